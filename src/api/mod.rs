@@ -1,0 +1,65 @@
+//! The script surface: thin bindings, one file per area, registered here.
+//! Globals (`process`, `console`, `Promise`, `JSON`, `Date`) are variables of one
+//! global module, so they are visible in `fn` bodies, closures and imported modules.
+
+pub mod console;
+pub mod events;
+pub mod globals;
+pub mod process;
+pub mod promise;
+pub mod stdio;
+pub mod timers;
+
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, Module};
+
+use crate::runtime::promise::Promise;
+use crate::runtime::State;
+use crate::value::js_number;
+
+/// The modules `require(name)` returns.
+static BUILTINS: &[globals::Builtin] = &[("events", |_| Dynamic::from(events::EventsModule)), ("process", |st| Dynamic::from(process::Process(st.clone())))];
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    process::register(engine, st);
+    timers::register(engine, st);
+    promise::register(engine, st);
+    events::register_plain(engine);
+    globals::register(engine, st, BUILTINS);
+    let console = console::register(engine, st);
+    let (stdout, stderr, stdin) = stdio::register(engine, st);
+    engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
+    engine.register_get("stderr", move |_: &mut process::Process| stderr.clone());
+    engine.register_get("stdin", move |_: &mut process::Process| stdin.clone());
+
+    let mut globals = Module::new();
+    globals.set_var("process", process::Process(st.clone()));
+    globals.set_var("console", console);
+    globals.set_var("Promise", promise::statics(st));
+    globals.set_var("JSON", globals::Json);
+    globals.set_var("Date", globals::DateGlobal);
+    engine.register_global_module(globals.into());
+}
+
+/// How host types show in `console.log` and error reports.
+pub fn describe(v: &Dynamic) -> Option<String> {
+    if let Some(p) = v.read_lock::<Promise>() {
+        return Some(p.describe(&describe));
+    }
+    if v.is::<process::Process>() {
+        return Some("process".into());
+    }
+    None
+}
+
+/// JavaScript's `String(v)` for the values scripts pass where text is expected.
+pub fn to_text(v: &Dynamic) -> String {
+    if v.is_unit() {
+        "null".into()
+    } else if let Ok(f) = v.as_float() {
+        js_number(f)
+    } else {
+        v.to_string()
+    }
+}

@@ -1,0 +1,280 @@
+//! The `process` global: identity, environment, exit, signals, warnings, and the
+//! card's short names `next_tick`, `on_exit`, `on_signal`.
+//!
+//! ```rhai
+//! process.on("exit", |code| print(`exit ${code}`));
+//! process.on("SIGTERM", |sig, num| print(`got ${sig} ${num}`));
+//! process.env.GREETING = "hi";
+//! process.exitCode = 3;
+//! process.kill(process.pid, "SIGTERM");
+//! ```
+
+use std::rc::Rc;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, NativeCallContext, Position};
+
+use super::events::{self, EventTarget};
+use crate::runtime::callback::Callback;
+use crate::runtime::emitter::Emitter;
+use crate::runtime::{State, Task};
+use crate::signals;
+use crate::value::error;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+#[derive(Clone)]
+pub struct Process(pub Rc<State>);
+
+impl EventTarget for Process {
+    fn emitter(&self) -> &Emitter {
+        &self.0.process
+    }
+
+    fn before_listen(&self, event: &str) -> Res<()> {
+        match signals::number(event) {
+            Some(signo) if signals::is_uncatchable(signo) => {
+                let mut e = error::syscall("uv_signal_start", libc::EINVAL);
+                e.insert("message".into(), "uv_signal_start EINVAL".into());
+                Err(error::throw(e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn listeners_changed(&self, event: &str) {
+        if let Some(signo) = signals::number(event) {
+            self.0.sync_signal(signo, self.0.process.has(event));
+        }
+    }
+}
+
+/// `process.env`: the real environment, so children inherit it.
+#[derive(Clone)]
+pub struct Env;
+
+fn env_get(key: &str) -> Dynamic {
+    std::env::var_os(key).map(|v| Dynamic::from(v.to_string_lossy().into_owned())).unwrap_or(Dynamic::UNIT)
+}
+
+fn env_set(key: &str, v: Dynamic) {
+    // SAFETY: the runtime is single-threaded; no other thread reads the environment.
+    unsafe {
+        if v.is_unit() { std::env::remove_var(key) } else { std::env::set_var(key, super::to_text(&v)) }
+    }
+}
+
+fn type_error(code: &str, message: String) -> Box<EvalAltResult> {
+    error::throw(error::coded("TypeError", code, &message))
+}
+
+fn received(v: &Dynamic) -> String {
+    if v.is_string() { format!("type string ('{v}')") } else { format!("type {} ({v})", v.type_name()) }
+}
+
+/// Node's validation of an exit code (`process.exitCode = v`, `process.exit(v)`).
+pub fn exit_code_of(v: &Dynamic) -> Res<Option<i32>> {
+    if v.is_unit() {
+        return Ok(None);
+    }
+    if let Ok(i) = v.as_int() {
+        return Ok(Some(i as i32));
+    }
+    let f = if let Ok(f) = v.as_float() {
+        f
+    } else if let Some(n) = v.read_lock::<ImmutableString>().and_then(|s| s.trim().parse::<f64>().ok()) {
+        n
+    } else {
+        return Err(type_error("ERR_INVALID_ARG_TYPE", format!("The \"code\" argument must be of type number. Received {}", received(v))));
+    };
+    if f.fract() != 0.0 || !f.is_finite() {
+        let m = format!("The value of \"code\" is out of range. It must be an integer. Received {}", crate::value::js_number(f));
+        return Err(error::throw(error::coded("RangeError", "ERR_OUT_OF_RANGE", &m)));
+    }
+    Ok(Some(f as i64 as i32))
+}
+
+/// `process.exit()`: records the code and terminates the running script; the runtime
+/// then emits `exit` and ends the process.
+fn exit(st: &State, code: Option<&Dynamic>) -> Res<()> {
+    if let Some(v) = code {
+        st.exit_code.set(exit_code_of(v)?);
+    }
+    st.exit_request.set(Some(st.exit_code.get().unwrap_or(0)));
+    Err(EvalAltResult::ErrorTerminated("process.exit".into(), Position::NONE).into())
+}
+
+/// A signal argument: a name, a number, or `()`/"" for SIGTERM.
+pub fn signal_of(v: &Dynamic) -> Res<i32> {
+    if v.is_unit() {
+        return Ok(libc::SIGTERM);
+    }
+    if let Ok(n) = v.as_int() {
+        return Ok(n as i32);
+    }
+    let name = v.to_string();
+    if name.is_empty() {
+        return Ok(libc::SIGTERM);
+    }
+    signals::number(&name).ok_or_else(|| type_error("ERR_UNKNOWN_SIGNAL", format!("Unknown signal: {name}")))
+}
+
+fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
+    let Ok(pid) = pid.as_int() else {
+        return Err(type_error("ERR_INVALID_ARG_TYPE", format!("The \"pid\" argument must be of type number. Received {}", received(pid))));
+    };
+    let signo = signal_of(sig)?;
+    // The signal may be for us: nothing written so far may be lost.
+    st.flush();
+    if unsafe { libc::kill(pid as libc::pid_t, signo) } < 0 {
+        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL);
+        return Err(error::throw(error::syscall("kill", errno)));
+    }
+    Ok(true)
+}
+
+/// Queues a warning: printed `(procbox:PID) [CODE] Type: message`, then `warning`
+/// listeners get the Error, on the next tick as in Node.
+pub fn warn(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>) {
+    warn_detail(st, message, kind, code, None)
+}
+
+fn warn_detail(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>, detail: Option<&str>) {
+    let mut w = error::error(kind, message, None);
+    if let Some(c) = code {
+        w.insert("code".into(), c.into());
+    }
+    if let Some(d) = detail {
+        w.insert("detail".into(), d.into());
+    }
+    let line = format!(
+        "(procbox:{}) {}{kind}: {message}\n{}",
+        std::process::id(),
+        code.map(|c| format!("[{c}] ")).unwrap_or_default(),
+        detail.map(|d| format!("{d}\n")).unwrap_or_default()
+    );
+    let s = st.clone();
+    st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+        s.eprint(&line);
+        s.process.emit(engine, "warning", &[w.clone().into()]).map(|_| Dynamic::UNIT)
+    })));
+}
+
+fn emit_warning(st: &Rc<State>, warning: &Dynamic, opts: &Dynamic, code: &Dynamic) {
+    let (mut kind, mut message) = ("Warning".to_string(), warning.to_string());
+    if let Some(m) = warning.read_lock::<Map>() {
+        kind = m.get("name").map(|v| v.to_string()).unwrap_or(kind);
+        message = m.get("message").map(|v| v.to_string()).unwrap_or_default();
+    }
+    let (mut code_s, mut detail) = (None, None);
+    if let Some(o) = opts.read_lock::<Map>() {
+        if let Some(t) = o.get("type") {
+            kind = t.to_string();
+        }
+        code_s = o.get("code").map(|v| v.to_string());
+        detail = o.get("detail").map(|v| v.to_string());
+    } else if !opts.is_unit() {
+        kind = opts.to_string();
+        code_s = (!code.is_unit()).then(|| code.to_string());
+    }
+    warn_detail(st, &message, &kind, code_s.as_deref(), detail.as_deref());
+}
+
+fn memory_usage() -> Map {
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as i64;
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let rss = statm.split_whitespace().nth(1).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) * page;
+    let heap = unsafe { libc::mallinfo2() };
+    let mut m = Map::new();
+    m.insert("rss".into(), rss.into());
+    m.insert("heapTotal".into(), ((heap.arena + heap.hblkhd) as i64).into());
+    m.insert("heapUsed".into(), (heap.uordblks as i64 + heap.hblkhd as i64).into());
+    m.insert("external".into(), 0_i64.into());
+    m.insert("arrayBuffers".into(), 0_i64.into());
+    m
+}
+
+fn strings(v: &[String]) -> Array {
+    v.iter().map(|s| Dynamic::from(s.clone())).collect()
+}
+
+fn next_tick(ctx: &NativeCallContext, st: &State, f: FnPtr, args: Vec<Dynamic>) {
+    st.next_tick(Task::Call(Callback::new(ctx, f), args));
+}
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    engine.register_type_with_name::<Process>("Process");
+    engine.register_type_with_name::<Env>("Env");
+    events::register::<Process>(engine);
+
+    engine.register_get("pid", |_: &mut Process| std::process::id() as i64);
+    engine.register_get("ppid", |_: &mut Process| unsafe { libc::getppid() } as i64);
+    engine.register_get("argv", |p: &mut Process| strings(&p.0.argv));
+    engine.register_get("execArgv", |p: &mut Process| strings(&p.0.exec_argv));
+    engine.register_get("execPath", |p: &mut Process| p.0.exec_path.clone());
+    engine.register_get("platform", |_: &mut Process| "linux".to_string());
+    engine.register_get("arch", |_: &mut Process| std::env::consts::ARCH.replace("x86_64", "x64").replace("aarch64", "arm64"));
+    engine.register_get("version", |_: &mut Process| concat!("v", env!("CARGO_PKG_VERSION")).to_string());
+    engine.register_get("env", |_: &mut Process| Env);
+    engine.register_get("exitCode", |p: &mut Process| p.0.exit_code.get().map(|c| Dynamic::from(c as i64)).unwrap_or(Dynamic::UNIT));
+    engine.register_set("exitCode", |p: &mut Process, v: Dynamic| -> Res<()> {
+        p.0.exit_code.set(exit_code_of(&v)?);
+        Ok(())
+    });
+    engine.register_fn("cwd", |_: &mut Process| -> Res<String> {
+        std::env::current_dir().map(|d| d.display().to_string()).map_err(|e| error::throw(error::syscall("uv_cwd", e.raw_os_error().unwrap_or(0))))
+    });
+    engine.register_fn("chdir", |_: &mut Process, dir: ImmutableString| -> Res<()> {
+        std::env::set_current_dir(dir.as_str()).map_err(|e| {
+            let mut m = error::syscall("chdir", e.raw_os_error().unwrap_or(0));
+            let cwd = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
+            let msg = format!("{}: {}, chdir {cwd} -> '{dir}'", m["code"], e.kind().to_string().to_lowercase());
+            m.insert("message".into(), msg.into());
+            m.insert("path".into(), cwd.into());
+            m.insert("dest".into(), dir.clone().into());
+            error::throw(m)
+        })
+    });
+    engine.register_fn("exit", |p: &mut Process| exit(&p.0, None));
+    engine.register_fn("exit", |p: &mut Process, code: Dynamic| exit(&p.0, Some(&code)));
+    engine.register_fn("kill", |p: &mut Process, pid: Dynamic| kill(&p.0, &pid, &Dynamic::UNIT));
+    engine.register_fn("kill", |p: &mut Process, pid: Dynamic, sig: Dynamic| kill(&p.0, &pid, &sig));
+    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr| next_tick(&ctx, &p.0, f, vec![]));
+    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic| next_tick(&ctx, &p.0, f, vec![a]));
+    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic| {
+        next_tick(&ctx, &p.0, f, vec![a, b])
+    });
+    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic, c: Dynamic| {
+        next_tick(&ctx, &p.0, f, vec![a, b, c])
+    });
+    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic| emit_warning(&p.0, &w, &Dynamic::UNIT, &Dynamic::UNIT));
+    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic, o: Dynamic| emit_warning(&p.0, &w, &o, &Dynamic::UNIT));
+    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic, o: Dynamic, c: Dynamic| emit_warning(&p.0, &w, &o, &c));
+    engine.register_fn("memoryUsage", |_: &mut Process| memory_usage());
+    engine.register_fn("uptime", |p: &mut Process| p.0.started.elapsed().as_secs_f64());
+    engine.register_fn("hrtime", |p: &mut Process| -> Array {
+        let d = p.0.started.elapsed();
+        vec![(d.as_secs() as i64).into(), (d.subsec_nanos() as i64).into()]
+    });
+
+    engine.register_indexer_get(|_: &mut Env, k: ImmutableString| env_get(&k));
+    engine.register_indexer_set(|_: &mut Env, k: ImmutableString, v: Dynamic| env_set(&k, v));
+    engine.register_fn("keys", |_: &mut Env| -> Array { std::env::vars_os().map(|(k, _)| Dynamic::from(k.to_string_lossy().into_owned())).collect() });
+    engine.register_fn("contains", |_: &mut Env, k: ImmutableString| std::env::var_os(k.as_str()).is_some());
+    engine.register_fn("remove", |_: &mut Env, k: ImmutableString| env_set(&k, Dynamic::UNIT));
+    engine.register_fn("to_map", |_: &mut Env| -> Map {
+        std::env::vars_os().map(|(k, v)| (k.to_string_lossy().as_ref().into(), Dynamic::from(v.to_string_lossy().into_owned()))).collect()
+    });
+
+    // The card's short names.
+    let s = st.clone();
+    engine.register_fn("next_tick", move |ctx: NativeCallContext, f: FnPtr| next_tick(&ctx, &s, f, vec![]));
+    let s = st.clone();
+    engine.register_fn("on_exit", move |ctx: NativeCallContext, f: FnPtr| {
+        s.process.add("exit".into(), Callback::new(&ctx, f), false, false);
+    });
+    let s = st.clone();
+    engine.register_fn("on_signal", move |ctx: NativeCallContext, name: ImmutableString, f: FnPtr| -> Res<()> {
+        let mut p = Process(s.clone());
+        events::add(&ctx, &mut p, name, f, false, false).map(drop)
+    });
+}

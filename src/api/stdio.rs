@@ -1,0 +1,163 @@
+//! `process.stdout`, `process.stderr` and `process.stdin`.
+//!
+//! ```rhai
+//! process.stdout.write("no newline");
+//! process.stdin.setEncoding("utf8");
+//! process.stdin.on("data", |chunk| print(`got ${chunk.len()} chars`));
+//! process.stdin.on("end", || print("eof"));
+//! ```
+//!
+//! Stdin is read only while it is resumed (a `data` listener resumes it); while it
+//! reads it keeps the process alive, as in Node.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use rhai::{Blob, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
+
+use super::events::{self, EventTarget};
+use crate::event_loop::Ready;
+use crate::runtime::callback::Callback;
+use crate::runtime::emitter::Emitter;
+use crate::runtime::{Runtime, Source, State, Task};
+
+#[derive(Clone)]
+pub struct Stdout {
+    st: Rc<State>,
+    fd: i32,
+}
+
+fn is_tty(fd: i32) -> bool {
+    unsafe { libc::isatty(fd) == 1 }
+}
+
+fn bytes_of(v: &Dynamic) -> Vec<u8> {
+    match v.read_lock::<Blob>() {
+        Some(b) => b.clone(),
+        None => super::to_text(v).into_bytes(),
+    }
+}
+
+fn write(ctx: &NativeCallContext, out: &Stdout, data: &Dynamic, cb: Option<FnPtr>) -> bool {
+    let bytes = bytes_of(data);
+    let r = if out.fd == 1 { out.st.out.borrow_mut().stdout(&bytes) } else { out.st.out.borrow_mut().stderr(&bytes) };
+    if let Some(f) = cb {
+        let err = r.err().map(|e| Dynamic::from(e.to_string())).unwrap_or(Dynamic::UNIT);
+        out.st.next_tick(Task::Call(Callback::new(ctx, f), vec![err]));
+    }
+    true
+}
+
+pub struct StdinInner {
+    st: Rc<State>,
+    emitter: Emitter,
+    token: Cell<Option<u64>>,
+    ended: Cell<bool>,
+    encoding: RefCell<Option<String>>,
+}
+
+#[derive(Clone)]
+pub struct Stdin(Rc<StdinInner>);
+
+impl Stdin {
+    pub fn new(st: &Rc<State>) -> Stdin {
+        Stdin(Rc::new(StdinInner {
+            st: st.clone(),
+            emitter: Emitter::default(),
+            token: Cell::new(None),
+            ended: Cell::new(false),
+            encoding: RefCell::new(None),
+        }))
+    }
+
+    fn resume(&self) {
+        let i = &self.0;
+        if i.token.get().is_some() || i.ended.get() {
+            return;
+        }
+        match i.st.watch(0, self.0.clone(), true, false) {
+            Ok(token) => {
+                i.token.set(Some(token));
+                i.st.lp.borrow_mut().ref_handle();
+            }
+            Err(_) => i.ended.set(true),
+        }
+    }
+
+    fn pause(&self) {
+        self.0.stop();
+    }
+}
+
+impl StdinInner {
+    fn stop(&self) {
+        if let Some(token) = self.token.take() {
+            self.st.unwatch(0, token);
+            self.st.lp.borrow_mut().unref_handle();
+        }
+    }
+}
+
+impl Source for StdinInner {
+    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted) {
+                return;
+            }
+        }
+        if n <= 0 {
+            self.stop();
+            self.ended.set(true);
+            rt.emit_macrotask(&self.emitter, "end", &[]);
+            rt.emit_macrotask(&self.emitter, "close", &[]);
+            return;
+        }
+        buf.truncate(n as usize);
+        let chunk = match &*self.encoding.borrow() {
+            Some(_) => Dynamic::from(String::from_utf8_lossy(&buf).into_owned()),
+            None => Dynamic::from_blob(buf),
+        };
+        rt.emit_macrotask(&self.emitter, "data", &[chunk]);
+    }
+}
+
+impl EventTarget for Stdin {
+    fn emitter(&self) -> &Emitter {
+        &self.0.emitter
+    }
+
+    fn listeners_changed(&self, event: &str) {
+        if event == "data" && self.0.emitter.has("data") {
+            self.resume();
+        }
+    }
+}
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) {
+    engine.register_type_with_name::<Stdout>("WriteStream");
+    engine.register_type_with_name::<Stdin>("ReadStream");
+    engine.register_fn("write", |ctx: NativeCallContext, o: &mut Stdout, data: Dynamic| write(&ctx, o, &data, None));
+    engine.register_fn("write", |ctx: NativeCallContext, o: &mut Stdout, data: Dynamic, cb: FnPtr| write(&ctx, o, &data, Some(cb)));
+    engine.register_get("isTTY", |o: &mut Stdout| is_tty(o.fd));
+    engine.register_get("fd", |o: &mut Stdout| o.fd as i64);
+
+    events::register::<Stdin>(engine);
+    engine.register_fn("resume", |s: &mut Stdin| {
+        s.resume();
+        s.clone()
+    });
+    engine.register_fn("pause", |s: &mut Stdin| {
+        s.pause();
+        s.clone()
+    });
+    engine.register_fn("setEncoding", |s: &mut Stdin, enc: ImmutableString| {
+        *s.0.encoding.borrow_mut() = Some(enc.to_string());
+        s.clone()
+    });
+    engine.register_get("isTTY", |_: &mut Stdin| is_tty(0));
+    engine.register_get("fd", |_: &mut Stdin| 0_i64);
+    (Stdout { st: st.clone(), fd: 1 }, Stdout { st: st.clone(), fd: 2 }, Stdin::new(st))
+}

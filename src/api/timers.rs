@@ -1,0 +1,159 @@
+//! Timers, immediates and microtasks: `setTimeout`, `setInterval`, `setImmediate`,
+//! their `clear…` twins, and `queueMicrotask`.
+//!
+//! ```rhai
+//! let t = setTimeout(|| print("later"), 100);
+//! t.unref();
+//! setImmediate(|| print("check phase"));
+//! queueMicrotask(|| print("microtask"));
+//! let i = setInterval(|| clearInterval(i), 10);
+//! ```
+
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
+
+use crate::event_loop::timers::{clamp_delay, MAX_DELAY};
+use crate::event_loop::TimerId;
+use crate::runtime::callback::Callback;
+use crate::runtime::promise::Job;
+use crate::runtime::{State, Task};
+
+/// What `setTimeout`/`setInterval` return.
+#[derive(Clone)]
+pub struct Timeout {
+    st: Rc<State>,
+    id: TimerId,
+}
+
+/// What `setImmediate` returns.
+#[derive(Clone)]
+pub struct Immediate {
+    st: Rc<State>,
+    entry: Rc<crate::event_loop::Immediate<Task>>,
+}
+
+/// JavaScript's `delay * 1`: numbers, numeric strings, booleans; anything else is NaN.
+fn delay_of(v: &Dynamic) -> f64 {
+    if let Ok(i) = v.as_int() {
+        i as f64
+    } else if let Ok(f) = v.as_float() {
+        f
+    } else if let Some(b) = v.clone().try_cast::<bool>() {
+        b as i64 as f64
+    } else if v.is_string() {
+        let s = v.to_string();
+        if s.trim().is_empty() { 0.0 } else { s.trim().parse().unwrap_or(f64::NAN) }
+    } else {
+        f64::NAN
+    }
+}
+
+fn start(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, delay: &Dynamic, args: Vec<Dynamic>, repeat: bool) -> Timeout {
+    let ms = delay_of(delay);
+    if ms > MAX_DELAY {
+        let msg = format!("{} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.", crate::value::js_number(ms));
+        super::process::warn(st, &msg, "TimeoutOverflowWarning", None);
+    }
+    let task = Task::Call(Callback::new(ctx, f), args);
+    let mut lp = st.lp.borrow_mut();
+    let now = lp.update_time();
+    let id = lp.timers.start(clamp_delay(ms), now, repeat, task);
+    Timeout { st: st.clone(), id }
+}
+
+fn clear(st: &State, v: &Dynamic) {
+    if let Some(t) = v.clone().try_cast::<Timeout>() {
+        st.lp.borrow_mut().timers.clear(t.id);
+    } else if let Ok(id) = v.as_int() {
+        st.lp.borrow_mut().timers.clear(id as TimerId);
+    }
+}
+
+macro_rules! register_starters {
+    ($engine:expr, $st:expr, $name:literal, $repeat:expr) => {{
+        let s = $st.clone();
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr| start(&ctx, &s, f, &Dynamic::UNIT, vec![], $repeat));
+        let s = $st.clone();
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic| start(&ctx, &s, f, &ms, vec![], $repeat));
+        let s = $st.clone();
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic| {
+            start(&ctx, &s, f, &ms, vec![a], $repeat)
+        });
+        let s = $st.clone();
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic, b: Dynamic| {
+            start(&ctx, &s, f, &ms, vec![a, b], $repeat)
+        });
+        let s = $st.clone();
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic, b: Dynamic, c: Dynamic| {
+            start(&ctx, &s, f, &ms, vec![a, b, c], $repeat)
+        });
+    }};
+}
+
+fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Immediate {
+    let entry = st.lp.borrow_mut().immediates.push(Task::Call(Callback::new(ctx, f), args));
+    Immediate { st: st.clone(), entry }
+}
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    engine.register_type_with_name::<Timeout>("Timeout");
+    engine.register_type_with_name::<Immediate>("Immediate");
+    register_starters!(engine, st, "setTimeout", false);
+    register_starters!(engine, st, "setInterval", true);
+    for name in ["clearTimeout", "clearInterval"] {
+        let s = st.clone();
+        engine.register_fn(name, move |v: Dynamic| clear(&s, &v));
+    }
+
+    let s = st.clone();
+    engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr| immediate(&ctx, &s, f, vec![]));
+    let s = st.clone();
+    engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic| immediate(&ctx, &s, f, vec![a]));
+    let s = st.clone();
+    engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic, b: Dynamic| {
+        immediate(&ctx, &s, f, vec![a, b])
+    });
+    engine.register_fn("clearImmediate", |v: Dynamic| {
+        if let Some(i) = v.try_cast::<Immediate>() {
+            i.st.lp.borrow_mut().immediates.clear(&i.entry);
+        }
+    });
+
+    let s = st.clone();
+    engine.register_fn("queueMicrotask", move |ctx: NativeCallContext, f: FnPtr| s.micro.push(Job::Call(Callback::new(&ctx, f))));
+
+    engine.register_fn("ref", |t: &mut Timeout| {
+        t.st.lp.borrow_mut().timers.set_ref(t.id, true);
+        t.clone()
+    });
+    engine.register_fn("unref", |t: &mut Timeout| {
+        t.st.lp.borrow_mut().timers.set_ref(t.id, false);
+        t.clone()
+    });
+    engine.register_fn("hasRef", |t: &mut Timeout| t.st.lp.borrow().timers.has_ref(t.id));
+    engine.register_fn("refresh", |t: &mut Timeout| {
+        let mut lp = t.st.lp.borrow_mut();
+        let now = lp.update_time();
+        lp.timers.refresh(t.id, now);
+        t.clone()
+    });
+    engine.register_fn("close", |t: &mut Timeout| {
+        t.st.lp.borrow_mut().timers.clear(t.id);
+        t.clone()
+    });
+    engine.register_fn("to_int", |t: &mut Timeout| t.id as i64);
+    engine.register_fn("to_string", |t: &mut Timeout| format!("Timeout {{ id: {} }}", t.id));
+    engine.register_fn("to_debug", |t: &mut Timeout| format!("Timeout {{ id: {} }}", t.id));
+
+    engine.register_fn("ref", |i: &mut Immediate| {
+        i.st.lp.borrow_mut().immediates.set_ref(&i.entry, true);
+        i.clone()
+    });
+    engine.register_fn("unref", |i: &mut Immediate| {
+        i.st.lp.borrow_mut().immediates.set_ref(&i.entry, false);
+        i.clone()
+    });
+    engine.register_fn("hasRef", |i: &mut Immediate| i.entry.has_ref());
+    engine.register_fn("to_string", |_: &mut Immediate| "Immediate {}".to_string());
+}

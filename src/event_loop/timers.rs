@@ -1,0 +1,293 @@
+//! Node's timer lists, without any scripting.
+//!
+//! Node keeps one list per duration; within a list timers run in insertion order, and
+//! the lists sit in a priority queue keyed by the expiry of their first timer. A timers
+//! pass judges every timer against one `now` taken when the pass starts, so a timer
+//! created inside a timer callback (its start is at least `now`) never runs in the
+//! same pass. This file reproduces that exactly (`lib/internal/timers.js`,
+//! `processTimers` and `listOnTimeout`), with lazy deletion for cleared timers.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+pub type TimerId = u64;
+
+/// Largest delay Node accepts; anything outside `[1, MAX_DELAY]` becomes 1 ms.
+pub const MAX_DELAY: f64 = 2_147_483_647.0;
+
+/// Node's delay coercion: `!(1 <= d <= 2^31-1)` (NaN included) → 1 ms.
+pub fn clamp_delay(ms: f64) -> u64 {
+    if (1.0..=MAX_DELAY).contains(&ms) { ms.trunc() as u64 } else { 1 }
+}
+
+struct Timer<T> {
+    duration: u64,
+    start: u64,
+    repeat: bool,
+    refed: bool,
+    /// Bumped on every (re)insertion; list entries with an older value are stale.
+    generation: u64,
+    /// False while a fired interval waits to be re-armed.
+    queued: bool,
+    payload: T,
+}
+
+struct List {
+    expiry: u64,
+    order: u64,
+    entries: VecDeque<(TimerId, u64)>,
+}
+
+/// A timer that is due: its payload and whether it repeats.
+pub struct Due<T> {
+    pub id: TimerId,
+    pub payload: T,
+    pub repeat: bool,
+}
+
+pub struct Timers<T> {
+    timers: HashMap<TimerId, Timer<T>>,
+    lists: HashMap<u64, List>,
+    /// (expiry, list order, duration): the priority queue of lists.
+    queue: BTreeSet<(u64, u64, u64)>,
+    next_id: TimerId,
+    next_order: u64,
+    refs: usize,
+}
+
+impl<T: Clone> Default for Timers<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Clone> Timers<T> {
+    pub fn new() -> Self {
+        Timers {
+            timers: HashMap::new(),
+            lists: HashMap::new(),
+            queue: BTreeSet::new(),
+            next_id: 1,
+            next_order: 0,
+            refs: 0,
+        }
+    }
+
+    /// Starts a timer of `duration` ms (already clamped) measured from `start`.
+    pub fn start(&mut self, duration: u64, start: u64, repeat: bool, payload: T) -> TimerId {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.timers.insert(
+            id,
+            Timer { duration, start, repeat, refed: true, generation: 0, queued: false, payload },
+        );
+        self.refs += 1;
+        self.enqueue(id);
+        id
+    }
+
+    fn enqueue(&mut self, id: TimerId) {
+        let t = self.timers.get_mut(&id).expect("enqueue of a live timer");
+        t.generation += 1;
+        t.queued = true;
+        let (duration, expiry, generation) = (t.duration, t.start + t.duration, t.generation);
+        let list = self.lists.entry(duration).or_insert_with(|| {
+            let order = self.next_order;
+            self.next_order += 1;
+            self.queue.insert((expiry, order, duration));
+            List { expiry, order, entries: VecDeque::new() }
+        });
+        list.entries.push_back((id, generation));
+    }
+
+    /// Stops a timer; unknown or already-cleared ids are ignored, as in Node.
+    pub fn clear(&mut self, id: TimerId) {
+        if let Some(t) = self.timers.remove(&id) {
+            if t.refed {
+                self.refs -= 1;
+            }
+        }
+    }
+
+    /// Re-arms a fired interval from `start` (the time its callback began), unless the
+    /// callback cleared it.
+    pub fn rearm(&mut self, id: TimerId, start: u64) {
+        if let Some(t) = self.timers.get_mut(&id) {
+            if !t.queued {
+                t.start = start;
+                self.enqueue(id);
+            }
+        }
+    }
+
+    /// `timeout.refresh()`: restart the countdown from `now` keeping the same timer.
+    pub fn refresh(&mut self, id: TimerId, now: u64) {
+        if let Some(t) = self.timers.get_mut(&id) {
+            t.start = now;
+            if t.queued {
+                self.enqueue(id);
+            }
+        }
+    }
+
+    pub fn set_ref(&mut self, id: TimerId, refed: bool) {
+        if let Some(t) = self.timers.get_mut(&id) {
+            if t.refed != refed {
+                t.refed = refed;
+                if refed { self.refs += 1 } else { self.refs -= 1 }
+            }
+        }
+    }
+
+    pub fn has_ref(&self, id: TimerId) -> bool {
+        self.timers.get(&id).is_some_and(|t| t.refed)
+    }
+
+    pub fn is_active(&self, id: TimerId) -> bool {
+        self.timers.contains_key(&id)
+    }
+
+    /// Number of ref'd timers: they keep the loop alive.
+    pub fn refs(&self) -> usize {
+        self.refs
+    }
+
+    /// Earliest expiry of any list (may be early because of lazily deleted timers).
+    pub fn next_expiry(&self) -> Option<u64> {
+        self.queue.first().map(|&(e, _, _)| e)
+    }
+
+    /// The next timer due at `now`, following Node's list order. A one-shot timer is
+    /// forgotten before it is returned; an interval stays known until `rearm`/`clear`.
+    pub fn pop_due(&mut self, now: u64) -> Option<Due<T>> {
+        loop {
+            let &(expiry, order, duration) = self.queue.first()?;
+            if expiry > now {
+                return None;
+            }
+            let list = self.lists.get_mut(&duration).expect("queued list exists");
+            debug_assert_eq!((list.expiry, list.order), (expiry, order));
+            // Drop stale entries (cleared or re-queued timers) from the front.
+            let front = loop {
+                match list.entries.front() {
+                    None => break None,
+                    Some(&(id, generation)) => match self.timers.get(&id) {
+                        Some(t) if t.generation == generation && t.queued => break Some(id),
+                        _ => {
+                            list.entries.pop_front();
+                        }
+                    },
+                }
+            };
+            let Some(id) = front else {
+                self.queue.remove(&(expiry, order, duration));
+                self.lists.remove(&duration);
+                continue;
+            };
+            let t = &self.timers[&id];
+            if now < t.start + t.duration {
+                // Not yet due: move the list back in the queue (Node: max(due, now + 1)).
+                self.queue.remove(&(expiry, order, duration));
+                list.expiry = (t.start + t.duration).max(now + 1);
+                list.order = self.next_order;
+                self.next_order += 1;
+                self.queue.insert((list.expiry, list.order, duration));
+                continue;
+            }
+            list.entries.pop_front();
+            let t = self.timers.get_mut(&id).expect("front timer is live");
+            t.queued = false;
+            let due = Due { id, payload: t.payload.clone(), repeat: t.repeat };
+            if !t.repeat {
+                self.clear(id);
+            }
+            return Some(due);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(t: &mut Timers<&'static str>, now: u64) -> Vec<&'static str> {
+        std::iter::from_fn(|| t.pop_due(now).map(|d| d.payload)).collect()
+    }
+
+    #[test]
+    fn clamping_matches_node() {
+        assert_eq!(clamp_delay(0.0), 1);
+        assert_eq!(clamp_delay(-5.0), 1);
+        assert_eq!(clamp_delay(f64::NAN), 1);
+        assert_eq!(clamp_delay(2_147_483_648.0), 1);
+        assert_eq!(clamp_delay(2.7), 2);
+    }
+
+    #[test]
+    fn per_duration_lists_in_insertion_order() {
+        // setTimeout A 1, B 0, C -5, F 2, G 1 → A B C G F
+        let mut t = Timers::new();
+        for (name, d) in [("A", 1.0), ("B", 0.0), ("C", -5.0), ("F", 2.0), ("G", 1.0)] {
+            t.start(clamp_delay(d), 0, false, name);
+        }
+        assert_eq!(drain(&mut t, 5), ["A", "B", "C", "G", "F"]);
+        assert_eq!(t.refs(), 0);
+    }
+
+    #[test]
+    fn list_order_not_global_deadline_order() {
+        // Node runs a whole list before the next: L5 = {0→5, 10→15}, L4 = {8→12}.
+        let mut t = Timers::new();
+        t.start(5, 0, false, "a5");
+        t.start(5, 10, false, "b15");
+        t.start(4, 8, false, "c12");
+        assert_eq!(drain(&mut t, 20), ["a5", "b15", "c12"]);
+    }
+
+    #[test]
+    fn timer_started_during_pass_waits() {
+        let mut t = Timers::new();
+        t.start(1, 0, false, "first");
+        let now = 10;
+        assert_eq!(t.pop_due(now).map(|d| d.payload), Some("first"));
+        t.start(1, now, false, "created in callback");
+        assert!(t.pop_due(now).is_none());
+        assert_eq!(drain(&mut t, now + 1), ["created in callback"]);
+    }
+
+    #[test]
+    fn clear_and_unref() {
+        let mut t = Timers::new();
+        let a = t.start(1, 0, false, "a");
+        let b = t.start(1, 0, false, "b");
+        t.clear(a);
+        t.clear(a);
+        t.set_ref(b, false);
+        assert_eq!(t.refs(), 0);
+        assert!(!t.has_ref(b));
+        assert_eq!(drain(&mut t, 1), ["b"]);
+    }
+
+    #[test]
+    fn interval_rearms_from_callback_start() {
+        let mut t = Timers::new();
+        let i = t.start(10, 0, true, "tick");
+        let d = t.pop_due(12).unwrap();
+        assert!(d.repeat);
+        t.rearm(i, 12);
+        assert!(t.pop_due(21).is_none());
+        assert_eq!(t.pop_due(22).map(|d| d.payload), Some("tick"));
+        t.clear(i);
+        t.rearm(i, 22);
+        assert!(t.pop_due(100).is_none());
+        assert_eq!(t.refs(), 0);
+    }
+
+    #[test]
+    fn refresh_restarts_countdown() {
+        let mut t = Timers::new();
+        let id = t.start(50, 0, false, "x");
+        t.refresh(id, 30);
+        assert!(t.pop_due(79).is_none());
+        assert_eq!(t.pop_due(80).map(|d| d.payload), Some("x"));
+    }
+}

@@ -1,0 +1,92 @@
+//! Node's EventEmitter: ordered listeners, `once`, and emit that stops at the first
+//! throwing listener. Every object with events (process, stdin, later children,
+//! streams, sockets) owns one.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString};
+
+use super::callback::Callback;
+
+#[derive(Clone)]
+struct Listener {
+    event: ImmutableString,
+    cb: Callback,
+    once: bool,
+}
+
+#[derive(Clone, Default)]
+pub struct Emitter(Rc<RefCell<Vec<Listener>>>);
+
+impl Emitter {
+    pub fn add(&self, event: ImmutableString, cb: Callback, once: bool, prepend: bool) {
+        let l = Listener { event, cb, once };
+        let mut ls = self.0.borrow_mut();
+        if prepend { ls.insert(0, l) } else { ls.push(l) }
+    }
+
+    /// Removes the most recently added matching listener, as Node does.
+    pub fn remove(&self, event: &str, f: &FnPtr) -> bool {
+        let mut ls = self.0.borrow_mut();
+        match ls.iter().rposition(|l| l.event == event && l.cb.is(f)) {
+            Some(i) => {
+                ls.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn remove_all(&self, event: Option<&str>) {
+        self.0.borrow_mut().retain(|l| event.is_some_and(|e| l.event != e));
+    }
+
+    pub fn count(&self, event: &str) -> usize {
+        self.0.borrow().iter().filter(|l| l.event == event).count()
+    }
+
+    pub fn has(&self, event: &str) -> bool {
+        self.0.borrow().iter().any(|l| l.event == event)
+    }
+
+    pub fn listeners(&self, event: &str) -> Vec<FnPtr> {
+        self.0.borrow().iter().filter(|l| l.event == event).map(|l| l.cb.fn_ptr().clone()).collect()
+    }
+
+    pub fn event_names(&self) -> Vec<ImmutableString> {
+        let mut names: Vec<ImmutableString> = Vec::new();
+        for l in self.0.borrow().iter() {
+            if !names.contains(&l.event) {
+                names.push(l.event.clone());
+            }
+        }
+        names
+    }
+
+    /// Takes the listeners for one emit: `once` listeners are removed before any runs.
+    pub fn snapshot(&self, event: &str) -> Vec<Callback> {
+        let mut ls = self.0.borrow_mut();
+        let out = ls.iter().filter(|l| l.event == event).map(|l| l.cb.clone()).collect();
+        ls.retain(|l| !(l.once && l.event == event));
+        out
+    }
+
+    /// Calls every listener of `event` in order; the first error stops the emit.
+    /// Returns whether there was any listener. An `error` event nobody listens to is
+    /// thrown, as in Node.
+    pub fn emit(&self, engine: &Engine, event: &str, args: &[Dynamic]) -> Result<bool, Box<EvalAltResult>> {
+        let listeners = self.snapshot(event);
+        if listeners.is_empty() {
+            if event == "error" {
+                let err = args.first().cloned().unwrap_or(Dynamic::UNIT);
+                return Err(EvalAltResult::ErrorRuntime(err, rhai::Position::NONE).into());
+            }
+            return Ok(false);
+        }
+        for cb in listeners {
+            cb.call(engine, args.to_vec())?;
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,115 @@
+//! Error reports on stderr: where (path:line:col, the source line, a caret) and what
+//! (the error's stack, or the thrown value), in the layout Node uses.
+
+use rhai::{Dynamic, EvalAltResult, Map, ParseError, Position};
+
+use super::State;
+use crate::value::{error, inspect};
+
+const FOOTER: &str = concat!("procbox v", env!("CARGO_PKG_VERSION"));
+
+/// Where an error happened: the innermost position and the source it belongs to.
+pub fn locate(e: &EvalAltResult, src: Option<&str>) -> (Option<String>, Position) {
+    match e {
+        EvalAltResult::ErrorInFunctionCall(_, fsrc, inner, pos) => {
+            let s = if fsrc.is_empty() { src } else { Some(fsrc.as_str()) };
+            match locate(inner, s) {
+                (_, p) if p.is_none() => (src.map(String::from), *pos),
+                found => found,
+            }
+        }
+        EvalAltResult::ErrorInModule(path, inner, pos) => match locate(inner, Some(path)) {
+            (_, p) if p.is_none() => (src.map(String::from), *pos),
+            found => found,
+        },
+        other => (src.map(String::from), other.position()),
+    }
+}
+
+fn at(src: &Option<String>, pos: Position) -> Option<String> {
+    let line = pos.line()?;
+    Some(format!("{}:{}:{}", src.as_deref().unwrap_or("<anonymous>"), line, pos.position().unwrap_or(1)))
+}
+
+/// `path:line:col`, the source line and a caret under the column.
+fn header(st: &State, src: &Option<String>, pos: Position) -> String {
+    let Some(where_) = at(src, pos) else { return String::new() };
+    let line = pos.line().unwrap_or(1);
+    let text = src.as_ref().and_then(|s| st.sources.borrow().get(s).cloned());
+    let Some(code) = text.and_then(|t| t.lines().nth(line - 1).map(String::from)) else {
+        return format!("{where_}\n");
+    };
+    let col = pos.position().unwrap_or(1).saturating_sub(1);
+    let pad: String = code.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    format!("{where_}\n{code}\n{pad}^\n")
+}
+
+/// The value scripts see for an error; a Rhai runtime error gets a stack line
+/// pointing at where it happened.
+pub fn value_of(_st: &State, e: &EvalAltResult, src: Option<&str>) -> Dynamic {
+    let v = error::to_value(e);
+    if matches!(e.unwrap_inner(), EvalAltResult::ErrorRuntime(..)) {
+        return v;
+    }
+    let (src, pos) = locate(e, src);
+    match (v.try_cast::<Map>(), at(&src, pos)) {
+        (Some(mut m), Some(place)) => {
+            let stack = m.get("stack").map(|s| s.to_string()).unwrap_or_default();
+            m.insert("stack".into(), format!("{stack}\n    at {place}").into());
+            m.into()
+        }
+        (Some(m), None) => m.into(),
+        (None, _) => Dynamic::UNIT,
+    }
+}
+
+pub fn is_error_like(v: &Dynamic) -> bool {
+    v.read_lock::<Map>().is_some_and(|m| m.contains_key("message") && m.contains_key("stack"))
+}
+
+/// What an unhandled rejection raises: the reason if it looks like an Error,
+/// otherwise Node's `UnhandledPromiseRejection` wrapper.
+pub fn rejection_error(reason: Dynamic) -> Dynamic {
+    if is_error_like(&reason) {
+        return reason;
+    }
+    let shown = inspect::inspect(&reason, &|_| None);
+    let message = format!(
+        "This error originated either by throwing inside of an async function without a catch block, \
+         or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason \"{shown}\"."
+    );
+    error::coded("UnhandledPromiseRejection", "ERR_UNHANDLED_REJECTION", &message).into()
+}
+
+/// The report printed when an error ends the process.
+pub fn crash_report(st: &State, err: &Dynamic, at: Option<(&EvalAltResult, Option<&str>)>) -> String {
+    let mut out = match at {
+        Some((e, src)) => {
+            let (src, pos) = locate(e, src);
+            header(st, &src, pos)
+        }
+        None => String::new(),
+    };
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    if is_error_like(err) {
+        out.push_str(&inspect::inspect(err, &|_| None));
+    } else {
+        out.push_str("Uncaught ");
+        out.push_str(&inspect::inspect(err, &|_| None));
+    }
+    out.push_str(&format!("\n\n{FOOTER}\n"));
+    out
+}
+
+/// A syntax error: where, the line, a caret, and the message.
+pub fn syntax_report(st: &State, name: &str, e: &ParseError) -> String {
+    let src = Some(name.to_string());
+    let mut out = header(st, &src, e.1);
+    if out.is_empty() {
+        out = format!("{name}\n");
+    }
+    out.push_str(&format!("\nSyntaxError: {}\n", e.0));
+    out
+}

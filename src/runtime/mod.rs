@@ -1,0 +1,478 @@
+//! The runtime joins the script engine and the event loop.
+//!
+//! The loop reports what is ready; the runtime finds the script callback, calls it,
+//! then drains: every nextTick, then every microtask, repeated until both are empty,
+//! then the unhandled-rejection check. [`Runtime::run_loop`] lists the phases in
+//! libuv's order; [`Runtime::exit`] is the only way out of the process.
+
+// Rhai marks the stored-context API volatile ("deprecated"); it is the one way that
+// works for closures from modules and imports (DESIGN §4).
+#[allow(deprecated)]
+pub mod callback;
+pub mod emitter;
+pub mod errors;
+pub mod modules;
+pub mod output;
+pub mod promise;
+pub mod syntax;
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::os::fd::RawFd;
+use std::rc::Rc;
+use std::time::Instant;
+
+use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
+
+/// What a call into script gives back.
+pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
+
+use crate::event_loop::{Loop, Ready};
+use crate::signals;
+use callback::Callback;
+use emitter::Emitter;
+use output::Output;
+use promise::Queue;
+
+/// What the loop keeps for a timer, an immediate or a tick.
+#[derive(Clone)]
+pub enum Task {
+    Call(Callback, Vec<Dynamic>),
+    /// Host work that must run in script order (a warning's `warning` event).
+    Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
+    /// Only wakes the loop (the rest of a drain postponed by a handled exception).
+    Noop,
+}
+
+/// Something watched by the poller: stdin, later child pipes, sockets, channels.
+pub trait Source {
+    fn on_ready(&self, rt: &Runtime, ready: Ready);
+}
+
+/// Poller token of the signal pipe; other sources get tokens from [`State::watch`].
+const SIGNAL_TOKEN: u64 = 0;
+
+/// Everything the script surface shares with the loop. Script-facing handles hold an
+/// `Rc<State>`; each part has its own cell so a callback can run while none is held.
+pub struct State {
+    pub lp: RefCell<Loop<Task>>,
+    pub ticks: RefCell<VecDeque<Task>>,
+    pub micro: Queue,
+    pub process: Emitter,
+    pub out: RefCell<Output>,
+    /// `process.exitCode` (`None` is undefined).
+    pub exit_code: Cell<Option<i32>>,
+    /// Set by `process.exit(n)` just before it terminates the running script.
+    pub exit_request: Cell<Option<i32>>,
+    pub exiting: Cell<bool>,
+    pub sources: RefCell<HashMap<String, Rc<str>>>,
+    pub io: RefCell<HashMap<u64, Rc<dyn Source>>>,
+    next_token: Cell<u64>,
+    signal_fd: RawFd,
+    caught: RefCell<HashSet<i32>>,
+    pub argv: Vec<String>,
+    pub exec_argv: Vec<String>,
+    pub exec_path: String,
+    pub started: Instant,
+    pub warned: Cell<bool>,
+}
+
+impl State {
+    /// Writes to the ordered stdout stream.
+    pub fn print(&self, s: &str) {
+        let _ = self.out.borrow_mut().stdout(s.as_bytes());
+    }
+
+    pub fn eprint(&self, s: &str) {
+        let _ = self.out.borrow_mut().stderr(s.as_bytes());
+    }
+
+    pub fn flush(&self) {
+        let _ = self.out.borrow_mut().flush();
+    }
+
+    pub fn next_tick(&self, task: Task) {
+        self.ticks.borrow_mut().push_back(task);
+    }
+
+    /// Registers a poller source and returns its token.
+    pub fn watch(&self, fd: RawFd, source: Rc<dyn Source>, readable: bool, writable: bool) -> std::io::Result<u64> {
+        let token = self.next_token.get();
+        self.next_token.set(token + 1);
+        self.lp.borrow_mut().poller.watch(fd, token, readable, writable)?;
+        self.io.borrow_mut().insert(token, source);
+        Ok(token)
+    }
+
+    pub fn unwatch(&self, fd: RawFd, token: u64) {
+        self.lp.borrow_mut().poller.unwatch(fd);
+        self.io.borrow_mut().remove(&token);
+    }
+
+    /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
+    /// caught while at least one listener exists, default otherwise.
+    pub fn sync_signal(&self, signo: i32, listening: bool) {
+        let mut caught = self.caught.borrow_mut();
+        if listening && caught.insert(signo) {
+            let _ = signals::catch(signo);
+        } else if !listening && caught.remove(&signo) {
+            let _ = signals::restore(signo);
+        }
+    }
+}
+
+pub struct Runtime {
+    pub engine: Engine,
+    pub st: Rc<State>,
+    pub scope: RefCell<Scope<'static>>,
+}
+
+/// How the script was given.
+pub struct Launch {
+    pub argv: Vec<String>,
+    pub exec_argv: Vec<String>,
+}
+
+impl Runtime {
+    pub fn new(launch: Launch) -> std::io::Result<Runtime> {
+        let _ = signals::ignore(libc::SIGPIPE);
+        let signal_fd = signals::pipe()?;
+        let mut lp = Loop::new()?;
+        lp.poller.watch(signal_fd, SIGNAL_TOKEN, true, false)?;
+        let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
+        let st = Rc::new(State {
+            lp: RefCell::new(lp),
+            ticks: RefCell::new(VecDeque::new()),
+            micro: Queue::default(),
+            process: Emitter::default(),
+            out: RefCell::new(Output::default()),
+            exit_code: Cell::new(None),
+            exit_request: Cell::new(None),
+            exiting: Cell::new(false),
+            sources: RefCell::new(HashMap::new()),
+            io: RefCell::new(HashMap::new()),
+            next_token: Cell::new(16),
+            signal_fd,
+            caught: RefCell::new(HashSet::new()),
+            argv: launch.argv,
+            exec_argv: launch.exec_argv,
+            exec_path,
+            started: Instant::now(),
+            warned: Cell::new(false),
+        });
+        let mut engine = Engine::new();
+        configure(&mut engine, &st);
+        crate::api::register(&mut engine, &st);
+        Ok(Runtime { engine, st, scope: RefCell::new(Scope::new()) })
+    }
+
+    /// Compiles `text` as `name`; a syntax error is reported and ends the process.
+    pub fn compile(&self, name: &str, text: &str) -> AST {
+        self.st.sources.borrow_mut().insert(name.to_string(), text.into());
+        match self.engine.compile(text) {
+            Ok(mut ast) => {
+                ast.set_source(name);
+                ast
+            }
+            Err(e) => {
+                let report = errors::syntax_report(&self.st, name, &e);
+                self.st.eprint(&report);
+                self.finish(1)
+            }
+        }
+    }
+
+    /// Runs a script as the main module, then its event loop; never returns.
+    pub fn run_main(&self, name: &str, text: &str) -> ! {
+        let ast = self.compile(name, text);
+        let r = self.engine.run_ast_with_scope(&mut self.scope.borrow_mut(), &ast);
+        self.settle(r.map(|_| Dynamic::UNIT), Some(name));
+        self.drain();
+        self.run_loop()
+    }
+
+    /// The event loop: libuv's phases until nothing keeps the process alive, then
+    /// `beforeExit` (which may restart it), then `exit`.
+    pub fn run_loop(&self) -> ! {
+        loop {
+            while self.alive() {
+                self.run_timers();
+                self.run_poll();
+                self.run_check();
+            }
+            self.emit_before_exit();
+            if !self.alive() {
+                break;
+            }
+        }
+        self.exit_naturally()
+    }
+
+    pub fn alive(&self) -> bool {
+        self.st.lp.borrow().alive()
+    }
+
+    fn run_timers(&self) {
+        let now = self.st.lp.borrow_mut().update_time();
+        loop {
+            let due = self.st.lp.borrow_mut().timers.pop_due(now);
+            let Some(due) = due else { break };
+            // An interval re-arms from the time its callback started.
+            let start = self.st.lp.borrow_mut().update_time();
+            self.macrotask(&due.payload);
+            if due.repeat {
+                self.st.lp.borrow_mut().timers.rearm(due.id, start);
+            }
+        }
+    }
+
+    fn run_poll(&self) {
+        self.st.flush();
+        let ready = {
+            let mut lp = self.st.lp.borrow_mut();
+            let timeout = lp.poll_timeout();
+            let r = lp.poller.wait(timeout).unwrap_or_default();
+            lp.update_time();
+            r
+        };
+        for r in ready {
+            if r.token == SIGNAL_TOKEN {
+                self.deliver_signals();
+            } else {
+                let source = self.st.io.borrow().get(&r.token).cloned();
+                if let Some(source) = source {
+                    source.on_ready(self, r);
+                }
+            }
+        }
+    }
+
+    fn run_check(&self) {
+        let batch = self.st.lp.borrow_mut().immediates.take_batch();
+        for entry in batch {
+            if self.st.lp.borrow_mut().immediates.begin_run(&entry) {
+                self.macrotask(&entry.payload);
+            }
+        }
+    }
+
+    /// Signal listeners run as macrotasks with `(name, number)`.
+    fn deliver_signals(&self) {
+        for signo in signals::read_pending(self.st.signal_fd) {
+            let Some(name) = signals::name(signo) else { continue };
+            let args = vec![Dynamic::from(name), Dynamic::from(signo as i64)];
+            let r = self.st.process.emit(&self.engine, name, &args);
+            self.settle(r.map(|_| Dynamic::UNIT), None);
+            self.drain();
+        }
+    }
+
+    /// One callback into script from the loop, then the drain.
+    pub fn macrotask(&self, task: &Task) {
+        self.call_task(task.clone());
+        self.drain();
+    }
+
+    /// Calls a task's function; false if it threw (and the error was handled).
+    fn call_task(&self, task: Task) -> bool {
+        match task {
+            Task::Call(cb, args) => {
+                let r = cb.call(&self.engine, args);
+                self.settle(r, cb.source())
+            }
+            Task::Native(f) => {
+                let r = f(&self.engine);
+                self.settle(r, None)
+            }
+            Task::Noop => true,
+        }
+    }
+
+    /// Emits an event on an emitter as a macrotask.
+    pub fn emit_macrotask(&self, emitter: &Emitter, event: &str, args: &[Dynamic]) {
+        let r = emitter.emit(&self.engine, event, args);
+        self.settle(r.map(|_| Dynamic::UNIT), None);
+        self.drain();
+    }
+
+    /// Deals with the outcome of a call into script: `process.exit()` ends the
+    /// process, any other error is an uncaught exception. Returns true when it went
+    /// well.
+    pub fn settle(&self, r: Result<Dynamic, Box<EvalAltResult>>, source: Option<&str>) -> bool {
+        match r {
+            Ok(_) => true,
+            Err(e) => {
+                if let Some(code) = self.st.exit_request.take() {
+                    self.exit(code);
+                }
+                let value = errors::value_of(&self.st, &e, source);
+                self.uncaught(value, "uncaughtException", Some((&e, source)));
+                false
+            }
+        }
+    }
+
+    /// Runs every nextTick, then every microtask, until both are empty, then the
+    /// unhandled-rejection check; repeated while that schedules more.
+    pub fn drain(&self) {
+        loop {
+            loop {
+                let tick = self.st.ticks.borrow_mut().pop_front();
+                let Some(tick) = tick else { break };
+                {
+                    if !self.call_task(tick) {
+                        // Node postpones the rest of the drain after a handled
+                        // exception until after the next macrotask.
+                        self.st.lp.borrow_mut().immediates.push(Task::Noop);
+                        return;
+                    }
+                }
+            }
+            while let Some(job) = self.st.micro.pop() {
+                if let Err(e) = promise::run_job(job, &self.engine, &self.st.micro) {
+                    self.settle(Err(e), None);
+                }
+            }
+            if !self.st.ticks.borrow().is_empty() {
+                continue;
+            }
+            if !self.process_rejections() {
+                break;
+            }
+        }
+        self.st.flush();
+    }
+
+    /// Node's `processPromiseRejections` in the default `throw` mode.
+    fn process_rejections(&self) -> bool {
+        if !self.st.micro.has_rejection_work() {
+            return false;
+        }
+        for p in self.st.micro.take_handled_late() {
+            let r = self.st.process.emit(&self.engine, "rejectionHandled", &[Dynamic::from(p)]);
+            if matches!(r, Ok(false)) {
+                crate::api::process::warn(&self.st, "Promise rejection was handled asynchronously", "PromiseRejectionHandledWarning", None);
+            }
+            self.settle(r.map(|_| Dynamic::UNIT), None);
+        }
+        for p in self.st.micro.take_unhandled() {
+            p.mark_warned();
+            let promise::State::Rejected(reason) = p.state() else { continue };
+            if self.st.process.has("unhandledRejection") {
+                let r = self.st.process.emit(&self.engine, "unhandledRejection", &[reason, Dynamic::from(p)]);
+                self.settle(r.map(|_| Dynamic::UNIT), None);
+            } else {
+                self.uncaught(errors::rejection_error(reason), "unhandledRejection", None);
+            }
+        }
+        true
+    }
+
+    /// An exception nobody caught: `uncaughtExceptionMonitor`, then the
+    /// `uncaughtException` listeners, or else the crash (exit listeners with code 1,
+    /// the report on stderr, status 1). A throw inside a handler ends with status 7.
+    pub fn uncaught(&self, err: Dynamic, origin: &str, at: Option<(&EvalAltResult, Option<&str>)>) {
+        let args = [err.clone(), Dynamic::from(origin.to_string())];
+        let r = self.st.process.emit(&self.engine, "uncaughtExceptionMonitor", &args);
+        self.fatal_if_err(r);
+        if self.st.process.has("uncaughtException") {
+            let r = self.st.process.emit(&self.engine, "uncaughtException", &args);
+            self.fatal_if_err(r);
+            return;
+        }
+        self.st.exit_code.set(Some(1));
+        self.emit_exit(1);
+        let report = errors::crash_report(&self.st, &err, at);
+        self.st.eprint(&report);
+        self.finish(self.st.exit_code.get().unwrap_or(1))
+    }
+
+    /// An error thrown by an error handler itself: status 7, no `exit` event.
+    fn fatal_if_err(&self, r: Result<bool, Box<EvalAltResult>>) {
+        if let Err(e) = r {
+            if let Some(code) = self.st.exit_request.take() {
+                self.exit(code);
+            }
+            let value = errors::value_of(&self.st, &e, None);
+            let report = errors::crash_report(&self.st, &value, Some((&e, None)));
+            self.st.eprint(&report);
+            self.finish(7);
+        }
+    }
+
+    fn emit_before_exit(&self) {
+        if self.st.exiting.get() {
+            return;
+        }
+        let code = Dynamic::from(self.st.exit_code.get().unwrap_or(0) as i64);
+        self.emit_macrotask(&self.st.process, "beforeExit", &[code]);
+    }
+
+    /// The loop ran dry: `exit` listeners, then the process ends. Like Node, promise
+    /// reactions queued by `exit` listeners still run; timers and ticks never do.
+    fn exit_naturally(&self) -> ! {
+        let code = self.st.exit_code.get().unwrap_or(0);
+        self.emit_exit(code);
+        while let Some(job) = self.st.micro.pop() {
+            if promise::run_job(job, &self.engine, &self.st.micro).is_err() {
+                break;
+            }
+        }
+        self.finish(self.st.exit_code.get().unwrap_or(code))
+    }
+
+    /// `process.exit(code)`: the `exit` event, then the end, skipping everything queued.
+    pub fn exit(&self, code: i32) -> ! {
+        self.st.exit_code.set(Some(code));
+        self.emit_exit(code);
+        self.finish(self.st.exit_code.get().unwrap_or(code))
+    }
+
+    /// Emits `exit` once. `process.exit(n)` inside a listener stops the remaining
+    /// listeners and sets the status; a listener that throws ends with status 1.
+    fn emit_exit(&self, code: i32) {
+        if self.st.exiting.replace(true) {
+            return;
+        }
+        for cb in self.st.process.snapshot("exit") {
+            if let Err(e) = cb.call(&self.engine, vec![Dynamic::from(code as i64)]) {
+                if let Some(code) = self.st.exit_request.take() {
+                    self.st.exit_code.set(Some(code));
+                    return;
+                }
+                let value = errors::value_of(&self.st, &e, cb.source());
+                let report = errors::crash_report(&self.st, &value, Some((&e, cb.source())));
+                self.st.eprint(&report);
+                self.finish(1);
+            }
+        }
+    }
+
+    /// Flushes everything and ends the process with `code` (taken mod 256).
+    pub fn finish(&self, code: i32) -> ! {
+        self.st.flush();
+        std::process::exit(code & 0xff)
+    }
+}
+
+/// Engine settings that must not depend on the build profile.
+fn configure(engine: &mut Engine, st: &Rc<State>) {
+    engine.set_max_call_levels(200);
+    engine.set_max_expr_depths(128, 64);
+    syntax::install(engine);
+    let s = st.clone();
+    engine.on_print(move |text| {
+        s.print(text);
+        s.print("\n");
+    });
+    let s = st.clone();
+    engine.on_debug(move |text, source, pos| {
+        let line = match (source, pos.is_none()) {
+            (Some(src), false) => format!("{src} @ {pos:?} | {text}\n"),
+            (_, false) => format!("{pos:?} | {text}\n"),
+            _ => format!("{text}\n"),
+        };
+        s.print(&line);
+    });
+    engine.set_module_resolver(modules::Resolver::new(st.clone()));
+}

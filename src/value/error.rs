@@ -1,0 +1,99 @@
+//! Node-shaped error values: maps with `name`, `message`, `stack`, and for system
+//! errors `code`, `errno`, `syscall`. Rhai's own runtime errors are turned into the
+//! same shape, so `catch`, `uncaughtException` and the crash report all see one kind
+//! of value.
+
+use rhai::{Dynamic, EvalAltResult, Map, Position};
+
+/// `Error(msg)` at `at` ("path:line:col"): a map like a JavaScript Error.
+pub fn error(name: &str, message: &str, at: Option<&str>) -> Map {
+    let mut m = Map::new();
+    m.insert("name".into(), name.into());
+    m.insert("message".into(), message.into());
+    let stack = match at {
+        Some(at) => format!("{name}: {message}\n    at {at}"),
+        None => format!("{name}: {message}"),
+    };
+    m.insert("stack".into(), stack.into());
+    m
+}
+
+/// An error with a Node `code` (`ERR_…` or an errno name).
+pub fn coded(name: &str, code: &str, message: &str) -> Map {
+    let mut m = error(name, message, None);
+    m.insert("code".into(), code.into());
+    m
+}
+
+/// A failed system call: `kill ESRCH` with `code`, `errno` (negative), `syscall`.
+pub fn syscall(syscall: &str, errno: i32) -> Map {
+    let code = errno_name(errno);
+    let mut m = coded("Error", code, &format!("{syscall} {code}"));
+    m.insert("errno".into(), (-(errno as i64)).into());
+    m.insert("syscall".into(), syscall.into());
+    m
+}
+
+pub fn throw(m: Map) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(m.into(), Position::NONE).into()
+}
+
+/// The value a script sees for an error: what was thrown, or a map built from Rhai's
+/// runtime error (`ReferenceError: b is not defined` for an unknown variable).
+pub fn to_value(err: &EvalAltResult) -> Dynamic {
+    let inner = err.unwrap_inner();
+    if let EvalAltResult::ErrorRuntime(v, _) = inner {
+        return v.clone();
+    }
+    let (name, message) = match inner {
+        EvalAltResult::ErrorVariableNotFound(v, _) => ("ReferenceError", format!("{v} is not defined")),
+        other => ("Error", message_of(other)),
+    };
+    let mut m = error(name, &message, None);
+    let pos = inner.position();
+    if !pos.is_none() {
+        m.insert("line".into(), (pos.line().unwrap_or(0) as i64).into());
+        m.insert("position".into(), (pos.position().unwrap_or(0) as i64).into());
+    }
+    m.into()
+}
+
+/// Name of an errno value, as Node reports it in `code`.
+pub fn errno_name(errno: i32) -> &'static str {
+    match errno {
+        libc::EPERM => "EPERM",
+        libc::ENOENT => "ENOENT",
+        libc::ESRCH => "ESRCH",
+        libc::EINTR => "EINTR",
+        libc::EIO => "EIO",
+        libc::EBADF => "EBADF",
+        libc::ECHILD => "ECHILD",
+        libc::EAGAIN => "EAGAIN",
+        libc::ENOMEM => "ENOMEM",
+        libc::EACCES => "EACCES",
+        libc::EEXIST => "EEXIST",
+        libc::ENOTDIR => "ENOTDIR",
+        libc::EISDIR => "EISDIR",
+        libc::EINVAL => "EINVAL",
+        libc::EMFILE => "EMFILE",
+        libc::ENOSPC => "ENOSPC",
+        libc::EPIPE => "EPIPE",
+        libc::EADDRINUSE => "EADDRINUSE",
+        libc::ECONNREFUSED => "ECONNREFUSED",
+        libc::ECONNRESET => "ECONNRESET",
+        libc::ETIMEDOUT => "ETIMEDOUT",
+        libc::ENOTCONN => "ENOTCONN",
+        _ => "EUNKNOWN",
+    }
+}
+
+/// Rhai's message for an error, without the " (line l, position p)" it appends.
+pub fn message_of(e: &EvalAltResult) -> String {
+    let text = e.to_string();
+    let pos = e.position();
+    if pos.is_none() {
+        return text;
+    }
+    let suffix = format!(" ({pos})");
+    text.strip_suffix(&suffix).map(String::from).unwrap_or(text)
+}
