@@ -94,7 +94,7 @@ fn format_value(v: &Dynamic, custom: Custom, depth: usize, indent: usize) -> Str
             if stack.is_string() {
                 let extra: Vec<String> = m
                     .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "stack" | "message" | "name"))
+                    .filter(|(k, _)| !matches!(k.as_str(), "stack" | "message" | "name" | "line" | "position"))
                     .map(|(k, x)| format!("{}: {}", key(k), format_value(x, custom, depth + 1, indent + 2)))
                     .collect();
                 let stack = stack.to_string();
