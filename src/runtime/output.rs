@@ -1,19 +1,15 @@
 //! The one ordered output stream behind `print`, `console.*` and `process.stdout`.
 //!
-//! Stdout is buffered and flushed at the end of every macrotask, before the loop
-//! blocks, before a signal is sent and at exit; stderr is written at once, after
-//! flushing stdout so the two stay in order on a terminal. Writes block until the
-//! reader takes the bytes: unlike Node on a pipe, `process.exit()` never truncates.
+//! Every write goes straight to the descriptor, as Node's console does for terminals
+//! and files: a script stuck in a long computation still shows what it printed, and
+//! a signal that kills the process cannot lose buffered text. Writes block until the
+//! reader takes the bytes, so unlike Node on a pipe, `process.exit()` never truncates.
 
 use std::io;
 use std::os::fd::RawFd;
 
-/// Flush early when this much is buffered.
-const HIGH_WATER: usize = 64 * 1024;
-
 #[derive(Default)]
 pub struct Output {
-    buf: Vec<u8>,
     /// Set once stdout reported EPIPE: later output is dropped.
     broken: bool,
 }
@@ -23,30 +19,23 @@ impl Output {
         if self.broken {
             return Ok(());
         }
-        self.buf.extend_from_slice(bytes);
-        if self.buf.len() >= HIGH_WATER {
-            return self.flush();
-        }
-        Ok(())
-    }
-
-    pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let _ = self.flush();
-        write_all(2, bytes)
-    }
-
-    pub fn flush(&mut self) -> io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let r = write_all(1, &self.buf);
-        self.buf.clear();
+        let r = write_all(1, bytes);
         if let Err(e) = &r {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 self.broken = true;
             }
         }
         r
+    }
+
+    pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
+        write_all(2, bytes)
+    }
+
+    /// Nothing is held back; kept so call sites say where order matters (before a
+    /// fork, a signal, the exit).
+    pub fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
