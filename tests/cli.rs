@@ -49,7 +49,8 @@ fn stdin_data_and_end() {
         let total = "";
         process.stdin.on("data", |chunk| total += chunk);
         process.stdin.on("end", || { let n = total.len(); total.trim(); console.log(`got ${n} chars: ${total}`) });"#;
-    let mut child = Command::new(EXE).args(["-e", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        Command::new(EXE).args(["-e", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"hello ").unwrap();
     stdin.flush().unwrap();
@@ -80,7 +81,8 @@ fn sigint_listener_then_eof() {
 /// With no SIGINT listener, Ctrl-C kills even a script stuck in `loop {}`.
 #[test]
 fn sigint_kills_busy_loop() {
-    let mut child = Command::new(EXE).args(["-e", "print(\"looping\"); loop {}"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        Command::new(EXE).args(["-e", "print(\"looping\"); loop {}"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert_eq!(line, "looping\n");
@@ -116,5 +118,8 @@ fn exit_flushes_everything_to_a_slow_pipe() {
 fn syntax_error_reports_position() {
     let out = procbox(&["-e", "let x = 1;\nlet y = (2 + ;"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "[eval]:2:14\nlet y = (2 + ;\n             ^\n\nSyntaxError: Unexpected ';'\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "[eval]:2:14\nlet y = (2 + ;\n             ^\n\nSyntaxError: Unexpected ';'\n"
+    );
 }

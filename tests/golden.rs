@@ -123,7 +123,9 @@ fn line_matches(exp: &str, got: &str, dir: &str, exe: &str) -> bool {
 
 fn text_matches(exp: &str, got: &str, dir: &str, exe: &str) -> bool {
     let (e, g): (Vec<&str>, Vec<&str>) = (exp.lines().collect(), got.lines().collect());
-    e.len() == g.len() && e.iter().zip(&g).all(|(a, b)| line_matches(a, b, dir, exe)) && exp.ends_with('\n') == got.ends_with('\n')
+    e.len() == g.len()
+        && e.iter().zip(&g).all(|(a, b)| line_matches(a, b, dir, exe))
+        && exp.ends_with('\n') == got.ends_with('\n')
 }
 
 fn diff(exp: &str, got: &str) -> String {
@@ -150,7 +152,12 @@ fn check(case: &Case, program: &str, exe: &str, is_twin: bool) -> Result<(), Str
     let script = if is_twin { case.script.with_extension("js") } else { case.script.clone() };
     let r = run(program, &script)?;
     let expected_out = std::fs::read_to_string(case.script.with_extension("out")).unwrap_or_default();
-    let got_out = format!("{}{}{}\n", r.stdout, if r.stdout.is_empty() || r.stdout.ends_with('\n') { "" } else { "\n" }, r.status);
+    let got_out = format!(
+        "{}{}{}\n",
+        r.stdout,
+        if r.stdout.is_empty() || r.stdout.ends_with('\n') { "" } else { "\n" },
+        r.status
+    );
     let err_file = case.script.with_extension("err");
     if !is_twin && std::env::var_os("UPDATE_GOLDEN").is_some() {
         let unplace = |s: &str| s.replace(&dir, "<DIR>").replace(exe, "<EXEC>");
@@ -177,7 +184,10 @@ fn check(case: &Case, program: &str, exe: &str, is_twin: bool) -> Result<(), Str
         if r.stderr.trim().is_empty() || err_file.exists() {
             return Err(problems);
         }
-        Err(format!("{problems}  (stderr was:)\n{}", r.stderr.lines().map(|l| format!("    {l}\n")).collect::<String>()))
+        Err(format!(
+            "{problems}  (stderr was:)\n{}",
+            r.stderr.lines().map(|l| format!("    {l}\n")).collect::<String>()
+        ))
     }
 }
 
@@ -193,31 +203,41 @@ fn main() {
     let skip_node = std::env::var_os("PROCBOX_SKIP_NODE").is_some();
 
     let jobs: Mutex<Vec<(usize, bool)>> = Mutex::new(
-        cases.iter().enumerate().flat_map(|(i, c)| std::iter::once((i, false)).chain(c.twin.then_some((i, true)))).rev().collect(),
+        cases
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| std::iter::once((i, false)).chain(c.twin.then_some((i, true))))
+            .rev()
+            .collect(),
     );
     let results = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..4 {
-            s.spawn(|| loop {
-                let Some((i, twin)) = jobs.lock().unwrap().pop() else { break };
-                let case = &cases[i];
-                let name = case.script.strip_prefix(&root).unwrap_or(&case.script).display().to_string();
-                let (label, outcome) = if !twin {
-                    (name, Some(check(case, exe, exe, false)))
-                } else if node {
-                    (format!("{name} (node twin)"), Some(check(case, "node", exe, true)))
-                } else if skip_node {
-                    (format!("{name} (node twin)"), None)
-                } else {
-                    (format!("{name} (node twin)"), Some(Err("node is not installed (set PROCBOX_SKIP_NODE=1 to skip twins)".into())))
-                };
-                let line = match &outcome {
-                    Some(Ok(())) => format!("ok      {label}"),
-                    Some(Err(e)) => format!("FAIL    {label}\n{e}"),
-                    None => format!("SKIPPED {label} (node not installed)"),
-                };
-                println!("{line}");
-                results.lock().unwrap().push(outcome);
+            s.spawn(|| {
+                loop {
+                    let Some((i, twin)) = jobs.lock().unwrap().pop() else { break };
+                    let case = &cases[i];
+                    let name = case.script.strip_prefix(&root).unwrap_or(&case.script).display().to_string();
+                    let (label, outcome) = if !twin {
+                        (name, Some(check(case, exe, exe, false)))
+                    } else if node {
+                        (format!("{name} (node twin)"), Some(check(case, "node", exe, true)))
+                    } else if skip_node {
+                        (format!("{name} (node twin)"), None)
+                    } else {
+                        (
+                            format!("{name} (node twin)"),
+                            Some(Err("node is not installed (set PROCBOX_SKIP_NODE=1 to skip twins)".into())),
+                        )
+                    };
+                    let line = match &outcome {
+                        Some(Ok(())) => format!("ok      {label}"),
+                        Some(Err(e)) => format!("FAIL    {label}\n{e}"),
+                        None => format!("SKIPPED {label} (node not installed)"),
+                    };
+                    println!("{line}");
+                    results.lock().unwrap().push(outcome);
+                }
             });
         }
     });

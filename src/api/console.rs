@@ -104,9 +104,12 @@ macro_rules! variadic {
         e.register_fn($name, move |c: &mut Console, a: Dynamic, b: Dynamic, d: Dynamic, f: Dynamic, g: Dynamic| {
             emit(&c.0, err, &[a, b, d, f, g])
         });
-        e.register_fn($name, move |c: &mut Console, a: Dynamic, b: Dynamic, d: Dynamic, f: Dynamic, g: Dynamic, h: Dynamic| {
-            emit(&c.0, err, &[a, b, d, f, g, h])
-        });
+        e.register_fn(
+            $name,
+            move |c: &mut Console, a: Dynamic, b: Dynamic, d: Dynamic, f: Dynamic, g: Dynamic, h: Dynamic| {
+                emit(&c.0, err, &[a, b, d, f, g, h])
+            },
+        );
     }};
 }
 

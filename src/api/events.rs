@@ -25,7 +25,14 @@ pub trait EventTarget: Variant + Clone {
     fn listeners_changed(&self, _event: &str) {}
 }
 
-pub fn add<T: EventTarget>(ctx: &NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr, once: bool, prepend: bool) -> Res<T> {
+pub fn add<T: EventTarget>(
+    ctx: &NativeCallContext,
+    t: &mut T,
+    ev: ImmutableString,
+    f: FnPtr,
+    once: bool,
+    prepend: bool,
+) -> Res<T> {
     t.before_listen(&ev)?;
     t.emitter().add(ev.clone(), Callback::new(ctx, f), once, prepend);
     t.listeners_changed(&ev);
@@ -33,11 +40,21 @@ pub fn add<T: EventTarget>(ctx: &NativeCallContext, t: &mut T, ev: ImmutableStri
 }
 
 pub fn register<T: EventTarget>(engine: &mut Engine) {
-    engine.register_fn("on", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| add(&ctx, t, ev, f, false, false));
-    engine.register_fn("addListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| add(&ctx, t, ev, f, false, false));
-    engine.register_fn("once", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| add(&ctx, t, ev, f, true, false));
-    engine.register_fn("prependListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| add(&ctx, t, ev, f, false, true));
-    engine.register_fn("prependOnceListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| add(&ctx, t, ev, f, true, true));
+    engine.register_fn("on", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
+        add(&ctx, t, ev, f, false, false)
+    });
+    engine.register_fn("addListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
+        add(&ctx, t, ev, f, false, false)
+    });
+    engine.register_fn("once", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
+        add(&ctx, t, ev, f, true, false)
+    });
+    engine.register_fn("prependListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
+        add(&ctx, t, ev, f, false, true)
+    });
+    engine.register_fn("prependOnceListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
+        add(&ctx, t, ev, f, true, true)
+    });
     for name in ["off", "removeListener"] {
         engine.register_fn(name, |t: &mut T, ev: ImmutableString, f: FnPtr| {
             t.emitter().remove(&ev, &f);
@@ -60,15 +77,24 @@ pub fn register<T: EventTarget>(engine: &mut Engine) {
     engine.register_fn("listeners", |t: &mut T, ev: ImmutableString| -> rhai::Array {
         t.emitter().listeners(&ev).into_iter().map(Dynamic::from).collect()
     });
-    engine.register_fn("eventNames", |t: &mut T| -> rhai::Array { t.emitter().event_names().into_iter().map(Dynamic::from).collect() });
-    engine.register_fn("emit", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString| t.emitter().emit(ctx.engine(), &ev, &[]));
-    engine.register_fn("emit", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, a: Dynamic| t.emitter().emit(ctx.engine(), &ev, &[a]));
+    engine.register_fn("eventNames", |t: &mut T| -> rhai::Array {
+        t.emitter().event_names().into_iter().map(Dynamic::from).collect()
+    });
+    engine.register_fn("emit", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString| {
+        t.emitter().emit(ctx.engine(), &ev, &[])
+    });
+    engine.register_fn("emit", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, a: Dynamic| {
+        t.emitter().emit(ctx.engine(), &ev, &[a])
+    });
     engine.register_fn("emit", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, a: Dynamic, b: Dynamic| {
         t.emitter().emit(ctx.engine(), &ev, &[a, b])
     });
-    engine.register_fn("emit", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, a: Dynamic, b: Dynamic, c: Dynamic| {
-        t.emitter().emit(ctx.engine(), &ev, &[a, b, c])
-    });
+    engine.register_fn(
+        "emit",
+        |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, a: Dynamic, b: Dynamic, c: Dynamic| {
+            t.emitter().emit(ctx.engine(), &ev, &[a, b, c])
+        },
+    );
     engine.register_fn(
         "emit",
         |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {

@@ -39,7 +39,9 @@ fn stringify(v: &Dynamic, space: &Dynamic) -> Dynamic {
 /// `Error(msg)`: a map with `name`, `message` and a `stack` naming the call site.
 fn make(ctx: &NativeCallContext, name: &str, message: &str) -> Map {
     let pos = ctx.call_position();
-    let at = pos.line().map(|l| format!("{}:{}:{}", ctx.call_source().unwrap_or("<anonymous>"), l, pos.position().unwrap_or(1)));
+    let at = pos
+        .line()
+        .map(|l| format!("{}:{}:{}", ctx.call_source().unwrap_or("<anonymous>"), l, pos.position().unwrap_or(1)));
     error::error(name, message, at.as_deref())
 }
 
@@ -50,7 +52,8 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>, builtins: &'static [Builti
     engine.register_type_with_name::<Json>("JSON");
     engine.register_type_with_name::<DateGlobal>("DateConstructor");
     engine.register_fn("stringify", |_: &mut Json, v: Dynamic| stringify(&v, &Dynamic::UNIT));
-    engine.register_fn("stringify", |_: &mut Json, v: Dynamic, _replacer: Dynamic, space: Dynamic| stringify(&v, &space));
+    engine
+        .register_fn("stringify", |_: &mut Json, v: Dynamic, _replacer: Dynamic, space: Dynamic| stringify(&v, &space));
     engine.register_fn("parse", |_: &mut Json, s: ImmutableString| -> Res<Dynamic> {
         json::parse(&s).map_err(|m| error::throw(error::error("SyntaxError", &m, None)))
     });
@@ -76,7 +79,10 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>, builtins: &'static [Builti
         match builtins.iter().find(|(n, _)| *n == key) {
             Some((_, make)) => Ok(make(&st)),
             None => {
-                let m = format!("Cannot find module '{name}' (procbox modules: {}; use `import` for .rhai files)", names(builtins));
+                let m = format!(
+                    "Cannot find module '{name}' (procbox modules: {}; use `import` for .rhai files)",
+                    names(builtins)
+                );
                 Err(error::throw(error::coded("Error", "MODULE_NOT_FOUND", &m)))
             }
         }

@@ -58,9 +58,7 @@ fn env_get(key: &str) -> Dynamic {
 
 fn env_set(key: &str, v: Dynamic) {
     // SAFETY: the runtime is single-threaded; no other thread reads the environment.
-    unsafe {
-        if v.is_unit() { std::env::remove_var(key) } else { std::env::set_var(key, super::to_text(&v)) }
-    }
+    unsafe { if v.is_unit() { std::env::remove_var(key) } else { std::env::set_var(key, super::to_text(&v)) } }
 }
 
 fn type_error(code: &str, message: String) -> Box<EvalAltResult> {
@@ -84,10 +82,16 @@ pub fn exit_code_of(v: &Dynamic) -> Res<Option<i32>> {
     } else if let Some(n) = v.read_lock::<ImmutableString>().and_then(|s| s.trim().parse::<f64>().ok()) {
         n
     } else {
-        return Err(type_error("ERR_INVALID_ARG_TYPE", format!("The \"code\" argument must be of type number. Received {}", received(v))));
+        return Err(type_error(
+            "ERR_INVALID_ARG_TYPE",
+            format!("The \"code\" argument must be of type number. Received {}", received(v)),
+        ));
     };
     if f.fract() != 0.0 || !f.is_finite() {
-        let m = format!("The value of \"code\" is out of range. It must be an integer. Received {}", crate::value::js_number(f));
+        let m = format!(
+            "The value of \"code\" is out of range. It must be an integer. Received {}",
+            crate::value::js_number(f)
+        );
         return Err(error::throw(error::coded("RangeError", "ERR_OUT_OF_RANGE", &m)));
     }
     Ok(Some(f as i64 as i32))
@@ -120,7 +124,10 @@ pub fn signal_of(v: &Dynamic) -> Res<i32> {
 
 fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
     let Ok(pid) = pid.as_int() else {
-        return Err(type_error("ERR_INVALID_ARG_TYPE", format!("The \"pid\" argument must be of type number. Received {}", received(pid))));
+        return Err(type_error(
+            "ERR_INVALID_ARG_TYPE",
+            format!("The \"pid\" argument must be of type number. Received {}", received(pid)),
+        ));
     };
     let signo = signal_of(sig)?;
     // The signal may be for us: nothing written so far may be lost.
@@ -212,16 +219,22 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_get("execArgv", |p: &mut Process| strings(&p.0.exec_argv));
     engine.register_get("execPath", |p: &mut Process| p.0.exec_path.clone());
     engine.register_get("platform", |_: &mut Process| "linux".to_string());
-    engine.register_get("arch", |_: &mut Process| std::env::consts::ARCH.replace("x86_64", "x64").replace("aarch64", "arm64"));
+    engine.register_get("arch", |_: &mut Process| {
+        std::env::consts::ARCH.replace("x86_64", "x64").replace("aarch64", "arm64")
+    });
     engine.register_get("version", |_: &mut Process| concat!("v", env!("CARGO_PKG_VERSION")).to_string());
     engine.register_get("env", |_: &mut Process| Env);
-    engine.register_get("exitCode", |p: &mut Process| p.0.exit_code.get().map(|c| Dynamic::from(c as i64)).unwrap_or(Dynamic::UNIT));
+    engine.register_get("exitCode", |p: &mut Process| {
+        p.0.exit_code.get().map(|c| Dynamic::from(c as i64)).unwrap_or(Dynamic::UNIT)
+    });
     engine.register_set("exitCode", |p: &mut Process, v: Dynamic| -> Res<()> {
         p.0.exit_code.set(exit_code_of(&v)?);
         Ok(())
     });
     engine.register_fn("cwd", |_: &mut Process| -> Res<String> {
-        std::env::current_dir().map(|d| d.display().to_string()).map_err(|e| error::throw(error::syscall("uv_cwd", e.raw_os_error().unwrap_or(0))))
+        std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .map_err(|e| error::throw(error::syscall("uv_cwd", e.raw_os_error().unwrap_or(0))))
     });
     engine.register_fn("chdir", |_: &mut Process, dir: ImmutableString| -> Res<()> {
         std::env::set_current_dir(dir.as_str()).map_err(|e| {
@@ -238,17 +251,29 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("exit", |p: &mut Process, code: Dynamic| exit(&p.0, Some(&code)));
     engine.register_fn("kill", |p: &mut Process, pid: Dynamic| kill(&p.0, &pid, &Dynamic::UNIT));
     engine.register_fn("kill", |p: &mut Process, pid: Dynamic, sig: Dynamic| kill(&p.0, &pid, &sig));
-    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr| next_tick(&ctx, &p.0, f, vec![]));
-    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic| next_tick(&ctx, &p.0, f, vec![a]));
+    engine
+        .register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr| next_tick(&ctx, &p.0, f, vec![]));
+    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic| {
+        next_tick(&ctx, &p.0, f, vec![a])
+    });
     engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic| {
         next_tick(&ctx, &p.0, f, vec![a, b])
     });
-    engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic, c: Dynamic| {
-        next_tick(&ctx, &p.0, f, vec![a, b, c])
+    engine.register_fn(
+        "nextTick",
+        |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic, c: Dynamic| {
+            next_tick(&ctx, &p.0, f, vec![a, b, c])
+        },
+    );
+    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic| {
+        emit_warning(&p.0, &w, &Dynamic::UNIT, &Dynamic::UNIT)
     });
-    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic| emit_warning(&p.0, &w, &Dynamic::UNIT, &Dynamic::UNIT));
-    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic, o: Dynamic| emit_warning(&p.0, &w, &o, &Dynamic::UNIT));
-    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic, o: Dynamic, c: Dynamic| emit_warning(&p.0, &w, &o, &c));
+    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic, o: Dynamic| {
+        emit_warning(&p.0, &w, &o, &Dynamic::UNIT)
+    });
+    engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic, o: Dynamic, c: Dynamic| {
+        emit_warning(&p.0, &w, &o, &c)
+    });
     engine.register_fn("memoryUsage", |_: &mut Process| memory_usage());
     engine.register_fn("uptime", |p: &mut Process| p.0.started.elapsed().as_secs_f64());
     engine.register_fn("hrtime", |p: &mut Process| -> Array {
@@ -258,11 +283,15 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 
     engine.register_indexer_get(|_: &mut Env, k: ImmutableString| env_get(&k));
     engine.register_indexer_set(|_: &mut Env, k: ImmutableString, v: Dynamic| env_set(&k, v));
-    engine.register_fn("keys", |_: &mut Env| -> Array { std::env::vars_os().map(|(k, _)| Dynamic::from(k.to_string_lossy().into_owned())).collect() });
+    engine.register_fn("keys", |_: &mut Env| -> Array {
+        std::env::vars_os().map(|(k, _)| Dynamic::from(k.to_string_lossy().into_owned())).collect()
+    });
     engine.register_fn("contains", |_: &mut Env, k: ImmutableString| std::env::var_os(k.as_str()).is_some());
     engine.register_fn("remove", |_: &mut Env, k: ImmutableString| env_set(&k, Dynamic::UNIT));
     engine.register_fn("to_map", |_: &mut Env| -> Map {
-        std::env::vars_os().map(|(k, v)| (k.to_string_lossy().as_ref().into(), Dynamic::from(v.to_string_lossy().into_owned()))).collect()
+        std::env::vars_os()
+            .map(|(k, v)| (k.to_string_lossy().as_ref().into(), Dynamic::from(v.to_string_lossy().into_owned())))
+            .collect()
     });
 
     // The card's short names.

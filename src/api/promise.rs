@@ -12,9 +12,9 @@ use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, Position};
 
-use crate::runtime::callback::Callback;
-use crate::runtime::promise::{combine, Combinator, Handler, Promise};
 use crate::runtime::State;
+use crate::runtime::callback::Callback;
+use crate::runtime::promise::{Combinator, Handler, Promise, combine};
 use crate::value::error;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -78,7 +78,11 @@ fn finally(ctx: &NativeCallContext, st: &State, p: &Promise, f: Dynamic) -> Prom
         Handler::Native(Rc::new(move |engine: &Engine, q, v| {
             let r = cb.call(engine, vec![])?;
             let after = Handler::Native(Rc::new(move |_, _, _| {
-                if rejected { Err(EvalAltResult::ErrorRuntime(v.clone(), Position::NONE).into()) } else { Ok(v.clone()) }
+                if rejected {
+                    Err(EvalAltResult::ErrorRuntime(v.clone(), Position::NONE).into())
+                } else {
+                    Ok(v.clone())
+                }
             }));
             Ok(Dynamic::from(Promise::resolved(q, r).then(q, after, Handler::Pass)))
         }))
@@ -95,7 +99,12 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("resolve", |p: &mut PromiseStatics, v: Dynamic| Promise::resolved(&p.0.micro, v));
     engine.register_fn("resolve", |p: &mut PromiseStatics| Promise::resolved(&p.0.micro, Dynamic::UNIT));
     engine.register_fn("reject", |p: &mut PromiseStatics, e: Dynamic| Promise::rejected(&p.0.micro, e));
-    for (name, kind) in [("all", Combinator::All), ("allSettled", Combinator::AllSettled), ("race", Combinator::Race), ("any", Combinator::Any)] {
+    for (name, kind) in [
+        ("all", Combinator::All),
+        ("allSettled", Combinator::AllSettled),
+        ("race", Combinator::Race),
+        ("any", Combinator::Any),
+    ] {
         engine.register_fn(name, move |p: &mut PromiseStatics, items: Array| combine(&p.0.micro, kind, items));
     }
 

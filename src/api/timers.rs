@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
 
-use crate::event_loop::timers::{clamp_delay, MAX_DELAY};
 use crate::event_loop::TimerId;
+use crate::event_loop::timers::{MAX_DELAY, clamp_delay};
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::Job;
 use crate::runtime::{State, Task};
@@ -49,10 +49,20 @@ fn delay_of(v: &Dynamic) -> f64 {
     }
 }
 
-fn start(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, delay: &Dynamic, args: Vec<Dynamic>, repeat: bool) -> Timeout {
+fn start(
+    ctx: &NativeCallContext,
+    st: &Rc<State>,
+    f: FnPtr,
+    delay: &Dynamic,
+    args: Vec<Dynamic>,
+    repeat: bool,
+) -> Timeout {
     let ms = delay_of(delay);
     if ms > MAX_DELAY {
-        let msg = format!("{} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.", crate::value::js_number(ms));
+        let msg = format!(
+            "{} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.",
+            crate::value::js_number(ms)
+        );
         super::process::warn(st, &msg, "TimeoutOverflowWarning", None);
     }
     let task = Task::Call(Callback::new(ctx, f), args);
@@ -73,9 +83,13 @@ fn clear(st: &State, v: &Dynamic) {
 macro_rules! register_starters {
     ($engine:expr, $st:expr, $name:literal, $repeat:expr) => {{
         let s = $st.clone();
-        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr| start(&ctx, &s, f, &Dynamic::UNIT, vec![], $repeat));
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr| {
+            start(&ctx, &s, f, &Dynamic::UNIT, vec![], $repeat)
+        });
         let s = $st.clone();
-        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic| start(&ctx, &s, f, &ms, vec![], $repeat));
+        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic| {
+            start(&ctx, &s, f, &ms, vec![], $repeat)
+        });
         let s = $st.clone();
         $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic| {
             start(&ctx, &s, f, &ms, vec![a], $repeat)
@@ -85,9 +99,12 @@ macro_rules! register_starters {
             start(&ctx, &s, f, &ms, vec![a, b], $repeat)
         });
         let s = $st.clone();
-        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic, b: Dynamic, c: Dynamic| {
-            start(&ctx, &s, f, &ms, vec![a, b, c], $repeat)
-        });
+        $engine.register_fn(
+            $name,
+            move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic, b: Dynamic, c: Dynamic| {
+                start(&ctx, &s, f, &ms, vec![a, b, c], $repeat)
+            },
+        );
     }};
 }
 
@@ -109,7 +126,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     let s = st.clone();
     engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr| immediate(&ctx, &s, f, vec![]));
     let s = st.clone();
-    engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic| immediate(&ctx, &s, f, vec![a]));
+    engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic| {
+        immediate(&ctx, &s, f, vec![a])
+    });
     let s = st.clone();
     engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic, b: Dynamic| {
         immediate(&ctx, &s, f, vec![a, b])
@@ -121,7 +140,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     });
 
     let s = st.clone();
-    engine.register_fn("queueMicrotask", move |ctx: NativeCallContext, f: FnPtr| s.micro.push(Job::Call(Callback::new(&ctx, f))));
+    engine.register_fn("queueMicrotask", move |ctx: NativeCallContext, f: FnPtr| {
+        s.micro.push(Job::Call(Callback::new(&ctx, f)))
+    });
 
     engine.register_fn("ref", |t: &mut Timeout| {
         t.st.lp.borrow_mut().timers.set_ref(t.id, true);

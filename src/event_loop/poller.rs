@@ -108,10 +108,7 @@ impl Poller {
     }
 
     fn always_ready(&self) -> Vec<Ready> {
-        self.always
-            .values()
-            .map(|&token| Ready { token, readable: true, writable: true, hangup: false })
-            .collect()
+        self.always.values().map(|&token| Ready { token, readable: true, writable: true, hangup: false }).collect()
     }
 }
 

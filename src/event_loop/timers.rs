@@ -76,10 +76,7 @@ impl<T: Clone> Timers<T> {
     pub fn start(&mut self, duration: u64, start: u64, repeat: bool, payload: T) -> TimerId {
         let id = self.next_id;
         self.next_id += 1;
-        self.timers.insert(
-            id,
-            Timer { duration, start, repeat, refed: true, generation: 0, queued: false, payload },
-        );
+        self.timers.insert(id, Timer { duration, start, repeat, refed: true, generation: 0, queued: false, payload });
         self.refs += 1;
         self.enqueue(id);
         id

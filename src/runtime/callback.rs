@@ -10,7 +10,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, NativeCallContext, NativeCallContextStore, Position};
+use rhai::{
+    Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, NativeCallContext, NativeCallContextStore, Position,
+};
 
 use super::RhaiResult;
 
@@ -100,9 +102,10 @@ fn arity_of(f: &FnPtr, store: &NativeCallContextStore) -> Option<usize> {
     if let Some(hit) = ARITY.with(|a| a.borrow().get(&key).copied()) {
         return hit;
     }
-    let found = store.global.lib.iter().find_map(|m| {
-        m.iter_script_fn_info().find(|(_, _, name, _, _)| *name == f.fn_name()).map(|(_, _, _, n, _)| n)
-    });
+    let found =
+        store.global.lib.iter().find_map(|m| {
+            m.iter_script_fn_info().find(|(_, _, name, _, _)| *name == f.fn_name()).map(|(_, _, _, n, _)| n)
+        });
     let arity = found.map(|n| n.saturating_sub(curried));
     if found.is_some() {
         ARITY.with(|a| a.borrow_mut().insert(key, arity));

@@ -95,7 +95,12 @@ impl Queue {
 
 impl Promise {
     pub fn pending() -> Promise {
-        Promise(Rc::new(RefCell::new(Inner { state: State::Pending, reactions: vec![], handled: false, warned: false })))
+        Promise(Rc::new(RefCell::new(Inner {
+            state: State::Pending,
+            reactions: vec![],
+            handled: false,
+            warned: false,
+        })))
     }
 
     pub fn resolved(q: &Queue, v: Dynamic) -> Promise {

@@ -11,7 +11,29 @@ use std::cell::Cell;
 use rhai::{Engine, Position, Token};
 
 /// Reserved words that Node's surface uses as names.
-const FREED: &[&str] = &["spawn", "new", "default", "with", "match", "static", "module", "is", "use", "case", "sync", "shared", "thread", "yield", "package", "public", "protected", "super", "void", "nil", "var"];
+const FREED: &[&str] = &[
+    "spawn",
+    "new",
+    "default",
+    "with",
+    "match",
+    "static",
+    "module",
+    "is",
+    "use",
+    "case",
+    "sync",
+    "shared",
+    "thread",
+    "yield",
+    "package",
+    "public",
+    "protected",
+    "super",
+    "void",
+    "nil",
+    "var",
+];
 
 thread_local! {
     static AFTER_DOT: Cell<bool> = const { Cell::new(false) };

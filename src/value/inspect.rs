@@ -13,11 +13,7 @@ pub type Custom<'a> = &'a dyn Fn(&Dynamic) -> Option<String>;
 
 /// One `console.log` argument: strings as they are, everything else inspected.
 pub fn log_arg(v: &Dynamic, custom: Custom) -> String {
-    if v.is_string() || v.is_char() {
-        v.to_string()
-    } else {
-        inspect(v, custom)
-    }
+    if v.is_string() || v.is_char() { v.to_string() } else { inspect(v, custom) }
 }
 
 pub fn inspect(v: &Dynamic, custom: Custom) -> String {
@@ -25,7 +21,13 @@ pub fn inspect(v: &Dynamic, custom: Custom) -> String {
 }
 
 fn quote(s: &str) -> String {
-    let q = if !s.contains('\'') { '\'' } else if !s.contains('"') { '"' } else { '`' };
+    let q = if !s.contains('\'') {
+        '\''
+    } else if !s.contains('"') {
+        '"'
+    } else {
+        '`'
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
     for c in s.chars() {

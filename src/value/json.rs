@@ -105,7 +105,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn excerpt(text: &str) -> String {
-    if text.chars().count() <= 10 { text.to_string() } else { format!("{}...", text.chars().take(10).collect::<String>()) }
+    if text.chars().count() <= 10 {
+        text.to_string()
+    } else {
+        format!("{}...", text.chars().take(10).collect::<String>())
+    }
 }
 
 pub fn from_value(v: Value) -> Dynamic {
