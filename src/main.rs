@@ -2,7 +2,11 @@
 //! and hands the script to the runtime.
 
 mod api;
+mod child;
 mod event_loop;
+mod ipc;
+mod net;
+mod repl;
 mod runtime;
 mod signals;
 mod value;
@@ -59,9 +63,14 @@ fn run(args: Vec<String>) -> i32 {
             let argv = std::iter::once(exec.clone()).chain(args[3..].iter().cloned()).collect();
             ("[eval]".to_string(), code.clone(), argv, vec![args[1].clone(), code.clone()])
         }
-        Some("-i" | "--interactive") => return fail("the REPL is not available yet", 1),
+        Some("-i" | "--interactive") => return start_repl(exec, vec![args[1].clone()]),
         Some("-") => match read_stdin() {
-            Ok(text) => ("[stdin]".to_string(), text, std::iter::once(exec.clone()).chain(args[2..].iter().cloned()).collect(), vec![]),
+            Ok(text) => (
+                "[stdin]".to_string(),
+                text,
+                std::iter::once(exec.clone()).chain(args[2..].iter().cloned()).collect(),
+                vec![],
+            ),
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
         },
         Some(opt) if opt.starts_with('-') => return fail(&format!("bad option: {opt} (see --help)"), 9),
@@ -75,7 +84,7 @@ fn run(args: Vec<String>) -> i32 {
                 Err(e) => return fail(&format!("cannot open {file}: {e}"), 1),
             }
         }
-        None if std::io::stdin().is_terminal() => return fail("the REPL is not available yet; run a script: procbox file.rhai", 1),
+        None if std::io::stdin().is_terminal() => return start_repl(exec, vec![]),
         None => match read_stdin() {
             Ok(text) => ("[stdin]".to_string(), text, vec![exec.clone()], vec![]),
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
@@ -86,6 +95,14 @@ fn run(args: Vec<String>) -> i32 {
         Err(e) => return fail(&format!("cannot start the event loop: {e}"), 1),
     };
     rt.run_main(&name, &text)
+}
+
+/// The REPL; `process.argv` is only the executable, as in Node.
+fn start_repl(exec: String, exec_argv: Vec<String>) -> i32 {
+    match Runtime::new(Launch { argv: vec![exec], exec_argv }) {
+        Ok(rt) => repl::run(rt),
+        Err(e) => fail(&format!("cannot start the event loop: {e}"), 1),
+    }
 }
 
 fn read_stdin() -> std::io::Result<String> {

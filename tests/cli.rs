@@ -8,6 +8,21 @@ use std::time::Duration;
 
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
 
+/// Waits for a child, but never forever: a hang is a failure, not a stuck CI run.
+fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("procbox did not end within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn procbox(args: &[&str]) -> std::process::Output {
     Command::new(EXE).args(args).stdin(Stdio::null()).output().expect("run procbox")
 }
@@ -75,7 +90,7 @@ fn sigint_listener_then_eof() {
     assert_eq!(lines.next().unwrap().unwrap(), "Received SIGINT. Press Control-D to exit.");
     drop(child.stdin.take());
     assert!(lines.next().is_none());
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(wait(&mut child).code(), Some(0));
 }
 
 /// With no SIGINT listener, Ctrl-C kills even a script stuck in `loop {}`.
@@ -87,7 +102,7 @@ fn sigint_kills_busy_loop() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert_eq!(line, "looping\n");
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGINT));
+    assert_eq!(wait(&mut child).signal(), Some(libc::SIGINT));
 }
 
 /// A signal listener alone does not keep the process alive.
@@ -111,7 +126,7 @@ fn exit_flushes_everything_to_a_slow_pipe() {
     let mut got = Vec::new();
     out.read_to_end(&mut got).unwrap();
     assert_eq!(got.len(), 4 * 1024 * 1024);
-    assert!(child.wait().unwrap().success());
+    assert!(wait(&mut child).success());
 }
 
 #[test]

@@ -171,12 +171,10 @@ fn check(case: &Case, program: &str, exe: &str, is_twin: bool) -> Result<(), Str
     if !text_matches(&expected_out, &got_out, &dir, exe) {
         problems.push_str(&format!("  stdout + status differ:\n{}", diff(&expected_out, &got_out)));
     }
-    if !is_twin {
-        if let Ok(expected_err) = std::fs::read_to_string(&err_file) {
-            if !text_matches(&expected_err, &r.stderr, &dir, exe) {
-                problems.push_str(&format!("  stderr differs:\n{}", diff(&expected_err, &r.stderr)));
-            }
-        }
+    if let (false, Ok(expected_err)) = (is_twin, std::fs::read_to_string(&err_file))
+        && !text_matches(&expected_err, &r.stderr, &dir, exe)
+    {
+        problems.push_str(&format!("  stderr differs:\n{}", diff(&expected_err, &r.stderr)));
     }
     if problems.is_empty() {
         Ok(())

@@ -2,9 +2,14 @@
 //! Globals (`process`, `console`, `Promise`, `JSON`, `Date`) are variables of one
 //! global module, so they are visible in `fn` bodies, closures and imported modules.
 
+pub mod buffer;
+pub mod child_process;
 pub mod console;
 pub mod events;
 pub mod globals;
+pub mod http;
+pub mod ipc;
+pub mod net;
 pub mod process;
 pub mod promise;
 pub mod stdio;
@@ -14,19 +19,30 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, Module};
 
-use crate::runtime::promise::Promise;
 use crate::runtime::State;
+use crate::runtime::promise::Promise;
 use crate::value::js_number;
 
 /// The modules `require(name)` returns.
-static BUILTINS: &[globals::Builtin] = &[("events", |_| Dynamic::from(events::EventsModule)), ("process", |st| Dynamic::from(process::Process(st.clone())))];
+static BUILTINS: &[globals::Builtin] = &[
+    ("events", |_| Dynamic::from(events::EventsModule)),
+    ("process", |st| Dynamic::from(process::Process(st.clone()))),
+    ("child_process", child_process::module),
+    ("net", net::module),
+    ("http", http::module),
+];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     process::register(engine, st);
     timers::register(engine, st);
     promise::register(engine, st);
     events::register_plain(engine);
+    buffer::register(engine);
+    child_process::register(engine, st);
+    net::register(engine, st);
+    http::register(engine, st);
     globals::register(engine, st, BUILTINS);
+    ipc::register(engine, st);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

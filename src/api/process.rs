@@ -42,6 +42,9 @@ impl EventTarget for Process {
     }
 
     fn listeners_changed(&self, event: &str) {
+        if event == "message" || event == "disconnect" {
+            super::ipc::parent_listeners_changed(&self.0);
+        }
         if let Some(signo) = signals::number(event) {
             self.0.sync_signal(signo, self.0.process.has(event));
         }

@@ -54,7 +54,7 @@ fn construct(ctx: &NativeCallContext, st: &Rc<State>, executor: FnPtr) -> Res<Pr
         Err(e) if matches!(*e, EvalAltResult::ErrorTerminated(..)) => return Err(e),
         Err(e) => {
             #[allow(deprecated)]
-            reject.call_raw(ctx, None, [error::to_value(&e)])?;
+            let _ = reject.call_raw(ctx, None, [error::to_value(&e)])?;
         }
         Ok(_) => {}
     }

@@ -27,6 +27,13 @@ pub struct Stdout {
     fd: i32,
 }
 
+impl Stdout {
+    /// 1 or 2: where `pipe()` and a child's `stdio` send bytes.
+    pub fn fd(&self) -> i32 {
+        self.fd
+    }
+}
+
 fn is_tty(fd: i32) -> bool {
     unsafe { libc::isatty(fd) == 1 }
 }
@@ -140,7 +147,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     engine.register_type_with_name::<Stdout>("WriteStream");
     engine.register_type_with_name::<Stdin>("ReadStream");
     engine.register_fn("write", |ctx: NativeCallContext, o: &mut Stdout, data: Dynamic| write(&ctx, o, &data, None));
-    engine.register_fn("write", |ctx: NativeCallContext, o: &mut Stdout, data: Dynamic, cb: FnPtr| write(&ctx, o, &data, Some(cb)));
+    engine.register_fn("write", |ctx: NativeCallContext, o: &mut Stdout, data: Dynamic, cb: FnPtr| {
+        write(&ctx, o, &data, Some(cb))
+    });
     engine.register_get("isTTY", |o: &mut Stdout| is_tty(o.fd));
     engine.register_get("fd", |o: &mut Stdout| o.fd as i64);
 

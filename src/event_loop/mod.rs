@@ -22,8 +22,6 @@ pub struct Loop<T: Clone> {
     pub poller: Poller,
     /// Ref'd active handles other than timers and immediates (stdin, children, sockets…).
     handles: usize,
-    /// Requests in flight that must complete before exit (pending callbacks, closes).
-    requests: usize,
 }
 
 impl<T: Clone> Loop<T> {
@@ -35,7 +33,6 @@ impl<T: Clone> Loop<T> {
             immediates: Immediates::default(),
             poller: Poller::new()?,
             handles: 0,
-            requests: 0,
         })
     }
 
@@ -57,23 +54,15 @@ impl<T: Clone> Loop<T> {
         self.handles = self.handles.saturating_sub(1);
     }
 
-    pub fn add_request(&mut self) {
-        self.requests += 1;
-    }
-
-    pub fn end_request(&mut self) {
-        self.requests = self.requests.saturating_sub(1);
-    }
-
-    /// The one liveness predicate: anything ref'd still active, or work in flight.
+    /// The one liveness predicate: anything ref'd still active.
     pub fn alive(&self) -> bool {
-        self.timers.refs() > 0 || self.immediates.refs() > 0 || self.handles > 0 || self.requests > 0
+        self.timers.refs() > 0 || self.immediates.refs() > 0 || self.handles > 0
     }
 
     /// How long the poll phase may block: not at all when immediates wait, until the
     /// next timer otherwise, forever when only I/O can wake us.
     pub fn poll_timeout(&self) -> i32 {
-        if self.immediates.refs() > 0 || self.requests > 0 || !self.alive() {
+        if self.immediates.refs() > 0 || !self.alive() {
             return 0;
         }
         match self.timers.next_expiry() {

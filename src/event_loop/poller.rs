@@ -75,11 +75,6 @@ impl Poller {
         self.always.remove(&fd);
     }
 
-    /// True when some descriptor is always ready: the poll must not block.
-    pub fn has_always_ready(&self) -> bool {
-        !self.always.is_empty()
-    }
-
     /// Waits up to `timeout_ms` (-1: forever) and returns what is ready.
     pub fn wait(&mut self, timeout_ms: i32) -> io::Result<Vec<Ready>> {
         let timeout = if self.always.is_empty() { timeout_ms } else { 0 };

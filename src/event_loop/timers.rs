@@ -8,6 +8,7 @@
 //! `processTimers` and `listOnTimeout`), with lazy deletion for cleared timers.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub type TimerId = u64;
 
@@ -18,6 +19,32 @@ pub const MAX_DELAY: f64 = 2_147_483_647.0;
 pub fn clamp_delay(ms: f64) -> u64 {
     if (1.0..=MAX_DELAY).contains(&ms) { ms.trunc() as u64 } else { 1 }
 }
+
+/// Hashes the integer keys we make ourselves (timer ids, durations) with one multiply.
+/// SipHash guards against chosen keys, which cannot happen here, and was the largest
+/// cost of a timer after the script call itself.
+#[derive(Default, Clone, Copy)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // FxHash's step: the multiply spreads sequential ids over the high bits that
+        // hashbrown uses for its control bytes.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IntMap<V> = HashMap<u64, V, BuildHasherDefault<IntHasher>>;
 
 struct Timer<T> {
     duration: u64,
@@ -37,6 +64,31 @@ struct List {
     entries: VecDeque<(TimerId, u64)>,
 }
 
+/// The per-duration lists and the priority queue over them.
+#[derive(Default)]
+struct Lists {
+    lists: IntMap<List>,
+    /// (expiry, list order, duration): the priority queue of lists.
+    queue: BTreeSet<(u64, u64, u64)>,
+    next_order: u64,
+}
+
+impl Lists {
+    /// Appends `t` (as timer `id`) to the list of its duration, creating the list.
+    fn push<T>(&mut self, id: TimerId, t: &mut Timer<T>) {
+        t.generation += 1;
+        t.queued = true;
+        let (duration, expiry) = (t.duration, t.start + t.duration);
+        let list = self.lists.entry(duration).or_insert_with(|| {
+            let order = self.next_order;
+            self.next_order += 1;
+            self.queue.insert((expiry, order, duration));
+            List { expiry, order, entries: VecDeque::new() }
+        });
+        list.entries.push_back((id, t.generation));
+    }
+}
+
 /// A timer that is due: its payload and whether it repeats.
 pub struct Due<T> {
     pub id: TimerId,
@@ -45,12 +97,9 @@ pub struct Due<T> {
 }
 
 pub struct Timers<T> {
-    timers: HashMap<TimerId, Timer<T>>,
-    lists: HashMap<u64, List>,
-    /// (expiry, list order, duration): the priority queue of lists.
-    queue: BTreeSet<(u64, u64, u64)>,
+    timers: IntMap<Timer<T>>,
+    lists: Lists,
     next_id: TimerId,
-    next_order: u64,
     refs: usize,
 }
 
@@ -62,57 +111,37 @@ impl<T: Clone> Default for Timers<T> {
 
 impl<T: Clone> Timers<T> {
     pub fn new() -> Self {
-        Timers {
-            timers: HashMap::new(),
-            lists: HashMap::new(),
-            queue: BTreeSet::new(),
-            next_id: 1,
-            next_order: 0,
-            refs: 0,
-        }
+        Timers { timers: IntMap::default(), lists: Lists::default(), next_id: 1, refs: 0 }
     }
 
     /// Starts a timer of `duration` ms (already clamped) measured from `start`.
     pub fn start(&mut self, duration: u64, start: u64, repeat: bool, payload: T) -> TimerId {
         let id = self.next_id;
         self.next_id += 1;
-        self.timers.insert(id, Timer { duration, start, repeat, refed: true, generation: 0, queued: false, payload });
+        let mut t = Timer { duration, start, repeat, refed: true, generation: 0, queued: false, payload };
+        self.lists.push(id, &mut t);
+        self.timers.insert(id, t);
         self.refs += 1;
-        self.enqueue(id);
         id
-    }
-
-    fn enqueue(&mut self, id: TimerId) {
-        let t = self.timers.get_mut(&id).expect("enqueue of a live timer");
-        t.generation += 1;
-        t.queued = true;
-        let (duration, expiry, generation) = (t.duration, t.start + t.duration, t.generation);
-        let list = self.lists.entry(duration).or_insert_with(|| {
-            let order = self.next_order;
-            self.next_order += 1;
-            self.queue.insert((expiry, order, duration));
-            List { expiry, order, entries: VecDeque::new() }
-        });
-        list.entries.push_back((id, generation));
     }
 
     /// Stops a timer; unknown or already-cleared ids are ignored, as in Node.
     pub fn clear(&mut self, id: TimerId) {
-        if let Some(t) = self.timers.remove(&id) {
-            if t.refed {
-                self.refs -= 1;
-            }
+        if let Some(t) = self.timers.remove(&id)
+            && t.refed
+        {
+            self.refs -= 1;
         }
     }
 
     /// Re-arms a fired interval from `start` (the time its callback began), unless the
     /// callback cleared it.
     pub fn rearm(&mut self, id: TimerId, start: u64) {
-        if let Some(t) = self.timers.get_mut(&id) {
-            if !t.queued {
-                t.start = start;
-                self.enqueue(id);
-            }
+        if let Some(t) = self.timers.get_mut(&id)
+            && !t.queued
+        {
+            t.start = start;
+            self.lists.push(id, t);
         }
     }
 
@@ -121,26 +150,22 @@ impl<T: Clone> Timers<T> {
         if let Some(t) = self.timers.get_mut(&id) {
             t.start = now;
             if t.queued {
-                self.enqueue(id);
+                self.lists.push(id, t);
             }
         }
     }
 
     pub fn set_ref(&mut self, id: TimerId, refed: bool) {
-        if let Some(t) = self.timers.get_mut(&id) {
-            if t.refed != refed {
-                t.refed = refed;
-                if refed { self.refs += 1 } else { self.refs -= 1 }
-            }
+        if let Some(t) = self.timers.get_mut(&id)
+            && t.refed != refed
+        {
+            t.refed = refed;
+            if refed { self.refs += 1 } else { self.refs -= 1 }
         }
     }
 
     pub fn has_ref(&self, id: TimerId) -> bool {
         self.timers.get(&id).is_some_and(|t| t.refed)
-    }
-
-    pub fn is_active(&self, id: TimerId) -> bool {
-        self.timers.contains_key(&id)
     }
 
     /// Number of ref'd timers: they keep the loop alive.
@@ -150,55 +175,65 @@ impl<T: Clone> Timers<T> {
 
     /// Earliest expiry of any list (may be early because of lazily deleted timers).
     pub fn next_expiry(&self) -> Option<u64> {
-        self.queue.first().map(|&(e, _, _)| e)
+        self.lists.queue.first().map(|&(e, _, _)| e)
     }
 
     /// The next timer due at `now`, following Node's list order. A one-shot timer is
     /// forgotten before it is returned; an interval stays known until `rearm`/`clear`.
     pub fn pop_due(&mut self, now: u64) -> Option<Due<T>> {
         loop {
-            let &(expiry, order, duration) = self.queue.first()?;
+            let &(expiry, order, duration) = self.lists.queue.first()?;
             if expiry > now {
                 return None;
             }
-            let list = self.lists.get_mut(&duration).expect("queued list exists");
+            let list = self.lists.lists.get_mut(&duration).expect("queued list exists");
             debug_assert_eq!((list.expiry, list.order), (expiry, order));
             // Drop stale entries (cleared or re-queued timers) from the front.
             let front = loop {
                 match list.entries.front() {
                     None => break None,
                     Some(&(id, generation)) => match self.timers.get(&id) {
-                        Some(t) if t.generation == generation && t.queued => break Some(id),
+                        Some(t) if t.generation == generation && t.queued => {
+                            break Some((id, t.start + t.duration, t.repeat));
+                        }
                         _ => {
                             list.entries.pop_front();
                         }
                     },
                 }
             };
-            let Some(id) = front else {
-                self.queue.remove(&(expiry, order, duration));
-                self.lists.remove(&duration);
+            let Some((id, due_at, repeat)) = front else {
+                self.lists.queue.remove(&(expiry, order, duration));
+                self.lists.lists.remove(&duration);
                 continue;
             };
-            let t = &self.timers[&id];
-            if now < t.start + t.duration {
+            if now < due_at {
                 // Not yet due: move the list back in the queue (Node: max(due, now + 1)).
-                self.queue.remove(&(expiry, order, duration));
-                list.expiry = (t.start + t.duration).max(now + 1);
-                list.order = self.next_order;
-                self.next_order += 1;
-                self.queue.insert((list.expiry, list.order, duration));
+                self.lists.queue.remove(&(expiry, order, duration));
+                list.expiry = due_at.max(now + 1);
+                list.order = self.lists.next_order;
+                self.lists.next_order += 1;
+                self.lists.queue.insert((list.expiry, list.order, duration));
                 continue;
             }
             list.entries.pop_front();
+            return Some(self.fire(id, repeat));
+        }
+    }
+
+    /// Takes a due timer off: a one-shot is removed (its payload moves out, no copy),
+    /// an interval stays, unqueued, until `rearm` or `clear`.
+    fn fire(&mut self, id: TimerId, repeat: bool) -> Due<T> {
+        if repeat {
             let t = self.timers.get_mut(&id).expect("front timer is live");
             t.queued = false;
-            let due = Due { id, payload: t.payload.clone(), repeat: t.repeat };
-            if !t.repeat {
-                self.clear(id);
-            }
-            return Some(due);
+            return Due { id, payload: t.payload.clone(), repeat: true };
         }
+        let t = self.timers.remove(&id).expect("front timer is live");
+        if t.refed {
+            self.refs -= 1;
+        }
+        Due { id, payload: t.payload, repeat: false }
     }
 }
 
@@ -277,6 +312,35 @@ mod tests {
         t.rearm(i, 22);
         assert!(t.pop_due(100).is_none());
         assert_eq!(t.refs(), 0);
+    }
+
+    #[test]
+    fn one_shot_payload_moves_out_interval_keeps_its_own() {
+        let p = std::rc::Rc::new(());
+        let mut t = Timers::new();
+        t.start(1, 0, false, p.clone());
+        let i = t.start(1, 0, true, p.clone());
+        let once = t.pop_due(1).unwrap();
+        assert_eq!(std::rc::Rc::strong_count(&p), 3, "moved, not copied");
+        let every = t.pop_due(1).unwrap();
+        assert!(every.repeat && !once.repeat);
+        assert_eq!(std::rc::Rc::strong_count(&p), 4, "the interval keeps its payload");
+        drop((once, every));
+        t.clear(i);
+        assert_eq!(std::rc::Rc::strong_count(&p), 1);
+        assert_eq!(t.refs(), 0);
+    }
+
+    #[test]
+    fn many_ids_stay_in_order() {
+        let mut t = Timers::new();
+        let ids: Vec<_> = (0..10_000).map(|i| t.start(1 + i % 3, 0, false, i)).collect();
+        for id in ids.iter().skip(1).step_by(2) {
+            t.clear(*id);
+        }
+        let ran: Vec<u64> = std::iter::from_fn(|| t.pop_due(10).map(|d| d.payload)).collect();
+        let want: Vec<u64> = (0..3).flat_map(|d| (0..10_000).step_by(2).filter(move |i| i % 3 == d)).collect();
+        assert_eq!(ran, want);
     }
 
     #[test]

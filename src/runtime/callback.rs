@@ -5,13 +5,20 @@
 //! context (`NativeCallContextStore`, reset to call level 0) and the number of
 //! parameters the function declares, so it receives as many of Node's arguments as it
 //! asked for: `|| …`, `|code| …` and `|code, signal| …` all work.
+//!
+//! Scheduling is hot (`setImmediate` in a loop, a `nextTick` chain), and a stored
+//! context costs two strings and a copy of the global state to make and to drop. The
+//! store is never written after it is made, so callbacks registered from the same call
+//! site in the same state share one ([`Home`]): the last one is kept and reused when
+//! the next registration's context is equal to it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use rhai::{
-    Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, NativeCallContext, NativeCallContextStore, Position,
+    Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, NativeCallContext,
+    NativeCallContextStore, Position,
 };
 
 use super::RhaiResult;
@@ -23,6 +30,9 @@ const MAX_NESTING: usize = 256;
 thread_local! {
     static NESTING: Cell<usize> = const { Cell::new(0) };
     static ARITY: RefCell<HashMap<(ImmutableString, usize), Option<usize>>> = RefCell::new(HashMap::new());
+    /// The home of the last callback made, for the next one from the same place. Weak:
+    /// it must not keep modules alive once no callback uses it.
+    static LAST_HOME: RefCell<Weak<Home>> = const { RefCell::new(Weak::new()) };
 }
 
 #[derive(Clone)]
@@ -30,20 +40,25 @@ pub struct Callback(Rc<Inner>);
 
 struct Inner {
     f: FnPtr,
-    store: NativeCallContextStore,
+    home: Rc<Home>,
     /// Declared parameters (without captures); `None` for native functions.
     arity: Option<usize>,
+}
+
+/// The stored context callbacks are called in, shared by those registered alike.
+struct Home {
+    store: NativeCallContextStore,
+    /// The last arity looked up here: (function name, captures, arity). A loop
+    /// registers the same function over and over; this spares the map lookup.
+    last_arity: RefCell<Option<(ImmutableString, usize, Option<usize>)>>,
 }
 
 impl Callback {
     /// Keeps `f` with the context of the native call that received it.
     pub fn new(ctx: &NativeCallContext, f: FnPtr) -> Callback {
-        #[allow(deprecated)]
-        let mut store = ctx.store_data();
-        store.global.level = 0;
-        store.global.num_operations = 0;
-        let arity = arity_of(&f, &store);
-        Callback(Rc::new(Inner { f, store, arity }))
+        let home = home_for(ctx);
+        let arity = home.arity_of(&f);
+        Callback(Rc::new(Inner { f, home, arity }))
     }
 
     pub fn fn_ptr(&self) -> &FnPtr {
@@ -61,7 +76,7 @@ impl Callback {
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
         #[allow(deprecated)]
-        let ctx = self.0.store.create_context(engine);
+        let ctx = self.0.home.store.create_context(engine);
         let r = self.0.f.call_raw(&ctx, None, args);
         NESTING.with(|d| d.set(depth));
         r
@@ -74,7 +89,76 @@ impl Callback {
 
     /// The source (script path) the callback was registered from.
     pub fn source(&self) -> Option<&str> {
-        self.0.store.source.as_deref()
+        self.0.home.store.source.as_deref()
+    }
+}
+
+/// The last home if `ctx` would store exactly the same context, else a new one.
+fn home_for(ctx: &NativeCallContext) -> Rc<Home> {
+    if let Some(home) = LAST_HOME.with(|last| last.borrow().upgrade()).filter(|h| h.matches(ctx)) {
+        return home;
+    }
+    #[allow(deprecated)]
+    let mut store = ctx.store_data();
+    store.global.level = 0;
+    store.global.num_operations = 0;
+    let home = Rc::new(Home { store, last_arity: RefCell::new(None) });
+    LAST_HOME.with(|last| *last.borrow_mut() = Rc::downgrade(&home));
+    home
+}
+
+impl Home {
+    /// True when `ctx.store_data()` would equal this store, once reset to level 0.
+    fn matches(&self, ctx: &NativeCallContext) -> bool {
+        let s = &self.store;
+        s.fn_name == ctx.fn_name()
+            && s.source.as_deref() == ctx.fn_source()
+            && s.pos == ctx.call_position()
+            && same_global(&s.global, ctx.global_runtime_state())
+    }
+
+    fn arity_of(&self, f: &FnPtr) -> Option<usize> {
+        let curried = f.curry().len();
+        if let Some((name, c, arity)) = &*self.last_arity.borrow()
+            && *c == curried
+            && name.as_str() == f.fn_name()
+        {
+            return *arity;
+        }
+        let arity = arity_of(f, &self.store);
+        *self.last_arity.borrow_mut() = Some((f.fn_name().into(), curried, arity));
+        arity
+    }
+}
+
+/// Field by field, what a call made in either state could observe: the same function
+/// libraries and imports (the same modules, not just equal ones), source, constants,
+/// resolver and counters. Call level and operation count are reset in a store, so
+/// they do not count. Of the block depth (`scope_level`) Rhai only reads whether it is
+/// 0 (top-level constants) unless a variable-definition filter is installed, and we
+/// install none; comparing it exactly would never match in a chain, where each link
+/// registers from one block deeper than the last. Anything unusual (a tag set) is
+/// simply not shared.
+fn same_global(a: &GlobalRuntimeState, b: &GlobalRuntimeState) -> bool {
+    a.lib.len() == b.lib.len()
+        && a.lib.iter().zip(b.lib.iter()).all(|(x, y)| Rc::ptr_eq(x, y))
+        && a.num_imports() == b.num_imports()
+        && a.scan_imports_raw().zip(b.scan_imports_raw()).all(|((n, m), (o, p))| n == o && Rc::ptr_eq(m, p))
+        && a.source == b.source
+        && a.num_modules_loaded == b.num_modules_loaded
+        && (a.scope_level == 0) == (b.scope_level == 0)
+        && a.always_search_scope == b.always_search_scope
+        && same_rc(&a.embedded_module_resolver, &b.embedded_module_resolver)
+        && same_rc(&a.constants, &b.constants)
+        && a.tag.is_unit()
+        && b.tag.is_unit()
+}
+
+fn same_rc<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => Rc::ptr_eq(x, y),
+        _ => false,
     }
 }
 
@@ -111,4 +195,59 @@ fn arity_of(f: &FnPtr, store: &NativeCallContextStore) -> Option<usize> {
         ARITY.with(|a| a.borrow_mut().insert(key, arity));
     }
     arity
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An engine whose `keep(f)` stores a callback, as `setImmediate` does.
+    fn engine() -> (Engine, Rc<RefCell<Vec<Callback>>>) {
+        let mut engine = Engine::new();
+        let kept = Rc::new(RefCell::new(Vec::new()));
+        let k = kept.clone();
+        engine.register_fn("keep", move |ctx: NativeCallContext, f: FnPtr| k.borrow_mut().push(Callback::new(&ctx, f)));
+        (engine, kept)
+    }
+
+    fn same_home(a: &Callback, b: &Callback) -> bool {
+        Rc::ptr_eq(&a.0.home, &b.0.home)
+    }
+
+    #[test]
+    fn one_call_site_shares_one_home() {
+        let (engine, kept) = engine();
+        engine.run("let n = 0; for i in 0..3 { keep(|| n += 1); } keep(|| n += 10);").unwrap();
+        let cbs = kept.borrow().clone();
+        assert!(same_home(&cbs[0], &cbs[1]) && same_home(&cbs[1], &cbs[2]));
+        assert!(!same_home(&cbs[2], &cbs[3]), "another call site is another context");
+        assert_eq!(cbs[3].0.home.store.pos.line(), Some(1));
+    }
+
+    #[test]
+    fn arity_is_per_function_not_per_home() {
+        let (engine, kept) = engine();
+        engine.run("for f in [|a| a, |a, b| b, || 0, |a| a] { keep(f); }").unwrap();
+        let arities: Vec<_> = kept.borrow().iter().map(|c| c.0.arity).collect();
+        assert_eq!(arities, [Some(1), Some(2), Some(0), Some(1)]);
+        let r = kept.borrow()[1].call(&engine, vec![Dynamic::from(1_i64), Dynamic::from(2_i64), Dynamic::from(3_i64)]);
+        assert_eq!(r.unwrap().as_int(), Ok(2));
+    }
+
+    #[test]
+    fn a_chain_reuses_its_home() {
+        // Each link registers the next from one block deeper: still the same context.
+        let (engine, kept) = engine();
+        engine.run("let n = 0; let tick; tick = || { n += 1; if n < 5 { keep(tick); } }; keep(tick);").unwrap();
+        let mut i = 0;
+        while i < kept.borrow().len() {
+            let cb = kept.borrow()[i].clone();
+            cb.call(&engine, vec![]).unwrap();
+            i += 1;
+        }
+        let cbs = kept.borrow();
+        assert_eq!(cbs.len(), 5);
+        assert!(!same_home(&cbs[0], &cbs[1]), "the first link is registered from the main script");
+        assert!(cbs[1..].iter().all(|c| same_home(c, &cbs[1])));
+    }
 }

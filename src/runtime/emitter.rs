@@ -85,7 +85,7 @@ impl Emitter {
             return Ok(false);
         }
         for cb in listeners {
-            cb.call(engine, args.to_vec())?;
+            let _ = cb.call(engine, args.to_vec())?;
         }
         Ok(true)
     }

@@ -22,7 +22,7 @@ use std::os::fd::RawFd;
 use std::rc::Rc;
 use std::time::Instant;
 
-use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
@@ -70,12 +70,24 @@ pub struct State {
     next_token: Cell<u64>,
     signal_fd: RawFd,
     caught: RefCell<HashSet<i32>>,
+    /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
+    /// deliveries before the script's listeners; the signal stays caught meanwhile.
+    signal_hooks: RefCell<HashMap<i32, SignalHook>>,
+    /// The close phase's queue: `close` callbacks of handles closed this iteration.
+    pub closing: RefCell<VecDeque<Task>>,
+    /// Flushes that must happen before the process ends (IPC channels, sockets).
+    pub at_exit: RefCell<Vec<Rc<dyn Fn()>>>,
     pub argv: Vec<String>,
     pub exec_argv: Vec<String>,
     pub exec_path: String,
     pub started: Instant,
-    pub warned: Cell<bool>,
+    /// Set by the REPL: an uncaught error is shown by this hook and the session goes
+    /// on, instead of ending the process.
+    pub on_uncaught: RefCell<Option<UncaughtHook>>,
 }
+
+/// Shows an uncaught error (the value, and the Rhai error with its source if any).
+pub type UncaughtHook = Rc<dyn Fn(&Runtime, &Dynamic, Option<(&EvalAltResult, Option<&str>)>)>;
 
 impl State {
     /// Writes to the ordered stdout stream.
@@ -95,6 +107,11 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
+    /// Queues a handle's `close` work for the close phase of this iteration.
+    pub fn close_later(&self, task: Task) {
+        self.closing.borrow_mut().push_back(task);
+    }
+
     /// Registers a poller source and returns its token.
     pub fn watch(&self, fd: RawFd, source: Rc<dyn Source>, readable: bool, writable: bool) -> std::io::Result<u64> {
         let token = self.next_token.get();
@@ -112,14 +129,29 @@ impl State {
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
     /// caught while at least one listener exists, default otherwise.
     pub fn sync_signal(&self, signo: i32, listening: bool) {
+        let wanted = listening || self.signal_hooks.borrow().contains_key(&signo);
         let mut caught = self.caught.borrow_mut();
-        if listening && caught.insert(signo) {
+        if wanted && caught.insert(signo) {
             let _ = signals::catch(signo);
-        } else if !listening && caught.remove(&signo) {
+        } else if !wanted && caught.remove(&signo) {
             let _ = signals::restore(signo);
         }
     }
+
+    /// Installs (`Some`) or removes (`None`) the runtime's own handler for `signo`;
+    /// the signal is caught while a hook or a script listener exists.
+    pub fn hook_signal(&self, signo: i32, hook: Option<SignalHook>) {
+        match hook {
+            Some(h) => self.signal_hooks.borrow_mut().insert(signo, h),
+            None => self.signal_hooks.borrow_mut().remove(&signo),
+        };
+        let listening = signals::name(signo).is_some_and(|n| self.process.has(n));
+        self.sync_signal(signo, listening);
+    }
 }
+
+/// An internal signal handler (see [`State::hook_signal`]).
+pub type SignalHook = Rc<dyn Fn(&Runtime)>;
 
 pub struct Runtime {
     pub engine: Engine,
@@ -154,11 +186,14 @@ impl Runtime {
             next_token: Cell::new(16),
             signal_fd,
             caught: RefCell::new(HashSet::new()),
+            signal_hooks: RefCell::new(HashMap::new()),
+            closing: RefCell::new(VecDeque::new()),
+            at_exit: RefCell::new(Vec::new()),
             argv: launch.argv,
             exec_argv: launch.exec_argv,
             exec_path,
             started: Instant::now(),
-            warned: Cell::new(false),
+            on_uncaught: RefCell::new(None),
         });
         let mut engine = Engine::new();
         configure(&mut engine, &st);
@@ -196,9 +231,7 @@ impl Runtime {
     pub fn run_loop(&self) -> ! {
         loop {
             while self.alive() {
-                self.run_timers();
-                self.run_poll();
-                self.run_check();
+                self.run_once();
             }
             self.emit_before_exit();
             if !self.alive() {
@@ -208,8 +241,25 @@ impl Runtime {
         self.exit_naturally()
     }
 
+    /// One turn of the loop, every phase once, without the liveness check: the REPL
+    /// turns the loop itself while its prompt waits.
+    pub fn run_once(&self) {
+        self.run_timers();
+        self.run_poll();
+        self.run_check();
+        self.run_closing();
+    }
+
     pub fn alive(&self) -> bool {
-        self.st.lp.borrow().alive()
+        self.st.lp.borrow().alive() || !self.st.closing.borrow().is_empty()
+    }
+
+    /// The close phase: `close` callbacks of handles closed during this iteration.
+    fn run_closing(&self) {
+        let batch = std::mem::take(&mut *self.st.closing.borrow_mut());
+        for task in batch {
+            self.macrotask(&task);
+        }
     }
 
     fn run_timers(&self) {
@@ -248,6 +298,11 @@ impl Runtime {
     }
 
     fn run_check(&self) {
+        // A drain cut short by a handled exception resumes here at the latest: Node
+        // drains when its native immediates run, before the script's immediates.
+        if !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
+            self.drain();
+        }
         let batch = self.st.lp.borrow_mut().immediates.take_batch();
         for entry in batch {
             if self.st.lp.borrow_mut().immediates.begin_run(&entry) {
@@ -258,7 +313,19 @@ impl Runtime {
 
     /// Signal listeners run as macrotasks with `(name, number)`.
     fn deliver_signals(&self) {
-        for signo in signals::read_pending(self.st.signal_fd) {
+        let pending = signals::read_pending(self.st.signal_fd);
+        let mut hooked: Vec<i32> = Vec::new();
+        for &signo in &pending {
+            if hooked.contains(&signo) {
+                continue;
+            }
+            hooked.push(signo);
+            let hook = self.st.signal_hooks.borrow().get(&signo).cloned();
+            if let Some(hook) = hook {
+                hook(self);
+            }
+        }
+        for signo in pending {
             let Some(name) = signals::name(signo) else { continue };
             let args = vec![Dynamic::from(name), Dynamic::from(signo as i64)];
             let r = self.st.process.emit(&self.engine, name, &args);
@@ -351,7 +418,12 @@ impl Runtime {
         for p in self.st.micro.take_handled_late() {
             let r = self.st.process.emit(&self.engine, "rejectionHandled", &[Dynamic::from(p)]);
             if matches!(r, Ok(false)) {
-                crate::api::process::warn(&self.st, "Promise rejection was handled asynchronously", "PromiseRejectionHandledWarning", None);
+                crate::api::process::warn(
+                    &self.st,
+                    "Promise rejection was handled asynchronously",
+                    "PromiseRejectionHandledWarning",
+                    None,
+                );
             }
             self.settle(r.map(|_| Dynamic::UNIT), None);
         }
@@ -379,6 +451,10 @@ impl Runtime {
             let r = self.st.process.emit(&self.engine, "uncaughtException", &args);
             self.fatal_if_err(r);
             return;
+        }
+        let hook = self.st.on_uncaught.borrow().clone();
+        if let Some(show) = hook {
+            return show(self, &err, at);
         }
         self.st.exit_code.set(Some(1));
         self.emit_exit(1);
@@ -451,6 +527,10 @@ impl Runtime {
     /// Flushes everything and ends the process with `code` (taken mod 256).
     pub fn finish(&self, code: i32) -> ! {
         self.st.flush();
+        let hooks = std::mem::take(&mut *self.st.at_exit.borrow_mut());
+        for hook in hooks {
+            hook();
+        }
         std::process::exit(code & 0xff)
     }
 }

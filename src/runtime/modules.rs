@@ -11,7 +11,8 @@ use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Share
 use super::State;
 
 /// The stdlib, compiled into the binary.
-pub const STDLIB: &[(&str, &str)] = &[("events", include_str!("../../stdlib/events.rhai"))];
+pub const STDLIB: &[(&str, &str)] =
+    &[("events", include_str!("../../stdlib/events.rhai")), ("daemon", include_str!("../../stdlib/daemon.rhai"))];
 
 pub struct Resolver {
     st: Rc<State>,
@@ -39,7 +40,13 @@ impl Resolver {
 }
 
 impl ModuleResolver for Resolver {
-    fn resolve(&self, engine: &Engine, source: Option<&str>, path: &str, pos: Position) -> Result<Shared<Module>, Box<EvalAltResult>> {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Result<Shared<Module>, Box<EvalAltResult>> {
         let (key, text) = self.load(source, path, pos)?;
         if let Some(m) = self.cache.borrow().get(&key) {
             return Ok(m.clone());

@@ -8,16 +8,28 @@
 use std::io;
 use std::os::fd::RawFd;
 
+/// Where output goes instead of fd 1 and 2: the REPL prints through its line editor,
+/// so text written while a prompt is up appears above it.
+pub trait Sink {
+    fn write(&mut self, fd: RawFd, bytes: &[u8]) -> io::Result<()>;
+    fn flush(&mut self) -> io::Result<()>;
+}
+
 #[derive(Default)]
 pub struct Output {
     /// Set once stdout reported EPIPE: later output is dropped.
     broken: bool,
+    /// The REPL's printer; `None` (scripts): straight to the descriptors.
+    pub sink: Option<Box<dyn Sink>>,
 }
 
 impl Output {
     pub fn stdout(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.broken {
             return Ok(());
+        }
+        if let Some(sink) = self.sink.as_mut() {
+            return sink.write(1, bytes);
         }
         let r = write_all(1, bytes);
         if let Err(e) = &r {
@@ -29,13 +41,19 @@ impl Output {
     }
 
     pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            return sink.write(2, bytes);
+        }
         write_all(2, bytes)
     }
 
-    /// Nothing is held back; kept so call sites say where order matters (before a
-    /// fork, a signal, the exit).
+    /// Nothing is held back, except by the REPL's printer; kept so call sites say where
+    /// order matters (before a fork, a signal, the exit).
     pub fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        match self.sink.as_mut() {
+            Some(sink) => sink.flush(),
+            None => Ok(()),
+        }
     }
 }
 

@@ -74,8 +74,8 @@ impl Queue {
         self.jobs.borrow_mut().pop_front()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.jobs.borrow().is_empty()
+    pub fn has_jobs(&self) -> bool {
+        !self.jobs.borrow().is_empty()
     }
 
     /// Rejected promises that had no handler by now (the ones still unhandled).
@@ -319,4 +319,66 @@ fn aggregate(errors: Vec<Dynamic>) -> rhai::Map {
     let mut m = error::error("AggregateError", "All promises were rejected", None);
     m.insert("errors".into(), Dynamic::from_array(errors));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs every queued job, as the drain does.
+    fn run_all(q: &Queue) {
+        let engine = Engine::new_raw();
+        while let Some(job) = q.pop() {
+            run_job(job, &engine, q).unwrap();
+        }
+    }
+
+    fn recorder(log: &Rc<RefCell<Vec<String>>>, name: &'static str) -> Handler {
+        let log = log.clone();
+        Handler::Native(Rc::new(move |_, _, v| {
+            log.borrow_mut().push(format!("{name}:{v}"));
+            Ok(v)
+        }))
+    }
+
+    #[test]
+    fn reactions_are_fifo_microtasks() {
+        let (q, log) = (Queue::default(), Rc::new(RefCell::new(vec![])));
+        let a = Promise::resolved(&q, Dynamic::from(1_i64));
+        let b = Promise::resolved(&q, Dynamic::from(2_i64));
+        a.then(&q, recorder(&log, "a1"), Handler::Pass).then(&q, recorder(&log, "a2"), Handler::Pass);
+        b.then(&q, recorder(&log, "b1"), Handler::Pass);
+        assert!(log.borrow().is_empty(), "nothing runs synchronously");
+        run_all(&q);
+        assert_eq!(*log.borrow(), ["a1:1", "b1:2", "a2:1"]);
+    }
+
+    #[test]
+    fn adopting_a_promise_takes_two_extra_hops() {
+        // V8: resolve(p) costs a resolve-thenable job plus p's reaction job.
+        let (q, log) = (Queue::default(), Rc::new(RefCell::new(vec![])));
+        let outer = Promise::pending();
+        outer.resolve(&q, Dynamic::from(Promise::resolved(&q, Dynamic::from(7_i64))));
+        outer.then(&q, recorder(&log, "adopted"), Handler::Pass);
+        let tick = Promise::resolved(&q, Dynamic::UNIT);
+        tick.then(&q, recorder(&log, "h1"), Handler::Pass)
+            .then(&q, recorder(&log, "h2"), Handler::Pass)
+            .then(&q, recorder(&log, "h3"), Handler::Pass);
+        run_all(&q);
+        assert_eq!(*log.borrow(), ["h1:", "h2:", "adopted:7", "h3:"]);
+    }
+
+    #[test]
+    fn unhandled_rejections_are_tracked_until_handled() {
+        let q = Queue::default();
+        let p = Promise::rejected(&q, Dynamic::from("no"));
+        let handled = Promise::rejected(&q, Dynamic::from("yes"));
+        handled.then(&q, Handler::Pass, Handler::Native(Rc::new(|_, _, v| Ok(v))));
+        let unhandled = q.take_unhandled();
+        assert_eq!(unhandled.len(), 1);
+        assert!(unhandled[0].same(&p));
+        p.mark_warned();
+        p.then(&q, Handler::Pass, Handler::Native(Rc::new(|_, _, v| Ok(v))));
+        assert_eq!(q.take_handled_late().len(), 1, "a late handler is reported as rejectionHandled");
+    }
 }

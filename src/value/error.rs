@@ -83,6 +83,13 @@ pub fn errno_name(errno: i32) -> &'static str {
         libc::ECONNRESET => "ECONNRESET",
         libc::ETIMEDOUT => "ETIMEDOUT",
         libc::ENOTCONN => "ENOTCONN",
+        libc::ENFILE => "ENFILE",
+        libc::ENOBUFS => "ENOBUFS",
+        libc::ENOEXEC => "ENOEXEC",
+        libc::E2BIG => "E2BIG",
+        libc::ELOOP => "ELOOP",
+        libc::ENAMETOOLONG => "ENAMETOOLONG",
+        libc::ETXTBSY => "ETXTBSY",
         _ => "EUNKNOWN",
     }
 }

@@ -1,0 +1,467 @@
+//! `require("child_process")` and the globals `spawn(…)` and `exec(…)`: `spawn`,
+//! `exec`, `execFile` and their sync twins, the `ChildProcess` object and its stdio
+//! streams. The core (starting, reaping, capturing) lives in `crate::child`.
+//!
+//! ```rhai
+//! let cp = require("child_process");
+//! let ls = cp.spawn("ls", ["-l"], #{cwd: "/"});
+//! ls.stdout.on("data", |chunk| print(chunk.toString()));
+//! ls.on("close", |code, signal| print(`ls ended: ${code}`));
+//! exec("uname -s", |err, stdout, stderr| print(stdout));
+//! let out = cp.execFileSync("echo", ["hi"], #{encoding: "utf8"});
+//! ```
+//!
+//! Children are reaped when SIGCHLD arrives (the runtime's signal hook), with
+//! `waitpid` on our own pids only; the hook is installed for as long as children run.
+
+mod child;
+mod exec;
+mod options;
+mod readable;
+mod sync;
+mod writable;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use rhai::{Array, Blob, Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCallContext};
+
+pub use child::{ChildInner, ChildProcess, Stream};
+use exec::ExecJob;
+use options::{Res, args_arg, file_arg, normalize, options_arg, signal_arg};
+pub use readable::{Readable, Sink};
+pub use writable::Writable;
+
+use super::events;
+use super::stdio::Stdout;
+use crate::child::{Reaper, Stdio};
+use crate::runtime::callback::Callback;
+use crate::runtime::{Runtime, State};
+use crate::value::{encoding, error};
+
+/// Spawn failures Node reports as an `error` event rather than a throw.
+const ASYNC_ERRORS: [i32; 5] = [libc::EACCES, libc::EAGAIN, libc::EMFILE, libc::ENFILE, libc::ENOENT];
+
+/// This runtime's running children.
+pub struct Children {
+    st: Rc<State>,
+    me: Weak<Children>,
+    reaper: RefCell<Reaper<Rc<ChildInner>>>,
+}
+
+thread_local! {
+    static CHILDREN: RefCell<Option<Rc<Children>>> = const { RefCell::new(None) };
+}
+
+fn children() -> Rc<Children> {
+    CHILDREN.with(|c| c.borrow().clone()).expect("child_process is registered")
+}
+
+/// What `require("child_process")` returns.
+#[derive(Clone)]
+pub struct ChildProcessModule;
+
+impl Children {
+    /// The SIGCHLD hook: reap ours, release the signal when none is left, then
+    /// report each exit.
+    fn reap(&self, rt: &Runtime) {
+        let done = self.reaper.borrow_mut().reap();
+        if self.reaper.borrow().is_empty() {
+            self.st.hook_signal(libc::SIGCHLD, None);
+        }
+        for (_, status, child) in done {
+            child.exited(rt, status);
+        }
+    }
+
+    fn hold_sigchld(&self) {
+        let weak = self.me.clone();
+        self.st.hook_signal(
+            libc::SIGCHLD,
+            Some(Rc::new(move |rt: &Runtime| {
+                if let Some(c) = weak.upgrade() {
+                    c.reap(rt)
+                }
+            })),
+        );
+    }
+
+    /// Starts a child (flushing our output first, catching SIGCHLD before it can
+    /// exit). Failures Node reports asynchronously give a child that emits `error`.
+    fn start(&self, spec: &options::Spawn) -> Res<ChildProcess> {
+        let st = &self.st;
+        st.flush();
+        if self.reaper.borrow().is_empty() {
+            self.hold_sigchld();
+        }
+        match crate::child::spawn(&spec.cmd) {
+            Ok(sp) => {
+                let stdio = sp
+                    .fds
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, fd)| {
+                        fd.map(|fd| {
+                            if i == 0 {
+                                Stream::In(Writable::new(st, Some(fd)))
+                            } else {
+                                Stream::Out(Readable::new(st, Some(fd)))
+                            }
+                        })
+                    })
+                    .collect();
+                let c = ChildProcess::new(st, Some(sp.pid), spec.file.clone(), spec.args.clone(), stdio);
+                self.reaper.borrow_mut().add(sp.pid, c.0.clone());
+                c.announce();
+                Ok(c)
+            }
+            Err(errno) => {
+                if self.reaper.borrow().is_empty() {
+                    st.hook_signal(libc::SIGCHLD, None);
+                }
+                if !ASYNC_ERRORS.contains(&errno) {
+                    return Err(error::throw(error::syscall("spawn", errno)));
+                }
+                let stdio = spec
+                    .cmd
+                    .stdio
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        (*s == Stdio::Pipe).then(|| {
+                            if i == 0 {
+                                Stream::In(Writable::new(st, None))
+                            } else {
+                                Stream::Out(Readable::new(st, None))
+                            }
+                        })
+                    })
+                    .collect();
+                let c = ChildProcess::new(st, None, spec.file.clone(), spec.args.clone(), stdio);
+                c.fail_async(errno);
+                Ok(c)
+            }
+        }
+    }
+}
+
+fn callback_arg(ctx: &NativeCallContext, v: &Dynamic) -> Res<Option<Callback>> {
+    if v.is_unit() {
+        return Ok(None);
+    }
+    match v.clone().try_cast::<FnPtr>() {
+        Some(f) => Ok(Some(Callback::new(ctx, f))),
+        None => Err(options::thrown(
+            "TypeError",
+            "ERR_INVALID_ARG_TYPE",
+            format!("The \"callback\" argument must be of type function. Received {}", options::received(v)),
+        )),
+    }
+}
+
+fn is_fn(v: &Dynamic) -> bool {
+    v.is::<FnPtr>()
+}
+
+/// `spawn(file, args?, options?)`.
+fn spawn(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
+    let file = file_arg(file, "file")?;
+    let (args, opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
+    let spec = normalize(file, args, &opts, options::SPAWN)?;
+    let c = children().start(&spec)?;
+    if let (Some(ms), Some(_)) = (spec.timeout, c.0.pid) {
+        c.arm_timeout(ms, spec.kill_signal);
+    }
+    Ok(c)
+}
+
+/// `exec(command, options?, callback?)`: always a shell (`options.shell` may name one).
+fn exec(ctx: &NativeCallContext, command: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
+    let command = file_arg(command, "command")?;
+    let (opts, cb) = if is_fn(a) { (&Dynamic::UNIT, a) } else { (a, b) };
+    let mut opts = options_arg(opts)?;
+    if !opts.get("shell").is_some_and(|s| s.is_string()) {
+        opts.remove("shell");
+    }
+    let cb = callback_arg(ctx, cb)?;
+    let spec = normalize(command.clone(), Vec::new(), &opts, options::EXEC)?;
+    let c = children().start(&spec)?;
+    ExecJob::attach(&c, cb, command, &spec);
+    Ok(c)
+}
+
+/// `execFile(file, args?, options?, callback?)`, Node's argument shuffling included.
+fn exec_file(ctx: &NativeCallContext, file: &Dynamic, rest: [&Dynamic; 3]) -> Res<ChildProcess> {
+    let file = file_arg(file, "file")?;
+    let mut rest = rest.into_iter().filter(|v| !v.is_unit()).peekable();
+    let args = match rest.peek() {
+        Some(v) if v.is_array() => args_arg(rest.next().expect("peeked"))?,
+        Some(v) if !v.is_map() && !is_fn(v) => args_arg(v)?,
+        _ => Vec::new(),
+    };
+    let opts = match rest.peek() {
+        Some(v) if !is_fn(v) => options_arg(rest.next().expect("peeked"))?,
+        _ => Map::new(),
+    };
+    let cb = callback_arg(ctx, rest.next().unwrap_or(&Dynamic::UNIT))?;
+    let cmd = std::iter::once(file.clone()).chain(args.iter().cloned()).collect::<Vec<_>>().join(" ");
+    let spec = normalize(file, args, &opts, options::EXEC_FILE)?;
+    let c = children().start(&spec)?;
+    ExecJob::attach(&c, cb, cmd, &spec);
+    Ok(c)
+}
+
+fn file_args_opts(file: &Dynamic, a: &Dynamic, b: &Dynamic, d: options::Defaults) -> Res<options::Spawn> {
+    let file = file_arg(file, "file")?;
+    let (args, opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
+    normalize(file, args, &opts, d)
+}
+
+fn spawn_sync(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Map> {
+    let spec = file_args_opts(file, a, b, options::SYNC)?;
+    Ok(sync::spawn_sync(&children().st, &spec))
+}
+
+fn exec_sync(command: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {
+    let command = file_arg(command, "command")?;
+    let mut opts = options_arg(opts)?;
+    if !opts.get("shell").is_some_and(|s| s.is_string()) {
+        opts.remove("shell");
+    }
+    let spec = normalize(command.clone(), Vec::new(), &opts, options::EXEC_SYNC)?;
+    sync::exec_sync(&children().st, &spec, Some(&command))
+}
+
+fn exec_file_sync(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+    let spec = file_args_opts(file, a, b, options::SYNC)?;
+    sync::exec_sync(&children().st, &spec, None)
+}
+
+fn chunk_bytes(v: &Dynamic) -> Res<Vec<u8>> {
+    if let Some(b) = v.read_lock::<Blob>() {
+        return Ok(b.clone());
+    }
+    if v.is_string() {
+        return Ok(v.to_string().into_bytes());
+    }
+    Err(options::thrown(
+        "TypeError",
+        "ERR_INVALID_ARG_TYPE",
+        format!(
+            "The \"chunk\" argument must be of type string or an instance of Buffer or Uint8Array. Received {}",
+            options::received(v)
+        ),
+    ))
+}
+
+fn encoding_arg(v: &str) -> Res<&'static str> {
+    encoding::normalize(v)
+        .ok_or_else(|| options::thrown("TypeError", "ERR_UNKNOWN_ENCODING", format!("Unknown encoding: {v}")))
+}
+
+/// `readable.pipe(dest)`: procbox's stdout/stderr (never ended, as in Node) or a
+/// child's stdin (ended at EOF, with backpressure through `drain`).
+fn pipe(st: &Rc<State>, src: &Readable, dest: Dynamic) -> Res<Dynamic> {
+    if let Some(out) = dest.clone().try_cast::<Stdout>() {
+        let (st, fd) = (st.clone(), out.fd());
+        src.add_sink(Sink {
+            data: Box::new(move |_, bytes| {
+                let mut o = st.out.borrow_mut();
+                let _ = if fd == 2 { o.stderr(bytes) } else { o.stdout(bytes) };
+            }),
+            end: None,
+        });
+    } else if let Some(w) = dest.clone().try_cast::<Writable>() {
+        let w2 = w.clone();
+        src.add_sink(Sink {
+            data: Box::new(move |r, bytes| {
+                if !w.write(bytes.to_vec(), None) && !r.is_paused() {
+                    r.pause();
+                    let r = r.clone();
+                    w.on_drain(Box::new(move || r.resume()));
+                }
+            }),
+            end: Some(Box::new(move || w2.end())),
+        });
+    } else {
+        return Err(options::thrown(
+            "TypeError",
+            "ERR_INVALID_ARG_TYPE",
+            format!(
+                "The \"destination\" argument must be a writable stream (process.stdout, process.stderr or a child's stdin). Received {}",
+                options::received(&dest)
+            ),
+        ));
+    }
+    src.resume();
+    Ok(dest)
+}
+
+fn stream_value(s: Option<Stream>) -> Dynamic {
+    match s {
+        Some(Stream::In(w)) => Dynamic::from(w),
+        Some(Stream::Out(r)) => Dynamic::from(r),
+        None => Dynamic::UNIT,
+    }
+}
+
+fn register_child(engine: &mut Engine) {
+    engine.register_type_with_name::<ChildProcess>("ChildProcess");
+    events::register::<ChildProcess>(engine);
+    engine
+        .register_get("pid", |c: &mut ChildProcess| c.0.pid.map(|p| Dynamic::from(p as i64)).unwrap_or(Dynamic::UNIT));
+    engine.register_get("exitCode", |c: &mut ChildProcess| c.0.code_value());
+    engine.register_get("signalCode", |c: &mut ChildProcess| c.0.signal_value());
+    engine.register_get("killed", |c: &mut ChildProcess| c.0.killed.get());
+    engine.register_get("connected", |_: &mut ChildProcess| false);
+    engine.register_get("spawnfile", |c: &mut ChildProcess| c.0.spawnfile.clone());
+    engine.register_get("spawnargs", |c: &mut ChildProcess| -> Array {
+        c.0.spawnargs.iter().map(|a| Dynamic::from(a.clone())).collect()
+    });
+    engine.register_get("stdin", |c: &mut ChildProcess| stream_value(c.stream(0)));
+    engine.register_get("stdout", |c: &mut ChildProcess| stream_value(c.stream(1)));
+    engine.register_get("stderr", |c: &mut ChildProcess| stream_value(c.stream(2)));
+    engine.register_get("stdio", |c: &mut ChildProcess| -> Array {
+        c.0.stdio.iter().map(|s| stream_value(s.clone())).collect()
+    });
+    engine.register_fn("kill", |ctx: NativeCallContext, c: &mut ChildProcess| c.kill(ctx.engine(), libc::SIGTERM));
+    engine.register_fn("kill", |ctx: NativeCallContext, c: &mut ChildProcess, sig: Dynamic| {
+        let signo = if sig.as_int() == Ok(0) { 0 } else { signal_arg(&sig)? };
+        c.kill(ctx.engine(), signo)
+    });
+    engine.register_fn("ref", |c: &mut ChildProcess| {
+        c.set_ref(true);
+        c.clone()
+    });
+    engine.register_fn("unref", |c: &mut ChildProcess| {
+        c.set_ref(false);
+        c.clone()
+    });
+    engine.register_fn("to_string", |c: &mut ChildProcess| format!("ChildProcess {{ pid: {} }}", c.0.pid.unwrap_or(0)));
+}
+
+fn register_streams(engine: &mut Engine, st: &Rc<State>) {
+    engine.register_type_with_name::<Readable>("Readable");
+    events::register::<Readable>(engine);
+    engine.register_fn("setEncoding", |r: &mut Readable, enc: ImmutableString| -> Res<Readable> {
+        r.set_encoding(encoding_arg(&enc)?);
+        Ok(r.clone())
+    });
+    engine.register_fn("pause", |r: &mut Readable| {
+        r.pause();
+        r.clone()
+    });
+    engine.register_fn("resume", |r: &mut Readable| {
+        r.resume();
+        r.clone()
+    });
+    engine.register_fn("isPaused", |r: &mut Readable| r.is_paused());
+    engine.register_fn("destroy", |r: &mut Readable| {
+        r.destroy();
+        r.clone()
+    });
+    let s = st.clone();
+    engine.register_fn("pipe", move |r: &mut Readable, dest: Dynamic| pipe(&s, r, dest));
+    engine.register_get("readable", |r: &mut Readable| r.readable());
+    engine
+        .register_get("readableEncoding", |r: &mut Readable| r.encoding().map(Dynamic::from).unwrap_or(Dynamic::UNIT));
+
+    engine.register_type_with_name::<Writable>("Writable");
+    events::register::<Writable>(engine);
+    engine.register_fn("write", |w: &mut Writable, data: Dynamic| -> Res<bool> {
+        Ok(w.write(chunk_bytes(&data)?, None))
+    });
+    engine.register_fn("write", |ctx: NativeCallContext, w: &mut Writable, data: Dynamic, cb: Dynamic| -> Res<bool> {
+        // `write(data, encoding)` or `write(data, callback)`.
+        let cb = if cb.is_string() { None } else { callback_arg(&ctx, &cb)? };
+        Ok(w.write(chunk_bytes(&data)?, cb))
+    });
+    engine.register_fn(
+        "write",
+        |ctx: NativeCallContext, w: &mut Writable, data: Dynamic, _enc: Dynamic, cb: Dynamic| -> Res<bool> {
+            Ok(w.write(chunk_bytes(&data)?, callback_arg(&ctx, &cb)?))
+        },
+    );
+    engine.register_fn("end", |w: &mut Writable| {
+        w.end();
+        w.clone()
+    });
+    engine.register_fn("end", |ctx: NativeCallContext, w: &mut Writable, data: Dynamic| -> Res<Writable> {
+        if let Some(cb) = data.clone().try_cast::<FnPtr>() {
+            events::add(&ctx, w, "finish".into(), cb, true, false)?;
+        } else if !data.is_unit() {
+            w.write(chunk_bytes(&data)?, None);
+        }
+        w.end();
+        Ok(w.clone())
+    });
+    engine.register_fn("end", |ctx: NativeCallContext, w: &mut Writable, data: Dynamic, cb: FnPtr| -> Res<Writable> {
+        w.write(chunk_bytes(&data)?, None);
+        events::add(&ctx, w, "finish".into(), cb, true, false)?;
+        w.end();
+        Ok(w.clone())
+    });
+    engine.register_fn("destroy", |w: &mut Writable| {
+        w.destroy();
+        w.clone()
+    });
+    engine.register_get("writable", |w: &mut Writable| w.writable());
+    engine.register_get("writableLength", |w: &mut Writable| w.writable_length() as i64);
+}
+
+/// Registers one function under a name for the module object and, optionally, as a
+/// global, for 1 to 3 arguments (missing ones are `()`).
+macro_rules! register3 {
+    ($engine:expr, $name:literal, $global:expr, |$ctx:ident, $a:ident, $b:ident, $c:ident| $body:expr) => {{
+        $engine.register_fn($name, |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic| {
+            let ($b, $c) = (Dynamic::UNIT, Dynamic::UNIT);
+            $body
+        });
+        $engine.register_fn($name, |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic, $b: Dynamic| {
+            let $c = Dynamic::UNIT;
+            $body
+        });
+        $engine.register_fn(
+            $name,
+            |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic, $b: Dynamic, $c: Dynamic| $body,
+        );
+        if $global {
+            $engine.register_fn($name, |$ctx: NativeCallContext, $a: Dynamic| {
+                let ($b, $c) = (Dynamic::UNIT, Dynamic::UNIT);
+                $body
+            });
+            $engine.register_fn($name, |$ctx: NativeCallContext, $a: Dynamic, $b: Dynamic| {
+                let $c = Dynamic::UNIT;
+                $body
+            });
+            $engine.register_fn($name, |$ctx: NativeCallContext, $a: Dynamic, $b: Dynamic, $c: Dynamic| $body);
+        }
+    }};
+}
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    let c = Rc::new_cyclic(|me| Children { st: st.clone(), me: me.clone(), reaper: RefCell::new(Reaper::default()) });
+    CHILDREN.with(|cell| *cell.borrow_mut() = Some(c));
+    engine.register_type_with_name::<ChildProcessModule>("ChildProcessModule");
+    register_child(engine);
+    register_streams(engine, st);
+
+    register3!(engine, "spawn", true, |_ctx, a, b, c| spawn(&a, &b, &c));
+    register3!(engine, "exec", true, |ctx, a, b, c| exec(&ctx, &a, &b, &c));
+    register3!(engine, "execFile", false, |ctx, a, b, c| exec_file(&ctx, &a, [&b, &c, &Dynamic::UNIT]));
+    engine.register_fn(
+        "execFile",
+        |ctx: NativeCallContext, _: &mut ChildProcessModule, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {
+            exec_file(&ctx, &a, [&b, &c, &d])
+        },
+    );
+    register3!(engine, "spawnSync", false, |_ctx, a, b, c| spawn_sync(&a, &b, &c));
+    engine.register_fn("execSync", |_: &mut ChildProcessModule, a: Dynamic| exec_sync(&a, &Dynamic::UNIT));
+    engine.register_fn("execSync", |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| exec_sync(&a, &b));
+    register3!(engine, "execFileSync", false, |_ctx, a, b, c| exec_file_sync(&a, &b, &c));
+}
+
+/// The object `require("child_process")` returns.
+pub fn module(_st: &Rc<State>) -> Dynamic {
+    Dynamic::from(ChildProcessModule)
+}

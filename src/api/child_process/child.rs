@@ -1,0 +1,280 @@
+//! The `ChildProcess` object: its state, its events and `kill`/`ref`/`unref`.
+//!
+//! ```rhai
+//! let c = spawn("sh", ["-c", "echo hi; exit 3"]);
+//! c.on("spawn", || print(`pid ${c.pid}`));
+//! c.on("exit", |code, signal| print(`exit ${code} ${signal}`));
+//! c.on("close", |code| print(`close ${code}`));
+//! ```
+//!
+//! Events follow Node: `spawn` on the next tick; `exit(code, signal)` when the child
+//! is reaped; `close(code, signal)` once it exited and every stdio stream it writes
+//! closed; a spawn failure gives `error` on the next tick, then `close(-errno)`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use rhai::{Dynamic, Engine, EvalAltResult, Map};
+
+use super::exec::ExecJob;
+use super::readable::Readable;
+use super::writable::Writable;
+use crate::api::events::EventTarget;
+use crate::child::Status;
+use crate::event_loop::TimerId;
+use crate::event_loop::timers::clamp_delay;
+use crate::runtime::emitter::Emitter;
+use crate::runtime::{RhaiResult, Runtime, State, Task};
+use crate::signals;
+use crate::value::error;
+
+/// One stdio slot as the script sees it.
+#[derive(Clone)]
+pub enum Stream {
+    In(Writable),
+    Out(Readable),
+}
+
+pub struct ChildInner {
+    pub st: Rc<State>,
+    pub emitter: Emitter,
+    pub pid: Option<i32>,
+    pub exit_code: Cell<Option<i32>>,
+    pub signal_code: Cell<Option<i32>>,
+    pub killed: Cell<bool>,
+    pub spawnfile: String,
+    pub spawnargs: Vec<String>,
+    pub stdio: Vec<Option<Stream>>,
+    /// Not reaped yet.
+    running: Cell<bool>,
+    refed: Cell<bool>,
+    closes_needed: Cell<usize>,
+    closes_got: Cell<usize>,
+    timer: Cell<Option<TimerId>>,
+    pub exec: RefCell<Option<Rc<ExecJob>>>,
+}
+
+#[derive(Clone)]
+pub struct ChildProcess(pub Rc<ChildInner>);
+
+/// The error of a failed spawn, as Node shapes it.
+pub fn spawn_error(syscall_prefix: &str, file: &str, args: &[String], errno: i32) -> Map {
+    let mut e = error::syscall(&format!("{syscall_prefix} {file}"), errno);
+    e.insert("path".into(), file.into());
+    e.insert("spawnargs".into(), args.iter().skip(1).map(|a| Dynamic::from(a.clone())).collect::<rhai::Array>().into());
+    e
+}
+
+fn opt_int(v: Option<i32>) -> Dynamic {
+    v.map(|c| Dynamic::from(c as i64)).unwrap_or(Dynamic::UNIT)
+}
+
+pub fn signal_name(v: Option<i32>) -> Dynamic {
+    v.and_then(signals::name).map(Dynamic::from).unwrap_or(Dynamic::UNIT)
+}
+
+impl ChildProcess {
+    /// A started child (`pid`) or one that failed (`None`); its stdio streams.
+    pub fn new(
+        st: &Rc<State>,
+        pid: Option<i32>,
+        file: String,
+        args: Vec<String>,
+        stdio: Vec<Option<Stream>>,
+    ) -> ChildProcess {
+        let readers = stdio.iter().skip(1).filter(|s| matches!(s, Some(Stream::Out(_)))).count();
+        let child = ChildProcess(Rc::new(ChildInner {
+            st: st.clone(),
+            emitter: Emitter::default(),
+            pid,
+            exit_code: Cell::new(None),
+            signal_code: Cell::new(None),
+            killed: Cell::new(false),
+            spawnfile: file,
+            spawnargs: args,
+            stdio,
+            running: Cell::new(pid.is_some()),
+            refed: Cell::new(true),
+            closes_needed: Cell::new(1 + if pid.is_some() { readers } else { 0 }),
+            closes_got: Cell::new(0),
+            timer: Cell::new(None),
+            exec: RefCell::new(None),
+        }));
+        if pid.is_some() {
+            st.lp.borrow_mut().ref_handle();
+            for s in child.0.stdio.iter().flatten() {
+                if let Stream::Out(r) = s {
+                    // A strong reference: an open stream keeps its child object alive
+                    // (as a handle does in Node) until the hook is taken at close.
+                    let c = child.0.clone();
+                    r.set_close_hook(Rc::new(move |engine: &Engine| c.maybe_close(engine).map(drop)));
+                    r.start();
+                }
+            }
+        }
+        child
+    }
+
+    pub fn weak(&self) -> Weak<ChildInner> {
+        Rc::downgrade(&self.0)
+    }
+
+    pub fn stream(&self, i: usize) -> Option<Stream> {
+        self.0.stdio.get(i).cloned().flatten()
+    }
+
+    pub fn readable(&self, i: usize) -> Option<Readable> {
+        match self.stream(i) {
+            Some(Stream::Out(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn stdin(&self) -> Option<Writable> {
+        match self.stream(0) {
+            Some(Stream::In(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// `spawn` on the next tick.
+    pub fn announce(&self) {
+        let me = self.0.clone();
+        self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+            me.emitter.emit(engine, "spawn", &[]).map(|_| Dynamic::UNIT)
+        })));
+    }
+
+    /// Node's spawn `timeout`: a ref'd timer that sends `kill_signal`.
+    pub fn arm_timeout(&self, ms: u64, kill_signal: i32) {
+        let weak = self.weak();
+        let task = Task::Native(Rc::new(move |engine: &Engine| {
+            let Some(c) = weak.upgrade() else { return Ok(Dynamic::UNIT) };
+            c.timer.set(None);
+            ChildProcess(c).kill(engine, kill_signal).map(|_| Dynamic::UNIT)
+        }));
+        let mut lp = self.0.st.lp.borrow_mut();
+        let now = lp.update_time();
+        self.0.timer.set(Some(lp.timers.start(clamp_delay(ms as f64), now, false, task)));
+    }
+
+    /// A failed spawn: `error` on the next tick, then `close(-errno, null)`.
+    pub fn fail_async(&self, errno: i32) {
+        self.0.exit_code.set(Some(-errno));
+        let me = self.0.clone();
+        self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+            let err = spawn_error("spawn", &me.spawnfile, &me.spawnargs, errno);
+            me.emit_error(engine, err)?;
+            me.maybe_close(engine)
+        })));
+    }
+
+    /// Node's `kill()`: true when kill(2) succeeded (and `killed` is then true), false
+    /// once the child was reaped or is gone; EPERM is an `error` event.
+    pub fn kill(&self, engine: &Engine, signo: i32) -> Result<bool, Box<EvalAltResult>> {
+        let c = &self.0;
+        let Some(pid) = c.pid.filter(|_| c.running.get()) else { return Ok(false) };
+        c.st.flush();
+        if unsafe { libc::kill(pid, signo) } == 0 {
+            c.killed.set(true);
+            return Ok(true);
+        }
+        match std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM) {
+            libc::ESRCH => {}
+            e @ (libc::EINVAL | libc::ENOSYS) => return Err(error::throw(error::syscall("kill", e))),
+            e => {
+                c.emit_error(engine, error::syscall("kill", e))?;
+            }
+        }
+        Ok(false)
+    }
+
+    pub fn set_ref(&self, on: bool) {
+        let c = &self.0;
+        if c.refed.replace(on) != on && c.running.get() {
+            let mut lp = c.st.lp.borrow_mut();
+            if on { lp.ref_handle() } else { lp.unref_handle() }
+        }
+    }
+}
+
+impl ChildInner {
+    pub fn code_value(&self) -> Dynamic {
+        opt_int(self.exit_code.get())
+    }
+
+    pub fn signal_value(&self) -> Dynamic {
+        signal_name(self.signal_code.get())
+    }
+
+    fn clear_timer(&self) {
+        if let Some(id) = self.timer.take() {
+            self.st.lp.borrow_mut().timers.clear(id);
+        }
+    }
+
+    /// Reaped (from the SIGCHLD hook): stdin is destroyed, `exit` is emitted, the
+    /// untouched output streams are resumed on the next tick so they can end, and
+    /// `close` follows if every stream already closed.
+    pub fn exited(self: &Rc<Self>, rt: &Runtime, status: Status) {
+        self.exit_code.set(status.code());
+        self.signal_code.set(status.signal());
+        self.running.set(false);
+        if self.refed.get() {
+            self.st.lp.borrow_mut().unref_handle();
+        }
+        self.clear_timer();
+        if let Some(w) = ChildProcess(self.clone()).stdin() {
+            w.destroy();
+        }
+        let r = (|| {
+            self.emitter.emit(&rt.engine, "exit", &[self.code_value(), self.signal_value()])?;
+            let me = self.clone();
+            self.st.next_tick(Task::Native(Rc::new(move |_: &Engine| {
+                for s in me.stdio.iter().flatten() {
+                    if let Stream::Out(r) = s
+                        && r.readable()
+                    {
+                        r.resume();
+                    }
+                }
+                Ok(Dynamic::UNIT)
+            })));
+            self.maybe_close(&rt.engine)
+        })();
+        rt.settle(r, None);
+        rt.drain();
+    }
+
+    /// Counts one of the closes `close` waits for (the exit and each output stream).
+    pub fn maybe_close(&self, engine: &Engine) -> RhaiResult {
+        let got = self.closes_got.get() + 1;
+        self.closes_got.set(got);
+        if got != self.closes_needed.get() {
+            return Ok(Dynamic::UNIT);
+        }
+        let job = self.exec.borrow().clone();
+        if let Some(job) = job {
+            job.finish(engine, self)?;
+        }
+        self.emitter.emit(engine, "close", &[self.code_value(), self.signal_value()]).map(|_| Dynamic::UNIT)
+    }
+
+    /// `error`: exec's handler first; without any listener it is an uncaught error.
+    pub fn emit_error(&self, engine: &Engine, err: Map) -> Result<(), Box<EvalAltResult>> {
+        let job = self.exec.borrow().clone();
+        if let Some(job) = job {
+            job.errored(engine, self, err.clone())?;
+            if !self.emitter.has("error") {
+                return Ok(());
+            }
+        }
+        self.emitter.emit(engine, "error", &[err.into()]).map(drop)
+    }
+}
+
+impl EventTarget for ChildProcess {
+    fn emitter(&self) -> &Emitter {
+        &self.0.emitter
+    }
+}

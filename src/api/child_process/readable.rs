@@ -1,0 +1,359 @@
+//! A child's stdout or stderr as Node's readable stream: `data`, `end`, `close`,
+//! `setEncoding`, `pause`/`resume`, `pipe(dest)`, `destroy`.
+//!
+//! ```rhai
+//! let c = spawn("ls");
+//! c.stdout.setEncoding("utf8");
+//! c.stdout.on("data", |text| print(text));
+//! c.stderr.pipe(process.stderr);
+//! ```
+//!
+//! Like a Node socket it reads eagerly into a buffer (up to [`HIGH_WATER`]) until
+//! something consumes it; a `data` listener, `resume()` or `pipe()` makes it flow.
+//! `end` comes on a tick after EOF and `close` in the loop's close phase (as a
+//! libuv handle's), after the child's `close` bookkeeping. A stream that keeps filling its
+//! reads asks the kernel for a bigger pipe and reads bigger chunks.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
+use std::rc::{Rc, Weak};
+
+use rhai::{Dynamic, Engine, EvalAltResult};
+
+use crate::api::events::EventTarget;
+use crate::child::pipe::{self, Read};
+use crate::event_loop::Ready;
+use crate::runtime::emitter::Emitter;
+use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::value::encoding::Decoder;
+
+/// Read ahead this much while nobody consumes the data.
+pub const HIGH_WATER: usize = 64 * 1024;
+/// The first reads' size; a read that fills it grows the pipe and the reads.
+const FIRST_READ: usize = 64 * 1024;
+/// Reads per readiness report, so one busy pipe cannot starve the loop.
+const READS_PER_WAKE: usize = 16;
+
+/// A native consumer of the bytes (exec's capture, `pipe()`); it sees every chunk
+/// before the script's `data` listeners.
+pub struct Sink {
+    pub data: SinkData,
+    pub end: Option<Box<dyn Fn()>>,
+}
+
+/// What a sink does with each chunk; it may pause the stream it reads.
+pub type SinkData = Box<dyn Fn(&Readable, &[u8])>;
+
+pub type Hook = Rc<dyn Fn(&Engine) -> Result<(), Box<EvalAltResult>>>;
+
+pub struct ReadableInner {
+    st: Rc<State>,
+    me: Weak<ReadableInner>,
+    emitter: Emitter,
+    fd: Cell<RawFd>,
+    token: Cell<Option<u64>>,
+    /// Node's `readableFlowing`: `None` until a consumer or `pause()` decided.
+    flowing: Cell<Option<bool>>,
+    buffer: RefCell<VecDeque<Vec<u8>>>,
+    buffered: Cell<usize>,
+    eof: Cell<bool>,
+    end_queued: Cell<bool>,
+    close_queued: Cell<bool>,
+    flow_queued: Cell<bool>,
+    destroyed: Cell<bool>,
+    decoder: RefCell<Option<Decoder>>,
+    sinks: RefCell<Vec<Rc<Sink>>>,
+    /// The child's bookkeeping, run just before the `close` listeners.
+    close_hook: RefCell<Option<Hook>>,
+    read_size: Cell<usize>,
+}
+
+#[derive(Clone)]
+pub struct Readable(pub Rc<ReadableInner>);
+
+impl Readable {
+    /// A stream over `fd` (non-blocking); `None` gives an inert stream that never
+    /// emits (the stdio of a child that failed to spawn).
+    pub fn new(st: &Rc<State>, fd: Option<OwnedFd>) -> Readable {
+        let inert = fd.is_none();
+        Readable(Rc::new_cyclic(|me| ReadableInner {
+            st: st.clone(),
+            me: me.clone(),
+            emitter: Emitter::default(),
+            fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
+            token: Cell::new(None),
+            flowing: Cell::new(None),
+            buffer: RefCell::new(VecDeque::new()),
+            buffered: Cell::new(0),
+            eof: Cell::new(inert),
+            end_queued: Cell::new(inert),
+            close_queued: Cell::new(inert),
+            flow_queued: Cell::new(false),
+            destroyed: Cell::new(inert),
+            decoder: RefCell::new(None),
+            sinks: RefCell::new(Vec::new()),
+            close_hook: RefCell::new(None),
+            read_size: Cell::new(FIRST_READ),
+        }))
+    }
+
+    pub fn set_close_hook(&self, hook: Hook) {
+        *self.0.close_hook.borrow_mut() = Some(hook);
+    }
+
+    /// Starts reading ahead (Node's sockets do at creation).
+    pub fn start(&self) {
+        self.0.update_watch();
+    }
+
+    pub fn add_sink(&self, sink: Sink) {
+        self.0.sinks.borrow_mut().push(Rc::new(sink));
+    }
+
+    pub fn resume(&self) {
+        self.0.resume();
+    }
+
+    pub fn pause(&self) {
+        self.0.flowing.set(Some(false));
+        self.0.update_watch();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.0.flowing.get() == Some(false)
+    }
+
+    /// Node's `readable`: still able to give data.
+    pub fn readable(&self) -> bool {
+        !self.0.destroyed.get() && !self.0.end_queued.get()
+    }
+
+    pub fn set_encoding(&self, enc: &'static str) {
+        *self.0.decoder.borrow_mut() = Some(Decoder::new(enc));
+    }
+
+    pub fn encoding(&self) -> Option<&'static str> {
+        self.0.decoder.borrow().as_ref().map(Decoder::encoding)
+    }
+
+    /// Stops reading, drops what is buffered and closes; `close` follows (no `end`).
+    pub fn destroy(&self) {
+        let i = &self.0;
+        if i.destroyed.replace(true) {
+            return;
+        }
+        i.eof.set(true);
+        i.end_queued.set(true);
+        i.buffer.borrow_mut().clear();
+        i.buffered.set(0);
+        i.update_watch();
+        i.queue_close();
+    }
+}
+
+impl ReadableInner {
+    fn rc(&self) -> Rc<ReadableInner> {
+        self.me.upgrade().expect("a stream outlives its own calls")
+    }
+
+    /// Reads while there is a reason to: the data flows, or the buffer has room.
+    fn update_watch(&self) {
+        let want = !self.eof.get()
+            && self.fd.get() >= 0
+            && (self.flowing.get() == Some(true) || self.buffered.get() < HIGH_WATER);
+        match (want, self.token.get()) {
+            (true, None) => {
+                if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), true, false) {
+                    self.token.set(Some(token));
+                    self.st.lp.borrow_mut().ref_handle();
+                }
+            }
+            (false, Some(token)) => {
+                self.token.set(None);
+                self.st.unwatch(self.fd.get(), token);
+                self.st.lp.borrow_mut().unref_handle();
+            }
+            _ => {}
+        }
+    }
+
+    fn resume(&self) {
+        self.flowing.set(Some(true));
+        self.update_watch();
+        if self.flow_queued.replace(true) {
+            return;
+        }
+        // Node's `resume()` flows on the next tick.
+        let me = self.rc();
+        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.flow(engine))));
+    }
+
+    /// Delivers what was buffered while nobody consumed it, then `end` if it came.
+    fn flow(&self, engine: &Engine) -> RhaiResult {
+        self.flow_queued.set(false);
+        while self.flowing.get() == Some(true) {
+            let Some(chunk) = self.buffer.borrow_mut().pop_front() else { break };
+            self.buffered.set(self.buffered.get() - chunk.len());
+            self.emit_data(engine, chunk)?;
+        }
+        self.update_watch();
+        self.maybe_end();
+        Ok(Dynamic::UNIT)
+    }
+
+    /// Sinks first, then the `data` listeners (a BLOB, or text after `setEncoding`).
+    fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Result<(), Box<EvalAltResult>> {
+        let sinks = self.sinks.borrow().clone();
+        if !sinks.is_empty() {
+            let me = Readable(self.rc());
+            for s in sinks {
+                (s.data)(&me, &bytes);
+            }
+        }
+        if !self.emitter.has("data") {
+            return Ok(());
+        }
+        let chunk = match self.decoder.borrow_mut().as_mut() {
+            Some(d) => {
+                let text = d.write(&bytes);
+                if text.is_empty() {
+                    return Ok(());
+                }
+                Dynamic::from(text)
+            }
+            None => Dynamic::from_blob(bytes),
+        };
+        self.emitter.emit(engine, "data", &[chunk]).map(drop)
+    }
+
+    fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
+        if self.flowing.get() == Some(true) && self.buffer.borrow().is_empty() {
+            let r = self.emit_data(&rt.engine, bytes);
+            rt.settle(r.map(|_| Dynamic::UNIT), None);
+            rt.drain();
+        } else {
+            self.buffered.set(self.buffered.get() + bytes.len());
+            self.buffer.borrow_mut().push_back(bytes);
+        }
+        self.update_watch();
+    }
+
+    fn on_eof(&self, rt: &Runtime) {
+        self.eof.set(true);
+        self.update_watch();
+        self.maybe_end();
+        rt.drain();
+    }
+
+    /// `end` once EOF was read and everything before it was delivered.
+    fn maybe_end(&self) {
+        if !self.eof.get()
+            || self.flowing.get() != Some(true)
+            || !self.buffer.borrow().is_empty()
+            || self.end_queued.replace(true)
+        {
+            return;
+        }
+        let me = self.rc();
+        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.end(engine))));
+    }
+
+    fn end(&self, engine: &Engine) -> RhaiResult {
+        let rest = self.decoder.borrow_mut().as_mut().map(Decoder::end).unwrap_or_default();
+        self.queue_close();
+        if !rest.is_empty() {
+            self.emitter.emit(engine, "data", &[Dynamic::from(rest)])?;
+        }
+        for s in self.sinks.borrow().clone() {
+            if let Some(end) = &s.end {
+                end();
+            }
+        }
+        self.emitter.emit(engine, "end", &[]).map(|_| Dynamic::UNIT)
+    }
+
+    /// Closes the descriptor now and emits `close` in the loop's close phase.
+    fn queue_close(&self) {
+        // Out of the poller before the descriptor goes.
+        self.eof.set(true);
+        self.update_watch();
+        let fd = self.fd.replace(-1);
+        if fd >= 0 {
+            unsafe { libc::close(fd) };
+        }
+        if self.close_queued.replace(true) {
+            return;
+        }
+        let me = self.rc();
+        self.st.close_later(Task::Native(Rc::new(move |engine: &Engine| {
+            let hook = me.close_hook.borrow_mut().take();
+            if let Some(hook) = hook {
+                hook(engine)?;
+            }
+            me.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
+        })));
+    }
+
+    fn grow(&self) {
+        let size = self.read_size.get();
+        if size < pipe::BIG_PIPE {
+            let got = pipe::grow(self.fd.get(), pipe::BIG_PIPE).unwrap_or(size);
+            self.read_size.set(got.max(size * 2).min(pipe::BIG_PIPE));
+        }
+    }
+}
+
+impl Drop for ReadableInner {
+    fn drop(&mut self) {
+        let fd = self.fd.get();
+        if fd >= 0 {
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+impl Source for ReadableInner {
+    fn on_ready(&self, rt: &Runtime, ready: Ready) {
+        for _ in 0..READS_PER_WAKE {
+            let fd = self.fd.get();
+            if fd < 0 || self.token.get().is_none() {
+                return;
+            }
+            let size = self.read_size.get();
+            let mut buf = Vec::with_capacity(size);
+            match pipe::read_into(fd, &mut buf) {
+                Read::Data(n) => {
+                    let full = n == size;
+                    if full {
+                        self.grow();
+                    } else if n < size / 2 {
+                        buf.shrink_to_fit();
+                    }
+                    self.deliver(rt, buf);
+                    if !full {
+                        // libuv's shortcut: a short read with the writer gone is EOF.
+                        if ready.hangup {
+                            self.on_eof(rt);
+                        }
+                        return;
+                    }
+                }
+                Read::Eof => return self.on_eof(rt),
+                Read::WouldBlock => return,
+            }
+        }
+    }
+}
+
+impl EventTarget for Readable {
+    fn emitter(&self) -> &Emitter {
+        &self.0.emitter
+    }
+
+    fn listeners_changed(&self, event: &str) {
+        if event == "data" && self.0.emitter.has("data") && self.0.flowing.get() != Some(false) {
+            self.0.resume();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `require("http")`: an HTTP/1.1 server with Node's API. `http.createServer` gives a
+//! `net.Server` whose `connection` listener speaks HTTP, so `listen`, `close`,
+//! `address`, `ref`/`unref` and `server.emit("connection", socket)` (a socket from
+//! elsewhere) all work as for `net`. Parsing and framing live in `crate::net::http`.
+//!
+//! ```rhai
+//! let http = require("http");
+//! let server = http.createServer(|req, res| {
+//!     res.setHeader("Content-Type", "text/plain");
+//!     res.end(`you asked for ${req.url}`);
+//! });
+//! server.listen(8080, || print("listening"));
+//! ```
+//!
+//! Keep-alive is the HTTP/1.1 default; `Connection: close` is honoured; idle
+//! connections close after `server.keepAliveTimeout` ms and when the server closes.
+
+mod conn;
+mod request;
+mod response;
+
+use std::rc::Rc;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
+
+use crate::api::net::{Server, as_socket};
+use crate::runtime::State;
+use crate::runtime::callback::Callback;
+use crate::value::error;
+use conn::HttpState;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// What `require("http")` returns.
+#[derive(Clone)]
+pub struct HttpModule(Rc<State>);
+
+pub fn module(st: &Rc<State>) -> Dynamic {
+    Dynamic::from(HttpModule(st.clone()))
+}
+
+/// `createServer(options?, listener?)`: a server whose `connection` listener (a
+/// native one, visible in `listeners("connection")` as in Node) speaks HTTP.
+fn create_server(ctx: &NativeCallContext, st: &Rc<State>, listener: Option<FnPtr>) -> Res<Server> {
+    let server = Server::new(st);
+    let http = Rc::new(HttpState::new());
+    server.set_ext(http.clone());
+    let (st2, http2, weak) = (st.clone(), http.clone(), Rc::downgrade(&server.0));
+    #[allow(deprecated)]
+    let on_connection = FnPtr::from_fn("connectionListener", move |_ctx, args: &mut [&mut Dynamic]| {
+        let (Some(sock), Some(server)) = (args.first().and_then(|a| as_socket(a)), weak.upgrade()) else {
+            return Ok(Dynamic::UNIT);
+        };
+        conn::attach(&st2, Server(server), http2.clone(), sock);
+        Ok(Dynamic::UNIT)
+    })?;
+    server.emitter().add("connection".into(), Callback::new(ctx, on_connection), false, false);
+    if let Some(f) = listener {
+        server.emitter().add("request".into(), Callback::new(ctx, f), false, false);
+    }
+    let idle = http.clone();
+    server.on_close(Rc::new(move || idle.close_idle()));
+    Ok(server)
+}
+
+fn http_state(s: &Server) -> Res<Rc<HttpState>> {
+    s.ext::<HttpState>().ok_or_else(|| {
+        error::throw(error::coded("TypeError", "ERR_INVALID_THIS", "Value of \"this\" must be of type http.Server"))
+    })
+}
+
+pub fn register(engine: &mut Engine, _st: &Rc<State>) {
+    engine.register_type_with_name::<HttpModule>("HttpModule");
+    request::register(engine);
+    response::register(engine);
+    engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule| create_server(&ctx, &m.0, None));
+    engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule, a: Dynamic| {
+        if a.is_fnptr() {
+            return create_server(&ctx, &m.0, a.try_cast::<FnPtr>());
+        }
+        // Options (`keepAliveTimeout`…) are accepted; only the listener matters here.
+        let keep = a.read_lock::<Map>().and_then(|o| o.get("keepAliveTimeout").and_then(|v| v.as_int().ok()));
+        let s = create_server(&ctx, &m.0, None)?;
+        if let Some(ms) = keep {
+            http_state(&s)?.keep_alive_timeout.set(ms.max(0) as u64);
+        }
+        Ok(s)
+    });
+    engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule, o: Map, f: FnPtr| -> Res<Server> {
+        let s = create_server(&ctx, &m.0, Some(f))?;
+        if let Some(ms) = o.get("keepAliveTimeout").and_then(|v| v.as_int().ok()) {
+            http_state(&s)?.keep_alive_timeout.set(ms.max(0) as u64);
+        }
+        Ok(s)
+    });
+    engine.register_get("STATUS_CODES", |_: &mut HttpModule| -> Map {
+        (100..600)
+            .filter_map(|c| {
+                let t = crate::net::http::response::status_text(c);
+                (t != "unknown").then(|| (c.to_string().into(), Dynamic::from(t)))
+            })
+            .collect()
+    });
+    engine.register_get("METHODS", |_: &mut HttpModule| -> Array {
+        crate::net::http::parse::METHODS.iter().map(|m| Dynamic::from(*m)).collect()
+    });
+    engine.register_get_set(
+        "keepAliveTimeout",
+        |s: &mut Server| -> Res<i64> { Ok(http_state(s)?.keep_alive_timeout.get() as i64) },
+        |s: &mut Server, ms: i64| -> Res<()> {
+            http_state(s)?.keep_alive_timeout.set(ms.max(0) as u64);
+            Ok(())
+        },
+    );
+    engine.register_fn("closeIdleConnections", |s: &mut Server| -> Res<()> {
+        http_state(s)?.close_idle();
+        Ok(())
+    });
+    engine.register_fn("closeAllConnections", |s: &mut Server| -> Res<()> {
+        http_state(s)?.close_all();
+        Ok(())
+    });
+}

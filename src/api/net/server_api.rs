@@ -1,0 +1,78 @@
+//! The script surface of `net.Server` (shared by `http.Server`).
+//!
+//! ```rhai
+//! let server = require("net").createServer(|sock| sock.end("hi\n"));
+//! let srv = server;
+//! server.on("error", |e| print(e.code));
+//! server.listen(0, "127.0.0.1", || print(`port ${srv.address().port}`));
+//! // or: server.listen("/tmp/app.sock") for a Unix socket
+//! server.close(|| print("closed"));
+//! ```
+
+use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext};
+
+use super::args;
+use super::server::Server;
+use super::socket_api::address_of;
+use crate::api::events;
+use crate::runtime::Task;
+use crate::runtime::callback::Callback;
+use crate::value::error;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// `listen(port?, host?, backlog?, cb?)`, `listen(path, cb?)`, `listen(options, cb?)`,
+/// `listen(server | #{fd}, cb?)`.
+pub fn listen(ctx: &NativeCallContext, s: &Server, args: Vec<Dynamic>) -> Res<Server> {
+    let a = args::listen_args(args).map_err(error::throw)?;
+    let r = if a.lookup { s.listen_later(a.bind, a.backlog) } else { s.listen(a.bind, a.backlog) };
+    r.map_err(error::throw)?;
+    // `listening` comes on a tick: registering the callback now is in time.
+    if let Some(f) = a.cb {
+        s.emitter().add("listening".into(), Callback::new(ctx, f), true, false);
+    }
+    Ok(s.clone())
+}
+
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<Server>("Server");
+    events::register::<Server>(engine);
+    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server| listen(&ctx, s, vec![]));
+    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic| listen(&ctx, s, vec![a]));
+    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic| {
+        listen(&ctx, s, vec![a, b])
+    });
+    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic, c: Dynamic| {
+        listen(&ctx, s, vec![a, b, c])
+    });
+    engine.register_fn(
+        "listen",
+        |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {
+            listen(&ctx, s, vec![a, b, c, d])
+        },
+    );
+    engine.register_fn("close", |s: &mut Server| {
+        s.close(None);
+        s.clone()
+    });
+    engine.register_fn("close", |ctx: NativeCallContext, s: &mut Server, f: FnPtr| {
+        s.close(Some(Callback::new(&ctx, f)));
+        s.clone()
+    });
+    engine.register_fn("address", |s: &mut Server| address_of(s.address()));
+    engine.register_fn("ref", |s: &mut Server| {
+        s.set_ref(true);
+        s.clone()
+    });
+    engine.register_fn("unref", |s: &mut Server| {
+        s.set_ref(false);
+        s.clone()
+    });
+    engine.register_fn("getConnections", |ctx: NativeCallContext, s: &mut Server, f: FnPtr| {
+        let args = vec![Dynamic::UNIT, Dynamic::from(s.connections() as i64)];
+        s.0.st().next_tick(Task::Call(Callback::new(&ctx, f), args));
+        s.clone()
+    });
+    engine.register_get("listening", |s: &mut Server| s.listening());
+    engine.register_get("connections", |s: &mut Server| s.connections() as i64);
+}

@@ -1,0 +1,21 @@
+//! Child processes, without Rhai: describing a command, starting it, reaping it,
+//! running it to completion synchronously, and capturing its output.
+//!
+//! - [`command`]: what to run (program, argv, environment, directory, stdio).
+//! - [`spawn`]: starting it the way `posix_spawn` does (`clone(CLONE_VM | CLONE_VFORK)`),
+//!   with exec failures reported through a close-on-exec pipe, as libuv does.
+//! - [`reap`]: `waitpid(pid, WNOHANG)` over our own children only.
+//! - [`pipe`]: the descriptors the parent keeps, and their helpers.
+//! - [`capture`]: output buffering with a `maxBuffer` limit (exec).
+//! - [`sync`]: a private poll loop for `spawnSync` and friends.
+
+pub mod capture;
+pub mod command;
+pub mod pipe;
+pub mod reap;
+pub mod spawn;
+pub mod sync;
+
+pub use command::{Command, Stdio};
+pub use reap::{Reaper, Status};
+pub use spawn::spawn;

@@ -1,0 +1,134 @@
+//! Reaping: `waitpid(pid, WNOHANG)` for the children we started, never
+//! `waitpid(-1)`, so a child some other code started (or a `spawnSync` child, which
+//! its own loop waits for) is never stolen. The runtime calls [`Reaper::reap`] when
+//! SIGCHLD arrives; a child that exits while the script is busy stays a zombie until
+//! the loop runs again, as in Node.
+
+/// How a child ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Exited(i32),
+    Signaled(i32),
+}
+
+impl Status {
+    fn from_raw(w: i32) -> Status {
+        if libc::WIFSIGNALED(w) { Status::Signaled(libc::WTERMSIG(w)) } else { Status::Exited(libc::WEXITSTATUS(w)) }
+    }
+
+    pub fn code(self) -> Option<i32> {
+        match self {
+            Status::Exited(c) => Some(c),
+            Status::Signaled(_) => None,
+        }
+    }
+
+    pub fn signal(self) -> Option<i32> {
+        match self {
+            Status::Exited(_) => None,
+            Status::Signaled(s) => Some(s),
+        }
+    }
+}
+
+/// `Some` once `pid` has ended (and is reaped now), `None` while it runs. A pid that
+/// is not our child any more (ECHILD: someone reaped it behind our back) counts as
+/// ended with status 0: waiting longer could only hang.
+pub fn try_wait(pid: i32) -> Option<Status> {
+    let mut w = 0;
+    loop {
+        let r = unsafe { libc::waitpid(pid, &mut w, libc::WNOHANG) };
+        if r == pid {
+            return Some(Status::from_raw(w));
+        }
+        if r == 0 {
+            return None;
+        }
+        match std::io::Error::last_os_error().raw_os_error() {
+            Some(libc::EINTR) => continue,
+            _ => return Some(Status::Exited(0)),
+        }
+    }
+}
+
+/// Blocks until `pid` ends and reaps it.
+pub fn wait(pid: i32) -> Status {
+    let mut w = 0;
+    loop {
+        let r = unsafe { libc::waitpid(pid, &mut w, 0) };
+        if r == pid {
+            return Status::from_raw(w);
+        }
+        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return Status::Exited(0);
+        }
+    }
+}
+
+/// Our running children, each with the caller's data, in spawn order.
+pub struct Reaper<T> {
+    children: Vec<(i32, T)>,
+}
+
+impl<T> Default for Reaper<T> {
+    fn default() -> Self {
+        Reaper { children: Vec::new() }
+    }
+}
+
+impl<T> Reaper<T> {
+    pub fn add(&mut self, pid: i32, data: T) {
+        self.children.push((pid, data));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    /// Reaps every child that has ended, in spawn order.
+    pub fn reap(&mut self) -> Vec<(i32, Status, T)> {
+        let mut done = Vec::new();
+        let mut i = 0;
+        while i < self.children.len() {
+            match try_wait(self.children[i].0) {
+                Some(status) => {
+                    let (pid, data) = self.children.remove(i);
+                    done.push((pid, status, data));
+                }
+                None => i += 1,
+            }
+        }
+        done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::child::{Command, Stdio, spawn};
+
+    fn start(script: &str) -> i32 {
+        let mut c = Command::new("sh", &["-c", script]);
+        c.stdio = vec![Stdio::Ignore; 3];
+        spawn(&c).unwrap().pid
+    }
+
+    #[test]
+    fn reaps_only_what_ended() {
+        let mut r = Reaper::default();
+        r.add(start("exit 3"), "a");
+        r.add(start("kill -TERM $$"), "b");
+        let slow = start("exec sleep 5");
+        r.add(slow, "c");
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            got.extend(r.reap().into_iter().map(|(_, s, d)| (d, s)));
+            std::thread::yield_now();
+        }
+        got.sort_by_key(|(d, _)| *d);
+        assert_eq!(got, [("a", Status::Exited(3)), ("b", Status::Signaled(libc::SIGTERM))]);
+        assert!(!r.is_empty());
+        unsafe { libc::kill(slow, libc::SIGKILL) };
+        assert_eq!(wait(slow), Status::Signaled(libc::SIGKILL));
+    }
+}

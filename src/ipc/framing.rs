@@ -1,0 +1,145 @@
+//! Node's fork-channel framing: one `JSON.stringify(msg) + "\n"` per message.
+//!
+//! Node splits on `\n` and `JSON.parse`s each line, and a bad line crashes the
+//! receiver. Here a bad line is one [`Frame::Malformed`] and the lines after it in the
+//! same read still arrive; a line longer than the cap is skipped up to its newline, so
+//! the channel stays usable.
+
+use serde_json::Value;
+
+/// A decoded line.
+#[derive(Debug, PartialEq)]
+pub enum Frame {
+    Message(Value),
+    /// Not JSON (or empty): what was wrong, and the start of the line.
+    Malformed { error: String, excerpt: String },
+    /// A line over the size cap (its length so far); the rest of it is discarded.
+    TooLarge(usize),
+}
+
+pub struct Decoder {
+    buf: Vec<u8>,
+    /// Bytes of `buf` already searched for a newline.
+    scanned: usize,
+    max: usize,
+    /// Discarding the remainder of an oversized line.
+    skipping: bool,
+}
+
+impl Decoder {
+    pub fn new(max: usize) -> Decoder {
+        Decoder { buf: Vec::new(), scanned: 0, max, skipping: false }
+    }
+
+    /// Adds bytes from the peer; returns every line they completed.
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<Frame> {
+        let mut frames = Vec::new();
+        let mut data = bytes;
+        if self.skipping {
+            match memchr::memchr(b'\n', data) {
+                Some(i) => {
+                    self.skipping = false;
+                    data = &data[i + 1..];
+                }
+                None => return frames,
+            }
+        }
+        self.buf.extend_from_slice(data);
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]).map(|i| i + self.scanned).collect::<Vec<_>>() {
+            frames.push(decode(&self.buf[start..nl]));
+            start = nl + 1;
+        }
+        self.buf.drain(..start);
+        self.scanned = self.buf.len();
+        if self.buf.len() > self.max {
+            frames.push(Frame::TooLarge(self.buf.len()));
+            self.buf.clear();
+            self.scanned = 0;
+            self.skipping = true;
+        }
+        frames
+    }
+
+    /// At end of input: a partial line left over is reported, not dropped.
+    pub fn finish(&mut self) -> Option<Frame> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let excerpt = excerpt(&self.buf);
+        self.buf.clear();
+        self.scanned = 0;
+        Some(Frame::Malformed { error: "incomplete message at end of channel".into(), excerpt })
+    }
+}
+
+fn excerpt(line: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
+    if line.len() > 60 { format!("{s}…") } else { s }
+}
+
+fn decode(line: &[u8]) -> Frame {
+    match serde_json::from_slice::<Value>(line) {
+        Ok(v) => Frame::Message(v),
+        Err(e) => Frame::Malformed {
+            error: if line.is_empty() { "empty message line".into() } else { e.to_string() },
+            excerpt: excerpt(line),
+        },
+    }
+}
+
+/// `JSON.stringify(msg) + "\n"`.
+pub fn encode(json: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(json.len() + 1);
+    v.extend_from_slice(json.as_bytes());
+    v.push(b'\n');
+    v
+}
+
+/// Node keeps messages whose `cmd` starts with `NODE_` (and is longer) internal.
+pub fn is_internal(v: &Value) -> bool {
+    v.get("cmd").and_then(Value::as_str).is_some_and(|c| c.len() > 5 && c.starts_with("NODE_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn split_frames_and_partial_lines() {
+        let mut d = Decoder::new(1 << 20);
+        assert_eq!(d.push(b"{\"a\":1}\n\"spl"), vec![Frame::Message(json!({"a": 1}))]);
+        assert_eq!(d.push(b"it\"\n"), vec![Frame::Message(json!("split"))]);
+        assert_eq!(d.push(b"[1]\n[2]\n"), vec![Frame::Message(json!([1])), Frame::Message(json!([2]))]);
+        assert!(d.finish().is_none());
+    }
+
+    #[test]
+    fn malformed_lines_do_not_hide_the_next_ones() {
+        let mut d = Decoder::new(1 << 20);
+        let frames = d.push(b"{oops\n\n7\n");
+        assert!(matches!(&frames[0], Frame::Malformed { excerpt, .. } if excerpt == "{oops"));
+        assert!(matches!(&frames[1], Frame::Malformed { error, .. } if error == "empty message line"));
+        assert_eq!(frames[2], Frame::Message(json!(7)));
+        d.push(b"{\"half\":");
+        assert!(matches!(d.finish(), Some(Frame::Malformed { .. })));
+    }
+
+    #[test]
+    fn oversized_line_is_skipped_and_the_channel_goes_on() {
+        let mut d = Decoder::new(8);
+        let frames = d.push(b"\"0123456789");
+        assert_eq!(frames, vec![Frame::TooLarge(11)]);
+        assert!(d.push(b"more junk").is_empty());
+        assert_eq!(d.push(b"rest\"\n1\n"), vec![Frame::Message(json!(1))]);
+    }
+
+    #[test]
+    fn internal_messages() {
+        assert!(is_internal(&json!({"cmd": "NODE_HANDLE_ACK"})));
+        assert!(!is_internal(&json!({"cmd": "NODE_"})));
+        assert!(!is_internal(&json!({"cmd": 5})));
+        assert_eq!(encode("\"x\""), b"\"x\"\n");
+    }
+}

@@ -1,0 +1,316 @@
+//! Incremental HTTP/1.x request parsing. Heads and chunk sizes are parsed by
+//! `httparse`; this file decides the body framing (RFC 9112 §6: Transfer-Encoding,
+//! then Content-Length, else no body), decodes chunked bodies and yields events.
+//! Malformed input is an error carrying the llhttp code Node reports (`HPE_…`) and the
+//! status Node answers with (400, or 431 for oversized heads).
+
+use super::headers::has_token;
+
+/// The methods llhttp accepts (Node's `http.METHODS`); others are `HPE_INVALID_METHOD`.
+pub const METHODS: &[&str] = &[
+    "ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK", "M-SEARCH", "MERGE",
+    "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH", "POST", "PROPFIND", "PROPPATCH",
+    "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK",
+    "UNLOCK", "UNSUBSCRIBE",
+];
+
+/// Node's default `maxHeaderSize`.
+pub const MAX_HEAD: usize = 16 * 1024;
+const MAX_HEADERS: usize = 256;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestHead {
+    pub method: String,
+    pub url: String,
+    /// The minor version: `HTTP/1.0` or `HTTP/1.1`.
+    pub minor: u8,
+    /// Names as received; values decoded as latin1, as Node does.
+    pub headers: Vec<(String, String)>,
+    /// llhttp's `should_keep_alive`.
+    pub keep_alive: bool,
+    pub expect_continue: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Event {
+    Head(RequestHead),
+    Body(Vec<u8>),
+    /// The request (head and body) is complete.
+    End,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub code: &'static str,
+    pub reason: &'static str,
+    /// The status of the error response Node sends.
+    pub status: u16,
+}
+
+const fn bad(code: &'static str, reason: &'static str) -> ParseError {
+    ParseError { code, reason, status: 400 }
+}
+
+enum Body {
+    Length(u64),
+    ChunkSize,
+    ChunkData(u64),
+    ChunkEnd,
+    Trailers,
+}
+
+#[derive(Default)]
+pub struct RequestParser {
+    buf: Vec<u8>,
+    body: Option<Body>,
+    failed: Option<ParseError>,
+}
+
+impl RequestParser {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Between two requests (nothing of a request is pending).
+    pub fn at_boundary(&self) -> bool {
+        self.body.is_none()
+    }
+
+    /// Bytes received and not yet parsed.
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The next event, `None` when more input is needed. After an error the parser
+    /// stays failed: the connection cannot be resynchronised.
+    pub fn next(&mut self) -> Option<Result<Event, ParseError>> {
+        if let Some(e) = self.failed {
+            return Some(Err(e));
+        }
+        let r = match self.body {
+            None => self.head(),
+            Some(_) => self.body(),
+        };
+        if let Some(Err(e)) = r {
+            self.failed = Some(e);
+        }
+        r
+    }
+
+    fn head(&mut self) -> Option<Result<Event, ParseError>> {
+        let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut req = httparse::Request::new(&mut slots);
+        let n = match req.parse(&self.buf) {
+            Ok(httparse::Status::Complete(n)) => n,
+            Ok(httparse::Status::Partial) if self.buf.len() > MAX_HEAD => {
+                return Some(Err(ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 }));
+            }
+            Ok(httparse::Status::Partial) => return None,
+            Err(httparse::Error::TooManyHeaders) => {
+                return Some(Err(ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 }));
+            }
+            Err(httparse::Error::Version) => return Some(Err(bad("HPE_INVALID_VERSION", "Invalid HTTP version"))),
+            Err(httparse::Error::Token) => return Some(Err(bad("HPE_INVALID_METHOD", "Invalid method encountered"))),
+            Err(_) => return Some(Err(bad("HPE_INVALID_HEADER_TOKEN", "Invalid header token"))),
+        };
+        if n > MAX_HEAD {
+            return Some(Err(ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 }));
+        }
+        let headers: Vec<(String, String)> =
+            req.headers.iter().map(|h| (h.name.to_string(), h.value.iter().map(|&b| b as char).collect())).collect();
+        let method = req.method.unwrap_or("GET");
+        if !METHODS.contains(&method) {
+            return Some(Err(bad("HPE_INVALID_METHOD", "Invalid method encountered")));
+        }
+        let minor = req.version.unwrap_or(1);
+        let head = RequestHead {
+            method: method.to_string(),
+            url: req.path.unwrap_or("/").to_string(),
+            minor,
+            keep_alive: keep_alive(minor, &headers),
+            expect_continue: minor == 1 && values(&headers, "expect").any(|v| v.eq_ignore_ascii_case("100-continue")),
+            headers,
+        };
+        let body = match framing(&head.headers) {
+            Ok(b) => b,
+            Err(e) => return Some(Err(e)),
+        };
+        self.buf.drain(..n);
+        self.body = Some(body);
+        Some(Ok(Event::Head(head)))
+    }
+
+    fn body(&mut self) -> Option<Result<Event, ParseError>> {
+        loop {
+            match self.body.as_mut().expect("inside a body") {
+                Body::Length(0) => {
+                    self.body = None;
+                    return Some(Ok(Event::End));
+                }
+                Body::Length(rest) => return take(&mut self.buf, rest).map(|b| Ok(Event::Body(b))),
+                Body::ChunkSize => match httparse::parse_chunk_size(&self.buf) {
+                    Ok(httparse::Status::Complete((n, size))) => {
+                        self.buf.drain(..n);
+                        self.body = Some(if size == 0 { Body::Trailers } else { Body::ChunkData(size) });
+                    }
+                    Ok(httparse::Status::Partial) => return None,
+                    Err(_) => return Some(Err(bad("HPE_INVALID_CHUNK_SIZE", "Invalid character in chunk size"))),
+                },
+                Body::ChunkData(0) => self.body = Some(Body::ChunkEnd),
+                Body::ChunkData(rest) => return take(&mut self.buf, rest).map(|b| Ok(Event::Body(b))),
+                Body::ChunkEnd => {
+                    if self.buf.len() < 2 {
+                        return None;
+                    }
+                    if &self.buf[..2] != b"\r\n" {
+                        return Some(Err(bad("HPE_STRICT", "Expected LF after chunk data")));
+                    }
+                    self.buf.drain(..2);
+                    self.body = Some(Body::ChunkSize);
+                }
+                Body::Trailers => {
+                    let mut slots = [httparse::EMPTY_HEADER; 32];
+                    match httparse::parse_headers(&self.buf, &mut slots) {
+                        Ok(httparse::Status::Complete((n, _))) => {
+                            self.buf.drain(..n);
+                            self.body = None;
+                            return Some(Ok(Event::End));
+                        }
+                        Ok(httparse::Status::Partial) if self.buf.len() <= MAX_HEAD => return None,
+                        _ => return Some(Err(bad("HPE_INVALID_HEADER_TOKEN", "Invalid header token"))),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Up to `rest` body bytes from `buf`, `None` if there are none yet.
+fn take(buf: &mut Vec<u8>, rest: &mut u64) -> Option<Vec<u8>> {
+    if buf.is_empty() {
+        return None;
+    }
+    let n = (*rest).min(buf.len() as u64) as usize;
+    *rest -= n as u64;
+    Some(if n == buf.len() { std::mem::take(buf) } else { buf.drain(..n).collect() })
+}
+
+fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+}
+
+fn keep_alive(minor: u8, headers: &[(String, String)]) -> bool {
+    let conn: Vec<&str> = values(headers, "connection").collect();
+    if minor >= 1 {
+        !conn.iter().any(|v| has_token(v, "close"))
+    } else {
+        conn.iter().any(|v| has_token(v, "keep-alive"))
+    }
+}
+
+/// RFC 9112 §6.3: chunked if Transfer-Encoding ends in `chunked`; a Content-Length
+/// beside it, a Transfer-Encoding without `chunked` last, or conflicting lengths are
+/// the request-smuggling shapes llhttp rejects.
+fn framing(headers: &[(String, String)]) -> Result<Body, ParseError> {
+    let te: Vec<&str> = values(headers, "transfer-encoding").collect();
+    let cl: Vec<&str> = values(headers, "content-length").collect();
+    if !te.is_empty() {
+        if !cl.is_empty() {
+            return Err(bad("HPE_UNEXPECTED_CONTENT_LENGTH", "Content-Length can't be present with Transfer-Encoding"));
+        }
+        let last = te.last().and_then(|v| v.rsplit(',').next()).map(str::trim).unwrap_or("");
+        if !last.eq_ignore_ascii_case("chunked") {
+            return Err(bad("HPE_INVALID_TRANSFER_ENCODING", "Request has invalid `Transfer-Encoding`"));
+        }
+        return Ok(Body::ChunkSize);
+    }
+    let mut length: Option<u64> = None;
+    for v in cl {
+        let ok = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+        let n = v.parse::<u64>().ok().filter(|_| ok);
+        match (n, length) {
+            (None, _) => return Err(bad("HPE_INVALID_CONTENT_LENGTH", "Invalid character in Content-Length")),
+            (Some(n), Some(prev)) if n != prev => {
+                return Err(bad("HPE_UNEXPECTED_CONTENT_LENGTH", "Duplicate Content-Length"));
+            }
+            (Some(n), _) => length = Some(n),
+        }
+    }
+    Ok(Body::Length(length.unwrap_or(0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(p: &mut RequestParser) -> Vec<Result<Event, ParseError>> {
+        let mut out = Vec::new();
+        while let Some(e) = p.next() {
+            let stop = e.is_err();
+            out.push(e);
+            if stop {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pipelined_requests_byte_by_byte() {
+        let text = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.0\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nxyz";
+        let mut p = RequestParser::default();
+        let mut events = Vec::new();
+        for b in text.iter() {
+            p.feed(std::slice::from_ref(b));
+            events.extend(all(&mut p));
+        }
+        let heads: Vec<&RequestHead> =
+            events.iter().filter_map(|e| if let Ok(Event::Head(h)) = e { Some(h) } else { None }).collect();
+        assert_eq!(heads.len(), 2);
+        assert_eq!((heads[0].method.as_str(), heads[0].url.as_str(), heads[0].keep_alive), ("GET", "/a", true));
+        assert_eq!((heads[1].minor, heads[1].keep_alive), (0, true));
+        let body: Vec<u8> = events
+            .iter()
+            .filter_map(|e| if let Ok(Event::Body(b)) = e { Some(b.clone()) } else { None })
+            .flatten()
+            .collect();
+        assert_eq!(body, b"xyz");
+        assert_eq!(events.iter().filter(|e| matches!(e, Ok(Event::End))).count(), 2);
+        assert!(p.at_boundary());
+    }
+
+    #[test]
+    fn chunked_body_with_trailer() {
+        let mut p = RequestParser::default();
+        p.feed(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\nX-T: 1\r\n\r\n");
+        let ev = all(&mut p);
+        let Ok(Event::Head(h)) = &ev[0] else { panic!("head first") };
+        assert!(!h.keep_alive);
+        assert_eq!(ev[1..], [Ok(Event::Body(b"Wiki".to_vec())), Ok(Event::Body(b"pedia".to_vec())), Ok(Event::End)]);
+    }
+
+    #[test]
+    fn smuggling_shapes_and_garbage_are_errors() {
+        for (text, code) in [
+            (
+                "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "HPE_UNEXPECTED_CONTENT_LENGTH",
+            ),
+            ("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "HPE_UNEXPECTED_CONTENT_LENGTH"),
+            ("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "HPE_INVALID_CONTENT_LENGTH"),
+            ("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "HPE_INVALID_TRANSFER_ENCODING"),
+            ("GET / HTTP/9.9\r\n\r\n", "HPE_INVALID_VERSION"),
+            ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HPE_INVALID_CHUNK_SIZE"),
+            ("GARBAGE / HTTP/1.1\r\n\r\n", "HPE_INVALID_METHOD"),
+        ] {
+            let mut p = RequestParser::default();
+            p.feed(text.as_bytes());
+            let last = all(&mut p).pop().unwrap();
+            assert_eq!(last.map_err(|e| e.code), Err(code), "{text:?}");
+            assert!(p.next().unwrap().is_err(), "stays failed");
+        }
+        let mut p = RequestParser::default();
+        p.feed(format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD)).as_bytes());
+        assert_eq!(p.next().unwrap().map_err(|e| e.status), Err(431));
+    }
+}

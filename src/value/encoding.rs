@@ -1,0 +1,145 @@
+//! Node's Buffer encodings for turning bytes into text: `utf8` (invalid sequences
+//! become U+FFFD), `hex`, `base64`, `base64url`, `latin1`/`binary`, `ascii`,
+//! `utf16le`/`ucs2`. [`Decoder`] is Node's `StringDecoder`: a multi-byte character
+//! (or base64 group) split across chunks is held back until it is complete.
+
+/// The canonical name of an encoding, or `None` if Node does not know it.
+pub fn normalize(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "utf8" | "utf-8" => "utf8",
+        "hex" => "hex",
+        "base64" => "base64",
+        "base64url" => "base64url",
+        "latin1" | "binary" => "latin1",
+        "ascii" => "ascii",
+        "utf16le" | "utf-16le" | "ucs2" | "ucs-2" => "utf16le",
+        _ => return None,
+    })
+}
+
+/// Decodes a whole buffer; `enc` must come from [`normalize`].
+pub fn decode(bytes: &[u8], enc: &str) -> String {
+    match enc {
+        "hex" => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        "base64" => base64(bytes, false),
+        "base64url" => base64(bytes, true),
+        "latin1" => bytes.iter().map(|&b| b as char).collect(),
+        "ascii" => bytes.iter().map(|&b| (b & 0x7f) as char).collect(),
+        "utf16le" => {
+            let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+fn base64(bytes: &[u8], url: bool) -> String {
+    let table: &[u8; 64] = if url {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..=group.len() {
+            out.push(table[(n >> (18 - 6 * i)) as usize & 63] as char);
+        }
+        if !url {
+            out.push_str(&"=="[..3 - group.len()]);
+        }
+    }
+    out
+}
+
+/// Bytes that end in the middle of a unit of `enc`: how many to hold back.
+fn incomplete_tail(bytes: &[u8], enc: &str) -> usize {
+    match enc {
+        "utf8" => {
+            // Look back at most 3 bytes for the start of an unfinished sequence.
+            for back in 1..=bytes.len().min(3) {
+                let b = bytes[bytes.len() - back];
+                if b & 0xc0 == 0x80 {
+                    continue;
+                }
+                let need = if b >= 0xf0 {
+                    4
+                } else if b >= 0xe0 {
+                    3
+                } else if b >= 0xc0 {
+                    2
+                } else {
+                    1
+                };
+                return if need > back { back } else { 0 };
+            }
+            0
+        }
+        "base64" | "base64url" => bytes.len() % 3,
+        "utf16le" => bytes.len() % 2,
+        _ => 0,
+    }
+}
+
+/// An incremental decoder for one stream (`setEncoding`).
+#[derive(Debug)]
+pub struct Decoder {
+    enc: &'static str,
+    held: Vec<u8>,
+}
+
+impl Decoder {
+    pub fn new(enc: &'static str) -> Decoder {
+        Decoder { enc, held: Vec::new() }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        self.enc
+    }
+
+    /// The text of `chunk`, holding back an unfinished character for the next one.
+    pub fn write(&mut self, chunk: &[u8]) -> String {
+        let mut bytes = std::mem::take(&mut self.held);
+        bytes.extend_from_slice(chunk);
+        let keep = incomplete_tail(&bytes, self.enc);
+        self.held = bytes.split_off(bytes.len() - keep);
+        decode(&bytes, self.enc)
+    }
+
+    /// What is still held, at the end of the stream ("" if nothing).
+    pub fn end(&mut self) -> String {
+        let held = std::mem::take(&mut self.held);
+        decode(&held, self.enc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_buffers() {
+        assert_eq!(decode(b"hi\xff", "utf8"), "hi\u{fffd}");
+        assert_eq!(decode(b"\x01\xab", "hex"), "01ab");
+        assert_eq!(decode(b"hello", "base64"), "aGVsbG8=");
+        assert_eq!(decode(b"\xfb\xff", "base64url"), "-_8");
+        assert_eq!(decode(b"\xe9", "latin1"), "é");
+        assert_eq!(normalize("UTF-8"), Some("utf8"));
+        assert_eq!(normalize("bogus"), None);
+    }
+
+    #[test]
+    fn split_characters_are_held_back() {
+        let text = "a€b😀";
+        let bytes = text.as_bytes();
+        for cut in 0..bytes.len() {
+            let mut d = Decoder::new("utf8");
+            let s = [d.write(&bytes[..cut]), d.write(&bytes[cut..]), d.end()].concat();
+            assert_eq!(s, text, "cut at {cut}");
+        }
+        let mut d = Decoder::new("base64");
+        assert_eq!([d.write(b"hel"), d.write(b"lo"), d.end()].concat(), "aGVsbG8=");
+        let mut d = Decoder::new("utf8");
+        assert_eq!([d.write(b"\xe2\x82"), d.end()].concat(), "\u{fffd}");
+    }
+}

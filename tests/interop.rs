@@ -1,0 +1,70 @@
+//! The fork channel against foreign peers: a Node parent forking a procbox child,
+//! and a raw socket peer sending what Node never would (malformed lines).
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+
+const EXE: &str = env!("CARGO_BIN_EXE_procbox");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
+
+/// Node is part of the machine; without it this fails unless PROCBOX_SKIP_NODE=1.
+fn node_available() -> bool {
+    let ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok && std::env::var_os("PROCBOX_SKIP_NODE").is_none() {
+        panic!("node is not installed (set PROCBOX_SKIP_NODE=1 to skip the Node interop tests)");
+    }
+    if !ok {
+        eprintln!("SKIPPED: node not installed");
+    }
+    ok
+}
+
+#[test]
+fn node_parent_forks_procbox_child() {
+    if !node_available() {
+        return;
+    }
+    let out = Command::new("node").arg(format!("{DIR}/node-parent.js")).arg(EXE).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        concat!(
+            "parent got {\"channel_fd\":\"deleted\",\"got\":{\"hello\":\"procbox\",\"list\":[1,\"two\",null]},\"step\":\"echo\"}\n",
+            "parent got {\"after\":\"echo\",\"step\":\"error-seen\"}\n",
+            "big message: 1048576 chars\n",
+            "events: disconnect exit(0,null)\n"
+        )
+    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn malformed_lines_are_error_events_and_later_messages_arrive() {
+    let (mine, theirs) = UnixStream::pair().unwrap();
+    let fd = theirs.as_raw_fd();
+    let mut cmd = Command::new(EXE);
+    cmd.arg(format!("{DIR}/raw-peer-child.rhai")).env("NODE_CHANNEL_FD", "3").stdin(Stdio::null());
+    // SAFETY: dup2 is async-signal-safe; it puts our socket end at fd 3 in the child.
+    unsafe {
+        cmd.pre_exec(move || if libc::dup2(fd, 3) < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(theirs);
+    (&mine).write_all(b"{\"a\":1}\n{bad\n\n\"ok\"\n").unwrap();
+    let mut lines = BufReader::new(&mine).lines();
+    let mut got: Vec<String> = (0..4).map(|_| lines.next().unwrap().unwrap()).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "{\"data\":\"\",\"error\":\"ERR_IPC_BAD_MESSAGE\"}",
+            "{\"data\":\"{bad\",\"error\":\"ERR_IPC_BAD_MESSAGE\"}",
+            "{\"got\":\"ok\"}",
+            "{\"got\":{\"a\":1}}",
+        ]
+    );
+    mine.shutdown(std::net::Shutdown::Both).unwrap();
+    assert!(child.wait().unwrap().success());
+}
