@@ -16,6 +16,7 @@
 
 mod child;
 mod exec;
+mod fork;
 mod options;
 mod readable;
 mod sync;
@@ -95,7 +96,8 @@ impl Children {
             self.hold_sigchld();
         }
         match crate::child::spawn(&spec.cmd) {
-            Ok(sp) => {
+            Ok(mut sp) => {
+                let channel = spec.ipc.and_then(|i| sp.fds.get_mut(i).and_then(Option::take));
                 let stdio = sp
                     .fds
                     .into_iter()
@@ -111,6 +113,9 @@ impl Children {
                     })
                     .collect();
                 let c = ChildProcess::new(st, Some(sp.pid), spec.file.clone(), spec.args.clone(), stdio);
+                if let Some(fd) = channel {
+                    c.attach_channel(fd);
+                }
                 self.reaper.borrow_mut().add(sp.pid, c.0.clone());
                 c.announce();
                 Ok(c)
@@ -128,7 +133,7 @@ impl Children {
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        (*s == Stdio::Pipe).then(|| {
+                        (*s == Stdio::Pipe && spec.ipc != Some(i)).then(|| {
                             if i == 0 {
                                 Stream::In(Writable::new(st, None))
                             } else {
@@ -164,6 +169,15 @@ fn is_fn(v: &Dynamic) -> bool {
 }
 
 /// `spawn(file, args?, options?)`.
+/// `spawn` with normalized arguments (fork builds its own).
+fn start_spec(spec: &options::Spawn) -> Res<ChildProcess> {
+    let c = children().start(spec)?;
+    if let (Some(ms), Some(_)) = (spec.timeout, c.0.pid) {
+        c.arm_timeout(ms, spec.kill_signal);
+    }
+    Ok(c)
+}
+
 fn spawn(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     let file = file_arg(file, "file")?;
     let (args, opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
@@ -313,7 +327,7 @@ fn register_child(engine: &mut Engine) {
     engine.register_get("exitCode", |c: &mut ChildProcess| c.0.code_value());
     engine.register_get("signalCode", |c: &mut ChildProcess| c.0.signal_value());
     engine.register_get("killed", |c: &mut ChildProcess| c.0.killed.get());
-    engine.register_get("connected", |_: &mut ChildProcess| false);
+    engine.register_get("connected", |c: &mut ChildProcess| c.channel().is_some_and(|ep| ep.connected()));
     engine.register_get("spawnfile", |c: &mut ChildProcess| c.0.spawnfile.clone());
     engine.register_get("spawnargs", |c: &mut ChildProcess| -> Array {
         c.0.spawnargs.iter().map(|a| Dynamic::from(a.clone())).collect()
@@ -455,6 +469,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             exec_file(&ctx, &a, [&b, &c, &d])
         },
     );
+    fork::register(engine);
     register3!(engine, "spawnSync", false, |_ctx, a, b, c| spawn_sync(&a, &b, &c));
     engine.register_fn("execSync", |_: &mut ChildProcessModule, a: Dynamic| exec_sync(&a, &Dynamic::UNIT));
     engine.register_fn("execSync", |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| exec_sync(&a, &b));

@@ -39,6 +39,8 @@ use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
 pub use server::{Bind, Server};
 pub use socket::{Consumer, Done, Outcome, Socket};
+// Shared with other socket-based bindings (node-ipc).
+#[allow(unused_imports)]
 pub use socket_api::{address_of, chunk_bytes};
 
 use crate::runtime::State;

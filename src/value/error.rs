@@ -90,6 +90,12 @@ pub fn errno_name(errno: i32) -> &'static str {
         libc::ELOOP => "ELOOP",
         libc::ENAMETOOLONG => "ENAMETOOLONG",
         libc::ETXTBSY => "ETXTBSY",
+        libc::EADDRNOTAVAIL => "EADDRNOTAVAIL",
+        libc::EAFNOSUPPORT => "EAFNOSUPPORT",
+        libc::ECONNABORTED => "ECONNABORTED",
+        libc::EHOSTUNREACH => "EHOSTUNREACH",
+        libc::ENETUNREACH => "ENETUNREACH",
+        libc::ENOTSOCK => "ENOTSOCK",
         _ => "EUNKNOWN",
     }
 }

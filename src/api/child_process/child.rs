@@ -52,6 +52,8 @@ pub struct ChildInner {
     closes_got: Cell<usize>,
     timer: Cell<Option<TimerId>>,
     pub exec: RefCell<Option<Rc<ExecJob>>>,
+    /// The fork channel, when the child has one.
+    pub ipc: RefCell<Option<crate::api::ipc::Endpoint>>,
 }
 
 #[derive(Clone)]
@@ -99,6 +101,7 @@ impl ChildProcess {
             closes_got: Cell::new(0),
             timer: Cell::new(None),
             exec: RefCell::new(None),
+            ipc: RefCell::new(None),
         }));
         if pid.is_some() {
             st.lp.borrow_mut().ref_handle();
@@ -113,6 +116,22 @@ impl ChildProcess {
             }
         }
         child
+    }
+
+    /// Opens the fork channel over the parent's end; `close` then also waits for it.
+    pub fn attach_channel(&self, fd: std::os::fd::OwnedFd) {
+        let Ok(ep) = crate::api::ipc::Endpoint::open(&self.0.st, fd, self.0.emitter.clone(), true) else { return };
+        self.0.closes_needed.set(self.0.closes_needed.get() + 1);
+        let (me, st) = (self.0.clone(), self.0.st.clone());
+        ep.on_closed(Box::new(move || {
+            let me = me.clone();
+            st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.maybe_close(engine))));
+        }));
+        *self.0.ipc.borrow_mut() = Some(ep);
+    }
+
+    pub fn channel(&self) -> Option<crate::api::ipc::Endpoint> {
+        self.0.ipc.borrow().clone()
     }
 
     pub fn weak(&self) -> Weak<ChildInner> {

@@ -191,7 +191,8 @@ fn stdio_one(v: &Dynamic, i: usize) -> Res<Stdio> {
         return Ok(Stdio::Fd(0));
     } else if v.is_string() {
         match v.to_string().as_str() {
-            "pipe" | "overlapped" => return Ok(Stdio::Pipe),
+            // The fork channel: a socketpair at this index (see `ipc_index`).
+            "pipe" | "overlapped" | "ipc" => return Ok(Stdio::Pipe),
             "inherit" => return Ok(Stdio::Inherit),
             "ignore" => return Ok(Stdio::Ignore),
             _ => {}
@@ -206,6 +207,16 @@ fn stdio_one(v: &Dynamic, i: usize) -> Res<Stdio> {
 
 fn quoted(v: &Dynamic) -> String {
     if v.is_string() { format!("'{v}'") } else { crate::api::to_text(v) }
+}
+
+/// Where `stdio` asks for the fork channel (`"ipc"`); two of them is an error.
+fn ipc_index(m: &Map) -> Res<Option<usize>> {
+    let Some(a) = m.get("stdio").and_then(|v| v.read_lock::<Array>().map(|a| a.clone())) else { return Ok(None) };
+    let found: Vec<usize> = a.iter().enumerate().filter(|(_, v)| v.is_string() && v.to_string() == "ipc").map(|(i, _)| i).collect();
+    if found.len() > 1 {
+        return Err(thrown("Error", "ERR_IPC_ONE_PIPE", "Child process can have only one IPC pipe".into()));
+    }
+    Ok(found.first().copied())
 }
 
 /// `stdio`: one of the three words for all of 0–2, or an array (padded to three).
@@ -291,6 +302,8 @@ pub struct Spawn {
     pub input: Option<Vec<u8>>,
     /// Whether the script chose `stdio` itself (execSync then keeps stderr).
     pub stdio_given: bool,
+    /// The stdio index of the fork channel, if any.
+    pub ipc: Option<usize>,
 }
 
 /// Node's `normalizeSpawnArguments` plus the exec options.
@@ -325,10 +338,18 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
     };
     args.insert(0, argv0.unwrap_or_else(|| file.clone()));
     let stdio = stdio_opt(opts)?;
+    let ipc = ipc_index(opts)?;
+    let mut env = env_opt(opts)?;
+    if let Some(i) = ipc {
+        // Node's handshake: the child finds its channel by these two variables.
+        env.retain(|(k, _)| k != "NODE_CHANNEL_FD" && k != "NODE_CHANNEL_SERIALIZATION_MODE");
+        env.push(("NODE_CHANNEL_FD".into(), i.to_string()));
+        env.push(("NODE_CHANNEL_SERIALIZATION_MODE".into(), "json".into()));
+    }
     let cmd = Command {
         file: file.clone(),
         argv: args.clone(),
-        env: env_opt(opts)?,
+        env,
         cwd,
         stdio,
         detached: opts.get("detached").is_some_and(|v| v.as_bool().unwrap_or(false)),
@@ -345,5 +366,6 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         encoding,
         input: input_opt(opts)?,
         stdio_given: opts.get("stdio").is_some_and(|v| !v.is_unit()),
+        ipc,
     })
 }
