@@ -4,22 +4,14 @@
 //! ```rhai
 //! let net = require("net");
 //! let server = net.createServer(|sock| {
-//!     let s = sock;                     // see below: callbacks use a second name
-//!     sock.on("data", |d| s.write(`echo:${d}`));
+//!     sock.on("data", |d| sock.write(`echo:${d.toString()}`));
 //! });
-//! let srv = server;
 //! server.listen(0, "127.0.0.1", || {
-//!     let c = net.connect(srv.address().port, "127.0.0.1");
-//!     let me = c;
-//!     c.on("connect", || me.write("hi"));
-//!     c.on("data", |d| { print(d.toString()); me.end(); srv.close(); });
+//!     let c = net.connect(server.address().port, "127.0.0.1");
+//!     c.on("connect", || c.write("hi"));
+//!     c.on("data", |d| { print(d.toString()); c.end(); server.close(); });
 //! });
 //! ```
-//!
-//! Rhai refuses a closure that captures the very variable a method is called on
-//! (`sock.on("data", |d| sock.write(d))` is "Data race detected"): the variable is
-//! locked during the call. Handles are shared, so a second name (`let s = sock;`)
-//! refers to the same socket and avoids it.
 //!
 //! Handle passing (IPC) uses the Rust side: [`server_from_fd`], [`socket_from_fd`],
 //! `Server::raw_fd`/`Socket::raw_fd`, [`as_server`]/[`as_socket`], and

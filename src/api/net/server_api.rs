@@ -2,9 +2,8 @@
 //!
 //! ```rhai
 //! let server = require("net").createServer(|sock| sock.end("hi\n"));
-//! let srv = server;
 //! server.on("error", |e| print(e.code));
-//! server.listen(0, "127.0.0.1", || print(`port ${srv.address().port}`));
+//! server.listen(0, "127.0.0.1", || print(`port ${server.address().port}`));
 //! // or: server.listen("/tmp/app.sock") for a Unix socket
 //! server.close(|| print("closed"));
 //! ```

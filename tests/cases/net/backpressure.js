@@ -4,7 +4,6 @@ const peer = [];
 const client = [];
 let received = 0;
 let sent = 0;
-let srv;
 
 const start = () => {
   const me = client[0];
@@ -14,11 +13,9 @@ const start = () => {
     sent += chunk.length;
   }
   console.log(`client: write returned ${ok}, queued above the mark: ${me.writableLength >= 16384}`);
-  const c = me;
   me.on('drain', () => {
-    console.log(`client: drain, queue empty: ${c.writableLength == 0}`);
-    const d = c;
-    c.end(() => console.log(`client: finish, all written: ${d.bytesWritten == sent}`));
+    console.log(`client: drain, queue empty: ${me.writableLength == 0}`);
+    me.end(() => console.log(`client: finish, all written: ${me.bytesWritten == sent}`));
   });
   peer[0].resume();
 };
@@ -34,13 +31,12 @@ const server = net.createServer((sock) => {
   sock.on('data', (d) => received += d.length);
   sock.on('end', () => {
     console.log(`server: received everything that was sent: ${received == sent}`);
-    srv.close(() => console.log('server closed'));
+    server.close(() => console.log('server closed'));
   });
   both();
 });
-srv = server;
 server.listen(0, '127.0.0.1', () => {
-  const c = net.connect(srv.address().port, '127.0.0.1');
+  const c = net.connect(server.address().port, '127.0.0.1');
   client.push(c);
   c.on('connect', () => both());
 });

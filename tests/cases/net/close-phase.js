@@ -1,15 +1,13 @@
 const net = require('net');
 const server = net.createServer();
-const srv = server;
 server.listen(0, () => {
-  const sock = net.connect(srv.address().port);
-  const me = sock;
+  const sock = net.connect(server.address().port);
   sock.on('connect', () => {
-    me.on('close', () => console.log('socket close'));
-    me.destroy();
+    sock.on('close', () => console.log('socket close'));
+    sock.destroy();
     setTimeout(() => console.log('timeout 0'), 0);
     setImmediate(() => console.log('immediate'));
     process.nextTick(() => console.log('nextTick'));
-    srv.close();
+    server.close();
   });
 });

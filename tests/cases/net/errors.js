@@ -40,9 +40,8 @@ const unixStep = () => {
   });
 };
 
-const first = net.createServer();
-const a = first;
-first.listen(0, '127.0.0.1', () => {
+const a = net.createServer();
+a.listen(0, '127.0.0.1', () => {
   const port = a.address().port;
   const b = net.createServer();
   b.on('error', (e) => {

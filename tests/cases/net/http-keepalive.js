@@ -1,25 +1,21 @@
 const http = require('http');
 const net = require('net');
 const server = http.createServer((req, res) => {
-  const r = res;
-  const q = req;
   let body = '';
   req.setEncoding('utf8');
   req.on('data', (d) => body += d);
   req.on('end', () => {
-    console.log(`server: ${q.method} ${q.url} body=${body.length}`);
-    r.end(`reply to ${q.url}`);
+    console.log(`server: ${req.method} ${req.url} body=${body.length}`);
+    res.end(`reply to ${req.url}`);
   });
 });
 server.keepAliveTimeout = 100;
-const srv = server;
 server.listen(0, '127.0.0.1', () => {
-  const c = net.connect(srv.address().port, '127.0.0.1');
-  const me = c;
+  const c = net.connect(server.address().port, '127.0.0.1');
   let got = '';
   c.setEncoding('utf8');
   c.on('connect', () => {
-    me.write('GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello');
+    c.write('GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello');
   });
   c.on('data', (d) => {
     got += d;
@@ -34,6 +30,6 @@ server.listen(0, '127.0.0.1', () => {
   c.on('end', () => console.log('client: end (the server closed the idle connection)'));
   c.on('close', () => {
     console.log('client: close');
-    srv.close(() => console.log('server: close'));
+    server.close(() => console.log('server: close'));
   });
 });

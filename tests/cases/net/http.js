@@ -16,12 +16,10 @@ const server = http.createServer((req, res) => {
     res.end();
   } else if (req.url === '/echo') {
     let body = '';
-    const r = res;
-    const q = req;
     req.on('data', (d) => body += d.toString());
     req.on('end', () => {
-      r.setHeader('Content-Type', 'text/plain');
-      r.end(`${q.method} got ${body.length} bytes: ${body} (te=${q.headers['transfer-encoding'] ?? 'none'})` + '\n');
+      res.setHeader('Content-Type', 'text/plain');
+      res.end(`${req.method} got ${body.length} bytes: ${body} (te=${req.headers['transfer-encoding'] ?? 'none'})` + '\n');
     });
   } else {
     res.writeHead(500);
@@ -44,11 +42,10 @@ function show(out) {
 function run(runs, step, srv, counter) {
   if (step === runs.length) {
     const front = net.createServer((sock) => srv.emit('connection', sock));
-    const f = front;
     front.listen(0, '127.0.0.1', () => {
-      exec(`curl -s http://127.0.0.1:${f.address().port}/a`, (err, out, errout) => {
+      exec(`curl -s http://127.0.0.1:${front.address().port}/a`, (err, out, errout) => {
         console.log(`via emit("connection"): ${out.trim()}`);
-        f.close();
+        front.close();
         srv.close(() => console.log(`closed after ${counter()} connections`));
       });
     });
@@ -61,9 +58,8 @@ function run(runs, step, srv, counter) {
   });
 }
 
-const srv = server;
 server.listen(0, '127.0.0.1', () => {
-  const base = `http://127.0.0.1:${srv.address().port}`;
+  const base = `http://127.0.0.1:${server.address().port}`;
   const runs = [
     `curl -s -i -w "[connects %{num_connects}]\\n" ${base}/a ${base}/b ${base}/missing`,
     `curl -s -i -H "Connection: close" --data-binary "hello body" ${base}/echo`,
@@ -71,5 +67,5 @@ server.listen(0, '127.0.0.1', () => {
     `curl -s -I ${base}/a`,
     `curl -s -i -0 ${base}/a`,
   ];
-  run(runs, 0, srv, () => connections);
+  run(runs, 0, server, () => connections);
 });
