@@ -41,6 +41,23 @@ fn node_parent_forks_procbox_child() {
 }
 
 #[test]
+fn procbox_parent_forks_node_child_and_passes_a_server() {
+    if !node_available() {
+        return;
+    }
+    let out = Command::new(EXE).arg("procbox-parent.rhai").current_dir(DIR).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        concat!(
+            "from node: {\"node_got\":{\"list\":[1,\"two\"],\"n\":1}}\n",
+            "client read: served by the node child (listening=true)\n",
+            "node child exit 0\n"
+        )
+    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
 fn malformed_lines_are_error_events_and_later_messages_arrive() {
     let (mine, theirs) = UnixStream::pair().unwrap();
     let fd = theirs.as_raw_fd();

@@ -16,7 +16,7 @@
 
 mod child;
 mod exec;
-mod fork;
+pub(crate) mod fork;
 mod options;
 mod readable;
 mod sync;

@@ -63,7 +63,13 @@ pub struct Inner {
     backlog: RefCell<VecDeque<(Dynamic, Dynamic)>>,
     /// Called once when the channel is gone (the parent's `close` waits for it).
     on_closed: RefCell<Option<Box<dyn Fn()>>>,
+    /// Host code reading messages before the script does (the process pool).
+    tap: RefCell<Option<Tap>>,
 }
+
+/// Sees each incoming message first, on the loop's turn (no nextTick); gives it back
+/// to go the usual way, or keeps it (`None`).
+pub type Tap = Rc<dyn Fn(Value) -> Option<Value>>;
 
 #[derive(Clone)]
 pub struct Endpoint(pub Rc<Inner>);
@@ -89,6 +95,7 @@ impl Endpoint {
             callbacks: RefCell::new(HashMap::new()),
             backlog: RefCell::new(VecDeque::new()),
             on_closed: RefCell::new(None),
+            tap: RefCell::new(None),
         }));
         let token = st.watch(raw, ep.0.clone(), true, false)?;
         ep.0.token.set(Some(token));
@@ -120,6 +127,21 @@ impl Inner {
 
     pub fn on_closed(&self, f: Box<dyn Fn()>) {
         *self.on_closed.borrow_mut() = Some(f);
+    }
+
+    pub fn set_tap(&self, tap: Option<Tap>) {
+        *self.tap.borrow_mut() = tap;
+    }
+
+    /// Sends a message already in JSON text (host code that serialized it once).
+    /// False when the channel is closed or above the high-water mark.
+    pub fn send_json(&self, json_text: &str) -> bool {
+        let below = match self.chan.borrow_mut().as_mut() {
+            Some(chan) => chan.enqueue(framing::encode(json_text), None).1,
+            None => return false,
+        };
+        self.pump();
+        below
     }
 
     /// Changes the liveness wish (`channel.ref()`/`unref()`, listener changes).
@@ -279,6 +301,14 @@ impl Inner {
     }
 
     fn on_message(&self, v: Value, fd: Option<OwnedFd>) {
+        let tap = self.tap.borrow().clone();
+        let v = match tap {
+            Some(tap) => match tap(v) {
+                Some(v) => v,
+                None => return,
+            },
+            None => v,
+        };
         if !framing::is_internal(&v) {
             self.deliver(json::from_value(v), Dynamic::UNIT);
             return;
@@ -421,6 +451,20 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         process_send(msg, Some(handle), Some(Callback::new(&ctx, f)))
     });
     engine.register_get("connected", |_: &mut Process| parent().is_some_and(|ep| ep.connected()));
+    // `if process.send == () { … }`: the seed tells parent from forked child this way
+    // (Node's `process.send` is undefined outside a fork).
+    #[allow(deprecated)]
+    engine.register_get("send", |_: &mut Process| -> Dynamic {
+        if parent().is_none() {
+            return Dynamic::UNIT;
+        }
+        FnPtr::from_fn("send", |_, args| {
+            let msg = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
+            process_send(msg, None, None).map(Dynamic::from)
+        })
+        .map(Dynamic::from)
+        .unwrap_or(Dynamic::UNIT)
+    });
     engine.register_fn("disconnect", |_: &mut Process| {
         if let Some(ep) = parent() {
             ep.disconnect();

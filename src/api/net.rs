@@ -182,6 +182,18 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         });
     }
     engine.register_fn("Socket", |m: &mut NetModule| Socket::new(&m.0));
+    // `net.Socket(#{fd: 3})`: wrap a descriptor we were given (a raw fork channel…).
+    engine.register_fn("Socket", |m: &mut NetModule, opts: Map| -> Result<Socket, Box<EvalAltResult>> {
+        let Some(fd) = opts.get("fd").and_then(|v| v.as_int().ok()).filter(|fd| (0..=i32::MAX as i64).contains(fd)) else {
+            return Ok(Socket::new(&m.0));
+        };
+        let fd = fd as RawFd;
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            return Err(error::throw(error::syscall("open", libc::EBADF)));
+        }
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        Ok(socket_from_fd(&m.0, unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) }))
+    });
     engine.register_fn("Server", |m: &mut NetModule| Server::new(&m.0));
     engine.register_fn("isIP", |_: &mut NetModule, s: Dynamic| if s.is_string() { is_ip(&s.to_string()) } else { 0 });
     engine.register_fn("isIPv4", |_: &mut NetModule, s: Dynamic| s.is_string() && is_ip(&s.to_string()) == 4);

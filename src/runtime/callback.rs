@@ -91,6 +91,13 @@ impl Callback {
     pub fn source(&self) -> Option<&str> {
         self.0.home.store.source.as_deref()
     }
+
+    /// Another function called in this callback's stored context, with every
+    /// argument: how host code listens on an emitter (a `FnPtr::from_fn` closure)
+    /// after the script call that gave it a context has returned.
+    pub fn with_fn(&self, f: FnPtr) -> Callback {
+        Callback(Rc::new(Inner { f, home: self.0.home.clone(), arity: None }))
+    }
 }
 
 /// The last home if `ctx` would store exactly the same context, else a new one.
