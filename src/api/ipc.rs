@@ -61,6 +61,9 @@ pub struct Inner {
     want_ref: Cell<bool>,
     callbacks: RefCell<HashMap<u64, Callback>>,
     backlog: RefCell<VecDeque<(Dynamic, Dynamic)>>,
+    /// A flush is already queued for the end of this drain.
+    flush_queued: Cell<bool>,
+    me: RefCell<std::rc::Weak<Inner>>,
     /// Called once when the channel is gone (the parent's `close` waits for it).
     on_closed: RefCell<Option<Box<dyn Fn()>>>,
     /// Host code reading messages before the script does (the process pool).
@@ -96,7 +99,10 @@ impl Endpoint {
             backlog: RefCell::new(VecDeque::new()),
             on_closed: RefCell::new(None),
             tap: RefCell::new(None),
+            flush_queued: Cell::new(false),
+            me: RefCell::new(std::rc::Weak::new()),
         }));
+        *ep.0.me.borrow_mut() = Rc::downgrade(&ep.0);
         let token = st.watch(raw, ep.0.clone(), true, false)?;
         ep.0.token.set(Some(token));
         ep.0.update_ref();
@@ -182,8 +188,23 @@ impl Inner {
         if let Some(cb) = cb {
             self.callbacks.borrow_mut().insert(id, cb);
         }
-        self.pump();
+        self.flush_later();
         Ok(below)
+    }
+
+    /// Batches writes: everything sent by one macrotask goes out in as few system
+    /// calls as the socket allows, right after its drain.
+    fn flush_later(&self) {
+        if self.flush_queued.replace(true) {
+            return;
+        }
+        let me = self.me.borrow().clone();
+        self.st.flush_soon.borrow_mut().push(Rc::new(move || {
+            if let Some(inner) = me.upgrade() {
+                inner.flush_queued.set(false);
+                inner.pump();
+            }
+        }));
     }
 
     /// Sends an internal message (`NODE_HANDLE_ACK` and friends).

@@ -75,6 +75,8 @@ pub struct State {
     signal_hooks: RefCell<HashMap<i32, SignalHook>>,
     /// The close phase's queue: `close` callbacks of handles closed this iteration.
     pub closing: RefCell<VecDeque<Task>>,
+    /// Writes batched by a macrotask, done once its drain is over (IPC sends).
+    pub flush_soon: RefCell<Vec<Rc<dyn Fn()>>>,
     /// Flushes that must happen before the process ends (IPC channels, sockets).
     pub at_exit: RefCell<Vec<Rc<dyn Fn()>>>,
     pub argv: Vec<String>,
@@ -189,6 +191,7 @@ impl Runtime {
             signal_hooks: RefCell::new(HashMap::new()),
             closing: RefCell::new(VecDeque::new()),
             at_exit: RefCell::new(Vec::new()),
+            flush_soon: RefCell::new(Vec::new()),
             argv: launch.argv,
             exec_argv: launch.exec_argv,
             exec_path,
@@ -406,6 +409,10 @@ impl Runtime {
             if !self.process_rejections() {
                 break;
             }
+        }
+        let writes = std::mem::take(&mut *self.st.flush_soon.borrow_mut());
+        for write in writes {
+            write();
         }
         self.st.flush();
     }
