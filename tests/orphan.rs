@@ -30,7 +30,8 @@ fn orphan_child_keeps_serving_after_its_parent_exited() {
     assert!(parent_proc.wait().unwrap().success(), "the parent exits by itself");
     let (child, parent, port) = (field(&text, "pid: "), field(&text, "ppid: "), field(&text, "port "));
     let _reap = Reap(child);
-    let page = Command::new("curl").args(["-s", "--max-time", "20", &format!("http://127.0.0.1:{port}/")]).output().unwrap();
+    let page =
+        Command::new("curl").args(["-s", "--max-time", "20", &format!("http://127.0.0.1:{port}/")]).output().unwrap();
     let page = String::from_utf8_lossy(&page.stdout);
     assert_eq!(field(&page, "pid: "), child, "answered by the forked child: {page:?}");
     let new_parent = field(&page, "ppid: ");

@@ -108,15 +108,14 @@ impl Endpoint {
         ep.0.update_ref();
         let weak = Rc::downgrade(&ep.0);
         st.at_exit.borrow_mut().push(Rc::new(move || {
-            if let Some(inner) = weak.upgrade() {
-                if let Some(chan) = inner.chan.borrow_mut().as_mut() {
-                    chan.flush_blocking();
-                }
+            if let Some(inner) = weak.upgrade()
+                && let Some(chan) = inner.chan.borrow_mut().as_mut()
+            {
+                chan.flush_blocking();
             }
         }));
         Ok(ep)
     }
-
 }
 
 impl std::ops::Deref for Endpoint {
@@ -166,22 +165,41 @@ impl Inner {
 
     /// `send(msg, handle?, cb?)`: false when the channel is closed or the queue is
     /// above the high-water mark (the message is still sent, in order).
-    pub fn send(&self, msg: &Dynamic, handle: Option<&Dynamic>, cb: Option<Callback>) -> Result<bool, Box<rhai::EvalAltResult>> {
+    pub fn send(
+        &self,
+        msg: &Dynamic,
+        handle: Option<&Dynamic>,
+        cb: Option<Callback>,
+    ) -> Result<bool, Box<rhai::EvalAltResult>> {
         if !self.connected() {
             self.fail_later(cb, closed_error());
             return Ok(false);
         }
         let Some(text) = json::stringify(msg, "") else {
-            return Err(error::throw(error::coded("TypeError", "ERR_MISSING_ARGS", "The \"message\" argument must be specified")));
+            return Err(error::throw(error::coded(
+                "TypeError",
+                "ERR_MISSING_ARGS",
+                "The \"message\" argument must be specified",
+            )));
         };
         let (text, fd) = match handle {
             None => (text, None),
             Some(h) => {
                 let codec = CODEC.with(|c| c.borrow().as_ref().map(|c| c.to_fd));
                 let Some((fd, kind)) = codec.and_then(|to_fd| to_fd(h)) else {
-                    return Err(error::throw(error::coded("TypeError", "ERR_INVALID_HANDLE_TYPE", "This handle type cannot be sent")));
+                    return Err(error::throw(error::coded(
+                        "TypeError",
+                        "ERR_INVALID_HANDLE_TYPE",
+                        "This handle type cannot be sent",
+                    )));
                 };
-                (format!("{{\"cmd\":\"NODE_HANDLE\",\"type\":{},\"msg\":{text}}}", serde_json::to_string(kind).unwrap_or_default()), Some(fd))
+                (
+                    format!(
+                        "{{\"cmd\":\"NODE_HANDLE\",\"type\":{},\"msg\":{text}}}",
+                        serde_json::to_string(kind).unwrap_or_default()
+                    ),
+                    Some(fd),
+                )
             }
         };
         let (id, below) = self.chan.borrow_mut().as_mut().expect("connected").enqueue(framing::encode(&text), fd);
@@ -221,7 +239,7 @@ impl Inner {
             None => {
                 let owner = self.owner.clone();
                 self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                    owner.emit(engine, "error", &[err.clone()]).map(|_| Dynamic::UNIT)
+                    owner.emit(engine, "error", std::slice::from_ref(&err)).map(|_| Dynamic::UNIT)
                 })));
             }
         }
@@ -317,7 +335,7 @@ impl Inner {
     fn emit_later(&self, event: &'static str, arg: Dynamic) {
         let owner = self.owner.clone();
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            owner.emit(engine, event, &[arg.clone()]).map(|_| Dynamic::UNIT)
+            owner.emit(engine, event, std::slice::from_ref(&arg)).map(|_| Dynamic::UNIT)
         })));
     }
 
@@ -390,10 +408,11 @@ impl Source for Inner {
                     for msg in incoming {
                         match msg.frame {
                             Frame::Message(v) => self.on_message(v, msg.handle),
-                            Frame::Malformed { error, excerpt } => self.emit_later("error", frame_error(&error, &excerpt)),
-                            Frame::TooLarge(n) => {
-                                self.emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), ""))
+                            Frame::Malformed { error, excerpt } => {
+                                self.emit_later("error", frame_error(&error, &excerpt))
                             }
+                            Frame::TooLarge(n) => self
+                                .emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), "")),
                         }
                     }
                     if eof {
@@ -454,7 +473,11 @@ pub struct ParentChannel;
 fn process_send(msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> Result<bool, Box<rhai::EvalAltResult>> {
     match parent() {
         Some(ep) => ep.send(&msg, handle.as_ref(), cb),
-        None => Err(error::throw(error::coded("TypeError", "ERR_IPC_NO_CHANNEL", "process.send is only available in a forked process"))),
+        None => Err(error::throw(error::coded(
+            "TypeError",
+            "ERR_IPC_NO_CHANNEL",
+            "process.send is only available in a forked process",
+        ))),
     }
 }
 
@@ -491,7 +514,10 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             ep.disconnect();
         }
     });
-    engine.register_get("channel", |_: &mut Process| if parent().is_some() { Dynamic::from(ParentChannel) } else { Dynamic::UNIT });
+    engine.register_get(
+        "channel",
+        |_: &mut Process| if parent().is_some() { Dynamic::from(ParentChannel) } else { Dynamic::UNIT },
+    );
     engine.register_fn("ref", |_: &mut ParentChannel| {
         if let Some(ep) = parent() {
             ep.set_want_ref(true);

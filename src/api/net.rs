@@ -184,7 +184,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("Socket", |m: &mut NetModule| Socket::new(&m.0));
     // `net.Socket(#{fd: 3})`: wrap a descriptor we were given (a raw fork channel…).
     engine.register_fn("Socket", |m: &mut NetModule, opts: Map| -> Result<Socket, Box<EvalAltResult>> {
-        let Some(fd) = opts.get("fd").and_then(|v| v.as_int().ok()).filter(|fd| (0..=i32::MAX as i64).contains(fd)) else {
+        let Some(fd) = opts.get("fd").and_then(|v| v.as_int().ok()).filter(|fd| (0..=i32::MAX as i64).contains(fd))
+        else {
             return Ok(Socket::new(&m.0));
         };
         let fd = fd as RawFd;

@@ -50,8 +50,8 @@ impl Poller {
 
     /// Watches `fd` (or changes its interest), reporting readiness with `token`.
     pub fn watch(&mut self, fd: RawFd, token: u64, readable: bool, writable: bool) -> io::Result<()> {
-        if self.always.contains_key(&fd) {
-            self.always.insert(fd, token);
+        if let Some(t) = self.always.get_mut(&fd) {
+            *t = token;
             return Ok(());
         }
         let op = if self.watched.contains_key(&fd) { libc::EPOLL_CTL_MOD } else { libc::EPOLL_CTL_ADD };

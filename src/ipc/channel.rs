@@ -104,10 +104,6 @@ impl Channel {
         !self.out.is_empty()
     }
 
-    pub fn queued_bytes(&self) -> usize {
-        self.queued
-    }
-
     /// Writes what the socket takes now; returns the ids of messages fully written.
     pub fn flush(&mut self) -> io::Result<Vec<u64>> {
         let mut done = Vec::new();

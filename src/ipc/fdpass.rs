@@ -58,6 +58,7 @@ pub fn recv(fd: RawFd, buf: &mut [u8], fds: &mut Vec<OwnedFd>) -> io::Result<usi
     Ok(n as usize)
 }
 
+#[cfg(test)]
 /// An AF_UNIX stream socketpair, both ends close-on-exec (the spawner dup2s the
 /// child's end onto its channel fd, which clears the flag there only).
 pub fn socketpair() -> io::Result<(OwnedFd, OwnedFd)> {

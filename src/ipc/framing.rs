@@ -12,7 +12,10 @@ use serde_json::Value;
 pub enum Frame {
     Message(Value),
     /// Not JSON (or empty): what was wrong, and the start of the line.
-    Malformed { error: String, excerpt: String },
+    Malformed {
+        error: String,
+        excerpt: String,
+    },
     /// A line over the size cap (its length so far); the rest of it is discarded.
     TooLarge(usize),
 }

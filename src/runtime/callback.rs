@@ -249,7 +249,7 @@ mod tests {
         let mut i = 0;
         while i < kept.borrow().len() {
             let cb = kept.borrow()[i].clone();
-            cb.call(&engine, vec![]).unwrap();
+            let _ = cb.call(&engine, vec![]).unwrap();
             i += 1;
         }
         let cbs = kept.borrow();

@@ -32,10 +32,10 @@ impl Output {
             return sink.write(1, bytes);
         }
         let r = write_all(1, bytes);
-        if let Err(e) = &r {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                self.broken = true;
-            }
+        if let Err(e) = &r
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            self.broken = true;
         }
         r
     }

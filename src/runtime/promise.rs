@@ -361,9 +361,11 @@ mod tests {
         outer.resolve(&q, Dynamic::from(Promise::resolved(&q, Dynamic::from(7_i64))));
         outer.then(&q, recorder(&log, "adopted"), Handler::Pass);
         let tick = Promise::resolved(&q, Dynamic::UNIT);
-        tick.then(&q, recorder(&log, "h1"), Handler::Pass)
-            .then(&q, recorder(&log, "h2"), Handler::Pass)
-            .then(&q, recorder(&log, "h3"), Handler::Pass);
+        tick.then(&q, recorder(&log, "h1"), Handler::Pass).then(&q, recorder(&log, "h2"), Handler::Pass).then(
+            &q,
+            recorder(&log, "h3"),
+            Handler::Pass,
+        );
         run_all(&q);
         assert_eq!(*log.borrow(), ["h1:", "h2:", "adopted:7", "h3:"]);
     }

@@ -92,16 +92,16 @@ fn format_value(v: &Dynamic, custom: Custom, depth: usize, indent: usize) -> Str
     }
     if v.is_map() {
         let m = v.read_lock::<Map>().expect("map");
-        if let (Some(stack), Some(_)) = (m.get("stack"), m.get("message")) {
-            if stack.is_string() {
-                let extra: Vec<String> = m
-                    .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "stack" | "message" | "name" | "line" | "position"))
-                    .map(|(k, x)| format!("{}: {}", key(k), format_value(x, custom, depth + 1, indent + 2)))
-                    .collect();
-                let stack = stack.to_string();
-                return if extra.is_empty() { stack } else { format!("{stack} {}", wrap("{", "}", extra, indent)) };
-            }
+        if let (Some(stack), Some(_)) = (m.get("stack"), m.get("message"))
+            && stack.is_string()
+        {
+            let extra: Vec<String> = m
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "stack" | "message" | "name" | "line" | "position"))
+                .map(|(k, x)| format!("{}: {}", key(k), format_value(x, custom, depth + 1, indent + 2)))
+                .collect();
+            let stack = stack.to_string();
+            return if extra.is_empty() { stack } else { format!("{stack} {}", wrap("{", "}", extra, indent)) };
         }
         if m.is_empty() {
             return "{}".into();

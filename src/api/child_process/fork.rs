@@ -19,7 +19,11 @@ use crate::runtime::callback::Callback;
 fn strings(v: &Dynamic, what: &str) -> Res<Vec<String>> {
     match v.read_lock::<Array>() {
         Some(a) => Ok(a.iter().map(|s| s.to_string()).collect()),
-        None => Err(thrown("TypeError", "ERR_INVALID_ARG_TYPE", format!("The \"options.{what}\" property must be an instance of Array"))),
+        None => Err(thrown(
+            "TypeError",
+            "ERR_INVALID_ARG_TYPE",
+            format!("The \"options.{what}\" property must be an instance of Array"),
+        )),
     }
 }
 
@@ -53,11 +57,11 @@ pub fn fork(module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
         Some(v) => strings(v, "execArgv")?,
         None => Vec::new(),
     };
-    if let Some(mode) = opts.get("serialization").filter(|v| !v.is_unit()) {
-        if mode.to_string() != "json" {
-            let m = format!("The property 'options.serialization' must be 'json' in procbox. Received '{mode}'");
-            return Err(thrown("TypeError", "ERR_INVALID_ARG_VALUE", m));
-        }
+    if let Some(mode) = opts.get("serialization").filter(|v| !v.is_unit())
+        && mode.to_string() != "json"
+    {
+        let m = format!("The property 'options.serialization' must be 'json' in procbox. Received '{mode}'");
+        return Err(thrown("TypeError", "ERR_INVALID_ARG_VALUE", m));
     }
     let stdio = fork_stdio(&opts)?;
     opts.insert("stdio".into(), stdio);
@@ -70,7 +74,11 @@ pub fn fork(module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
 fn send(child: &ChildProcess, msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> Res<bool> {
     match child.channel() {
         Some(ep) => ep.send(&msg, handle.as_ref(), cb),
-        None => Err(thrown("TypeError", "ERR_IPC_NO_CHANNEL", "this child has no IPC channel (use fork or stdio 'ipc')".into())),
+        None => Err(thrown(
+            "TypeError",
+            "ERR_IPC_NO_CHANNEL",
+            "this child has no IPC channel (use fork or stdio 'ipc')".into(),
+        )),
     }
 }
 
@@ -86,9 +94,12 @@ pub fn register(engine: &mut Engine) {
             engine.register_fn("fork", move |a: Dynamic, b: Dynamic| f(a, b, Dynamic::UNIT));
             engine.register_fn("fork", f);
         } else {
-            engine.register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic| f(a, Dynamic::UNIT, Dynamic::UNIT));
-            engine.register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| f(a, b, Dynamic::UNIT));
-            engine.register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic, c: Dynamic| f(a, b, c));
+            engine
+                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic| f(a, Dynamic::UNIT, Dynamic::UNIT));
+            engine
+                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| f(a, b, Dynamic::UNIT));
+            engine
+                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic, c: Dynamic| f(a, b, c));
         }
     }
     engine.register_type_with_name::<ChildChannel>("Channel");
@@ -97,15 +108,20 @@ pub fn register(engine: &mut Engine) {
         send(c, msg, None, Some(Callback::new(&ctx, f)))
     });
     engine.register_fn("send", |c: &mut ChildProcess, msg: Dynamic, handle: Dynamic| send(c, msg, Some(handle), None));
-    engine.register_fn("send", |ctx: NativeCallContext, c: &mut ChildProcess, msg: Dynamic, handle: Dynamic, f: FnPtr| {
-        send(c, msg, Some(handle), Some(Callback::new(&ctx, f)))
-    });
+    engine.register_fn(
+        "send",
+        |ctx: NativeCallContext, c: &mut ChildProcess, msg: Dynamic, handle: Dynamic, f: FnPtr| {
+            send(c, msg, Some(handle), Some(Callback::new(&ctx, f)))
+        },
+    );
     engine.register_fn("disconnect", |c: &mut ChildProcess| {
         if let Some(ep) = c.channel() {
             ep.disconnect();
         }
     });
-    engine.register_get("channel", |c: &mut ChildProcess| c.channel().map(|ep| Dynamic::from(ChildChannel(ep))).unwrap_or(Dynamic::UNIT));
+    engine.register_get("channel", |c: &mut ChildProcess| {
+        c.channel().map(|ep| Dynamic::from(ChildChannel(ep))).unwrap_or(Dynamic::UNIT)
+    });
     engine.register_fn("ref", |ch: &mut ChildChannel| ch.0.set_want_ref(true));
     engine.register_fn("unref", |ch: &mut ChildChannel| ch.0.set_want_ref(false));
     // The card's `send(child, msg)`.

@@ -212,7 +212,8 @@ fn quoted(v: &Dynamic) -> String {
 /// Where `stdio` asks for the fork channel (`"ipc"`); two of them is an error.
 fn ipc_index(m: &Map) -> Res<Option<usize>> {
     let Some(a) = m.get("stdio").and_then(|v| v.read_lock::<Array>().map(|a| a.clone())) else { return Ok(None) };
-    let found: Vec<usize> = a.iter().enumerate().filter(|(_, v)| v.is_string() && v.to_string() == "ipc").map(|(i, _)| i).collect();
+    let found: Vec<usize> =
+        a.iter().enumerate().filter(|(_, v)| v.is_string() && v.to_string() == "ipc").map(|(i, _)| i).collect();
     if found.len() > 1 {
         return Err(thrown("Error", "ERR_IPC_ONE_PIPE", "Child process can have only one IPC pipe".into()));
     }
