@@ -6,6 +6,7 @@ mod child;
 mod event_loop;
 mod ipc;
 mod net;
+mod nodeipc;
 mod repl;
 mod runtime;
 mod signals;

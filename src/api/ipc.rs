@@ -138,14 +138,20 @@ impl Inner {
         *self.tap.borrow_mut() = tap;
     }
 
-    /// Sends a message already in JSON text (host code that serialized it once).
-    /// False when the channel is closed or above the high-water mark.
-    pub fn send_json(&self, json_text: &str) -> bool {
+    /// Sends a message already in JSON text (host code that serialized it once):
+    /// batched like `send`, or written `now` (a progress report from a job that may
+    /// not let the drain end soon). False when the channel is closed or above the
+    /// high-water mark.
+    pub fn send_json(&self, json_text: &str, now: bool) -> bool {
         let below = match self.chan.borrow_mut().as_mut() {
             Some(chan) => chan.enqueue(framing::encode(json_text), None).1,
             None => return false,
         };
-        self.pump();
+        if now {
+            self.pump();
+        } else {
+            self.flush_later();
+        }
         below
     }
 

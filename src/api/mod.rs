@@ -10,6 +10,7 @@ pub mod globals;
 pub mod http;
 pub mod ipc;
 pub mod net;
+pub mod node_ipc;
 pub mod process;
 pub mod promise;
 pub mod stdio;
@@ -30,6 +31,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("child_process", child_process::module),
     ("net", net::module),
     ("http", http::module),
+    ("node-ipc", node_ipc::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -43,6 +45,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     http::register(engine, st);
     globals::register(engine, st, BUILTINS);
     ipc::register(engine, st);
+    node_ipc::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

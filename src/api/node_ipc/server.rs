@@ -1,0 +1,373 @@
+//! `ipc.server`: a node-ipc service on a Unix socket (`serve`) or TCP (`serveNet`).
+//! Events: `start`, `connect` (socket), `socket.disconnected` (socket, its id or
+//! false), `error` (error, socket?), `data` (raw mode: bytes, socket), and every type
+//! a client emits, as `(data, socket)`.
+//!
+//! As node-ipc does, a socket takes the `id` of the first payload carrying one, and
+//! connections beyond `config.maxConnections` are closed as they arrive. Unlike 9.x,
+//! `stop()` also closes the connections (each reports `socket.disconnected`) and
+//! removes the socket file, so a stopped server lets the process exit.
+
+use std::cell::{Cell, RefCell};
+use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
+use std::rc::{Rc, Weak};
+
+use rhai::{Array, Dynamic, Engine, Map};
+use serde_json::Value;
+
+use super::conn::{Conn, Input, Owner};
+use super::errors;
+use super::log::Log;
+use crate::event_loop::Ready;
+use crate::net::{Endpoint, addr, sys};
+use crate::nodeipc::codec::{Decoder, Frame};
+use crate::nodeipc::stale;
+use crate::runtime::emitter::Emitter;
+use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::value::json;
+
+/// Connections accepted per readiness report, so a flood cannot starve the loop.
+const ACCEPTS_PER_WAKE: usize = 64;
+/// How long to stop accepting when out of descriptors.
+const BACK_OFF_MS: u64 = 100;
+
+/// Where a server listens.
+#[derive(Clone, Debug)]
+pub enum Listen {
+    Unix(String),
+    Tcp { host: String, port: u16 },
+}
+
+pub struct ServerInner {
+    st: Rc<State>,
+    me: Weak<ServerInner>,
+    pub emitter: Emitter,
+    pub log: Log,
+    pub at: Listen,
+    fd: Cell<RawFd>,
+    token: Cell<Option<u64>>,
+    held: Cell<bool>,
+    /// The socket file we made: removed when the server stops.
+    bound_path: RefCell<Option<PathBuf>>,
+    sockets: RefCell<Vec<IpcSocket>>,
+}
+
+#[derive(Clone)]
+pub struct IpcServer(pub Rc<ServerInner>);
+
+/// One client connection as the server's listeners see it.
+pub struct SockInner {
+    me: Weak<SockInner>,
+    pub conn: Rc<Conn>,
+    /// node-ipc's `socket.id`: `false` until a payload names one.
+    pub id: RefCell<Dynamic>,
+    server: Weak<ServerInner>,
+}
+
+#[derive(Clone)]
+pub struct IpcSocket(pub Rc<SockInner>);
+
+impl IpcServer {
+    pub fn new(st: &Rc<State>, log: Log, at: Listen) -> IpcServer {
+        IpcServer(Rc::new_cyclic(|me| ServerInner {
+            st: st.clone(),
+            me: me.clone(),
+            emitter: Emitter::default(),
+            log,
+            at,
+            fd: Cell::new(-1),
+            token: Cell::new(None),
+            held: Cell::new(false),
+            bound_path: RefCell::new(None),
+            sockets: RefCell::new(Vec::new()),
+        }))
+    }
+
+    pub fn listening(&self) -> bool {
+        self.0.fd.get() >= 0
+    }
+
+    /// Where the server listens (the real port when it asked for port 0).
+    pub fn local(&self) -> Option<Endpoint> {
+        let fd = self.0.fd.get();
+        if fd < 0 { None } else { sys::local(fd) }
+    }
+
+    pub fn local_port(&self) -> Option<u16> {
+        self.local().and_then(|e| e.port())
+    }
+
+    pub fn sockets(&self) -> Array {
+        self.0.sockets.borrow().iter().cloned().map(Dynamic::from).collect()
+    }
+
+    /// Binds now; `start` (or `error`) follows on a tick. Already listening: nothing.
+    pub fn start(&self) {
+        if self.listening() {
+            return;
+        }
+        let me = self.0.clone();
+        match self.0.bind() {
+            Ok(fd) => {
+                self.0.listen_on(fd);
+                self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+                    me.emitter.emit(engine, "start", &[]).map(|_| Dynamic::UNIT)
+                })));
+            }
+            Err(err) => {
+                self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+                    me.log.error(engine, &me.emitter, err.clone(), &[])
+                })));
+            }
+        }
+    }
+
+    /// Stops listening and closes every connection.
+    pub fn stop(&self) {
+        self.0.stop_listening();
+        let socks = self.0.sockets.borrow().clone();
+        for s in socks {
+            s.0.conn.destroy(None);
+        }
+    }
+
+    /// Sends encoded bytes to one socket; a closed one gets an `error` instead.
+    pub fn send_to(&self, sock: &IpcSocket, bytes: Vec<u8>) {
+        if sock.0.conn.send(bytes) {
+            return;
+        }
+        let me = self.0.clone();
+        let s = sock.clone();
+        let err = errors::not_connected("the socket");
+        self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+            me.log.error(engine, &me.emitter, err.clone(), &[Dynamic::from(s.clone())])
+        })));
+    }
+
+    /// The same bytes to every connected socket.
+    pub fn broadcast(&self, bytes: &[u8]) {
+        let socks = self.0.sockets.borrow().clone();
+        for s in socks {
+            s.0.conn.send(bytes.to_vec());
+        }
+    }
+}
+
+impl ServerInner {
+    fn bind(&self) -> Result<OwnedFd, Map> {
+        match &self.at {
+            Listen::Unix(path) => {
+                let p = PathBuf::from(path);
+                let ep = Endpoint::Unix(p.clone());
+                if self.log.config.cfg.borrow().unlink {
+                    stale::clear(&p).map_err(|e| errors::listen(e, &ep))?;
+                }
+                let fd = sys::listen_unix(&p, sys::BACKLOG).map_err(|e| errors::listen(e, &ep))?;
+                *self.bound_path.borrow_mut() = Some(p);
+                self.unlink_at_exit();
+                Ok(fd)
+            }
+            Listen::Tcp { host, port } => {
+                let addrs = addr::resolve(host, *port).map_err(|()| errors::not_found(host))?;
+                sys::listen_tcp(addrs[0], sys::BACKLOG, false).map_err(|e| errors::listen(e, &Endpoint::Tcp(addrs[0])))
+            }
+        }
+    }
+
+    /// A server still listening when the process exits leaves no socket file behind
+    /// (node-ipc 9.x does; a signal that kills the process still can).
+    fn unlink_at_exit(&self) {
+        let me = self.me.clone();
+        self.st.at_exit.borrow_mut().push(Rc::new(move || {
+            if let Some(path) = me.upgrade().and_then(|s| s.bound_path.borrow_mut().take()) {
+                let _ = std::fs::remove_file(path);
+            }
+        }));
+    }
+
+    fn listen_on(&self, fd: OwnedFd) {
+        let raw = fd.into_raw_fd();
+        self.fd.set(raw);
+        let me = self.me.upgrade().expect("a server outlives its own calls");
+        match self.st.watch(raw, me, true, false) {
+            Ok(t) => self.token.set(Some(t)),
+            Err(_) => return self.stop_listening(),
+        }
+        self.set_hold(true);
+    }
+
+    fn stop_listening(&self) {
+        let fd = self.fd.replace(-1);
+        if let Some(t) = self.token.take() {
+            self.st.unwatch(fd, t);
+        }
+        if fd >= 0 {
+            // SAFETY: our listening descriptor; nothing uses it after this.
+            unsafe { libc::close(fd) };
+        }
+        if let Some(path) = self.bound_path.borrow_mut().take() {
+            let _ = std::fs::remove_file(path);
+        }
+        self.set_hold(false);
+    }
+
+    fn set_hold(&self, hold: bool) {
+        if self.held.replace(hold) != hold {
+            let mut lp = self.st.lp.borrow_mut();
+            if hold { lp.ref_handle() } else { lp.unref_handle() }
+        }
+    }
+
+    /// Out of descriptors: the connection waits in the kernel's queue and the
+    /// listener stays readable, so stop watching it for a while instead of spinning.
+    fn back_off(&self) {
+        let fd = self.fd.get();
+        let Some(t) = self.token.take() else { return };
+        self.st.unwatch(fd, t);
+        let me = self.me.clone();
+        let mut lp = self.st.lp.borrow_mut();
+        let now = lp.now();
+        let id = lp.timers.start(
+            BACK_OFF_MS,
+            now,
+            false,
+            Task::Native(Rc::new(move |_: &Engine| {
+                if let Some(s) = me.upgrade() {
+                    let fd = s.fd.get();
+                    if fd >= 0 && s.token.get().is_none() {
+                        let w = s.st.watch(fd, s.clone(), true, false);
+                        s.token.set(w.ok());
+                    }
+                }
+                Ok(Dynamic::UNIT)
+            })),
+        );
+        // The listener itself keeps the process alive.
+        lp.timers.set_ref(id, false);
+    }
+
+    fn accept_one(&self, rt: &Runtime, fd: OwnedFd) {
+        let (max, decoder) = {
+            let c = self.log.config.cfg.borrow();
+            (c.max_connections, (!c.raw_buffer).then(|| Decoder::new(c.delimiter.as_bytes(), c.max_frame_size)))
+        };
+        if self.sockets.borrow().len() >= max {
+            // Node's `server.maxConnections`: the connection is closed at once.
+            return drop(fd);
+        }
+        let server = self.me.clone();
+        let st = self.st.clone();
+        let sock = IpcSocket(Rc::new_cyclic(|me: &Weak<SockInner>| {
+            let owner: Weak<dyn Owner> = me.clone();
+            SockInner {
+                me: me.clone(),
+                conn: Conn::accepted(&st, fd, decoder, owner),
+                id: RefCell::new(Dynamic::FALSE),
+                server,
+            }
+        }));
+        self.sockets.borrow_mut().push(sock.clone());
+        let r = self.emitter.emit(&rt.engine, "connect", &[Dynamic::from(sock)]);
+        rt.settle(r.map(|_| Dynamic::UNIT), None);
+        rt.drain();
+    }
+}
+
+impl Source for ServerInner {
+    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
+        for _ in 0..ACCEPTS_PER_WAKE {
+            let fd = self.fd.get();
+            if fd < 0 {
+                return;
+            }
+            match sys::accept(fd) {
+                Ok(Some(conn)) => self.accept_one(rt, conn),
+                Ok(None) => return,
+                Err(errno) => {
+                    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
+                        self.back_off();
+                    }
+                    let r =
+                        self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall("accept", errno), &[]);
+                    rt.settle(r, None);
+                    rt.drain();
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ServerInner {
+    fn drop(&mut self) {
+        let fd = self.fd.get();
+        if fd >= 0 {
+            // SAFETY: as in stop_listening.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+impl SockInner {
+    fn handle(&self) -> Dynamic {
+        Dynamic::from(IpcSocket(self.me.upgrade().expect("a socket outlives its own calls")))
+    }
+}
+
+/// node-ipc sets `socket.id` from any payload with a truthy `id`.
+fn id_of(data: &Value) -> Option<Dynamic> {
+    let id = data.as_object()?.get("id")?;
+    let truthy = match id {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        _ => true,
+    };
+    truthy.then(|| json::from_value(id.clone()))
+}
+
+impl Owner for SockInner {
+    fn opened(&self, _rt: &Runtime) {}
+
+    fn input(&self, rt: &Runtime, input: Input) {
+        let Some(server) = self.server.upgrade() else { return };
+        let me = self.handle();
+        match input {
+            Input::Raw(bytes) => {
+                let r = server.emitter.emit(&rt.engine, "data", &[Dynamic::from_blob(bytes), me]);
+                rt.settle(r.map(|_| Dynamic::UNIT), None);
+            }
+            Input::Frames(frames) => {
+                for f in frames {
+                    let r = match f {
+                        Frame::Event { kind, data } => {
+                            if let Some(id) = id_of(&data) {
+                                *self.id.borrow_mut() = id;
+                            }
+                            let args = [json::from_value(data), me.clone()];
+                            server.emitter.emit(&rt.engine, &kind, &args).map(|_| Dynamic::UNIT)
+                        }
+                        Frame::Invalid(e) => {
+                            server.log.error(&rt.engine, &server.emitter, errors::frame(&e), std::slice::from_ref(&me))
+                        }
+                    };
+                    rt.settle(r, None);
+                }
+            }
+        }
+        rt.drain();
+    }
+
+    fn closed(&self, engine: &Engine, errs: Vec<Map>) -> RhaiResult {
+        let Some(server) = self.server.upgrade() else { return Ok(Dynamic::UNIT) };
+        server.sockets.borrow_mut().retain(|s| !std::ptr::eq(Rc::as_ptr(&s.0), self));
+        let me = self.handle();
+        for e in errs {
+            let _ = server.log.error(engine, &server.emitter, e, std::slice::from_ref(&me))?;
+        }
+        let id = self.id.borrow().clone();
+        server.emitter.emit(engine, "socket.disconnected", &[me, id]).map(|_| Dynamic::UNIT)
+    }
+}
