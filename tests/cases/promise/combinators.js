@@ -1,6 +1,6 @@
 // Promise combinators and the microtask hops of adoption and finally.
 const log = (...a) => console.log(...a);
-Promise.all([1, Promise.resolve(2), new Promise((r) => setTimeout(() => r(3), 5))]).then((v) => log('all', JSON.stringify(v)));
+Promise.all([1, Promise.resolve(2), new Promise((r) => setTimeout(() => r(3), 60))]).then((v) => log('all', JSON.stringify(v)));
 Promise.all([]).then((v) => log('all of nothing', JSON.stringify(v)));
 Promise.all([Promise.reject(new Error('first bad')), 2]).catch((e) => log('all rejected:', e.message));
 Promise.allSettled([Promise.reject(new Error('no')), 1]).then((v) => log('allSettled', JSON.stringify(v.map((x) => x.status))));
