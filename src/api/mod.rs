@@ -11,6 +11,7 @@ pub mod http;
 pub mod ipc;
 pub mod net;
 pub mod node_ipc;
+pub mod pool;
 pub mod process;
 pub mod promise;
 pub mod stdio;
@@ -45,6 +46,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     http::register(engine, st);
     globals::register(engine, st, BUILTINS);
     ipc::register(engine, st);
+    // After ipc: a pool worker reports ready over the channel ipc adopted.
+    pool::register(engine, st);
     node_ipc::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);

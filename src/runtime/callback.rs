@@ -95,7 +95,6 @@ impl Callback {
     /// Another function called in this callback's stored context, with every
     /// argument: how host code listens on an emitter (a `FnPtr::from_fn` closure)
     /// after the script call that gave it a context has returned.
-    #[allow(dead_code)] // the pool's worker bookkeeping uses it (in progress)
     pub fn with_fn(&self, f: FnPtr) -> Callback {
         Callback(Rc::new(Inner { f, home: self.0.home.clone(), arity: None }))
     }

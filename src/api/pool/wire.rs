@@ -1,0 +1,185 @@
+//! What pool and worker say to each other over the fork channel, and the errors a
+//! job can end with.
+//!
+//! A worker started by a pool finds `PROCBOX_POOL_WORKER` in its environment and,
+//! once its main script has run, sends `{"cmd":"NODE_POOL_READY","tagged":bool}`
+//! (a `NODE_` message: internal, never a `message` event). Then:
+//! - a plain worker (the seed's `process.on("message", …)`) gets the job itself as the
+//!   message, and its next message is the result;
+//! - a tagged worker (the `worker(|job| …)` helper) gets `{"__pool":id,"job":…}` and
+//!   answers `{"__pool":id,"result":…}`, `{"__pool":id,"error":…}`, or any number of
+//!   `{"__pool":id,"progress":…}` first.
+
+use rhai::{Dynamic, Map};
+use serde_json::Value;
+
+use crate::pool::{Failure, JobId};
+use crate::signals;
+use crate::value::error;
+
+/// Set in a worker's environment by the pool (and removed by the worker at start).
+pub const WORKER_ENV: &str = "PROCBOX_POOL_WORKER";
+pub const READY_CMD: &str = "NODE_POOL_READY";
+
+pub fn ready_message(tagged: bool) -> String {
+    format!("{{\"cmd\":\"{READY_CMD}\",\"tagged\":{tagged}}}")
+}
+
+/// The job as a tagged worker receives it.
+pub fn envelope(job: JobId, payload: &str) -> String {
+    format!("{{\"__pool\":{job},\"job\":{payload}}}")
+}
+
+/// An answer of a tagged worker (`kind` is `result`, `error` or `progress`).
+pub fn answer(job: u64, kind: &str, json: &str) -> String {
+    format!("{{\"__pool\":{job},\"{kind}\":{json}}}")
+}
+
+/// A message from a worker, as the pool reads it.
+pub enum Incoming {
+    Ready {
+        tagged: bool,
+    },
+    /// Another internal message (`NODE_HANDLE`…): the channel deals with it.
+    Internal(Value),
+    Result(JobId, Value),
+    Error(JobId, Value),
+    Progress(JobId, Value),
+    /// Untagged: a plain worker's answer, or a stray message.
+    Plain(Value),
+}
+
+pub fn classify(v: Value, tagged: bool) -> Incoming {
+    let Value::Object(mut m) = v else { return Incoming::Plain(v) };
+    if let Some(cmd) = m.get("cmd").and_then(Value::as_str) {
+        if cmd == READY_CMD {
+            return Incoming::Ready { tagged: m.get("tagged").and_then(Value::as_bool).unwrap_or(false) };
+        }
+        if cmd.starts_with("NODE_") {
+            return Incoming::Internal(Value::Object(m));
+        }
+    }
+    if tagged && let Some(id) = m.get("__pool").and_then(Value::as_u64) {
+        for (kind, make) in [
+            ("result", Incoming::Result as fn(JobId, Value) -> Incoming),
+            ("error", Incoming::Error),
+            ("progress", Incoming::Progress),
+        ] {
+            if let Some(v) = m.remove(kind) {
+                return make(id, v);
+            }
+        }
+    }
+    Incoming::Plain(Value::Object(m))
+}
+
+/// What a job threw, as the caller's `err`: an Error map (a thrown string or number
+/// becomes the message of one).
+pub fn error_value(v: Dynamic) -> Dynamic {
+    if v.is_map() {
+        return v;
+    }
+    error::error("Error", &crate::api::to_text(&v), None).into()
+}
+
+fn with(mut m: Map, fields: &[(&str, Dynamic)]) -> Map {
+    for (k, v) in fields {
+        m.insert((*k).into(), v.clone());
+    }
+    m
+}
+
+fn opt(v: Option<i32>) -> Dynamic {
+    v.map(|c| Dynamic::from(c as i64)).unwrap_or(Dynamic::UNIT)
+}
+
+fn signal_name(s: Option<i32>) -> Dynamic {
+    s.and_then(signals::name).map(Dynamic::from).unwrap_or(Dynamic::UNIT)
+}
+
+/// How a death reads: "exited with code 3", "was killed by SIGKILL".
+fn ending(code: Option<i32>, signal: Option<i32>) -> String {
+    match (code, signal.and_then(signals::name)) {
+        (_, Some(name)) => format!("was killed by {name}"),
+        (Some(c), None) => format!("exited with code {c}"),
+        (None, None) => "exited".into(),
+    }
+}
+
+/// The error a job fails with when its worker did not answer. `pid` is its worker's.
+pub fn failure_error(f: &Failure, pid: Option<i32>, timeout_ms: Option<f64>, max_queue: Option<usize>) -> Dynamic {
+    let who = pid.map(|p| format!("worker {p}")).unwrap_or_else(|| "the worker".into());
+    let pid_v = opt(pid);
+    let m = match f {
+        Failure::Crashed { code, signal } => with(
+            error::coded(
+                "Error",
+                "ERR_POOL_WORKER_EXIT",
+                &format!("{who} {} while running the job", ending(*code, *signal)),
+            ),
+            &[("exitCode", opt(*code)), ("signal", signal_name(*signal)), ("pid", pid_v)],
+        ),
+        Failure::TimedOut => {
+            let ms = timeout_ms.map(crate::value::js_number).unwrap_or_default();
+            with(
+                error::coded(
+                    "Error",
+                    "ERR_POOL_TASK_TIMEOUT",
+                    &format!("job timed out after {ms} ms; {who} was killed"),
+                ),
+                &[("pid", pid_v)],
+            )
+        }
+        Failure::QueueFull => {
+            let n = max_queue.unwrap_or(0);
+            error::coded("Error", "ERR_POOL_QUEUE_FULL", &format!("the pool's queue is full (maxQueue: {n})"))
+        }
+        Failure::Closed => error::coded("Error", "ERR_POOL_CLOSED", "the pool is closed"),
+        Failure::Terminated => error::coded("Error", "ERR_POOL_TERMINATED", "the pool was terminated"),
+        Failure::StartFailed { code, signal } => with(
+            error::coded(
+                "Error",
+                "ERR_POOL_WORKER_INIT",
+                &format!("workers keep failing to start (the last one {})", ending(*code, *signal)),
+            ),
+            &[("exitCode", opt(*code)), ("signal", signal_name(*signal))],
+        ),
+    };
+    m.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Value {
+        serde_json::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn tagged_answers_are_told_apart() {
+        assert!(matches!(classify(parse(&answer(7, "result", "[1]")), true), Incoming::Result(7, _)));
+        assert!(matches!(classify(parse(&answer(7, "progress", "50")), true), Incoming::Progress(7, _)));
+        assert!(matches!(classify(parse(&answer(7, "error", "{}")), true), Incoming::Error(7, _)));
+        // A plain worker's answer that happens to look tagged is still its answer.
+        assert!(matches!(classify(parse(&answer(7, "result", "1")), false), Incoming::Plain(_)));
+        assert!(matches!(classify(parse(&ready_message(true)), false), Incoming::Ready { tagged: true }));
+        assert!(matches!(classify(parse(r#"{"cmd":"NODE_HANDLE"}"#), false), Incoming::Internal(_)));
+        assert!(matches!(classify(parse(r#""hello""#), true), Incoming::Plain(_)));
+    }
+
+    #[test]
+    fn envelopes_are_json() {
+        assert_eq!(parse(&envelope(3, r#"{"a":1}"#)), parse(r#"{"__pool":3,"job":{"a":1}}"#));
+    }
+
+    #[test]
+    fn failures_read_well() {
+        let e = failure_error(&Failure::Crashed { code: None, signal: Some(libc::SIGKILL) }, Some(42), None, None);
+        let m = e.cast::<Map>();
+        assert_eq!(m["message"].to_string(), "worker 42 was killed by SIGKILL while running the job");
+        assert_eq!(m["code"].to_string(), "ERR_POOL_WORKER_EXIT");
+        let e = failure_error(&Failure::TimedOut, Some(42), Some(250.0), None).cast::<Map>();
+        assert_eq!(e["message"].to_string(), "job timed out after 250 ms; worker 42 was killed");
+    }
+}

@@ -1,0 +1,213 @@
+//! The worker's side: `worker(|job| result)` and the ready report.
+//!
+//! ```rhai
+//! // fib.worker.rhai, started by pool("fib.worker.rhai")
+//! fn fib(n) { if n < 2 { n } else { fib(n - 1) + fib(n - 2) } }
+//! worker(|n, progress| {
+//!     progress.call("started");            // reaches the job's onProgress
+//!     if n < 0 { throw "negative input"; }  // reaches the caller as err.message
+//!     fib(n)                                // the result (a Promise is awaited)
+//! });
+//! ```
+//!
+//! Jobs run one at a time, in order, each on its own tick (as Node emits each
+//! message on its own); a job returning a Promise holds the next until it settles.
+//! Replies carry the job's id, so progress, errors and results cannot be confused.
+//! When the channel to the pool closes (the pool stopped us, or the parent died)
+//! the worker exits: nobody is left to take its results.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, Position};
+use serde_json::Value;
+
+use super::wire;
+use crate::api::ipc::{self, Endpoint};
+use crate::ipc::framing;
+use crate::runtime::callback::Callback;
+use crate::runtime::promise::{Handler, Promise};
+use crate::runtime::{RhaiResult, State, Task};
+use crate::value::{error, json};
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+struct Side {
+    st: Rc<State>,
+    ep: Endpoint,
+    f: RefCell<Callback>,
+    /// Jobs received and not started: the pool's id (`None` for a plain message).
+    jobs: RefCell<VecDeque<(Option<u64>, Dynamic)>>,
+    scheduled: Cell<bool>,
+    /// A job's Promise is pending: the next waits.
+    waiting: Cell<bool>,
+}
+
+thread_local! {
+    static SIDE: RefCell<Option<Rc<Side>>> = const { RefCell::new(None) };
+    /// Started by a pool, which waits for our ready report.
+    static POOL_CHILD: Cell<bool> = const { Cell::new(false) };
+    static READY_SENT: Cell<bool> = const { Cell::new(false) };
+}
+
+fn send_ready() {
+    if let Some(ep) = ipc::parent() {
+        ep.send_json(&wire::ready_message(SIDE.with(|s| s.borrow().is_some())), false);
+        READY_SENT.with(|r| r.set(true));
+    }
+}
+
+/// In a worker started by a pool: report ready once the main script has run (the
+/// first drain), saying whether it called `worker()`.
+pub fn register(st: &Rc<State>) {
+    if std::env::var_os(wire::WORKER_ENV).is_none() {
+        return;
+    }
+    // SAFETY: start-up, before any thread of ours could read the environment.
+    unsafe { std::env::remove_var(wire::WORKER_ENV) };
+    if ipc::parent().is_none() {
+        return;
+    }
+    POOL_CHILD.with(|p| p.set(true));
+    st.next_tick(Task::Native(Rc::new(|_: &Engine| {
+        send_ready();
+        Ok(Dynamic::UNIT)
+    })));
+}
+
+/// `worker(f)`.
+pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
+    let Some(ep) = ipc::parent() else {
+        let m = "worker() needs a channel to a parent: start this script with pool() or fork()";
+        return Err(error::throw(error::coded("Error", "ERR_POOL_NO_CHANNEL", m)));
+    };
+    let cb = Callback::new(ctx, f);
+    if let Some(side) = SIDE.with(|s| s.borrow().clone()) {
+        *side.f.borrow_mut() = cb;
+        return Ok(());
+    }
+    let side = Rc::new(Side {
+        st: st.clone(),
+        ep: ep.clone(),
+        f: RefCell::new(cb),
+        jobs: RefCell::new(VecDeque::new()),
+        scheduled: Cell::new(false),
+        waiting: Cell::new(false),
+    });
+    let s = side.clone();
+    ep.set_tap(Some(Rc::new(move |v: Value| s.take(v))));
+    ep.set_want_ref(true);
+    let st2 = st.clone();
+    ep.on_closed(Box::new(move || {
+        let st3 = st2.clone();
+        st2.next_tick(Task::Native(Rc::new(move |_: &Engine| {
+            st3.exit_request.set(Some(st3.exit_code.get().unwrap_or(0)));
+            Err(EvalAltResult::ErrorTerminated("pool channel closed".into(), Position::NONE).into())
+        })));
+    }));
+    SIDE.with(|s| *s.borrow_mut() = Some(side));
+    if POOL_CHILD.with(Cell::get) && READY_SENT.with(Cell::get) {
+        // Called after the main script (from a timer…): tell the pool again.
+        send_ready();
+    }
+    Ok(())
+}
+
+impl Side {
+    /// The channel tap: jobs are ours, internal messages go on.
+    fn take(self: &Rc<Self>, v: Value) -> Option<Value> {
+        if framing::is_internal(&v) {
+            return Some(v);
+        }
+        let (id, job) = match v {
+            Value::Object(mut m) if m.contains_key("job") && m.get("__pool").is_some_and(Value::is_u64) => {
+                let id = m.get("__pool").and_then(Value::as_u64);
+                (id, m.remove("job").unwrap_or_default())
+            }
+            other => (None, other),
+        };
+        self.jobs.borrow_mut().push_back((id, json::from_value(job)));
+        self.schedule();
+        None
+    }
+
+    fn schedule(self: &Rc<Self>) {
+        if self.scheduled.get() || self.waiting.get() || self.jobs.borrow().is_empty() {
+            return;
+        }
+        self.scheduled.set(true);
+        let me = self.clone();
+        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.run_one(engine))));
+    }
+
+    fn run_one(self: &Rc<Self>, engine: &Engine) -> RhaiResult {
+        self.scheduled.set(false);
+        let next = self.jobs.borrow_mut().pop_front();
+        let Some((id, job)) = next else { return Ok(Dynamic::UNIT) };
+        let f = self.f.borrow().clone();
+        match f.call(engine, vec![job, self.progress(id)]) {
+            Ok(v) if v.is::<Promise>() => {
+                self.waiting.set(true);
+                let p = v.cast::<Promise>();
+                let (a, b) = (self.clone(), self.clone());
+                let ok = Handler::Native(Rc::new(move |_, _, v| {
+                    a.settled(id, Ok(v));
+                    Ok(Dynamic::UNIT)
+                }));
+                let err = Handler::Native(Rc::new(move |_, _, e| {
+                    b.settled(id, Err(e));
+                    Ok(Dynamic::UNIT)
+                }));
+                p.then_into(&self.st.micro, ok, err, None);
+            }
+            Ok(v) => self.reply(id, Ok(v)),
+            Err(e) if matches!(*e, EvalAltResult::ErrorTerminated(..)) => return Err(e),
+            Err(e) => self.reply(id, Err(error::to_value(&e))),
+        }
+        self.schedule();
+        Ok(Dynamic::UNIT)
+    }
+
+    fn settled(self: &Rc<Self>, id: Option<u64>, outcome: Result<Dynamic, Dynamic>) {
+        self.waiting.set(false);
+        self.reply(id, outcome);
+        self.schedule();
+    }
+
+    fn reply(&self, id: Option<u64>, outcome: Result<Dynamic, Dynamic>) {
+        let (kind, value) = match outcome {
+            Ok(v) => match json::stringify(&v, "") {
+                Some(text) => ("result", text),
+                None => {
+                    let e =
+                        error::coded("TypeError", "ERR_POOL_RESULT", "the job's result cannot be sent (a function)");
+                    ("error", json::stringify(&e.into(), "").unwrap_or_default())
+                }
+            },
+            Err(e) => ("error", json::stringify(&wire::error_value(e), "").unwrap_or_else(|| "null".into())),
+        };
+        // Written now, not at the end of the drain: the next prefetched job runs in
+        // this same drain, and a result held back behind a job that hangs would
+        // time out although it was done.
+        match id {
+            Some(id) => self.ep.send_json(&wire::answer(id, kind, &value), true),
+            None => self.ep.send_json(&value, true),
+        };
+    }
+
+    /// The job's `progress` function: sends a progress report (tagged jobs only).
+    #[allow(deprecated)] // FnPtr::from_fn is "volatile", not deprecated
+    fn progress(&self, id: Option<u64>) -> Dynamic {
+        let ep = self.ep.clone();
+        FnPtr::from_fn("progress", move |_, args| {
+            let v = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
+            if let (Some(id), Some(text)) = (id, json::stringify(&v, "")) {
+                ep.send_json(&wire::answer(id, "progress", &text), true);
+            }
+            Ok(Dynamic::UNIT)
+        })
+        .map(Dynamic::from)
+        .unwrap_or_default()
+    }
+}

@@ -1,0 +1,57 @@
+//! The pool's policy knobs, in the core's units (microseconds), with their defaults.
+
+/// How a pool behaves; every limit is enforced by [`super::Pool`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Workers kept alive even with nothing to do (refilled after a loss).
+    pub min: usize,
+    /// Workers alive at once, at most (starting ones included, leaving ones not).
+    pub max: usize,
+    /// Jobs allowed to wait for a worker; `None` is unbounded.
+    pub max_queue: Option<usize>,
+    /// A job running longer fails and its worker is killed.
+    pub task_timeout: Option<u64>,
+    /// A worker leaves after this many jobs and is replaced when there is work.
+    pub max_tasks_per_worker: Option<u64>,
+    /// An idle worker above `min` leaves after this long.
+    pub idle_timeout: Option<u64>,
+    /// Between asking a worker to leave and SIGTERM, and between SIGTERM and SIGKILL.
+    pub kill_grace: u64,
+    /// Jobs in flight at once on a worker that tags its replies (1: no prefetch).
+    pub pipeline: usize,
+}
+
+/// A prefetched job waits behind the ones already sent; keep that wait under this
+/// much estimated run time, so only short jobs are ever pipelined.
+pub const PREFETCH_BUDGET: u64 = 2_000;
+
+/// Workers dying before they ever take a job, in a row, after which the pool stops
+/// starting new ones and fails what waits (the worker script itself is broken).
+pub const MAX_STRIKES: u32 = 3;
+
+impl Config {
+    pub fn with_max(max: usize) -> Config {
+        Config {
+            min: 0,
+            max: max.max(1),
+            max_queue: None,
+            task_timeout: None,
+            max_tasks_per_worker: None,
+            idle_timeout: None,
+            kill_grace: 1_000_000,
+            pipeline: 4,
+        }
+    }
+}
+
+/// CPUs this process may run on (its affinity mask), at least 1.
+pub fn cpus() -> usize {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; the kernel fills it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0 {
+            return (libc::CPU_COUNT(&set) as usize).max(1);
+        }
+    }
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
