@@ -44,23 +44,70 @@ fn header(st: &State, src: &Option<String>, pos: Position) -> String {
     format!("{where_}\n{code}\n{pad}^\n")
 }
 
-/// The value scripts see for an error; a Rhai runtime error gets a stack line
-/// pointing at where it happened.
-pub fn value_of(_st: &State, e: &EvalAltResult, src: Option<&str>) -> Dynamic {
+/// The value scripts see for an error (in `catch`, `uncaughtException`, the report).
+/// A thrown value is as it was thrown; a Rhai runtime error becomes a Node error whose
+/// stack lists where it happened, then each call site outwards.
+pub fn value_of(st: &State, e: &EvalAltResult, src: Option<&str>) -> Dynamic {
     let v = error::to_value(e);
     if matches!(e.unwrap_inner(), EvalAltResult::ErrorRuntime(..)) {
         return v;
     }
-    let (src, pos) = locate(e, src);
-    match (v.try_cast::<Map>(), at(&src, pos)) {
-        (Some(mut m), Some(place)) => {
-            let stack = m.get("stack").map(|s| s.to_string()).unwrap_or_default();
-            m.insert("stack".into(), format!("{stack}\n    at {place}").into());
-            m.into()
+    let Some(mut m) = v.try_cast::<Map>() else { return Dynamic::UNIT };
+    if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e.unwrap_inner() {
+        let (src, pos) = locate(e, src);
+        if let Some(receiver) = receiver_at(st, &src, pos) {
+            let name = m.get("name").map(|n| n.to_string()).unwrap_or_default();
+            let message = format!("{receiver}.{} is not a function", error::callee_of(sig));
+            m.insert("stack".into(), format!("{name}: {message}").into());
+            m.insert("message".into(), message.into());
         }
-        (Some(m), None) => m.into(),
-        (None, _) => Dynamic::UNIT,
     }
+    let mut lines = Vec::new();
+    frames(e, src, None, &mut lines);
+    if !lines.is_empty() {
+        let stack = m.get("stack").map(|s| s.to_string()).unwrap_or_default();
+        m.insert("stack".into(), format!("{stack}\n    at {}", lines.join("\n    at ")).into());
+    }
+    m.into()
+}
+
+/// Stack frames of a Rhai error, innermost first: where it happened (inside `func`,
+/// `None` at top level or in a closure), then each call site.
+fn frames(e: &EvalAltResult, src: Option<&str>, func: Option<&str>, out: &mut Vec<String>) {
+    let call = match e {
+        EvalAltResult::ErrorInFunctionCall(name, fsrc, inner, pos) => {
+            let s = if fsrc.is_empty() { src } else { Some(fsrc.as_str()) };
+            frames(inner, s, Some(name), out);
+            *pos
+        }
+        EvalAltResult::ErrorInModule(path, inner, pos) => {
+            frames(inner, Some(path), None, out);
+            *pos
+        }
+        other => other.position(),
+    };
+    let Some(place) = at(&src.map(String::from), call) else { return };
+    match func {
+        Some(f) if !f.starts_with("anon$") => out.push(format!("{f} ({place})")),
+        _ => out.push(place),
+    }
+}
+
+/// `o.m` when the source at `pos` is a method call `o.m(…)`: the receiver's text, as
+/// Node names it in "o.m is not a function".
+fn receiver_at(st: &State, src: &Option<String>, pos: Position) -> Option<String> {
+    let text = st.sources.borrow().get(src.as_ref()?).cloned()?;
+    let line = text.lines().nth(pos.line()? - 1)?;
+    let before: String = line.chars().take(pos.position()?.saturating_sub(1)).collect();
+    let before = before.strip_suffix('.')?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    let receiver = &before[start..];
+    (!receiver.is_empty() && !receiver.starts_with('.')).then(|| receiver.to_string())
 }
 
 pub fn is_error_like(v: &Dynamic) -> bool {

@@ -547,6 +547,10 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_max_call_levels(200);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
+    // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.
+    engine.set_js_call_fn_vars(true).set_js_division(true).set_js_index_read(true);
+    let s = st.clone();
+    engine.on_js_catch(move |e, source| errors::value_of(&s, e, source));
     let s = st.clone();
     engine.on_print(move |text| {
         s.print(text);

@@ -45,10 +45,7 @@ pub fn to_value(err: &EvalAltResult) -> Dynamic {
     if let EvalAltResult::ErrorRuntime(v, _) = inner {
         return v.clone();
     }
-    let (name, message) = match inner {
-        EvalAltResult::ErrorVariableNotFound(v, _) => ("ReferenceError", format!("{v} is not defined")),
-        other => ("Error", message_of(other)),
-    };
+    let (name, message) = node_name_message(inner);
     let mut m = error(name, &message, None);
     let pos = inner.position();
     if !pos.is_none() {
@@ -56,6 +53,34 @@ pub fn to_value(err: &EvalAltResult) -> Dynamic {
         m.insert("position".into(), (pos.position().unwrap_or(0) as i64).into());
     }
     m.into()
+}
+
+/// Node's error class and message for one of Rhai's runtime errors.
+fn node_name_message(e: &EvalAltResult) -> (&'static str, String) {
+    use EvalAltResult as E;
+    match e {
+        E::ErrorVariableNotFound(v, _) => ("ReferenceError", format!("{v} is not defined")),
+        E::ErrorFunctionNotFound(sig, _) => ("TypeError", format!("{} is not a function", callee_of(sig))),
+        E::ErrorStackOverflow(_) => ("RangeError", "Maximum call stack size exceeded".into()),
+        E::ErrorAssignmentToConstant(..) => ("TypeError", "Assignment to constant variable.".into()),
+        E::ErrorMismatchDataType(..)
+        | E::ErrorMismatchOutputType(..)
+        | E::ErrorIndexingType(..)
+        | E::ErrorPropertyNotFound(..)
+        | E::ErrorDotExpr(..)
+        | E::ErrorFor(..)
+        | E::ErrorUnboundThis(..)
+        | E::ErrorNonPureMethodCallOnConstant(..) => ("TypeError", message_of(e)),
+        E::ErrorArrayBounds(..) | E::ErrorStringBounds(..) | E::ErrorBitFieldBounds(..) | E::ErrorArithmetic(..) => {
+            ("RangeError", message_of(e))
+        }
+        other => ("Error", message_of(other)),
+    }
+}
+
+/// The function name in a Rhai call signature (`name (i64, string)`).
+pub fn callee_of(sig: &str) -> &str {
+    sig.split_once(" (").map_or(sig, |(name, _)| name)
 }
 
 /// Name of an errno value, as Node reports it in `code`.

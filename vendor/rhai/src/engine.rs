@@ -134,6 +134,16 @@ pub struct Engine {
     #[cfg(feature = "internals")]
     pub(crate) missing_function: Option<Box<crate::func::native::OnMissingFunctionCallback>>,
 
+    /// JS option (procbox): `f(x)` calls a variable `f` holding a function pointer.
+    pub(crate) js_call_fn_vars: bool,
+    /// JS option (procbox): an inexact integer `/` gives a float; `/ 0` and `% 0` give
+    /// Infinity/NaN.
+    pub(crate) js_division: bool,
+    /// JS option (procbox): reading an array/string/BLOB index out of range gives `()`.
+    pub(crate) js_index_read: bool,
+    /// JS option (procbox): maps a caught error to the value `catch (e)` sees.
+    pub(crate) js_catch_value: Option<Box<crate::api::js_options_values::OnCatchCallback>>,
+
     /// Callback closure for implementing the `print` command.
     pub(crate) print: Option<Box<OnPrintCallback>>,
     /// Callback closure for implementing the `debug` command.
@@ -278,6 +288,11 @@ impl Engine {
         missing_map_property: None,
         #[cfg(feature = "internals")]
         missing_function: None,
+
+        js_call_fn_vars: false,
+        js_division: false,
+        js_index_read: false,
+        js_catch_value: None,
 
         print: None,
         debug: None,

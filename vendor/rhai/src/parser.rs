@@ -37,7 +37,7 @@ pub type ParseResult<T> = Result<T, ParseError>;
 type FnLib = StraightHashMap<Shared<ScriptFuncDef>>;
 
 /// Invalid variable name that acts as a search barrier in a [`Scope`].
-const SCOPE_SEARCH_BARRIER_MARKER: &str = "$ BARRIER $";
+pub(crate) const SCOPE_SEARCH_BARRIER_MARKER: &str = "$ BARRIER $";
 
 impl PERR {
     /// Make a [`ParseError`] using the current type and position.
@@ -3873,6 +3873,12 @@ impl Engine {
 
         // Parse function body
         let body = self.parse_stmt(new_state, new_settings.level_up()?)?;
+
+        // JS option: `f(x)` in the body captures a variable `f` of the enclosing scope
+        #[cfg(not(feature = "no_closure"))]
+        if self.js_call_fn_vars {
+            self.js_capture_called_vars(&state.stack, &state.external_vars, new_state, &body);
+        }
 
         let _ = new_settings; // Make sure it doesn't leak into code below
 

@@ -28,6 +28,8 @@ pub mod limits;
 
 pub mod events;
 
+pub mod js_options_values;
+
 pub mod formatting;
 
 pub mod custom_syntax;

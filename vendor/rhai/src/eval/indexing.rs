@@ -58,6 +58,11 @@ impl Engine {
                     .map_err(|typ| self.make_type_mismatch_err::<crate::INT>(typ, idx_pos))?;
                 let len = arr.len();
 
+                // JS option: reading out of range gives `()`.
+                if self.js_index_read && !_add_if_not_found && !(0..len as crate::INT).contains(&index) {
+                    return Ok(Target::from(Dynamic::UNIT));
+                }
+
                 let arr_idx = match super::calc_index(len, index, true)
                     .ok_or_else(|| ERR::ErrorArrayBounds(len, index, idx_pos))
                 {
@@ -85,6 +90,10 @@ impl Engine {
                     .as_int()
                     .map_err(|typ| self.make_type_mismatch_err::<crate::INT>(typ, idx_pos))?;
                 let len = arr.len();
+                // JS option: reading out of range gives `()`.
+                if self.js_index_read && !_add_if_not_found && !(0..len as crate::INT).contains(&index) {
+                    return Ok(Target::from(Dynamic::UNIT));
+                }
                 let arr_idx = super::calc_index(len, index, true)
                     .ok_or_else(|| ERR::ErrorArrayBounds(len, index, idx_pos))?;
 
@@ -231,6 +240,14 @@ impl Engine {
             Dynamic(Union::Str(s, ..)) => {
                 // Numeric index - character
                 match idx.as_int() {
+                    // JS option: reading out of range gives `()`.
+                    Ok(index)
+                        if self.js_index_read
+                            && !_add_if_not_found
+                            && usize::try_from(index).map_or(true, |i| s.chars().nth(i).is_none()) =>
+                    {
+                        Ok(Target::from(Dynamic::UNIT))
+                    }
                     Ok(index) => {
                         let (ch, offset) = if index >= 0 {
                             let Ok(offset) = usize::try_from(index) else {

@@ -745,11 +745,16 @@ impl Engine {
                 ) {
                     r @ Ok(_) => r,
                     Err(err) if err.is_pseudo_error() => Err(err),
-                    Err(err) if !err.is_catchable() => Err(err),
+                    Err(err) if !err.is_catchable() && !self.js_catches(&err) => Err(err),
                     Err(mut err) => {
                         let err_value = match err.unwrap_inner() {
                             // No error variable
                             _ if catch_var.is_unit() => Dynamic::UNIT,
+
+                            // JS option: the host builds the value
+                            _ if self.js_catch_value.is_some() => {
+                                self.js_catch_value.as_ref().unwrap()(&err, global.source())
+                            }
 
                             ERR::ErrorRuntime(x, ..) => x.clone(),
 

@@ -287,8 +287,9 @@ pub fn get_builtin_binary_op_fn(op: &Token, x: &Dynamic, y: &Dynamic) -> Option<
                 Plus => return impl_op!(INT => add(as_int, as_int)),
                 Minus => return impl_op!(INT => subtract(as_int, as_int)),
                 Multiply => return impl_op!(INT => multiply(as_int, as_int)),
-                Divide => return impl_op!(INT => divide(as_int, as_int)),
-                Modulo => return impl_op!(INT => modulo(as_int, as_int)),
+                // With the context, to see `Engine::set_js_division`.
+                Divide => return Some((crate::api::js_options_values::int_divide, true)),
+                Modulo => return Some((crate::api::js_options_values::int_modulo, true)),
                 PowerOf => return impl_op!(INT => power(as_int, as_int)),
                 RightShift => return impl_op!(INT => Ok(shift_right(as_int, as_int))),
                 LeftShift => return impl_op!(INT => Ok(shift_left(as_int, as_int))),
@@ -811,8 +812,9 @@ pub fn get_builtin_op_assignment_fn(op: &Token, x: &Dynamic, y: &Dynamic) -> Opt
                 PlusAssign => return impl_op!(INT => add(as_int, as_int)),
                 MinusAssign => return impl_op!(INT => subtract(as_int, as_int)),
                 MultiplyAssign => return impl_op!(INT => multiply(as_int, as_int)),
-                DivideAssign => return impl_op!(INT => divide(as_int, as_int)),
-                ModuloAssign => return impl_op!(INT => modulo(as_int, as_int)),
+                // With the context, to see `Engine::set_js_division`.
+                DivideAssign => return Some((crate::api::js_options_values::int_divide_assign, true)),
+                ModuloAssign => return Some((crate::api::js_options_values::int_modulo_assign, true)),
                 PowerOfAssign => return impl_op!(INT => power(as_int, as_int)),
                 RightShiftAssign => return impl_op!(INT => Ok(shift_right(as_int, as_int))),
                 LeftShiftAssign => return impl_op!(INT => Ok(shift_left(as_int, as_int))),

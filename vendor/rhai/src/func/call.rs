@@ -656,7 +656,8 @@ impl Engine {
 
         // Normal function call - except for Fn, curry, call and eval (handled above)
         let arg_values = &mut FnArgsVec::with_capacity(num_args);
-        let args = &mut FnArgsVec::with_capacity(num_args + curry.len());
+        let mut args_vec = FnArgsVec::with_capacity(num_args + curry.len());
+        let args = &mut args_vec;
         let mut is_ref_mut = false;
 
         // Capture parent scope?
@@ -750,10 +751,24 @@ impl Engine {
 
         args.extend(arg_values.iter_mut());
 
-        self.exec_fn_call(
+        match self.exec_fn_call(
             global, caches, None, fn_name, op_token, hashes, args, is_ref_mut, false, pos,
-        )
-        .map(|(v, ..)| v)
+        ) {
+            Ok((v, ..)) => Ok(v),
+            // JS option: `f(x)` on a variable holding a function pointer
+            Err(err)
+                if self.js_call_fn_vars
+                    && op_token.is_none()
+                    && matches!(&*err, ERR::ErrorFunctionNotFound(sig, ..)
+                        if crate::api::js_options_values::is_signature_of(sig, fn_name)) =>
+            {
+                let values = args.iter().map(|a| (**a).clone()).collect();
+                drop(args_vec); // ends the borrow of `scope`
+                self.js_call_fn_var(global, caches, scope, fn_name, values, pos)
+                    .unwrap_or(Err(err))
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Call a namespace-qualified function in normal function-call style.
