@@ -16,6 +16,7 @@ pub mod process;
 pub mod promise;
 pub mod stdio;
 pub mod timers;
+pub mod values;
 
 use std::rc::Rc;
 
@@ -41,6 +42,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     promise::register(engine, st);
     events::register_plain(engine);
     buffer::register(engine);
+    values::register(engine);
     child_process::register(engine, st);
     net::register(engine, st);
     http::register(engine, st);
