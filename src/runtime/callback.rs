@@ -77,8 +77,15 @@ impl Callback {
         }
         #[allow(deprecated)]
         let ctx = self.0.home.store.create_context(engine);
-        let r = self.0.f.call_raw(&ctx, None, args);
+        let mut r = self.0.f.call_raw(&ctx, None, args);
         NESTING.with(|d| d.set(depth));
+        // The host called it: the stored context's position is where the callback was
+        // given, not a call site, so it is no frame of the error's stack.
+        if let Err(e) = &mut r {
+            if let EvalAltResult::ErrorInFunctionCall(.., pos) = &mut **e {
+                *pos = Position::NONE;
+            }
+        }
         r
     }
 

@@ -3,7 +3,7 @@
 
 use rhai::{Dynamic, EvalAltResult, Map, ParseError, Position};
 
-use super::State;
+use super::{State, stack};
 use crate::value::{error, inspect};
 
 const FOOTER: &str = concat!("procbox v", env!("CARGO_PKG_VERSION"));
@@ -26,7 +26,7 @@ pub fn locate(e: &EvalAltResult, src: Option<&str>) -> (Option<String>, Position
     }
 }
 
-fn at(src: &Option<String>, pos: Position) -> Option<String> {
+pub(super) fn at(src: &Option<String>, pos: Position) -> Option<String> {
     let line = pos.line()?;
     Some(format!("{}:{}:{}", src.as_deref().unwrap_or("<anonymous>"), line, pos.position().unwrap_or(1)))
 }
@@ -55,7 +55,7 @@ pub fn value_of(st: &State, e: &EvalAltResult, src: Option<&str>) -> Dynamic {
     let Some(mut m) = v.try_cast::<Map>() else { return Dynamic::UNIT };
     if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e.unwrap_inner() {
         let (src, pos) = locate(e, src);
-        if let Some(receiver) = receiver_at(st, &src, pos) {
+        if let Some(receiver) = stack::receiver_at(st, &src, pos) {
             let name = m.get("name").map(|n| n.to_string()).unwrap_or_default();
             let message = format!("{receiver}.{} is not a function", error::callee_of(sig));
             m.insert("stack".into(), format!("{name}: {message}").into());
@@ -63,51 +63,12 @@ pub fn value_of(st: &State, e: &EvalAltResult, src: Option<&str>) -> Dynamic {
         }
     }
     let mut lines = Vec::new();
-    frames(e, src, None, &mut lines);
+    stack::frames(e, src, None, &mut lines);
     if !lines.is_empty() {
         let stack = m.get("stack").map(|s| s.to_string()).unwrap_or_default();
         m.insert("stack".into(), format!("{stack}\n    at {}", lines.join("\n    at ")).into());
     }
     m.into()
-}
-
-/// Stack frames of a Rhai error, innermost first: where it happened (inside `func`,
-/// `None` at top level or in a closure), then each call site.
-fn frames(e: &EvalAltResult, src: Option<&str>, func: Option<&str>, out: &mut Vec<String>) {
-    let call = match e {
-        EvalAltResult::ErrorInFunctionCall(name, fsrc, inner, pos) => {
-            let s = if fsrc.is_empty() { src } else { Some(fsrc.as_str()) };
-            frames(inner, s, Some(name), out);
-            *pos
-        }
-        EvalAltResult::ErrorInModule(path, inner, pos) => {
-            frames(inner, Some(path), None, out);
-            *pos
-        }
-        other => other.position(),
-    };
-    let Some(place) = at(&src.map(String::from), call) else { return };
-    match func {
-        Some(f) if !f.starts_with("anon$") => out.push(format!("{f} ({place})")),
-        _ => out.push(place),
-    }
-}
-
-/// `o.m` when the source at `pos` is a method call `o.m(…)`: the receiver's text, as
-/// Node names it in "o.m is not a function".
-fn receiver_at(st: &State, src: &Option<String>, pos: Position) -> Option<String> {
-    let text = st.sources.borrow().get(src.as_ref()?).cloned()?;
-    let line = text.lines().nth(pos.line()? - 1)?;
-    let before: String = line.chars().take(pos.position()?.saturating_sub(1)).collect();
-    let before = before.strip_suffix('.')?;
-    let start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '.')
-        .last()
-        .map(|(i, _)| i)?;
-    let receiver = &before[start..];
-    (!receiver.is_empty() && !receiver.starts_with('.')).then(|| receiver.to_string())
 }
 
 pub fn is_error_like(v: &Dynamic) -> bool {
@@ -130,12 +91,17 @@ pub fn rejection_error(reason: Dynamic) -> Dynamic {
 
 /// The report printed when an error ends the process.
 pub fn crash_report(st: &State, err: &Dynamic, at: Option<(&EvalAltResult, Option<&str>)>) -> String {
-    let mut out = match at {
-        Some((e, src)) => {
+    // The caret goes where the error's stack says it happened (for a thrown Error,
+    // where it was made), so the two agree.
+    let thrown = at.and_then(|(e, src)| stack::with_calling_frames(err, e, src));
+    let err = thrown.as_ref().unwrap_or(err);
+    let mut out = match (stack::top_place(st, err), at) {
+        (Some((src, pos)), _) => header(st, &Some(src), pos),
+        (None, Some((e, src))) => {
             let (src, pos) = locate(e, src);
             header(st, &src, pos)
         }
-        None => String::new(),
+        (None, None) => String::new(),
     };
     if !out.is_empty() {
         out.push('\n');

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod modules;
 pub mod output;
 pub mod promise;
+pub mod stack;
 pub mod syntax;
 
 use std::cell::{Cell, RefCell};
