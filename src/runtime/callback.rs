@@ -81,10 +81,10 @@ impl Callback {
         NESTING.with(|d| d.set(depth));
         // The host called it: the stored context's position is where the callback was
         // given, not a call site, so it is no frame of the error's stack.
-        if let Err(e) = &mut r {
-            if let EvalAltResult::ErrorInFunctionCall(.., pos) = &mut **e {
-                *pos = Position::NONE;
-            }
+        if let Err(e) = &mut r
+            && let EvalAltResult::ErrorInFunctionCall(.., pos) = &mut **e
+        {
+            *pos = Position::NONE;
         }
         r
     }

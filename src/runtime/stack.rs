@@ -46,7 +46,6 @@ pub fn receiver_at(st: &State, src: &Option<String>, pos: Position) -> Option<St
     (!receiver.is_empty() && !receiver.starts_with('.')).then(|| receiver.to_string())
 }
 
-
 /// The place (`path`, line and column) in the top frame of an error value's stack,
 /// when it is a script the runtime loaded.
 pub fn top_place(st: &State, err: &Dynamic) -> Option<(String, Position)> {
