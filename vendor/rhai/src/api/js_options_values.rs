@@ -85,10 +85,30 @@ impl Engine {
         self.js_catch_value.is_some() && matches!(err, EvalAltResult::ErrorStackOverflow(..))
     }
 
-    /// `name(args)` found no function: call the variable `name` if it holds a function
-    /// pointer. `None` when there is no such variable.
+    /// `name(args)` failed with `err`: if no function `name` was found, call the
+    /// variable `name` when it holds a function pointer; otherwise `err` stands.
     #[cold]
+    #[inline(never)]
     pub(crate) fn js_call_fn_var(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        scope: &mut Scope,
+        name: &str,
+        args: Vec<Dynamic>,
+        err: crate::RhaiError,
+        pos: Position,
+    ) -> RhaiResult {
+        match &*err {
+            EvalAltResult::ErrorFunctionNotFound(sig, ..) if is_signature_of(sig, name) => self
+                .js_call_fn_var_raw(global, caches, scope, name, args.into_iter().collect(), pos)
+                .unwrap_or(Err(err)),
+            _ => Err(err),
+        }
+    }
+
+    /// Calls the variable `name` if it holds a function pointer; `None` if not.
+    fn js_call_fn_var_raw(
         &self,
         global: &mut GlobalRuntimeState,
         caches: &mut Caches,
@@ -166,6 +186,14 @@ impl Engine {
         });
         closure.external_vars.extend(found);
     }
+}
+
+/// The values of a failed call's arguments, kept for [`Engine::js_call_fn_var`] (on the
+/// heap, so the caller's frame does not grow).
+#[cold]
+#[inline(never)]
+pub(crate) fn clone_args(args: &[&mut Dynamic]) -> Vec<Dynamic> {
+    args.iter().map(|a| (**a).clone()).collect()
 }
 
 /// Is `sig` (`name (i64, string)`) the signature of a call to `name`?

@@ -756,16 +756,10 @@ impl Engine {
         ) {
             Ok((v, ..)) => Ok(v),
             // JS option: `f(x)` on a variable holding a function pointer
-            Err(err)
-                if self.js_call_fn_vars
-                    && op_token.is_none()
-                    && matches!(&*err, ERR::ErrorFunctionNotFound(sig, ..)
-                        if crate::api::js_options_values::is_signature_of(sig, fn_name)) =>
-            {
-                let values = args.iter().map(|a| (**a).clone()).collect();
+            Err(err) if self.js_call_fn_vars && op_token.is_none() => {
+                let values = crate::api::js_options_values::clone_args(args);
                 drop(args_vec); // ends the borrow of `scope`
-                self.js_call_fn_var(global, caches, scope, fn_name, values, pos)
-                    .unwrap_or(Err(err))
+                self.js_call_fn_var(global, caches, scope, fn_name, values, err, pos)
             }
             Err(err) => Err(err),
         }
