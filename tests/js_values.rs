@@ -39,15 +39,22 @@ fn call_fn_vars_on() {
     assert_eq!(e.eval::<INT>("let o = #{ cb: |x| x * 2 }; o.cb(4)").unwrap(), 8);
     // Arguments are evaluated once.
     assert_eq!(e.eval::<INT>("let n = 0; let f = |x| x; f({ n += 1; n }); n").unwrap(), 1);
-    // Not a function: still "function not found".
+    // A variable that is no function: still "function not found".
     assert!(text(&e, "let f = 1; f(2)").contains("Function not found: f"));
-    assert!(text(&e, "nothing(2)").contains("Function not found: nothing"));
+    // No function and no variable of that name: not defined, as in JavaScript.
+    assert!(text(&e, "nothing(2)").contains("Variable not found: nothing"));
+    // A script function called with too few or too many arguments: JS arity.
+    assert_eq!(text(&e, "fn two(a, b) { `${a}:${b}` } two(1)"), "\"1:\"");
+    assert_eq!(text(&e, "fn one(a) { a } one(1, 2)"), "1");
+    // A native function that exists with other parameters: still "function not found".
+    assert!(text(&e, r#"parse_int(1, 2, 3, 4)"#).contains("Function not found: parse_int"));
 }
 
 #[test]
 fn call_fn_vars_off() {
     let e = Engine::new();
     assert!(text(&e, "let f = |x| x + 1; f(2)").contains("Function not found: f (i64)"));
+    assert!(text(&e, "nothing(2)").contains("Function not found: nothing (i64)"));
     assert_eq!(e.eval::<INT>("let f = |x| x + 1; f.call(2)").unwrap(), 3);
 }
 
@@ -132,3 +139,5 @@ fn catch_value_off() {
     assert!(m["message"].to_string().contains("Variable not found: nope"));
     assert!(text(&e, "fn f(n) { f(n + 1) } let r = 0; try { f(0) } catch (e) { r = e } r").contains("Stack overflow"));
 }
+
+

@@ -24,6 +24,9 @@ let first = (a) => a;
 let pair = (a, b) => `${a}/${b ?? "none"}`;
 console.log("arity:", first(1, 2, 3), pair(1), pair(1, 2));
 
+function label(text, width) { return `${text}:${width ?? "default"}`; }
+console.log("script fn arity:", label("a"), label("b", 4, "extra"));
+
 // A curried function pointer.
 let add = (a, b) => a + b;
 let add10 = add.bind(null, 10);

@@ -3,6 +3,7 @@
 try { nope + 1; } catch (e) { console.log(e.name, e.message); }
 try { let x = 1; x.nomethod(); } catch (e) { console.log(e.name, e.message); }
 try { let o = { a: {} }; o.a.run(); } catch (e) { console.log(e.name, e.message); }
+try { missing_function(1); } catch (e) { console.log(e.name, e.message); }
 
 function forever(n) { return forever(n + 1); }
 try { forever(0); } catch (e) { console.log(e.name, e.message); }

@@ -99,33 +99,67 @@ impl Engine {
         err: crate::RhaiError,
         pos: Position,
     ) -> RhaiResult {
-        match &*err {
-            EvalAltResult::ErrorFunctionNotFound(sig, ..) if is_signature_of(sig, name) => self
-                .js_call_fn_var_raw(global, caches, scope, name, args.into_iter().collect(), pos)
-                .unwrap_or(Err(err)),
-            _ => Err(err),
+        let EvalAltResult::ErrorFunctionNotFound(sig, ..) = &*err else { return Err(err) };
+        if !is_signature_of(sig, name) {
+            return Err(err);
+        }
+        match self.js_fn_var(global, caches, scope, name, pos) {
+            // A function value: call it.
+            Some(Some(fn_ptr)) => self.js_call_fn_ptr(global, caches, fn_ptr, args, pos),
+            // A variable, but no function: "not a function".
+            Some(None) => Err(err),
+            // Neither a variable nor a function of any arity: "not defined", as in JS.
+            None if !self.js_fn_name_exists(global, name) => {
+                Err(EvalAltResult::ErrorVariableNotFound(name.to_string(), pos).into())
+            }
+            None => Err(err),
         }
     }
 
-    /// Calls the variable `name` if it holds a function pointer; `None` if not.
-    fn js_call_fn_var_raw(
+    /// The variable `name`: `None` if there is none, `Some(None)` if it holds no
+    /// function pointer.
+    fn js_fn_var(
         &self,
         global: &mut GlobalRuntimeState,
         caches: &mut Caches,
         scope: &mut Scope,
         name: &str,
-        mut args: FnArgsVec<Dynamic>,
         pos: Position,
-    ) -> Option<RhaiResult> {
+    ) -> Option<Option<FnPtr>> {
         #[cfg(not(feature = "no_module"))]
         let var = Expr::Variable((None, name.into(), Default::default(), 0).into(), None, pos);
         #[cfg(feature = "no_module")]
         let var = Expr::Variable((None, name.into()).into(), None, pos);
-        let fn_ptr = {
-            let target = self.search_namespace(global, caches, scope, None, &var).ok()?;
-            let f = target.as_ref().read_lock::<FnPtr>()?.clone();
-            f
-        };
+        let target = self.search_namespace(global, caches, scope, None, &var).ok()?;
+        let f = target.as_ref().read_lock::<FnPtr>().map(|f| f.clone());
+        Some(f)
+    }
+
+    /// Is there a function called `name` of any arity (script, registered, package,
+    /// imported module)?
+    fn js_fn_name_exists(&self, global: &GlobalRuntimeState, name: &str) -> bool {
+        let in_module = |m: &crate::Module| m.iter_fn().any(|(_, meta)| meta.name == name);
+        #[cfg(not(feature = "no_function"))]
+        if global.lib.iter().any(|m| in_module(m)) {
+            return true;
+        }
+        #[cfg(not(feature = "no_module"))]
+        if self.global_sub_modules.values().any(|m| in_module(m)) || global.iter_imports().any(|(_, m)| in_module(m)) {
+            return true;
+        }
+        self.global_modules.iter().any(|m| in_module(m))
+    }
+
+    /// Calls a function pointer with JavaScript's arity rules.
+    fn js_call_fn_ptr(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        fn_ptr: FnPtr,
+        args: Vec<Dynamic>,
+        pos: Position,
+    ) -> RhaiResult {
+        let mut args: FnArgsVec<Dynamic> = args.into_iter().collect();
         // A closure takes the arguments it declares, as a JavaScript function does:
         // missing ones are `()`, extra ones are dropped.
         #[cfg(not(feature = "no_function"))]
@@ -135,10 +169,8 @@ impl Engine {
         }
         let mut target: crate::eval::Target = Dynamic::from(fn_ptr).into();
         let hash = FnCallHashes::from_hash(0);
-        Some(
-            self.make_method_call(global, caches, crate::engine::KEYWORD_FN_PTR_CALL, hash, &mut target, &mut args, pos, pos)
-                .map(|(v, ..)| v),
-        )
+        self.make_method_call(global, caches, crate::engine::KEYWORD_FN_PTR_CALL, hash, &mut target, &mut args, pos, pos)
+            .map(|(v, ..)| v)
     }
 }
 
