@@ -101,6 +101,12 @@ fn index_read_on() {
     assert_eq!(text(&e, r#"let s = "abc"; s[1]"#), "'b'");
     assert_eq!(text(&e, "let b = blob(2, 7); b[5]"), "()");
     assert_eq!(text(&e, "let m = [[1]]; m[3]"), "()");
+    // A float index: a whole number is an index, a fraction reads as out of range.
+    assert_eq!(text(&e, "let a = [1, 2, 3]; a[2.0]"), "3");
+    assert_eq!(text(&e, "let a = [1, 2, 3]; a[3 / 2]"), "()");
+    assert_eq!(text(&e, r#"let s = "abc"; s[4 / 2]"#), "'c'");
+    assert_eq!(text(&e, r#"let s = "abc"; s[0.5]"#), "()");
+    assert!(text(&e, "let a = [1, 2, 3]; a[0.5] = 1; a").contains("Data type incorrect"));
     // Writing out of range is still an error.
     assert!(text(&e, "let a = [1, 2]; a[5] = 1; a").contains("out of bounds"));
     assert!(text(&e, "let a = [1, 2]; a[5] += 1; a").contains("out of bounds"));
@@ -113,6 +119,7 @@ fn index_read_off() {
     assert_eq!(text(&e, "let a = [1, 2]; a[-1]"), "2");
     assert_eq!(text(&e, r#""abc"[-1]"#), "'c'");
     assert!(text(&e, r#"let s = "abc"; s[3]"#).contains("out of bounds"));
+    assert!(text(&e, "let a = [1, 2]; a[1.0]").contains("Data type incorrect"));
 }
 
 #[test]

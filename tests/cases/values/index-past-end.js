@@ -14,6 +14,11 @@ console.log(nested[1] ?? "undefined", nested[0][5] ?? "undefined");
 let m = { list: [] };
 console.log(m.list[0] ?? "empty");
 
+// A computed index: a whole number is an index, a fraction is no element.
+let middle = list[list.length / 2] ?? "undefined";
+let whole = list[list.length - 1.0];
+console.log(middle, whole, text[4 / 2], text[1 / 2] ?? "undefined");
+
 // A loop that reads one past the end stops on undefined.
 let i = 0;
 while (list[i] != undefined) { i += 1; }

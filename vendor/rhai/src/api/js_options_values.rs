@@ -79,6 +79,23 @@ impl Engine {
         self
     }
 
+    /// [`Engine::set_js_index_read`] with a float index: a whole number indexes as an
+    /// integer; reading at a fraction is out of range (`-1`). `None`: not a float, the
+    /// option is off, or a write at a fraction.
+    #[cold]
+    pub(crate) fn js_float_index(&self, idx: &Dynamic, writing: bool) -> Option<INT> {
+        #[cfg(not(feature = "no_float"))]
+        if self.js_index_read {
+            let f = idx.as_float().ok()?;
+            if f.fract() == 0.0 && f.abs() < (1u64 << 53) as FLOAT {
+                return Some(f as INT);
+            }
+            return (!writing).then_some(-1);
+        }
+        let _ = (idx, writing);
+        None
+    }
+
     /// Is `err` caught only because of [`Engine::on_js_catch`]?
     #[cold]
     pub(crate) fn js_catches(&self, err: &EvalAltResult) -> bool {

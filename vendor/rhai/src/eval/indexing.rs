@@ -55,6 +55,7 @@ impl Engine {
                 // val_array[idx]
                 let index = idx
                     .as_int()
+                    .or_else(|typ| self.js_float_index(idx, _add_if_not_found).ok_or(typ))
                     .map_err(|typ| self.make_type_mismatch_err::<crate::INT>(typ, idx_pos))?;
                 let len = arr.len();
 
@@ -88,6 +89,7 @@ impl Engine {
                 // val_blob[idx]
                 let index = idx
                     .as_int()
+                    .or_else(|typ| self.js_float_index(idx, _add_if_not_found).ok_or(typ))
                     .map_err(|typ| self.make_type_mismatch_err::<crate::INT>(typ, idx_pos))?;
                 let len = arr.len();
                 // JS option: reading out of range gives `()`.
@@ -239,7 +241,7 @@ impl Engine {
             #[cfg(not(feature = "no_index"))]
             Dynamic(Union::Str(s, ..)) => {
                 // Numeric index - character
-                match idx.as_int() {
+                match idx.as_int().or_else(|typ| self.js_float_index(idx, _add_if_not_found).ok_or(typ)) {
                     // JS option: reading out of range gives `()`.
                     Ok(index)
                         if self.js_index_read
