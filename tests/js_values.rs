@@ -146,5 +146,3 @@ fn catch_value_off() {
     assert!(m["message"].to_string().contains("Variable not found: nope"));
     assert!(text(&e, "fn f(n) { f(n + 1) } let r = 0; try { f(0) } catch (e) { r = e } r").contains("Stack overflow"));
 }
-
-
