@@ -96,10 +96,20 @@ impl Engine {
         None
     }
 
-    /// Is `err` caught only because of [`Engine::on_js_catch`]?
+    /// Is `err` caught only because of [`Engine::on_js_catch`]? (Out of line, like
+    /// [`Engine::js_catch_value_of`]: `eval_stmt` must not grow, or it stops inlining
+    /// its own hot helpers.)
     #[cold]
+    #[inline(never)]
     pub(crate) fn js_catches(&self, err: &EvalAltResult) -> bool {
         self.js_catch_value.is_some() && matches!(err, EvalAltResult::ErrorStackOverflow(..))
+    }
+
+    /// The value of `catch (e)` built by the [`Engine::on_js_catch`] callback.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn js_catch_value_of(&self, err: &EvalAltResult, global: &GlobalRuntimeState) -> Dynamic {
+        self.js_catch_value.as_ref().map_or(Dynamic::UNIT, |f| f(err, global.source()))
     }
 
     /// `name(args)` failed with `err`: if no function `name` was found, call the

@@ -752,9 +752,7 @@ impl Engine {
                             _ if catch_var.is_unit() => Dynamic::UNIT,
 
                             // JS option: the host builds the value
-                            _ if self.js_catch_value.is_some() => {
-                                self.js_catch_value.as_ref().unwrap()(&err, global.source())
-                            }
+                            _ if self.js_catch_value.is_some() => self.js_catch_value_of(&err, global),
 
                             ERR::ErrorRuntime(x, ..) => x.clone(),
 
