@@ -144,6 +144,8 @@ pub struct Engine {
 
     /// Language options.
     pub(crate) options: LangOptions,
+    /// JavaScript-like closure semantics (procbox): see [`crate::api::js_closures`].
+    pub(crate) js_closures: crate::api::js_closures::JsClosures,
 
     /// Default value for the custom state.
     pub(crate) def_tag: Dynamic,
@@ -286,6 +288,7 @@ impl Engine {
         progress: None,
 
         options: LangOptions::new(),
+        js_closures: crate::api::js_closures::JsClosures::empty(),
 
         def_tag: Dynamic::UNIT,
 

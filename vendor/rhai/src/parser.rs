@@ -79,6 +79,10 @@ pub struct ParseState<'a, 't, 'f> {
     ///
     /// All consequent calls to `Engine::access_var` will not be affected.
     pub allow_capture: bool,
+    /// The variable whose initial value is being parsed (`let x = …`), and whether a
+    /// closure in it captures it (see [`Engine::set_js_self_capture`]).
+    #[cfg(not(feature = "no_closure"))]
+    pub pending_let: Option<(ImmutableString, bool)>,
     /// Encapsulates a local stack with imported [module][crate::Module] names.
     #[cfg(not(feature = "no_module"))]
     pub imports: ThinVec<ImmutableString>,
@@ -136,6 +140,8 @@ impl<'a, 't, 'f> ParseState<'a, 't, 'f> {
             #[cfg(not(feature = "no_closure"))]
             external_vars: ThinVec::new(),
             allow_capture: true,
+            #[cfg(not(feature = "no_closure"))]
+            pending_let: None,
             external_constants,
             global: None,
             stack: Scope::new(),
@@ -2952,6 +2958,11 @@ impl Engine {
         let name = self.get_interned_string(name);
 
         // let name = ...
+        #[cfg(not(feature = "no_closure"))]
+        let outer_let = self
+            .js(crate::api::js_closures::JsClosures::SELF_CAPTURE)
+            .then(|| state.pending_let.replace((name.clone(), false)));
+
         let expr = if match_token(state.input, &Token::Equals).0 {
             // let name = expr
             self.parse_expr(state, settings.level_up()?)?
@@ -2963,6 +2974,16 @@ impl Engine {
             ASTFlags::EXPORTED
         } else {
             ASTFlags::empty()
+        };
+
+        // let name = expr-with-a-closure-using-name
+        #[cfg(not(feature = "no_closure"))]
+        let export = match outer_let {
+            Some(outer) => match std::mem::replace(&mut state.pending_let, outer) {
+                Some((_, true)) => export | ASTFlags::SELF_CAPTURE,
+                _ => export,
+            },
+            None => export,
         };
 
         let (existing, hit_barrier) = state.find_var(&name);
@@ -3697,9 +3718,34 @@ impl Engine {
             this_type,
             params,
             body: ScriptFuncPayload::Statements(body),
+            #[cfg(not(feature = "no_closure"))]
+            free_vars: if self.js(crate::api::js_closures::JsClosures::FN_GLOBALS) {
+                state.external_vars.iter().map(|v| v.name.clone()).collect()
+            } else {
+                crate::ThinVec::new()
+            },
+            #[cfg(feature = "no_closure")]
+            free_vars: crate::ThinVec::new(),
             #[cfg(feature = "metadata")]
             comments: comments.into_iter().collect(),
         })
+    }
+
+    /// [`access_var`][Engine::access_var] for a variable a closure captures; the variable
+    /// being defined by the enclosing `let` (see [`Engine::set_js_self_capture`]) is not
+    /// an outer variable: it is found by name when the closure is made.
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_closure"))]
+    fn access_captured_var(
+        &self,
+        state: &mut ParseState,
+        name: &str,
+        pos: Position,
+    ) -> (Option<NonZeroUsize>, bool) {
+        match state.pending_let {
+            Some((ref pending, _)) if pending == name => (None, false),
+            _ => self.access_var(state, name, pos),
+        }
     }
 
     /// Creates a curried expression from a list of external variables
@@ -3717,6 +3763,10 @@ impl Engine {
             return fn_expr;
         }
 
+        if let Some((ref name, ref mut captured)) = state.pending_let {
+            *captured |= externals.as_ref().iter().any(|v| v.name == *name);
+        }
+
         let num_externals = externals.as_ref().len();
         let mut args = FnArgsVec::with_capacity(externals.as_ref().len() + 1);
 
@@ -3728,7 +3778,7 @@ impl Engine {
                 .iter()
                 .cloned()
                 .map(|Ident { name, pos }| {
-                    let (index, is_func) = self.access_var(state, &name, pos);
+                    let (index, is_func) = self.access_captured_var(state, &name, pos);
                     let idx = match index {
                         Some(n) if !is_func => u8::try_from(n.get()).ok().and_then(NonZeroU8::new),
                         _ => None,
@@ -3762,7 +3812,7 @@ impl Engine {
             externals
                 .into_iter()
                 .map(|var| {
-                    let (index, _) = self.access_var(state, &var.name, var.pos);
+                    let (index, _) = self.access_captured_var(state, &var.name, var.pos);
                     (var, index)
                 })
                 .collect::<FnArgsVec<_>>()
@@ -3909,6 +3959,7 @@ impl Engine {
             this_type: None,
             params,
             body: ScriptFuncPayload::Statements(body.into()),
+            free_vars: crate::ThinVec::new(),
             #[cfg(not(feature = "no_function"))]
             #[cfg(feature = "metadata")]
             comments: <_>::default(),
@@ -3930,7 +3981,7 @@ impl Engine {
 
         #[cfg(not(feature = "no_closure"))]
         for Ident { name, pos } in &_externals {
-            let (index, is_func) = self.access_var(state, name, *pos);
+            let (index, is_func) = self.access_captured_var(state, name, *pos);
 
             if !is_func
                 && index.is_none()
