@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod net;
 pub mod node_ipc;
 pub mod os;
+pub mod path;
 pub mod pool;
 pub mod process;
 pub mod promise;
@@ -35,6 +36,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("http", http::module),
     ("node-ipc", node_ipc::module),
     ("os", os::module),
+    ("path", path::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -52,6 +54,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     pool::register(engine, st);
     node_ipc::register(engine);
     os::register(engine);
+    path::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
