@@ -6,6 +6,7 @@ pub mod buffer;
 pub mod child_process;
 pub mod console;
 pub mod events;
+pub mod fs;
 pub mod globals;
 pub mod http;
 pub mod ipc;
@@ -37,6 +38,8 @@ static BUILTINS: &[globals::Builtin] = &[
     ("node-ipc", node_ipc::module),
     ("os", os::module),
     ("path", path::module),
+    ("fs", fs::module),
+    ("fs/promises", fs::promises_module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -55,6 +58,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     node_ipc::register(engine);
     os::register(engine);
     path::register(engine);
+    fs::register(engine, st);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

@@ -3,11 +3,10 @@
 //! names the system call Node's would (`open`, `scandir`, `copyfile`…) and the paths,
 //! so the binding can build Node's message: `ENOENT: no such file or directory, open '/x'`.
 
-use std::ffi::{CString, OsStr};
+use std::ffi::CString;
 use std::fs;
 use std::io::Write;
 use std::os::fd::RawFd;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 
 /// A failed system call, as Node reports it.
@@ -254,8 +253,8 @@ pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
 }
 
 /// `readFile(path)`: open, then read to the end (EISDIR comes from `read`, as in Node).
-pub fn read_file(path: &str) -> FsResult<Vec<u8>> {
-    let fd = open(path, libc::O_RDONLY, 0)?;
+pub fn read_file(path: &str, flags: i32) -> FsResult<Vec<u8>> {
+    let fd = open(path, flags, 0o666)?;
     let r = read_fd(fd);
     let _ = close(fd);
     r
@@ -369,25 +368,25 @@ pub fn rmdir(path: &str) -> FsResult<()> {
 
 /// Why `rm` refused: a system error, or a directory without `recursive` (Node's
 /// `ERR_FS_EISDIR`).
-pub enum RmError {
+pub enum Failure {
     Sys(FsError),
     IsDir(String),
 }
 
 /// `rm(path, {recursive, force})`: `force` ignores a missing path.
-pub fn rm(path: &str, recursive: bool, force: bool) -> Result<(), RmError> {
+pub fn rm(path: &str, recursive: bool, force: bool) -> Result<(), Failure> {
     let st = match lstat(path) {
         Ok(st) => st,
         Err(e) if force && e.errno == libc::ENOENT => return Ok(()),
-        Err(e) => return Err(RmError::Sys(e)),
+        Err(e) => return Err(Failure::Sys(e)),
     };
     if !st.is_dir() {
-        return unlink(path).map_err(RmError::Sys);
+        return unlink(path).map_err(Failure::Sys);
     }
     if !recursive {
-        return Err(RmError::IsDir(path.to_string()));
+        return Err(Failure::IsDir(path.to_string()));
     }
-    fs::remove_dir_all(path).map_err(|e| RmError::Sys(FsError::io(e, "rm", Some(path))))
+    fs::remove_dir_all(path).map_err(|e| Failure::Sys(FsError::io(e, "rm", Some(path))))
 }
 
 pub fn rename(from: &str, to: &str) -> FsResult<()> {
@@ -454,11 +453,6 @@ pub fn access(path: &str, mode: i32) -> FsResult<()> {
     Ok(())
 }
 
-/// A path as the OS sees it (for callers holding bytes).
-pub fn os_str(bytes: &[u8]) -> &OsStr {
-    OsStr::from_bytes(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,14 +463,14 @@ mod tests {
         let f = format!("{dir}/a.txt");
         write_file(&f, b"hello", parse_flags("w").unwrap(), 0o666).unwrap();
         write_file(&f, b" world", parse_flags("a").unwrap(), 0o666).unwrap();
-        assert_eq!(read_file(&f).unwrap(), b"hello world");
+        assert_eq!(read_file(&f, libc::O_RDONLY).unwrap(), b"hello world");
         assert_eq!(stat(&f).unwrap().size, 11);
-        let e = read_file(&format!("{dir}/missing")).unwrap_err();
+        let e = read_file(&format!("{dir}/missing"), libc::O_RDONLY).unwrap_err();
         assert_eq!(e.message(), format!("ENOENT: no such file or directory, open '{dir}/missing'"));
-        assert_eq!(read_file(&dir).unwrap_err().message(), "EISDIR: illegal operation on a directory, read");
+        assert_eq!(read_file(&dir, libc::O_RDONLY).unwrap_err().message(), "EISDIR: illegal operation on a directory, read");
         assert_eq!(mkdir(&format!("{dir}/x/y"), true, 0o777).unwrap(), Some(format!("{dir}/x")));
         assert_eq!(readdir(&dir).unwrap().iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a.txt", "x"]);
-        assert!(matches!(rm(&dir, false, false), Err(RmError::IsDir(_))));
+        assert!(matches!(rm(&dir, false, false), Err(Failure::IsDir(_))));
         assert!(rm(&dir, true, false).is_ok());
         assert!(!exists(&dir));
     }
