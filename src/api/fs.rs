@@ -23,13 +23,13 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
-use args::Res;
-use plan::{OPS, make, run_now};
-use queue::Requests;
 use crate::runtime::State;
 use crate::runtime::callback::Callback;
 use crate::sys::fs as core;
 use crate::value::error;
+use args::Res;
+use plan::{OPS, make, run_now};
+use queue::Requests;
 
 /// What `require("fs")` returns.
 #[derive(Clone)]

@@ -42,7 +42,10 @@ fn user_info() -> Result<Map, Box<EvalAltResult>> {
         let mut e = error::syscall("uv_os_get_passwd", libc::ENOENT);
         e.insert("name".into(), "SystemError".into());
         e.insert("code".into(), "ERR_SYSTEM_ERROR".into());
-        e.insert("message".into(), "A system error occurred: uv_os_get_passwd returned ENOENT (no such file or directory)".into());
+        e.insert(
+            "message".into(),
+            "A system error occurred: uv_os_get_passwd returned ENOENT (no such file or directory)".into(),
+        );
         return Err(error::throw(e));
     };
     let mut m = Map::new();
@@ -98,7 +101,9 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("version", |_: &mut OsModule| host::uname()[3].clone());
     engine.register_fn("machine", |_: &mut OsModule| host::uname()[4].clone());
     engine.register_fn("arch", |_: &mut OsModule| host::arch().to_string());
-    engine.register_fn("endianness", |_: &mut OsModule| if cfg!(target_endian = "little") { "LE" } else { "BE" }.to_string());
+    engine.register_fn("endianness", |_: &mut OsModule| {
+        if cfg!(target_endian = "little") { "LE" } else { "BE" }.to_string()
+    });
     engine.register_fn("tmpdir", |_: &mut OsModule| host::tmpdir());
     engine.register_fn("homedir", |_: &mut OsModule| host::homedir());
     engine.register_fn("userInfo", |_: &mut OsModule| user_info());

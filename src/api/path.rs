@@ -100,18 +100,28 @@ pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<PathModule>("PathModule");
     variadic!(engine, "join", join);
     variadic!(engine, "resolve", resolve);
-    engine.register_fn("normalize", |_: &mut PathModule, p: Dynamic| -> Res<String> { Ok(path::normalize(&string(&p, "path")?)) });
-    engine.register_fn("isAbsolute", |_: &mut PathModule, p: Dynamic| -> Res<bool> { Ok(path::is_absolute(&string(&p, "path")?)) });
+    engine.register_fn("normalize", |_: &mut PathModule, p: Dynamic| -> Res<String> {
+        Ok(path::normalize(&string(&p, "path")?))
+    });
+    engine.register_fn("isAbsolute", |_: &mut PathModule, p: Dynamic| -> Res<bool> {
+        Ok(path::is_absolute(&string(&p, "path")?))
+    });
     engine.register_fn("relative", |_: &mut PathModule, from: Dynamic, to: Dynamic| -> Res<String> {
         Ok(path::relative(&string(&from, "from")?, &string(&to, "to")?, &cwd()))
     });
-    engine.register_fn("dirname", |_: &mut PathModule, p: Dynamic| -> Res<String> { Ok(path::dirname(&string(&p, "path")?)) });
-    engine.register_fn("basename", |_: &mut PathModule, p: Dynamic| -> Res<String> { Ok(path::basename(&string(&p, "path")?, None)) });
+    engine.register_fn("dirname", |_: &mut PathModule, p: Dynamic| -> Res<String> {
+        Ok(path::dirname(&string(&p, "path")?))
+    });
+    engine.register_fn("basename", |_: &mut PathModule, p: Dynamic| -> Res<String> {
+        Ok(path::basename(&string(&p, "path")?, None))
+    });
     engine.register_fn("basename", |_: &mut PathModule, p: Dynamic, suffix: Dynamic| -> Res<String> {
         let suffix = if suffix.is_unit() { None } else { Some(string(&suffix, "suffix")?) };
         Ok(path::basename(&string(&p, "path")?, suffix.as_deref()))
     });
-    engine.register_fn("extname", |_: &mut PathModule, p: Dynamic| -> Res<String> { Ok(path::extname(&string(&p, "path")?)) });
+    engine.register_fn("extname", |_: &mut PathModule, p: Dynamic| -> Res<String> {
+        Ok(path::extname(&string(&p, "path")?))
+    });
     engine.register_fn("parse", |_: &mut PathModule, p: Dynamic| parse(&p));
     engine.register_fn("format", |_: &mut PathModule, p: Dynamic| format(&p));
     engine.register_fn("toNamespacedPath", |_: &mut PathModule, p: Dynamic| p);

@@ -173,11 +173,7 @@ pub fn user_info() -> Option<User> {
 
 /// `os.homedir()`: `HOME`, else the user database.
 pub fn homedir() -> String {
-    std::env::var("HOME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .or_else(|| user_info().map(|u| u.homedir))
-        .unwrap_or_default()
+    std::env::var("HOME").ok().filter(|h| !h.is_empty()).or_else(|| user_info().map(|u| u.homedir)).unwrap_or_default()
 }
 
 #[cfg(test)]

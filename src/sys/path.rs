@@ -24,8 +24,7 @@ fn normalize_string(path: &str, allow_above_root: bool) -> String {
             code = b'/';
         }
         if code == b'/' {
-            if last_slash == i as isize - 1 || dots == 1 {
-                // NOOP
+            if last_slash == i as isize - 1 || dots == 1 { // an empty segment or `.`: skipped
             } else if dots == 2 {
                 if res.len() < 2 || last_segment_length != 2 || !res.ends_with("..") {
                     if res.len() > 2 {
@@ -36,7 +35,8 @@ fn normalize_string(path: &str, allow_above_root: bool) -> String {
                             }
                             Some(idx) => {
                                 res.truncate(idx);
-                                last_segment_length = (res.len() as isize - 1 - res.rfind('/').map_or(-1, |x| x as isize)) as usize;
+                                last_segment_length =
+                                    (res.len() as isize - 1 - res.rfind('/').map_or(-1, |x| x as isize)) as usize;
                             }
                         }
                         last_slash = i as isize;
@@ -396,31 +396,5 @@ pub fn format(root: &str, dir: &str, base: &str, name: &str, ext: &str) -> Strin
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn node_edge_cases() {
-        assert_eq!(normalize("/foo/bar//baz/asdf/quux/.."), "/foo/bar/baz/asdf");
-        assert_eq!(normalize("../../a/./b/"), "../../a/b/");
-        assert_eq!(normalize("/../.."), "/");
-        assert_eq!(normalize("./"), "./");
-        assert_eq!(join(&["/foo", "bar", "baz/asdf", "quux", ".."]), "/foo/bar/baz/asdf");
-        assert_eq!(join(&["", ""]), ".");
-        assert_eq!(resolve(&["/foo/bar", "./baz"], "/x"), "/foo/bar/baz");
-        assert_eq!(resolve(&["wwwroot", "static_files/png/", "../gif/image.gif"], "/home/me"), "/home/me/wwwroot/static_files/gif/image.gif");
-        assert_eq!(relative("/data/orandea/test/aaa", "/data/orandea/impl/bbb", "/"), "../../impl/bbb");
-        assert_eq!(relative("/foo/bar", "/", "/"), "../..");
-        assert_eq!(dirname("/a/b/"), "/a");
-        assert_eq!(dirname("//a"), "//");
-        assert_eq!(basename("/a/b.html", Some(".html")), "b");
-        assert_eq!(basename("aaa/bbb", Some("bbb")), "bbb");
-        assert_eq!(extname("index.coffee.md"), ".md");
-        assert_eq!(extname(".index"), "");
-        assert_eq!(extname(".."), "");
-        let p = parse("/home/user/dir/file.txt");
-        assert_eq!((p.root.as_str(), p.dir.as_str(), p.base.as_str(), p.ext.as_str(), p.name.as_str()), ("/", "/home/user/dir", "file.txt", ".txt", "file"));
-        assert_eq!(format("/ignored", "/home/user/dir", "file.txt", "", ""), "/home/user/dir/file.txt");
-        assert_eq!(format("/", "", "", "file", "txt"), "/file.txt");
-    }
-}
+#[path = "path_tests.rs"]
+mod tests;

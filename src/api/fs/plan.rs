@@ -146,9 +146,11 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
                     let Out::Entries(list) = out else { return Dynamic::UNIT };
                     let items: Array = list
                         .into_iter()
-                        .map(|(name, kind)| {
-                            if typed { Dynamic::from(Dirent::new(name, dir.clone(), kind)) } else { name.into() }
-                        })
+                        .map(
+                            |(name, kind)| {
+                                if typed { Dynamic::from(Dirent::new(name, dir.clone(), kind)) } else { name.into() }
+                            },
+                        )
                         .collect();
                     items.into()
                 }),
@@ -231,7 +233,11 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
                     let r = unsafe { libc::ftruncate(fd, len) };
                     let e = std::io::Error::last_os_error();
                     let _ = core::close(fd);
-                    if r < 0 { Err(core::FsError::new(e.raw_os_error().unwrap_or(0), "ftruncate", None)) } else { Ok(()) }
+                    if r < 0 {
+                        Err(core::FsError::new(e.raw_os_error().unwrap_or(0), "ftruncate", None))
+                    } else {
+                        Ok(())
+                    }
                 }))
                 .map(|_| Out::Unit)
             })

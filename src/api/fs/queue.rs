@@ -80,7 +80,11 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e.raw_os_error().unwrap_or(0), "uv_queue_work", None));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
+                e.raw_os_error().unwrap_or(0),
+                "uv_queue_work",
+                None,
+            ));
             self.st.next_tick(Task::Call(cb2, vec![err.into()]));
         }
     }
@@ -100,7 +104,11 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e.raw_os_error().unwrap_or(0), "uv_queue_work", None));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
+                e.raw_os_error().unwrap_or(0),
+                "uv_queue_work",
+                None,
+            ));
             p.reject(&self.st.micro, err.into());
         }
         p
