@@ -49,7 +49,9 @@ fn requests() -> Rc<Requests> {
 
 /// The callback form: every argument but the last is the operation's, the last is `cb`.
 fn with_callback(ctx: &NativeCallContext, r: &Requests, op: &str, mut a: Vec<Dynamic>) -> Res<()> {
-    let cb = args::callback(&a.pop().unwrap_or(Dynamic::UNIT))?;
+    // With the path alone there is no callback at all (Node: `Received undefined`).
+    let cb = if a.len() < 2 { Dynamic::UNIT } else { a.pop().unwrap_or(Dynamic::UNIT) };
+    let cb = args::callback(&cb)?;
     let plan = make(op, &a)?;
     r.with_callback(plan, Callback::new(ctx, cb));
     Ok(())
@@ -57,7 +59,13 @@ fn with_callback(ctx: &NativeCallContext, r: &Requests, op: &str, mut a: Vec<Dyn
 
 /// The promise form: argument errors reject too, as in Node's `fs/promises`.
 fn with_promise(r: &Requests, op: &str, a: &[Dynamic]) -> Dynamic {
-    match make(op, a) {
+    // `fs/promises` takes no descriptor numbers where the callback API does.
+    let checked = if matches!(op, "readFile" | "writeFile" | "appendFile") && a.first().is_some_and(Dynamic::is_int) {
+        args::path(&a[0], "path").map(|_| ())
+    } else {
+        Ok(())
+    };
+    match checked.and_then(|_| make(op, a)) {
         Ok(plan) => Dynamic::from(r.with_promise(plan)),
         Err(e) => {
             let p = crate::runtime::promise::Promise::pending();

@@ -183,6 +183,14 @@ pub fn failure(f: &Failure) -> Map {
 }
 
 /// The last argument as a callback (Node's `cb` check).
+/// A missing one is reported as Node's `undefined` (procbox's `()` is both).
 pub fn callback(v: &Dynamic) -> Res<rhai::FnPtr> {
+    if v.is_unit() {
+        return Err(error::throw(error::coded(
+            "TypeError",
+            "ERR_INVALID_ARG_TYPE",
+            "The \"cb\" argument must be of type function. Received undefined",
+        )));
+    }
     v.clone().try_cast::<rhai::FnPtr>().ok_or_else(|| invalid_type("cb", "of type function", v))
 }
