@@ -30,6 +30,7 @@ use crate::value::error;
 use args::Res;
 use plan::{OPS, make, run_now};
 use queue::Requests;
+pub use stats::describe;
 
 /// What `require("fs")` returns.
 #[derive(Clone)]

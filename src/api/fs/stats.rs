@@ -9,9 +9,10 @@
 
 use std::rc::Rc;
 
-use rhai::Engine;
+use rhai::{Dynamic, Engine};
 
 use crate::sys::fs::{Kind, Stat};
+use crate::value::js_number;
 
 #[derive(Clone)]
 pub struct Stats(pub Rc<Stat>);
@@ -29,6 +30,41 @@ impl Dirent {
     pub fn new(name: String, parent: String, kind: Kind) -> Dirent {
         Dirent(Rc::new((name, parent, kind)))
     }
+}
+
+/// How `console.log` shows them: Node's layout, without the `Date` fields.
+pub fn describe(v: &Dynamic) -> Option<String> {
+    if let Some(s) = v.read_lock::<Stats>() {
+        let s = &s.0;
+        let ints = [
+            ("dev", s.dev),
+            ("mode", s.mode),
+            ("nlink", s.nlink),
+            ("uid", s.uid),
+            ("gid", s.gid),
+            ("rdev", s.rdev),
+            ("blksize", s.blksize),
+            ("ino", s.ino),
+            ("size", s.size),
+            ("blocks", s.blocks),
+        ];
+        let floats = [
+            ("atimeMs", s.atime_ms),
+            ("mtimeMs", s.mtime_ms),
+            ("ctimeMs", s.ctime_ms),
+            ("birthtimeMs", s.birthtime_ms),
+        ];
+        let fields: Vec<String> = ints
+            .iter()
+            .map(|(k, v)| format!("  {k}: {v}"))
+            .chain(floats.iter().map(|(k, v)| format!("  {k}: {}", js_number(*v))))
+            .collect();
+        return Some(format!("Stats {{\n{}\n}}", fields.join(",\n")));
+    }
+    if let Some(d) = v.read_lock::<Dirent>() {
+        return Some(format!("Dirent {{ name: '{}', parentPath: '{}', path: '{}' }}", d.0.0, d.0.1, d.0.1));
+    }
+    None
 }
 
 pub fn register(engine: &mut Engine) {

@@ -86,7 +86,7 @@ impl Stat {
             .ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(ms(m.ctime(), m.ctime_nsec()));
+            .unwrap_or(0.0);
         Stat {
             dev: m.dev() as i64,
             ino: m.ino() as i64,
