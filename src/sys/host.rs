@@ -65,6 +65,7 @@ pub fn available_parallelism() -> i64 {
     // SAFETY: cpu_set_t is plain bits; sched_getaffinity fills it for our own pid.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     let n = if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
+        // SAFETY: counting bits of the set sched_getaffinity filled.
         unsafe { libc::CPU_COUNT(&set) as i64 }
     } else {
         0

@@ -112,6 +112,7 @@ mod tests {
         let mut got = Vec::new();
         while got.len() < 2 {
             let mut pfd = libc::pollfd { fd: q.fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: polling one live descriptor through a local pollfd.
             unsafe { libc::poll(&mut pfd, 1, 5000) };
             got.extend(q.take_done());
         }

@@ -57,12 +57,19 @@ pub fn write_all(fd: RawFd, mut data: &[u8]) -> FsResult<()> {
 
 /// `read(2)` (or `pread` at `position`) into `buf`; bytes read.
 pub fn read(fd: RawFd, buf: &mut [u8], position: Option<i64>) -> FsResult<usize> {
+    // SAFETY: the pointer and length describe `buf`, alive and writable for the call.
+    unsafe { read_raw(fd, buf.as_mut_ptr(), buf.len(), position) }
+}
+
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes (it may be uninitialised).
+unsafe fn read_raw(fd: RawFd, ptr: *mut u8, len: usize, position: Option<i64>) -> FsResult<usize> {
     loop {
-        // SAFETY: the pointer and length describe `buf`, alive for the call.
+        // SAFETY: the caller guarantees `ptr`/`len`; the kernel writes at most `len`.
         let n = unsafe {
             match position {
-                Some(p) => libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), p),
-                None => libc::read(fd, buf.as_mut_ptr().cast(), buf.len()),
+                Some(p) => libc::pread(fd, ptr.cast(), len, p),
+                None => libc::read(fd, ptr.cast(), len),
             }
         };
         if n >= 0 {
@@ -84,20 +91,19 @@ pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
         out.reserve_exact(st.st_size as usize + 1);
     }
     loop {
-        if out.capacity() - out.len() < 8192 {
+        // Grow only when full: a file read to its known size (+1 byte for the EOF
+        // probe) is never reallocated, which would copy it all once more.
+        if out.capacity() == out.len() {
             out.reserve(64 * 1024);
         }
         let len = out.len();
         let spare = out.capacity() - len;
-        // SAFETY: reading into the reserved, not yet initialised tail; the length is
-        // only raised by the count the kernel wrote.
-        let n = unsafe {
-            let tail = std::slice::from_raw_parts_mut(out.as_mut_ptr().add(len), spare);
-            read(fd, tail, None)?
-        };
+        // SAFETY: the reserved, not yet initialised tail of `out` is writable.
+        let n = unsafe { read_raw(fd, out.as_mut_ptr().add(len), spare, None)? };
         if n == 0 {
             return Ok(out);
         }
+        // SAFETY: the kernel initialised exactly `n` more bytes.
         unsafe { out.set_len(len + n) };
     }
 }
