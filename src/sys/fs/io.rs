@@ -82,6 +82,23 @@ unsafe fn read_raw(fd: RawFd, ptr: *mut u8, len: usize, position: Option<i64>) -
     }
 }
 
+/// Asks for transparent huge pages under a big buffer: reading a 100 MiB file into
+/// fresh memory otherwise takes 25 600 page faults, a good part of the time.
+fn huge_pages(buf: &mut Vec<u8>) {
+    const HUGE: usize = 2 << 20;
+    if buf.capacity() < 4 * HUGE {
+        return;
+    }
+    let start = buf.as_mut_ptr() as usize;
+    let aligned = (start + HUGE - 1) & !(HUGE - 1);
+    let end = (start + buf.capacity()) & !(HUGE - 1);
+    if end > aligned {
+        // SAFETY: advice on whole huge pages inside the allocation we own; it changes
+        // no contents, and a kernel without THP just refuses.
+        unsafe { libc::madvise(aligned as *mut libc::c_void, end - aligned, libc::MADV_HUGEPAGE) };
+    }
+}
+
 /// Reads a whole descriptor from its current offset.
 pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
     let mut out: Vec<u8> = Vec::new();
@@ -89,6 +106,7 @@ pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_size > 0 {
         out.reserve_exact(st.st_size as usize + 1);
+        huge_pages(&mut out);
     }
     loop {
         // Grow only when full: a file read to its known size (+1 byte for the EOF
