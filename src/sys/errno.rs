@@ -181,5 +181,8 @@ mod tests {
         assert_eq!(super::code(libc::ENOENT), "ENOENT");
         assert_eq!(super::message(libc::EISDIR), "illegal operation on a directory");
         assert_eq!(super::code(libc::ENOTEMPTY), "ENOTEMPTY");
+        assert_eq!((super::code(libc::EACCES), super::message(libc::EACCES).as_str()), ("EACCES", "permission denied"));
+        assert_eq!(super::code(libc::ENOTDIR), "ENOTDIR");
+        assert_eq!(super::message(9999), "Unknown system error -9999");
     }
 }
