@@ -82,7 +82,7 @@ pub fn describe(v: &Dynamic) -> Option<String> {
     if v.is::<process::Process>() {
         return Some("process".into());
     }
-    fs::describe(v)
+    fs::describe(v).or_else(|| os::describe(v)).or_else(|| path::describe(v))
 }
 
 /// JavaScript's `String(v)` for the values scripts pass where text is expected.

@@ -114,6 +114,11 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_string", |_: &mut OsModule| "[object os]".to_string());
 }
 
+/// How `console.log` shows the module.
+pub fn describe(v: &Dynamic) -> Option<String> {
+    v.is::<OsModule>().then(|| "[module os]".to_string())
+}
+
 /// The object `require("os")` returns.
 pub fn module(_st: &Rc<State>) -> Dynamic {
     Dynamic::from(OsModule)

@@ -131,6 +131,11 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_string", |_: &mut PathModule| "[object path]".to_string());
 }
 
+/// How `console.log` shows the module.
+pub fn describe(v: &Dynamic) -> Option<String> {
+    v.is::<PathModule>().then(|| "[module path]".to_string())
+}
+
 /// The object `require("path")` returns.
 pub fn module(_st: &Rc<State>) -> Dynamic {
     Dynamic::from(PathModule)

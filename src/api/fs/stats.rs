@@ -32,7 +32,8 @@ impl Dirent {
     }
 }
 
-/// How `console.log` shows them: Node's layout, without the `Date` fields.
+/// How `console.log` shows them (Node's layout, without the `Date` fields) and the
+/// module objects.
 pub fn describe(v: &Dynamic) -> Option<String> {
     if let Some(s) = v.read_lock::<Stats>() {
         let s = &s.0;
@@ -60,6 +61,12 @@ pub fn describe(v: &Dynamic) -> Option<String> {
             .chain(floats.iter().map(|(k, v)| format!("  {k}: {}", js_number(*v))))
             .collect();
         return Some(format!("Stats {{\n{}\n}}", fields.join(",\n")));
+    }
+    if v.is::<super::FsModule>() {
+        return Some("[module fs]".into());
+    }
+    if v.is::<super::FsPromises>() {
+        return Some("[module fs/promises]".into());
     }
     if let Some(d) = v.read_lock::<Dirent>() {
         return Some(format!("Dirent {{ name: '{}', parentPath: '{}', path: '{}' }}", d.0.0, d.0.1, d.0.1));
