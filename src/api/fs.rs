@@ -14,6 +14,7 @@
 //! ```
 
 mod args;
+mod handle;
 mod plan;
 mod queue;
 mod stats;
@@ -59,7 +60,7 @@ fn with_callback(ctx: &NativeCallContext, r: &Requests, op: &str, mut a: Vec<Dyn
 }
 
 /// The promise form: argument errors reject too, as in Node's `fs/promises`.
-fn with_promise(r: &Requests, op: &str, a: &[Dynamic]) -> Dynamic {
+fn with_promise(r: &Rc<Requests>, op: &str, a: &[Dynamic]) -> Dynamic {
     // `fs/promises` takes no descriptor numbers where the callback API does.
     let checked = if matches!(op, "readFile" | "writeFile" | "appendFile") && a.first().is_some_and(Dynamic::is_int) {
         args::path(&a[0], "path").map(|_| ())
@@ -67,6 +68,7 @@ fn with_promise(r: &Requests, op: &str, a: &[Dynamic]) -> Dynamic {
         Ok(())
     };
     match checked.and_then(|_| make(op, a)) {
+        Ok(plan) if op == "open" => Dynamic::from(r.with_promise(handle::FileHandle::wrap_open(r, plan))),
         Ok(plan) => Dynamic::from(r.with_promise(plan)),
         Err(e) => {
             let p = crate::runtime::promise::Promise::pending();
@@ -178,6 +180,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<FsModule>("FsModule");
     engine.register_type_with_name::<FsPromises>("FsPromises");
     stats::register(engine);
+    handle::register(engine);
     register_ops(engine);
     engine.register_fn("existsSync", |_: &mut FsModule, p: Dynamic| {
         args::path(&p, "path").is_ok_and(|p| core::exists(&p))

@@ -18,7 +18,7 @@ Promise.all([
     p.chmod(f, 0x1a4),
     p.truncate(path.join(d, "copy.txt"), 4),
     p.rmdir(path.join(d, "empty")),
-    p.open(f, "r").then((h) => h.fd),
+    p.open(f, "r"),
     p.symlink("nowhere", path.join(d, "dangling")),
 ]).then((r) => {
     console.log(`copyFile: ${r[0] ?? ""}`);
@@ -30,8 +30,8 @@ Promise.all([
     console.log(`chmod: ${fs.statSync(f).mode & 0x1ff}`);
     console.log(`truncate: ${fs.readFileSync(path.join(d, "copy.txt"), "utf8")}`);
     console.log(`rmdir: ${fs.existsSync(path.join(d, "empty"))}`);
-    console.log(`open: ${r[9] > 2}`);
-    fs.closeSync(r[9]);
+    console.log(`open: ${r[9].fd > 2}`);
+    r[9].close().then(() => console.log(`handle closed: ${r[9].fd}`));
     console.log(`symlink: ${fs.lstatSync(path.join(d, "dangling")).isSymbolicLink()} ${fs.existsSync(path.join(d, "dangling"))}`);
     fs.copyFile(f, path.join(d, "c2"), (err) => {
         console.log(`cb copyFile: ${err ?? ""} ${fs.readFileSync(path.join(d, "c2"), "utf8")}`);
