@@ -116,7 +116,10 @@ fn register_ops(engine: &mut Engine) {
 /// `writeSync(fd, data)`, `(fd, string, position)`, `(fd, buffer, offset, length?, position?)`.
 fn write_sync(a: &[Dynamic]) -> Res<i64> {
     let fd = args::fd(&a[0])?;
-    let data = args::data(&a[1])?;
+    let data = args::data(
+        &a[1],
+        a.get(3).filter(|_| a[1].is_string()).and_then(|e| crate::value::encoding::normalize(&e.to_string())),
+    )?;
     let num = |i: usize| a.get(i).and_then(|v| v.as_int().ok());
     let (bytes, position) = if a[1].is_string() {
         (&data[..], num(2))

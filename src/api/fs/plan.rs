@@ -107,9 +107,8 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
         }
         "writeFile" | "appendFile" => {
             let target = args::target(&need(a, 0))?;
-            let data = args::data(&need(a, 1))?;
             let opts = args::options(arg(a, 2))?;
-            args::encoding_of(&opts)?;
+            let data = args::data(&need(a, 1), args::encoding_of(&opts)?)?;
             let flags = args::flags(opts.get("flag"), if op == "writeFile" { "w" } else { "a" })?;
             let mode = args::mode(opts.get("mode"), 0o666)?;
             plan(move || {
