@@ -18,7 +18,7 @@ console.log(`release: ${os.release().length > 0}`);
 console.log(`tmpdir: ${os.tmpdir() == (process.env.TMPDIR ?? "/tmp")}`);
 console.log(`homedir: ${os.homedir() == process.env.HOME}`);
 const u = os.userInfo();
-console.log(`userInfo: [${Object.keys(u).sort().map((k) => JSON.stringify(k)).join(", ")}] ${u.homedir == os.homedir() || process.env.HOME != u.homedir}`);
+console.log(`userInfo: [${Object.keys(u).sort().map((k) => JSON.stringify(k)).join(", ")}] ${u.username.length > 0 && u.uid >= 0 && u.homedir.length > 0}`);
 console.log(`EOL: ${os.EOL == "\n"}`);
 console.log(`signals: ${os.constants.signals.SIGTERM} ${os.constants.signals.SIGKILL} ${os.constants.signals.SIGHUP} ${Object.keys(os.constants.signals).length}`);
 console.log(`errno: ${os.constants.errno.ENOENT} ${os.constants.errno.EACCES} ${os.constants.errno.EEXIST} ${Object.keys(os.constants.errno).length}`);
