@@ -29,6 +29,8 @@ use rhai::{Array, Blob, Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCall
 
 pub use child::{ChildInner, ChildProcess, Stream};
 use exec::ExecJob;
+/// Node's "Received …" text, shared with the fs and path bindings.
+pub use options::received as options_received;
 use options::{Res, args_arg, file_arg, normalize, options_arg, signal_arg};
 pub use readable::{Readable, Sink};
 pub use writable::Writable;

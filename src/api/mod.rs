@@ -6,11 +6,14 @@ pub mod buffer;
 pub mod child_process;
 pub mod console;
 pub mod events;
+pub mod fs;
 pub mod globals;
 pub mod http;
 pub mod ipc;
 pub mod net;
 pub mod node_ipc;
+pub mod os;
+pub mod path;
 pub mod pool;
 pub mod process;
 pub mod promise;
@@ -33,6 +36,10 @@ static BUILTINS: &[globals::Builtin] = &[
     ("net", net::module),
     ("http", http::module),
     ("node-ipc", node_ipc::module),
+    ("os", os::module),
+    ("path", path::module),
+    ("fs", fs::module),
+    ("fs/promises", fs::promises_module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -49,6 +56,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // After ipc: a pool worker reports ready over the channel ipc adopted.
     pool::register(engine, st);
     node_ipc::register(engine);
+    os::register(engine);
+    path::register(engine);
+    fs::register(engine, st);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
@@ -72,7 +82,7 @@ pub fn describe(v: &Dynamic) -> Option<String> {
     if v.is::<process::Process>() {
         return Some("process".into());
     }
-    None
+    fs::describe(v).or_else(|| os::describe(v)).or_else(|| path::describe(v))
 }
 
 /// JavaScript's `String(v)` for the values scripts pass where text is expected.
