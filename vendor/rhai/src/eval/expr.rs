@@ -99,20 +99,6 @@ impl Engine {
             .then_some(scope.len() - index)
             .or_else(|| scope.search(var_name))
         {
-            #[cfg(not(feature = "no_closure"))]
-            if self.js(crate::api::js_closures::JsClosures::SHARED_HANDLES) {
-                return scope.get_mut_by_index(scope_index).try_into().map_err(|_| {
-                    ERR::ErrorDataRace(
-                        format!(
-                            "'{var_name}': a method is still running on this value and a callback \
-                             used it; copy the value first (let copy = {var_name};), or use it \
-                             after the call returns"
-                        ),
-                        expr.position(),
-                    )
-                    .into()
-                });
-            }
             return scope.get_mut_by_index(scope_index).try_into();
         }
 
