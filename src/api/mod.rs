@@ -16,6 +16,7 @@ pub mod process;
 pub mod promise;
 pub mod stdio;
 pub mod timers;
+pub mod util;
 
 use std::rc::Rc;
 
@@ -33,6 +34,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("net", net::module),
     ("http", http::module),
     ("node-ipc", node_ipc::module),
+    ("util", util::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -49,6 +51,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // After ipc: a pool worker reports ready over the channel ipc adopted.
     pool::register(engine, st);
     node_ipc::register(engine);
+    util::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

@@ -2,6 +2,7 @@
 //! Node-shaped error maps.
 
 pub mod encoding;
+pub mod equality;
 pub mod error;
 pub mod inspect;
 pub mod json;
