@@ -2,6 +2,7 @@
 //! Globals (`process`, `console`, `Promise`, `JSON`, `Date`) are variables of one
 //! global module, so they are visible in `fn` bodies, closures and imported modules.
 
+pub mod assert;
 pub mod buffer;
 pub mod child_process;
 pub mod console;
@@ -35,6 +36,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("http", http::module),
     ("node-ipc", node_ipc::module),
     ("util", util::module),
+    ("assert", assert::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -52,6 +54,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     pool::register(engine, st);
     node_ipc::register(engine);
     util::register(engine);
+    assert::register(engine, st);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

@@ -48,7 +48,7 @@ fn quote(s: &str) -> String {
     out
 }
 
-fn key(k: &str) -> String {
+pub fn key(k: &str) -> String {
     let ident = k.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
         && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
     if ident { k.to_string() } else { quote(k) }

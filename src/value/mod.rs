@@ -1,6 +1,7 @@
 //! Conversions of script values: Node-style inspection, JSON, JS number text, and
 //! Node-shaped error maps.
 
+pub mod assert_message;
 pub mod encoding;
 pub mod equality;
 pub mod error;

@@ -1,0 +1,333 @@
+//! `require("assert")`: `ok`, `equal`, `notEqual`, `strictEqual`, `notStrictEqual`,
+//! `deepStrictEqual`, `notDeepStrictEqual`, `throws`, `rejects`, `fail`, and
+//! `AssertionError` maps (`name`, `code: "ERR_ASSERTION"`, `actual`, `expected`,
+//! `operator`, `generatedMessage`) with Node 20's messages.
+//!
+//! ```rhai
+//! let assert = require("assert");
+//! assert.strictEqual(1 + 1, 2);
+//! assert(answer == 42, "wrong answer");   // a global `assert(v, msg?)` as well
+//! assert.throws(|| boom(), #{message: "boom"});
+//! ```
+//!
+//! A module value cannot be called in Rhai, so `assert(x)` is a global function of the
+//! same name: it works whatever the variable holding the module is called.
+
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
+
+use crate::runtime::State;
+use crate::runtime::promise::{Handler, Promise};
+use crate::value::assert_message::{err_diff, expanded, not_equal_message};
+use crate::value::{equality, error, inspect};
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+#[derive(Clone)]
+pub struct AssertModule(Rc<State>);
+
+pub fn module(st: &Rc<State>) -> Dynamic {
+    Dynamic::from(AssertModule(st.clone()))
+}
+
+fn show(v: &Dynamic) -> String {
+    expanded(v, &super::describe, "")
+}
+
+/// An `AssertionError` map.
+pub fn assertion_error(message: &str, generated: bool, actual: Dynamic, expected: Dynamic, op: &str) -> Map {
+    let mut m = error::error("AssertionError", message, None);
+    m.insert("stack".into(), format!("AssertionError [ERR_ASSERTION]: {message}").into());
+    m.insert("generatedMessage".into(), generated.into());
+    m.insert("code".into(), "ERR_ASSERTION".into());
+    m.insert("actual".into(), actual);
+    m.insert("expected".into(), expected);
+    m.insert("operator".into(), if op.is_empty() { Dynamic::UNIT } else { op.into() });
+    m
+}
+
+/// A user message: an Error map is thrown as it is, anything else is the text.
+enum Message {
+    Generated,
+    Text(String),
+    Error(Dynamic),
+}
+
+fn message(m: &Dynamic) -> Message {
+    if m.is_unit() {
+        Message::Generated
+    } else if m.read_lock::<Map>().is_some_and(|x| x.contains_key("stack") && x.contains_key("message")) {
+        Message::Error(m.clone())
+    } else {
+        Message::Text(super::to_text(m))
+    }
+}
+
+fn fail_with(msg: &Dynamic, generated: impl FnOnce() -> String, a: Dynamic, e: Dynamic, op: &str) -> Res<()> {
+    let err = match message(msg) {
+        Message::Error(v) => return Err(EvalAltResult::ErrorRuntime(v, rhai::Position::NONE).into()),
+        Message::Text(t) => assertion_error(&t, false, a, e, op),
+        Message::Generated => assertion_error(&generated(), true, a, e, op),
+    };
+    Err(error::throw(err))
+}
+
+/// The text of the call being evaluated (`assert.ok(x > 1)`), as Node quotes it.
+fn call_text(st: &State, ctx: &NativeCallContext) -> Option<String> {
+    let text = st.sources.borrow().get(ctx.call_source()?).cloned()?;
+    let pos = ctx.call_position();
+    let line = text.lines().nth(pos.line()?.checked_sub(1)?)?;
+    let chars: Vec<char> = line.chars().collect();
+    let at = pos.position()?.checked_sub(1)?;
+    let mut start = at.min(chars.len());
+    while start > 0 && (chars[start - 1].is_alphanumeric() || matches!(chars[start - 1], '_' | '.' | '$')) {
+        start -= 1;
+    }
+    let open = (at..chars.len()).find(|&i| chars[i] == '(')?;
+    let (mut depth, mut quote) = (0, None::<char>);
+    for (i, &c) in chars.iter().enumerate().skip(open) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(chars[start..=i].iter().collect());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn ok(st: &State, ctx: &NativeCallContext, args: &[Dynamic]) -> Res<()> {
+    let Some(v) = args.first() else {
+        let e = assertion_error("No value argument passed to `assert.ok()`", true, Dynamic::UNIT, true.into(), "==");
+        return Err(error::throw(e));
+    };
+    if equality::truthy(v) {
+        return Ok(());
+    }
+    let msg = args.get(1).cloned().unwrap_or_default();
+    let generated = || {
+        let code =
+            call_text(st, ctx).unwrap_or_else(|| format!("assert.ok({})", inspect::inspect(v, &super::describe)));
+        format!("The expression evaluated to a falsy value:\n\n  {code}\n")
+    };
+    fail_with(&msg, generated, v.clone(), true.into(), "==")
+}
+
+fn diff_check(a: Dynamic, e: Dynamic, msg: Dynamic, op: &str, same: bool) -> Res<()> {
+    if same {
+        return Ok(());
+    }
+    let (sa, se) = (show(&a), show(&e));
+    let text = match message(&msg) {
+        Message::Text(t) => {
+            let d = err_diff((&a, &sa), (&e, &se), op);
+            let header_end = d.find('\n').unwrap_or(d.len());
+            return Err(error::throw(assertion_error(&format!("{t}{}", &d[header_end..]), false, a, e, op)));
+        }
+        Message::Error(_) => return fail_with(&msg, String::new, a, e, op),
+        Message::Generated => err_diff((&a, &sa), (&e, &se), op),
+    };
+    Err(error::throw(assertion_error(&text, true, a, e, op)))
+}
+
+fn simple_check(a: Dynamic, e: Dynamic, msg: Dynamic, op: &str, pass: bool) -> Res<()> {
+    if pass {
+        return Ok(());
+    }
+    let generated = || match op {
+        "notStrictEqual" | "notDeepStrictEqual" => not_equal_message(&a, &show(&a), op),
+        _ => format!("{} {op} {}", show(&a), show(&e)),
+    };
+    let text = generated();
+    fail_with(&msg, || text, a.clone(), e.clone(), op)
+}
+
+fn error_text(err: &Dynamic) -> String {
+    match err.read_lock::<Map>() {
+        Some(m) if m.contains_key("message") => {
+            let name = m.get("name").map(|n| n.to_string()).unwrap_or_else(|| "Error".into());
+            format!("{name}: {}", m.get("message").map(|n| n.to_string()).unwrap_or_default())
+        }
+        _ => inspect::inspect(err, &super::describe),
+    }
+}
+
+/// Checks a caught error against `expected` (a map of properties, or a validation
+/// function); `Ok(None)` when it matches, else the AssertionError to throw.
+fn validate(ctx: &NativeCallContext, err: &Dynamic, expected: &Dynamic, op: &str) -> Res<Option<Map>> {
+    if let Some(f) = expected.clone().try_cast::<FnPtr>() {
+        let r = f.call_raw(ctx, None, [err.clone()])?;
+        if r.as_bool() == Ok(true) {
+            return Ok(None);
+        }
+        let text = format!(
+            "The validation function is expected to return \"true\". Received {}\n\nCaught error:\n\n{}",
+            inspect::inspect(&r, &super::describe),
+            error_text(err)
+        );
+        return Ok(Some(assertion_error(&text, true, err.clone(), Dynamic::UNIT, op)));
+    }
+    let Some(want) = expected.read_lock::<Map>().map(|m| m.clone()) else { return Ok(None) };
+    let got = err.read_lock::<Map>().map(|m| m.clone()).unwrap_or_default();
+    if want.iter().all(|(k, v)| got.get(k).is_some_and(|g| equality::deep_strict_equal(g, v))) {
+        return Ok(None);
+    }
+    let compared: Map = want.keys().map(|k| (k.clone(), got.get(k).cloned().unwrap_or_default())).collect();
+    let (a, e) = (Dynamic::from(compared), Dynamic::from(want));
+    let text = err_diff(
+        (&a, &expanded(&a, &super::describe, "Comparison ")),
+        (&e, &expanded(&e, &super::describe, "Comparison ")),
+        "deepStrictEqual",
+    );
+    Ok(Some(assertion_error(&text, true, err.clone(), e, op)))
+}
+
+/// `throws(f, expected?, message?)`: a string second argument is the message.
+fn throws(ctx: &NativeCallContext, f: FnPtr, expected: Dynamic, msg: Dynamic) -> Res<()> {
+    let (expected, msg) = if expected.is_string() { (Dynamic::UNIT, expected) } else { (expected, msg) };
+    match f.call_raw(ctx, None, []) {
+        Ok(_) => {
+            let tail = if msg.is_unit() { ".".to_string() } else { format!(": {}", super::to_text(&msg)) };
+            let e = assertion_error(&format!("Missing expected exception{tail}"), false, ().into(), expected, "throws");
+            Err(error::throw(e))
+        }
+        Err(e) if matches!(*e, EvalAltResult::ErrorTerminated(..)) => Err(e),
+        Err(e) => match validate(ctx, &error::to_value(&e), &expected, "throws")? {
+            None => Ok(()),
+            Some(m) => Err(error::throw(m)),
+        },
+    }
+}
+
+/// `rejects(promise | f, expected?, message?)`: a promise fulfilled with `()` when the
+/// input rejects as expected.
+fn rejects(ctx: &NativeCallContext, st: &Rc<State>, input: Dynamic, expected: Dynamic, msg: Dynamic) -> Res<Promise> {
+    let (expected, msg) = if expected.is_string() { (Dynamic::UNIT, expected) } else { (expected, msg) };
+    let input = match input.clone().try_cast::<FnPtr>() {
+        Some(f) => match f.call_raw(ctx, None, []) {
+            Ok(v) => v,
+            Err(e) => return Ok(Promise::rejected(&st.micro, error::to_value(&e))),
+        },
+        None => input,
+    };
+    let Some(p) = input.clone().try_cast::<Promise>() else {
+        let text = format!(
+            "The \"promiseFn\" argument must be of type function or an instance of Promise. {}",
+            super::util::received(&input)
+        );
+        return Ok(Promise::rejected(&st.micro, error::coded("TypeError", "ERR_INVALID_ARG_TYPE", &text).into()));
+    };
+    let fulfilled = Handler::Native(Rc::new(move |_, _, _| {
+        let tail = if msg.is_unit() { ".".to_string() } else { format!(": {}", super::to_text(&msg)) };
+        let e = assertion_error(&format!("Missing expected rejection{tail}"), false, ().into(), ().into(), "rejects");
+        Err(error::throw(e))
+    }));
+    let ctx_store = crate::runtime::callback::Callback::new(ctx, FnPtr::new("rejects")?);
+    let rejected = Handler::Native(Rc::new(move |engine, _, err| {
+        let expected = expected.clone();
+        let check = ctx_store.with_fn(
+            #[allow(deprecated)]
+            FnPtr::from_fn("validate", move |ctx, args| {
+                let err = args.first().map(|a| (**a).clone()).unwrap_or_default();
+                match validate(&ctx, &err, &expected, "rejects")? {
+                    None => Ok(Dynamic::UNIT),
+                    Some(m) => Err(error::throw(m)),
+                }
+            })?,
+        );
+        check.call(engine, vec![err])
+    }));
+    Ok(p.then(&st.micro, fulfilled, rejected))
+}
+
+macro_rules! two_or_three {
+    ($engine:expr, $name:expr, $check:expr) => {{
+        $engine.register_fn($name, |_: &mut AssertModule, a: Dynamic, e: Dynamic| $check(a, e, Dynamic::UNIT));
+        $engine.register_fn($name, |_: &mut AssertModule, a: Dynamic, e: Dynamic, m: Dynamic| $check(a, e, m));
+    }};
+}
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    engine.register_type_with_name::<AssertModule>("AssertModule");
+    engine.register_fn("ok", |ctx: NativeCallContext, m: &mut AssertModule| ok(&m.0, &ctx, &[]));
+    engine.register_fn("ok", |ctx: NativeCallContext, m: &mut AssertModule, v: Dynamic| ok(&m.0, &ctx, &[v]));
+    engine.register_fn("ok", |ctx: NativeCallContext, m: &mut AssertModule, v: Dynamic, msg: Dynamic| {
+        ok(&m.0, &ctx, &[v, msg])
+    });
+    let s = st.clone();
+    engine.register_fn("assert", move |ctx: NativeCallContext, v: Dynamic| ok(&s, &ctx, &[v]));
+    let s = st.clone();
+    engine.register_fn("assert", move |ctx: NativeCallContext, v: Dynamic, msg: Dynamic| ok(&s, &ctx, &[v, msg]));
+    two_or_three!(engine, "equal", |a, e, m| {
+        let pass = equality::loose_equal(&a, &e);
+        simple_check(a, e, m, "==", pass)
+    });
+    two_or_three!(engine, "notEqual", |a, e, m| {
+        let pass = !equality::loose_equal(&a, &e);
+        simple_check(a, e, m, "!=", pass)
+    });
+    two_or_three!(engine, "strictEqual", |a, e, m| {
+        let same = equality::strict_equal(&a, &e);
+        diff_check(a, e, m, "strictEqual", same)
+    });
+    two_or_three!(engine, "deepStrictEqual", |a, e, m| {
+        let same = equality::deep_strict_equal(&a, &e);
+        diff_check(a, e, m, "deepStrictEqual", same)
+    });
+    two_or_three!(engine, "notStrictEqual", |a, e, m| {
+        let pass = !equality::strict_equal(&a, &e);
+        simple_check(a, e, m, "notStrictEqual", pass)
+    });
+    two_or_three!(engine, "notDeepStrictEqual", |a, e, m| {
+        let pass = !equality::deep_strict_equal(&a, &e);
+        simple_check(a, e, m, "notDeepStrictEqual", pass)
+    });
+    engine.register_fn("fail", |_: &mut AssertModule| -> Res<()> {
+        Err(error::throw(assertion_error("Failed", true, ().into(), ().into(), "fail")))
+    });
+    engine.register_fn("fail", |_: &mut AssertModule, msg: Dynamic| {
+        fail_with(&msg, || "Failed".into(), ().into(), ().into(), "fail")
+    });
+    engine.register_fn("throws", |ctx: NativeCallContext, _: &mut AssertModule, f: FnPtr| {
+        throws(&ctx, f, ().into(), ().into())
+    });
+    engine.register_fn("throws", |ctx: NativeCallContext, _: &mut AssertModule, f: FnPtr, e: Dynamic| {
+        throws(&ctx, f, e, ().into())
+    });
+    engine.register_fn("throws", |ctx: NativeCallContext, _: &mut AssertModule, f: FnPtr, e: Dynamic, m: Dynamic| {
+        throws(&ctx, f, e, m)
+    });
+    engine.register_fn("rejects", |ctx: NativeCallContext, m: &mut AssertModule, p: Dynamic| {
+        rejects(&ctx, &m.0, p, ().into(), ().into())
+    });
+    engine.register_fn("rejects", |ctx: NativeCallContext, m: &mut AssertModule, p: Dynamic, e: Dynamic| {
+        rejects(&ctx, &m.0, p, e, ().into())
+    });
+    engine.register_fn(
+        "rejects",
+        |ctx: NativeCallContext, m: &mut AssertModule, p: Dynamic, e: Dynamic, msg: Dynamic| {
+            rejects(&ctx, &m.0, p, e, msg)
+        },
+    );
+    engine.register_fn("AssertionError", |_: &mut AssertModule, o: Map| {
+        let get = |k: &str| o.get(k).cloned().unwrap_or_default();
+        let op = get("operator");
+        let op = if op.is_unit() { String::new() } else { op.to_string() };
+        let msg = get("message");
+        let generated = msg.is_unit();
+        let text = if generated {
+            format!("{} {op} {}", show(&get("actual")), show(&get("expected")))
+        } else {
+            msg.to_string()
+        };
+        assertion_error(&text, generated, get("actual"), get("expected"), &op)
+    });
+}
