@@ -17,6 +17,7 @@ pub mod process;
 pub mod promise;
 pub mod stdio;
 pub mod timers;
+pub mod timers_promises;
 pub mod util;
 
 use std::rc::Rc;
@@ -37,6 +38,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("node-ipc", node_ipc::module),
     ("util", util::module),
     ("assert", assert::module),
+    ("timers/promises", timers_promises::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -55,6 +57,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     node_ipc::register(engine);
     util::register(engine);
     assert::register(engine, st);
+    timers_promises::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
