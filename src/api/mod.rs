@@ -30,7 +30,7 @@ use crate::value::js_number;
 
 /// The modules `require(name)` returns.
 static BUILTINS: &[globals::Builtin] = &[
-    ("events", |_| Dynamic::from(events::EventsModule)),
+    ("events", events::module),
     ("process", |st| Dynamic::from(process::Process(st.clone()))),
     ("child_process", child_process::module),
     ("net", net::module),
@@ -45,7 +45,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     process::register(engine, st);
     timers::register(engine, st);
     promise::register(engine, st);
-    events::register_plain(engine);
+    events::register_plain(engine, st);
     buffer::register(engine);
     child_process::register(engine, st);
     net::register(engine, st);
