@@ -16,6 +16,7 @@ pub mod pool;
 pub mod process;
 pub mod promise;
 pub mod stdio;
+pub mod stream_text;
 pub mod timers;
 pub mod timers_promises;
 pub mod util;
@@ -39,6 +40,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("util", util::module),
     ("assert", assert::module),
     ("timers/promises", timers_promises::module),
+    ("buffer", buffer::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -70,6 +72,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     globals.set_var("Promise", promise::statics(st));
     globals.set_var("JSON", globals::Json);
     globals.set_var("Date", globals::DateGlobal);
+    globals.set_var("Buffer", buffer::BufferStatics);
     engine.register_global_module(globals.into());
 }
 

@@ -20,13 +20,12 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
 use crate::api::events::{self, EventTarget};
 use crate::api::net::{Outcome, Socket};
+use crate::api::stream_text::TextMode;
 use crate::net::http::RequestHead;
 use crate::net::http::headers::{Fold, fold_of};
 use crate::net::inbox::Inbox;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, State, Task};
-use crate::value::encoding::{self, Decoder};
-use crate::value::error;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -38,7 +37,7 @@ pub struct RequestInner {
     headers: Map,
     socket: Socket,
     inbox: RefCell<Inbox>,
-    decoder: RefCell<Option<Decoder>>,
+    text: TextMode,
     flow_queued: Cell<bool>,
     /// The whole body arrived (Node's `complete`).
     complete: Cell<bool>,
@@ -90,7 +89,7 @@ impl Request {
             headers,
             socket,
             inbox: RefCell::new(Inbox::default()),
-            decoder: RefCell::new(None),
+            text: TextMode::default(),
             flow_queued: Cell::new(false),
             complete: Cell::new(false),
             consuming: Cell::new(false),
@@ -154,10 +153,7 @@ impl RequestInner {
     }
 
     fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
-        let chunk = match self.decoder.borrow_mut().as_mut() {
-            Some(d) => Dynamic::from(d.write(&bytes)),
-            None => Dynamic::from_blob(bytes),
-        };
+        let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
         self.emitter.emit(engine, "data", &[chunk]).map(drop)
     }
 
@@ -192,9 +188,8 @@ impl RequestInner {
     }
 
     fn emit_end(&self, engine: &Engine) -> RhaiResult {
-        let rest = self.decoder.borrow_mut().as_mut().map(Decoder::end).unwrap_or_default();
-        if !rest.is_empty() {
-            self.emitter.emit(engine, "data", &[Dynamic::from(rest)])?;
+        if let Some(rest) = self.text.rest() {
+            self.emitter.emit(engine, "data", &[rest])?;
         }
         self.emitter.emit(engine, "end", &[]).map(|_| Dynamic::UNIT)
     }
@@ -220,10 +215,7 @@ impl EventTarget for Request {
 }
 
 fn set_encoding(r: &Request, enc: &str) -> Res<Request> {
-    let e = encoding::normalize(enc).ok_or_else(|| {
-        error::throw(error::coded("TypeError", "ERR_UNKNOWN_ENCODING", &format!("Unknown encoding: {enc}")))
-    })?;
-    *r.0.decoder.borrow_mut() = Some(Decoder::new(e));
+    r.0.text.set(Some(enc))?;
     Ok(r.clone())
 }
 

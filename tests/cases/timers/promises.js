@@ -2,13 +2,15 @@
 // timers and check phases, after nextTicks and in order with the callback forms.
 const tp = require("timers/promises");
 const tp2 = require("node:timers/promises");
-tp.setTimeout(20, "late").then((v) => console.log("timeout:", v));
 tp2.setTimeout(1).then((v) => {
     console.log("timeout without value:", v === undefined ? null : v);
     setImmediate(() => console.log("immediate callback"));
     tp.setImmediate().then((v) => console.log("first immediate", v === undefined ? null : v));
     tp.setImmediate("from promise").then((v) => console.log("immediate:", v));
-    setTimeout(() => console.log("timeout callback"), 0);
+    setTimeout(() => {
+        console.log("timeout callback");
+        tp.setTimeout(20, "late").then((v) => console.log("timeout:", v));
+    }, 0);
 });
 process.nextTick(() => console.log("tick"));
 console.log("sync", tp.setTimeout(0).constructor.name);
