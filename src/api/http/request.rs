@@ -22,6 +22,7 @@ use crate::api::events::{self, EventTarget};
 use crate::api::net::{Outcome, Socket};
 use crate::api::stream_text::TextMode;
 use crate::net::http::RequestHead;
+use crate::net::http::client::ResponseHead;
 use crate::net::http::headers::{Fold, fold_of};
 use crate::net::inbox::Inbox;
 use crate::runtime::emitter::Emitter;
@@ -34,6 +35,8 @@ pub struct RequestInner {
     me: Weak<RequestInner>,
     emitter: Emitter,
     head: RequestHead,
+    /// A client's response: the status code and message.
+    status: Option<(u16, String)>,
     headers: Map,
     socket: Socket,
     inbox: RefCell<Inbox>,
@@ -80,12 +83,30 @@ fn fold_headers(raw: &[(String, String)]) -> Map {
 
 impl Request {
     pub fn new(st: &Rc<State>, head: RequestHead, socket: Socket) -> Request {
+        Request::with_status(st, head, None, socket)
+    }
+
+    /// The `res` of an `http.request` (Node's IncomingMessage on the client side).
+    pub fn response(st: &Rc<State>, head: ResponseHead, socket: Socket) -> Request {
+        let req_head = RequestHead {
+            method: String::new(),
+            url: String::new(),
+            minor: head.minor,
+            headers: head.headers,
+            keep_alive: head.keep_alive,
+            expect_continue: false,
+        };
+        Request::with_status(st, req_head, Some((head.status, head.reason)), socket)
+    }
+
+    fn with_status(st: &Rc<State>, head: RequestHead, status: Option<(u16, String)>, socket: Socket) -> Request {
         let headers = fold_headers(&head.headers);
         Request(Rc::new_cyclic(|me| RequestInner {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
             head,
+            status,
             headers,
             socket,
             inbox: RefCell::new(Inbox::default()),
@@ -109,6 +130,11 @@ impl Request {
             Some(bytes) => self.0.emit_data(engine, bytes),
             None => Ok(()),
         }
+    }
+
+    /// The whole body arrived (Node's `complete`).
+    pub fn complete_body(&self) -> bool {
+        self.0.complete.get()
     }
 
     /// The body is complete: `end` once it has been consumed.
@@ -224,6 +250,12 @@ pub fn register(engine: &mut Engine) {
     events::register::<Request>(engine);
     engine.register_get("method", |r: &mut Request| r.0.head.method.clone());
     engine.register_get("url", |r: &mut Request| r.0.head.url.clone());
+    engine.register_get("statusCode", |r: &mut Request| {
+        r.0.status.as_ref().map(|s| Dynamic::from(s.0 as i64)).unwrap_or_default()
+    });
+    engine.register_get("statusMessage", |r: &mut Request| {
+        r.0.status.as_ref().map(|s| Dynamic::from(s.1.clone())).unwrap_or_default()
+    });
     engine.register_get("headers", |r: &mut Request| r.0.headers.clone());
     engine.register_get("rawHeaders", |r: &mut Request| -> Array {
         r.0.head.headers.iter().flat_map(|(n, v)| [Dynamic::from(n.clone()), Dynamic::from(v.clone())]).collect()
