@@ -17,6 +17,7 @@ pub mod process;
 pub mod promise;
 pub mod stdio;
 pub mod stream_text;
+pub mod string_decoder;
 pub mod timers;
 pub mod timers_promises;
 pub mod util;
@@ -41,6 +42,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("assert", assert::module),
     ("timers/promises", timers_promises::module),
     ("buffer", buffer::module),
+    ("string_decoder", string_decoder::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -60,6 +62,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     util::register(engine);
     assert::register(engine, st);
     timers_promises::register(engine);
+    string_decoder::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

@@ -35,3 +35,7 @@ try {
 } catch (e) {
     console.log(e.code, e.message);
 }
+const d = new (require("string_decoder").StringDecoder)("utf8");
+console.log(JSON.stringify([d.write(Buffer.from([0xe2, 0x82])), d.write(Buffer.from([0xac, 0x41])), d.end(Buffer.from([0xe2]))]));
+const h = new (require("node:string_decoder").StringDecoder)("hex");
+console.log(h.write(Buffer.from("hi")), h.end(), h.encoding);
