@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rhai::{Blob, Dynamic, Engine, EvalAltResult, Map};
+use rhai::{Blob, Dynamic, Engine, EvalAltResult};
 
 use super::stream_text::parse;
 use crate::runtime::State;
@@ -19,7 +19,7 @@ use crate::value::encoding::Decoder;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
-/// The module's `StringDecoder` constructor (a value with a method of that name).
+/// What `require("string_decoder")` returns: `StringDecoder(enc)` is its method.
 #[derive(Clone)]
 pub struct StringDecoderModule;
 
@@ -27,9 +27,7 @@ pub struct StringDecoderModule;
 pub struct StringDecoder(Rc<RefCell<Decoder>>);
 
 pub fn module(_st: &Rc<State>) -> Dynamic {
-    let mut m = Map::new();
-    m.insert("StringDecoder".into(), Dynamic::from(StringDecoderModule));
-    m.into()
+    Dynamic::from(StringDecoderModule)
 }
 
 fn make(enc: Option<&str>) -> Res<StringDecoder> {
