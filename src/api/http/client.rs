@@ -168,14 +168,15 @@ impl ClientRequest {
         if i.destroyed.replace(true) {
             return;
         }
-        if i.pending_error.borrow().is_none() && !i.aborted.get() {
+        if i.pending_error.borrow().is_none() {
             let e = err.or_else(|| i.res.borrow().is_none().then(hang_up));
             *i.pending_error.borrow_mut() = e;
         }
         i.sock.destroy(None);
     }
 
-    /// `req.abort()`: `abort`, then the socket closes without an error.
+    /// `req.abort()`: `abort`, then as `destroy()` (Node 20 still reports `socket hang
+    /// up` when no response came).
     pub fn abort(&self) {
         let i = &self.0;
         if i.aborted.replace(true) || i.destroyed.get() {
@@ -203,7 +204,7 @@ impl ClientRequest {
         i.destroyed.set(true);
         let res = i.res.borrow().clone();
         let mut err = i.pending_error.borrow_mut().take();
-        if err.is_none() && res.is_none() && !i.aborted.get() {
+        if err.is_none() && res.is_none() {
             err = Some(hang_up());
         }
         if let Some(e) = err {
