@@ -38,7 +38,8 @@ impl Emitter {
 
     /// True the first time `event` goes over `max` listeners (0 means no limit).
     pub fn over_limit(&self, event: &ImmutableString, max: usize) -> bool {
-        if max == 0 || self.count(event) <= max || self.1.warned.borrow().contains(event) {
+        // Warned events first: counting is linear, and a warned event stays warned.
+        if max == 0 || self.1.warned.borrow().contains(event) || self.count(event) <= max {
             return false;
         }
         self.1.warned.borrow_mut().push(event.clone());
