@@ -8,7 +8,7 @@
 //! (`connect ECONNREFUSED 127.0.0.1:PORT`, `socket hang up`), `close`.
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, Map};
 
@@ -23,7 +23,6 @@ use crate::value::error;
 
 pub struct ClientInner {
     pub(super) st: Rc<State>,
-    me: Weak<ClientInner>,
     pub(super) emitter: Emitter,
     pub(super) method: String,
     pub(super) path: String,
@@ -41,6 +40,19 @@ pub struct ClientInner {
     pub(super) destroyed: Cell<bool>,
     aborted: Cell<bool>,
     timeout: Cell<Option<(u64, TimerId)>>,
+    /// What the socket holds: this request, until the socket closed.
+    pub(super) link: Rc<Link>,
+}
+
+/// The socket's consumer: a strong reference to the request while it is in flight
+/// (the script may have dropped its handle), let go at close so the two do not keep
+/// each other alive.
+pub struct Link(RefCell<Option<Rc<ClientInner>>>);
+
+impl Link {
+    fn get(&self) -> Option<Rc<ClientInner>> {
+        self.0.borrow().clone()
+    }
 }
 
 /// A script's `ClientRequest`: a shared handle.
@@ -67,9 +79,9 @@ fn bodyless(method: &str) -> bool {
 impl ClientRequest {
     pub fn new(st: &Rc<State>, method: String, path: String, host: String, headers: Vec<(String, String)>) -> Self {
         let head_request = method == "HEAD";
-        ClientRequest(Rc::new_cyclic(|me| ClientInner {
+        let link = Rc::new(Link(RefCell::new(None)));
+        let inner = Rc::new(ClientInner {
             st: st.clone(),
-            me: me.clone(),
             emitter: Emitter::default(),
             method,
             path,
@@ -86,7 +98,11 @@ impl ClientRequest {
             destroyed: Cell::new(false),
             aborted: Cell::new(false),
             timeout: Cell::new(None),
-        }))
+            link: link.clone(),
+        });
+        *link.0.borrow_mut() = Some(inner.clone());
+        inner.sock.set_consumer(link);
+        ClientRequest(inner)
     }
 
     fn rc(&self) -> Rc<ClientInner> {
@@ -202,6 +218,7 @@ impl ClientRequest {
         let i = &self.0;
         i.clear_timer();
         i.destroyed.set(true);
+        i.link.0.borrow_mut().take();
         let res = i.res.borrow().clone();
         let mut err = i.pending_error.borrow_mut().take();
         if err.is_none() && res.is_none() {
@@ -294,24 +311,25 @@ impl ClientInner {
     }
 }
 
-impl Consumer for ClientInner {
+impl Consumer for Link {
     fn data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
-        let me = self.me.upgrade().expect("a request outlives its socket's calls");
+        let Some(me) = self.get() else { return Ok(()) };
         me.touch();
-        self.parser.borrow_mut().feed(&bytes);
+        me.parser.borrow_mut().feed(&bytes);
         me.pump(engine)
     }
 
     fn end(&self, engine: &Engine) -> Outcome {
-        let me = self.me.upgrade().expect("a request outlives its socket's calls");
-        self.parser.borrow_mut().finish();
+        let Some(me) = self.get() else { return Ok(()) };
+        me.parser.borrow_mut().finish();
         let r = me.pump(engine);
-        self.sock.destroy(None);
+        me.sock.destroy(None);
         r
     }
 
     fn error(&self, _engine: &Engine, err: &Map) -> Outcome {
-        let mut pending = self.pending_error.borrow_mut();
+        let Some(me) = self.get() else { return Ok(()) };
+        let mut pending = me.pending_error.borrow_mut();
         if pending.is_none() {
             *pending = Some(err.clone());
         }
@@ -319,6 +337,8 @@ impl Consumer for ClientInner {
     }
 
     fn closed(&self) {
-        self.clear_timer();
+        if let Some(me) = self.get() {
+            me.clear_timer();
+        }
     }
 }

@@ -133,7 +133,6 @@ fn request(ctx: &NativeCallContext, st: &Rc<State>, mut args: Vec<Dynamic>) -> R
         None => Ok(Dynamic::UNIT),
     })?;
     req.0.sock.emitter().add("close".into(), Callback::new(ctx, on_close), true, false);
-    req.0.sock.set_consumer(req.0.clone());
     if let Some(f) = cb {
         req.emitter().add("response".into(), Callback::new(ctx, f), true, false);
     }
