@@ -66,7 +66,11 @@ pub fn format(args: &[Dynamic]) -> String {
                     'i' => out.push_str(&number(arg, true)),
                     'f' => out.push_str(&number(arg, false)),
                     'j' => out.push_str(&json::stringify(arg, "").unwrap_or_else(|| "undefined".into())),
-                    'o' | 'O' => out.push_str(&inspect::inspect(arg, &super::describe)),
+                    'o' => {
+                        let o = inspect::Options { depth: Some(4), show_hidden: true };
+                        out.push_str(&inspect::inspect_with(arg, &super::describe, &o))
+                    }
+                    'O' => out.push_str(&inspect::inspect(arg, &super::describe)),
                     _ => {}
                 }
             }

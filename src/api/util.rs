@@ -170,6 +170,24 @@ fn callbackify(st: &Rc<State>, original: Dynamic) -> Res<FnPtr> {
     })
 }
 
+/// `depth` (a number; `()` or `Infinity` for no limit) and `showHidden`.
+fn inspect_options(opts: &Dynamic) -> inspect::Options {
+    let mut o = inspect::Options::default();
+    if let Some(m) = opts.read_lock::<Map>() {
+        match m.get("depth") {
+            Some(d) if d.is_unit() => o.depth = None,
+            Some(d) => match d.as_int().map(|i| i as f64).or_else(|_| d.as_float()) {
+                Ok(f) if f.is_infinite() => o.depth = None,
+                Ok(f) => o.depth = Some(f.max(0.0) as usize),
+                Err(_) => {}
+            },
+            None => {}
+        }
+        o.show_hidden = m.get("showHidden").and_then(|v| v.as_bool().ok()).unwrap_or(false);
+    }
+    o
+}
+
 macro_rules! variadic_format {
     ($engine:expr, $($arg:ident),*) => {
         $engine.register_fn("format", |_: &mut UtilModule, $($arg: Dynamic),*| super::console::format(&[$($arg),*]));
@@ -201,8 +219,8 @@ pub fn register(engine: &mut Engine) {
     variadic_format!(engine, a, b, c, d, e, f);
     variadic_format!(engine, a, b, c, d, e, f, g);
     engine.register_fn("inspect", |_: &mut UtilModule, v: Dynamic| inspect::inspect(&v, &super::describe));
-    engine.register_fn("inspect", |_: &mut UtilModule, v: Dynamic, _opts: Dynamic| {
-        inspect::inspect(&v, &super::describe)
+    engine.register_fn("inspect", |_: &mut UtilModule, v: Dynamic, opts: Dynamic| {
+        inspect::inspect_with(&v, &super::describe, &inspect_options(&opts))
     });
     engine.register_fn("promisify", |m: &mut UtilModule, f: Dynamic| promisify(&m.0, f));
     engine.register_get("promisify", |_: &mut UtilModule| PromisifyStatics);

@@ -6,6 +6,7 @@ pub mod encoding;
 pub mod equality;
 pub mod error;
 pub mod inspect;
+pub mod inspect_layout;
 pub mod json;
 
 /// Formats a float as JavaScript's `Number.prototype.toString` does.
