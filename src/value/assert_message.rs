@@ -45,14 +45,22 @@ fn write_expanded(v: &Dynamic, custom: Custom, indent: usize, out: &mut String) 
             out.push_str("{}");
             return;
         }
+        // Node sorts the formatted entries (`sorted: true`), so quoted keys come first.
+        let mut entries: Vec<String> = m
+            .iter()
+            .map(|(k, x)| {
+                let mut e = format!("{}: ", inspect::key(k));
+                write_expanded(x, custom, indent + 2, &mut e);
+                e
+            })
+            .collect();
+        entries.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
         out.push('{');
-        for (i, (k, x)) in m.iter().enumerate() {
+        for (i, e) in entries.iter().enumerate() {
             out.push('\n');
             out.push_str(&pad);
-            out.push_str(&inspect::key(k));
-            out.push_str(": ");
-            write_expanded(x, custom, indent + 2, out);
-            if i + 1 < m.len() {
+            out.push_str(e);
+            if i + 1 < entries.len() {
                 out.push(',');
             }
         }
