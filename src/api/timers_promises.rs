@@ -38,7 +38,7 @@ fn keeps_alive(options: &Dynamic) -> bool {
     options.read_lock::<Map>().and_then(|o| o.get("ref").and_then(|r| r.as_bool().ok())).unwrap_or(true)
 }
 
-fn timeout(st: &Rc<State>, ms: &Dynamic, value: Dynamic, options: &Dynamic) -> Promise {
+pub fn timeout(st: &Rc<State>, ms: &Dynamic, value: Dynamic, options: &Dynamic) -> Promise {
     let p = Promise::pending();
     let ms = ms.as_int().map(|i| i as f64).or_else(|_| ms.as_float()).unwrap_or(1.0);
     let task = settle(st, &p, value);
@@ -51,7 +51,7 @@ fn timeout(st: &Rc<State>, ms: &Dynamic, value: Dynamic, options: &Dynamic) -> P
     p
 }
 
-fn immediate(st: &Rc<State>, value: Dynamic, options: &Dynamic) -> Promise {
+pub fn immediate(st: &Rc<State>, value: Dynamic, options: &Dynamic) -> Promise {
     let p = Promise::pending();
     let entry = st.lp.borrow_mut().immediates.push(settle(st, &p, value));
     if !keeps_alive(options) {

@@ -89,6 +89,9 @@ fn promisify(st: &Rc<State>, original: Dynamic) -> Res<Dynamic> {
     let Some(f) = original.clone().try_cast::<FnPtr>() else {
         return Err(invalid_arg("original", "function", &original));
     };
+    if !f.is_anonymous() && matches!(f.fn_name(), "setTimeout" | "setImmediate") {
+        return timer_form(st, f.fn_name() == "setTimeout").map(Dynamic::from);
+    }
     let exec_like = !f.is_anonymous() && matches!(f.fn_name(), "exec" | "execFile");
     let st = st.clone();
     let name = if f.is_anonymous() { "promisified".to_string() } else { f.fn_name().to_string() };
@@ -128,6 +131,24 @@ fn promisify(st: &Rc<State>, original: Dynamic) -> Res<Dynamic> {
         Ok(Dynamic::from(p))
     })?;
     Ok(wrapper.into())
+}
+
+/// `promisify(setTimeout)` / `promisify(setImmediate)`: Node's custom forms, the
+/// `timers/promises` functions (`(ms, value)` and `(value)`).
+#[allow(deprecated)]
+fn timer_form(st: &Rc<State>, timeout: bool) -> Res<FnPtr> {
+    let st = st.clone();
+    let name = if timeout { "setTimeout" } else { "setImmediate" };
+    FnPtr::from_fn(name, move |_, args| {
+        let mut a = take_args(args);
+        a.resize(2, Dynamic::UNIT);
+        let p = if timeout {
+            super::timers_promises::timeout(&st, &a[0], a[1].clone(), &Dynamic::UNIT)
+        } else {
+            super::timers_promises::immediate(&st, a[0].clone(), &Dynamic::UNIT)
+        };
+        Ok(Dynamic::from(p))
+    })
 }
 
 /// `callbackify(f)`: the last argument becomes a Node callback, called on the next

@@ -25,3 +25,8 @@ util.callbackify(async_fail)("way", (err, v) => console.log("callbackified error
 const async_falsy = () => Promise.reject(null);
 util.callbackify(async_falsy)((err) => console.log(err.code, err.message));
 console.log("sync first");
+// promisify(setTimeout) / promisify(setImmediate) are the timers/promises forms.
+util.promisify(setTimeout)(5, "slept").then((v) => {
+    console.log("promisified setTimeout:", v);
+    return util.promisify(setImmediate)("checked");
+}).then((v) => console.log("promisified setImmediate:", v));
