@@ -413,7 +413,11 @@ impl SocketInner {
                     }
                 }
             }
-            me.emitter.emit(engine, "close", &[Dynamic::from(had_error)]).map(|_| Dynamic::UNIT)
+            let r = me.emitter.emit(engine, "close", &[Dynamic::from(had_error)]).map(|_| Dynamic::UNIT);
+            // Nothing reaches the consumer after this: let it go, or a consumer that
+            // holds its socket (an HTTP connection) and the socket keep each other alive.
+            me.consumer.borrow_mut().take();
+            r
         })));
     }
 
