@@ -73,35 +73,57 @@ fn fail_with(msg: &Dynamic, generated: impl FnOnce() -> String, a: Dynamic, e: D
     Err(error::throw(err))
 }
 
-/// The text of the call being evaluated (`assert.ok(x > 1)`), as Node quotes it.
+/// The text of the call being evaluated (`assert.ok(x > 1)`), as Node quotes it: a
+/// call spread over lines keeps its lines, each stripped of the indentation up to the
+/// call's column and indented by two.
 fn call_text(st: &State, ctx: &NativeCallContext) -> Option<String> {
     let text = st.sources.borrow().get(ctx.call_source()?).cloned()?;
     let pos = ctx.call_position();
-    let line = text.lines().nth(pos.line()?.checked_sub(1)?)?;
-    let chars: Vec<char> = line.chars().collect();
-    let at = pos.position()?.checked_sub(1)?;
-    let mut start = at.min(chars.len());
-    while start > 0 && (chars[start - 1].is_alphanumeric() || matches!(chars[start - 1], '_' | '.' | '$')) {
+    let lines: Vec<Vec<char>> = text.lines().skip(pos.line()?.checked_sub(1)?).map(|l| l.chars().collect()).collect();
+    let first = lines.first()?;
+    let at = pos.position()?.checked_sub(1)?.min(first.len());
+    let mut start = at;
+    while start > 0 && (first[start - 1].is_alphanumeric() || matches!(first[start - 1], '_' | '.' | '$')) {
         start -= 1;
     }
-    let open = (at..chars.len()).find(|&i| chars[i] == '(')?;
-    let (mut depth, mut quote) = (0, None::<char>);
-    for (i, &c) in chars.iter().enumerate().skip(open) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(chars[start..=i].iter().collect());
+    let (mut depth, mut quote, mut opened) = (0, None::<char>, false);
+    let mut out: Vec<String> = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let from = if n == 0 { start } else { 0 };
+        for (i, &c) in line.iter().enumerate().skip(if n == 0 { at } else { 0 }) {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'' | '`') if opened => quote = Some(c),
+                (None, '(') => {
+                    depth += 1;
+                    opened = true;
                 }
+                (None, ')') if opened => {
+                    depth -= 1;
+                    if depth == 0 {
+                        out.push(line[from..=i].iter().collect());
+                        return Some(join_lines(out, start));
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
+        out.push(line[from..].iter().collect());
     }
     None
+}
+
+/// Node's indentation normalising for a call over several lines.
+fn join_lines(lines: Vec<String>, column: usize) -> String {
+    let mut it = lines.into_iter();
+    let mut msg = it.next().unwrap_or_default();
+    for line in it {
+        let skip = line.chars().take(column).take_while(|c| *c == ' ' || *c == '\t').count();
+        msg.push_str("\n  ");
+        msg.push_str(&line.chars().skip(skip).collect::<String>());
+    }
+    msg
 }
 
 fn ok(st: &State, ctx: &NativeCallContext, args: &[Dynamic]) -> Res<()> {

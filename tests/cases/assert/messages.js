@@ -57,3 +57,12 @@ t(() => assert.ok(false, new Error("thrown as is")));
 assert.rejects(Promise.resolve(1)).catch((e) => console.log("rejects:", e.message, e.operator));
 assert.rejects(() => Promise.reject(new Error("r")), { message: "r" }).then((v) => console.log("rejects ok"));
 assert.rejects(Promise.reject(new Error("r")), { message: "s" }).catch((e) => console.log(e.message));
+// A call over several lines is quoted with its indentation normalised, as Node does.
+try {
+    assert.ok(
+        1 >
+            2,
+    );
+} catch (e) {
+    console.log(JSON.stringify(e.message));
+}
