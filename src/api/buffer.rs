@@ -3,7 +3,8 @@
 //! `Buffer.alloc(n, fill?)`, `Buffer.concat(list, total?)`, `Buffer.isBuffer(v)`,
 //! `Buffer.byteLength(s, enc?)`. On a BLOB: `toString(enc?, start?, end?)` (utf8,
 //! hex, base64, base64url, latin1, ascii, utf16le), `length`, `slice`/`subarray`,
-//! `equals`, `indexOf`, `toJSON`, and Rhai's own indexing `buf[0]`.
+//! `equals`, `compare`, `indexOf`, `toJSON`, `fill`, `readUInt8`…`readInt32BE` and
+//! `writeUInt8`…`writeInt32BE`, and Rhai's own indexing `buf[0]`.
 //!
 //! ```rhai
 //! let b = Buffer.from("héllo");
@@ -137,7 +138,90 @@ fn index_of(b: &Blob, v: &Dynamic) -> Res<i64> {
     Ok(b.windows(needle.len()).position(|w| w == needle.as_slice()).map(|p| p as i64).unwrap_or(-1))
 }
 
+/// Node's `ERR_OUT_OF_RANGE` / `ERR_BUFFER_OUT_OF_BOUNDS` for a read or write of
+/// `size` bytes at `offset`.
+fn check_range(b: &Blob, offset: i64, size: usize) -> Res<usize> {
+    if b.len() < size {
+        let msg = "Attempt to access memory outside buffer bounds";
+        return Err(error::throw(error::coded("RangeError", "ERR_BUFFER_OUT_OF_BOUNDS", msg)));
+    }
+    let max = (b.len() - size) as i64;
+    if offset < 0 || offset > max {
+        let msg = format!("The value of \"offset\" is out of range. It must be >= 0 and <= {max}. Received {offset}");
+        return Err(error::throw(error::coded("RangeError", "ERR_OUT_OF_RANGE", &msg)));
+    }
+    Ok(offset as usize)
+}
+
+fn read(b: &Blob, offset: i64, size: usize, signed: bool, le: bool) -> Res<i64> {
+    let at = check_range(b, offset, size)?;
+    let bytes = &b[at..at + size];
+    let mut n: u64 = 0;
+    for i in 0..size {
+        let byte = if le { bytes[size - 1 - i] } else { bytes[i] };
+        n = n << 8 | byte as u64;
+    }
+    let bits = size as u32 * 8;
+    Ok(if signed && n >> (bits - 1) & 1 == 1 { n as i64 - (1i64 << bits) } else { n as i64 })
+}
+
+fn write(b: &mut Blob, value: i64, offset: i64, size: usize, signed: bool, le: bool) -> Res<i64> {
+    let bits = size as u32 * 8;
+    let (min, max) = if signed { (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1) } else { (0, (1i64 << bits) - 1) };
+    if value < min || value > max {
+        let msg = format!("The value of \"value\" is out of range. It must be >= {min} and <= {max}. Received {value}");
+        return Err(error::throw(error::coded("RangeError", "ERR_OUT_OF_RANGE", &msg)));
+    }
+    let at = check_range(b, offset, size)?;
+    for i in 0..size {
+        let byte = (value >> (8 * i)) as u8;
+        let pos = if le { at + i } else { at + size - 1 - i };
+        b[pos] = byte;
+    }
+    Ok((at + size) as i64)
+}
+
+/// `readUInt8`…`readInt32BE` and `writeUInt8`…`writeInt32BE`.
+fn register_int_access(engine: &mut Engine) {
+    for (size, signed, le, suffix) in [
+        (1, false, true, "UInt8"),
+        (1, true, true, "Int8"),
+        (2, false, true, "UInt16LE"),
+        (2, false, false, "UInt16BE"),
+        (2, true, true, "Int16LE"),
+        (2, true, false, "Int16BE"),
+        (4, false, true, "UInt32LE"),
+        (4, false, false, "UInt32BE"),
+        (4, true, true, "Int32LE"),
+        (4, true, false, "Int32BE"),
+    ] {
+        let (r, w) = (format!("read{suffix}"), format!("write{suffix}"));
+        engine.register_fn(&r, move |b: &mut Blob| read(b, 0, size, signed, le));
+        engine.register_fn(&r, move |b: &mut Blob, at: i64| read(b, at, size, signed, le));
+        engine.register_fn(&w, move |b: &mut Blob, v: i64| write(b, v, 0, size, signed, le));
+        engine.register_fn(&w, move |b: &mut Blob, v: i64, at: i64| write(b, v, at, size, signed, le));
+        if suffix.contains("UInt") {
+            // Node's lower-case aliases (`readUint8`, `writeUint32BE`…).
+            let alias = suffix.replace("UInt", "Uint");
+            engine.register_fn(format!("read{alias}"), move |b: &mut Blob, at: i64| read(b, at, size, signed, le));
+            engine.register_fn(format!("write{alias}"), move |b: &mut Blob, v: i64, at: i64| {
+                write(b, v, at, size, signed, le)
+            });
+        }
+    }
+}
+
 pub fn register(engine: &mut Engine) {
+    register_int_access(engine);
+    engine.register_fn("fill", |b: &mut Blob, v: Dynamic| -> Res<Blob> {
+        *b = alloc(&Dynamic::from(b.len() as i64), &v, None)?;
+        Ok(b.clone())
+    });
+    engine.register_fn("compare", |b: &mut Blob, other: Blob| match (*b).cmp(&other) {
+        std::cmp::Ordering::Less => -1_i64,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    });
     engine.register_type_with_name::<BufferStatics>("BufferConstructor");
     engine.register_fn("toString", |b: &mut Blob| String::from_utf8_lossy(b).into_owned());
     engine.register_fn("toString", |b: &mut Blob, enc: ImmutableString| to_string(b, &enc, 0, None));
@@ -179,6 +263,11 @@ pub fn register(engine: &mut Engine) {
         concat(&list, Some(total.max(0) as usize))
     });
     engine.register_fn("isBuffer", |_: &mut BufferStatics, v: Dynamic| v.is_blob());
+    engine.register_fn("compare", |_: &mut BufferStatics, a: Blob, b: Blob| match a.cmp(&b) {
+        std::cmp::Ordering::Less => -1_i64,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    });
     engine.register_fn("isEncoding", |_: &mut BufferStatics, v: Dynamic| {
         v.is_string() && encoding::normalize(&v.to_string()).is_some()
     });
