@@ -1,5 +1,6 @@
 //! `require("assert")`: `ok`, `equal`, `notEqual`, `strictEqual`, `notStrictEqual`,
-//! `deepStrictEqual`, `notDeepStrictEqual`, `throws`, `rejects`, `fail`, and
+//! `deepStrictEqual`, `notDeepStrictEqual`, `deepEqual`, `notDeepEqual`, `throws`,
+//! `rejects`, `ifError`, `fail`, and
 //! `AssertionError` maps (`name`, `code: "ERR_ASSERTION"`, `actual`, `expected`,
 //! `operator`, `generatedMessage`) with Node 20's messages.
 //!
@@ -17,10 +18,12 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
+mod throws;
+
 use crate::runtime::State;
-use crate::runtime::promise::{Handler, Promise};
 use crate::value::assert_message::{err_diff, expanded, not_equal_message};
 use crate::value::{equality, error, inspect};
+use throws::{rejects, throws};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -172,102 +175,39 @@ fn simple_check(a: Dynamic, e: Dynamic, msg: Dynamic, op: &str, pass: bool) -> R
     fail_with(&msg, || text, a.clone(), e.clone(), op)
 }
 
-fn error_text(err: &Dynamic) -> String {
-    match err.read_lock::<Map>() {
-        Some(m) if m.contains_key("message") => {
-            let name = m.get("name").map(|n| n.to_string()).unwrap_or_else(|| "Error".into());
-            format!("{name}: {}", m.get("message").map(|n| n.to_string()).unwrap_or_default())
-        }
-        _ => inspect::inspect(err, &super::describe),
+/// `deepEqual` / `notDeepEqual` (loose): Node's two-value message.
+fn loose_deep_check(a: Dynamic, e: Dynamic, msg: Dynamic, not: bool) -> Res<()> {
+    if equality::loose_deep_equal(&a, &e) != not {
+        return Ok(());
     }
-}
-
-/// Checks a caught error against `expected` (a map of properties, or a validation
-/// function); `Ok(None)` when it matches, else the AssertionError to throw.
-fn validate(ctx: &NativeCallContext, err: &Dynamic, expected: &Dynamic, op: &str) -> Res<Option<Map>> {
-    if let Some(f) = expected.clone().try_cast::<FnPtr>() {
-        let r = f.call_raw(ctx, None, [err.clone()])?;
-        if r.as_bool() == Ok(true) {
-            return Ok(None);
-        }
-        let text = format!(
-            "The validation function is expected to return \"true\". Received {}\n\nCaught error:\n\n{}",
-            inspect::inspect(&r, &super::describe),
-            error_text(err)
-        );
-        return Ok(Some(assertion_error(&text, true, err.clone(), Dynamic::UNIT, op)));
-    }
-    let Some(want) = expected.read_lock::<Map>().map(|m| m.clone()) else { return Ok(None) };
-    let got = err.read_lock::<Map>().map(|m| m.clone()).unwrap_or_default();
-    if want.iter().all(|(k, v)| got.get(k).is_some_and(|g| equality::deep_strict_equal(g, v))) {
-        return Ok(None);
-    }
-    let compared: Map = want.keys().map(|k| (k.clone(), got.get(k).cloned().unwrap_or_default())).collect();
-    let (a, e) = (Dynamic::from(compared), Dynamic::from(want));
-    let text = err_diff(
-        (&a, &expanded(&a, &super::describe, "Comparison ")),
-        (&e, &expanded(&e, &super::describe, "Comparison ")),
-        "deepStrictEqual",
-    );
-    Ok(Some(assertion_error(&text, true, err.clone(), e, op)))
-}
-
-/// `throws(f, expected?, message?)`: a string second argument is the message.
-fn throws(ctx: &NativeCallContext, f: FnPtr, expected: Dynamic, msg: Dynamic) -> Res<()> {
-    let (expected, msg) = if expected.is_string() { (Dynamic::UNIT, expected) } else { (expected, msg) };
-    match f.call_raw(ctx, None, []) {
-        Ok(_) => {
-            let tail = if msg.is_unit() { ".".to_string() } else { format!(": {}", super::to_text(&msg)) };
-            let e = assertion_error(&format!("Missing expected exception{tail}"), false, ().into(), expected, "throws");
-            Err(error::throw(e))
-        }
-        Err(e) if matches!(*e, EvalAltResult::ErrorTerminated(..)) => Err(e),
-        Err(e) => match validate(ctx, &error::to_value(&e), &expected, "throws")? {
-            None => Ok(()),
-            Some(m) => Err(error::throw(m)),
-        },
-    }
-}
-
-/// `rejects(promise | f, expected?, message?)`: a promise fulfilled with `()` when the
-/// input rejects as expected.
-fn rejects(ctx: &NativeCallContext, st: &Rc<State>, input: Dynamic, expected: Dynamic, msg: Dynamic) -> Res<Promise> {
-    let (expected, msg) = if expected.is_string() { (Dynamic::UNIT, expected) } else { (expected, msg) };
-    let input = match input.clone().try_cast::<FnPtr>() {
-        Some(f) => match f.call_raw(ctx, None, []) {
-            Ok(v) => v,
-            Err(e) => return Ok(Promise::rejected(&st.micro, error::to_value(&e))),
-        },
-        None => input,
+    let (sa, se) = (clip(show(&a)), clip(show(&e)));
+    let text = if !not {
+        format!("Expected values to be loosely deep-equal:\n\n{sa}\n\nshould loosely deep-equal\n\n{se}")
+    } else if sa == se {
+        format!("Expected \"actual\" not to be loosely deep-equal to:\n\n{sa}")
+    } else {
+        format!("Expected values not to be loosely deep-equal:\n\n{sa}\n\nshould not loosely deep-equal\n\n{se}")
     };
-    let Some(p) = input.clone().try_cast::<Promise>() else {
-        let text = format!(
-            "The \"promiseFn\" argument must be of type function or an instance of Promise. {}",
-            super::util::received(&input)
-        );
-        return Ok(Promise::rejected(&st.micro, error::coded("TypeError", "ERR_INVALID_ARG_TYPE", &text).into()));
+    fail_with(&msg, || text, a.clone(), e.clone(), if not { "notDeepEqual" } else { "deepEqual" })
+}
+
+/// Node cuts an inspected value past 512 characters.
+fn clip(s: String) -> String {
+    if s.chars().count() > 512 { format!("{}...", s.chars().take(509).collect::<String>()) } else { s }
+}
+
+/// `ifError(v)`: throws unless `v` is `()`.
+fn if_error(v: Dynamic) -> Res<()> {
+    if v.is_unit() {
+        return Ok(());
+    }
+    let what = match v.read_lock::<Map>().and_then(|m| m.get("message").filter(|x| x.is_string()).cloned()) {
+        Some(m) if !m.to_string().is_empty() => m.to_string(),
+        Some(_) => v.read_lock::<Map>().and_then(|m| m.get("name").map(|n| n.to_string())).unwrap_or_default(),
+        None => inspect::inspect(&v, &super::describe),
     };
-    let fulfilled = Handler::Native(Rc::new(move |_, _, _| {
-        let tail = if msg.is_unit() { ".".to_string() } else { format!(": {}", super::to_text(&msg)) };
-        let e = assertion_error(&format!("Missing expected rejection{tail}"), false, ().into(), ().into(), "rejects");
-        Err(error::throw(e))
-    }));
-    let ctx_store = crate::runtime::callback::Callback::new(ctx, FnPtr::new("rejects")?);
-    let rejected = Handler::Native(Rc::new(move |engine, _, err| {
-        let expected = expected.clone();
-        let check = ctx_store.with_fn(
-            #[allow(deprecated)]
-            FnPtr::from_fn("validate", move |ctx, args| {
-                let err = args.first().map(|a| (**a).clone()).unwrap_or_default();
-                match validate(&ctx, &err, &expected, "rejects")? {
-                    None => Ok(Dynamic::UNIT),
-                    Some(m) => Err(error::throw(m)),
-                }
-            })?,
-        );
-        check.call(engine, vec![err])
-    }));
-    Ok(p.then(&st.micro, fulfilled, rejected))
+    let text = format!("ifError got unwanted exception: {what}");
+    Err(error::throw(assertion_error(&text, false, v, Dynamic::UNIT, "ifError")))
 }
 
 macro_rules! two_or_three {
@@ -312,6 +252,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         let pass = !equality::deep_strict_equal(&a, &e);
         simple_check(a, e, m, "notDeepStrictEqual", pass)
     });
+    two_or_three!(engine, "deepEqual", |a, e, m| loose_deep_check(a, e, m, false));
+    two_or_three!(engine, "notDeepEqual", |a, e, m| loose_deep_check(a, e, m, true));
+    engine.register_fn("ifError", |_: &mut AssertModule, v: Dynamic| if_error(v));
     engine.register_fn("fail", |_: &mut AssertModule| -> Res<()> {
         Err(error::throw(assertion_error("Failed", true, ().into(), ().into(), "fail")))
     });

@@ -80,6 +80,23 @@ pub fn loose_equal(a: &Dynamic, b: &Dynamic) -> bool {
     strict_equal(a, b)
 }
 
+/// `assert.deepEqual(a, b)`: containers by content, what they hold compared with `==`.
+pub fn loose_deep_equal(a: &Dynamic, b: &Dynamic) -> bool {
+    if let (Some(x), Some(y)) = (a.read_lock::<Array>(), b.read_lock::<Array>()) {
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| loose_deep_equal(p, q));
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<Map>(), b.read_lock::<Map>()) {
+        return x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loose_deep_equal(v, w)));
+    }
+    if let (Some(x), Some(y)) = (number(a), number(b))
+        && x.is_nan()
+        && y.is_nan()
+    {
+        return true;
+    }
+    loose_equal(a, b)
+}
+
 /// `util.isDeepStrictEqual(a, b)`.
 pub fn deep_strict_equal(a: &Dynamic, b: &Dynamic) -> bool {
     deep_equal(a, b)
@@ -137,6 +154,8 @@ mod tests {
         assert!(deep_strict_equal(&j(r#"{"a":[1,{"b":2}]}"#), &j(r#"{"a":[1,{"b":2}]}"#)));
         assert!(!deep_strict_equal(&j(r#"{"a":[1,{"b":2}]}"#), &j(r#"{"a":[1,{"b":"2"}]}"#)));
         assert!(!deep_strict_equal(&j(r#"{"a":1}"#), &j(r#"{"a":1,"b":2}"#)));
+        assert!(loose_deep_equal(&j(r#"{"a":[1,"2"]}"#), &j(r#"{"a":["1",2]}"#)));
+        assert!(!loose_deep_equal(&j("[1,2]"), &j("[1,2,3]")));
         assert!(!truthy(&Dynamic::from("")) && truthy(&Dynamic::from("0")) && !truthy(&Dynamic::from(0.0_f64)));
     }
 }

@@ -66,3 +66,15 @@ try {
 } catch (e) {
     console.log(JSON.stringify(e.message));
 }
+// deepEqual (loose), notDeepEqual, notDeepStrictEqual, ifError.
+t(() => assert.deepEqual({ a: [1, "2"] }, { a: ["1", 2] }));
+t(() => assert.deepEqual({ a: 1 }, { a: 2 }));
+t(() => assert.deepEqual([1, 2], [1, 2, 3]));
+t(() => assert.notDeepEqual({ a: 1 }, { a: "1" }));
+t(() => assert.notDeepEqual({ a: 1 }, { a: 2 }));
+t(() => assert.notDeepStrictEqual({ a: 1 }, { a: 1 }));
+t(() => assert.notDeepStrictEqual(1, "1"));
+t(() => assert.ifError(null));
+t2(() => assert.ifError(new Error("boom")));
+t(() => assert.ifError("str"));
+t(() => assert.ifError(0));
