@@ -23,7 +23,7 @@ mod throws;
 use crate::runtime::State;
 use crate::value::assert_message::{err_diff, expanded, not_equal_message};
 use crate::value::{equality, error, inspect};
-use throws::{rejects, throws};
+use throws::{does_not_reject, does_not_throw, rejects, throws};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -254,6 +254,18 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     });
     two_or_three!(engine, "deepEqual", |a, e, m| loose_deep_check(a, e, m, false));
     two_or_three!(engine, "notDeepEqual", |a, e, m| loose_deep_check(a, e, m, true));
+    engine.register_fn("doesNotThrow", |ctx: NativeCallContext, _: &mut AssertModule, f: FnPtr| {
+        does_not_throw(&ctx, f, ().into())
+    });
+    engine.register_fn("doesNotThrow", |ctx: NativeCallContext, _: &mut AssertModule, f: FnPtr, m: Dynamic| {
+        does_not_throw(&ctx, f, m)
+    });
+    engine.register_fn("doesNotReject", |ctx: NativeCallContext, m: &mut AssertModule, p: Dynamic| {
+        does_not_reject(&ctx, &m.0, p, ().into())
+    });
+    engine.register_fn("doesNotReject", |ctx: NativeCallContext, m: &mut AssertModule, p: Dynamic, msg: Dynamic| {
+        does_not_reject(&ctx, &m.0, p, msg)
+    });
     engine.register_fn("ifError", |_: &mut AssertModule, v: Dynamic| if_error(v));
     engine.register_fn("fail", |_: &mut AssertModule| -> Res<()> {
         Err(error::throw(assertion_error("Failed", true, ().into(), ().into(), "fail")))

@@ -117,3 +117,41 @@ pub(super) fn rejects(
     }));
     Ok(p.then(&st.micro, fulfilled, rejected))
 }
+
+/// Node's message for an unwanted exception or rejection.
+fn unwanted(kind: &str, err: &Dynamic, msg: &Dynamic, op: &str) -> Map {
+    let tail = if msg.is_unit() { ".".to_string() } else { format!(": {}", crate::api::to_text(msg)) };
+    let actual = match err.read_lock::<Map>().and_then(|m| m.get("message").cloned()) {
+        Some(m) => m.to_string(),
+        None => crate::api::to_text(err),
+    };
+    let text = format!("Got unwanted {kind}{tail}\nActual message: \"{actual}\"");
+    assertion_error(&text, false, err.clone(), Dynamic::UNIT, op)
+}
+
+/// `doesNotThrow(f, msg?)`.
+pub(super) fn does_not_throw(ctx: &NativeCallContext, f: FnPtr, msg: Dynamic) -> Res<()> {
+    match f.call_raw(ctx, None, []) {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(*e, EvalAltResult::ErrorTerminated(..)) => Err(e),
+        Err(e) => Err(error::throw(unwanted("exception", &error::to_value(&e), &msg, "doesNotThrow"))),
+    }
+}
+
+/// `doesNotReject(promise | f, msg?)`: a promise fulfilled with `()` when the input
+/// fulfils.
+pub(super) fn does_not_reject(ctx: &NativeCallContext, st: &Rc<State>, input: Dynamic, msg: Dynamic) -> Res<Promise> {
+    let input = match input.clone().try_cast::<FnPtr>() {
+        Some(f) => match f.call_raw(ctx, None, []) {
+            Ok(v) => v,
+            Err(e) => return Ok(Promise::rejected(&st.micro, error::to_value(&e))),
+        },
+        None => input,
+    };
+    let p = Promise::resolved(&st.micro, input);
+    let ok = Handler::Native(Rc::new(|_, _, _| Ok(Dynamic::UNIT)));
+    let fail = Handler::Native(Rc::new(move |_, _, err| {
+        Err(error::throw(unwanted("rejection", &err, &msg, "doesNotReject")))
+    }));
+    Ok(p.then(&st.micro, ok, fail))
+}

@@ -78,3 +78,9 @@ t(() => assert.ifError(null));
 t2(() => assert.ifError(new Error("boom")));
 t(() => assert.ifError("str"));
 t(() => assert.ifError(0));
+// doesNotThrow, doesNotReject.
+t2(() => assert.doesNotThrow(() => { throw new Error("x") }));
+t2(() => assert.doesNotThrow(() => { throw new Error("x") }, "why"));
+t(() => assert.doesNotThrow(() => 1));
+assert.doesNotReject(Promise.reject(new Error("r"))).catch((e) => console.log(JSON.stringify([e.message, e.operator])));
+assert.doesNotReject(Promise.resolve(1)).then((v) => console.log("fine"));
