@@ -70,7 +70,7 @@ fn hang_up() -> Map {
     error::coded("Error", "ECONNRESET", "socket hang up")
 }
 
-/// Methods whose request has no body unless one is written (Node's
+/// Methods whose request gets no Content-Length or chunked framing (Node's
 /// `useChunkedEncodingByDefault` is false for them).
 fn bodyless(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "DELETE" | "OPTIONS" | "TRACE" | "CONNECT")
@@ -109,12 +109,15 @@ impl ClientRequest {
         self.0.clone()
     }
 
-    /// The head, with the framing `framing` if the script set none.
+    /// The head, with the framing `framing` if the script set none. As in Node, the
+    /// methods without a body by default (GET, DELETE…) never get a framing header:
+    /// a body written to them goes out raw.
     fn send_head(&self, framing: Framing, body: &[u8]) {
         let i = &self.0;
+        let framing = if bodyless(&i.method) { Framing::None } else { framing };
         i.head_sent.set(true);
         i.chunked.set(framing == Framing::Chunked && !self.has_header("content-length"));
-        let mut out = request_head(&i.method, &i.path, &i.host, &i.headers.borrow(), framing).into_bytes();
+        let mut out = request_head(&i.method, &i.path, &i.headers.borrow(), framing).into_bytes();
         out.extend_from_slice(body);
         i.sock.write(out, None);
     }
@@ -152,11 +155,7 @@ impl ClientRequest {
         }
         let mut last = Vec::new();
         if !i.head_sent.get() {
-            let framing = match data.len() {
-                0 if bodyless(&i.method) => Framing::None,
-                n => Framing::Length(n),
-            };
-            self.send_head(framing, &data);
+            self.send_head(Framing::Length(data.len()), &data);
         } else if i.chunked.get() {
             if !data.is_empty() {
                 last = format!("{:x}\r\n", data.len()).into_bytes();

@@ -53,6 +53,9 @@ fn options(args: &[Dynamic]) -> Res<Map> {
                 opts.insert("port".into(), (p as i64).into());
             }
             opts.insert("path".into(), u.path.into());
+            if let Some(a) = u.auth {
+                opts.insert("auth".into(), a.into());
+            }
         } else if let Some(m) = a.read_lock::<Map>() {
             opts.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
         } else {
@@ -122,7 +125,18 @@ fn request(ctx: &NativeCallContext, st: &Rc<State>, mut args: Vec<Dynamic>) -> R
     };
     let shown = if host.contains(':') { format!("[{host}]") } else { host.clone() };
     let host_header = if port == 80 { shown } else { format!("{shown}:{port}") };
-    let headers = header_list(opts.get("headers"))?;
+    let mut headers = header_list(opts.get("headers"))?;
+    // Node's constructor adds these after the script's headers, in this order.
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        headers.push(("Host".into(), host_header.clone()));
+    }
+    // `auth: "user:password"`: Basic authorization, unless the script set the header.
+    if let Some(auth) = text(opts.get("auth"))
+        && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+    {
+        let token = crate::value::encoding::decode(auth.as_bytes(), "base64");
+        headers.push(("Authorization".into(), format!("Basic {token}")));
+    }
     let req = ClientRequest::new(st, method, path, host_header, headers);
 
     // The socket's `close` ends the request (error, response end or abort, `close`).

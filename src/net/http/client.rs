@@ -121,6 +121,29 @@ pub struct Url {
     pub port: Option<u16>,
     /// Path and query, `/` at least.
     pub path: String,
+    /// `user:password` before the `@`, percent-decoded.
+    pub auth: Option<String>,
+}
+
+/// `%XX` sequences decoded (invalid ones kept), as Node decodes a URL's userinfo.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parses `http://host[:port][/path][?query]`; `Err(protocol)` for another scheme,
@@ -132,7 +155,10 @@ pub fn parse_url(url: &str) -> Result<Url, String> {
     }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
-    let authority = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let (auth, authority) = match authority.rsplit_once('@') {
+        Some((user, host)) => (Some(percent_decode(user)), host),
+        None => (None, authority),
+    };
     let (host, port) = match authority.strip_prefix('[') {
         Some(v6) => {
             let (h, after) = v6.split_once(']').ok_or_else(String::new)?;
@@ -152,7 +178,7 @@ pub fn parse_url(url: &str) -> Result<Url, String> {
     };
     let tail = tail.split('#').next().unwrap_or("");
     let path = if tail.starts_with('/') { tail.to_string() } else { format!("/{tail}") };
-    Ok(Url { host: host.to_ascii_lowercase(), port, path })
+    Ok(Url { host: host.to_ascii_lowercase(), port, path, auth })
 }
 
 /// What the head says about the body the client will send.
@@ -164,16 +190,14 @@ pub enum Framing {
     Chunked,
 }
 
-/// The request head, as Node writes it: the script's headers in order, then `Host`
-/// and `Connection: close` unless given, then the body's framing header.
-pub fn request_head(method: &str, path: &str, host: &str, headers: &[(String, String)], framing: Framing) -> String {
+/// The request head, as Node writes it: the headers in order (the script's, then the
+/// `Host` and `Authorization` the request added), `Connection: close` unless given,
+/// then the body's framing header.
+pub fn request_head(method: &str, path: &str, headers: &[(String, String)], framing: Framing) -> String {
     let has = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     let mut out = format!("{method} {path} HTTP/1.1\r\n");
     for (n, v) in headers {
         out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    if !has("host") {
-        out.push_str(&format!("Host: {host}\r\n"));
     }
     if !has("connection") {
         out.push_str("Connection: close\r\n");
@@ -224,12 +248,13 @@ mod tests {
     #[test]
     fn urls_and_heads() {
         let u = parse_url("http://Example.com:8080/a/b?c=1#frag").unwrap();
-        assert_eq!(u, Url { host: "example.com".into(), port: Some(8080), path: "/a/b?c=1".into() });
-        assert_eq!(parse_url("http://[::1]").unwrap(), Url { host: "::1".into(), port: None, path: "/".into() });
+        assert_eq!(u, Url { host: "example.com".into(), port: Some(8080), path: "/a/b?c=1".into(), auth: None });
+        let v6 = parse_url("http://u%40x:p@[::1]").unwrap();
+        assert_eq!(v6, Url { host: "::1".into(), port: None, path: "/".into(), auth: Some("u@x:p".into()) });
         assert_eq!(parse_url("https://x"), Err("https:".into()));
         assert!(parse_url("nope").is_err());
         assert_eq!(
-            request_head("POST", "/p", "localhost:1", &[], Framing::Length(3)),
+            request_head("POST", "/p", &[("Host".into(), "localhost:1".into())], Framing::Length(3)),
             "POST /p HTTP/1.1\r\nHost: localhost:1\r\nConnection: close\r\nContent-Length: 3\r\n\r\n"
         );
     }
