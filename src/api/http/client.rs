@@ -212,7 +212,8 @@ impl ClientRequest {
         }
     }
 
-    /// The socket closed: the pending error, the response's end or abort, `close`.
+    /// The socket closed: the pending error, the response's `close` (or abort), then
+    /// ours.
     pub fn on_socket_close(&self, engine: &Engine) -> Outcome {
         let i = &self.0;
         i.clear_timer();
@@ -229,7 +230,12 @@ impl ClientRequest {
         if let Some(r) = res {
             if r.complete_body() { r.close() } else { r.abort() }
         }
-        i.emitter.emit(engine, "close", &[]).map(drop)
+        // On a tick, after the response's own `close` (queued just above), as in Node.
+        let me = self.clone();
+        i.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+            me.0.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
+        })));
+        Ok(())
     }
 }
 
