@@ -30,3 +30,5 @@ util.promisify(setTimeout)(5, "slept").then((v) => {
     console.log("promisified setTimeout:", v);
     return util.promisify(setImmediate)("checked");
 }).then((v) => console.log("promisified setImmediate:", v));
+// %s shows objects at depth 0.
+console.log(util.format("%s|%s|%s", { a: { b: 1 } }, [1, [2, [3]]], 1.5));
