@@ -41,7 +41,7 @@ pub struct ClientInner {
     aborted: Cell<bool>,
     timeout: Cell<Option<(u64, TimerId)>>,
     /// What the socket holds: this request, until the socket closed.
-    pub(super) link: Rc<Link>,
+    link: Rc<Link>,
 }
 
 /// The socket's consumer: a strong reference to the request while it is in flight
