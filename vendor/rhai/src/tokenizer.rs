@@ -37,6 +37,9 @@ pub struct TokenizerControlBlock {
     ///
     /// Set to `Some` in order to collect a compressed script.
     pub compressed: Option<String>,
+    /// procbox `js_syntax_hints`: the text and position of the latest tokens, so that a
+    /// syntax error can name the JavaScript construct that caused it.
+    pub recent: Vec<(SmartString, Position)>,
 }
 
 impl TokenizerControlBlock {
@@ -51,6 +54,7 @@ impl TokenizerControlBlock {
             #[cfg(feature = "metadata")]
             global_comments: String::new(),
             compressed: None,
+            recent: Vec::new(),
         }
     }
 }
@@ -304,6 +308,8 @@ pub struct TokenizeState {
     ///
     /// Set to `Some` to begin tracking this information.
     pub last_token: Option<SmartString>,
+    /// procbox `js_strings`: `'…'` is a string and escapes are JavaScript's.
+    pub js_strings: bool,
 }
 
 /// _(internals)_ Trait that encapsulates a peekable character input stream.
@@ -620,6 +626,39 @@ pub fn parse_string_literal(
                 escape.clear();
                 result.push_str("\t");
             }
+            // procbox js_strings: \u{…}
+            'u' if !escape.is_empty() && state.js_strings && stream.peek_next() == Some('{') => {
+                let mut seq = escape.clone();
+                escape.clear();
+                seq.push('u');
+                let mut out_val: u32 = 0;
+                loop {
+                    let c = stream
+                        .get_next()
+                        .ok_or_else(|| (LERR::MalformedEscapeSequence(seq.to_string()), *pos))?;
+                    pos.advance();
+                    seq.push(c);
+                    if let Some(ref mut last) = state.last_token {
+                        last.push(c);
+                    }
+                    match c {
+                        '{' => (),
+                        '}' => break,
+                        _ => {
+                            out_val = c
+                                .to_digit(16)
+                                .and_then(|d| out_val.checked_mul(16)?.checked_add(d))
+                                .ok_or_else(|| {
+                                    (LERR::MalformedEscapeSequence(seq.to_string()), *pos)
+                                })?;
+                        }
+                    }
+                }
+                result.push(
+                    char::from_u32(out_val)
+                        .ok_or_else(|| (LERR::MalformedEscapeSequence(seq.to_string()), *pos))?,
+                );
+            }
             // \x??, \u????, \U????????
             ch @ ('x' | 'u' | 'U') if !escape.is_empty() => {
                 let mut seq = escape.clone();
@@ -690,6 +729,17 @@ pub fn parse_string_literal(
                 result.push(termination_char);
             }
 
+            // procbox js_strings: \0 \b \f \v, and any other escaped character is itself
+            ch if !escape.is_empty() && state.js_strings => {
+                escape.clear();
+                result.push(match ch {
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'v' => '\u{b}',
+                    ch => ch,
+                });
+            }
             // Unknown escape sequence
             ch if !escape.is_empty() => {
                 escape.push(ch);
@@ -1109,6 +1159,14 @@ fn get_next_token_inner(
                 );
             }
 
+            // ' - string literal (procbox js_strings)
+            ('\'', ..) if state.js_strings => {
+                return parse_string_literal(stream, state, pos, c, false, true, false)
+                    .map_or_else(
+                        |(err, err_pos)| (Token::LexError(err.into()), err_pos),
+                        |(result, ..)| (Token::StringConstant(result.into()), start_pos),
+                    );
+            }
             // ' - character literal
             ('\'', '\'') => {
                 return (
@@ -1833,6 +1891,15 @@ impl Iterator for TokenIterator<'_> {
             None => token,
         };
 
+        // procbox js_syntax_hints: remember the latest tokens
+        if self.engine.js_syntax_hints {
+            let recent = &mut self.state.tokenizer_control.borrow_mut().recent;
+            if recent.len() >= 64 {
+                recent.drain(..32);
+            }
+            recent.push((crate::parser::js_token_text(&token), pos));
+        }
+
         // Collect the compressed script, if needed
         if compress_script {
             let control = &mut *self.state.tokenizer_control.borrow_mut();
@@ -1946,6 +2013,7 @@ impl Engine {
                     include_comments: false,
                     is_within_text_terminated_by: None,
                     last_token: None,
+                    js_strings: self.js_strings,
                 },
                 pos: Position::new(1, 0),
                 stream: MultiInputsStream {

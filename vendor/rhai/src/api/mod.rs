@@ -21,6 +21,8 @@ pub mod call_fn;
 
 pub mod options;
 
+pub mod js_options;
+
 #[cfg(not(feature = "no_ast"))]
 pub mod optimize;
 

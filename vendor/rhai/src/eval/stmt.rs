@@ -418,10 +418,10 @@ impl Engine {
             Stmt::If(x, ..) => {
                 let FlowControl { expr, body, branch } = &**x;
 
-                let guard_val = self
-                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                    .as_bool()
-                    .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                let guard_val = self.condition(
+                    &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                    expr,
+                )?;
 
                 if guard_val && !body.is_empty() {
                     self.eval_stmt_block(global, caches, scope, this_ptr, body.statements(), true)
@@ -460,12 +460,16 @@ impl Engine {
 
                             let cond_result = match block.lhs {
                                 Expr::BoolConstant(b, ..) => b,
-                                ref c => self
-                                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), c)?
-                                    .as_bool()
-                                    .map_err(|typ| {
-                                        self.make_type_mismatch_err::<bool>(typ, c.position())
-                                    })?,
+                                ref c => self.condition(
+                                    &self.eval_expr(
+                                        global,
+                                        caches,
+                                        scope,
+                                        this_ptr.as_deref_mut(),
+                                        c,
+                                    )?,
+                                    c,
+                                )?,
                             };
 
                             if cond_result {
@@ -484,12 +488,16 @@ impl Engine {
 
                             let cond_result = match lhs {
                                 Expr::BoolConstant(b, ..) => *b,
-                                c => self
-                                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), c)?
-                                    .as_bool()
-                                    .map_err(|typ| {
-                                        self.make_type_mismatch_err::<bool>(typ, c.position())
-                                    })?,
+                                c => self.condition(
+                                    &self.eval_expr(
+                                        global,
+                                        caches,
+                                        scope,
+                                        this_ptr.as_deref_mut(),
+                                        c,
+                                    )?,
+                                    c,
+                                )?,
                             };
 
                             if cond_result {
@@ -539,10 +547,10 @@ impl Engine {
                 let FlowControl { expr, body, .. } = &**x;
 
                 loop {
-                    let condition = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                        .as_bool()
-                        .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                    let condition = self.condition(
+                        &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                        expr,
+                    )?;
 
                     if !condition {
                         break Ok(Dynamic::UNIT);
@@ -588,10 +596,10 @@ impl Engine {
                         }
                     }
 
-                    let condition = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                        .as_bool()
-                        .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                    let condition = self.condition(
+                        &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                        expr,
+                    )?;
 
                     if condition ^ is_while {
                         break Ok(Dynamic::UNIT);
