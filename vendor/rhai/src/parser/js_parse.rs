@@ -197,46 +197,68 @@ impl Engine {
         }
         let recent = std::mem::take(&mut state.tokenizer_control.borrow_mut().recent);
         match hint(&recent, err.1) {
-            Some((symbol, msg)) => ParseError(
+            Some((symbol, pos, msg)) => ParseError(
                 ParseErrorType::BadInput(LexError::ImproperSymbol(symbol, msg)).into(),
-                err.1,
+                pos,
             ),
             None => err,
         }
     }
 }
 
-/// The symbol at `pos` and the message for it, if the tokens around the error are
-/// JavaScript-only syntax.
-fn hint(recent: &[(SmartString, Position)], pos: Position) -> Option<(String, String)> {
+/// The symbol to blame (its text and position) and the message, if the tokens around the
+/// error at `pos` are JavaScript-only syntax.
+fn hint(recent: &[(SmartString, Position)], pos: Position) -> Option<(String, Position, String)> {
     let i = recent.iter().rposition(|(_, p)| *p == pos)?;
     let at = |k: usize| recent.get(k).map_or("", |(s, _)| s.as_str());
     let back = |n: usize| if i >= n { at(i - n) } else { "" };
+    let blame = |k: usize| Some((at(k).to_string(), recent[k].1));
     let (cur, prev) = (at(i), back(1));
-    let msg = if cur == "=>" {
-        "arrow functions are not Rhai: write |x| x + 1 for (x) => x + 1, and |a, b| { … } for (a, b) => { … }".to_string()
+    let (symbol, msg) = if cur == "=>" {
+        (
+            blame(i),
+            "'=>' is JavaScript: use |x| … for (x) => …, and |x| { … } for (x) => { … }"
+                .to_string(),
+        )
     } else if prev == "new" || cur == "new" {
-        let class = if prev == "new" { cur } else { at(i + 1) };
-        let class = if is_valid_identifier(class) {
-            class
-        } else {
-            "X"
-        };
-        format!("drop 'new': write {class}(…) for new {class}(…)")
+        let k = if prev == "new" { i - 1 } else { i };
+        let class = Some(at(k + 1))
+            .filter(|c| is_valid_identifier(c))
+            .unwrap_or("X");
+        (
+            blame(k),
+            format!("'new' is JavaScript: drop 'new': {class}(…)"),
+        )
     } else if (prev == "let" || prev == "const") && (cur == "{" || cur == "[") {
-        "destructuring is not Rhai: write let o = …; let a = o.a; (or let a = arr[0];)".to_string()
+        (
+            blame(i),
+            "destructuring is JavaScript: use let o = …; then o.a (or let a = arr[0])".to_string(),
+        )
     } else if (prev == "(" && back(2) == "for") || (back(2) == "(" && back(3) == "for") {
-        "this for loop is not Rhai: write for i in 0..n { … } (or while cond { … }); for x in array { … } for for…of, for k in map { … } for for…in".to_string()
+        let k = if prev == "(" { i - 2 } else { i - 3 };
+        (blame(k), "this for loop is JavaScript: use for i in 0..n { … } or while; for (x of arr) is for x in arr, for (k in obj) is for k in obj".to_string())
     } else if prev == "class" || cur == "class" {
-        "'class' is not Rhai: build an object map #{ field: …, method: |…| … } in a fn".to_string()
+        let k = if prev == "class" { i - 1 } else { i };
+        (
+            blame(k),
+            "'class' is JavaScript: use an object map #{ field: …, method: |…| … } made by a fn"
+                .to_string(),
+        )
     } else if prev == "var" || cur == "var" {
-        "'var' is not Rhai: write let x = … (or const)".to_string()
-    } else if (i.saturating_sub(HINT_WINDOW)..=i).any(|j| {
+        let k = if prev == "var" { i - 1 } else { i };
+        (
+            blame(k),
+            "'var' is JavaScript: use let (or const)".to_string(),
+        )
+    } else if let Some(k) = (i.saturating_sub(HINT_WINDOW)..=i).rev().find(|&j| {
         at(j) == "function" && (matches!(at(j + 1), "(" | "()") || is_valid_identifier(at(j + 1)))
     }) {
-        "'function' is not Rhai: write fn name(a, b) { … } for a named function, |a, b| { … } for a function value".to_string()
+        (
+            blame(k),
+            "'function' is JavaScript: use fn name(…) { … } or |…| { … }".to_string(),
+        )
     } else {
         return None;
     };
-    Some((cur.to_string(), msg))
+    symbol.map(|(s, p)| (s, p, msg))
 }
