@@ -109,6 +109,7 @@ fn strings_off_and_on() {
     assert!(parse_error(&e, "let s = 'ab';").contains("ab"));
     assert_eq!(eval(&e, "'a'").unwrap().type_name(), "char");
     assert!(parse_error(&e, r#"let s = "\q";"#).contains("\\q"));
+    assert_eq!(text(&e, r"`a\tb`"), "a\\tb");
 
     let e = with(|e| e.set_js_strings(true));
     assert_eq!(text(&e, "'child_process'"), "child_process");
@@ -121,6 +122,9 @@ fn strings_off_and_on() {
     assert_eq!(text(&e, "'a' == \"a\""), "true");
     assert_eq!(text(&e, "\"abc\"[0] == 'a'"), "true");
     assert_eq!(text(&e, "'a' != \"b\""), "true");
+    // Template literals: escapes as in JavaScript, still multi-line.
+    assert_eq!(text(&e, r"let x = 1; `a\tb ${x}\n\`q\``"), "a\tb 1\n`q`");
+    assert_eq!(text(&e, "`two\nlines \\\n joined`"), "two\nlines  joined");
 }
 
 #[test]

@@ -506,6 +506,8 @@ pub fn parse_string_literal(
 ) -> Result<(SmartString, bool, Position), (LexError, Position)> {
     let mut result = crate::new_smart_string();
     let mut escape = crate::new_smart_string();
+    // procbox js_strings: a template literal spans lines, with or without escapes.
+    let multi_line = verbatim || termination_char == '`';
 
     let start = *pos;
     let mut first_char = Position::NONE;
@@ -530,7 +532,7 @@ pub fn parse_string_literal(
                 pos.advance();
                 ch
             }
-            None if verbatim => {
+            None if multi_line && escape.is_empty() => {
                 debug_assert_eq!(escape, "", "verbatim strings should not have any escapes");
                 pos.advance();
                 break;
@@ -697,10 +699,15 @@ pub fn parse_string_literal(
             }
 
             // LF - Verbatim
-            '\n' if verbatim => {
+            '\n' if multi_line && escape.is_empty() => {
                 debug_assert_eq!(escape, "", "verbatim strings should not have any escapes");
                 pos.new_line();
                 result.push_str("\n");
+            }
+            // procbox js_strings: `\` at the end of a template literal's line joins the lines
+            '\n' if multi_line => {
+                escape.clear();
+                pos.new_line();
             }
 
             // LF - Line continuation
@@ -917,8 +924,10 @@ fn get_next_token_inner(
         }
         Some(ch) => {
             let c = ch.chars().next().unwrap();
+            // procbox js_strings: a template literal has escapes.
+            let verbatim = !(c == '`' && state.js_strings);
 
-            return parse_string_literal(stream, state, pos, c, true, false, true).map_or_else(
+            return parse_string_literal(stream, state, pos, c, verbatim, false, true).map_or_else(
                 |(err, err_pos)| (Token::LexError(err.into()), err_pos),
                 |(result, interpolated, start_pos)| {
                     if interpolated {
@@ -1139,7 +1148,9 @@ fn get_next_token_inner(
                     _ => (),
                 }
 
-                return parse_string_literal(stream, state, pos, c, true, false, true).map_or_else(
+                // procbox js_strings: a template literal has escapes.
+                let verbatim = !state.js_strings;
+                return parse_string_literal(stream, state, pos, c, verbatim, false, true).map_or_else(
                     |(err, err_pos)| (Token::LexError(err.into()), err_pos),
                     |(result, interpolated, ..)| {
                         if interpolated {

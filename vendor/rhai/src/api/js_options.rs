@@ -36,7 +36,8 @@ impl Engine {
         self.js_ternary
     }
     /// `'…'` is a string (one character or many) and strings accept JavaScript's escapes
-    /// (`\0`, `\b`, `\f`, `\v`, `\u{…}`, `\'`, and any other escaped character is itself).
+    /// (`\0`, `\b`, `\f`, `\v`, `\u{…}`, `\'`, and any other escaped character is itself);
+    /// template literals (back-ticks) have escapes too.
     #[inline(always)]
     pub fn set_js_strings(&mut self, enable: bool) -> &mut Self {
         self.js_strings = enable;
