@@ -191,6 +191,7 @@ fn syntax_hints_off_and_on() {
         ("let {a, b} = o;", "destructuring"),
         ("let [a, b] = o;", "destructuring"),
         ("class Foo { }", "'class'"),
+        ("let x = 1; if (x) return;", "braces are required"),
     ];
     for (src, _) in cases {
         let msg = parse_error(&stock(), src);

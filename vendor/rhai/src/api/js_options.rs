@@ -88,7 +88,8 @@ impl Engine {
         self.js_null
     }
     /// A syntax error caused by JavaScript-only syntax (`=>`, `function`, `new X()`,
-    /// C-style `for`, destructuring, `class`, `var`) says what to write instead.
+    /// C-style `for`, destructuring, `class`, `var`, a block without braces) says what to
+    /// write instead.
     #[inline(always)]
     pub fn set_js_syntax_hints(&mut self, enable: bool) -> &mut Self {
         self.js_syntax_hints = enable;

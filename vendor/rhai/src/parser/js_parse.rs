@@ -201,6 +201,17 @@ impl Engine {
                 ParseErrorType::BadInput(LexError::ImproperSymbol(symbol, msg)).into(),
                 pos,
             ),
+            // `if (x) stmt;`: Rhai needs the braces.
+            None if matches!(&*err.0, ParseErrorType::MissingToken(t, s)
+                if t == "{" && s == "to start a statement block") =>
+            {
+                let msg = "braces are required: write if x { stmt; } for if (x) stmt; (the same for while, for and else)";
+                ParseError(
+                    ParseErrorType::BadInput(LexError::ImproperSymbol("{".into(), msg.into()))
+                        .into(),
+                    err.1,
+                )
+            }
             None => err,
         }
     }
