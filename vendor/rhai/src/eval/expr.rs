@@ -349,7 +349,7 @@ impl Engine {
                     }
                 }
 
-                Ok(value.flatten())
+                Ok(value)
             }
 
             Expr::And(x, ..) => {
@@ -380,7 +380,7 @@ impl Engine {
                     }
                 }
 
-                Ok(value.flatten())
+                Ok(value)
             }
 
             Expr::Or(x, ..) => {

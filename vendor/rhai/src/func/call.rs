@@ -945,7 +945,7 @@ impl Engine {
                     }
                     // procbox js_truthiness: `!x` for any value.
                     if self.js_truthiness {
-                        return Ok((!crate::eval::js_truthy(&value)).into());
+                        return Ok(Dynamic::from_bool(!crate::eval::js_truthy(&value)));
                     }
                 }
                 if matches!(op_token, &Token::Minus | &Token::UnaryMinus) {
