@@ -124,7 +124,7 @@ fn strings_off_and_on() {
     assert_eq!(text(&e, "'a' != \"b\""), "true");
     // Template literals: escapes as in JavaScript, still multi-line.
     assert_eq!(text(&e, r"let x = 1; `a\tb ${x}\n\`q\``"), "a\tb 1\n`q`");
-    assert_eq!(text(&e, "`two\nlines \\\n joined`"), "two\nlines  joined");
+    assert_eq!(text(&e, "`two\nlines \\\njoined`"), "two\nlines joined");
 }
 
 #[test]

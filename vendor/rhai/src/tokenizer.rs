@@ -704,14 +704,9 @@ pub fn parse_string_literal(
                 pos.new_line();
                 result.push_str("\n");
             }
-            // procbox js_strings: `\` at the end of a template literal's line joins the lines
-            '\n' if multi_line => {
-                escape.clear();
-                pos.new_line();
-            }
 
             // LF - Line continuation
-            '\n' if allow_line_continuation && !escape.is_empty() => {
+            '\n' if (allow_line_continuation || multi_line) && !escape.is_empty() => {
                 debug_assert_eq!(escape, "\\", "unexpected escape {escape} at end of line");
                 escape.clear();
                 pos.new_line();
