@@ -11,6 +11,7 @@ mod pool;
 mod repl;
 mod runtime;
 mod signals;
+mod sys;
 mod value;
 
 use std::io::{IsTerminal, Read};

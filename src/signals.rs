@@ -45,6 +45,11 @@ const NAMES: &[(&str, i32)] = &[
     ("SIGSYS", libc::SIGSYS),
 ];
 
+/// Every signal name with its number, in number order (`os.constants.signals`).
+pub fn all() -> &'static [(&'static str, i32)] {
+    NAMES
+}
+
 /// The number of a signal name (case-sensitive, as in Node).
 pub fn number(name: &str) -> Option<i32> {
     NAMES.iter().find(|(n, _)| *n == name).map(|&(_, s)| s)

@@ -29,6 +29,8 @@ use rhai::{Array, Blob, Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCall
 
 pub use child::{ChildInner, ChildProcess, Stream};
 use exec::ExecJob;
+/// Node's "Received …" text, shared with the fs and path bindings.
+pub use options::received as options_received;
 use options::{Res, args_arg, file_arg, normalize, options_arg, signal_arg};
 pub use readable::{Readable, Sink};
 pub use writable::Writable;
@@ -357,6 +359,10 @@ fn register_child(engine: &mut Engine) {
 fn register_streams(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Readable>("Readable");
     events::register::<Readable>(engine);
+    engine.register_fn("setEncoding", |r: &mut Readable| {
+        r.set_encoding("utf8");
+        r.clone()
+    });
     engine.register_fn("setEncoding", |r: &mut Readable, enc: ImmutableString| -> Res<Readable> {
         r.set_encoding(encoding_arg(&enc)?);
         Ok(r.clone())

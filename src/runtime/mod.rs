@@ -10,6 +10,8 @@
 #[allow(deprecated)]
 pub mod callback;
 pub mod emitter;
+#[cfg(test)]
+mod engine_options_tests;
 pub mod errors;
 pub mod modules;
 pub mod output;
@@ -546,6 +548,9 @@ impl Runtime {
 /// Engine settings that must not depend on the build profile.
 fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_max_call_levels(200);
+    // JavaScript's closures (vendor/README.md): `let t = setInterval(|| clearInterval(t))`,
+    // handles used inside their own callbacks, `fn`s that see the script's variables.
+    engine.set_js_self_capture(true).set_js_shared_handles(true).set_js_fn_globals(true);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
     // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.

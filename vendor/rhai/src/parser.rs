@@ -33,6 +33,11 @@ use std::{
 
 pub type ParseResult<T> = Result<T, ParseError>;
 
+// procbox: the parser's side of the JavaScript options (`Engine::set_js_…`).
+mod js_parse;
+pub(crate) use js_parse::js_token_text;
+use js_parse::keyword_name;
+
 #[cfg(not(feature = "no_function"))]
 type FnLib = StraightHashMap<Shared<ScriptFuncDef>>;
 
@@ -79,6 +84,10 @@ pub struct ParseState<'a, 't, 'f> {
     ///
     /// All consequent calls to `Engine::access_var` will not be affected.
     pub allow_capture: bool,
+    /// The variable whose initial value is being parsed (`let x = …`), and whether a
+    /// closure in it captures it (see [`Engine::set_js_self_capture`]).
+    #[cfg(not(feature = "no_closure"))]
+    pub pending_let: Option<(ImmutableString, bool)>,
     /// Encapsulates a local stack with imported [module][crate::Module] names.
     #[cfg(not(feature = "no_module"))]
     pub imports: ThinVec<ImmutableString>,
@@ -136,6 +145,8 @@ impl<'a, 't, 'f> ParseState<'a, 't, 'f> {
             #[cfg(not(feature = "no_closure"))]
             external_vars: ThinVec::new(),
             allow_capture: true,
+            #[cfg(not(feature = "no_closure"))]
+            pending_let: None,
             external_constants,
             global: None,
             stack: Scope::new(),
@@ -1018,6 +1029,14 @@ impl Engine {
                 (Token::InterpolatedString(..), pos) => {
                     return Err(PERR::PropertyExpected.into_err(pos))
                 }
+                // procbox js_keyword_properties: `#{debug: true}`
+                (token, pos) if self.js_keyword_properties && keyword_name(&token).is_some() => {
+                    let s = keyword_name(&token).unwrap();
+                    if map.iter().any(|(p, ..)| p.as_str() == s.as_str()) {
+                        return Err(PERR::DuplicatedProperty(s.to_string()).into_err(pos));
+                    }
+                    (s, pos)
+                }
                 (Token::Reserved(s), pos) if is_valid_identifier(&s) => {
                     return Err(PERR::Reserved(s.to_string()).into_err(pos));
                 }
@@ -1174,7 +1193,9 @@ impl Engine {
 
                     let condition = if match_token(state.input, &Token::If).0 {
                         ensure_not_statement_expr(state.input, "a boolean")?;
-                        let guard = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+                        let guard = self
+                            .parse_expr(state, settings)?
+                            .ensure_js_condition(self)?;
                         ensure_not_assignment(state.input)?;
                         guard
                     } else {
@@ -1323,6 +1344,12 @@ impl Engine {
             Token::EOF => return Err(PERR::UnexpectedEOF.into_err(settings.pos)),
 
             Token::Unit => {
+                state.input.next();
+                Expr::Unit(settings.pos)
+            }
+
+            // procbox js_null: `null`, `undefined`
+            token if !options.contains(ChainingFlags::PROPERTY) && self.is_js_null(token) => {
                 state.input.next();
                 Expr::Unit(settings.pos)
             }
@@ -1638,7 +1665,17 @@ impl Engine {
             return Ok(root_expr);
         }
 
-        self.parse_postfix(state, settings, root_expr, ChainingFlags::empty())
+        let expr = self.parse_postfix(state, settings, root_expr, ChainingFlags::empty())?;
+
+        // expr++, expr-- (procbox js_increments)
+        if !options.contains(ChainingFlags::PROPERTY)
+            && self.is_js_increment(&state.input.peek().unwrap().0)
+        {
+            let (op, pos) = state.input.next().unwrap();
+            return self.make_js_increment(state, &js_token_text(&op), expr, false, pos);
+        }
+
+        Ok(expr)
     }
 
     /// Tail processing of all possible postfix operators of a primary expression.
@@ -1768,6 +1805,8 @@ impl Engine {
                 // Property access
                 #[cfg(not(feature = "no_object"))]
                 (expr, op @ (Token::Period | Token::Elvis)) => {
+                    // procbox js_keyword_properties: `o.print`, `o.fn`…
+                    self.js_keyword_property(state);
                     // Expression after dot must start with an identifier
                     match state.input.peek().unwrap() {
                         (Token::Identifier(..), ..) => {
@@ -1948,6 +1987,12 @@ impl Engine {
                     capture_parent_scope: false,
                 }
                 .into_fn_call_expr(pos))
+            }
+            // ++expr, --expr (procbox js_increments)
+            token if self.is_js_increment(token) => {
+                let (op, pos) = state.input.next().unwrap();
+                let target = self.parse_unary(state, settings.level_up()?)?;
+                self.make_js_increment(state, &js_token_text(&op), target, true, pos)
             }
             // <EOF>
             Token::EOF => Err(PERR::UnexpectedEOF.into_err(settings.pos)),
@@ -2247,6 +2292,7 @@ impl Engine {
                     .get(&**c)
                     .copied()
                     .ok_or_else(|| PERR::Reserved(c.to_string()).into_err(*current_pos))?,
+                Token::Reserved(c) if self.is_js_operator(c) => return Ok(root),
                 Token::Reserved(c) if !is_valid_identifier(c) => {
                     return Err(PERR::UnknownOperator(c.to_string()).into_err(*current_pos))
                 }
@@ -2301,6 +2347,7 @@ impl Engine {
                     .get(&**c)
                     .copied()
                     .ok_or_else(|| PERR::Reserved(c.to_string()).into_err(*next_pos))?,
+                Token::Reserved(c) if self.is_js_operator(c) => None,
                 Token::Reserved(c) if !is_valid_identifier(c) => {
                     return Err(PERR::UnknownOperator(c.to_string()).into_err(*next_pos))
                 }
@@ -2336,8 +2383,8 @@ impl Engine {
 
             root = match op_token {
                 Token::And => {
-                    let mut lhs = op_base.args[0].take().ensure_bool_expr()?;
-                    let mut rhs = op_base.args[1].take().ensure_bool_expr()?;
+                    let mut lhs = op_base.args[0].take().ensure_js_condition(self)?;
+                    let mut rhs = op_base.args[1].take().ensure_js_condition(self)?;
 
                     if let Expr::And(ref mut x, ..) = lhs {
                         if let Expr::And(x2, ..) = rhs {
@@ -2355,8 +2402,8 @@ impl Engine {
                     }
                 }
                 Token::Or => {
-                    let mut lhs = op_base.args[0].take().ensure_bool_expr()?;
-                    let mut rhs = op_base.args[1].take().ensure_bool_expr()?;
+                    let mut lhs = op_base.args[0].take().ensure_js_condition(self)?;
+                    let mut rhs = op_base.args[1].take().ensure_js_condition(self)?;
 
                     if let Expr::Or(ref mut x, ..) = lhs {
                         if let Expr::Or(x2, ..) = rhs {
@@ -2713,7 +2760,8 @@ impl Engine {
         let precedence = Precedence::new(1);
         let settings = settings.level_up()?;
         let lhs = self.parse_unary(state, settings)?;
-        self.parse_binary_op(state, settings, precedence, lhs)
+        let expr = self.parse_binary_op(state, settings, precedence, lhs)?;
+        self.parse_js_ternary(state, settings, expr)
     }
 
     /// Parse an if statement.
@@ -2723,7 +2771,9 @@ impl Engine {
 
         // if guard { if_body }
         ensure_not_statement_expr(state.input, "a boolean")?;
-        let expr = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+        let expr = self
+            .parse_expr(state, settings)?
+            .ensure_js_condition(self)?;
         ensure_not_assignment(state.input)?;
         let body = self.parse_block(state, settings, false)?.into();
 
@@ -2758,7 +2808,9 @@ impl Engine {
         let (expr, token_pos) = match state.input.next().unwrap() {
             (Token::While, pos) => {
                 ensure_not_statement_expr(state.input, "a boolean")?;
-                let expr = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+                let expr = self
+                    .parse_expr(state, settings)?
+                    .ensure_js_condition(self)?;
                 ensure_not_assignment(state.input)?;
                 (expr, pos)
             }
@@ -2804,7 +2856,9 @@ impl Engine {
         }
 
         ensure_not_statement_expr(state.input, "a boolean")?;
-        let expr = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+        let expr = self
+            .parse_expr(state, settings)?
+            .ensure_js_condition(self)?;
         ensure_not_assignment(state.input)?;
 
         let branch = StmtBlock::NONE;
@@ -2952,6 +3006,11 @@ impl Engine {
         let name = self.get_interned_string(name);
 
         // let name = ...
+        #[cfg(not(feature = "no_closure"))]
+        let outer_let = self
+            .js(crate::api::js_closures::JsClosures::SELF_CAPTURE)
+            .then(|| state.pending_let.replace((name.clone(), false)));
+
         let expr = if match_token(state.input, &Token::Equals).0 {
             // let name = expr
             self.parse_expr(state, settings.level_up()?)?
@@ -2963,6 +3022,16 @@ impl Engine {
             ASTFlags::EXPORTED
         } else {
             ASTFlags::empty()
+        };
+
+        // let name = expr-with-a-closure-using-name
+        #[cfg(not(feature = "no_closure"))]
+        let export = match outer_let {
+            Some(outer) => match std::mem::replace(&mut state.pending_let, outer) {
+                Some((_, true)) => export | ASTFlags::SELF_CAPTURE,
+                _ => export,
+            },
+            None => export,
         };
 
         let (existing, hit_barrier) = state.find_var(&name);
@@ -3226,7 +3295,7 @@ impl Engine {
                 state.input.next().map(|(op, pos)| (Some(op), pos)).unwrap()
             }
             // Not op-assignment
-            _ => return Ok(Stmt::Expr(expr.into())),
+            _ => return Ok(self.js_expr_stmt(expr)),
         };
 
         settings.pos = pos;
@@ -3697,9 +3766,34 @@ impl Engine {
             this_type,
             params,
             body: ScriptFuncPayload::Statements(body),
+            #[cfg(not(feature = "no_closure"))]
+            free_vars: if self.js(crate::api::js_closures::JsClosures::FN_GLOBALS) {
+                state.external_vars.iter().map(|v| v.name.clone()).collect()
+            } else {
+                crate::ThinVec::new()
+            },
+            #[cfg(feature = "no_closure")]
+            free_vars: crate::ThinVec::new(),
             #[cfg(feature = "metadata")]
             comments: comments.into_iter().collect(),
         })
+    }
+
+    /// [`access_var`][Engine::access_var] for a variable a closure captures; the variable
+    /// being defined by the enclosing `let` (see [`Engine::set_js_self_capture`]) is not
+    /// an outer variable: it is found by name when the closure is made.
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_closure"))]
+    fn access_captured_var(
+        &self,
+        state: &mut ParseState,
+        name: &str,
+        pos: Position,
+    ) -> (Option<NonZeroUsize>, bool) {
+        match state.pending_let {
+            Some((ref pending, _)) if pending == name => (None, false),
+            _ => self.access_var(state, name, pos),
+        }
     }
 
     /// Creates a curried expression from a list of external variables
@@ -3717,6 +3811,10 @@ impl Engine {
             return fn_expr;
         }
 
+        if let Some((ref name, ref mut captured)) = state.pending_let {
+            *captured |= externals.as_ref().iter().any(|v| v.name == *name);
+        }
+
         let num_externals = externals.as_ref().len();
         let mut args = FnArgsVec::with_capacity(externals.as_ref().len() + 1);
 
@@ -3728,7 +3826,7 @@ impl Engine {
                 .iter()
                 .cloned()
                 .map(|Ident { name, pos }| {
-                    let (index, is_func) = self.access_var(state, &name, pos);
+                    let (index, is_func) = self.access_captured_var(state, &name, pos);
                     let idx = match index {
                         Some(n) if !is_func => u8::try_from(n.get()).ok().and_then(NonZeroU8::new),
                         _ => None,
@@ -3762,7 +3860,7 @@ impl Engine {
             externals
                 .into_iter()
                 .map(|var| {
-                    let (index, _) = self.access_var(state, &var.name, var.pos);
+                    let (index, _) = self.access_captured_var(state, &var.name, var.pos);
                     (var, index)
                 })
                 .collect::<FnArgsVec<_>>()
@@ -3915,6 +4013,7 @@ impl Engine {
             this_type: None,
             params,
             body: ScriptFuncPayload::Statements(body.into()),
+            free_vars: crate::ThinVec::new(),
             #[cfg(not(feature = "no_function"))]
             #[cfg(feature = "metadata")]
             comments: <_>::default(),
@@ -3936,7 +4035,7 @@ impl Engine {
 
         #[cfg(not(feature = "no_closure"))]
         for Ident { name, pos } in &_externals {
-            let (index, is_func) = self.access_var(state, name, *pos);
+            let (index, is_func) = self.access_captured_var(state, name, *pos);
 
             if !is_func
                 && index.is_none()
@@ -4079,7 +4178,9 @@ impl Engine {
         mut state: ParseState,
         #[cfg(not(feature = "no_optimize"))] optimization_level: crate::OptimizationLevel,
     ) -> ParseResult<AST> {
-        let (statements, _lib) = self.parse_global_level(&mut state, |_| {})?;
+        let (statements, _lib) = self
+            .parse_global_level(&mut state, |_| {})
+            .map_err(|err| self.js_syntax_hint(err, &state))?;
 
         #[cfg(not(feature = "no_optimize"))]
         return Ok(self.optimize_into_ast(

@@ -17,6 +17,9 @@ bitflags! {
         const NEGATED = 0b_0000_0100;
         /// The [`AST`][crate::AST] node breaks out of normal control flow.
         const BREAK = 0b_0000_1000;
+        /// The variable being defined is captured by a closure in its own initial value
+        /// (see [`Engine::set_js_self_capture`][crate::Engine::set_js_self_capture]).
+        const SELF_CAPTURE = 0b_0001_0000;
     }
 }
 

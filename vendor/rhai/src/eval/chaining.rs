@@ -106,7 +106,26 @@ impl Engine {
                 #[cfg(feature = "debugging")]
                 self.dbg(global, caches, scope, this_ptr.as_deref_mut(), lhs)?;
 
-                let target = &mut self.search_namespace(global, caches, scope, this_ptr, lhs)?;
+                let mut target = self.search_namespace(global, caches, scope, this_ptr, lhs)?;
+                #[cfg(not(feature = "no_closure"))]
+                if matches!(target, Target::SharedValue { .. })
+                    && self.js(crate::api::js_closures::JsClosures::SHARED_HANDLES)
+                {
+                    target = target.unlock_handle();
+                    // `map.prop.method()` where `map.prop` is a handle: call it on a copy,
+                    // the map unlocked, so the callee may use the map.
+                    if let Some((handle, parent, rest)) = handle_in_shared_map(&target, rhs, &new_val) {
+                        drop(target);
+                        let item = &mut Target::TempValue(handle);
+                        return self
+                            .eval_dot_index_chain_raw(
+                                global, caches, None, None, lhs, parent, item, rest, idx_values,
+                                None,
+                            )
+                            .map(|(v, ..)| v);
+                    }
+                }
+                let target = &mut target;
                 self.eval_dot_index_chain_raw(
                     global, caches, None, None, lhs, expr, target, rhs, idx_values, new_val,
                 )
@@ -813,5 +832,40 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+/// For `var.a.b.method(…)` (reads only) on a shared map variable: the first handle (custom
+/// type or function pointer) met along the map properties, a copy of it, with the rest of
+/// the chain to run on it (see [`Engine::set_js_shared_handles`]).
+#[cfg(not(feature = "no_closure"))]
+#[cfg(not(feature = "no_object"))]
+fn handle_in_shared_map<'e>(
+    target: &Target,
+    rhs: &'e Expr,
+    new_val: &Option<(Dynamic, &OpAssignment)>,
+) -> Option<(Dynamic, &'e Expr, &'e Expr)> {
+    use crate::types::dynamic::Union;
+    if new_val.is_some() {
+        return None;
+    }
+    let map = target.as_ref().as_map_ref().ok()?;
+    let mut map: &crate::Map = &map;
+    let mut node = rhs;
+    loop {
+        let Expr::Dot(x, options, ..) = node else { return None };
+        let Expr::Property(p, ..) = &x.lhs else { return None };
+        if options.intersects(ASTFlags::NEGATED) {
+            return None;
+        }
+        let value = map.get(p.2.as_str())?;
+        match value.0 {
+            Union::Variant(..) | Union::FnPtr(..) => {
+                return Some((value.clone(), node, &x.rhs));
+            }
+            Union::Map(ref inner, ..) => map = inner,
+            _ => return None,
+        }
+        node = &x.rhs;
     }
 }

@@ -338,6 +338,20 @@ impl Engine {
                 Ok(Dynamic::from_map(map))
             }
 
+            // procbox js_truthiness: the first falsy operand, or the last one.
+            Expr::And(x, ..) if self.js_truthiness => {
+                let mut value = Dynamic::TRUE;
+
+                for expr in &***x {
+                    value = self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    if !super::js_truthy(&value) {
+                        break;
+                    }
+                }
+
+                Ok(value)
+            }
+
             Expr::And(x, ..) => {
                 let mut value = Dynamic::TRUE;
 
@@ -348,6 +362,20 @@ impl Engine {
                         .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?
                     {
                         value = Dynamic::FALSE;
+                        break;
+                    }
+                }
+
+                Ok(value)
+            }
+
+            // procbox js_truthiness: the first truthy operand, or the last one.
+            Expr::Or(x, ..) if self.js_truthiness => {
+                let mut value = Dynamic::FALSE;
+
+                for expr in &***x {
+                    value = self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    if super::js_truthy(&value) {
                         break;
                     }
                 }

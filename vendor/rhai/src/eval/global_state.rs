@@ -71,6 +71,11 @@ pub struct GlobalRuntimeState {
     #[cfg(not(feature = "no_module"))]
     #[cfg(not(feature = "no_function"))]
     pub constants: Option<SharedGlobalConstants>,
+    /// The main script's top-level variables that script functions use, each a shared
+    /// value (see [`Engine::set_js_fn_globals`][crate::Engine::set_js_fn_globals]).
+    #[cfg(not(feature = "no_module"))]
+    #[cfg(not(feature = "no_function"))]
+    pub js_top_vars: Option<SharedGlobalConstants>,
     /// Where a Grain program failed, innermost frame first.
     #[cfg(feature = "grain")]
     pub(crate) grain_faults: Option<crate::Shared<crate::Locked<Vec<crate::grain::Fault>>>>,
@@ -108,6 +113,11 @@ impl Engine {
             #[cfg(not(feature = "no_module"))]
             #[cfg(not(feature = "no_function"))]
             constants: None,
+            #[cfg(not(feature = "no_module"))]
+            #[cfg(not(feature = "no_function"))]
+            js_top_vars: self
+                .js(crate::api::js_closures::JsClosures::FN_GLOBALS)
+                .then(|| crate::Shared::new(crate::Locked::new(std::collections::BTreeMap::new()))),
 
             #[cfg(feature = "grain")]
             grain_faults: None,
@@ -148,6 +158,9 @@ impl Clone for GlobalRuntimeState {
             #[cfg(not(feature = "no_module"))]
             #[cfg(not(feature = "no_function"))]
             constants: self.constants.clone(),
+            #[cfg(not(feature = "no_module"))]
+            #[cfg(not(feature = "no_function"))]
+            js_top_vars: self.js_top_vars.clone(),
 
             #[cfg(feature = "grain")]
             grain_faults: self.grain_faults.clone(),

@@ -366,11 +366,38 @@ impl Engine {
                     return Err(ERR::ErrorTooManyVariables(*pos).into());
                 }
 
+                // `let x = …` whose value has a closure using `x`: the variable exists (a
+                // shared `()`) while the value is computed, so the closure captures it.
+                #[cfg(not(feature = "no_closure"))]
+                let self_slot = options.contains(ASTFlags::SELF_CAPTURE).then(|| {
+                    let slot = match index {
+                        Some(i) => scope.len() - i.get(),
+                        None => {
+                            scope.push(var_name.name.clone(), ());
+                            scope.len() - 1
+                        }
+                    };
+                    *scope.get_mut_by_index(slot) = Dynamic::UNIT.into_shared();
+                    (slot, global.always_search_scope)
+                });
+                #[cfg(not(feature = "no_closure"))]
+                if self_slot.is_some() && index.is_none() {
+                    // One more variable than the parser knew of: find variables by name.
+                    global.always_search_scope = true;
+                }
+
                 // Evaluate initial value
-                let value = self
-                    .eval_expr(global, caches, scope, this_ptr, expr)?
-                    .flatten();
-                let mut value = self.intern_string(value);
+                let value = self.eval_expr(global, caches, scope, this_ptr, expr);
+
+                #[cfg(not(feature = "no_closure"))]
+                if let Some((slot, orig_always_search_scope)) = self_slot {
+                    global.always_search_scope = orig_always_search_scope;
+                    if value.is_err() && index.is_none() {
+                        scope.rewind(slot);
+                    }
+                }
+
+                let mut value = self.intern_string(value?.flatten());
 
                 let _alias = if !rewind_scope {
                     // Put global constants into global module
@@ -396,13 +423,47 @@ impl Engine {
                     unreachable!("exported variable not on global level");
                 };
 
-                match index {
-                    Some(index) => {
-                        value.set_access_mode(access);
-                        *scope.get_mut_by_index(scope.len() - index.get()) = value;
+                // A top-level variable that script functions use is shared with them.
+                #[cfg(not(feature = "no_module"))]
+                #[cfg(not(feature = "no_function"))]
+                let fn_globals = global
+                    .js_top_vars
+                    .clone()
+                    .filter(|_| global.level == 0 && global.scope_level == 0)
+                    .filter(|_| {
+                        global.lib.iter().any(|m| {
+                            m.iter_script_fn()
+                                .any(|(.., f)| f.free_vars.contains(&var_name.name))
+                        })
+                    });
+                #[cfg(any(feature = "no_module", feature = "no_function"))]
+                let fn_globals: Option<crate::Shared<crate::Locked<std::collections::BTreeMap<ImmutableString, Dynamic>>>> = None;
+
+                #[cfg(not(feature = "no_closure"))]
+                let self_slot = self_slot.map(|(slot, _)| slot);
+                #[cfg(feature = "no_closure")]
+                let self_slot: Option<usize> = None;
+
+                if let Some(slot) = self_slot {
+                    let cell = scope.get_mut_by_index(slot);
+                    *cell.write_lock::<Dynamic>().unwrap() = value;
+                    cell.set_access_mode(access);
+                    if let Some(top) = fn_globals {
+                        crate::func::locked_write(&top).unwrap().insert(var_name.name.clone(), cell.clone());
                     }
-                    _ => {
-                        scope.push_entry(var_name.name.clone(), access, value);
+                } else {
+                    if let Some(top) = fn_globals {
+                        value = value.into_shared();
+                        crate::func::locked_write(&top).unwrap().insert(var_name.name.clone(), value.clone());
+                    }
+                    match index {
+                        Some(index) => {
+                            value.set_access_mode(access);
+                            *scope.get_mut_by_index(scope.len() - index.get()) = value;
+                        }
+                        _ => {
+                            scope.push_entry(var_name.name.clone(), access, value);
+                        }
                     }
                 }
 
@@ -418,10 +479,10 @@ impl Engine {
             Stmt::If(x, ..) => {
                 let FlowControl { expr, body, branch } = &**x;
 
-                let guard_val = self
-                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                    .as_bool()
-                    .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                let guard_val = self.condition(
+                    &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                    expr,
+                )?;
 
                 if guard_val && !body.is_empty() {
                     self.eval_stmt_block(global, caches, scope, this_ptr, body.statements(), true)
@@ -460,12 +521,16 @@ impl Engine {
 
                             let cond_result = match block.lhs {
                                 Expr::BoolConstant(b, ..) => b,
-                                ref c => self
-                                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), c)?
-                                    .as_bool()
-                                    .map_err(|typ| {
-                                        self.make_type_mismatch_err::<bool>(typ, c.position())
-                                    })?,
+                                ref c => self.condition(
+                                    &self.eval_expr(
+                                        global,
+                                        caches,
+                                        scope,
+                                        this_ptr.as_deref_mut(),
+                                        c,
+                                    )?,
+                                    c,
+                                )?,
                             };
 
                             if cond_result {
@@ -484,12 +549,16 @@ impl Engine {
 
                             let cond_result = match lhs {
                                 Expr::BoolConstant(b, ..) => *b,
-                                c => self
-                                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), c)?
-                                    .as_bool()
-                                    .map_err(|typ| {
-                                        self.make_type_mismatch_err::<bool>(typ, c.position())
-                                    })?,
+                                c => self.condition(
+                                    &self.eval_expr(
+                                        global,
+                                        caches,
+                                        scope,
+                                        this_ptr.as_deref_mut(),
+                                        c,
+                                    )?,
+                                    c,
+                                )?,
                             };
 
                             if cond_result {
@@ -539,10 +608,10 @@ impl Engine {
                 let FlowControl { expr, body, .. } = &**x;
 
                 loop {
-                    let condition = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                        .as_bool()
-                        .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                    let condition = self.condition(
+                        &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                        expr,
+                    )?;
 
                     if !condition {
                         break Ok(Dynamic::UNIT);
@@ -588,10 +657,10 @@ impl Engine {
                         }
                     }
 
-                    let condition = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                        .as_bool()
-                        .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                    let condition = self.condition(
+                        &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                        expr,
+                    )?;
 
                     if condition ^ is_while {
                         break Ok(Dynamic::UNIT);
@@ -949,6 +1018,7 @@ impl Engine {
 
                     // Search the scope
                     let index = index
+                        .filter(|_| !global.always_search_scope)
                         .map(|n| scope.len() - n.get())
                         .or_else(|| scope.search(&var.name))
                         .ok_or_else(|| {

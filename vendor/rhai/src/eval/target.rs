@@ -400,6 +400,25 @@ impl<'a> Target<'a> {
     }
 }
 
+impl Target<'_> {
+    /// A shared value holding a handle (a custom type or a function pointer, whose copies
+    /// are the same object) is used through a copy, so the variable is not locked while a
+    /// method runs on it (see [`Engine::set_js_shared_handles`][crate::Engine::set_js_shared_handles]).
+    #[cfg(not(feature = "no_closure"))]
+    #[inline]
+    pub(crate) fn unlock_handle(self) -> Self {
+        use crate::types::dynamic::Union;
+        match self {
+            Self::SharedValue { ref guard, .. }
+                if matches!(guard.0, Union::Variant(..) | Union::FnPtr(..)) =>
+            {
+                Self::TempValue((**guard).clone())
+            }
+            target => target,
+        }
+    }
+}
+
 impl<'a> TryFrom<&'a mut Dynamic> for Target<'a> {
     type Error = RhaiError;
 

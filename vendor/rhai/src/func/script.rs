@@ -73,6 +73,10 @@ pub struct ScriptFuncDef {
     pub this_type: Option<ImmutableString>,
     /// Names of function parameters.
     pub params: FnArgsVec<ImmutableString>,
+    /// Names the function uses but does not define: with
+    /// [`Engine::set_js_fn_globals`][crate::Engine::set_js_fn_globals] on, those that are
+    /// top-level variables of the main script are visible inside the function.
+    pub free_vars: crate::ThinVec<ImmutableString>,
     /// _(metadata)_ Function doc-comments (if any). Exported under the `metadata` feature only.
     ///
     /// Doc-comments are comment lines beginning with `///` or comment blocks beginning with `/**`,
@@ -104,6 +108,7 @@ impl ScriptFuncDef {
             #[cfg(not(feature = "no_object"))]
             this_type: self.this_type.clone(),
             params: self.params.clone(),
+            free_vars: self.free_vars.clone(),
             #[cfg(feature = "metadata")]
             comments: <_>::default(),
         }
@@ -387,9 +392,24 @@ impl Engine {
             // Normal statements block
             #[cfg(not(feature = "no_ast"))]
             ScriptFuncPayload::Statements(ref body) => {
+                // The main script's top-level variables the function uses (shared values),
+                // below the arguments so that the parser's offsets stay right.
+                #[cfg(not(feature = "no_module"))]
+                if !fn_def.free_vars.is_empty() {
+                    if let Some(ref top) = global.js_top_vars {
+                        let top = crate::func::locked_read(top).unwrap();
+                        for name in &fn_def.free_vars {
+                            if let Some(value) = top.get(name) {
+                                scope.push_dynamic(name.clone(), value.clone());
+                                _arg_slots += 1;
+                            }
+                        }
+                    }
+                }
+
                 // Put arguments into scope as variables
                 scope.extend(fn_def.params.iter().cloned().zip(arg_values));
-                _arg_slots = fn_def.params.len();
+                _arg_slots += fn_def.params.len();
 
                 #[cfg(feature = "debugging")]
                 if self.is_debugger_registered() {

@@ -1,0 +1,192 @@
+//! What `require("os")` reports, read the way libuv reads it on Linux: `/proc/stat`
+//! and sysfs for CPUs, `/proc/meminfo` for memory, `/proc/loadavg`, `/proc/uptime`,
+//! `uname(2)`, the password database for the user.
+
+use std::ffi::CStr;
+
+/// One CPU as `os.cpus()` lists it; times in milliseconds.
+pub struct Cpu {
+    pub model: String,
+    /// MHz, from cpufreq (0 when the kernel does not expose it, as libuv reports).
+    pub speed: i64,
+    pub user: i64,
+    pub nice: i64,
+    pub sys: i64,
+    pub idle: i64,
+    pub irq: i64,
+}
+
+fn clock_ticks_ms() -> i64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if hz > 0 { 1000 / hz as i64 } else { 10 }
+}
+
+/// The online CPUs, one entry per `cpuN` line of `/proc/stat`.
+pub fn cpus() -> Vec<Cpu> {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let models: Vec<String> = info
+        .lines()
+        .filter(|l| l.starts_with("model name"))
+        .filter_map(|l| l.split_once(':').map(|(_, v)| v.trim().to_string()))
+        .collect();
+    let mult = clock_ticks_ms();
+    let mut out = Vec::new();
+    for line in stat.lines() {
+        let Some(rest) = line.strip_prefix("cpu").filter(|r| r.starts_with(|c: char| c.is_ascii_digit())) else {
+            continue;
+        };
+        let mut fields = rest.split_whitespace();
+        let Some(Ok(n)) = fields.next().map(str::parse::<usize>) else { continue };
+        let v: Vec<i64> = fields.map(|f| f.parse().unwrap_or(0)).collect();
+        let at = |i: usize| v.get(i).copied().unwrap_or(0) * mult;
+        let freq = std::fs::read_to_string(format!("/sys/devices/system/cpu/cpu{n}/cpufreq/scaling_cur_freq"))
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .map(|khz| khz / 1000)
+            .unwrap_or(0);
+        out.push(Cpu {
+            model: models.get(n).or(models.first()).cloned().unwrap_or_else(|| "unknown".into()),
+            speed: freq,
+            user: at(0),
+            nice: at(1),
+            sys: at(2),
+            idle: at(3),
+            irq: at(5),
+        });
+    }
+    out
+}
+
+/// `uv_available_parallelism`: the CPUs this process may run on (its affinity mask;
+/// like libuv, and unlike Rust's std, a cgroup quota does not lower it).
+pub fn available_parallelism() -> i64 {
+    // SAFETY: cpu_set_t is plain bits; sched_getaffinity fills it for our own pid.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    let n = if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
+        // SAFETY: counting bits of the set sched_getaffinity filled.
+        unsafe { libc::CPU_COUNT(&set) as i64 }
+    } else {
+        0
+    };
+    n.max(1)
+}
+
+fn meminfo(key: &str) -> i64 {
+    let text = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(':')))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
+}
+
+pub fn total_memory() -> i64 {
+    meminfo("MemTotal")
+}
+
+/// libuv's free memory is `MemAvailable`.
+pub fn free_memory() -> i64 {
+    meminfo("MemAvailable")
+}
+
+pub fn loadavg() -> [f64; 3] {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let mut it = text.split_whitespace().map(|f| f.parse::<f64>().unwrap_or(0.0));
+    [it.next().unwrap_or(0.0), it.next().unwrap_or(0.0), it.next().unwrap_or(0.0)]
+}
+
+pub fn uptime() -> f64 {
+    let text = std::fs::read_to_string("/proc/uptime").unwrap_or_default();
+    text.split_whitespace().next().and_then(|f| f.parse().ok()).unwrap_or(0.0)
+}
+
+/// `uname(2)`: (sysname, nodename, release, version, machine).
+pub fn uname() -> [String; 5] {
+    // SAFETY: utsname is plain bytes; uname fills it with NUL-terminated strings.
+    let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    if unsafe { libc::uname(&mut u) } != 0 {
+        return Default::default();
+    }
+    let s = |f: &[libc::c_char]| {
+        // SAFETY: uname NUL-terminates every field within its array.
+        unsafe { CStr::from_ptr(f.as_ptr()) }.to_string_lossy().into_owned()
+    };
+    [s(&u.sysname), s(&u.nodename), s(&u.release), s(&u.version), s(&u.machine)]
+}
+
+/// Node's `os.arch()` name for the build target.
+pub fn arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        "x86" => "ia32",
+        "powerpc64" => "ppc64",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        other => other,
+    }
+}
+
+/// `os.tmpdir()`: `TMPDIR`, `TMP`, `TEMP`, else `/tmp`, without a trailing slash.
+pub fn tmpdir() -> String {
+    let dir = ["TMPDIR", "TMP", "TEMP"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "/tmp".into());
+    if dir.len() > 1 && dir.ends_with('/') { dir[..dir.len() - 1].to_string() } else { dir }
+}
+
+/// The user database entry for our uid: (uid, gid, username, homedir, shell).
+pub struct User {
+    pub uid: i64,
+    pub gid: i64,
+    pub username: String,
+    pub homedir: String,
+    pub shell: Option<String>,
+}
+
+pub fn user_info() -> Option<User> {
+    // SAFETY: getuid/getgid cannot fail.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is to a live local buffer of the size given.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() {
+        return None;
+    }
+    let s = |p: *const libc::c_char| {
+        // SAFETY: getpwuid_r filled these with NUL-terminated strings inside `buf`.
+        if p.is_null() { String::new() } else { unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned() }
+    };
+    let shell = s(pw.pw_shell);
+    Some(User {
+        uid: uid as i64,
+        gid: gid as i64,
+        username: s(pw.pw_name),
+        homedir: s(pw.pw_dir),
+        shell: (!shell.is_empty()).then_some(shell),
+    })
+}
+
+/// `os.homedir()`: `HOME`, else the user database.
+pub fn homedir() -> String {
+    std::env::var("HOME").ok().filter(|h| !h.is_empty()).or_else(|| user_info().map(|u| u.homedir)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_are_plausible() {
+        assert!(!cpus().is_empty());
+        assert!(available_parallelism() >= 1);
+        assert!(total_memory() >= free_memory() && free_memory() > 0);
+        assert!(uptime() > 0.0);
+        assert_eq!(uname()[0], "Linux");
+    }
+}

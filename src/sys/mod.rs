@@ -1,0 +1,10 @@
+//! Rhai-free system facts and file-system operations behind `os`, `path` and `fs`:
+//! what the machine is ([`host`]), Node's POSIX path algorithm ([`path`]), errno
+//! names and messages as libuv gives them ([`errno`]), and the file operations
+//! themselves ([`fs`]), with the worker threads that run them off the loop ([`work`]).
+
+pub mod errno;
+pub mod fs;
+pub mod host;
+pub mod path;
+pub mod work;

@@ -1,0 +1,60 @@
+//! JavaScript-like closure semantics, each a named [`Engine`] option, off by default
+//! (a procbox patch; see `vendor/README.md`).
+//!
+//! * [`Engine::set_js_self_capture`]: in `let x = <expr>`, a closure inside `<expr>` that
+//!   uses `x` captures the variable being defined, so
+//!   `let t = set_interval(|| clear_interval(t), 10);` works as in JavaScript.
+//! * [`Engine::set_js_shared_handles`]: a shared (captured) variable holding a custom type
+//!   or a function pointer is not locked while a method runs on it: the method gets a
+//!   copy. Only sound when every custom type is a *handle* (a copy is the same object).
+//! * [`Engine::set_js_fn_globals`]: a script function sees (reads and writes) the
+//!   top-level variables of the main script that it names, as a JavaScript function sees
+//!   its module's variables.
+
+use crate::Engine;
+use bitflags::bitflags;
+
+bitflags! {
+    /// The JavaScript-like closure options that are switched on.
+    #[derive(PartialEq, Eq, Clone, Copy, Debug)]
+    pub struct JsClosures: u8 {
+        /// See [`Engine::set_js_self_capture`].
+        const SELF_CAPTURE = 0b001;
+        /// See [`Engine::set_js_shared_handles`].
+        const SHARED_HANDLES = 0b010;
+        /// See [`Engine::set_js_fn_globals`].
+        const FN_GLOBALS = 0b100;
+    }
+}
+
+impl Engine {
+    /// A closure in the initial value of `let x = …` that uses `x` captures the new `x`
+    /// (read when the closure runs). Default `false`: Rhai captures an older `x`, or fails.
+    #[inline]
+    pub fn set_js_self_capture(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::SELF_CAPTURE, enable);
+        self
+    }
+    /// A method call or property access on a captured variable holding a custom type or
+    /// a function pointer runs on a copy, without locking the variable, so the callee may
+    /// call closures that use the same variable. Default `false`.
+    #[inline]
+    pub fn set_js_shared_handles(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::SHARED_HANDLES, enable);
+        self
+    }
+    /// Script functions see the main script's top-level variables that they use
+    /// (`let cp = …; fn f() { cp.x() }`); a `let` inside the function still shadows.
+    /// Default `false`: a function sees only its parameters and its own variables.
+    #[inline]
+    pub fn set_js_fn_globals(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::FN_GLOBALS, enable);
+        self
+    }
+    /// Is the given JavaScript-like closure option on?
+    #[inline(always)]
+    #[must_use]
+    pub(crate) const fn js(&self, option: JsClosures) -> bool {
+        self.js_closures.contains(option)
+    }
+}
