@@ -62,6 +62,18 @@ pub fn value_of(st: &State, e: &EvalAltResult, src: Option<&str>) -> Dynamic {
             m.insert("message".into(), message.into());
         }
     }
+    if let EvalAltResult::ErrorDataRace(what, _) = e.unwrap_inner() {
+        let (src, pos) = locate(e, src);
+        if let Some(var) = stack::word_at(st, &src, pos).filter(|_| what.is_empty()) {
+            // A plain value (array, map) that a callback used while its own method ran.
+            let message = format!(
+                "Data race detected on '{var}': a method is still running on this value and a callback \
+                 used it; copy the value first (let copy = {var};), or use it after the call returns"
+            );
+            m.insert("stack".into(), format!("Error: {message}").into());
+            m.insert("message".into(), message.into());
+        }
+    }
     let mut lines = Vec::new();
     stack::frames(e, src, None, &mut lines);
     if !lines.is_empty() {

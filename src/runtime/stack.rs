@@ -46,6 +46,16 @@ pub fn receiver_at(st: &State, src: &Option<String>, pos: Position) -> Option<St
     (!receiver.is_empty() && !receiver.starts_with('.')).then(|| receiver.to_string())
 }
 
+/// The identifier that starts at `pos` in a loaded source (the variable an error is
+/// about).
+pub fn word_at(st: &State, src: &Option<String>, pos: Position) -> Option<String> {
+    let text = st.sources.borrow().get(src.as_ref()?).cloned()?;
+    let line = text.lines().nth(pos.line()? - 1)?;
+    let word: String =
+        line.chars().skip(pos.position()?.saturating_sub(1)).take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    (!word.is_empty()).then_some(word)
+}
+
 /// The place (`path`, line and column) in the top frame of an error value's stack,
 /// when it is a script the runtime loaded.
 pub fn top_place(st: &State, err: &Dynamic) -> Option<(String, Position)> {

@@ -99,7 +99,11 @@ impl Engine {
             .then_some(scope.len() - index)
             .or_else(|| scope.search(var_name))
         {
-            return scope.get_mut_by_index(scope_index).try_into();
+            // A data race is reported at the variable (procbox names it from there).
+            return scope
+                .get_mut_by_index(scope_index)
+                .try_into()
+                .map_err(|err: crate::RhaiError| err.fill_position(expr.position()));
         }
 
         // Search constants in global modules
