@@ -51,6 +51,23 @@ fn call_fn_vars_on() {
 }
 
 #[test]
+fn call_fn_vars_with_fn_globals() {
+    // With the closures helper's `set_js_fn_globals`: a `fn`, or a closure inside a
+    // closure, calls a top-level variable holding a function.
+    let mut e = on();
+    e.set_js_fn_globals(true);
+    assert_eq!(e.eval::<INT>("let h = |x| x + 1; fn f(v) { h(v) } f(1)").unwrap(), 2);
+    assert_eq!(e.eval::<INT>("let h = |x| x * 3; let o = |s| { let i = |d| h(d); i.call(s) }; o.call(2)").unwrap(), 6);
+    // A local of the same name still shadows it; natives and script fns are unaffected.
+    assert_eq!(e.eval::<INT>("let h = |x| x + 1; fn f(v) { let h = |x| x * 10; h(v) } f(2)").unwrap(), 20);
+    assert_eq!(e.eval::<INT>("fn a() { b() } fn b() { 5 } a()").unwrap(), 5);
+    // Without the option, the `fn` does not see it.
+    let mut off = Engine::new();
+    off.set_js_fn_globals(true);
+    assert!(text(&off, "let h = |x| x + 1; fn f(v) { h(v) } f(1)").contains("Function not found: h"));
+}
+
+#[test]
 fn call_fn_vars_off() {
     let e = Engine::new();
     assert!(text(&e, "let f = |x| x + 1; f(2)").contains("Function not found: f (i64)"));

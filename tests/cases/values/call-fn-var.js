@@ -8,6 +8,12 @@ let both = (x) => double(inc(x));
 console.log("captured:", both(4));
 setTimeout(() => console.log("in a timer:", double(21)), 1);
 
+// A script function, and a closure inside a closure, call a top-level function value.
+let shout = (s) => `${s}!`;
+function announce(s) { return shout(s); }
+let outer = (s) => { let inner = (d) => shout(d); return inner.call(null, s); };
+console.log("from a function:", announce("fn"), "nested:", outer.call(null, "closure"));
+
 // Passed as an argument and called by its parameter name.
 function apply_twice(f, v) { return f(f(v)); }
 console.log("parameter:", apply_twice(inc, 5));

@@ -39,7 +39,7 @@ pub(crate) use js_parse::js_token_text;
 use js_parse::keyword_name;
 
 #[cfg(not(feature = "no_function"))]
-type FnLib = StraightHashMap<Shared<ScriptFuncDef>>;
+pub(crate) type FnLib = StraightHashMap<Shared<ScriptFuncDef>>;
 
 /// Invalid variable name that acts as a search barrier in a [`Scope`].
 pub(crate) const SCOPE_SEARCH_BARRIER_MARKER: &str = "$ BARRIER $";
@@ -3759,6 +3759,12 @@ impl Engine {
         let mut params: FnArgsVec<_> = params.into_iter().map(|(p, ..)| p).collect();
         params.shrink_to_fit();
 
+        // JS option: `f(x)` in the body may call a top-level variable `f`
+        #[cfg(not(feature = "no_closure"))]
+        if self.js_call_fn_vars && self.js(crate::api::js_closures::JsClosures::FN_GLOBALS) {
+            self.js_called_free_names(state.lib, &params, crate::ast::StmtBlock::statements(&body), &mut state.external_vars);
+        }
+
         Ok(ScriptFuncDef {
             name: self.get_interned_string(name),
             access,
@@ -4001,6 +4007,13 @@ impl Engine {
 
         params.append(&mut params_list);
 
+        // JS option: `f(x)` in the body may call a top-level variable `f` (see `parse_fn`)
+        let mut js_free = ThinVec::<Ident>::new();
+        #[cfg(not(feature = "no_closure"))]
+        if self.js_call_fn_vars && self.js(crate::api::js_closures::JsClosures::FN_GLOBALS) {
+            self.js_called_free_names(state.lib, &params, std::iter::once(&body), &mut js_free);
+        }
+
         // Create unique function name by hashing the script body plus the parameters.
         let hash = crate::func::calc_closure_hash(params.iter().map(|s| s.as_str()), &body);
         let fn_name = self.get_interned_string(make_anonymous_fn(hash));
@@ -4013,7 +4026,7 @@ impl Engine {
             this_type: None,
             params,
             body: ScriptFuncPayload::Statements(body.into()),
-            free_vars: crate::ThinVec::new(),
+            free_vars: js_free.into_iter().map(|v| v.name).collect(),
             #[cfg(not(feature = "no_function"))]
             #[cfg(feature = "metadata")]
             comments: <_>::default(),

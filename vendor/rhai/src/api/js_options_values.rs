@@ -18,7 +18,7 @@ use crate::FnArgsVec;
 use crate::types::fn_ptr::FnPtrType;
 #[cfg(not(feature = "no_float"))]
 use crate::FLOAT;
-use crate::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, Position, RhaiResult, Scope, INT};
+use crate::{Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, NativeCallContext, Position, RhaiResult, Scope, INT};
 #[cfg(feature = "no_std")]
 use std::prelude::v1::*;
 
@@ -244,6 +244,53 @@ impl Engine {
             true
         });
         closure.external_vars.extend(found);
+    }
+}
+
+/// Free names for a script `fn` with [`Engine::set_js_call_fn_vars`] (parse time).
+#[cfg(not(feature = "no_closure"))]
+#[cfg(not(feature = "no_function"))]
+impl Engine {
+    /// Adds to `free` the names the body calls as plain functions that are neither
+    /// parameters, script functions known so far, nor native functions: they may be
+    /// top-level variables holding function pointers (the `fn` then sees them as it sees
+    /// the top-level variables it reads; names that are no top-level variable are skipped
+    /// when it is called).
+    #[cold]
+    pub(crate) fn js_called_free_names<'a>(
+        &self,
+        lib: &crate::parser::FnLib,
+        params: &[ImmutableString],
+        body: impl IntoIterator<Item = &'a crate::ast::Stmt>,
+        free: &mut crate::ThinVec<crate::Ident>,
+    ) {
+        let native = |name: &str| {
+            self.global_modules.iter().any(|m| m.iter_fn().any(|(_, meta)| meta.name == name))
+        };
+        let mut found: Vec<crate::Ident> = Vec::new();
+        for stmt in body {
+            stmt.walk(&mut Vec::new(), &mut |path| {
+                if let Some(crate::ast::ASTNode::Expr(Expr::FnCall(x, ..))) = path.last() {
+                    #[cfg(not(feature = "no_module"))]
+                    let plain = x.namespace.is_empty();
+                    #[cfg(feature = "no_module")]
+                    let plain = true;
+                    let name = &x.name;
+                    if plain
+                        && x.op_token.is_none()
+                        && !found.iter().any(|v: &crate::Ident| v.name == *name)
+                        && !free.iter().any(|v| v.name == *name)
+                        && !params.contains(name)
+                        && !lib.values().any(|f| f.name == *name)
+                        && !native(name)
+                    {
+                        found.push(crate::Ident { name: name.clone(), pos: Position::NONE });
+                    }
+                }
+                true
+            });
+        }
+        free.extend(found);
     }
 }
 
