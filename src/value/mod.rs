@@ -5,6 +5,8 @@ pub mod encoding;
 pub mod error;
 pub mod inspect;
 pub mod json;
+pub mod number;
+pub mod text;
 
 /// Formats a float as JavaScript's `Number.prototype.toString` does.
 pub fn js_number(f: f64) -> String {
