@@ -9,6 +9,7 @@ pub mod events;
 pub mod globals;
 pub mod http;
 pub mod ipc;
+pub mod js;
 pub mod net;
 pub mod node_ipc;
 pub mod pool;
@@ -49,6 +50,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // After ipc: a pool worker reports ready over the channel ipc adopted.
     pool::register(engine, st);
     node_ipc::register(engine);
+    js::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
@@ -61,6 +63,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     globals.set_var("Promise", promise::statics(st));
     globals.set_var("JSON", globals::Json);
     globals.set_var("Date", globals::DateGlobal);
+    js::globals(&mut globals);
     engine.register_global_module(globals.into());
 }
 

@@ -6,6 +6,7 @@ pub mod error;
 pub mod inspect;
 pub mod json;
 pub mod number;
+pub mod sort;
 pub mod text;
 
 /// Formats a float as JavaScript's `Number.prototype.toString` does.
