@@ -112,13 +112,19 @@ pub fn register(engine: &mut Engine) {
     pure(engine, "join", |a: &mut Array| join(a, ","));
     pure(engine, "join", |a: &mut Array, sep: &str| join(a, sep));
     pure(engine, "join", |a: &mut Array, sep: char| join(a, sep.encode_utf8(&mut [0; 4])));
-    pure(engine, "join", |a: &mut Array, sep: Dynamic| join(a, &if sep.is_unit() { ",".into() } else { to_js_string(&sep) }));
+    pure(engine, "join", |a: &mut Array, sep: Dynamic| {
+        join(a, &if sep.is_unit() { ",".into() } else { to_js_string(&sep) })
+    });
 
     pure(engine, "includes", |a: &mut Array, v: Dynamic| a.iter().any(|x| js_equal(x, &v, true)));
-    pure(engine, "includes", |a: &mut Array, v: Dynamic, from: INT| a[rel(from, a.len())..].iter().any(|x| js_equal(x, &v, true)));
+    pure(engine, "includes", |a: &mut Array, v: Dynamic, from: INT| {
+        a[rel(from, a.len())..].iter().any(|x| js_equal(x, &v, true))
+    });
     pure(engine, "indexOf", |a: &mut Array, v: Dynamic| index_of(a, &v, 0));
     pure(engine, "indexOf", |a: &mut Array, v: Dynamic, from: INT| index_of(a, &v, from));
-    pure(engine, "lastIndexOf", |a: &mut Array, v: Dynamic| a.iter().rposition(|x| js_equal(x, &v, false)).map_or(-1, |i| i as INT));
+    pure(engine, "lastIndexOf", |a: &mut Array, v: Dynamic| {
+        a.iter().rposition(|x| js_equal(x, &v, false)).map_or(-1, |i| i as INT)
+    });
 
     pure(engine, "at", |a: &mut Array, i: INT| at(a, i));
     pure(engine, "at", |a: &mut Array, i: Dynamic| at(a, to_index(&i)));
@@ -145,7 +151,10 @@ pub fn register(engine: &mut Engine) {
     pure(engine, "keys", |a: &mut Array| (0..a.len() as INT).map(Dynamic::from_int).collect::<Array>());
     pure(engine, "values", |a: &mut Array| a.clone());
     pure(engine, "entries", |a: &mut Array| {
-        a.iter().enumerate().map(|(i, v)| Dynamic::from_array(vec![Dynamic::from_int(i as INT), v.clone()])).collect::<Array>()
+        a.iter()
+            .enumerate()
+            .map(|(i, v)| Dynamic::from_array(vec![Dynamic::from_int(i as INT), v.clone()]))
+            .collect::<Array>()
     });
 
     // In place, returning what JS returns.
@@ -176,14 +185,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("sort", sort_default);
     engine.register_fn("fill", |a: &mut Array, v: Dynamic| fill(a, v, 0, None));
     engine.register_fn("fill", |a: &mut Array, v: Dynamic, s: Dynamic| fill(a, v, to_index(&s), None));
-    engine.register_fn("fill", |a: &mut Array, v: Dynamic, s: Dynamic, e: Dynamic| fill(a, v, to_index(&s), opt_index(&e)));
+    engine.register_fn("fill", |a: &mut Array, v: Dynamic, s: Dynamic, e: Dynamic| {
+        fill(a, v, to_index(&s), opt_index(&e))
+    });
     engine.register_fn("splice", |a: &mut Array, s: INT| splice(a, s, None, vec![]));
     engine.register_fn("splice", |a: &mut Array, s: INT, n: INT| splice(a, s, Some(n), vec![]));
     engine.register_fn("splice", |a: &mut Array, s: Dynamic| splice(a, to_index(&s), None, vec![]));
-    engine.register_fn("splice", |a: &mut Array, s: Dynamic, n: Dynamic| splice(a, to_index(&s), opt_index(&n), vec![]));
+    engine
+        .register_fn("splice", |a: &mut Array, s: Dynamic, n: Dynamic| splice(a, to_index(&s), opt_index(&n), vec![]));
     // Rhai's own splice(start, len, array) inserts the elements; JS inserts the array.
     engine.register_fn("splice", |a: &mut Array, s: INT, n: INT, v: Array| splice(a, s, Some(n), vec![v.into()]));
-    engine.register_fn("splice", |a: &mut Array, s: Dynamic, n: Dynamic, v: Dynamic| splice(a, to_index(&s), opt_index(&n), vec![v]));
+    engine.register_fn("splice", |a: &mut Array, s: Dynamic, n: Dynamic, v: Dynamic| {
+        splice(a, to_index(&s), opt_index(&n), vec![v])
+    });
     engine.register_fn("splice", |a: &mut Array, s: Dynamic, n: Dynamic, v: Dynamic, w: Dynamic| {
         splice(a, to_index(&s), opt_index(&n), vec![v, w])
     });

@@ -58,9 +58,10 @@ fn declared(ctx: &NativeCallContext, f: &FnPtr) -> Option<usize> {
     if anonymous && let Some(n) = PARAMS.with(|p| p.borrow().get(name).copied()) {
         return Some(n);
     }
-    let found = ctx.global_runtime_state().lib.iter().find_map(|m| {
-        m.iter_script_fn_info().find(|(_, _, fn_name, _, _)| *fn_name == name).map(|(_, _, _, n, _)| n)
-    });
+    let found =
+        ctx.global_runtime_state().lib.iter().find_map(|m| {
+            m.iter_script_fn_info().find(|(_, _, fn_name, _, _)| *fn_name == name).map(|(_, _, _, n, _)| n)
+        });
     if anonymous && let Some(n) = found {
         PARAMS.with(|p| p.borrow_mut().insert(name.to_string(), n));
     }

@@ -127,14 +127,18 @@ pub fn register(engine: &mut Engine) {
         Ok(out)
     });
     pure(engine, "reduce", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| reduce(&ctx, a, &f, None));
-    pure(engine, "reduce", |ctx: NativeCallContext, a: &mut Array, f: FnPtr, init: Dynamic| reduce(&ctx, a, &f, Some(init)));
+    pure(engine, "reduce", |ctx: NativeCallContext, a: &mut Array, f: FnPtr, init: Dynamic| {
+        reduce(&ctx, a, &f, Some(init))
+    });
     pure(engine, "find", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Res<Dynamic> {
         Ok(find(&ctx, a, &f)?.map_or(Dynamic::UNIT, |i| a[i].clone()))
     });
     pure(engine, "findIndex", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Res<INT> {
         Ok(find(&ctx, a, &f)?.map_or(-1, |i| i as INT))
     });
-    pure(engine, "some", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Res<bool> { Ok(find(&ctx, a, &f)?.is_some()) });
+    pure(engine, "some", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Res<bool> {
+        Ok(find(&ctx, a, &f)?.is_some())
+    });
     pure(engine, "every", |ctx: NativeCallContext, a: &mut Array, f: FnPtr| -> Res<bool> {
         let mut all = true;
         each(&ctx, a, &f, |_, _, r| {

@@ -19,6 +19,9 @@ use rhai::{Array, Dynamic, Engine, INT};
 
 use super::{num, to_f64};
 
+/// A one-argument function of `Math`.
+type Unary = fn(f64) -> f64;
+
 /// The `Math` global.
 #[derive(Clone)]
 pub struct MathGlobal;
@@ -103,10 +106,15 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("ceil", |_: &mut MathGlobal, x: f64| num(x.ceil()));
     engine.register_fn("round", |_: &mut MathGlobal, x: f64| num(round(x)));
     engine.register_fn("trunc", |_: &mut MathGlobal, x: f64| num(x.trunc()));
-    engine.register_fn("abs", |_: &mut MathGlobal, x: INT| x.checked_abs().map_or_else(|| num((x as f64).abs()), Dynamic::from_int));
+    engine.register_fn("abs", |_: &mut MathGlobal, x: INT| {
+        x.checked_abs().map_or_else(|| num((x as f64).abs()), Dynamic::from_int)
+    });
     engine.register_fn("abs", |_: &mut MathGlobal, x: f64| num(x.abs()));
     engine.register_fn("sign", |_: &mut MathGlobal, x: INT| x.signum());
-    engine.register_fn("sign", |_: &mut MathGlobal, x: f64| if x == 0.0 || x.is_nan() { num(x) } else { num(x.signum()) });
+    engine.register_fn(
+        "sign",
+        |_: &mut MathGlobal, x: f64| if x == 0.0 || x.is_nan() { num(x) } else { num(x.signum()) },
+    );
     engine.register_fn("pow", |_: &mut MathGlobal, b: INT, e: INT| pow(b, e));
     engine.register_fn("pow", |_: &mut MathGlobal, b: Dynamic, e: Dynamic| num(to_f64(&b).powf(to_f64(&e))));
     engine.register_fn("random", |_: &mut MathGlobal| random());
@@ -122,7 +130,7 @@ pub fn register(engine: &mut Engine) {
         };
         engine.register_fn(name, move |_: &mut MathGlobal, x: Dynamic| num(f(to_f64(&x))));
     }
-    let unary: [(&str, fn(f64) -> f64); 14] = [
+    let unary: [(&str, Unary); 14] = [
         ("sqrt", f64::sqrt),
         ("cbrt", f64::cbrt),
         ("log", f64::ln),

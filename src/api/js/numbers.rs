@@ -35,7 +35,11 @@ fn to_fixed(x: f64, digits: INT) -> Res<String> {
 }
 
 fn radix(r: INT) -> Res<u32> {
-    if (2..=36).contains(&r) { Ok(r as u32) } else { Err(range_error("toString() radix argument must be between 2 and 36")) }
+    if (2..=36).contains(&r) {
+        Ok(r as u32)
+    } else {
+        Err(range_error("toString() radix argument must be between 2 and 36"))
+    }
 }
 
 fn int_to_radix(i: INT, r: INT) -> Res<String> {

@@ -56,11 +56,7 @@ fn values(v: &Dynamic) -> Array {
 }
 
 fn entries(v: &Dynamic) -> Array {
-    keys(v)
-        .into_iter()
-        .zip(values(v))
-        .map(|(k, v)| Dynamic::from_array(vec![k.into(), v]))
-        .collect()
+    keys(v).into_iter().zip(values(v)).map(|(k, v)| Dynamic::from_array(vec![k.into(), v])).collect()
 }
 
 fn assign(target: Map, sources: &[Dynamic]) -> Map {
@@ -108,23 +104,23 @@ fn items(v: &Dynamic) -> Array {
 
 fn array_from(ctx: &NativeCallContext, v: &Dynamic, f: &FnPtr) -> Res<Array> {
     let cb = Callback::new(ctx, f);
-    items(v)
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| cb.call(&mut [item, Dynamic::from_int(i as INT)], 1))
-        .collect()
+    items(v).into_iter().enumerate().map(|(i, item)| cb.call(&mut [item, Dynamic::from_int(i as INT)], 1)).collect()
 }
 
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<ObjectGlobal>("ObjectConstructor");
-    engine.register_fn("keys", |_: &mut ObjectGlobal, v: Dynamic| keys(&v).into_iter().map(Dynamic::from).collect::<Array>());
+    engine.register_fn("keys", |_: &mut ObjectGlobal, v: Dynamic| {
+        keys(&v).into_iter().map(Dynamic::from).collect::<Array>()
+    });
     engine.register_fn("values", |_: &mut ObjectGlobal, v: Dynamic| values(&v));
     engine.register_fn("entries", |_: &mut ObjectGlobal, v: Dynamic| entries(&v));
     engine.register_fn("fromEntries", |_: &mut ObjectGlobal, v: Dynamic| from_entries(&v));
     engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map| t);
     engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map, a: Dynamic| assign(t, &[a]));
     engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map, a: Dynamic, b: Dynamic| assign(t, &[a, b]));
-    engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map, a: Dynamic, b: Dynamic, c: Dynamic| assign(t, &[a, b, c]));
+    engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map, a: Dynamic, b: Dynamic, c: Dynamic| {
+        assign(t, &[a, b, c])
+    });
     engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {
         assign(t, &[a, b, c, d])
     });
@@ -132,7 +128,9 @@ pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<ArrayGlobal>("ArrayConstructor");
     engine.register_fn("isArray", |_: &mut ArrayGlobal, v: Dynamic| v.is_array());
     engine.register_fn("from", |_: &mut ArrayGlobal, v: Dynamic| items(&v));
-    engine.register_fn("from", |ctx: NativeCallContext, _: &mut ArrayGlobal, v: Dynamic, f: FnPtr| array_from(&ctx, &v, &f));
+    engine.register_fn("from", |ctx: NativeCallContext, _: &mut ArrayGlobal, v: Dynamic, f: FnPtr| {
+        array_from(&ctx, &v, &f)
+    });
     engine.register_fn("of", |_: &mut ArrayGlobal| Array::new());
     engine.register_fn("of", |_: &mut ArrayGlobal, a: Dynamic| vec![a]);
     engine.register_fn("of", |_: &mut ArrayGlobal, a: Dynamic, b: Dynamic| vec![a, b]);

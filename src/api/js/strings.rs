@@ -60,11 +60,21 @@ fn at(s: &str, i: INT) -> Dynamic {
 }
 
 fn char_at(s: &str, i: INT) -> Str {
-    if i < 0 { Str::new() } else { text::sub(s, (i as usize).min(text::len(s)), ((i + 1) as usize).min(text::len(s))).into() }
+    if i < 0 {
+        Str::new()
+    } else {
+        text::sub(s, (i as usize).min(text::len(s)), ((i + 1) as usize).min(text::len(s))).into()
+    }
 }
 
 fn char_code_at(s: &str, i: INT) -> Dynamic {
-    let c = if i < 0 { None } else if s.is_ascii() { s.as_bytes().get(i as usize).map(|&b| b as char) } else { s.chars().nth(i as usize) };
+    let c = if i < 0 {
+        None
+    } else if s.is_ascii() {
+        s.as_bytes().get(i as usize).map(|&b| b as char)
+    } else {
+        s.chars().nth(i as usize)
+    };
     match c {
         // The first UTF-16 unit, as JS gives for a character above U+FFFF.
         Some(c) => Dynamic::from_int(c.encode_utf16(&mut [0; 2])[0] as INT),
@@ -167,12 +177,16 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("padStart", |s: &str, n: INT, f: &str| text::pad(s, n, f, true));
     engine.register_fn("padStart", |s: &str, n: INT, f: char| text::pad(s, n, f.encode_utf8(&mut [0; 4]), true));
     engine.register_fn("padStart", |s: &str, n: Dynamic| text::pad(s, to_index(&n), " ", true));
-    engine.register_fn("padStart", |s: &str, n: Dynamic, f: Dynamic| text::pad(s, to_index(&n), &super::to_js_string(&f), true));
+    engine.register_fn("padStart", |s: &str, n: Dynamic, f: Dynamic| {
+        text::pad(s, to_index(&n), &super::to_js_string(&f), true)
+    });
     engine.register_fn("padEnd", |s: &str, n: INT| text::pad(s, n, " ", false));
     engine.register_fn("padEnd", |s: &str, n: INT, f: &str| text::pad(s, n, f, false));
     engine.register_fn("padEnd", |s: &str, n: INT, f: char| text::pad(s, n, f.encode_utf8(&mut [0; 4]), false));
     engine.register_fn("padEnd", |s: &str, n: Dynamic| text::pad(s, to_index(&n), " ", false));
-    engine.register_fn("padEnd", |s: &str, n: Dynamic, f: Dynamic| text::pad(s, to_index(&n), &super::to_js_string(&f), false));
+    engine.register_fn("padEnd", |s: &str, n: Dynamic, f: Dynamic| {
+        text::pad(s, to_index(&n), &super::to_js_string(&f), false)
+    });
     engine.register_fn("repeat", repeat);
     engine.register_fn("repeat", |s: &str, n: Dynamic| repeat(s, to_index(&n)));
 
@@ -182,10 +196,14 @@ pub fn register(engine: &mut Engine) {
         engine.register_fn(name, move |s: Str, p: &str, r: &str| -> Str {
             if s.contains(p) || p.is_empty() { text::replace(&s, p, r, all).into() } else { s }
         });
-        engine.register_fn(name, move |s: &str, p: char, r: char| text::replace(s, p.encode_utf8(&mut [0; 4]), r.encode_utf8(&mut [0; 4]), all));
+        engine.register_fn(name, move |s: &str, p: char, r: char| {
+            text::replace(s, p.encode_utf8(&mut [0; 4]), r.encode_utf8(&mut [0; 4]), all)
+        });
         engine.register_fn(name, move |s: &str, p: &str, r: char| text::replace(s, p, r.encode_utf8(&mut [0; 4]), all));
         engine.register_fn(name, move |s: &str, p: char, r: &str| text::replace(s, p.encode_utf8(&mut [0; 4]), r, all));
-        engine.register_fn(name, move |ctx: NativeCallContext, s: &str, p: &str, f: FnPtr| replace_with(&ctx, s, p, &f, all));
+        engine.register_fn(name, move |ctx: NativeCallContext, s: &str, p: &str, f: FnPtr| {
+            replace_with(&ctx, s, p, &f, all)
+        });
         engine.register_fn(name, move |ctx: NativeCallContext, s: &str, p: char, f: FnPtr| {
             replace_with(&ctx, s, p.encode_utf8(&mut [0; 4]), &f, all)
         });
