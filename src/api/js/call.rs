@@ -4,7 +4,9 @@
 //! parameter count is looked up once per array method call (not per element) and the
 //! arguments are cut to it, or padded with `()` when it declares more. A native
 //! function pointer (`Fn("to_string")`) declares nothing we can see; it gets the
-//! method's minimum (the item for `map`, accumulator and item for `reduce`).
+//! method's minimum (the item for `map`, accumulator and item for `reduce`). A
+//! callback that declares nothing also gets the first argument as `this`, so Rhai's
+//! `arr.filter(|| this > 2)` keeps working.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -42,6 +44,10 @@ impl<'a> Callback<'a> {
     /// them for a native function). The arguments are consumed.
     pub fn call(&self, args: &mut [Dynamic], min: usize) -> RhaiResult {
         let n = self.params.unwrap_or(min);
+        if n == 0 && !args.is_empty() {
+            // Rhai's own form, `arr.map(|| this * 2)`: the item is also `this`.
+            return self.f.call_raw(self.ctx, Some(&mut args[0]), []);
+        }
         if n <= args.len() {
             return self.f.call_raw(self.ctx, None, &mut args[..n]);
         }

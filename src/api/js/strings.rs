@@ -116,6 +116,11 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("toLocaleLowerCase", lower);
     engine.register_fn("toString", |s: Str| s);
     engine.register_fn("valueOf", |s: Str| s);
+    // A one-character `'a'` may be a char: the same names give the same answers.
+    getter(engine, "length", |_: &mut char| 1 as INT);
+    engine.register_fn("toUpperCase", |c: char| c.to_uppercase().collect::<String>());
+    engine.register_fn("toLowerCase", |c: char| c.to_lowercase().collect::<String>());
+    engine.register_fn("toString", |c: char| c.to_string());
     engine.register_fn("localeCompare", |s: &str, t: &str| text::locale_compare(s, t));
 
     engine.register_fn("trim", |s: Str| keep(&s, text::trim(&s)));
