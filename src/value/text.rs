@@ -66,7 +66,7 @@ pub fn last_index_of(s: &str, needle: &str, from: Option<i64>) -> i64 {
     // A match may start at `limit` and run past it.
     let end = (limit + needle.len()).min(s.len());
     let end = (end..=s.len()).find(|&e| s.is_char_boundary(e)).unwrap_or(s.len());
-    s[..end].rfind(needle).map_or(-1, |b| pos_of(s, b) as i64)
+    s[..end].rmatch_indices(needle).find(|(b, _)| *b <= limit).map_or(-1, |(b, _)| pos_of(s, b) as i64)
 }
 
 /// `s.split(sep, limit)`; an empty separator splits into characters.
@@ -196,6 +196,8 @@ mod tests {
         assert_eq!(last_index_of(s, "l", None), 9);
         assert_eq!(last_index_of(s, "l", Some(3)), 3);
         assert_eq!(index_of(s, "", 99), 11);
+        assert_eq!(last_index_of("aé", "é", Some(0)), -1);
+        assert_eq!(last_index_of("aéé", "é", Some(1)), 1);
     }
 
     #[test]
