@@ -30,6 +30,14 @@ pub struct ObjectGlobal;
 #[derive(Clone)]
 pub struct ArrayGlobal;
 
+/// A host object with a `to_map()` (`process.env`) as that map; anything else as is.
+fn plain(ctx: &NativeCallContext, v: Dynamic) -> Dynamic {
+    if v.is_map() || v.is_array() || v.is_string() || v.is_unit() || v.is_int() || v.is_float() {
+        return v;
+    }
+    ctx.call_native_fn::<Map>("to_map", (v.clone(),)).map(Dynamic::from_map).unwrap_or(v)
+}
+
 /// Keys as JS lists them: a map's keys, an array's or a string's indexes as strings.
 fn keys(v: &Dynamic) -> Vec<String> {
     if let Some(m) = v.read_lock::<Map>() {
@@ -109,11 +117,11 @@ fn array_from(ctx: &NativeCallContext, v: &Dynamic, f: &FnPtr) -> Res<Array> {
 
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<ObjectGlobal>("ObjectConstructor");
-    engine.register_fn("keys", |_: &mut ObjectGlobal, v: Dynamic| {
-        keys(&v).into_iter().map(Dynamic::from).collect::<Array>()
+    engine.register_fn("keys", |ctx: NativeCallContext, _: &mut ObjectGlobal, v: Dynamic| {
+        keys(&plain(&ctx, v)).into_iter().map(Dynamic::from).collect::<Array>()
     });
-    engine.register_fn("values", |_: &mut ObjectGlobal, v: Dynamic| values(&v));
-    engine.register_fn("entries", |_: &mut ObjectGlobal, v: Dynamic| entries(&v));
+    engine.register_fn("values", |ctx: NativeCallContext, _: &mut ObjectGlobal, v: Dynamic| values(&plain(&ctx, v)));
+    engine.register_fn("entries", |ctx: NativeCallContext, _: &mut ObjectGlobal, v: Dynamic| entries(&plain(&ctx, v)));
     engine.register_fn("fromEntries", |_: &mut ObjectGlobal, v: Dynamic| from_entries(&v));
     engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map| t);
     engine.register_fn("assign", |_: &mut ObjectGlobal, t: Map, a: Dynamic| assign(t, &[a]));
