@@ -70,12 +70,12 @@ pub fn last_index_of(s: &str, needle: &str, from: Option<i64>) -> i64 {
 }
 
 /// `s.split(sep, limit)`; an empty separator splits into characters.
-pub fn split(s: &str, sep: &str, limit: Option<usize>) -> Vec<String> {
+pub fn split<'a>(s: &'a str, sep: &str, limit: Option<usize>) -> Vec<&'a str> {
     let limit = limit.unwrap_or(usize::MAX);
     if sep.is_empty() {
-        return s.chars().take(limit).map(String::from).collect();
+        return s.char_indices().take(limit).map(|(b, c)| &s[b..b + c.len_utf8()]).collect();
     }
-    s.split(sep).take(limit).map(String::from).collect()
+    s.split(sep).take(limit).collect()
 }
 
 fn js_space(c: char) -> bool {
@@ -148,12 +148,30 @@ pub fn matches(s: &str, pat: &str, all: bool) -> Vec<usize> {
 
 /// `replace`/`replaceAll` with a string replacement (its `$` patterns expanded).
 pub fn replace(s: &str, pat: &str, replacement: &str, all: bool) -> String {
-    let mut out = String::with_capacity(s.len());
+    let dollar = replacement.contains('$');
+    let mut out = String::with_capacity(s.len() + replacement.len());
     let mut last = 0;
-    for at in matches(s, pat, all) {
+    let mut put = |out: &mut String, at: usize| {
         out.push_str(&s[last..at]);
-        out.push_str(&expand(replacement, s, at, pat));
+        if dollar {
+            out.push_str(&expand(replacement, s, at, pat));
+        } else {
+            out.push_str(replacement);
+        }
         last = at + pat.len();
+    };
+    if pat.is_empty() {
+        for at in matches(s, pat, all) {
+            put(&mut out, at);
+        }
+    } else {
+        // No list of matches to allocate: the common case is one short string.
+        for (at, _) in s.match_indices(pat) {
+            put(&mut out, at);
+            if !all {
+                break;
+            }
+        }
     }
     out.push_str(&s[last..]);
     out

@@ -50,7 +50,7 @@ fn ends_with(s: &str, sub: &str, end: INT) -> bool {
 fn split(s: &str, sep: &str, limit: Option<INT>) -> Array {
     // JS's limit is a uint32: a negative one wraps to "no limit".
     let limit = limit.map(|l| if l < 0 { usize::MAX } else { l as usize });
-    text::split(s, sep, limit).into_iter().map(Dynamic::from).collect()
+    text::split(s, sep, limit).into_iter().map(|p| -> Dynamic { p.into() }).collect()
 }
 
 fn at(s: &str, i: INT) -> Dynamic {

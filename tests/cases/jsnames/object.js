@@ -14,3 +14,4 @@ console.log(JSON.stringify([1, { k: true }], null, 4), JSON.stringify({ a: 1 }, 
 const counts = {};
 for (const w of "a b a c b a".split(" ")) counts[w] = (counts[w] ?? 0) + 1;
 console.log(Object.entries(counts).sort((x, y) => y[1] - x[1]).map((e) => `${e[0]}=${e[1]}`).join(" "));
+console.log(JSON.stringify([1, "a"], null), JSON.stringify({ k: [] }, null, 1));
