@@ -63,7 +63,6 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     globals.set_var("Promise", promise::statics(st));
     globals.set_var("JSON", globals::Json);
     globals.set_var("Date", globals::DateGlobal);
-    js::globals(&mut globals);
     engine.register_global_module(globals.into());
 }
 
