@@ -193,3 +193,6 @@ pub fn js_equal(a: &Dynamic, b: &Dynamic, nan_equal: bool) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests;
