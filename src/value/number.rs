@@ -146,7 +146,10 @@ pub fn parse_int(s: &str, radix: i64) -> f64 {
     if digits.is_empty() {
         return f64::NAN;
     }
-    let v = if radix == 10 {
+    let v = if radix == 10 && digits.len() <= 15 {
+        // Exact in a double: no need for the decimal parser.
+        digits.bytes().fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0')) as f64
+    } else if radix == 10 {
         // Correctly rounded, as JS does for long decimal strings.
         digits.parse::<f64>().unwrap_or(f64::NAN)
     } else {

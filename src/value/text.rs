@@ -146,12 +146,15 @@ pub fn matches(s: &str, pat: &str, all: bool) -> Vec<usize> {
     found
 }
 
-/// `replace`/`replaceAll` with a string replacement (its `$` patterns expanded).
-pub fn replace(s: &str, pat: &str, replacement: &str, all: bool) -> String {
+/// `replace`/`replaceAll` with a string replacement (its `$` patterns expanded);
+/// `None` when nothing matched (so the caller can keep the string it has).
+pub fn replace(s: &str, pat: &str, replacement: &str, all: bool) -> Option<String> {
     let dollar = replacement.contains('$');
     let mut out = String::with_capacity(s.len() + replacement.len());
     let mut last = 0;
+    let mut found = false;
     let mut put = |out: &mut String, at: usize| {
+        found = true;
         out.push_str(&s[last..at]);
         if dollar {
             out.push_str(&expand(replacement, s, at, pat));
@@ -173,8 +176,11 @@ pub fn replace(s: &str, pat: &str, replacement: &str, all: bool) -> String {
             }
         }
     }
+    if !found {
+        return None;
+    }
     out.push_str(&s[last..]);
-    out
+    Some(out)
 }
 
 /// ICU's root collation order for ASCII (what `localeCompare` gives in Node):
@@ -225,10 +231,13 @@ mod tests {
         assert_eq!(split("", ",", None), [""]);
         assert_eq!(pad("5", 3, "0", true), "005");
         assert_eq!(pad("ab", 7, "xyz", false), "abxyzxy");
-        assert_eq!(replace("a-b-c", "-", "+", false), "a+b-c");
-        assert_eq!(replace("a-b-c", "-", "[$&$$]", true), "a[-$]b[-$]c");
-        assert_eq!(replace("abc", "", "-", true), "-a-b-c-");
-        assert_eq!(replace("abc", "b", "$`$'", false), "aacc");
+        let r = |s, p, t, all| replace(s, p, t, all).unwrap_or_else(|| s.to_string());
+        assert_eq!(r("a-b-c", "-", "+", false), "a+b-c");
+        assert_eq!(r("a-b-c", "-", "[$&$$]", true), "a[-$]b[-$]c");
+        assert_eq!(r("abc", "", "-", true), "-a-b-c-");
+        assert_eq!(r("abc", "b", "$`$'", false), "aacc");
+        assert_eq!(replace("abc", "x", "y", true), None);
+        assert_eq!(r("-", "-", "", true), "");
     }
 
     #[test]

@@ -15,6 +15,7 @@
 
 pub mod arrays;
 pub mod call;
+mod fast;
 pub mod iterate;
 pub mod math;
 pub mod numbers;

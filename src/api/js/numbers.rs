@@ -85,11 +85,9 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("String", |x: Dynamic| to_js_string(&x));
     engine.register_fn("Boolean", || false);
     engine.register_fn("Boolean", |x: Dynamic| truthy(&x));
-    engine.register_fn("parseInt", |s: &str| parse_int(s, 0));
     engine.register_fn("parseInt", |s: &str, r: INT| parse_int(s, r));
     engine.register_fn("parseInt", |s: Dynamic| parse_int(&to_js_string(&s), 0));
     engine.register_fn("parseInt", |s: Dynamic, r: Dynamic| parse_int(&to_js_string(&s), to_f64(&r) as INT));
-    engine.register_fn("parseFloat", |s: &str| num(number::parse_float(s)));
     engine.register_fn("parseFloat", |s: Dynamic| num(number::parse_float(&to_js_string(&s))));
     engine.register_fn("isNaN", |x: Dynamic| to_f64(&x).is_nan());
     engine.register_fn("isFinite", |x: Dynamic| to_f64(&x).is_finite());

@@ -35,7 +35,7 @@ fn lower(s: Str) -> Str {
 }
 
 /// The receiver itself when `part` is all of it (no new allocation), else a copy.
-fn keep(s: &Str, part: &str) -> Str {
+pub fn keep(s: &Str, part: &str) -> Str {
     if part.len() == s.len() { s.clone() } else { part.into() }
 }
 
@@ -82,6 +82,10 @@ fn char_code_at(s: &str, i: INT) -> Dynamic {
     }
 }
 
+fn replace(s: &str, pat: &str, rep: &str, all: bool) -> String {
+    text::replace(s, pat, rep, all).unwrap_or_else(|| s.to_string())
+}
+
 fn repeat(s: &str, n: INT) -> Res<Str> {
     if n < 0 {
         return Err(range_error(&format!("Invalid count value: {n}")));
@@ -109,6 +113,9 @@ fn replace_with(ctx: &NativeCallContext, s: &str, pat: &str, f: &FnPtr, all: boo
 }
 
 pub fn register(engine: &mut Engine) {
+    // Searched after the global namespace and before Rhai's packages, so the plugin
+    // `split` replaces Rhai's.
+    engine.register_global_module(rhai::exported_module!(super::fast::js_strings).into());
     getter(engine, "length", |s: &mut Str| text::len(s) as INT);
     engine.register_fn("toUpperCase", upper);
     engine.register_fn("toLowerCase", lower);
@@ -121,27 +128,17 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("toUpperCase", |c: char| c.to_uppercase().collect::<String>());
     engine.register_fn("toLowerCase", |c: char| c.to_lowercase().collect::<String>());
     engine.register_fn("toString", |c: char| c.to_string());
-    engine.register_fn("localeCompare", |s: &str, t: &str| text::locale_compare(s, t));
-
-    engine.register_fn("trim", |s: Str| keep(&s, text::trim(&s)));
-    engine.register_fn("trimStart", |s: Str| keep(&s, text::trim_start(&s)));
-    engine.register_fn("trimEnd", |s: Str| keep(&s, text::trim_end(&s)));
 
     // Searching: with a string or a char, and an optional position.
-    engine.register_fn("includes", |s: &str, t: &str| s.contains(t));
     engine.register_fn("includes", |s: &str, c: char| s.contains(c));
     engine.register_fn("includes", |s: &str, t: &str, p: INT| text::index_of(s, t, p) >= 0);
-    engine.register_fn("startsWith", |s: &str, t: &str| s.starts_with(t));
     engine.register_fn("startsWith", |s: &str, c: char| s.starts_with(c));
     engine.register_fn("startsWith", starts_with);
-    engine.register_fn("endsWith", |s: &str, t: &str| s.ends_with(t));
     engine.register_fn("endsWith", |s: &str, c: char| s.ends_with(c));
     engine.register_fn("endsWith", ends_with);
-    engine.register_fn("indexOf", |s: &str, t: &str| text::index_of(s, t, 0));
     engine.register_fn("indexOf", |s: &str, c: char| text::index_of(s, c.encode_utf8(&mut [0; 4]), 0));
     engine.register_fn("indexOf", |s: &str, t: &str, from: INT| text::index_of(s, t, from));
     engine.register_fn("indexOf", |s: &str, t: &str, from: Dynamic| text::index_of(s, t, to_index(&from)));
-    engine.register_fn("lastIndexOf", |s: &str, t: &str| text::last_index_of(s, t, None));
     engine.register_fn("lastIndexOf", |s: &str, c: char| text::last_index_of(s, c.encode_utf8(&mut [0; 4]), None));
     engine.register_fn("lastIndexOf", |s: &str, t: &str, from: INT| text::last_index_of(s, t, Some(from)));
 
@@ -171,8 +168,8 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("charCodeAt", |s: &str| char_code_at(s, 0));
     engine.register_fn("charCodeAt", |s: &str, i: Dynamic| char_code_at(s, to_index(&i)));
 
-    // `split()` with no separator keeps Rhai's meaning (split at whitespace).
-    engine.register_fn("split", |s: &str, sep: &str| split(s, sep, None));
+    // `split()` with no separator keeps Rhai's meaning (split at whitespace). The
+    // two-string forms of the searches and of `split` are in `fast`.
     engine.register_fn("split", |s: &str, sep: char| split(s, sep.encode_utf8(&mut [0; 4]), None));
     engine.register_fn("split", |s: &str, sep: &str, limit: INT| split(s, sep, Some(limit)));
     engine.register_fn("split", |s: &str, sep: char, limit: INT| split(s, sep.encode_utf8(&mut [0; 4]), Some(limit)));
@@ -198,14 +195,11 @@ pub fn register(engine: &mut Engine) {
     // `replace` (the first match) and `replaceAll`: string patterns; the replacement is
     // a string (with `$&`…), a char, or a function.
     for (name, all) in [("replace", false), ("replaceAll", true)] {
-        engine.register_fn(name, move |s: Str, p: &str, r: &str| -> Str {
-            if s.contains(p) || p.is_empty() { text::replace(&s, p, r, all).into() } else { s }
-        });
         engine.register_fn(name, move |s: &str, p: char, r: char| {
-            text::replace(s, p.encode_utf8(&mut [0; 4]), r.encode_utf8(&mut [0; 4]), all)
+            replace(s, p.encode_utf8(&mut [0; 4]), r.encode_utf8(&mut [0; 4]), all)
         });
-        engine.register_fn(name, move |s: &str, p: &str, r: char| text::replace(s, p, r.encode_utf8(&mut [0; 4]), all));
-        engine.register_fn(name, move |s: &str, p: char, r: &str| text::replace(s, p.encode_utf8(&mut [0; 4]), r, all));
+        engine.register_fn(name, move |s: &str, p: &str, r: char| replace(s, p, r.encode_utf8(&mut [0; 4]), all));
+        engine.register_fn(name, move |s: &str, p: char, r: &str| replace(s, p.encode_utf8(&mut [0; 4]), r, all));
         engine.register_fn(name, move |ctx: NativeCallContext, s: &str, p: &str, f: FnPtr| {
             replace_with(&ctx, s, p, &f, all)
         });
