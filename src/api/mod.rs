@@ -74,6 +74,9 @@ pub fn describe(v: &Dynamic) -> Option<String> {
     if v.is::<process::Process>() {
         return Some("process".into());
     }
+    if let Some(name) = js::describe(v) {
+        return Some(name.into());
+    }
     None
 }
 

@@ -48,6 +48,21 @@ pub fn register(engine: &mut Engine) {
     engine.register_global_module(m.into());
 }
 
+/// How `console.log` shows the global objects, as Node does.
+pub fn describe(v: &Dynamic) -> Option<&'static str> {
+    if v.is::<math::MathGlobal>() {
+        Some("Object [Math] {}")
+    } else if v.is::<numbers::NumberGlobal>() {
+        Some("[Function: Number]")
+    } else if v.is::<object::ObjectGlobal>() {
+        Some("[Function: Object]")
+    } else if v.is::<object::ArrayGlobal>() {
+        Some("[Function: Array]")
+    } else {
+        None
+    }
+}
+
 /// Registers a function that does not modify its first argument, so it may be called
 /// on a constant (`const A = [1]; A.map(…)`), as Rhai marks its own.
 pub fn pure<A: 'static, const N: usize, const X: bool, R: Variant + Clone, const F: bool>(

@@ -18,3 +18,4 @@ for (let i = 0; i < 1000; i++) {
 console.log("random in [0, 1) and usable as an index:", ok);
 const mid = items[Math.floor(items.length / 2)];
 console.log(mid, Math.floor(items.length / 3), Math.ceil(10 / 4.0));
+console.log(Math, Number, Object, Array);
