@@ -62,6 +62,11 @@ pub mod js_strings {
     }
     #[rhai_fn(name = "parseInt")]
     pub fn parse_int(s: &str) -> Dynamic {
+        // Plain digits (the usual case) straight to an integer, while a double holds
+        // them exactly (as JS gives them).
+        if !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return Dynamic::from_int(s.bytes().fold(0, |n, b| n * 10 + INT::from(b - b'0')));
+        }
         crate::api::js::num(crate::value::number::parse_int(s, 0))
     }
     #[rhai_fn(name = "parseFloat")]
