@@ -76,6 +76,9 @@ pub mod js_strings {
     /// `split()` with no separator keeps Rhai's meaning (split at whitespace).
     #[rhai_fn(name = "split")]
     pub fn split(s: &str, sep: &str) -> Array {
-        text::split(s, sep, None).into_iter().map(Into::into).collect()
+        if sep.is_empty() {
+            return text::split(s, sep, None).into_iter().map(Into::into).collect();
+        }
+        s.split(sep).map(Into::into).collect()
     }
 }
