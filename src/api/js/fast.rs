@@ -74,10 +74,10 @@ pub mod js_strings {
         crate::api::js::num(crate::value::number::parse_float(s))
     }
     /// `split()` with no separator keeps Rhai's meaning (split at whitespace).
-    #[rhai_fn(name = "split")]
-    pub fn split(s: &str, sep: &str) -> Array {
+    #[rhai_fn(name = "split", pure)]
+    pub fn split(s: &mut ImmutableString, sep: &str) -> Array {
         if sep.is_empty() {
-            return text::split(s, sep, None).into_iter().map(Into::into).collect();
+            return text::split(s.as_str(), sep, None).into_iter().map(Into::into).collect();
         }
         s.split(sep).map(Into::into).collect()
     }
