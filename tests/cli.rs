@@ -63,7 +63,7 @@ fn stdin_data_and_end() {
     let script = r#"process.stdin.setEncoding("utf8");
         let total = "";
         process.stdin.on("data", |chunk| total += chunk);
-        process.stdin.on("end", || { let n = total.len(); total.trim(); console.log(`got ${n} chars: ${total}`) });"#;
+        process.stdin.on("end", || { let n = total.len(); total = total.trim(); console.log(`got ${n} chars: ${total}`) });"#;
     let mut child =
         Command::new(EXE).args(["-e", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();

@@ -52,6 +52,7 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>, builtins: &'static [Builti
     engine.register_type_with_name::<Json>("JSON");
     engine.register_type_with_name::<DateGlobal>("DateConstructor");
     engine.register_fn("stringify", |_: &mut Json, v: Dynamic| stringify(&v, &Dynamic::UNIT));
+    engine.register_fn("stringify", |_: &mut Json, v: Dynamic, _replacer: Dynamic| stringify(&v, &Dynamic::UNIT));
     engine
         .register_fn("stringify", |_: &mut Json, v: Dynamic, _replacer: Dynamic, space: Dynamic| stringify(&v, &space));
     engine.register_fn("parse", |_: &mut Json, s: ImmutableString| -> Res<Dynamic> {

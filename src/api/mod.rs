@@ -11,6 +11,7 @@ pub mod fs;
 pub mod globals;
 pub mod http;
 pub mod ipc;
+pub mod js;
 pub mod net;
 pub mod node_ipc;
 pub mod os;
@@ -75,6 +76,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     assert::register(engine, st);
     timers_promises::register(engine);
     string_decoder::register(engine);
+    js::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
@@ -99,7 +101,10 @@ pub fn describe(v: &Dynamic) -> Option<String> {
     if v.is::<process::Process>() {
         return Some("process".into());
     }
-    fs::describe(v).or_else(|| os::describe(v)).or_else(|| path::describe(v))
+    fs::describe(v)
+        .or_else(|| os::describe(v))
+        .or_else(|| path::describe(v))
+        .or_else(|| js::describe(v).map(String::from))
 }
 
 /// JavaScript's `String(v)` for the values scripts pass where text is expected.

@@ -8,6 +8,9 @@ pub mod error;
 pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
+pub mod number;
+pub mod sort;
+pub mod text;
 
 /// Formats a float as JavaScript's `Number.prototype.toString` does.
 pub fn js_number(f: f64) -> String {
