@@ -362,6 +362,10 @@ fn register_child(engine: &mut Engine) {
 fn register_streams(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Readable>("Readable");
     events::register::<Readable>(engine);
+    engine.register_fn("setEncoding", |r: &mut Readable| {
+        r.set_encoding("utf8");
+        r.clone()
+    });
     engine.register_fn("setEncoding", |r: &mut Readable, enc: ImmutableString| -> Res<Readable> {
         r.set_encoding(encoding_arg(&enc)?);
         Ok(r.clone())

@@ -61,12 +61,21 @@ pub fn format(args: &[Dynamic]) -> String {
                 };
                 chars.next();
                 match spec {
+                    // Objects at depth 0, as Node's `%s` inspects them.
+                    's' if arg.is_map() || arg.is_array() => {
+                        let o = inspect::Options { depth: Some(0), show_hidden: false };
+                        out.push_str(&inspect::inspect_with(arg, &super::describe, &o))
+                    }
                     's' => out.push_str(&show(arg)),
                     'd' => out.push_str(&number(arg, false)),
                     'i' => out.push_str(&number(arg, true)),
                     'f' => out.push_str(&number(arg, false)),
                     'j' => out.push_str(&json::stringify(arg, "").unwrap_or_else(|| "undefined".into())),
-                    'o' | 'O' => out.push_str(&inspect::inspect(arg, &super::describe)),
+                    'o' => {
+                        let o = inspect::Options { depth: Some(4), show_hidden: true };
+                        out.push_str(&inspect::inspect_with(arg, &super::describe, &o))
+                    }
+                    'O' => out.push_str(&inspect::inspect(arg, &super::describe)),
                     _ => {}
                 }
             }

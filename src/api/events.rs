@@ -8,7 +8,15 @@
 //! process.emit("custom", 1, 2);
 //! ```
 
+mod module;
+
+use std::rc::Rc;
+
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, NativeCallContext, Variant};
+
+pub use module::module;
+
+use crate::runtime::State;
 
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
@@ -35,6 +43,7 @@ pub fn add<T: EventTarget>(
 ) -> Res<T> {
     t.before_listen(&ev)?;
     t.emitter().add(ev.clone(), Callback::new(ctx, f), once, prepend);
+    module::check_limit(t, &ev);
     t.listeners_changed(&ev);
     Ok(t.clone())
 }
@@ -73,6 +82,11 @@ pub fn register<T: EventTarget>(engine: &mut Engine) {
         t.listeners_changed(&ev);
         t.clone()
     });
+    engine.register_fn("setMaxListeners", |t: &mut T, n: i64| {
+        t.emitter().set_max_listeners(n.max(0) as usize);
+        t.clone()
+    });
+    engine.register_fn("getMaxListeners", |t: &mut T| module::max_listeners(t.emitter()) as i64);
     engine.register_fn("listenerCount", |t: &mut T, ev: ImmutableString| t.emitter().count(&ev) as i64);
     engine.register_fn("listeners", |t: &mut T, ev: ImmutableString| -> rhai::Array {
         t.emitter().listeners(&ev).into_iter().map(Dynamic::from).collect()
@@ -113,18 +127,9 @@ impl EventTarget for EventEmitter {
     }
 }
 
-pub fn register_plain(engine: &mut Engine) {
+pub fn register_plain(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<EventEmitter>("EventEmitter");
     engine.register_fn("EventEmitter", EventEmitter::default);
     register::<EventEmitter>(engine);
-    register_module(engine);
-}
-
-/// `require("events")`: `events.EventEmitter()`.
-#[derive(Clone)]
-pub struct EventsModule;
-
-pub fn register_module(engine: &mut Engine) {
-    engine.register_type_with_name::<EventsModule>("EventsModule");
-    engine.register_fn("EventEmitter", |_: &mut EventsModule| EventEmitter::default());
+    module::register(engine, st);
 }

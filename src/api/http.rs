@@ -12,9 +12,13 @@
 //! server.listen(8080, || print("listening"));
 //! ```
 //!
+//! The client side (`http.request`, `http.get`) is in `client`/`client_api`.
+//!
 //! Keep-alive is the HTTP/1.1 default; `Connection: close` is honoured; idle
 //! connections close after `server.keepAliveTimeout` ms and when the server closes.
 
+mod client;
+mod client_api;
 mod conn;
 mod request;
 mod response;
@@ -72,6 +76,7 @@ fn http_state(s: &Server) -> Res<Rc<HttpState>> {
 pub fn register(engine: &mut Engine, _st: &Rc<State>) {
     engine.register_type_with_name::<HttpModule>("HttpModule");
     request::register(engine);
+    client_api::register(engine);
     response::register(engine);
     engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule| create_server(&ctx, &m.0, None));
     engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule, a: Dynamic| {

@@ -2,6 +2,7 @@
 //! Globals (`process`, `console`, `Promise`, `JSON`, `Date`) are variables of one
 //! global module, so they are visible in `fn` bodies, closures and imported modules.
 
+pub mod assert;
 pub mod buffer;
 pub mod child_process;
 pub mod console;
@@ -18,7 +19,11 @@ pub mod pool;
 pub mod process;
 pub mod promise;
 pub mod stdio;
+pub mod stream_text;
+pub mod string_decoder;
 pub mod timers;
+pub mod timers_promises;
+pub mod util;
 
 use std::rc::Rc;
 
@@ -30,7 +35,7 @@ use crate::value::js_number;
 
 /// The modules `require(name)` returns.
 static BUILTINS: &[globals::Builtin] = &[
-    ("events", |_| Dynamic::from(events::EventsModule)),
+    ("events", events::module),
     ("process", |st| Dynamic::from(process::Process(st.clone()))),
     ("child_process", child_process::module),
     ("net", net::module),
@@ -40,13 +45,18 @@ static BUILTINS: &[globals::Builtin] = &[
     ("path", path::module),
     ("fs", fs::module),
     ("fs/promises", fs::promises_module),
+    ("util", util::module),
+    ("assert", assert::module),
+    ("timers/promises", timers_promises::module),
+    ("buffer", buffer::module),
+    ("string_decoder", string_decoder::module),
 ];
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     process::register(engine, st);
     timers::register(engine, st);
     promise::register(engine, st);
-    events::register_plain(engine);
+    events::register_plain(engine, st);
     buffer::register(engine);
     child_process::register(engine, st);
     net::register(engine, st);
@@ -59,6 +69,10 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     os::register(engine);
     path::register(engine);
     fs::register(engine, st);
+    util::register(engine);
+    assert::register(engine, st);
+    timers_promises::register(engine);
+    string_decoder::register(engine);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
@@ -71,6 +85,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     globals.set_var("Promise", promise::statics(st));
     globals.set_var("JSON", globals::Json);
     globals.set_var("Date", globals::DateGlobal);
+    globals.set_var("Buffer", buffer::BufferStatics);
     engine.register_global_module(globals.into());
 }
 

@@ -18,7 +18,7 @@
 //! `Server::listen_fd` for `http.Server` too (it is the same type).
 
 mod args;
-mod errors;
+pub mod errors;
 mod server;
 mod server_api;
 mod socket;
@@ -32,6 +32,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 pub use server::{Bind, Server};
 pub use socket::{Consumer, Done, Outcome, Socket};
 // Shared with other socket-based bindings (node-ipc).
+pub use args::port_of;
 #[allow(unused_imports)]
 pub use socket_api::{address_of, chunk_bytes};
 

@@ -145,11 +145,18 @@ fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
 /// Queues a warning: printed `(procbox:PID) [CODE] Type: message`, then `warning`
 /// listeners get the Error, on the next tick as in Node.
 pub fn warn(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>) {
-    warn_detail(st, message, kind, code, None)
+    warn_detail(st, message, kind, code, None, Map::new())
 }
 
-fn warn_detail(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>, detail: Option<&str>) {
+/// A warning whose object carries extra fields (`MaxListenersExceededWarning`'s
+/// `emitter`, `type` and `count`).
+pub fn warn_with(st: &Rc<State>, message: &str, kind: &str, fields: Map) {
+    warn_detail(st, message, kind, None, None, fields)
+}
+
+fn warn_detail(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>, detail: Option<&str>, fields: Map) {
     let mut w = error::error(kind, message, None);
+    w.extend(fields);
     if let Some(c) = code {
         w.insert("code".into(), c.into());
     }
@@ -186,7 +193,7 @@ fn emit_warning(st: &Rc<State>, warning: &Dynamic, opts: &Dynamic, code: &Dynami
         kind = opts.to_string();
         code_s = (!code.is_unit()).then(|| code.to_string());
     }
-    warn_detail(st, &message, &kind, code_s.as_deref(), detail.as_deref());
+    warn_detail(st, &message, &kind, code_s.as_deref(), detail.as_deref(), Map::new());
 }
 
 fn memory_usage() -> Map {

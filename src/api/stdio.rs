@@ -10,12 +10,13 @@
 //! Stdin is read only while it is resumed (a `data` listener resumes it); while it
 //! reads it keeps the process alive, as in Node.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use rhai::{Blob, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
 
 use super::events::{self, EventTarget};
+use super::stream_text::TextMode;
 use crate::event_loop::Ready;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
@@ -60,7 +61,7 @@ pub struct StdinInner {
     emitter: Emitter,
     token: Cell<Option<u64>>,
     ended: Cell<bool>,
-    encoding: RefCell<Option<String>>,
+    text: TextMode,
 }
 
 #[derive(Clone)]
@@ -73,7 +74,7 @@ impl Stdin {
             emitter: Emitter::default(),
             token: Cell::new(None),
             ended: Cell::new(false),
-            encoding: RefCell::new(None),
+            text: TextMode::default(),
         }))
     }
 
@@ -118,15 +119,15 @@ impl Source for StdinInner {
         if n <= 0 {
             self.stop();
             self.ended.set(true);
+            if let Some(rest) = self.text.rest() {
+                rt.emit_macrotask(&self.emitter, "data", &[rest]);
+            }
             rt.emit_macrotask(&self.emitter, "end", &[]);
             rt.emit_macrotask(&self.emitter, "close", &[]);
             return;
         }
         buf.truncate(n as usize);
-        let chunk = match &*self.encoding.borrow() {
-            Some(_) => Dynamic::from(String::from_utf8_lossy(&buf).into_owned()),
-            None => Dynamic::from_blob(buf),
-        };
+        let Some(chunk) = self.text.chunk(buf) else { return };
         rt.emit_macrotask(&self.emitter, "data", &[chunk]);
     }
 }
@@ -162,10 +163,13 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
         s.pause();
         s.clone()
     });
-    engine.register_fn("setEncoding", |s: &mut Stdin, enc: ImmutableString| {
-        *s.0.encoding.borrow_mut() = Some(enc.to_string());
+    engine.register_fn("setEncoding", |s: &mut Stdin| {
+        s.0.text.set_known("utf8");
         s.clone()
     });
+    engine
+        .register_fn("setEncoding", |s: &mut Stdin, enc: ImmutableString| s.0.text.set(Some(&enc)).map(|_| s.clone()));
+    engine.register_get("readableEncoding", |s: &mut Stdin| s.0.text.encoding().map(Dynamic::from).unwrap_or_default());
     engine.register_get("isTTY", |_: &mut Stdin| is_tty(0));
     engine.register_get("fd", |_: &mut Stdin| 0_i64);
     (Stdout { st: st.clone(), fd: 1 }, Stdout { st: st.clone(), fd: 2 }, Stdin::new(st))

@@ -106,6 +106,10 @@ mod tests {
             "/* a comment",
             "cp.spawn(\"ls\",",
             "p.catch(|e| {",
+            "let x = ok ?",
+            "let x = ok ? 1 :",
+            "let s = 'abc' +",
+            "#{debug: true,",
         ] {
             assert!(incomplete(&e, text), "{text:?} should be incomplete");
         }
@@ -124,6 +128,10 @@ mod tests {
             "let s = \"/*\"; 1",
             "// just a comment /*",
             "}",
+            "let f = (x) =>",
+            "function f() {",
+            "let e = new Error(",
+            "let s = 'abc",
         ] {
             assert!(!incomplete(&e, text), "{text:?} should not be incomplete");
         }

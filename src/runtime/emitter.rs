@@ -2,7 +2,7 @@
 //! throwing listener. Every object with events (process, stdin, later children,
 //! streams, sockets) owns one.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString};
@@ -17,9 +17,35 @@ struct Listener {
 }
 
 #[derive(Clone, Default)]
-pub struct Emitter(Rc<RefCell<Vec<Listener>>>);
+pub struct Emitter(Rc<RefCell<Vec<Listener>>>, Rc<Limit>);
+
+/// `setMaxListeners` and the events already warned about (Node warns once each).
+#[derive(Default)]
+struct Limit {
+    max: Cell<Option<usize>>,
+    warned: RefCell<Vec<ImmutableString>>,
+}
 
 impl Emitter {
+    /// The emitter's own limit (`None`: the module's `defaultMaxListeners`).
+    pub fn max_listeners(&self) -> Option<usize> {
+        self.1.max.get()
+    }
+
+    pub fn set_max_listeners(&self, n: usize) {
+        self.1.max.set(Some(n));
+    }
+
+    /// True the first time `event` goes over `max` listeners (0 means no limit).
+    pub fn over_limit(&self, event: &ImmutableString, max: usize) -> bool {
+        // Warned events first: counting is linear, and a warned event stays warned.
+        if max == 0 || self.1.warned.borrow().contains(event) || self.count(event) <= max {
+            return false;
+        }
+        self.1.warned.borrow_mut().push(event.clone());
+        true
+    }
+
     pub fn add(&self, event: ImmutableString, cb: Callback, once: bool, prepend: bool) {
         let l = Listener { event, cb, once };
         let mut ls = self.0.borrow_mut();

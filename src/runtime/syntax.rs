@@ -5,10 +5,17 @@
 //! reserved words plain identifiers everywhere, and `catch` only right after `.` or
 //! `?.`, so `try { } catch (e) { }` keeps working. The REPL's validator uses the same
 //! function.
+//!
+//! [`install`] also switches on the vendored Rhai's JavaScript options (truthiness,
+//! `? :`, `'…'` strings, `++`/`--`, keywords as property names, `null`/`undefined`,
+//! syntax errors naming the Rhai spelling; see vendor/README.md) and lets `for k in map`
+//! iterate the map's keys.
 
 use std::cell::Cell;
 
-use rhai::{Engine, Position, Token};
+use std::any::TypeId;
+
+use rhai::{Dynamic, Engine, Map, Module, Position, Token};
 
 /// Reserved words that Node's surface uses as names.
 const FREED: &[&str] = &[
@@ -50,10 +57,29 @@ pub fn remap(token: Token, after_dot: bool) -> Token {
 
 #[allow(deprecated)]
 pub fn install(engine: &mut Engine) {
+    engine
+        .set_js_truthiness(true)
+        .set_js_ternary(true)
+        .set_js_strings(true)
+        .set_js_increments(true)
+        .set_js_keyword_properties(true)
+        .set_js_null(true)
+        .set_js_syntax_hints(true);
+    engine.register_global_module(map_keys().into());
     engine.on_parse_token(|token, _pos: Position, _state| {
         let prev_dot = AFTER_DOT.with(|d| d.replace(matches!(token, Token::Period | Token::Elvis)));
         remap(token, prev_dot)
     });
+}
+
+/// `for k in map` iterates the keys, as JavaScript's `for (k in obj)` does.
+fn map_keys() -> Module {
+    let mut m = Module::new();
+    m.set_iter(TypeId::of::<Map>(), |v: Dynamic| {
+        let keys: Vec<Dynamic> = v.cast::<Map>().into_keys().map(|k| Dynamic::from(k.to_string())).collect();
+        Box::new(keys.into_iter())
+    });
+    m
 }
 
 #[cfg(test)]

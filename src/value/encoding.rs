@@ -33,6 +33,49 @@ pub fn decode(bytes: &[u8], enc: &str) -> String {
     }
 }
 
+/// Text to bytes, as `Buffer.from(text, enc)`; `enc` must come from [`normalize`].
+/// Like Node, hex stops at the first pair that is not hex, and base64 accepts both
+/// alphabets and skips anything else (whitespace, padding).
+pub fn encode(text: &str, enc: &str) -> Vec<u8> {
+    match enc {
+        "hex" => {
+            let digits: Vec<u8> = text.bytes().collect();
+            digits
+                .chunks_exact(2)
+                .map_while(|p| {
+                    let h = (p[0] as char).to_digit(16)?;
+                    let l = (p[1] as char).to_digit(16)?;
+                    Some((h * 16 + l) as u8)
+                })
+                .collect()
+        }
+        "base64" | "base64url" => {
+            let sextets: Vec<u32> = text
+                .bytes()
+                .map_while(|c| if c == b'=' { None } else { Some(c) })
+                .filter_map(|c| match c {
+                    b'A'..=b'Z' => Some((c - b'A') as u32),
+                    b'a'..=b'z' => Some((c - b'a' + 26) as u32),
+                    b'0'..=b'9' => Some((c - b'0' + 52) as u32),
+                    b'+' | b'-' => Some(62),
+                    b'/' | b'_' => Some(63),
+                    _ => None,
+                })
+                .collect();
+            let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
+            for group in sextets.chunks(4) {
+                let n = group.iter().enumerate().fold(0u32, |n, (i, &s)| n | s << (18 - 6 * i));
+                let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+                out.extend_from_slice(&bytes[..(group.len() * 6 / 8)]);
+            }
+            out
+        }
+        "latin1" | "ascii" => text.chars().map(|c| c as u32 as u8).collect(),
+        "utf16le" => text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
 fn base64(bytes: &[u8], url: bool) -> String {
     let table: &[u8; 64] = if url {
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -126,6 +169,20 @@ mod tests {
         assert_eq!(decode(b"\xe9", "latin1"), "é");
         assert_eq!(normalize("UTF-8"), Some("utf8"));
         assert_eq!(normalize("bogus"), None);
+    }
+
+    #[test]
+    fn text_to_bytes() {
+        assert_eq!(encode("68690a", "hex"), b"hi\n");
+        assert_eq!(encode("6869zz61", "hex"), b"hi");
+        assert_eq!(encode("aGVsbG8=", "base64"), b"hello");
+        assert_eq!(encode("aGVsbG8", "base64"), b"hello");
+        assert_eq!(encode("-_8", "base64url"), b"\xfb\xff");
+        assert_eq!(encode("é", "latin1"), b"\xe9");
+        assert_eq!(encode("é", "utf8"), "é".as_bytes());
+        for text in ["", "a", "ab", "abc", "abcd", "\u{1F600} mixed"] {
+            assert_eq!(encode(&decode(text.as_bytes(), "base64"), "base64"), text.as_bytes());
+        }
     }
 
     #[test]

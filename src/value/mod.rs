@@ -1,9 +1,12 @@
 //! Conversions of script values: Node-style inspection, JSON, JS number text, and
 //! Node-shaped error maps.
 
+pub mod assert_message;
 pub mod encoding;
+pub mod equality;
 pub mod error;
 pub mod inspect;
+pub mod inspect_layout;
 pub mod json;
 
 /// Formats a float as JavaScript's `Number.prototype.toString` does.

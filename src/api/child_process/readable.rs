@@ -22,11 +22,11 @@ use std::rc::{Rc, Weak};
 use rhai::{Dynamic, Engine, EvalAltResult};
 
 use crate::api::events::EventTarget;
+use crate::api::stream_text::TextMode;
 use crate::child::pipe::{self, Read};
 use crate::event_loop::Ready;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
-use crate::value::encoding::Decoder;
 
 /// Read ahead this much while nobody consumes the data.
 pub const HIGH_WATER: usize = 64 * 1024;
@@ -62,7 +62,7 @@ pub struct ReadableInner {
     close_queued: Cell<bool>,
     flow_queued: Cell<bool>,
     destroyed: Cell<bool>,
-    decoder: RefCell<Option<Decoder>>,
+    text: TextMode,
     sinks: RefCell<Vec<Rc<Sink>>>,
     /// The child's bookkeeping, run just before the `close` listeners.
     close_hook: RefCell<Option<Hook>>,
@@ -91,7 +91,7 @@ impl Readable {
             close_queued: Cell::new(inert),
             flow_queued: Cell::new(false),
             destroyed: Cell::new(inert),
-            decoder: RefCell::new(None),
+            text: TextMode::default(),
             sinks: RefCell::new(Vec::new()),
             close_hook: RefCell::new(None),
             read_size: Cell::new(FIRST_READ),
@@ -130,11 +130,11 @@ impl Readable {
     }
 
     pub fn set_encoding(&self, enc: &'static str) {
-        *self.0.decoder.borrow_mut() = Some(Decoder::new(enc));
+        self.0.text.set_known(enc);
     }
 
     pub fn encoding(&self) -> Option<&'static str> {
-        self.0.decoder.borrow().as_ref().map(Decoder::encoding)
+        self.0.text.encoding()
     }
 
     /// Stops reading, drops what is buffered and closes; `close` follows (no `end`).
@@ -214,16 +214,7 @@ impl ReadableInner {
         if !self.emitter.has("data") {
             return Ok(());
         }
-        let chunk = match self.decoder.borrow_mut().as_mut() {
-            Some(d) => {
-                let text = d.write(&bytes);
-                if text.is_empty() {
-                    return Ok(());
-                }
-                Dynamic::from(text)
-            }
-            None => Dynamic::from_blob(bytes),
-        };
+        let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
         self.emitter.emit(engine, "data", &[chunk]).map(drop)
     }
 
@@ -260,10 +251,10 @@ impl ReadableInner {
     }
 
     fn end(&self, engine: &Engine) -> RhaiResult {
-        let rest = self.decoder.borrow_mut().as_mut().map(Decoder::end).unwrap_or_default();
+        let rest = self.text.rest();
         self.queue_close();
-        if !rest.is_empty() {
-            self.emitter.emit(engine, "data", &[Dynamic::from(rest)])?;
+        if let Some(rest) = rest {
+            self.emitter.emit(engine, "data", &[rest])?;
         }
         for s in self.sinks.borrow().clone() {
             if let Some(end) = &s.end {

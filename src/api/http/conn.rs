@@ -85,7 +85,11 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
         closed: Cell::new(false),
         pumping: Cell::new(false),
     });
-    http.conns.borrow_mut().push(Rc::downgrade(&conn));
+    // Drop the entries of closed connections: a dead `Weak` still holds its allocation.
+    let mut conns = http.conns.borrow_mut();
+    conns.retain(|c| c.strong_count() > 0);
+    conns.push(Rc::downgrade(&conn));
+    drop(conns);
     sock.set_consumer(conn.clone());
     conn.arm_idle_timer();
 }

@@ -20,13 +20,13 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
 use crate::api::events::{self, EventTarget};
 use crate::api::net::{Outcome, Socket};
+use crate::api::stream_text::TextMode;
 use crate::net::http::RequestHead;
+use crate::net::http::client::ResponseHead;
 use crate::net::http::headers::{Fold, fold_of};
 use crate::net::inbox::Inbox;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, State, Task};
-use crate::value::encoding::{self, Decoder};
-use crate::value::error;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -35,10 +35,12 @@ pub struct RequestInner {
     me: Weak<RequestInner>,
     emitter: Emitter,
     head: RequestHead,
+    /// A client's response: the status code and message.
+    status: Option<(u16, String)>,
     headers: Map,
     socket: Socket,
     inbox: RefCell<Inbox>,
-    decoder: RefCell<Option<Decoder>>,
+    text: TextMode,
     flow_queued: Cell<bool>,
     /// The whole body arrived (Node's `complete`).
     complete: Cell<bool>,
@@ -81,16 +83,34 @@ fn fold_headers(raw: &[(String, String)]) -> Map {
 
 impl Request {
     pub fn new(st: &Rc<State>, head: RequestHead, socket: Socket) -> Request {
+        Request::with_status(st, head, None, socket)
+    }
+
+    /// The `res` of an `http.request` (Node's IncomingMessage on the client side).
+    pub fn response(st: &Rc<State>, head: ResponseHead, socket: Socket) -> Request {
+        let req_head = RequestHead {
+            method: String::new(),
+            url: String::new(),
+            minor: head.minor,
+            headers: head.headers,
+            keep_alive: head.keep_alive,
+            expect_continue: false,
+        };
+        Request::with_status(st, req_head, Some((head.status, head.reason)), socket)
+    }
+
+    fn with_status(st: &Rc<State>, head: RequestHead, status: Option<(u16, String)>, socket: Socket) -> Request {
         let headers = fold_headers(&head.headers);
         Request(Rc::new_cyclic(|me| RequestInner {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
             head,
+            status,
             headers,
             socket,
             inbox: RefCell::new(Inbox::default()),
-            decoder: RefCell::new(None),
+            text: TextMode::default(),
             flow_queued: Cell::new(false),
             complete: Cell::new(false),
             consuming: Cell::new(false),
@@ -110,6 +130,11 @@ impl Request {
             Some(bytes) => self.0.emit_data(engine, bytes),
             None => Ok(()),
         }
+    }
+
+    /// The whole body arrived (Node's `complete`).
+    pub fn complete_body(&self) -> bool {
+        self.0.complete.get()
     }
 
     /// The body is complete: `end` once it has been consumed.
@@ -154,10 +179,7 @@ impl RequestInner {
     }
 
     fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
-        let chunk = match self.decoder.borrow_mut().as_mut() {
-            Some(d) => Dynamic::from(d.write(&bytes)),
-            None => Dynamic::from_blob(bytes),
-        };
+        let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
         self.emitter.emit(engine, "data", &[chunk]).map(drop)
     }
 
@@ -192,9 +214,8 @@ impl RequestInner {
     }
 
     fn emit_end(&self, engine: &Engine) -> RhaiResult {
-        let rest = self.decoder.borrow_mut().as_mut().map(Decoder::end).unwrap_or_default();
-        if !rest.is_empty() {
-            self.emitter.emit(engine, "data", &[Dynamic::from(rest)])?;
+        if let Some(rest) = self.text.rest() {
+            self.emitter.emit(engine, "data", &[rest])?;
         }
         self.emitter.emit(engine, "end", &[]).map(|_| Dynamic::UNIT)
     }
@@ -220,10 +241,7 @@ impl EventTarget for Request {
 }
 
 fn set_encoding(r: &Request, enc: &str) -> Res<Request> {
-    let e = encoding::normalize(enc).ok_or_else(|| {
-        error::throw(error::coded("TypeError", "ERR_UNKNOWN_ENCODING", &format!("Unknown encoding: {enc}")))
-    })?;
-    *r.0.decoder.borrow_mut() = Some(Decoder::new(e));
+    r.0.text.set(Some(enc))?;
     Ok(r.clone())
 }
 
@@ -232,6 +250,12 @@ pub fn register(engine: &mut Engine) {
     events::register::<Request>(engine);
     engine.register_get("method", |r: &mut Request| r.0.head.method.clone());
     engine.register_get("url", |r: &mut Request| r.0.head.url.clone());
+    engine.register_get("statusCode", |r: &mut Request| {
+        r.0.status.as_ref().map(|s| Dynamic::from(s.0 as i64)).unwrap_or_default()
+    });
+    engine.register_get("statusMessage", |r: &mut Request| {
+        r.0.status.as_ref().map(|s| Dynamic::from(s.1.clone())).unwrap_or_default()
+    });
     engine.register_get("headers", |r: &mut Request| r.0.headers.clone());
     engine.register_get("rawHeaders", |r: &mut Request| -> Array {
         r.0.head.headers.iter().flat_map(|(n, v)| [Dynamic::from(n.clone()), Dynamic::from(v.clone())]).collect()

@@ -19,6 +19,7 @@ mod io;
 use super::errors;
 use super::server::ServerInner;
 use crate::api::events::EventTarget;
+use crate::api::stream_text::TextMode;
 use crate::event_loop::Ready;
 use crate::net::Endpoint;
 use crate::net::inbox::Inbox;
@@ -27,7 +28,6 @@ use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
-use crate::value::encoding::Decoder;
 use crate::value::error;
 
 /// `write()` returns false from this much queued on (Node's writableHighWaterMark).
@@ -101,7 +101,7 @@ pub struct SocketInner {
     delayed_error: Cell<Option<i32>>,
     remote: RefCell<Option<Endpoint>>,
     inbox: RefCell<Inbox>,
-    decoder: RefCell<Option<Decoder>>,
+    pub(super) text: TextMode,
     flow_queued: Cell<bool>,
     /// The read side is over: `end` emitted, or EOF handed to the consumer.
     read_done: Cell<bool>,
@@ -142,7 +142,7 @@ impl Socket {
             delayed_error: Cell::new(None),
             remote: RefCell::new(None),
             inbox: RefCell::new(Inbox::default()),
-            decoder: RefCell::new(None),
+            text: TextMode::default(),
             flow_queued: Cell::new(false),
             read_done: Cell::new(false),
             queue: RefCell::new(WriteQueue::default()),
@@ -260,11 +260,14 @@ impl Socket {
     }
 
     pub fn set_encoding(&self, enc: Option<&'static str>) {
-        *self.0.decoder.borrow_mut() = enc.map(Decoder::new);
+        match enc {
+            Some(e) => self.0.text.set_known(e),
+            None => *self.0.text.0.borrow_mut() = None,
+        }
     }
 
     pub fn encoding(&self) -> Option<&'static str> {
-        self.0.decoder.borrow().as_ref().map(Decoder::encoding)
+        self.0.text.encoding()
     }
 
     pub fn set_ref(&self, refd: bool) {
@@ -410,7 +413,11 @@ impl SocketInner {
                     }
                 }
             }
-            me.emitter.emit(engine, "close", &[Dynamic::from(had_error)]).map(|_| Dynamic::UNIT)
+            let r = me.emitter.emit(engine, "close", &[Dynamic::from(had_error)]).map(|_| Dynamic::UNIT);
+            // Nothing reaches the consumer after this: let it go, or a consumer that
+            // holds its socket (an HTTP connection) and the socket keep each other alive.
+            me.consumer.borrow_mut().take();
+            r
         })));
     }
 

@@ -4,6 +4,7 @@
 //! Malformed input is an error carrying the llhttp code Node reports (`HPE_…`) and the
 //! status Node answers with (400, or 431 for oversized heads).
 
+use super::body::{Body, Piece};
 use super::headers::has_token;
 
 /// The methods llhttp accepts (Node's `http.METHODS`); others are `HPE_INVALID_METHOD`.
@@ -78,16 +79,8 @@ pub struct ParseError {
     pub status: u16,
 }
 
-const fn bad(code: &'static str, reason: &'static str) -> ParseError {
+pub(super) const fn bad(code: &'static str, reason: &'static str) -> ParseError {
     ParseError { code, reason, status: 400 }
-}
-
-enum Body {
-    Length(u64),
-    ChunkSize,
-    ChunkData(u64),
-    ChunkEnd,
-    Trailers,
 }
 
 #[derive(Default)]
@@ -162,7 +155,7 @@ impl RequestParser {
             expect_continue: minor == 1 && values(&headers, "expect").any(|v| v.eq_ignore_ascii_case("100-continue")),
             headers,
         };
-        let body = match framing(&head.headers) {
+        let body = match framing(&head.headers, Body::Length(0)) {
             Ok(b) => b,
             Err(e) => return Some(Err(e)),
         };
@@ -172,65 +165,22 @@ impl RequestParser {
     }
 
     fn body(&mut self) -> Option<Result<Event, ParseError>> {
-        loop {
-            match self.body.as_mut().expect("inside a body") {
-                Body::Length(0) => {
-                    self.body = None;
-                    return Some(Ok(Event::End));
-                }
-                Body::Length(rest) => return take(&mut self.buf, rest).map(|b| Ok(Event::Body(b))),
-                Body::ChunkSize => match httparse::parse_chunk_size(&self.buf) {
-                    Ok(httparse::Status::Complete((n, size))) => {
-                        self.buf.drain(..n);
-                        self.body = Some(if size == 0 { Body::Trailers } else { Body::ChunkData(size) });
-                    }
-                    Ok(httparse::Status::Partial) => return None,
-                    Err(_) => return Some(Err(bad("HPE_INVALID_CHUNK_SIZE", "Invalid character in chunk size"))),
-                },
-                Body::ChunkData(0) => self.body = Some(Body::ChunkEnd),
-                Body::ChunkData(rest) => return take(&mut self.buf, rest).map(|b| Ok(Event::Body(b))),
-                Body::ChunkEnd => {
-                    if self.buf.len() < 2 {
-                        return None;
-                    }
-                    if &self.buf[..2] != b"\r\n" {
-                        return Some(Err(bad("HPE_STRICT", "Expected LF after chunk data")));
-                    }
-                    self.buf.drain(..2);
-                    self.body = Some(Body::ChunkSize);
-                }
-                Body::Trailers => {
-                    let mut slots = [httparse::EMPTY_HEADER; 32];
-                    match httparse::parse_headers(&self.buf, &mut slots) {
-                        Ok(httparse::Status::Complete((n, _))) => {
-                            self.buf.drain(..n);
-                            self.body = None;
-                            return Some(Ok(Event::End));
-                        }
-                        Ok(httparse::Status::Partial) if self.buf.len() <= MAX_HEAD => return None,
-                        _ => return Some(Err(bad("HPE_INVALID_HEADER_TOKEN", "Invalid header token"))),
-                    }
-                }
+        match self.body.as_mut().expect("inside a body").next(&mut self.buf)? {
+            Ok(Piece::Data(b)) => Some(Ok(Event::Body(b))),
+            Ok(Piece::End) => {
+                self.body = None;
+                Some(Ok(Event::End))
             }
+            Err(e) => Some(Err(e)),
         }
     }
 }
 
-/// Up to `rest` body bytes from `buf`, `None` if there are none yet.
-fn take(buf: &mut Vec<u8>, rest: &mut u64) -> Option<Vec<u8>> {
-    if buf.is_empty() {
-        return None;
-    }
-    let n = (*rest).min(buf.len() as u64) as usize;
-    *rest -= n as u64;
-    Some(if n == buf.len() { std::mem::take(buf) } else { buf.drain(..n).collect() })
-}
-
-fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+pub(super) fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
     headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
 }
 
-fn keep_alive(minor: u8, headers: &[(String, String)]) -> bool {
+pub(super) fn keep_alive(minor: u8, headers: &[(String, String)]) -> bool {
     let conn: Vec<&str> = values(headers, "connection").collect();
     if minor >= 1 {
         !conn.iter().any(|v| has_token(v, "close"))
@@ -242,7 +192,7 @@ fn keep_alive(minor: u8, headers: &[(String, String)]) -> bool {
 /// RFC 9112 §6.3: chunked if Transfer-Encoding ends in `chunked`; a Content-Length
 /// beside it, a Transfer-Encoding without `chunked` last, or conflicting lengths are
 /// the request-smuggling shapes llhttp rejects.
-fn framing(headers: &[(String, String)]) -> Result<Body, ParseError> {
+pub(super) fn framing(headers: &[(String, String)], none: Body) -> Result<Body, ParseError> {
     let te: Vec<&str> = values(headers, "transfer-encoding").collect();
     let cl: Vec<&str> = values(headers, "content-length").collect();
     if !te.is_empty() {
@@ -267,7 +217,7 @@ fn framing(headers: &[(String, String)]) -> Result<Body, ParseError> {
             (Some(n), _) => length = Some(n),
         }
     }
-    Ok(Body::Length(length.unwrap_or(0)))
+    Ok(length.map(Body::Length).unwrap_or(none))
 }
 
 #[cfg(test)]

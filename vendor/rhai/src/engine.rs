@@ -147,6 +147,21 @@ pub struct Engine {
     /// JavaScript-like closure semantics (procbox): see [`crate::api::js_closures`].
     pub(crate) js_closures: crate::api::js_closures::JsClosures,
 
+    /// procbox: conditions, `!`, `&&` and `||` take any value with JavaScript truthiness.
+    pub(crate) js_truthiness: bool,
+    /// procbox: `cond ? a : b`.
+    pub(crate) js_ternary: bool,
+    /// procbox: single-quoted strings and JavaScript string escapes.
+    pub(crate) js_strings: bool,
+    /// procbox: `x++`, `x--`, `++x`, `--x`.
+    pub(crate) js_increments: bool,
+    /// procbox: reserved words and keywords as property names and map keys.
+    pub(crate) js_keyword_properties: bool,
+    /// procbox: `null` and `undefined` are `()`.
+    pub(crate) js_null: bool,
+    /// procbox: syntax errors on JavaScript-only syntax name the Rhai spelling.
+    pub(crate) js_syntax_hints: bool,
+
     /// Default value for the custom state.
     pub(crate) def_tag: Dynamic,
 
@@ -289,6 +304,14 @@ impl Engine {
 
         options: LangOptions::new(),
         js_closures: crate::api::js_closures::JsClosures::empty(),
+
+        js_truthiness: false,
+        js_ternary: false,
+        js_strings: false,
+        js_increments: false,
+        js_keyword_properties: false,
+        js_null: false,
+        js_syntax_hints: false,
 
         def_tag: Dynamic::UNIT,
 

@@ -242,6 +242,7 @@ pub use api::{eval::eval, run::run};
 pub use ast::AST;
 use defer::Deferred;
 pub use engine::{Engine, OP_CONTAINS, OP_EQUALS};
+pub use eval::js_truthy;
 pub use eval::EvalContext;
 #[cfg(not(feature = "no_ast"))]
 pub use eval::EvalContextFrameGuard;

@@ -33,6 +33,11 @@ use std::{
 
 pub type ParseResult<T> = Result<T, ParseError>;
 
+// procbox: the parser's side of the JavaScript options (`Engine::set_js_…`).
+mod js_parse;
+pub(crate) use js_parse::js_token_text;
+use js_parse::keyword_name;
+
 #[cfg(not(feature = "no_function"))]
 type FnLib = StraightHashMap<Shared<ScriptFuncDef>>;
 
@@ -1024,6 +1029,14 @@ impl Engine {
                 (Token::InterpolatedString(..), pos) => {
                     return Err(PERR::PropertyExpected.into_err(pos))
                 }
+                // procbox js_keyword_properties: `#{debug: true}`
+                (token, pos) if self.js_keyword_properties && keyword_name(&token).is_some() => {
+                    let s = keyword_name(&token).unwrap();
+                    if map.iter().any(|(p, ..)| p.as_str() == s.as_str()) {
+                        return Err(PERR::DuplicatedProperty(s.to_string()).into_err(pos));
+                    }
+                    (s, pos)
+                }
                 (Token::Reserved(s), pos) if is_valid_identifier(&s) => {
                     return Err(PERR::Reserved(s.to_string()).into_err(pos));
                 }
@@ -1180,7 +1193,9 @@ impl Engine {
 
                     let condition = if match_token(state.input, &Token::If).0 {
                         ensure_not_statement_expr(state.input, "a boolean")?;
-                        let guard = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+                        let guard = self
+                            .parse_expr(state, settings)?
+                            .ensure_js_condition(self)?;
                         ensure_not_assignment(state.input)?;
                         guard
                     } else {
@@ -1329,6 +1344,12 @@ impl Engine {
             Token::EOF => return Err(PERR::UnexpectedEOF.into_err(settings.pos)),
 
             Token::Unit => {
+                state.input.next();
+                Expr::Unit(settings.pos)
+            }
+
+            // procbox js_null: `null`, `undefined`
+            token if !options.contains(ChainingFlags::PROPERTY) && self.is_js_null(token) => {
                 state.input.next();
                 Expr::Unit(settings.pos)
             }
@@ -1644,7 +1665,17 @@ impl Engine {
             return Ok(root_expr);
         }
 
-        self.parse_postfix(state, settings, root_expr, ChainingFlags::empty())
+        let expr = self.parse_postfix(state, settings, root_expr, ChainingFlags::empty())?;
+
+        // expr++, expr-- (procbox js_increments)
+        if !options.contains(ChainingFlags::PROPERTY)
+            && self.is_js_increment(&state.input.peek().unwrap().0)
+        {
+            let (op, pos) = state.input.next().unwrap();
+            return self.make_js_increment(state, &js_token_text(&op), expr, false, pos);
+        }
+
+        Ok(expr)
     }
 
     /// Tail processing of all possible postfix operators of a primary expression.
@@ -1774,6 +1805,8 @@ impl Engine {
                 // Property access
                 #[cfg(not(feature = "no_object"))]
                 (expr, op @ (Token::Period | Token::Elvis)) => {
+                    // procbox js_keyword_properties: `o.print`, `o.fn`…
+                    self.js_keyword_property(state);
                     // Expression after dot must start with an identifier
                     match state.input.peek().unwrap() {
                         (Token::Identifier(..), ..) => {
@@ -1954,6 +1987,12 @@ impl Engine {
                     capture_parent_scope: false,
                 }
                 .into_fn_call_expr(pos))
+            }
+            // ++expr, --expr (procbox js_increments)
+            token if self.is_js_increment(token) => {
+                let (op, pos) = state.input.next().unwrap();
+                let target = self.parse_unary(state, settings.level_up()?)?;
+                self.make_js_increment(state, &js_token_text(&op), target, true, pos)
             }
             // <EOF>
             Token::EOF => Err(PERR::UnexpectedEOF.into_err(settings.pos)),
@@ -2253,6 +2292,7 @@ impl Engine {
                     .get(&**c)
                     .copied()
                     .ok_or_else(|| PERR::Reserved(c.to_string()).into_err(*current_pos))?,
+                Token::Reserved(c) if self.is_js_operator(c) => return Ok(root),
                 Token::Reserved(c) if !is_valid_identifier(c) => {
                     return Err(PERR::UnknownOperator(c.to_string()).into_err(*current_pos))
                 }
@@ -2307,6 +2347,7 @@ impl Engine {
                     .get(&**c)
                     .copied()
                     .ok_or_else(|| PERR::Reserved(c.to_string()).into_err(*next_pos))?,
+                Token::Reserved(c) if self.is_js_operator(c) => None,
                 Token::Reserved(c) if !is_valid_identifier(c) => {
                     return Err(PERR::UnknownOperator(c.to_string()).into_err(*next_pos))
                 }
@@ -2342,8 +2383,8 @@ impl Engine {
 
             root = match op_token {
                 Token::And => {
-                    let mut lhs = op_base.args[0].take().ensure_bool_expr()?;
-                    let mut rhs = op_base.args[1].take().ensure_bool_expr()?;
+                    let mut lhs = op_base.args[0].take().ensure_js_condition(self)?;
+                    let mut rhs = op_base.args[1].take().ensure_js_condition(self)?;
 
                     if let Expr::And(ref mut x, ..) = lhs {
                         if let Expr::And(x2, ..) = rhs {
@@ -2361,8 +2402,8 @@ impl Engine {
                     }
                 }
                 Token::Or => {
-                    let mut lhs = op_base.args[0].take().ensure_bool_expr()?;
-                    let mut rhs = op_base.args[1].take().ensure_bool_expr()?;
+                    let mut lhs = op_base.args[0].take().ensure_js_condition(self)?;
+                    let mut rhs = op_base.args[1].take().ensure_js_condition(self)?;
 
                     if let Expr::Or(ref mut x, ..) = lhs {
                         if let Expr::Or(x2, ..) = rhs {
@@ -2719,7 +2760,8 @@ impl Engine {
         let precedence = Precedence::new(1);
         let settings = settings.level_up()?;
         let lhs = self.parse_unary(state, settings)?;
-        self.parse_binary_op(state, settings, precedence, lhs)
+        let expr = self.parse_binary_op(state, settings, precedence, lhs)?;
+        self.parse_js_ternary(state, settings, expr)
     }
 
     /// Parse an if statement.
@@ -2729,7 +2771,9 @@ impl Engine {
 
         // if guard { if_body }
         ensure_not_statement_expr(state.input, "a boolean")?;
-        let expr = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+        let expr = self
+            .parse_expr(state, settings)?
+            .ensure_js_condition(self)?;
         ensure_not_assignment(state.input)?;
         let body = self.parse_block(state, settings, false)?.into();
 
@@ -2764,7 +2808,9 @@ impl Engine {
         let (expr, token_pos) = match state.input.next().unwrap() {
             (Token::While, pos) => {
                 ensure_not_statement_expr(state.input, "a boolean")?;
-                let expr = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+                let expr = self
+                    .parse_expr(state, settings)?
+                    .ensure_js_condition(self)?;
                 ensure_not_assignment(state.input)?;
                 (expr, pos)
             }
@@ -2810,7 +2856,9 @@ impl Engine {
         }
 
         ensure_not_statement_expr(state.input, "a boolean")?;
-        let expr = self.parse_expr(state, settings)?.ensure_bool_expr()?;
+        let expr = self
+            .parse_expr(state, settings)?
+            .ensure_js_condition(self)?;
         ensure_not_assignment(state.input)?;
 
         let branch = StmtBlock::NONE;
@@ -3247,7 +3295,7 @@ impl Engine {
                 state.input.next().map(|(op, pos)| (Some(op), pos)).unwrap()
             }
             // Not op-assignment
-            _ => return Ok(Stmt::Expr(expr.into())),
+            _ => return Ok(self.js_expr_stmt(expr)),
         };
 
         settings.pos = pos;
@@ -4124,7 +4172,9 @@ impl Engine {
         mut state: ParseState,
         #[cfg(not(feature = "no_optimize"))] optimization_level: crate::OptimizationLevel,
     ) -> ParseResult<AST> {
-        let (statements, _lib) = self.parse_global_level(&mut state, |_| {})?;
+        let (statements, _lib) = self
+            .parse_global_level(&mut state, |_| {})
+            .map_err(|err| self.js_syntax_hint(err, &state))?;
 
         #[cfg(not(feature = "no_optimize"))]
         return Ok(self.optimize_into_ast(

@@ -37,6 +37,9 @@ pub struct TokenizerControlBlock {
     ///
     /// Set to `Some` in order to collect a compressed script.
     pub compressed: Option<String>,
+    /// procbox `js_syntax_hints`: the text and position of the latest tokens, so that a
+    /// syntax error can name the JavaScript construct that caused it.
+    pub recent: Vec<(SmartString, Position)>,
 }
 
 impl TokenizerControlBlock {
@@ -51,6 +54,7 @@ impl TokenizerControlBlock {
             #[cfg(feature = "metadata")]
             global_comments: String::new(),
             compressed: None,
+            recent: Vec::new(),
         }
     }
 }
@@ -304,6 +308,8 @@ pub struct TokenizeState {
     ///
     /// Set to `Some` to begin tracking this information.
     pub last_token: Option<SmartString>,
+    /// procbox `js_strings`: `'…'` is a string and escapes are JavaScript's.
+    pub js_strings: bool,
 }
 
 /// _(internals)_ Trait that encapsulates a peekable character input stream.
@@ -500,6 +506,8 @@ pub fn parse_string_literal(
 ) -> Result<(SmartString, bool, Position), (LexError, Position)> {
     let mut result = crate::new_smart_string();
     let mut escape = crate::new_smart_string();
+    // procbox js_strings: a template literal spans lines, with or without escapes.
+    let multi_line = verbatim || termination_char == '`';
 
     let start = *pos;
     let mut first_char = Position::NONE;
@@ -524,7 +532,7 @@ pub fn parse_string_literal(
                 pos.advance();
                 ch
             }
-            None if verbatim => {
+            None if multi_line && escape.is_empty() => {
                 debug_assert_eq!(escape, "", "verbatim strings should not have any escapes");
                 pos.advance();
                 break;
@@ -620,6 +628,39 @@ pub fn parse_string_literal(
                 escape.clear();
                 result.push_str("\t");
             }
+            // procbox js_strings: \u{…}
+            'u' if !escape.is_empty() && state.js_strings && stream.peek_next() == Some('{') => {
+                let mut seq = escape.clone();
+                escape.clear();
+                seq.push('u');
+                let mut out_val: u32 = 0;
+                loop {
+                    let c = stream
+                        .get_next()
+                        .ok_or_else(|| (LERR::MalformedEscapeSequence(seq.to_string()), *pos))?;
+                    pos.advance();
+                    seq.push(c);
+                    if let Some(ref mut last) = state.last_token {
+                        last.push(c);
+                    }
+                    match c {
+                        '{' => (),
+                        '}' => break,
+                        _ => {
+                            out_val = c
+                                .to_digit(16)
+                                .and_then(|d| out_val.checked_mul(16)?.checked_add(d))
+                                .ok_or_else(|| {
+                                    (LERR::MalformedEscapeSequence(seq.to_string()), *pos)
+                                })?;
+                        }
+                    }
+                }
+                result.push(
+                    char::from_u32(out_val)
+                        .ok_or_else(|| (LERR::MalformedEscapeSequence(seq.to_string()), *pos))?,
+                );
+            }
             // \x??, \u????, \U????????
             ch @ ('x' | 'u' | 'U') if !escape.is_empty() => {
                 let mut seq = escape.clone();
@@ -658,14 +699,14 @@ pub fn parse_string_literal(
             }
 
             // LF - Verbatim
-            '\n' if verbatim => {
+            '\n' if multi_line && escape.is_empty() => {
                 debug_assert_eq!(escape, "", "verbatim strings should not have any escapes");
                 pos.new_line();
                 result.push_str("\n");
             }
 
             // LF - Line continuation
-            '\n' if allow_line_continuation && !escape.is_empty() => {
+            '\n' if (allow_line_continuation || multi_line) && !escape.is_empty() => {
                 debug_assert_eq!(escape, "\\", "unexpected escape {escape} at end of line");
                 escape.clear();
                 pos.new_line();
@@ -690,6 +731,17 @@ pub fn parse_string_literal(
                 result.push(termination_char);
             }
 
+            // procbox js_strings: \0 \b \f \v, and any other escaped character is itself
+            ch if !escape.is_empty() && state.js_strings => {
+                escape.clear();
+                result.push(match ch {
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'v' => '\u{b}',
+                    ch => ch,
+                });
+            }
             // Unknown escape sequence
             ch if !escape.is_empty() => {
                 escape.push(ch);
@@ -867,8 +919,10 @@ fn get_next_token_inner(
         }
         Some(ch) => {
             let c = ch.chars().next().unwrap();
+            // procbox js_strings: a template literal has escapes.
+            let verbatim = !(c == '`' && state.js_strings);
 
-            return parse_string_literal(stream, state, pos, c, true, false, true).map_or_else(
+            return parse_string_literal(stream, state, pos, c, verbatim, false, true).map_or_else(
                 |(err, err_pos)| (Token::LexError(err.into()), err_pos),
                 |(result, interpolated, start_pos)| {
                     if interpolated {
@@ -1089,7 +1143,9 @@ fn get_next_token_inner(
                     _ => (),
                 }
 
-                return parse_string_literal(stream, state, pos, c, true, false, true).map_or_else(
+                // procbox js_strings: a template literal has escapes.
+                let verbatim = !state.js_strings;
+                return parse_string_literal(stream, state, pos, c, verbatim, false, true).map_or_else(
                     |(err, err_pos)| (Token::LexError(err.into()), err_pos),
                     |(result, interpolated, ..)| {
                         if interpolated {
@@ -1109,6 +1165,14 @@ fn get_next_token_inner(
                 );
             }
 
+            // ' - string literal (procbox js_strings)
+            ('\'', ..) if state.js_strings => {
+                return parse_string_literal(stream, state, pos, c, false, true, false)
+                    .map_or_else(
+                        |(err, err_pos)| (Token::LexError(err.into()), err_pos),
+                        |(result, ..)| (Token::StringConstant(result.into()), start_pos),
+                    );
+            }
             // ' - character literal
             ('\'', '\'') => {
                 return (
@@ -1833,6 +1897,15 @@ impl Iterator for TokenIterator<'_> {
             None => token,
         };
 
+        // procbox js_syntax_hints: remember the latest tokens
+        if self.engine.js_syntax_hints {
+            let recent = &mut self.state.tokenizer_control.borrow_mut().recent;
+            if recent.len() >= 64 {
+                recent.drain(..32);
+            }
+            recent.push((crate::parser::js_token_text(&token), pos));
+        }
+
         // Collect the compressed script, if needed
         if compress_script {
             let control = &mut *self.state.tokenizer_control.borrow_mut();
@@ -1946,6 +2019,7 @@ impl Engine {
                     include_comments: false,
                     is_within_text_terminated_by: None,
                     last_token: None,
+                    js_strings: self.js_strings,
                 },
                 pos: Position::new(1, 0),
                 stream: MultiInputsStream {

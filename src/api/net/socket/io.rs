@@ -9,7 +9,6 @@ use rhai::{Dynamic, Engine};
 use super::{Done, HIGH_WATER, Outcome, Phase, READ_SIZE, READS_PER_WAKE, SocketInner};
 use crate::net::sys::{self, Recv};
 use crate::runtime::{RhaiResult, Runtime, Task};
-use crate::value::encoding::Decoder;
 use crate::value::error;
 
 impl SocketInner {
@@ -153,16 +152,7 @@ impl SocketInner {
 
     /// The `data` listeners get a BLOB, or text after `setEncoding`.
     pub(super) fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
-        let chunk = match self.decoder.borrow_mut().as_mut() {
-            Some(d) => {
-                let text = d.write(&bytes);
-                if text.is_empty() {
-                    return Ok(());
-                }
-                Dynamic::from(text)
-            }
-            None => Dynamic::from_blob(bytes),
-        };
+        let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
         self.emitter.emit(engine, "data", &[chunk]).map(drop)
     }
 
@@ -202,9 +192,8 @@ impl SocketInner {
     /// `end`, then (without allowHalfOpen) our own end, and `close` once both are over.
     pub(super) fn emit_end(&self, engine: &Engine) -> RhaiResult {
         self.read_done.set(true);
-        let rest = self.decoder.borrow_mut().as_mut().map(Decoder::end).unwrap_or_default();
-        if !rest.is_empty() {
-            self.emitter.emit(engine, "data", &[Dynamic::from(rest)])?;
+        if let Some(rest) = self.text.rest() {
+            self.emitter.emit(engine, "data", &[rest])?;
         }
         let r = self.emitter.emit(engine, "end", &[]);
         if !self.allow_half_open.get() {

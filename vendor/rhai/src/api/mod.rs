@@ -22,6 +22,7 @@ pub mod call_fn;
 pub mod options;
 
 pub mod js_closures;
+pub mod js_options;
 
 #[cfg(not(feature = "no_ast"))]
 pub mod optimize;

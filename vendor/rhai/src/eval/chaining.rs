@@ -108,7 +108,9 @@ impl Engine {
 
                 let mut target = self.search_namespace(global, caches, scope, this_ptr, lhs)?;
                 #[cfg(not(feature = "no_closure"))]
-                if self.js(crate::api::js_closures::JsClosures::SHARED_HANDLES) {
+                if matches!(target, Target::SharedValue { .. })
+                    && self.js(crate::api::js_closures::JsClosures::SHARED_HANDLES)
+                {
                     target = target.unlock_handle();
                     // `map.prop.method()` where `map.prop` is a handle: call it on a copy,
                     // the map unlocked, so the callee may use the map.
@@ -844,7 +846,7 @@ fn handle_in_shared_map<'e>(
     new_val: &Option<(Dynamic, &OpAssignment)>,
 ) -> Option<(Dynamic, &'e Expr, &'e Expr)> {
     use crate::types::dynamic::Union;
-    if new_val.is_some() || !target.is_shared() {
+    if new_val.is_some() {
         return None;
     }
     let map = target.as_ref().as_map_ref().ok()?;

@@ -99,20 +99,6 @@ impl Engine {
             .then_some(scope.len() - index)
             .or_else(|| scope.search(var_name))
         {
-            #[cfg(not(feature = "no_closure"))]
-            if self.js(crate::api::js_closures::JsClosures::SHARED_HANDLES) {
-                return scope.get_mut_by_index(scope_index).try_into().map_err(|_| {
-                    ERR::ErrorDataRace(
-                        format!(
-                            "'{var_name}': a method is still running on this value and a callback \
-                             used it; copy the value first (let copy = {var_name};), or use it \
-                             after the call returns"
-                        ),
-                        expr.position(),
-                    )
-                    .into()
-                });
-            }
             return scope.get_mut_by_index(scope_index).try_into();
         }
 
@@ -352,6 +338,20 @@ impl Engine {
                 Ok(Dynamic::from_map(map))
             }
 
+            // procbox js_truthiness: the first falsy operand, or the last one.
+            Expr::And(x, ..) if self.js_truthiness => {
+                let mut value = Dynamic::TRUE;
+
+                for expr in &***x {
+                    value = self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    if !super::js_truthy(&value) {
+                        break;
+                    }
+                }
+
+                Ok(value)
+            }
+
             Expr::And(x, ..) => {
                 let mut value = Dynamic::TRUE;
 
@@ -362,6 +362,20 @@ impl Engine {
                         .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?
                     {
                         value = Dynamic::FALSE;
+                        break;
+                    }
+                }
+
+                Ok(value)
+            }
+
+            // procbox js_truthiness: the first truthy operand, or the last one.
+            Expr::Or(x, ..) if self.js_truthiness => {
+                let mut value = Dynamic::FALSE;
+
+                for expr in &***x {
+                    value = self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    if super::js_truthy(&value) {
                         break;
                     }
                 }

@@ -9,6 +9,7 @@ mod eval_context;
 mod expr;
 mod global_state;
 mod indexing;
+mod js;
 #[cfg(not(feature = "no_ast"))]
 mod stmt;
 mod switch;
@@ -39,6 +40,7 @@ pub(crate) use eval_context::_call_fn_raw;
 pub use eval_context::EvalContext;
 #[cfg(not(feature = "no_ast"))]
 pub use eval_context::EvalContextFrameGuard;
+pub use js::js_truthy;
 pub use switch::RangeCase;
 
 #[cfg(not(feature = "no_function"))]

@@ -479,10 +479,10 @@ impl Engine {
             Stmt::If(x, ..) => {
                 let FlowControl { expr, body, branch } = &**x;
 
-                let guard_val = self
-                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                    .as_bool()
-                    .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                let guard_val = self.condition(
+                    &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                    expr,
+                )?;
 
                 if guard_val && !body.is_empty() {
                     self.eval_stmt_block(global, caches, scope, this_ptr, body.statements(), true)
@@ -521,12 +521,16 @@ impl Engine {
 
                             let cond_result = match block.lhs {
                                 Expr::BoolConstant(b, ..) => b,
-                                ref c => self
-                                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), c)?
-                                    .as_bool()
-                                    .map_err(|typ| {
-                                        self.make_type_mismatch_err::<bool>(typ, c.position())
-                                    })?,
+                                ref c => self.condition(
+                                    &self.eval_expr(
+                                        global,
+                                        caches,
+                                        scope,
+                                        this_ptr.as_deref_mut(),
+                                        c,
+                                    )?,
+                                    c,
+                                )?,
                             };
 
                             if cond_result {
@@ -545,12 +549,16 @@ impl Engine {
 
                             let cond_result = match lhs {
                                 Expr::BoolConstant(b, ..) => *b,
-                                c => self
-                                    .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), c)?
-                                    .as_bool()
-                                    .map_err(|typ| {
-                                        self.make_type_mismatch_err::<bool>(typ, c.position())
-                                    })?,
+                                c => self.condition(
+                                    &self.eval_expr(
+                                        global,
+                                        caches,
+                                        scope,
+                                        this_ptr.as_deref_mut(),
+                                        c,
+                                    )?,
+                                    c,
+                                )?,
                             };
 
                             if cond_result {
@@ -600,10 +608,10 @@ impl Engine {
                 let FlowControl { expr, body, .. } = &**x;
 
                 loop {
-                    let condition = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                        .as_bool()
-                        .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                    let condition = self.condition(
+                        &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                        expr,
+                    )?;
 
                     if !condition {
                         break Ok(Dynamic::UNIT);
@@ -649,10 +657,10 @@ impl Engine {
                         }
                     }
 
-                    let condition = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?
-                        .as_bool()
-                        .map_err(|typ| self.make_type_mismatch_err::<bool>(typ, expr.position()))?;
+                    let condition = self.condition(
+                        &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
+                        expr,
+                    )?;
 
                     if condition ^ is_while {
                         break Ok(Dynamic::UNIT);

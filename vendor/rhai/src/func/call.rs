@@ -943,6 +943,10 @@ impl Engine {
                     if let Union::Bool(b, ..) = &value.0 {
                         return Ok((!b).into());
                     }
+                    // procbox js_truthiness: `!x` for any value.
+                    if self.js_truthiness {
+                        return Ok(Dynamic::from_bool(!crate::eval::js_truthy(&value)));
+                    }
                 }
                 if matches!(op_token, &Token::Minus | &Token::UnaryMinus) {
                     if let Union::Int(n, ..) = &value.0 {
