@@ -1,17 +1,22 @@
-// Node twin of daemon-worker.rhai: the article's worker, logging with a Console on a
-// file stream. Usage: node daemon-worker.js [LOG=./stdout.log] [INTERVAL_MS] [LIFETIME_MS]
-const { createWriteStream } = require('fs');
-const { Console } = require('console');
+// 如何创建守护进程 (the worker daemon.js starts): the article's worker in CommonJS,
+// with the test settings of daemon-worker.rhai (marked "added").
+const { createWriteStream } = require('fs'); // import { createWriteStream } from 'fs';
+const { Console } = require('console'); // import { Console } from 'console';
 
-const log = process.argv[2] || './stdout.log';
-const interval = process.argv[3] ? parseInt(process.argv[3]) : 1000 * 10;
-const lifetime = process.argv[4] ? parseInt(process.argv[4]) : 0;
+const out = process.env.DAEMON_LOG || './stdout.log'; // (added)
+const err = process.env.DAEMON_LOG ? '/dev/null' : './stderr.log'; // (added)
+const interval = process.env.DAEMON_INTERVAL_MS ? parseInt(process.env.DAEMON_INTERVAL_MS) : 1000 * 10; // (added)
 
 // custom simple logger
-const logger = new Console(createWriteStream(log), createWriteStream('/dev/null'));
+const logger = new Console(
+  createWriteStream(out),
+  createWriteStream(err),
+);
 
 setInterval(function () {
   logger.log('daemon pid: ', process.pid, ', ppid: ', process.ppid);
 }, interval);
 
-if (lifetime > 0) setTimeout(() => process.exit(0), lifetime);
+if (process.env.DAEMON_LIFETIME_MS) { // (added)
+  setTimeout(() => process.exit(0), parseInt(process.env.DAEMON_LIFETIME_MS));
+}

@@ -1,7 +1,6 @@
-// Node twin of daemon.rhai: the article's daemon() starting daemon-worker.js.
-// Usage: node daemon.js [LOG [INTERVAL_MS [LIFETIME_MS]]]   (passed to the worker)
-const { spawn } = require('child_process');
-const path = require('path');
+// 如何创建守护进程: the article's daemon() starting daemon-worker.js. Run from this
+// directory (the worker's path is relative, as in the article).
+const { spawn } = require('child_process'); // (not in the article)
 
 const daemon = function (script, args, opt) {
   opt = opt || {};
@@ -28,5 +27,4 @@ const daemon = function (script, args, opt) {
   return child;
 };
 
-const child = daemon(path.join(__dirname, 'daemon-worker.js'), process.argv.slice(2), {});
-console.log(`daemon started: pid ${child.pid}, parent ${process.pid}`);
+daemon('daemon-worker.js', [], {});

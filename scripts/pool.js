@@ -1,21 +1,7 @@
-// Seed "如何调度多进程" (pool.js), corrected: the same design (a waiting queue, a list
-// of ready workers, forked on demand up to the CPU count) without the seed's bugs.
-// bench/pool/ measures procbox against this pool.
-// - cap: `poolSize >= cpuNum` (the seed's `>` allowed one worker too many), and the
-//   CPUs this process may use;
-// - one set of listeners per worker, installed at fork, and the job it runs kept on
-//   the worker (the seed added `once` listeners per job, which piled up and all ran
-//   at the worker's death);
-// - a worker's death fails its job once, removes exactly that worker (the seed's
-//   `splice(indexOf)` removed the last one when indexOf was -1) and starts a
-//   replacement when jobs wait; the queue is served on every release, first in,
-//   first out (the seed served it on a later tick, so a new job could jump ahead);
-// - callbacks run after the pool's state is updated (a throwing callback leaked the
-//   worker);
-// - idle workers are unref'd, so a script that uses the pool exits by itself.
+// <https://github.com/dongyuanxin/ciy/blob/master/nodejs/process/pool.js>
+// The article's pool, verbatim (bugs included; bench/pool/pool.js is a corrected one).
 const cp = require('child_process');
-const os = require('os');
-const cpuNum = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+const cpuNum = require('os').cpus().length; // 用CPU的核数作为Pool的最大容量
 
 /**
  * 声明一个针对指定worker的进程池
@@ -27,60 +13,6 @@ function creatProcessPool(workModule) {
   const readyPool = []; // 可用的worker存放的池子
   let poolSize = 0; // 池的大小 = 可用的worker + 正在使用中worker
 
-  function setBusy(child, busy) {
-    if (busy) {
-      child.ref();
-      child.channel.ref();
-    } else {
-      child.unref();
-      child.channel.unref();
-    }
-  }
-
-  function run(child, job, callback) {
-    child.callback = callback;
-    setBusy(child, true);
-    child.send(job);
-  }
-
-  // A worker is free: the oldest waiting job first, else back to the ready list.
-  function release(child) {
-    if (waitingQueue.length) {
-      const [job, callback] = waitingQueue.shift();
-      run(child, job, callback);
-    } else {
-      setBusy(child, false);
-      readyPool.push(child);
-    }
-  }
-
-  function spawn() {
-    const child = cp.fork(workModule);
-    ++poolSize;
-    child.callback = null;
-    child.on('message', (msg) => {
-      const callback = child.callback;
-      if (!callback) return; // nothing asked
-      child.callback = null;
-      release(child);
-      callback(null, msg);
-    });
-    child.on('error', () => child.kill());
-    child.on('exit', (code, signal) => {
-      --poolSize;
-      const idx = readyPool.indexOf(child);
-      if (idx !== -1) readyPool.splice(idx, 1);
-      const callback = child.callback;
-      child.callback = null;
-      if (waitingQueue.length) {
-        const [job, cb] = waitingQueue.shift();
-        run(spawn(), job, cb);
-      }
-      if (callback) callback(new Error('Worker exited with code:' + (signal || code)));
-    });
-    return child;
-  }
-
   /**
    * 将信号发送给池中可用的worker
    * @param {string} job 任务信号
@@ -88,13 +20,57 @@ function creatProcessPool(workModule) {
    */
   return function doWork(job, callback) {
     callback = callback || (() => {});
-    if (readyPool.length) {
-      run(readyPool.shift(), job, callback);
-    } else if (poolSize >= cpuNum) {
+
+    // 如果池中没有可用worker，且池的大小已经到上限
+    if (!readyPool.length && poolSize > cpuNum) {
       waitingQueue.push([job, callback]);
-    } else {
-      run(spawn(), job, callback);
+      return;
     }
+
+    let child = null;
+    if (readyPool.length) {
+      // 池中有可用worker
+      child = readyPool.shift();
+    } else {
+      // 池中没有可用worker，并且当前worker还可以申请
+      child = cp.fork(workModule);
+      ++poolSize;
+    }
+
+    let cbTriggered = false; // 防止回调函数重复调用
+
+    child
+      .once('error', (err) => {
+        if (!cbTriggered) {
+          callback(err);
+          cbTriggered = true;
+        }
+        child.kill();
+      })
+      .once('exit', (code) => {
+        if (!cbTriggered) {
+          callback(new Error('Worker exited with code:' + code));
+        }
+        --poolSize;
+        const childIdx = readyPool.indexOf(child);
+        readyPool.splice(childIdx);
+      })
+      .once('message', (msg) => {
+        // 当worker完成cpu计算后
+        // 发送消息给master，重新回收worker
+        callback(null, msg);
+        cbTriggered = true;
+        readyPool.push(child);
+
+        // 如果等待队列中还有未完成任务，则执行
+        if (waitingQueue.length) {
+          // 防止阻塞主线程
+          setImmediate(() => {
+            doWork(...waitingQueue.shift());
+          });
+        }
+      })
+      .send(job); // 向worker发送指令
   };
 }
 

@@ -1,4 +1,6 @@
-// Seed "如何调度多进程" (pool.spec.js), with the corrected pool (see pool.js).
+// <https://github.com/dongyuanxin/ciy/blob/master/nodejs/process/pool.spec.js>
+// The article's spec on the article's pool, plus one line (marked): the article's
+// script never ends (its idle workers' channels keep it alive).
 const { creatProcessPool } = require('./pool')
 
 const doWork = creatProcessPool('./pool.worker.js')
@@ -18,4 +20,5 @@ doWork('B', function (error, msg) {
     }
 
     console.log('运算结果是:', msg)
+    process.exit() // (added) B answers last (see pool.worker.js): the jobs are done
 })

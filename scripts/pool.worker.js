@@ -1,4 +1,5 @@
-// Seed "如何调度多进程" (pool.worker.js), the busy loops shortened (see pool.worker.rhai).
+// <https://github.com/dongyuanxin/ciy/blob/master/nodejs/process/pool.worker.js>
+// The article's worker, the busy loops shortened (see pool.worker.rhai).
 const map = {
     'A': handleJobA,
     'B': handleJobB
@@ -13,6 +14,7 @@ process.on('message', (msg) => {
     }
 })
 
+// for (let i = 0; i < 1e10; i++){}, shortened: spin for `ms` milliseconds
 function spin(ms) {
     const end = Date.now() + ms
     while (Date.now() < end) {}

@@ -1,4 +1,4 @@
-// Node twin of stdio-pipe-child.rhai: the article's child.
+// stdio/stdout 管道 (the child, started by stdio-pipe-parent.js): the article's child.
 process.stdin.on('data', (chunk) => {
   const str = chunk.toString('utf-8');
   try {

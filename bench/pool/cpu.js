@@ -1,9 +1,9 @@
-// CPU-bound jobs on a warm pool (the corrected seed pool, scripts/pool.js): one job
+// CPU-bound jobs on a warm pool (the corrected seed pool, bench/pool/pool.js): one job
 // alone (median of 3), then JOBS at once (wall time); see cpu.rhai.
 // Usage: node cpu.js [JOBS=8] [ITER=100000000]
 // Prints: BENCH name=pool_cpu_node n=JOBS ns=WALL single_ns=ONE workers=W busy_ns=SUM
 const path = require('path');
-const { creatProcessPool } = require('../../scripts/pool.js');
+const { creatProcessPool } = require('./pool.js');
 const jobs = Number(process.argv[2] || 8);
 const iter = Number(process.argv[3] || 1e8);
 const workers = require('os').availableParallelism();

@@ -1,9 +1,9 @@
-// N tiny jobs through a warm pool (the corrected seed pool, scripts/pool.js), all
+// N tiny jobs through a warm pool (the corrected seed pool, bench/pool/pool.js), all
 // submitted at once; the time from the first submit to the last callback.
 // Usage: node tiny.js [N=2000]
 // Prints: BENCH name=pool_tiny_node n=N ns=TOTAL
 const path = require('path');
-const { creatProcessPool } = require('../../scripts/pool.js');
+const { creatProcessPool } = require('./pool.js');
 const n = Number(process.argv[2] || 2000);
 const doWork = creatProcessPool(path.join(__dirname, 'plain.worker.js'));
 const cpus = require('os').availableParallelism();

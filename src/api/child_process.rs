@@ -353,6 +353,9 @@ fn register_child(engine: &mut Engine) {
         c.set_ref(false);
         c.clone()
     });
+    // Identity, as `===` on Node's objects: `readyPool.indexOf(child)` in the seed's pool.
+    engine.register_fn("==", |a: &mut ChildProcess, b: ChildProcess| Rc::ptr_eq(&a.0, &b.0));
+    engine.register_fn("!=", |a: &mut ChildProcess, b: ChildProcess| !Rc::ptr_eq(&a.0, &b.0));
     engine.register_fn("to_string", |c: &mut ChildProcess| format!("ChildProcess {{ pid: {} }}", c.0.pid.unwrap_or(0)));
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Shared};
+use rhai::{Engine, EvalAltResult, FnNamespace, Module, ModuleResolver, Position, Scope, Shared};
 
 use super::State;
 
@@ -54,10 +54,31 @@ impl ModuleResolver for Resolver {
         self.st.sources.borrow_mut().insert(key.clone(), text.as_str().into());
         let mut ast = engine.compile(&text).map_err(|e| EvalAltResult::ErrorInModule(path.into(), e.into(), pos))?;
         ast.set_source(key.clone());
-        let m: Shared<Module> = Module::eval_ast_as_new(Scope::new(), &ast, engine)
-            .map_err(|e| EvalAltResult::ErrorInModule(path.into(), e, pos))?
-            .into();
+        let mut m = Module::eval_ast_as_new(Scope::new(), &ast, engine)
+            .map_err(|e| EvalAltResult::ErrorInModule(path.into(), e, pos))?;
+        export_closures(&mut m);
+        let m: Shared<Module> = m.into();
         self.cache.borrow_mut().insert(key, m.clone());
         Ok(m)
     }
+}
+
+/// Makes the closures a module's functions create callable from the importing script,
+/// as a function a Node module returns is (`const doWork = creatProcessPool(…);
+/// doWork(…)`). A closure is a script function named `anon$<hash>`; Rhai looks an
+/// unqualified name up only in the global namespace of imported modules, where a
+/// module's functions are not. The hash in the name makes it unique, so putting the
+/// closures there cannot shadow anything; named `fn`s stay behind `m::`.
+fn export_closures(m: &mut Module) {
+    let closures: Vec<_> = m.iter_script_fn_info().filter(|f| f.2.starts_with("anon$")).map(|f| f.4.clone()).collect();
+    for def in closures {
+        // The hash of a script function depends on its name and arity only: a scratch
+        // module computes it (Rhai does not export the hash function).
+        let hash = Module::new().set_script_fn(def);
+        // Deprecated for native functions (FuncRegistration); script functions have no
+        // other way to change namespace.
+        #[allow(deprecated)]
+        m.update_fn_namespace(hash, FnNamespace::Global);
+    }
+    m.build_index();
 }
