@@ -22,7 +22,7 @@ pub mod numbers;
 pub mod object;
 pub mod strings;
 
-use rhai::{Array, Dynamic, Engine, FuncRegistration, INT, Module, RhaiNativeFunc, Variant};
+use rhai::{Array, Dynamic, Engine, FuncRegistration, INT, RhaiNativeFunc, Variant};
 
 use crate::value::{js_number, number};
 
@@ -31,6 +31,9 @@ use crate::value::{js_number, number};
 /// looks a global variable up in each global module in turn, the last registered
 /// first, with a linear scan of its names, so keeping these in a module of their own
 /// searched after it leaves `process` and `console` as quick to find as before.
+/// The same module holds the plugin-compiled string functions (`fast`): it is
+/// searched before Rhai's packages, so its `split` replaces Rhai's; one module, as
+/// Rhai walks every global module on each method call (`map_type_name`).
 pub fn register(engine: &mut Engine) {
     strings::register(engine);
     arrays::register(engine);
@@ -38,7 +41,7 @@ pub fn register(engine: &mut Engine) {
     numbers::register(engine);
     math::register(engine);
     object::register(engine);
-    let mut m = Module::new();
+    let mut m = rhai::exported_module!(fast::js_strings);
     m.set_var("Math", math::MathGlobal);
     m.set_var("Object", object::ObjectGlobal);
     m.set_var("Array", object::ArrayGlobal);

@@ -113,9 +113,6 @@ fn replace_with(ctx: &NativeCallContext, s: &str, pat: &str, f: &FnPtr, all: boo
 }
 
 pub fn register(engine: &mut Engine) {
-    // Searched after the global namespace and before Rhai's packages, so the plugin
-    // `split` replaces Rhai's.
-    engine.register_global_module(rhai::exported_module!(super::fast::js_strings).into());
     getter(engine, "length", |s: &mut Str| text::len(s) as INT);
     engine.register_fn("toUpperCase", upper);
     engine.register_fn("toLowerCase", lower);
