@@ -131,44 +131,12 @@ pub fn flag(opts: &Map, key: &str) -> bool {
 /// Data to write: a string (in `enc`, UTF-8 by default) or a Buffer.
 pub fn data(v: &Dynamic, enc: Option<&'static str>) -> Res<Vec<u8>> {
     if v.is_string() {
-        return Ok(encode(&v.to_string(), enc.unwrap_or("utf8")));
+        return Ok(crate::value::encoding::encode(&v.to_string(), enc.unwrap_or("utf8")));
     }
     if let Some(b) = v.read_lock::<Blob>() {
         return Ok(b.clone());
     }
     Err(invalid_type("data", "of type string or an instance of Buffer, TypedArray, or DataView", v))
-}
-
-/// A string's bytes in a Node encoding (`Buffer.from(text, enc)`): hex stops at the
-/// first pair that is not hex, base64 skips what is not in its alphabet.
-// TODO(merge): the same as `value::encoding::encode` from helper "utilmods"; use that.
-pub fn encode(text: &str, enc: &str) -> Vec<u8> {
-    match enc {
-        "latin1" | "ascii" => text.chars().map(|c| c as u32 as u8).collect(),
-        "utf16le" => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
-        "hex" => {
-            let digits: Vec<u8> = text.bytes().collect();
-            digits.chunks_exact(2).map_while(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
-        }
-        "base64" | "base64url" => {
-            let val = |c: u8| match c {
-                b'A'..=b'Z' => Some(c - b'A'),
-                b'a'..=b'z' => Some(c - b'a' + 26),
-                b'0'..=b'9' => Some(c - b'0' + 52),
-                b'+' | b'-' => Some(62),
-                b'/' | b'_' => Some(63),
-                _ => None,
-            };
-            let sextets: Vec<u8> = text.bytes().take_while(|&c| c != b'=').filter_map(val).collect();
-            let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
-            for group in sextets.chunks(4) {
-                let n = group.iter().enumerate().fold(0u32, |n, (i, &s)| n | (s as u32) << (18 - 6 * i));
-                out.extend_from_slice(&n.to_be_bytes()[1..group.len()]);
-            }
-            out
-        }
-        _ => text.as_bytes().to_vec(),
-    }
 }
 
 /// Bytes as the caller asked for them: a Buffer, or text in `enc`.
