@@ -160,8 +160,13 @@ fn stats(p: &ProcessPool) -> Map {
     m.insert("workers".into(), workers.into());
     m.insert("queued".into(), (s.queued as i64).into());
     m.insert("running".into(), (s.running as i64).into());
-    for (k, v) in [("completed", s.completed), ("failed", s.failed), ("refused", s.refused), ("respawned", s.respawned)]
-    {
+    for (k, v) in [
+        ("completed", s.completed),
+        ("failed", s.failed),
+        ("refused", s.refused),
+        ("respawned", s.respawned),
+        ("retried", s.retried),
+    ] {
         m.insert(k.into(), (v as i64).into());
     }
     m.insert("meanRunMs".into(), (s.mean_run() / 1000.0).into());
