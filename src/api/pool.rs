@@ -20,6 +20,7 @@
 //! answers no job, `error` `(err, pid)` for a worker channel's error.
 
 mod host;
+mod lifeline;
 mod options;
 mod wire;
 mod worker;

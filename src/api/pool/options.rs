@@ -108,7 +108,8 @@ fn worker_env(m: &Map) -> Res<Map> {
         None => std::env::vars().map(|(k, v)| (k.into(), Dynamic::from(v))).collect(),
         Some(v) => v.read_lock::<Map>().map(|e| e.clone()).ok_or_else(|| type_error("env", "of type object", v))?,
     };
-    env.insert(WORKER_ENV.into(), "1".into());
+    // Its value is our pid: the worker checks its lifeline against it.
+    env.insert(WORKER_ENV.into(), std::process::id().to_string().into());
     Ok(env)
 }
 

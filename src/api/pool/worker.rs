@@ -61,9 +61,8 @@ fn send_ready() {
 /// In a worker started by a pool: report ready once the main script has run (the
 /// first drain), saying whether it called `worker()`.
 pub fn register(st: &Rc<State>) {
-    if std::env::var_os(wire::WORKER_ENV).is_none() {
-        return;
-    }
+    let Some(pool_pid) = std::env::var_os(wire::WORKER_ENV) else { return };
+    super::lifeline::arm(pool_pid.to_str().and_then(|v| v.parse().ok()));
     // SAFETY: start-up, before any thread of ours could read the environment.
     unsafe { std::env::remove_var(wire::WORKER_ENV) };
     if ipc::parent().is_none() {
