@@ -54,6 +54,8 @@ pub struct Inner {
     chan: RefCell<Option<Channel>>,
     token: Cell<Option<u64>>,
     writing: Cell<bool>,
+    /// A write failed: nothing more is written; reads go on to the EOF.
+    write_broken: Cell<bool>,
     connected: Cell<bool>,
     /// Counted as a ref'd loop handle right now.
     refed: Cell<bool>,
@@ -92,6 +94,7 @@ impl Endpoint {
             chan: RefCell::new(Some(chan)),
             token: Cell::new(None),
             writing: Cell::new(false),
+            write_broken: Cell::new(false),
             connected: Cell::new(true),
             refed: Cell::new(false),
             want_ref: Cell::new(want_ref),
@@ -254,6 +257,9 @@ impl Inner {
     /// Writes what the socket takes, queues the completion callbacks, and watches
     /// for writability while anything is left.
     fn pump(&self) {
+        if self.write_broken.get() {
+            return;
+        }
         let result = match self.chan.borrow_mut().as_mut() {
             Some(chan) => chan.flush().map(|done| (done, chan.wants_write())),
             None => return,
@@ -271,7 +277,22 @@ impl Inner {
                     let _ = self.st.lp.borrow_mut().poller.watch(fd, token, true, more);
                 }
             }
-            Err(_) => self.close(),
+            Err(_) => self.write_failed(),
+        }
+    }
+
+    /// A write failed (EPIPE: the peer is gone). What the peer sent before it went
+    /// may still be unread in the socket — a pool worker's last answers — and
+    /// closing now would drop it (the pool then failed an answered job with the
+    /// death that came after it, and ran the dead worker's next job twice). So
+    /// only writing stops; the read side takes the rest and closes at the EOF that
+    /// the peer's close makes readable (the poller is level-triggered).
+    fn write_failed(&self) {
+        self.write_broken.set(true);
+        if self.writing.replace(false)
+            && let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd())
+        {
+            let _ = self.st.lp.borrow_mut().poller.watch(fd, token, true, false);
         }
     }
 

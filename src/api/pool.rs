@@ -20,6 +20,7 @@
 //! answers no job, `error` `(err, pid)` for a worker channel's error.
 
 mod host;
+mod lifeline;
 mod options;
 mod wire;
 mod worker;
@@ -160,8 +161,13 @@ fn stats(p: &ProcessPool) -> Map {
     m.insert("workers".into(), workers.into());
     m.insert("queued".into(), (s.queued as i64).into());
     m.insert("running".into(), (s.running as i64).into());
-    for (k, v) in [("completed", s.completed), ("failed", s.failed), ("refused", s.refused), ("respawned", s.respawned)]
-    {
+    for (k, v) in [
+        ("completed", s.completed),
+        ("failed", s.failed),
+        ("refused", s.refused),
+        ("respawned", s.respawned),
+        ("retried", s.retried),
+    ] {
         m.insert(k.into(), (v as i64).into());
     }
     m.insert("meanRunMs".into(), (s.mean_run() / 1000.0).into());

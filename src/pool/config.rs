@@ -19,6 +19,9 @@ pub struct Config {
     pub kill_grace: u64,
     /// Jobs in flight at once on a worker that tags its replies (1: no prefetch).
     pub pipeline: usize,
+    /// Times a job whose worker died during it is run again before it fails
+    /// (0: it fails at once; a job is never re-run silently).
+    pub retries: u32,
 }
 
 /// A prefetched job waits behind the ones already sent; keep that wait under this
@@ -40,6 +43,7 @@ impl Config {
             idle_timeout: None,
             kill_grace: 1_000_000,
             pipeline: 4,
+            retries: 0,
         }
     }
 }

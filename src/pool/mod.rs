@@ -17,6 +17,8 @@ mod worker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_crashes;
 
 use std::collections::VecDeque;
 
@@ -139,7 +141,7 @@ impl<J: Clone, T> Pool<J, T> {
         }
         let id = self.next_job;
         self.next_job += 1;
-        self.queue.push_back(Job { id, payload, ticket, queued_at: now });
+        self.queue.push_back(Job { id, payload, ticket, queued_at: now, crashes: 0 });
         self.pump(now);
         Ok(id)
     }
@@ -242,11 +244,18 @@ impl<J: Clone, T> Pool<J, T> {
                 self.last_start_failure = (code, signal);
             }
             Phase::Ready | Phase::Stopping => {
-                if let Some(running) = w.held.pop_front() {
-                    self.stats.failed += 1;
+                if let Some(mut running) = w.held.pop_front() {
                     self.lost += 1;
-                    let failure = Failure::Crashed { code, signal };
-                    self.actions.push_back(Action::Fail { ticket: running.ticket, worker: Some(worker), failure });
+                    running.crashes += 1;
+                    if running.crashes <= self.cfg.retries {
+                        // Opted in: run it again, first, before what it had prefetched.
+                        self.stats.retried += 1;
+                        w.held.push_front(running);
+                    } else {
+                        self.stats.failed += 1;
+                        let failure = Failure::Crashed { code, signal };
+                        self.actions.push_back(Action::Fail { ticket: running.ticket, worker: Some(worker), failure });
+                    }
                     self.requeue(w.held);
                 } else if w.phase == Phase::Stopping {
                     // Asked to leave, and it did.

@@ -20,6 +20,8 @@ pub struct Stats {
     pub refused: u64,
     /// Workers started to replace one that crashed, timed out or was recycled.
     pub respawned: u64,
+    /// Runs of a job again after its worker died during it (`retries`).
+    pub retried: u64,
     pub run_total: u64,
     pub run_count: u64,
     pub wait_total: u64,

@@ -3,28 +3,28 @@
 
 use super::*;
 
-type P = Pool<&'static str, u32>;
+pub(super) type P = Pool<&'static str, u32>;
 
-fn cfg(max: usize) -> Config {
+pub(super) fn cfg(max: usize) -> Config {
     Config::with_max(max)
 }
 
-fn take(p: &mut P) -> Vec<Action<&'static str, u32>> {
+pub(super) fn take(p: &mut P) -> Vec<Action<&'static str, u32>> {
     std::iter::from_fn(|| p.next_action()).collect()
 }
 
-fn spawned(actions: &[Action<&'static str, u32>]) -> Vec<WorkerId> {
+pub(super) fn spawned(actions: &[Action<&'static str, u32>]) -> Vec<WorkerId> {
     actions.iter().filter_map(|a| if let Action::Spawn(w) = a { Some(*w) } else { None }).collect()
 }
 
-fn sends(actions: &[Action<&'static str, u32>]) -> Vec<(WorkerId, &'static str)> {
+pub(super) fn sends(actions: &[Action<&'static str, u32>]) -> Vec<(WorkerId, &'static str)> {
     actions
         .iter()
         .filter_map(|a| if let Action::Send { worker, payload, .. } = a { Some((*worker, *payload)) } else { None })
         .collect()
 }
 
-fn fails(actions: &[Action<&'static str, u32>]) -> Vec<(u32, Failure)> {
+pub(super) fn fails(actions: &[Action<&'static str, u32>]) -> Vec<(u32, Failure)> {
     actions
         .iter()
         .filter_map(
@@ -34,7 +34,7 @@ fn fails(actions: &[Action<&'static str, u32>]) -> Vec<(u32, Failure)> {
 }
 
 /// A pool of `max` plain workers, all ready, nothing queued.
-fn warm(max: usize, tagged: bool) -> (P, Vec<WorkerId>) {
+pub(super) fn warm(max: usize, tagged: bool) -> (P, Vec<WorkerId>) {
     let mut p = P::new(cfg(max));
     for i in 0..max {
         p.submit("warm", 1000 + i as u32, 0).unwrap();

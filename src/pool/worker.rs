@@ -20,6 +20,8 @@ pub struct Job<J, T> {
     pub payload: J,
     pub ticket: T,
     pub queued_at: u64,
+    /// Runs begun on a worker that then died (each one counted against `retries`).
+    pub crashes: u32,
 }
 
 pub struct Worker<J, T> {

@@ -4,7 +4,7 @@
 //! ```rhai
 //! let p = pool("worker.rhai", #{min: 1, max: 4, maxQueue: 100, taskTimeout: 5000,
 //!                              maxTasksPerWorker: 1000, idleTimeout: 30000,
-//!                              env: #{MODE: "fast"}, execArgv: []});
+//!                              retries: 0, env: #{MODE: "fast"}, execArgv: []});
 //! ```
 //!
 //! Unknown keys are refused rather than ignored: a misspelt `maxqueue` would
@@ -30,6 +30,7 @@ const KNOWN: &[&str] = &[
     "execArgv",
     "terminateTimeout",
     "pipeline",
+    "retries",
 ];
 
 pub struct Options {
@@ -107,7 +108,8 @@ fn worker_env(m: &Map) -> Res<Map> {
         None => std::env::vars().map(|(k, v)| (k.into(), Dynamic::from(v))).collect(),
         Some(v) => v.read_lock::<Map>().map(|e| e.clone()).ok_or_else(|| type_error("env", "of type object", v))?,
     };
-    env.insert(WORKER_ENV.into(), "1".into());
+    // Its value is our pid: the worker checks its lifeline against it.
+    env.insert(WORKER_ENV.into(), std::process::id().to_string().into());
     Ok(env)
 }
 
@@ -143,6 +145,9 @@ pub fn parse(v: &Dynamic) -> Res<Options> {
     }
     if let Some(n) = count(&m, "pipeline", 1)? {
         config.pipeline = n as usize;
+    }
+    if let Some(n) = count(&m, "retries", 0)? {
+        config.retries = n.min(u32::MAX as i64) as u32;
     }
     let mut fork_opts = Map::new();
     fork_opts.insert("env".into(), worker_env(&m)?.into());

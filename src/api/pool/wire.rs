@@ -17,7 +17,8 @@ use crate::pool::{Failure, JobId};
 use crate::signals;
 use crate::value::error;
 
-/// Set in a worker's environment by the pool (and removed by the worker at start).
+/// Set in a worker's environment by the pool, to the pool's pid (and removed by the
+/// worker at start).
 pub const WORKER_ENV: &str = "PROCBOX_POOL_WORKER";
 pub const READY_CMD: &str = "NODE_POOL_READY";
 

@@ -23,7 +23,7 @@ use std::rc::Rc;
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, Position};
 use serde_json::Value;
 
-use super::wire;
+use super::{lifeline, wire};
 use crate::api::ipc::{self, Endpoint};
 use crate::ipc::framing;
 use crate::runtime::callback::Callback;
@@ -61,9 +61,8 @@ fn send_ready() {
 /// In a worker started by a pool: report ready once the main script has run (the
 /// first drain), saying whether it called `worker()`.
 pub fn register(st: &Rc<State>) {
-    if std::env::var_os(wire::WORKER_ENV).is_none() {
-        return;
-    }
+    let Some(pool_pid) = std::env::var_os(wire::WORKER_ENV) else { return };
+    super::lifeline::start(pool_pid.to_str().and_then(|v| v.parse().ok()));
     // SAFETY: start-up, before any thread of ours could read the environment.
     unsafe { std::env::remove_var(wire::WORKER_ENV) };
     if ipc::parent().is_none() {
@@ -107,6 +106,8 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
         })));
     }));
     SIDE.with(|s| *s.borrow_mut() = Some(side));
+    // Idle now: the channel's EOF ends us cleanly; each job holds the lifeline.
+    lifeline::hold(false);
     if POOL_CHILD.with(Cell::get) && READY_SENT.with(Cell::get) {
         // Called after the main script (from a timer…): tell the pool again.
         send_ready();
@@ -146,6 +147,7 @@ impl Side {
         let next = self.jobs.borrow_mut().pop_front();
         let Some((id, job)) = next else { return Ok(Dynamic::UNIT) };
         let f = self.f.borrow().clone();
+        lifeline::hold(true);
         match f.call(engine, vec![job, self.progress(id)]) {
             Ok(v) if v.is::<Promise>() => {
                 self.waiting.set(true);
@@ -176,6 +178,7 @@ impl Side {
     }
 
     fn reply(&self, id: Option<u64>, outcome: Result<Dynamic, Dynamic>) {
+        lifeline::hold(false);
         let (kind, value) = match outcome {
             Ok(v) => match json::stringify(&v, "") {
                 Some(text) => ("result", text),

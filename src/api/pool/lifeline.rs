@@ -1,0 +1,52 @@
+//! A pool worker's lifeline: while it runs a job, it dies with the pool's process,
+//! however that ends.
+//!
+//! The pool's own exit path kills busy workers (`Host::kill_stragglers`), but a
+//! parent killed by SIGKILL, or by a SIGTERM/SIGINT nobody listens to, runs no code
+//! at all; its busy workers went on computing for nobody (issue 12 point 10). So a
+//! worker asks the kernel for SIGKILL when its parent goes (`PR_SET_PDEATHSIG`).
+//! The setting belongs to the calling thread's task and fires when the thread that
+//! forked us ends: it is armed here, on the worker's loop thread, and the pool
+//! forks from its own loop thread, the two threads that live as long as their
+//! processes.
+//!
+//! A stdlib `worker()` between jobs is idle and reads its channel: the parent's
+//! death is its channel's EOF and it exits cleanly (its `exit` listeners run). So
+//! it holds the lifeline only while a job runs. A seed-style worker (a `message`
+//! listener) gives no sign of when it works: it holds the lifeline from start-up.
+
+use std::cell::Cell;
+
+use nix::sys::prctl;
+use nix::sys::signal::{Signal, raise};
+use nix::unistd::getppid;
+
+thread_local! {
+    /// The pool's pid when we are a pool worker (-1: a pool worker that was not
+    /// told the pid), 0 otherwise.
+    static POOL_PID: Cell<i32> = const { Cell::new(0) };
+}
+
+/// At start-up of a pool worker: remembers the pool's pid (the worker variable's
+/// value) and arms the lifeline.
+pub fn start(parent: Option<i32>) {
+    POOL_PID.with(|p| p.set(parent.filter(|&p| p > 0).unwrap_or(-1)));
+    hold(true);
+}
+
+/// Arms (`true`) or disarms the lifeline; nothing outside a pool worker. After
+/// arming, the parent-pid re-check: if the pool died before the lifeline was armed
+/// nothing will fire, and getppid() is no longer its pid — we leave the same way.
+pub fn hold(on: bool) {
+    let pool = POOL_PID.with(Cell::get);
+    if pool == 0 {
+        return;
+    }
+    if !on {
+        let _ = prctl::set_pdeathsig(None);
+        return;
+    }
+    if prctl::set_pdeathsig(Signal::SIGKILL).is_ok() && pool > 0 && getppid().as_raw() != pool {
+        let _ = raise(Signal::SIGKILL);
+    }
+}
