@@ -61,11 +61,11 @@ fn send_ready() {
 /// In a worker started by a pool: report ready once the main script has run (the
 /// first drain), saying whether it called `worker()`.
 pub fn register(st: &Rc<State>) {
-    if std::env::var_os(wire::WORKER_ENV).is_none() {
+    if crate::sys::environ::get(wire::WORKER_ENV).is_none() {
         return;
     }
-    // SAFETY: start-up, before any thread of ours could read the environment.
-    unsafe { std::env::remove_var(wire::WORKER_ENV) };
+    // Hidden from the script and from the worker's own children.
+    let _ = crate::sys::environ::remove(wire::WORKER_ENV);
     if ipc::parent().is_none() {
         return;
     }
