@@ -70,3 +70,73 @@ fn bad_node_channel_fd_is_a_clear_start_up_error() {
     let out = run_bounded(Command::new(EXE).args(["-e", "print(\"ran\")"]).env("NODE_CHANNEL_FD", ""), 30);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ran\n");
 }
+
+/// Runs `script`, reads one line from the stream `fd` (1 or 2) like `| head -1`, then
+/// closes the reader; procbox must notice and end on its own.
+fn close_after_one_line(script: &str, fd: i32) -> (std::process::ExitStatus, String) {
+    use std::io::{BufRead, BufReader};
+    let mut cmd = Command::new(EXE);
+    cmd.args(["-e", script]).stdin(Stdio::null());
+    if fd == 1 {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    } else {
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    }
+    let mut child = cmd.spawn().unwrap();
+    let (mut line, mut rest) = (String::new(), String::new());
+    if fd == 1 {
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    } else {
+        BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    }
+    assert_eq!(line, "x\n");
+    // The reader is gone now (dropped above); a hang here is the bug.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            child.wait().ok();
+            panic!(
+                "procbox kept running after its {} reader went away: {script}",
+                ["", "stdout", "stderr"][fd as usize]
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    if fd == 1 {
+        child.stderr.take().unwrap().read_to_string(&mut rest).unwrap();
+    }
+    (status, rest)
+}
+
+#[test]
+fn closed_stdout_ends_a_busy_loop_and_a_timer_writer() {
+    for script in
+        ["loop { print(\"x\") }", "setInterval(|| console.log(\"x\"), 1)", "loop { process.stdout.write(\"x\\n\") }"]
+    {
+        let (status, stderr) = close_after_one_line(script, 1);
+        assert_eq!(status.code(), Some(1), "{script}: {stderr}");
+        assert!(stderr.contains("write EPIPE"), "{script}: {stderr}");
+    }
+}
+
+#[test]
+fn closed_stderr_ends_the_process_too() {
+    for script in ["loop { process.stderr.write(\"x\\n\") }", "setInterval(|| console.error(\"x\"), 1)"] {
+        assert_eq!(close_after_one_line(script, 2).0.code(), Some(1), "{script}");
+    }
+}
+
+#[test]
+fn an_error_listener_on_stdout_gets_epipe() {
+    let script = r#"
+        process.stdout.on("error", |e| { console.error(`listener: ${e.code} ${e.syscall}`); process.exit(3); });
+        setInterval(|| console.log("x"), 1);
+    "#;
+    let (status, stderr) = close_after_one_line(script, 1);
+    assert_eq!(status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr, "listener: EPIPE write\n");
+}
