@@ -51,7 +51,7 @@ fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
         }
         let e = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
         st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            emitter.emit(engine, "error", &[e.clone()]).map(|_| Dynamic::UNIT)
+            emitter.emit(engine, "error", std::slice::from_ref(&e)).map(|_| Dynamic::UNIT)
         })));
         true
     }));

@@ -91,8 +91,11 @@ pub struct State {
     pub on_uncaught: RefCell<Option<UncaughtHook>>,
     /// Called with 1 or 2 when that stream's reader went away; `true` if a script
     /// listener will get the `error` (set by `api::stdio`).
-    pub on_broken_output: RefCell<Option<Rc<dyn Fn(i32) -> bool>>>,
+    pub on_broken_output: RefCell<Option<BrokenOutputHook>>,
 }
+
+/// Told which stream (1 or 2) broke; `true` when a listener takes the `error`.
+pub type BrokenOutputHook = Rc<dyn Fn(i32) -> bool>;
 
 /// Shows an uncaught error (the value, and the Rhai error with its source if any).
 pub type UncaughtHook = Rc<dyn Fn(&Runtime, &Dynamic, Option<(&EvalAltResult, Option<&str>)>)>;

@@ -103,6 +103,14 @@ fn error_message(text: &str, e: &serde_json::Error) -> String {
         if what.starts_with("EOF while parsing a string") {
             return format!("Unterminated string in JSON at position {}", utf16_len(text));
         }
+        let len = utf16_len(text);
+        let last = text.trim_end().chars().last();
+        if what.starts_with("EOF while parsing a list") && !matches!(last, Some('[' | ',')) {
+            return format!("Expected ',' or ']' after array element in JSON at position {len}");
+        }
+        if what.starts_with("EOF while parsing an object") && last == Some('{') {
+            return format!("Expected property name or '}}' in JSON at position {len}");
+        }
         return "Unexpected end of JSON input".into();
     }
     let offset = offset_of(text, e.line(), e.column());
@@ -199,7 +207,9 @@ mod tests {
 
     #[test]
     fn errors_read_like_v8() {
-        assert_eq!(parse("{").unwrap_err(), "Unexpected end of JSON input");
+        assert_eq!(parse("{").unwrap_err(), "Expected property name or '}' in JSON at position 1");
+        assert_eq!(parse("[1,").unwrap_err(), "Unexpected end of JSON input");
+        assert_eq!(parse("[\"€\"  ").unwrap_err(), "Expected ',' or ']' after array element in JSON at position 6");
         assert_eq!(parse("{x}").unwrap_err(), "Expected property name or '}' in JSON at position 1");
         assert_eq!(parse("[1,]").unwrap_err(), "Unexpected token ']', \"[1,]\" is not valid JSON");
         assert_eq!(parse("1 2").unwrap_err(), "Unexpected non-whitespace character after JSON at position 2");
