@@ -282,8 +282,11 @@ fn pipe(st: &Rc<State>, src: &Readable, dest: Dynamic) -> Res<Dynamic> {
         let (st, fd) = (st.clone(), out.fd());
         src.add_sink(Sink {
             data: Box::new(move |_, bytes| {
-                let mut o = st.out.borrow_mut();
-                let _ = if fd == 2 { o.stderr(bytes) } else { o.stdout(bytes) };
+                {
+                    let mut o = st.out.borrow_mut();
+                    let _ = if fd == 2 { o.stderr(bytes) } else { o.stdout(bytes) };
+                }
+                st.after_output();
             }),
             end: None,
         });

@@ -30,6 +30,7 @@ use crate::ipc::framing::{self, Frame};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
+use crate::sys::environ;
 use crate::value::{error, json};
 
 /// Turns a script value into a passable descriptor (`net.Server` → its listening
@@ -463,25 +464,52 @@ pub fn parent() -> Option<Endpoint> {
 }
 
 /// In a forked child: adopt the channel named by `NODE_CHANNEL_FD` and remove the
-/// variables from the environment, as Node does.
+/// variables from the environment, as Node does. A value that is not an open socket
+/// descriptor (`-1`, `abc`, a closed fd) is a start-up error, exit status 1, as
+/// Node's is (Node fails an internal assertion); see [`channel_fd`].
 fn adopt_parent_channel(st: &Rc<State>) {
-    let Some(fd) = std::env::var("NODE_CHANNEL_FD").ok().and_then(|v| v.parse::<i32>().ok()) else { return };
-    let mode = std::env::var("NODE_CHANNEL_SERIALIZATION_MODE").unwrap_or_else(|_| "json".into());
-    // SAFETY: single-threaded at start-up.
-    unsafe {
-        std::env::remove_var("NODE_CHANNEL_FD");
-        std::env::remove_var("NODE_CHANNEL_SERIALIZATION_MODE");
-    }
+    let Some(text) = environ::get("NODE_CHANNEL_FD").filter(|t| !t.is_empty()) else { return };
+    let mode = environ::get("NODE_CHANNEL_SERIALIZATION_MODE").unwrap_or_else(|| "json".into());
+    let _ = environ::remove("NODE_CHANNEL_FD");
+    let _ = environ::remove("NODE_CHANNEL_SERIALIZATION_MODE");
+    let fd = match channel_fd(&text) {
+        Ok(fd) => fd,
+        Err(why) => {
+            eprintln!("procbox: NODE_CHANNEL_FD={text:?} {why}; cannot open the IPC channel to the parent");
+            std::process::exit(1);
+        }
+    };
     if mode != "json" {
         st.eprint(&format!("procbox: IPC serialization '{mode}' is not supported; only 'json'\n"));
         return;
     }
-    // The descriptor is ours from here on; keep it out of our own children.
+    // SAFETY: `channel_fd` checked the descriptor is open; keep it out of our children.
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    // SAFETY: the descriptor is open and nothing else in this process owns it (the
+    // parent passed it to us for the channel alone).
     let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
     if let Ok(ep) = Endpoint::open(st, owned, st.process.clone(), false) {
         PARENT.with(|p| *p.borrow_mut() = Some(ep));
     }
+}
+
+/// The descriptor `NODE_CHANNEL_FD` names, if it is a usable one: a non-negative
+/// integer naming an open socket.
+fn channel_fd(text: &str) -> Result<i32, &'static str> {
+    let fd = text.trim().parse::<i32>().map_err(|_| "is not a descriptor number")?;
+    if fd < 0 {
+        return Err("is negative");
+    }
+    // SAFETY: fstat only writes into the zeroed struct we pass; any fd value is safe.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return Err("is not an open descriptor");
+    }
+    if st.st_mode & libc::S_IFMT != libc::S_IFSOCK {
+        return Err("is not a socket");
+    }
+    Ok(fd)
 }
 
 /// `process.on("message" | "disconnect")` changed: a child's channel keeps it alive

@@ -18,6 +18,7 @@ use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{State, Task};
 use crate::signals;
+use crate::sys::environ;
 use crate::value::error;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -51,17 +52,19 @@ impl EventTarget for Process {
     }
 }
 
-/// `process.env`: the real environment, so children inherit it.
+/// `process.env`: procbox's own environment map ([`environ`]), which children get.
 #[derive(Clone)]
 pub struct Env;
 
 fn env_get(key: &str) -> Dynamic {
-    std::env::var_os(key).map(|v| Dynamic::from(v.to_string_lossy().into_owned())).unwrap_or(Dynamic::UNIT)
+    environ::get(key).map(Dynamic::from).unwrap_or(Dynamic::UNIT)
 }
 
-fn env_set(key: &str, v: Dynamic) {
-    // SAFETY: the runtime is single-threaded; no other thread reads the environment.
-    unsafe { if v.is_unit() { std::env::remove_var(key) } else { std::env::set_var(key, super::to_text(&v)) } }
+/// Assigning `()` removes the variable. A name with `=` or NUL, an empty name or a
+/// value with NUL is a catchable `ERR_INVALID_ARG_VALUE` (Node ignores them silently).
+fn env_set(key: &str, v: Dynamic) -> Res<()> {
+    let r = if v.is_unit() { environ::remove(key) } else { environ::set(key, &super::to_text(&v)) };
+    r.map_err(|e| type_error("ERR_INVALID_ARG_VALUE", e.message()))
 }
 
 fn type_error(code: &str, message: String) -> Box<EvalAltResult> {
@@ -294,14 +297,12 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_indexer_get(|_: &mut Env, k: ImmutableString| env_get(&k));
     engine.register_indexer_set(|_: &mut Env, k: ImmutableString, v: Dynamic| env_set(&k, v));
     engine.register_fn("keys", |_: &mut Env| -> Array {
-        std::env::vars_os().map(|(k, _)| Dynamic::from(k.to_string_lossy().into_owned())).collect()
+        environ::snapshot().into_iter().map(|(k, _)| Dynamic::from(k)).collect()
     });
-    engine.register_fn("contains", |_: &mut Env, k: ImmutableString| std::env::var_os(k.as_str()).is_some());
+    engine.register_fn("contains", |_: &mut Env, k: ImmutableString| environ::get(&k).is_some());
     engine.register_fn("remove", |_: &mut Env, k: ImmutableString| env_set(&k, Dynamic::UNIT));
     engine.register_fn("to_map", |_: &mut Env| -> Map {
-        std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().as_ref().into(), Dynamic::from(v.to_string_lossy().into_owned())))
-            .collect()
+        environ::snapshot().into_iter().map(|(k, v)| (k.into(), Dynamic::from(v))).collect()
     });
 
     // The card's short names.

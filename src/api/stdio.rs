@@ -9,6 +9,11 @@
 //!
 //! Stdin is read only while it is resumed (a `data` listener resumes it); while it
 //! reads it keeps the process alive, as in Node.
+//!
+//! When the reader of stdout or stderr goes away (EPIPE), the stream emits `error`
+//! (`write EPIPE`, code `EPIPE`) on a later tick and drops what is written after; with
+//! no `error` listener the process ends at once with the report and status 1, as an
+//! unhandled `error` event ends Node (`runtime::State::after_output`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -26,6 +31,30 @@ use crate::runtime::{Runtime, Source, State, Task};
 pub struct Stdout {
     st: Rc<State>,
     fd: i32,
+    emitter: Rc<Emitter>,
+}
+
+impl EventTarget for Stdout {
+    fn emitter(&self) -> &Emitter {
+        &self.emitter
+    }
+}
+
+/// Routes a broken stream to its `error` listeners; `false` when there are none.
+fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
+    let (out, err, s) = (out.emitter.clone(), err.emitter.clone(), Rc::downgrade(st));
+    *st.on_broken_output.borrow_mut() = Some(Rc::new(move |fd| {
+        let emitter = if fd == 1 { out.clone() } else { err.clone() };
+        let Some(st) = s.upgrade() else { return false };
+        if !emitter.has("error") {
+            return false;
+        }
+        let e = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
+        st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+            emitter.emit(engine, "error", std::slice::from_ref(&e)).map(|_| Dynamic::UNIT)
+        })));
+        true
+    }));
 }
 
 impl Stdout {
@@ -49,6 +78,7 @@ fn bytes_of(v: &Dynamic) -> Vec<u8> {
 fn write(ctx: &NativeCallContext, out: &Stdout, data: &Dynamic, cb: Option<FnPtr>) -> bool {
     let bytes = bytes_of(data);
     let r = if out.fd == 1 { out.st.out.borrow_mut().stdout(&bytes) } else { out.st.out.borrow_mut().stderr(&bytes) };
+    out.st.after_output();
     if let Some(f) = cb {
         let err = r.err().map(|e| Dynamic::from(e.to_string())).unwrap_or(Dynamic::UNIT);
         out.st.next_tick(Task::Call(Callback::new(ctx, f), vec![err]));
@@ -153,6 +183,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     });
     engine.register_get("isTTY", |o: &mut Stdout| is_tty(o.fd));
     engine.register_get("fd", |o: &mut Stdout| o.fd as i64);
+    events::register::<Stdout>(engine);
 
     events::register::<Stdin>(engine);
     engine.register_fn("resume", |s: &mut Stdin| {
@@ -172,5 +203,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     engine.register_get("readableEncoding", |s: &mut Stdin| s.0.text.encoding().map(Dynamic::from).unwrap_or_default());
     engine.register_get("isTTY", |_: &mut Stdin| is_tty(0));
     engine.register_get("fd", |_: &mut Stdin| 0_i64);
-    (Stdout { st: st.clone(), fd: 1 }, Stdout { st: st.clone(), fd: 2 }, Stdin::new(st))
+    let out = Stdout { st: st.clone(), fd: 1, emitter: Rc::default() };
+    let err = Stdout { st: st.clone(), fd: 2, emitter: Rc::default() };
+    install_broken_hook(st, &out, &err);
+    (out, err, Stdin::new(st))
 }

@@ -45,7 +45,7 @@ impl Command {
         Command {
             file: file.to_string(),
             argv: std::iter::once(file).chain(args.iter().copied()).map(String::from).collect(),
-            env: std::env::vars().collect(),
+            env: crate::sys::environ::snapshot(),
             stdio: vec![Stdio::Pipe; 3],
             ..Command::default()
         }

@@ -41,13 +41,17 @@ pub struct Table {
 impl Table {
     /// The start of the word at `pos` and the candidates for it.
     pub fn complete(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
+        let mut pos = pos.min(line.len());
+        while !line.is_char_boundary(pos) {
+            pos -= 1;
+        }
         let before = &line[..pos];
-        let start = before.rfind(|c: char| !is_ident(c)).map(|i| i + 1).unwrap_or(0);
+        let start = after_last(before, |c| !is_ident(c));
         let prefix = &before[start..];
         let pool = match before[..start].strip_suffix('.') {
             Some(head) => {
                 let head = head.strip_suffix('?').unwrap_or(head);
-                let from = head.rfind(|c: char| !is_ident(c) && c != '.').map(|i| i + 1).unwrap_or(0);
+                let from = after_last(head, |c| !is_ident(c) && c != '.');
                 self.members.get(&head[from..])
             }
             None => Some(&self.words),
@@ -55,6 +59,12 @@ impl Table {
         let found = pool.map(|p| p.iter().filter(|w| w.starts_with(prefix)).cloned().collect()).unwrap_or_default();
         (start, found)
     }
+}
+
+/// The byte index just after the last character matching `pred` (0 if none): the
+/// matched character's own width, not 1, so the index is always a char boundary.
+fn after_last(s: &str, pred: impl Fn(char) -> bool) -> usize {
+    s.char_indices().rev().find(|&(_, c)| pred(c)).map(|(i, c)| i + c.len_utf8()).unwrap_or(0)
 }
 
 fn is_ident(c: char) -> bool {
@@ -201,6 +211,21 @@ mod tests {
         assert_eq!(t.complete("process.e", 9), (8, vec!["env".into(), "exit".into()]));
         assert_eq!(t.complete("f(process.stdout.w", 18), (17, vec!["write".into()]));
         assert_eq!(t.complete("nothing.x", 9), (8, vec![]));
+    }
+
+    #[test]
+    fn multibyte_characters_are_whole() {
+        let t = table();
+        for line in ["\"€", "x.€", "€.pro", "€", "\"€pr", "日本.p", "a€€", "😀process.e"] {
+            for pos in 0..=line.len() {
+                let (start, _) = t.complete(line, pos);
+                assert!(line.is_char_boundary(start) && start <= pos, "{line:?} at {pos}: start {start}");
+            }
+        }
+        assert_eq!(t.complete("\"€pr", 6), (4, vec!["print".into(), "process".into()]));
+        assert_eq!(t.complete("€process.e", 12), (11, vec!["env".into(), "exit".into()]));
+        assert_eq!(t.complete("x.€", 5).0, 5);
+        assert_eq!(t.complete("€.pro", 7), (4, vec![]));
     }
 
     #[test]

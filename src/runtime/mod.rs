@@ -89,7 +89,13 @@ pub struct State {
     /// Set by the REPL: an uncaught error is shown by this hook and the session goes
     /// on, instead of ending the process.
     pub on_uncaught: RefCell<Option<UncaughtHook>>,
+    /// Called with 1 or 2 when that stream's reader went away; `true` if a script
+    /// listener will get the `error` (set by `api::stdio`).
+    pub on_broken_output: RefCell<Option<BrokenOutputHook>>,
 }
+
+/// Told which stream (1 or 2) broke; `true` when a listener takes the `error`.
+pub type BrokenOutputHook = Rc<dyn Fn(i32) -> bool>;
 
 /// Shows an uncaught error (the value, and the Rhai error with its source if any).
 pub type UncaughtHook = Rc<dyn Fn(&Runtime, &Dynamic, Option<(&EvalAltResult, Option<&str>)>)>;
@@ -98,10 +104,34 @@ impl State {
     /// Writes to the ordered stdout stream.
     pub fn print(&self, s: &str) {
         let _ = self.out.borrow_mut().stdout(s.as_bytes());
+        self.after_output();
     }
 
     pub fn eprint(&self, s: &str) {
         let _ = self.out.borrow_mut().stderr(s.as_bytes());
+        self.after_output();
+    }
+
+    /// After a write: a stream whose reader went away is an `error` on it (see
+    /// `api::stdio`), or, with no listener, the end of the process (Node's unhandled
+    /// `error` event: the report, status 1). Ending here, inside the write, is what
+    /// stops a busy loop that only prints.
+    pub fn after_output(&self) {
+        let Some(fd) = self.out.borrow_mut().take_broken() else { return };
+        let hook = self.on_broken_output.borrow().clone();
+        if let Some(emit) = hook
+            && emit(fd)
+        {
+            return;
+        }
+        let err = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
+        let report = errors::crash_report(self, &err, None);
+        self.eprint(&report);
+        self.flush();
+        for hook in std::mem::take(&mut *self.at_exit.borrow_mut()) {
+            hook();
+        }
+        std::process::exit(1)
     }
 
     pub fn flush(&self) {
@@ -200,6 +230,7 @@ impl Runtime {
             exec_path,
             started: Instant::now(),
             on_uncaught: RefCell::new(None),
+            on_broken_output: RefCell::new(None),
         });
         let mut engine = Engine::new();
         configure(&mut engine, &st);

@@ -4,6 +4,11 @@
 //! and files: a script stuck in a long computation still shows what it printed, and
 //! a signal that kills the process cannot lose buffered text. Writes block until the
 //! reader takes the bytes, so unlike Node on a pipe, `process.exit()` never truncates.
+//!
+//! A reader that went away (EPIPE; SIGPIPE is ignored) marks that stream broken: its
+//! later output is dropped, and the runtime is told once ([`Output::take_broken`]) so
+//! it can emit `error` on `process.stdout`/`stderr` or, with no listener, end the
+//! process (`State::after_output`).
 
 use std::io;
 use std::os::fd::RawFd;
@@ -17,34 +22,44 @@ pub trait Sink {
 
 #[derive(Default)]
 pub struct Output {
-    /// Set once stdout reported EPIPE: later output is dropped.
-    broken: bool,
+    /// Per stream (stdout, stderr): set once it reported EPIPE; later output is dropped.
+    broken: [bool; 2],
+    /// A stream that just broke, not yet handled by the runtime.
+    newly_broken: Option<RawFd>,
     /// The REPL's printer; `None` (scripts): straight to the descriptors.
     pub sink: Option<Box<dyn Sink>>,
 }
 
 impl Output {
     pub fn stdout(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if self.broken {
+        self.write(1, bytes)
+    }
+
+    pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write(2, bytes)
+    }
+
+    fn write(&mut self, fd: RawFd, bytes: &[u8]) -> io::Result<()> {
+        let i = (fd - 1) as usize;
+        if self.broken[i] {
             return Ok(());
         }
-        if let Some(sink) = self.sink.as_mut() {
-            return sink.write(1, bytes);
-        }
-        let r = write_all(1, bytes);
+        let r = match self.sink.as_mut() {
+            Some(sink) => sink.write(fd, bytes),
+            None => write_all(fd, bytes),
+        };
         if let Err(e) = &r
             && e.kind() == io::ErrorKind::BrokenPipe
         {
-            self.broken = true;
+            self.broken[i] = true;
+            self.newly_broken.get_or_insert(fd);
         }
         r
     }
 
-    pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if let Some(sink) = self.sink.as_mut() {
-            return sink.write(2, bytes);
-        }
-        write_all(2, bytes)
+    /// The stream (1 or 2) that reported EPIPE since the last call, once.
+    pub fn take_broken(&mut self) -> Option<RawFd> {
+        self.newly_broken.take()
     }
 
     /// Nothing is held back, except by the REPL's printer; kept so call sites say where
@@ -61,6 +76,7 @@ impl Output {
 /// non-blocking).
 pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> io::Result<()> {
     while !bytes.is_empty() {
+        // SAFETY: `bytes` is a live slice; write reads at most `len` bytes from it.
         let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
         if n >= 0 {
             bytes = &bytes[n as usize..];
@@ -71,6 +87,7 @@ pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> io::Result<()> {
             io::ErrorKind::Interrupted => {}
             io::ErrorKind::WouldBlock => {
                 let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
+                // SAFETY: one valid pollfd on the stack.
                 unsafe { libc::poll(&mut p, 1, -1) };
             }
             _ => return Err(e),

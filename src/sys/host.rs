@@ -133,7 +133,7 @@ pub fn arch() -> &'static str {
 pub fn tmpdir() -> String {
     let dir = ["TMPDIR", "TMP", "TEMP"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .find_map(|k| crate::sys::environ::get(k).filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "/tmp".into());
     if dir.len() > 1 && dir.ends_with('/') { dir[..dir.len() - 1].to_string() } else { dir }
 }
@@ -174,7 +174,10 @@ pub fn user_info() -> Option<User> {
 
 /// `os.homedir()`: `HOME`, else the user database.
 pub fn homedir() -> String {
-    std::env::var("HOME").ok().filter(|h| !h.is_empty()).or_else(|| user_info().map(|u| u.homedir)).unwrap_or_default()
+    crate::sys::environ::get("HOME")
+        .filter(|h| !h.is_empty())
+        .or_else(|| user_info().map(|u| u.homedir))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

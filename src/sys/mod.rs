@@ -1,8 +1,10 @@
 //! Rhai-free system facts and file-system operations behind `os`, `path` and `fs`:
 //! what the machine is ([`host`]), Node's POSIX path algorithm ([`path`]), errno
 //! names and messages as libuv gives them ([`errno`]), and the file operations
-//! themselves ([`fs`]), with the worker threads that run them off the loop ([`work`]).
+//! themselves ([`fs`]), with the worker threads that run them off the loop ([`work`]),
+//! and procbox's own copy of the environment ([`environ`]).
 
+pub mod environ;
 pub mod errno;
 pub mod fs;
 pub mod host;

@@ -86,30 +86,86 @@ fn write_seq<I: Iterator>(
     out.push(close);
 }
 
-/// Parses JSON text; the error message follows V8's wording.
+/// Parses JSON text; the error message follows V8's wording. Never panics: every
+/// position taken from serde_json is clamped to a character boundary before use
+/// (a byte column can land inside a multi-byte character).
 pub fn parse(text: &str) -> Result<Dynamic, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(v) => Ok(from_value(v)),
-        Err(e) if e.is_eof() => Err("Unexpected end of JSON input".into()),
-        Err(e) => {
-            let offset = offset_of(text, e.line(), e.column());
-            let token = text[offset.min(text.len())..].chars().next().unwrap_or(' ');
-            Err(format!("Unexpected token '{token}', \"{}\" is not valid JSON", excerpt(text)))
-        }
+        Err(e) => Err(error_message(text, &e)),
     }
 }
 
+/// V8's message for a parse failure, chosen from serde_json's error kind.
+fn error_message(text: &str, e: &serde_json::Error) -> String {
+    let what = e.to_string();
+    if e.is_eof() {
+        if what.starts_with("EOF while parsing a string") {
+            return format!("Unterminated string in JSON at position {}", utf16_len(text));
+        }
+        let len = utf16_len(text);
+        let last = text.trim_end().chars().last();
+        if what.starts_with("EOF while parsing a list") && !matches!(last, Some('[' | ',')) {
+            return format!("Expected ',' or ']' after array element in JSON at position {len}");
+        }
+        if what.starts_with("EOF while parsing an object") && last == Some('{') {
+            return format!("Expected property name or '}}' in JSON at position {len}");
+        }
+        return "Unexpected end of JSON input".into();
+    }
+    let offset = offset_of(text, e.line(), e.column());
+    let pos = utf16_len(&text[..offset]);
+    if what.starts_with("trailing characters") {
+        format!("Unexpected non-whitespace character after JSON at position {pos}")
+    } else if what.starts_with("invalid escape") && !in_unicode_escape(text, offset) {
+        format!("Bad escaped character in JSON at position {pos}")
+    } else if what.starts_with("invalid escape") || what.starts_with("invalid unicode") || what.contains("hex escape") {
+        format!("Bad Unicode escape in JSON at position {pos}")
+    } else if what.starts_with("key must be a string") {
+        format!("Expected property name or '}}' in JSON at position {pos}")
+    } else {
+        unexpected_token(text, offset)
+    }
+}
+
+/// "Unexpected token 'x', <context> is not valid JSON" with V8's context rule: the
+/// whole text when short, else 10 characters either side of the token.
+fn unexpected_token(text: &str, offset: usize) -> String {
+    const CONTEXT: usize = 10;
+    let chars: Vec<char> = text.chars().collect();
+    let at = text[..offset].chars().count();
+    let token = chars.get(at).copied().unwrap_or(' ');
+    let slice = |a: usize, b: usize| chars[a..b.min(chars.len())].iter().collect::<String>();
+    let ctx = if chars.len() <= 2 * CONTEXT + 1 {
+        format!("\"{text}\"")
+    } else if at < CONTEXT {
+        format!("\"{}\"...", slice(0, at + CONTEXT))
+    } else if at + CONTEXT < chars.len() {
+        format!("...\"{}\"...", slice(at - CONTEXT, at + CONTEXT))
+    } else {
+        format!("...\"{}\"", slice(at - CONTEXT, chars.len()))
+    };
+    format!("Unexpected token '{token}', {ctx} is not valid JSON")
+}
+
+/// Byte offset of serde_json's 1-based (line, byte column), clamped into `text` and
+/// moved back to the start of the character it falls in.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    start + column.saturating_sub(1)
+    let mut at = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
-fn excerpt(text: &str) -> String {
-    if text.chars().count() <= 10 {
-        text.to_string()
-    } else {
-        format!("{}...", text.chars().take(10).collect::<String>())
-    }
+/// Whether the error offset lies inside a `\\uXXXX` escape (V8 reports those apart).
+fn in_unicode_escape(text: &str, offset: usize) -> bool {
+    text[..offset].rfind('\\').is_some_and(|b| text[b..].starts_with("\\u") && offset - b <= 6)
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.encode_utf16().count()
 }
 
 pub fn from_value(v: Value) -> Dynamic {
@@ -131,6 +187,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn multibyte_inside_an_escape_is_a_syntax_error() {
+        assert_eq!(parse("[\"\\u12€4\"]").unwrap_err(), "Bad Unicode escape in JSON at position 6");
+        assert_eq!(parse("€").unwrap_err(), "Unexpected token '€', \"€\" is not valid JSON");
+        assert!(parse("[\"€\\x\"]").is_err());
+    }
+
+    #[test]
     fn round_trip() {
         let v = parse(r#"{"b":[1,2.5,null,"x\n"],"a":true}"#).unwrap();
         assert_eq!(stringify(&v, "").unwrap(), r#"{"a":true,"b":[1,2.5,null,"x\n"]}"#);
@@ -144,7 +207,15 @@ mod tests {
 
     #[test]
     fn errors_read_like_v8() {
-        assert_eq!(parse("{").unwrap_err(), "Unexpected end of JSON input");
-        assert!(parse("{x}").unwrap_err().starts_with("Unexpected token 'x'"));
+        assert_eq!(parse("{").unwrap_err(), "Expected property name or '}' in JSON at position 1");
+        assert_eq!(parse("[1,").unwrap_err(), "Unexpected end of JSON input");
+        assert_eq!(parse("[\"€\"  ").unwrap_err(), "Expected ',' or ']' after array element in JSON at position 6");
+        assert_eq!(parse("{x}").unwrap_err(), "Expected property name or '}' in JSON at position 1");
+        assert_eq!(parse("[1,]").unwrap_err(), "Unexpected token ']', \"[1,]\" is not valid JSON");
+        assert_eq!(parse("1 2").unwrap_err(), "Unexpected non-whitespace character after JSON at position 2");
+        assert_eq!(parse("\"abc").unwrap_err(), "Unterminated string in JSON at position 4");
+        assert_eq!(parse("\"\\x\"").unwrap_err(), "Bad escaped character in JSON at position 2");
+        let long = "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,x]";
+        assert_eq!(parse(long).unwrap_err(), "Unexpected token 'x', ...\",18,19,20,x]\" is not valid JSON");
     }
 }

@@ -8,6 +8,8 @@ pub mod error;
 pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
+#[cfg(test)]
+mod json_fuzz;
 pub mod number;
 pub mod sort;
 pub mod text;

@@ -160,9 +160,7 @@ fn id_opt(m: &Map, key: &str) -> Res<Option<u32>> {
 /// (the current environment).
 fn env_opt(m: &Map) -> Res<Vec<(String, String)>> {
     let Some(v) = m.get("env").filter(|v| !v.is_unit() && !v.is::<Env>()) else {
-        return Ok(std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
-            .collect());
+        return Ok(crate::sys::environ::snapshot());
     };
     let Some(map) = v.read_lock::<Map>() else {
         return Err(invalid_type("\"options.env\" property", "of type object", v));

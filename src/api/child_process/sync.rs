@@ -71,6 +71,7 @@ pub fn exec_sync(st: &State, spec: &Spawn, cmd: Option<&str>) -> Res<Dynamic> {
     let stderr_bytes = r.output.get(2).cloned().flatten().unwrap_or_default();
     if inherit_stderr && !stderr_bytes.is_empty() {
         let _ = st.out.borrow_mut().stderr(&stderr_bytes);
+        st.after_output();
     }
     let failed_status = r.status.and_then(|s| s.code()) != Some(0);
     let ret = result_map(spec, r);

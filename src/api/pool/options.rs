@@ -105,7 +105,7 @@ fn micros(ms: f64) -> u64 {
 /// the variable that makes the worker report ready.
 fn worker_env(m: &Map) -> Res<Map> {
     let mut env = match m.get("env").filter(|v| !v.is_unit() && !v.is::<Env>()) {
-        None => std::env::vars().map(|(k, v)| (k.into(), Dynamic::from(v))).collect(),
+        None => crate::sys::environ::snapshot().into_iter().map(|(k, v)| (k.into(), Dynamic::from(v))).collect(),
         Some(v) => v.read_lock::<Map>().map(|e| e.clone()).ok_or_else(|| type_error("env", "of type object", v))?,
     };
     // Its value is our pid: the worker checks its lifeline against it.

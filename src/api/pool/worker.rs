@@ -61,10 +61,10 @@ fn send_ready() {
 /// In a worker started by a pool: report ready once the main script has run (the
 /// first drain), saying whether it called `worker()`.
 pub fn register(st: &Rc<State>) {
-    let Some(pool_pid) = std::env::var_os(wire::WORKER_ENV) else { return };
-    super::lifeline::start(pool_pid.to_str().and_then(|v| v.parse().ok()));
-    // SAFETY: start-up, before any thread of ours could read the environment.
-    unsafe { std::env::remove_var(wire::WORKER_ENV) };
+    let Some(pool_pid) = crate::sys::environ::get(wire::WORKER_ENV) else { return };
+    super::lifeline::start(pool_pid.parse().ok());
+    // Hidden from the script and from the worker's own children.
+    let _ = crate::sys::environ::remove(wire::WORKER_ENV);
     if ipc::parent().is_none() {
         return;
     }
