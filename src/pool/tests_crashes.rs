@@ -4,7 +4,7 @@
 //! once, elsewhere. The bindings report a worker's answers before its exit (the
 //! channel is read to its end first); these tests hold the core to its part.
 
-use super::tests::{P, cfg, fails, sends, spawned, take, warm};
+use super::tests::{P, fails, sends, spawned, take, warm};
 use super::*;
 
 /// One tagged worker holding a, b, c, d (a running, the rest prefetched).
