@@ -85,3 +85,48 @@ fn malformed_lines_are_error_events_and_later_messages_arrive() {
     mine.shutdown(std::net::Shutdown::Both).unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// Starts `script` with a raw socket as its fork channel.
+fn raw_peer_child(script: &str) -> (UnixStream, std::process::Child) {
+    let (mine, theirs) = UnixStream::pair().unwrap();
+    let fd = theirs.as_raw_fd();
+    let mut cmd = Command::new(EXE);
+    cmd.arg(format!("{DIR}/{script}")).env("NODE_CHANNEL_FD", "3").stdin(Stdio::null()).stderr(Stdio::piped());
+    // SAFETY: dup2 is async-signal-safe; it puts our socket end at fd 3 in the child.
+    unsafe {
+        cmd.pre_exec(move || if libc::dup2(fd, 3) < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) });
+    }
+    (mine, cmd.spawn().unwrap())
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn messages_nobody_listens_to_do_not_pile_up() {
+    let (mine, mut child) = raw_peer_child("listenerless-child.rhai");
+    let mut lines = BufReader::new(&mine).lines();
+    let mut sync = || {
+        (&mine).write_all(b"{\"cmd\":\"NODE_SYNC\"}\n").unwrap();
+        assert_eq!(lines.next().unwrap().unwrap(), "\"synced\"");
+    };
+    sync();
+    let before = rss_kib(child.id());
+    let line = format!("\"{}\"\n", "x".repeat(200));
+    let batch = line.repeat(1000);
+    // 400 000 messages, 80 MiB on the wire.
+    for _ in 0..400 {
+        (&mine).write_all(batch.as_bytes()).unwrap();
+    }
+    sync();
+    let grown = rss_kib(child.id()).saturating_sub(before);
+    mine.shutdown(std::net::Shutdown::Both).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(grown < 40 << 10, "the child grew by {} MiB holding unheard messages", grown >> 10);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no 'message' listener").count(), 1, "one warning: {stderr}");
+    assert!(out.status.success());
+}

@@ -49,6 +49,7 @@ impl Decoder {
     }
 
     /// Adds bytes from the peer; returns every line they completed.
+    #[cfg(test)]
     pub fn push(&mut self, bytes: &[u8]) -> Vec<Frame> {
         self.push_located(bytes).into_iter().map(|l| l.frame).collect()
     }
