@@ -130,3 +130,28 @@ fn messages_nobody_listens_to_do_not_pile_up() {
     assert_eq!(stderr.matches("no 'message' listener").count(), 1, "one warning: {stderr}");
     assert!(out.status.success());
 }
+
+#[test]
+fn what_node_json_parse_accepts_arrives() {
+    let (mine, mut child) = raw_peer_child("node-json-child.rhai");
+    let nest = |n: usize| format!("{}1{}\n", "[".repeat(n), "]".repeat(n));
+    // A lone surrogate (Node keeps it; a Rust string cannot: U+FFFD), 4 185 levels
+    // (the deepest a Node v20 peer's JSON.stringify produces), 5 001 (over our limit).
+    (&mine).write_all(b"\"a\\ud800b\"\n").unwrap();
+    (&mine).write_all(nest(4185).as_bytes()).unwrap();
+    (&mine).write_all(nest(5001).as_bytes()).unwrap();
+    (&mine).write_all(b"\"after\"\n").unwrap();
+    let mut lines = BufReader::new(&mine).lines();
+    let got: Vec<String> = (0..4).map(|_| lines.next().unwrap().unwrap()).collect();
+    assert_eq!(
+        got,
+        [
+            "{\"string\":\"a\u{fffd}b\"}",
+            "{\"json_length\":8371}",
+            "{\"error\":\"ERR_IPC_BAD_MESSAGE\",\"message\":\"Malformed IPC message: nesting 5001 levels deep, over the limit of 5000\"}",
+            "{\"string\":\"after\"}",
+        ]
+    );
+    mine.shutdown(std::net::Shutdown::Both).unwrap();
+    assert!(child.wait().unwrap().success());
+}

@@ -123,10 +123,10 @@ fn excerpt(line: &[u8]) -> String {
 }
 
 fn decode(line: &[u8]) -> Frame {
-    match serde_json::from_slice::<Value>(line) {
+    match super::lenient::parse(line) {
         Ok(v) => Frame::Message(v),
         Err(e) => Frame::Malformed {
-            error: if line.is_empty() { "empty message line".into() } else { e.to_string() },
+            error: if line.is_empty() { "empty message line".into() } else { e },
             excerpt: excerpt(line),
         },
     }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
+pub mod json_deep;
 pub mod number;
 pub mod sort;
 pub mod text;
