@@ -107,7 +107,7 @@ fn rss_kib(pid: u32) -> u64 {
 
 #[test]
 fn messages_nobody_listens_to_do_not_pile_up() {
-    let (mine, mut child) = raw_peer_child("listenerless-child.rhai");
+    let (mine, child) = raw_peer_child("listenerless-child.rhai");
     let mut lines = BufReader::new(&mine).lines();
     let mut sync = || {
         (&mine).write_all(b"{\"cmd\":\"NODE_SYNC\"}\n").unwrap();
