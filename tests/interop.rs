@@ -155,3 +155,47 @@ fn what_node_json_parse_accepts_arrives() {
     mine.shutdown(std::net::Shutdown::Both).unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// Sends `line` with `fd` attached as SCM_RIGHTS, the way a handle travels.
+fn send_with_fd(sock: &UnixStream, line: &[u8], fd: i32) {
+    let mut iov = libc::iovec { iov_base: line.as_ptr() as *mut _, iov_len: line.len() };
+    let mut cmsg = [0u64; 8];
+    // SAFETY: msghdr is plain data; the control buffer is large and aligned enough
+    // for one descriptor, and every pointer outlives the call.
+    let n = unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cmsg.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(4) as usize;
+        let c = libc::CMSG_FIRSTHDR(&msg);
+        (*c).cmsg_level = libc::SOL_SOCKET;
+        (*c).cmsg_type = libc::SCM_RIGHTS;
+        (*c).cmsg_len = libc::CMSG_LEN(4) as usize;
+        std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<i32>(), fd);
+        libc::sendmsg(sock.as_raw_fd(), &msg, 0)
+    };
+    assert_eq!(n, line.len() as isize);
+}
+
+#[test]
+fn descriptors_sent_with_ordinary_messages_are_closed() {
+    let (mine, child) = raw_peer_child("listenerless-child.rhai");
+    let mut lines = BufReader::new(&mine).lines();
+    let mut sync = || {
+        (&mine).write_all(b"{\"cmd\":\"NODE_SYNC\"}\n").unwrap();
+        assert_eq!(lines.next().unwrap().unwrap(), "\"synced\"");
+    };
+    let open_fds = |pid: u32| std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count();
+    sync();
+    let before = open_fds(child.id());
+    let passed = std::fs::File::open("/dev/null").unwrap();
+    for i in 0..2000 {
+        send_with_fd(&mine, format!("{{\"n\":{i}}}\n").as_bytes(), passed.as_raw_fd());
+    }
+    sync();
+    let after = open_fds(child.id());
+    mine.shutdown(std::net::Shutdown::Both).unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    assert!(after <= before + 1, "{before} descriptors before, {after} after 2000 messages carrying one");
+}
