@@ -12,7 +12,9 @@
 //! ```
 //!
 //! Each message is emitted on its own nextTick, as Node does; messages that arrive
-//! before any `message` listener exists wait for one. A malformed line is an `error`
+//! while no `message` listener exists wait for one (Node 20 keeps them all; here at
+//! most [`BACKLOG_MAX`] bytes wait, later ones are dropped with one warning, so a
+//! peer cannot fill our memory). A malformed line is an `error`
 //! event and the messages after it still arrive (Node crashes). Everything queued is
 //! written before the process exits, whatever its size.
 
@@ -35,6 +37,11 @@ use crate::value::{error, json};
 
 /// Turns a script value into a passable descriptor (`net.Server` → its listening
 /// socket) and back. Filled in by the net bindings.
+/// Wire bytes of messages kept for a `message` listener that does not exist yet.
+pub const BACKLOG_MAX: usize = 8 << 20;
+/// What one waiting message counts besides its bytes (its bookkeeping).
+const BACKLOG_ENTRY: usize = 128;
+
 pub struct HandleCodec {
     pub to_fd: fn(&Dynamic) -> Option<(OwnedFd, &'static str)>,
     pub from_fd: fn(&Rc<State>, &str, OwnedFd) -> Option<Dynamic>,
@@ -63,7 +70,11 @@ pub struct Inner {
     /// The liveness policy's wish (parent: while open; child: while listened to).
     want_ref: Cell<bool>,
     callbacks: RefCell<HashMap<u64, Callback>>,
-    backlog: RefCell<VecDeque<(Dynamic, Dynamic)>>,
+    /// Messages waiting for a `message` listener (kept as JSON values: smaller).
+    backlog: RefCell<VecDeque<(Value, Dynamic)>>,
+    /// The backlog's weight, and how many messages it turned away since it last emptied.
+    backlog_bytes: Cell<usize>,
+    backlog_dropped: Cell<u64>,
     /// A flush is already queued for the end of this drain.
     flush_queued: Cell<bool>,
     me: RefCell<std::rc::Weak<Inner>>,
@@ -101,6 +112,8 @@ impl Endpoint {
             want_ref: Cell::new(want_ref),
             callbacks: RefCell::new(HashMap::new()),
             backlog: RefCell::new(VecDeque::new()),
+            backlog_bytes: Cell::new(0),
+            backlog_dropped: Cell::new(0),
             on_closed: RefCell::new(None),
             tap: RefCell::new(None),
             flush_queued: Cell::new(false),
@@ -343,17 +356,34 @@ impl Inner {
         if !self.owner.has("message") {
             return;
         }
-        let waiting: Vec<_> = self.backlog.borrow_mut().drain(..).collect();
+        let waiting = std::mem::take(&mut *self.backlog.borrow_mut());
+        self.backlog_bytes.set(0);
+        self.backlog_dropped.set(0);
         for (msg, handle) in waiting {
-            self.deliver(msg, handle);
+            self.deliver(msg, handle, 0);
         }
     }
 
-    fn deliver(&self, msg: Dynamic, handle: Dynamic) {
+    /// Emits `msg` on the next tick, or keeps it (within [`BACKLOG_MAX`]) until a
+    /// `message` listener exists.
+    fn deliver(&self, msg: Value, handle: Dynamic, size: usize) {
         if !self.owner.has("message") {
+            let weight = self.backlog_bytes.get() + size + BACKLOG_ENTRY;
+            if weight > BACKLOG_MAX {
+                if self.backlog_dropped.replace(self.backlog_dropped.get() + 1) == 0 {
+                    self.st.eprint(&format!(
+                        "procbox: warning: no 'message' listener and {} MiB of messages already waiting; \
+                         dropping further messages until one is added\n",
+                        BACKLOG_MAX >> 20
+                    ));
+                }
+                return;
+            }
+            self.backlog_bytes.set(weight);
             self.backlog.borrow_mut().push_back((msg, handle));
             return;
         }
+        let msg = json::from_value(msg);
         let owner = self.owner.clone();
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
             owner.emit(engine, "message", &[msg.clone(), handle.clone()]).map(|_| Dynamic::UNIT)
@@ -367,7 +397,7 @@ impl Inner {
         })));
     }
 
-    fn on_message(&self, v: Value, fd: Option<OwnedFd>) {
+    fn on_message(&self, v: Value, fd: Option<OwnedFd>, size: usize) {
         let tap = self.tap.borrow().clone();
         let v = match tap {
             Some(tap) => match tap(v) {
@@ -377,7 +407,7 @@ impl Inner {
             None => v,
         };
         if !framing::is_internal(&v) {
-            self.deliver(json::from_value(v), Dynamic::UNIT);
+            self.deliver(v, Dynamic::UNIT, size);
             return;
         }
         match v.get("cmd").and_then(Value::as_str) {
@@ -404,8 +434,8 @@ impl Inner {
                 match made {
                     Some(handle) => {
                         self.send_internal("{\"cmd\":\"NODE_HANDLE_ACK\"}");
-                        let msg = v.get("msg").cloned().map(json::from_value).unwrap_or(Dynamic::UNIT);
-                        self.deliver(msg, handle);
+                        let msg = v.get("msg").cloned().unwrap_or(Value::Null);
+                        self.deliver(msg, handle, size);
                     }
                     None => self.send_internal("{\"cmd\":\"NODE_HANDLE_NACK\"}"),
                 }
@@ -435,7 +465,7 @@ impl Source for Inner {
                 Ok((incoming, eof)) => {
                     for msg in incoming {
                         match msg.frame {
-                            Frame::Message(v) => self.on_message(v, msg.handle),
+                            Frame::Message(v) => self.on_message(v, msg.handle, msg.size),
                             Frame::Malformed { error, excerpt } => {
                                 self.emit_later("error", frame_error(&error, &excerpt))
                             }

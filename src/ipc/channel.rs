@@ -13,7 +13,7 @@ use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use super::fdpass;
-use super::framing::{Decoder, Frame};
+use super::framing::{Decoder, Frame, Located};
 
 /// Above this many queued bytes `send()` returns false (Node's value).
 pub const HIGH_WATER: usize = 128 * 1024;
@@ -28,10 +28,20 @@ struct Outgoing {
     id: u64,
 }
 
+/// A descriptor received with the stream bytes `from..to`: the kernel ends a read
+/// right after the bytes it came with, so it belongs to a line starting in there.
+struct Received {
+    from: u64,
+    to: u64,
+    fd: OwnedFd,
+}
+
 /// A message from the peer, with the descriptor that came with it (if any).
 pub struct Incoming {
     pub frame: Frame,
     pub handle: Option<OwnedFd>,
+    /// Bytes the line took on the wire (its newline included; 0 when unknown).
+    pub size: usize,
 }
 
 pub struct Channel {
@@ -43,7 +53,10 @@ pub struct Channel {
     queued: usize,
     next_id: u64,
     decoder: Decoder,
-    fds: VecDeque<OwnedFd>,
+    /// Descriptors not yet claimed by a `NODE_HANDLE` line (or closed).
+    fds: VecDeque<Received>,
+    /// Stream offset of the next byte read.
+    read_pos: u64,
     /// Kept between reads: zeroing a fresh 256 KiB buffer per read cost more than
     /// the rest of a small message's trip (a fifth of a pool's time, measured).
     rbuf: Vec<u8>,
@@ -61,6 +74,7 @@ impl Channel {
             next_id: 1,
             decoder: Decoder::new(MAX_MESSAGE),
             fds: VecDeque::new(),
+            read_pos: 0,
             rbuf: Vec::new(),
         })
     }
@@ -98,6 +112,9 @@ impl Channel {
                 break;
             }
         }
+        if self.held.is_empty() {
+            shrink(&mut self.held);
+        }
     }
 
     pub fn wants_write(&self) -> bool {
@@ -117,6 +134,9 @@ impl Channel {
                     if item.sent == item.bytes.len() {
                         done.push(item.id);
                         self.out.pop_front();
+                        if self.out.is_empty() {
+                            shrink(&mut self.out);
+                        }
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
@@ -132,6 +152,7 @@ impl Channel {
     pub fn flush_blocking(&mut self) {
         self.awaiting_ack = false;
         self.out.extend(self.held.drain(..));
+        shrink(&mut self.held);
         while self.wants_write() {
             if self.flush().is_err() {
                 return;
@@ -163,8 +184,10 @@ impl Channel {
                     break;
                 }
                 Ok(n) => {
-                    self.fds.extend(received.drain(..));
-                    frames.extend(self.decoder.push(&buf[..n]));
+                    let (from, to) = (self.read_pos, self.read_pos + n as u64);
+                    self.read_pos = to;
+                    self.fds.extend(received.drain(..).map(|fd| Received { from, to, fd }));
+                    frames.extend(self.decoder.push_located(&buf[..n]));
                     // A short read emptied the socket: the poller is level-triggered,
                     // so asking again would only cost an EAGAIN.
                     if n < buf.len() {
@@ -181,21 +204,53 @@ impl Channel {
             }
         }
         if eof {
-            frames.extend(self.decoder.finish());
+            let start = self.decoder.next_start();
+            frames.extend(self.decoder.finish().map(|frame| Located { start, frame }));
         }
-        let incoming = frames
-            .into_iter()
-            .map(|frame| {
-                let handle = match &frame {
-                    Frame::Message(v) if v.get("cmd").and_then(|c| c.as_str()) == Some("NODE_HANDLE") => {
-                        self.fds.pop_front()
-                    }
-                    _ => None,
-                };
-                Incoming { frame, handle }
-            })
-            .collect();
+        // A line's size on the wire: up to where the next one starts.
+        let ends: Vec<u64> = frames.iter().skip(1).map(|l| l.start).chain([self.decoder.next_start()]).collect();
+        let mut incoming = Vec::with_capacity(frames.len());
+        for (Located { start, frame }, end) in frames.into_iter().zip(ends) {
+            let handle = match &frame {
+                Frame::Message(v) if v.get("cmd").and_then(|c| c.as_str()) == Some("NODE_HANDLE") => {
+                    self.claim_fd(start)
+                }
+                _ => None,
+            };
+            incoming.push(Incoming { frame, handle, size: end.saturating_sub(start) as usize });
+        }
+        // No line will start where these arrived any more: nothing can claim them.
+        let next = if eof { u64::MAX } else { self.decoder.next_start() };
+        while self.fds.front().is_some_and(|r| r.to <= next) {
+            self.fds.pop_front();
+        }
         Ok((incoming, eof))
+    }
+}
+
+impl Channel {
+    /// The descriptor that came with the bytes where a `NODE_HANDLE` line starts;
+    /// earlier ones that no line claimed are closed on the way.
+    fn claim_fd(&mut self, start: u64) -> Option<OwnedFd> {
+        while self.fds.front().is_some_and(|r| r.to <= start) {
+            self.fds.pop_front();
+        }
+        match self.fds.front() {
+            Some(r) if r.from <= start => self.fds.pop_front().map(|r| r.fd),
+            _ => None,
+        }
+    }
+
+    #[cfg(test)]
+    fn open_fds(&self) -> usize {
+        self.fds.len()
+    }
+}
+
+/// An empty queue that once held many entries gives its memory back.
+fn shrink<T>(q: &mut VecDeque<T>) {
+    if q.capacity() > 1024 {
+        q.shrink_to_fit();
     }
 }
 
@@ -212,76 +267,5 @@ pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::framing::encode;
-    use super::*;
-    use serde_json::json;
-
-    fn pair() -> (Channel, Channel) {
-        let (a, b) = fdpass::socketpair().unwrap();
-        (Channel::new(a).unwrap(), Channel::new(b).unwrap())
-    }
-
-    fn messages(c: &mut Channel) -> Vec<serde_json::Value> {
-        c.read()
-            .unwrap()
-            .0
-            .into_iter()
-            .filter_map(|i| match i.frame {
-                Frame::Message(v) => Some(v),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn messages_arrive_in_order() {
-        let (mut a, mut b) = pair();
-        a.enqueue(encode("{\"n\":1}"), None);
-        a.enqueue(encode("\"two\""), None);
-        assert_eq!(a.flush().unwrap(), vec![1, 2]);
-        assert_eq!(messages(&mut b), vec![json!({"n": 1}), json!("two")]);
-    }
-
-    #[test]
-    fn high_water_mark_reports_false_but_keeps_the_message() {
-        let (mut a, mut b) = pair();
-        let big = format!("\"{}\"", "x".repeat(HIGH_WATER));
-        let (_, below) = a.enqueue(encode(&big), None);
-        assert!(!below);
-        let reader = std::thread::spawn(move || {
-            let mut got = Vec::new();
-            while got.is_empty() {
-                let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
-                unsafe { libc::poll(&mut p, 1, 5000) };
-                got = messages(&mut b);
-            }
-            got
-        });
-        a.flush_blocking();
-        assert_eq!(reader.join().unwrap()[0].as_str().unwrap().len(), HIGH_WATER);
-    }
-
-    #[test]
-    fn sends_wait_for_the_handle_ack() {
-        let (mut a, mut b) = pair();
-        let (h, _keep) = fdpass::socketpair().unwrap();
-        a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Server\",\"msg\":\"server\"}"), Some(h));
-        a.enqueue(encode("{\"plain\":true}"), None);
-        a.flush().unwrap();
-        let (got, _) = b.read().unwrap();
-        assert_eq!(got.len(), 1, "the plain message is held until the ACK");
-        assert!(got[0].handle.is_some());
-        a.ack();
-        a.flush().unwrap();
-        assert_eq!(messages(&mut b), vec![json!({"plain": true})]);
-    }
-
-    #[test]
-    fn peer_close_is_eof() {
-        let (a, mut b) = pair();
-        drop(a);
-        let (got, eof) = b.read().unwrap();
-        assert!(got.is_empty() && eof);
-    }
-}
+#[path = "channel_tests.rs"]
+mod tests;

@@ -20,8 +20,22 @@ pub enum Frame {
     TooLarge(usize),
 }
 
+/// A decoded line and where it started in the byte stream (descriptors that came
+/// with the bytes at that position belong to it).
+#[derive(Debug, PartialEq)]
+pub struct Located {
+    pub start: u64,
+    pub frame: Frame,
+}
+
+/// After a line this long, the buffer that held it is given back (capacity kept
+/// for ordinary traffic).
+pub const KEEP_CAPACITY: usize = 1 << 20;
+
 pub struct Decoder {
     buf: Vec<u8>,
+    /// Stream offset just past the last byte pushed.
+    pos: u64,
     /// Bytes of `buf` already searched for a newline.
     scanned: usize,
     max: usize,
@@ -31,13 +45,25 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn new(max: usize) -> Decoder {
-        Decoder { buf: Vec::new(), scanned: 0, max, skipping: false }
+        Decoder { buf: Vec::new(), pos: 0, scanned: 0, max, skipping: false }
     }
 
     /// Adds bytes from the peer; returns every line they completed.
+    #[cfg(test)]
     pub fn push(&mut self, bytes: &[u8]) -> Vec<Frame> {
+        self.push_located(bytes).into_iter().map(|l| l.frame).collect()
+    }
+
+    /// Where the next line to be reported starts: no line starts before it any more.
+    pub fn next_start(&self) -> u64 {
+        self.pos - self.buf.len() as u64
+    }
+
+    /// [`push`](Self::push), with each line's start offset in the stream.
+    pub fn push_located(&mut self, bytes: &[u8]) -> Vec<Located> {
         let mut frames = Vec::new();
         let mut data = bytes;
+        self.pos += bytes.len() as u64;
         if self.skipping {
             match memchr::memchr(b'\n', data) {
                 Some(i) => {
@@ -48,20 +74,35 @@ impl Decoder {
             }
         }
         self.buf.extend_from_slice(data);
+        let base = self.pos - self.buf.len() as u64;
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]).map(|i| i + self.scanned).collect::<Vec<_>>() {
-            frames.push(decode(&self.buf[start..nl]));
+            frames.push(Located { start: base + start as u64, frame: decode(&self.buf[start..nl]) });
             start = nl + 1;
         }
         self.buf.drain(..start);
         self.scanned = self.buf.len();
         if self.buf.len() > self.max {
-            frames.push(Frame::TooLarge(self.buf.len()));
+            frames.push(Located { start: self.next_start(), frame: Frame::TooLarge(self.buf.len()) });
             self.buf.clear();
             self.scanned = 0;
             self.skipping = true;
         }
+        self.shrink();
         frames
+    }
+
+    /// A huge line is gone: give its memory back instead of keeping it for the
+    /// channel's lifetime.
+    fn shrink(&mut self) {
+        if self.buf.capacity() > KEEP_CAPACITY && self.buf.len() <= KEEP_CAPACITY / 2 {
+            self.buf.shrink_to(KEEP_CAPACITY / 2);
+        }
+    }
+
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
     /// At end of input: a partial line left over is reported, not dropped.
@@ -70,7 +111,7 @@ impl Decoder {
             return None;
         }
         let excerpt = excerpt(&self.buf);
-        self.buf.clear();
+        self.buf = Vec::new();
         self.scanned = 0;
         Some(Frame::Malformed { error: "incomplete message at end of channel".into(), excerpt })
     }
@@ -82,10 +123,10 @@ fn excerpt(line: &[u8]) -> String {
 }
 
 fn decode(line: &[u8]) -> Frame {
-    match serde_json::from_slice::<Value>(line) {
+    match super::lenient::parse(line) {
         Ok(v) => Frame::Message(v),
         Err(e) => Frame::Malformed {
-            error: if line.is_empty() { "empty message line".into() } else { e.to_string() },
+            error: if line.is_empty() { "empty message line".into() } else { e },
             excerpt: excerpt(line),
         },
     }
@@ -136,6 +177,32 @@ mod tests {
         assert_eq!(frames, vec![Frame::TooLarge(11)]);
         assert!(d.push(b"more junk").is_empty());
         assert_eq!(d.push(b"rest\"\n1\n"), vec![Frame::Message(json!(1))]);
+    }
+
+    #[test]
+    fn lines_know_where_they_started() {
+        let mut d = Decoder::new(1 << 20);
+        let got = d.push_located(b"1\n22");
+        assert_eq!(got, vec![Located { start: 0, frame: Frame::Message(json!(1)) }]);
+        assert_eq!(d.next_start(), 2);
+        let got = d.push_located(b"\n333\n");
+        assert_eq!(got.iter().map(|l| l.start).collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(d.next_start(), 9);
+    }
+
+    #[test]
+    fn a_huge_line_does_not_keep_its_buffer() {
+        let mut d = Decoder::new(64 << 20);
+        let big = format!("\"{}", "x".repeat(16 << 20));
+        for chunk in big.as_bytes().chunks(256 << 10) {
+            assert!(d.push(chunk).is_empty());
+        }
+        assert!(d.capacity() >= 16 << 20);
+        let frames = d.push(b"\"\n7\n");
+        assert!(matches!(&frames[0], Frame::Message(v) if v.as_str().unwrap().len() == 16 << 20));
+        assert!(d.capacity() <= KEEP_CAPACITY, "capacity {} kept after the big line", d.capacity());
+        d.push(b"{\"half\":");
+        assert_eq!(d.push(b"1}\n"), vec![Frame::Message(json!({"half": 1}))]);
     }
 
     #[test]

@@ -5,3 +5,4 @@
 pub mod channel;
 pub mod fdpass;
 pub mod framing;
+pub mod lenient;

@@ -168,18 +168,9 @@ fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
+/// Without recursion (see `json_deep`): channel messages may nest thousands deep.
 pub fn from_value(v: Value) -> Dynamic {
-    match v {
-        Value::Null => Dynamic::UNIT,
-        Value::Bool(b) => b.into(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.into(),
-            None => n.as_f64().unwrap_or(f64::NAN).into(),
-        },
-        Value::String(s) => s.into(),
-        Value::Array(a) => Dynamic::from_array(a.into_iter().map(from_value).collect()),
-        Value::Object(o) => Dynamic::from_map(o.into_iter().map(|(k, v)| (k.into(), from_value(v))).collect()),
-    }
+    super::json_deep::from_value(v)
 }
 
 #[cfg(test)]

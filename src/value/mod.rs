@@ -8,6 +8,7 @@ pub mod error;
 pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
+pub mod json_deep;
 #[cfg(test)]
 mod json_fuzz;
 pub mod number;

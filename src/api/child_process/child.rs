@@ -296,4 +296,13 @@ impl EventTarget for ChildProcess {
     fn emitter(&self) -> &Emitter {
         &self.0.emitter
     }
+
+    /// A late `message` listener gets what waited for it (as Node does).
+    fn listeners_changed(&self, event: &str) {
+        if event == "message"
+            && let Some(ep) = self.channel()
+        {
+            ep.flush_backlog();
+        }
+    }
 }

@@ -1,0 +1,129 @@
+//! Tests of [`super::Channel`] over a real socketpair.
+
+use super::super::framing::encode;
+use super::*;
+use serde_json::json;
+
+fn pair() -> (Channel, Channel) {
+    let (a, b) = fdpass::socketpair().unwrap();
+    (Channel::new(a).unwrap(), Channel::new(b).unwrap())
+}
+
+fn messages(c: &mut Channel) -> Vec<serde_json::Value> {
+    c.read()
+        .unwrap()
+        .0
+        .into_iter()
+        .filter_map(|i| match i.frame {
+            Frame::Message(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn messages_arrive_in_order() {
+    let (mut a, mut b) = pair();
+    a.enqueue(encode("{\"n\":1}"), None);
+    a.enqueue(encode("\"two\""), None);
+    assert_eq!(a.flush().unwrap(), vec![1, 2]);
+    assert_eq!(messages(&mut b), vec![json!({"n": 1}), json!("two")]);
+}
+
+#[test]
+fn high_water_mark_reports_false_but_keeps_the_message() {
+    let (mut a, mut b) = pair();
+    let big = format!("\"{}\"", "x".repeat(HIGH_WATER));
+    let (_, below) = a.enqueue(encode(&big), None);
+    assert!(!below);
+    let reader = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        while got.is_empty() {
+            let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
+            unsafe { libc::poll(&mut p, 1, 5000) };
+            got = messages(&mut b);
+        }
+        got
+    });
+    a.flush_blocking();
+    assert_eq!(reader.join().unwrap()[0].as_str().unwrap().len(), HIGH_WATER);
+}
+
+#[test]
+fn sends_wait_for_the_handle_ack() {
+    let (mut a, mut b) = pair();
+    let (h, _keep) = fdpass::socketpair().unwrap();
+    a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Server\",\"msg\":\"server\"}"), Some(h));
+    a.enqueue(encode("{\"plain\":true}"), None);
+    a.flush().unwrap();
+    let (got, _) = b.read().unwrap();
+    assert_eq!(got.len(), 1, "the plain message is held until the ACK");
+    assert!(got[0].handle.is_some());
+    a.ack();
+    a.flush().unwrap();
+    assert_eq!(messages(&mut b), vec![json!({"plain": true})]);
+}
+
+#[test]
+fn descriptors_on_ordinary_messages_are_closed() {
+    let (a, mut b) = pair();
+    let (p0, _p1) = fdpass::socketpair().unwrap();
+    for i in 0..200 {
+        let line = format!("{{\"n\":{i}}}\n");
+        fdpass::send(a.raw_fd(), line.as_bytes(), Some(p0.as_raw_fd())).unwrap();
+    }
+    // A descriptor with a partial line waits for the line, then goes too.
+    fdpass::send(a.raw_fd(), b"{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\"", Some(p0.as_raw_fd())).unwrap();
+    let mut got = 0;
+    while got < 200 {
+        let (incoming, _) = b.read().unwrap();
+        assert!(incoming.iter().all(|i| i.handle.is_none()));
+        got += incoming.len();
+        assert!(b.open_fds() <= 1, "{} descriptors kept", b.open_fds());
+    }
+    fdpass::send(a.raw_fd(), b"}\n{\"cmd\":\"NODE_HANDLE\"}\n", None).unwrap();
+    let mut incoming = Vec::new();
+    while incoming.len() < 2 {
+        incoming.extend(b.read().unwrap().0);
+    }
+    assert!(incoming[0].handle.is_some(), "the handle line claims the descriptor sent with its start");
+    assert!(incoming[1].handle.is_none(), "a handle line without a descriptor gets none");
+    assert_eq!(b.open_fds(), 0);
+}
+
+#[test]
+fn line_sizes_are_reported() {
+    let (mut a, mut b) = pair();
+    a.enqueue(encode("1"), None);
+    a.enqueue(encode("\"abc\""), None);
+    a.flush().unwrap();
+    let sizes: Vec<usize> = b.read().unwrap().0.iter().map(|i| i.size).collect();
+    assert_eq!(sizes, vec![2, 6]);
+}
+
+#[test]
+fn an_emptied_write_queue_gives_its_memory_back() {
+    let (mut a, mut b) = pair();
+    for _ in 0..20_000 {
+        a.enqueue(encode("1"), None);
+    }
+    let reader = std::thread::spawn(move || {
+        let mut n = 0;
+        while n < 20_000 {
+            let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
+            unsafe { libc::poll(&mut p, 1, 5000) };
+            n += b.read().unwrap().0.len();
+        }
+    });
+    a.flush_blocking();
+    reader.join().unwrap();
+    assert!(a.out.capacity() <= 1024, "write queue kept {} slots", a.out.capacity());
+}
+
+#[test]
+fn peer_close_is_eof() {
+    let (a, mut b) = pair();
+    drop(a);
+    let (got, eof) = b.read().unwrap();
+    assert!(got.is_empty() && eof);
+}
