@@ -68,6 +68,7 @@ impl IpcConfig {
             "delimiter" => c.delimiter.clone().into(),
             "unlink" => c.unlink.into(),
             "maxFrameSize" => (c.max_frame_size as i64).into(),
+            "socketMode" => (c.socket_mode as i64).into(),
             "logger" => {
                 self.logger.borrow().as_ref().map(|cb| Dynamic::from(cb.fn_ptr().clone())).unwrap_or(Dynamic::UNIT)
             }
@@ -114,6 +115,7 @@ impl IpcConfig {
                 }
                 c.max_frame_size = n as usize;
             }
+            "socketMode" => c.socket_mode = whole(key, &v, 0o777)? as u32,
             "logger" => {
                 drop(c);
                 *self.logger.borrow_mut() = v.try_cast::<rhai::FnPtr>().map(|f| Callback::new(ctx, f));
@@ -198,7 +200,7 @@ pub fn register(engine: &mut Engine) {
         c.set(&ctx, &key, v)
     });
     engine.register_fn("toMap", |c: &mut IpcConfig| -> Map {
-        const KEYS: [&str; 15] = [
+        const KEYS: [&str; 16] = [
             "id",
             "appspace",
             "socketRoot",
@@ -214,6 +216,7 @@ pub fn register(engine: &mut Engine) {
             "delimiter",
             "unlink",
             "maxFrameSize",
+            "socketMode",
         ];
         let mut m: Map = c.extra.borrow().clone();
         for k in KEYS {
