@@ -98,7 +98,7 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
                 Err(errors::plain("listen", libc::EINVAL))
             }
         } else if let Some(path) = string_of(opts.get("path")) {
-            let all = |k: &str| opts.get(k).is_some_and(|v| truthy(v));
+            let all = |k: &str| opts.get(k).is_some_and(truthy);
             Ok(Bind::Unix(path.into(), unix_mode(all("readableAll"), all("writableAll"))))
         } else {
             let port = match opts.get("port") {

@@ -8,6 +8,7 @@
 //! ipc.config.retry = 1500;
 //! ipc.config["maxRetries"] = 3;
 //! ipc.config.maxFrameSize = 1024 * 1024;   // procbox's receive cap (default 16 MiB)
+//! ipc.config.socketMode = 0o660;          // procbox's: the socket file's mode (default 0o600)
 //! print(ipc.config.socketRoot + ipc.config.appspace + ipc.config.id);
 //! ```
 //!
