@@ -144,3 +144,36 @@ fn node_ipc_uses_xdg_runtime_dir_and_socket_mode() {
     let (_, m) = ipc_socket(&tmp.0, Some(&xdg.0), Some("660"));
     assert_eq!(m, 0o660, "ipc.config.socketMode = 0o660");
 }
+
+/// A client on the default path: `connect` or `error CODE`.
+fn ipc_client(tmp: &Path) -> String {
+    let mut cmd = Command::new(EXE);
+    cmd.arg(format!("{SCRIPTS}/ipc-client.rhai")).env("TMPDIR", tmp).env_remove("XDG_RUNTIME_DIR");
+    let mut client = Peer::spawn("ipc-client", cmd);
+    let line = client.wait_for("connect or error", |l| l == "connect" || l.starts_with("error "));
+    client.close_stdin();
+    client.wait_exit();
+    line
+}
+
+#[test]
+fn node_ipc_client_does_not_connect_through_an_untrusted_dir() {
+    // A live socket at the default name, reached through a symlink planted where the
+    // private directory belongs: a squatter. The client must refuse it.
+    let tmp = Scratch::new("ipc-squat");
+    let squat = Scratch::new("ipc-squatter");
+    let _live = std::os::unix::net::UnixListener::bind(squat.0.join("app.sockperm")).unwrap();
+    std::os::unix::fs::symlink(&squat.0, tmp.0.join(format!("procbox-{}", uid()))).unwrap();
+    assert_eq!(ipc_client(&tmp.0), "error EACCES");
+
+    // The same socket in a real directory of ours that others can enter: refused too;
+    // closed to others, it is trusted (the client connects).
+    let tmp = Scratch::new("ipc-open");
+    let dir = tmp.0.join(format!("procbox-{}", uid()));
+    std::fs::create_dir(&dir).unwrap();
+    let _live = std::os::unix::net::UnixListener::bind(dir.join("app.sockperm")).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(ipc_client(&tmp.0), "error EACCES");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(ipc_client(&tmp.0), "connect");
+}

@@ -4,7 +4,8 @@
 //! squat the name, and our client then talks to their server. procbox uses
 //! `$XDG_RUNTIME_DIR/` when it is set (made 0700 by the login manager), else
 //! `<temp dir>/procbox-<uid>/`, which a server creates 0700 and, when it already
-//! exists, accepts only if it is a real directory owned by us and closed to others.
+//! exists, accepts only if it is a real directory owned by us and closed to others;
+//! a client connecting into it checks the same before it connects.
 
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -56,6 +57,22 @@ pub fn prepare(socket: &Path) -> Result<(), i32> {
             .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
     }
     Ok(())
+}
+
+/// Before connecting to `socket`: when it lies directly in [`private_dir`] and that
+/// exists, it must be a real directory of ours closed to others (EACCES otherwise),
+/// so a client never reaches a socket another user placed there. Missing is fine:
+/// the connect then fails with ENOENT like any absent server.
+pub fn trusted(socket: &Path) -> Result<(), i32> {
+    let dir = private_dir();
+    if socket.parent() != Some(dir.as_path()) {
+        return Ok(());
+    }
+    match std::fs::symlink_metadata(&dir) {
+        Err(_) => Ok(()),
+        Ok(m) if m.is_dir() && m.uid() == uid() && m.mode() & 0o077 == 0 => Ok(()),
+        Ok(_) => Err(libc::EACCES),
+    }
 }
 
 #[cfg(test)]
