@@ -52,13 +52,38 @@ pub fn listen_tcp(at: SocketAddr, backlog: i32, ipv6_only: bool) -> Result<Owned
     Ok(fd)
 }
 
-/// A listening Unix socket at `path`; an existing file there is EADDRINUSE.
-pub fn listen_unix(path: &std::path::Path, backlog: i32) -> Result<OwnedFd, i32> {
+/// The mode of a Unix socket file unless the caller asks for more: owner only.
+pub const SOCKET_MODE: u32 = 0o600;
+
+/// A listening Unix socket at `path` whose file has permission bits `mode`; an
+/// existing file there is EADDRINUSE.
+///
+/// Linux's `unix_bind` gives the new file the socket inode's mode minus the umask,
+/// so an `fchmod` of the descriptor before `bind` makes the file appear with at most
+/// `mode`: there is no moment where it is wider (a temporary umask would race with
+/// the fs worker threads, which create files too). After `bind`, a `chmod` on the
+/// path sets exactly `mode` when the umask took bits away (e.g. `readableAll` under
+/// umask 077): that only ever widens to what the caller asked for. On a kernel
+/// where the `fchmod` has no effect, this `chmod` is what narrows the file, with a
+/// window between `bind` and `chmod`.
+pub fn listen_unix(path: &std::path::Path, backlog: i32, mode: u32) -> Result<OwnedFd, i32> {
+    use std::os::unix::fs::PermissionsExt;
     let raw = addr::to_raw(&Endpoint::Unix(path.to_path_buf()))?;
     let fd = socket(libc::AF_UNIX)?;
+    // SAFETY: `fd` is an open descriptor we own; fchmod only changes its inode's mode.
+    // A failure is not fatal: the chmod after bind below still sets the mode.
+    let _ = unsafe { libc::fchmod(fd.as_raw_fd(), mode as libc::mode_t) };
     // libuv reports a missing directory as EACCES (`uv_pipe_bind`), and so does Node.
     check(unsafe { libc::bind(fd.as_raw_fd(), raw.as_ptr(), raw.len) })
         .map_err(|e| if e == libc::ENOENT { libc::EACCES } else { e })?;
+    let fix = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.permissions().mode() & 0o7777 == mode => Ok(()),
+        _ => std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)),
+    };
+    if let Err(e) = fix {
+        let _ = std::fs::remove_file(path);
+        return Err(e.raw_os_error().unwrap_or(libc::EIO));
+    }
     if let Err(e) = check(unsafe { libc::listen(fd.as_raw_fd(), backlog) }) {
         let _ = std::fs::remove_file(path);
         return Err(e);
@@ -279,8 +304,8 @@ mod tests {
     fn unix_listen_connect() {
         let path = std::env::temp_dir().join(format!("procbox-sys-{}.sock", std::process::id()));
         let _ = std::fs::remove_file(&path);
-        let l = listen_unix(&path, BACKLOG).unwrap();
-        assert_eq!(listen_unix(&path, BACKLOG).err(), Some(libc::EADDRINUSE));
+        let l = listen_unix(&path, BACKLOG, SOCKET_MODE).unwrap();
+        assert_eq!(listen_unix(&path, BACKLOG, SOCKET_MODE).err(), Some(libc::EADDRINUSE));
         assert_eq!(local(l.as_raw_fd()), Some(Endpoint::Unix(path.clone())));
         let (_c, err) = connect(&Endpoint::Unix(path.clone())).unwrap();
         assert_eq!(err, None);

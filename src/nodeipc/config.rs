@@ -29,6 +29,8 @@ pub struct Config {
     /// Remove a stale socket file before serving on its path.
     pub unlink: bool,
     pub max_frame_size: usize,
+    /// Permission bits of a Unix socket a server creates (`socketMode`, procbox's own).
+    pub socket_mode: u32,
 }
 
 impl Default for Config {
@@ -36,8 +38,9 @@ impl Default for Config {
         Config {
             id: hostname(),
             appspace: "app.".into(),
-            // node-ipc 9.x hard-codes /tmp/ rather than os.tmpdir().
-            socket_root: "/tmp/".into(),
+            // node-ipc 9.x hard-codes the world-shared /tmp/; procbox uses a directory
+            // only this user can enter (see `sockdir`).
+            socket_root: super::sockdir::default_root(),
             // 9.2.1's IPv6 detection is dead code: it always picks 127.0.0.1.
             network_host: "127.0.0.1".into(),
             network_port: 8000,
@@ -51,6 +54,7 @@ impl Default for Config {
             delimiter: "\x0c".into(),
             unlink: true,
             max_frame_size: DEFAULT_MAX_FRAME,
+            socket_mode: crate::net::sys::SOCKET_MODE,
         }
     }
 }
@@ -82,7 +86,8 @@ mod tests {
     #[test]
     fn defaults_are_node_ipc_9s() {
         let c = Config::default();
-        assert_eq!(c.socket_path("world"), "/tmp/app.world");
+        assert_eq!(c.socket_path("world"), format!("{}app.world", super::super::sockdir::default_root()));
+        assert_eq!(c.socket_mode, 0o600);
         assert_eq!((c.network_host.as_str(), c.network_port, c.retry, c.max_retries), ("127.0.0.1", 8000, 500, None));
         assert_eq!(c.delimiter, "\x0c");
         assert!(!c.id.is_empty());

@@ -9,4 +9,5 @@
 pub mod codec;
 pub mod config;
 pub mod retry;
+pub mod sockdir;
 pub mod stale;

@@ -39,7 +39,7 @@ mod tests {
         let path = dir.join(format!("procbox-stale-{}.sock", std::process::id()));
         let _ = std::fs::remove_file(&path);
         assert_eq!(clear(&path), Ok(()), "nothing there");
-        let live = sys::listen_unix(&path, 4).unwrap();
+        let live = sys::listen_unix(&path, 4, sys::SOCKET_MODE).unwrap();
         assert_eq!(clear(&path), Err(libc::EADDRINUSE), "a live server keeps its path");
         drop(live);
         assert!(path.exists(), "closing a listener leaves the file behind");

@@ -6,8 +6,9 @@
 use rhai::{Dynamic, FnPtr, Map};
 
 use super::errors;
-use super::server::{Bind, Server};
+use super::server::{Bind, Server, unix_mode};
 use crate::net::{Endpoint, addr, sys};
+use crate::value::equality::truthy;
 
 type Res<T> = Result<T, Map>;
 
@@ -97,7 +98,8 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
                 Err(errors::plain("listen", libc::EINVAL))
             }
         } else if let Some(path) = string_of(opts.get("path")) {
-            Ok(Bind::Unix(path.into()))
+            let all = |k: &str| opts.get(k).is_some_and(truthy);
+            Ok(Bind::Unix(path.into(), unix_mode(all("readableAll"), all("writableAll"))))
         } else {
             let port = match opts.get("port") {
                 None => 0,
@@ -111,7 +113,12 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
     }
     if is_path(first) {
         let path = first.clone().into_string().unwrap_or_default();
-        return Ok(ListenArgs { bind: Ok(Bind::Unix(path.into())), lookup: false, backlog: backlog_at(1), cb });
+        return Ok(ListenArgs {
+            bind: Ok(Bind::Unix(path.into(), unix_mode(false, false))),
+            lookup: false,
+            backlog: backlog_at(1),
+            cb,
+        });
     }
     let port = if first.is_unit() { 0 } else { port_of(first, "options.port")? };
     let host = string_of(args.get(1));
@@ -167,7 +174,7 @@ mod tests {
         let a = listen_args(vec![Dynamic::from(8080_i64), Dynamic::from("127.0.0.1")]).unwrap();
         assert!(matches!(a.bind, Ok(Bind::Tcp { at, .. }) if at.port() == 8080));
         let a = listen_args(vec!["/tmp/s.sock".into()]).unwrap();
-        assert!(matches!(a.bind, Ok(Bind::Unix(p)) if p.to_str() == Some("/tmp/s.sock")));
+        assert!(matches!(a.bind, Ok(Bind::Unix(p, 0o600)) if p.to_str() == Some("/tmp/s.sock")));
         let a = listen_args(vec!["8081".into()]).unwrap();
         assert!(matches!(a.bind, Ok(Bind::AnyHost { port: 8081 })));
         assert!(listen_args(vec![Dynamic::from(70000_i64)]).is_err());

@@ -53,6 +53,12 @@ pub struct ServerInner {
 #[derive(Clone)]
 pub struct Server(pub Rc<ServerInner>);
 
+/// The mode of a socket file: owner read/write (not the umask's, as in Node), plus
+/// read and write for group and others with Node's `readableAll` / `writableAll`.
+pub fn unix_mode(readable_all: bool, writable_all: bool) -> u32 {
+    sys::SOCKET_MODE | if readable_all { 0o044 } else { 0 } | if writable_all { 0o022 } else { 0 }
+}
+
 /// Where `listen()` binds.
 pub enum Bind {
     Tcp {
@@ -63,7 +69,8 @@ pub enum Bind {
     AnyHost {
         port: u16,
     },
-    Unix(PathBuf),
+    /// A socket file with permission bits `mode` (see [`unix_mode`]).
+    Unix(PathBuf, u32),
     /// An already-listening descriptor (a passed handle, `{fd}`, another server).
     Fd(OwnedFd),
 }
@@ -182,7 +189,7 @@ impl Server {
                     e => Err(e),
                 })
                 .map_err(|e| errors::listen("listen", e, &Endpoint::Tcp(([0u16; 8], port).into()))),
-            Bind::Unix(path) => match sys::listen_unix(&path, backlog) {
+            Bind::Unix(path, mode) => match sys::listen_unix(&path, backlog, mode) {
                 Ok(fd) => {
                     *self.0.bound_path.borrow_mut() = Some(path);
                     Ok(fd)

@@ -19,6 +19,7 @@ use crate::event_loop::TimerId;
 use crate::net::{Endpoint, addr};
 use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::retry::{AfterClose, Retries};
+use crate::nodeipc::sockdir;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, State, Task};
 use crate::value::json;
@@ -126,7 +127,15 @@ impl ClientInner {
         };
         let owner: Weak<dyn Owner> = self.me.clone();
         let conn = match &self.target {
-            Target::Unix(path) => Conn::connect(&self.st, vec![Endpoint::Unix(path.into())], decoder, owner),
+            Target::Unix(path) => {
+                let ep = Endpoint::Unix(path.into());
+                // A private directory someone else made (or a symlink planted there)
+                // could hold a squatter's socket: don't connect through it.
+                match sockdir::trusted(std::path::Path::new(path)) {
+                    Ok(()) => Conn::connect(&self.st, vec![ep], decoder, owner),
+                    Err(e) => Conn::failed(&self.st, errors::connect(e, &ep), owner),
+                }
+            }
             Target::Tcp { host, port } => match addr::resolve(host, *port) {
                 Ok(addrs) => Conn::connect(&self.st, addrs.into_iter().map(Endpoint::Tcp).collect(), decoder, owner),
                 Err(()) => Conn::failed(&self.st, errors::not_found(host), owner),

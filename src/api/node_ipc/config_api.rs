@@ -8,6 +8,7 @@
 //! ipc.config.retry = 1500;
 //! ipc.config["maxRetries"] = 3;
 //! ipc.config.maxFrameSize = 1024 * 1024;   // procbox's receive cap (default 16 MiB)
+//! ipc.config.socketMode = 0o660;          // procbox's: the socket file's mode (default 0o600)
 //! print(ipc.config.socketRoot + ipc.config.appspace + ipc.config.id);
 //! ```
 //!
@@ -68,6 +69,7 @@ impl IpcConfig {
             "delimiter" => c.delimiter.clone().into(),
             "unlink" => c.unlink.into(),
             "maxFrameSize" => (c.max_frame_size as i64).into(),
+            "socketMode" => (c.socket_mode as i64).into(),
             "logger" => {
                 self.logger.borrow().as_ref().map(|cb| Dynamic::from(cb.fn_ptr().clone())).unwrap_or(Dynamic::UNIT)
             }
@@ -114,6 +116,7 @@ impl IpcConfig {
                 }
                 c.max_frame_size = n as usize;
             }
+            "socketMode" => c.socket_mode = whole(key, &v, 0o777)? as u32,
             "logger" => {
                 drop(c);
                 *self.logger.borrow_mut() = v.try_cast::<rhai::FnPtr>().map(|f| Callback::new(ctx, f));
@@ -198,7 +201,7 @@ pub fn register(engine: &mut Engine) {
         c.set(&ctx, &key, v)
     });
     engine.register_fn("toMap", |c: &mut IpcConfig| -> Map {
-        const KEYS: [&str; 15] = [
+        const KEYS: [&str; 16] = [
             "id",
             "appspace",
             "socketRoot",
@@ -214,6 +217,7 @@ pub fn register(engine: &mut Engine) {
             "delimiter",
             "unlink",
             "maxFrameSize",
+            "socketMode",
         ];
         let mut m: Map = c.extra.borrow().clone();
         for k in KEYS {

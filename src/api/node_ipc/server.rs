@@ -22,7 +22,7 @@ use super::log::Log;
 use crate::event_loop::Ready;
 use crate::net::{Endpoint, addr, sys};
 use crate::nodeipc::codec::{Decoder, Frame};
-use crate::nodeipc::stale;
+use crate::nodeipc::{sockdir, stale};
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
 use crate::value::json;
@@ -160,10 +160,15 @@ impl ServerInner {
             Listen::Unix(path) => {
                 let p = PathBuf::from(path);
                 let ep = Endpoint::Unix(p.clone());
-                if self.log.config.cfg.borrow().unlink {
+                let (unlink, mode) = {
+                    let c = self.log.config.cfg.borrow();
+                    (c.unlink, c.socket_mode)
+                };
+                sockdir::prepare(&p).map_err(|e| errors::listen(e, &ep))?;
+                if unlink {
                     stale::clear(&p).map_err(|e| errors::listen(e, &ep))?;
                 }
-                let fd = sys::listen_unix(&p, sys::BACKLOG).map_err(|e| errors::listen(e, &ep))?;
+                let fd = sys::listen_unix(&p, sys::BACKLOG, mode).map_err(|e| errors::listen(e, &ep))?;
                 *self.bound_path.borrow_mut() = Some(p);
                 self.unlink_at_exit();
                 Ok(fd)

@@ -3,7 +3,7 @@
 //! ```rhai
 //! let ipc = require("node-ipc");
 //! ipc.config.id = "world";
-//! ipc.serve();                           // a Unix socket at /tmp/app.world
+//! ipc.serve();                           // a 0600 socket at <socketRoot>app.world
 //! let server = ipc.server;
 //! server.on("message", |data, socket| ipc.server.emit(socket, "message", `${data} world!`));
 //! server.on("socket.disconnected", |socket, id| print(`bye ${id}`));
