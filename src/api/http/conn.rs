@@ -5,6 +5,10 @@
 //! Idle keep-alive connections close after `server.keepAliveTimeout` (5 s, Node's
 //! default) and when the server closes; `Connection: close`, HTTP/1.0 without
 //! keep-alive, or a peer that half-closed end the connection after the response.
+//! A request whose head is not complete `server.headersTimeout` ms (60 s) after it
+//! began, or whose body is not complete after `server.requestTimeout` ms (300 s),
+//! is Node's `ERR_HTTP_REQUEST_TIMEOUT` client error: `408 Request Timeout` and the
+//! socket destroyed (the slow-loris guard; one unref'd timer per connection).
 //! Malformed requests get Node's answer: `clientError` if someone listens, else a
 //! bare `400 Bad Request` (or 431) and the socket is destroyed.
 
@@ -24,12 +28,19 @@ use crate::value::error;
 /// Per-server HTTP state, kept in the server's extension slot.
 pub struct HttpState {
     pub keep_alive_timeout: Cell<u64>,
+    pub headers_timeout: Cell<u64>,
+    pub request_timeout: Cell<u64>,
     conns: RefCell<Vec<Weak<Conn>>>,
 }
 
 impl HttpState {
     pub fn new() -> HttpState {
-        HttpState { keep_alive_timeout: Cell::new(5000), conns: RefCell::new(Vec::new()) }
+        HttpState {
+            keep_alive_timeout: Cell::new(5000),
+            headers_timeout: Cell::new(60_000),
+            request_timeout: Cell::new(300_000),
+            conns: RefCell::new(Vec::new()),
+        }
     }
 
     fn live(&self) -> Vec<Rc<Conn>> {
@@ -66,6 +77,10 @@ pub struct Conn {
     /// The response not finished yet (one at a time).
     res: RefCell<Option<Response>>,
     idle_timer: Cell<Option<TimerId>>,
+    /// The headers/request timeout of the request being received.
+    req_timer: Cell<Option<TimerId>>,
+    /// Loop time the request being received began (None: no request on the clock).
+    req_start: Cell<Option<u64>>,
     closed: Cell<bool>,
     pumping: Cell<bool>,
 }
@@ -82,6 +97,8 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
         req: RefCell::new(None),
         res: RefCell::new(None),
         idle_timer: Cell::new(None),
+        req_timer: Cell::new(None),
+        req_start: Cell::new(None),
         closed: Cell::new(false),
         pumping: Cell::new(false),
     });
@@ -91,7 +108,9 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
     conns.push(Rc::downgrade(&conn));
     drop(conns);
     sock.set_consumer(conn.clone());
-    conn.arm_idle_timer();
+    // Node starts the headers clock when the connection opens, not at its first
+    // byte; a fresh connection has no keep-alive idle timer (it gets a 408 instead).
+    conn.start_request_clock();
 }
 
 impl Conn {
@@ -131,6 +150,7 @@ impl Conn {
                     req.map(|r| r.push(engine, b)).unwrap_or(Ok(()))
                 }
                 Some(Ok(Event::End)) => {
+                    self.stop_request_clock();
                     if let Some(req) = self.req.borrow_mut().take() {
                         req.complete();
                     }
@@ -154,6 +174,7 @@ impl Conn {
 
     fn on_head(&self, engine: &Engine, head: RequestHead) -> Outcome {
         self.disarm_idle_timer();
+        self.arm_request_timer(false);
         let expect = head.expect_continue;
         let req = Request::new(&self.st, head, self.sock.clone());
         let res = Response::new(&self.st, self.rc(), req.clone());
@@ -208,6 +229,9 @@ impl Conn {
             return self.sock.destroy_soon();
         }
         self.arm_idle_timer();
+        if self.parser.borrow().buffered() > 0 {
+            self.start_request_clock();
+        }
         // A pipelined request may be waiting in the parser.
         let me = self.rc();
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.pump(engine).map(|_| Dynamic::UNIT))));
@@ -241,6 +265,59 @@ impl Conn {
         self.idle_timer.set(Some(id));
     }
 
+    /// A request begins: its head must be complete within `headersTimeout`.
+    fn start_request_clock(&self) {
+        let now = self.st.lp.borrow_mut().update_time();
+        self.req_start.set(Some(now));
+        self.arm_request_timer(true);
+    }
+
+    fn stop_request_clock(&self) {
+        self.req_start.set(None);
+        if let Some(id) = self.req_timer.take() {
+            self.st.lp.borrow_mut().timers.clear(id);
+        }
+    }
+
+    /// Arms the timer for the phase the request is in: its head (`headersTimeout`,
+    /// capped by `requestTimeout` as both run from the request's start) or its body.
+    fn arm_request_timer(&self, head_phase: bool) {
+        if let Some(id) = self.req_timer.take() {
+            self.st.lp.borrow_mut().timers.clear(id);
+        }
+        let Some(start) = self.req_start.get() else { return };
+        let (hd, rq) = (self.http.headers_timeout.get(), self.http.request_timeout.get());
+        let limit = match (head_phase, hd, rq) {
+            (true, 0, 0) | (false, _, 0) => return,
+            (true, 0, r) | (true, r, 0) => r,
+            (true, h, r) => h.min(r),
+            (false, _, r) => r,
+        };
+        if self.closed.get() {
+            return;
+        }
+        let me = self.me.clone();
+        let mut lp = self.st.lp.borrow_mut();
+        let now = lp.update_time();
+        let left = (start + limit).saturating_sub(now).max(1);
+        let id = lp.timers.start(
+            left,
+            now,
+            false,
+            Task::Native(Rc::new(move |engine: &Engine| {
+                let Some(c) = me.upgrade() else { return Ok(Dynamic::UNIT) };
+                c.req_timer.set(None);
+                if c.req_start.take().is_none() || c.closed.get() {
+                    return Ok(Dynamic::UNIT);
+                }
+                let err = error::coded("Error", "ERR_HTTP_REQUEST_TIMEOUT", "Request timeout");
+                c.client_error(engine, err, Some(408)).map(|_| Dynamic::UNIT)
+            })),
+        );
+        lp.timers.set_ref(id, false);
+        self.req_timer.set(Some(id));
+    }
+
     fn disarm_idle_timer(&self) {
         if let Some(id) = self.idle_timer.take() {
             self.st.lp.borrow_mut().timers.clear(id);
@@ -251,6 +328,10 @@ impl Conn {
 impl Consumer for Conn {
     fn data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
         self.disarm_idle_timer();
+        // The first byte after an idle spell begins a request (a keep-alive one).
+        if self.req_start.get().is_none() && self.idle() {
+            self.start_request_clock();
+        }
         self.parser.borrow_mut().feed(&bytes);
         let r = self.pump(engine);
         if self.idle() {
@@ -295,6 +376,7 @@ impl Consumer for Conn {
             return;
         }
         self.disarm_idle_timer();
+        self.stop_request_clock();
         if let Some(req) = self.req.borrow_mut().take() {
             req.abort();
         }
