@@ -176,6 +176,17 @@ impl Conn {
         self.disarm_idle_timer();
         self.arm_request_timer(false);
         let expect = head.expect_continue;
+        // Node's `requireHostHeader`: an HTTP/1.1 request without `Host` is answered
+        // 400 by the server itself (its bytes exactly) and never reaches the script.
+        if head.minor == 1 && !head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+            let date = response::http_date(std::time::SystemTime::now());
+            let text = format!(
+                "HTTP/1.1 400 Bad Request\r\nDate: {date}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            );
+            self.sock.write(text.into_bytes(), None);
+            self.sock.destroy_soon();
+            return Ok(());
+        }
         let req = Request::new(&self.st, head, self.sock.clone());
         let res = Response::new(&self.st, self.rc(), req.clone());
         *self.req.borrow_mut() = Some(req.clone());
