@@ -143,6 +143,18 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>) {
     for (name, field) in TIMEOUTS {
         timeout_property(engine, name, field);
     }
+    timeout_property(engine, "timeout", |h| &h.timeout);
+    // `server.setTimeout(ms, listener?)`: sets `server.timeout`, the listener goes on
+    // the server's `timeout` event.
+    engine.register_fn("setTimeout", |s: &mut Server, ms: i64| -> Res<Server> {
+        http_state(s)?.timeout.set(ms.max(0) as u64);
+        Ok(s.clone())
+    });
+    engine.register_fn("setTimeout", |ctx: NativeCallContext, s: &mut Server, ms: i64, f: FnPtr| -> Res<Server> {
+        http_state(s)?.timeout.set(ms.max(0) as u64);
+        s.emitter().add("timeout".into(), Callback::new(&ctx, f), false, false);
+        Ok(s.clone())
+    });
     engine.register_fn("closeIdleConnections", |s: &mut Server| -> Res<()> {
         http_state(s)?.close_idle();
         Ok(())

@@ -12,6 +12,8 @@
 //! Malformed requests get Node's answer: `clientError` if someone listens, else a
 //! bare `400 Bad Request` (or 431) and the socket is destroyed.
 
+mod timeouts;
+
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
@@ -30,6 +32,8 @@ pub struct HttpState {
     pub keep_alive_timeout: Cell<u64>,
     pub headers_timeout: Cell<u64>,
     pub request_timeout: Cell<u64>,
+    /// `server.timeout`: a socket idle this long is `timeout` (0: never).
+    pub timeout: Cell<u64>,
     conns: RefCell<Vec<Weak<Conn>>>,
 }
 
@@ -39,6 +43,7 @@ impl HttpState {
             keep_alive_timeout: Cell::new(5000),
             headers_timeout: Cell::new(60_000),
             request_timeout: Cell::new(300_000),
+            timeout: Cell::new(0),
             conns: RefCell::new(Vec::new()),
         }
     }
@@ -81,6 +86,8 @@ pub struct Conn {
     req_timer: Cell<Option<TimerId>>,
     /// Loop time the request being received began (None: no request on the clock).
     req_start: Cell<Option<u64>>,
+    /// `server.timeout`'s inactivity timer.
+    sock_timer: Cell<Option<TimerId>>,
     closed: Cell<bool>,
     pumping: Cell<bool>,
 }
@@ -99,6 +106,7 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
         idle_timer: Cell::new(None),
         req_timer: Cell::new(None),
         req_start: Cell::new(None),
+        sock_timer: Cell::new(None),
         closed: Cell::new(false),
         pumping: Cell::new(false),
     });
@@ -111,6 +119,7 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
     // Node starts the headers clock when the connection opens, not at its first
     // byte; a fresh connection has no keep-alive idle timer (it gets a 408 instead).
     conn.start_request_clock();
+    conn.touch();
 }
 
 impl Conn {
@@ -234,6 +243,7 @@ impl Conn {
     /// connection or wait for the next request.
     pub fn response_finished(&self, req: &Request, last: bool) {
         self.res.borrow_mut().take();
+        self.touch();
         req.dump();
         req.close();
         if last || self.sock.ending() {
@@ -276,59 +286,6 @@ impl Conn {
         self.idle_timer.set(Some(id));
     }
 
-    /// A request begins: its head must be complete within `headersTimeout`.
-    fn start_request_clock(&self) {
-        let now = self.st.lp.borrow_mut().update_time();
-        self.req_start.set(Some(now));
-        self.arm_request_timer(true);
-    }
-
-    fn stop_request_clock(&self) {
-        self.req_start.set(None);
-        if let Some(id) = self.req_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
-        }
-    }
-
-    /// Arms the timer for the phase the request is in: its head (`headersTimeout`,
-    /// capped by `requestTimeout` as both run from the request's start) or its body.
-    fn arm_request_timer(&self, head_phase: bool) {
-        if let Some(id) = self.req_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
-        }
-        let Some(start) = self.req_start.get() else { return };
-        let (hd, rq) = (self.http.headers_timeout.get(), self.http.request_timeout.get());
-        let limit = match (head_phase, hd, rq) {
-            (true, 0, 0) | (false, _, 0) => return,
-            (true, 0, r) | (true, r, 0) => r,
-            (true, h, r) => h.min(r),
-            (false, _, r) => r,
-        };
-        if self.closed.get() {
-            return;
-        }
-        let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
-        let left = (start + limit).saturating_sub(now).max(1);
-        let id = lp.timers.start(
-            left,
-            now,
-            false,
-            Task::Native(Rc::new(move |engine: &Engine| {
-                let Some(c) = me.upgrade() else { return Ok(Dynamic::UNIT) };
-                c.req_timer.set(None);
-                if c.req_start.take().is_none() || c.closed.get() {
-                    return Ok(Dynamic::UNIT);
-                }
-                let err = error::coded("Error", "ERR_HTTP_REQUEST_TIMEOUT", "Request timeout");
-                c.client_error(engine, err, Some(408)).map(|_| Dynamic::UNIT)
-            })),
-        );
-        lp.timers.set_ref(id, false);
-        self.req_timer.set(Some(id));
-    }
-
     fn disarm_idle_timer(&self) {
         if let Some(id) = self.idle_timer.take() {
             self.st.lp.borrow_mut().timers.clear(id);
@@ -339,6 +296,7 @@ impl Conn {
 impl Consumer for Conn {
     fn data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
         self.disarm_idle_timer();
+        self.touch();
         // The first byte after an idle spell begins a request (a keep-alive one).
         if self.req_start.get().is_none() && self.idle() {
             self.start_request_clock();
@@ -388,6 +346,9 @@ impl Consumer for Conn {
         }
         self.disarm_idle_timer();
         self.stop_request_clock();
+        if let Some(id) = self.sock_timer.take() {
+            self.st.lp.borrow_mut().timers.clear(id);
+        }
         if let Some(req) = self.req.borrow_mut().take() {
             req.abort();
         }
