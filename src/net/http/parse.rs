@@ -330,6 +330,7 @@ mod tests {
             ("GET / HTTP/9.9\r\n\r\n", "HPE_INVALID_VERSION"),
             ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HPE_INVALID_CHUNK_SIZE"),
             ("GARBAGE / HTTP/1.1\r\n\r\n", "HPE_INVALID_METHOD"),
+            ("GET / HTTP/1.1\nHost: x\n\n", "HPE_CR_EXPECTED"),
         ] {
             let mut p = RequestParser::default();
             p.feed(text.as_bytes());
@@ -340,5 +341,16 @@ mod tests {
         let mut p = RequestParser::default();
         p.feed(format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD)).as_bytes());
         assert_eq!(p.next().unwrap().map_err(|e| e.status), Err(431));
+    }
+
+    #[test]
+    fn header_count_is_limited_by_size_only() {
+        let lines: String = (0..2500).map(|i| format!("h{i}:\r\n")).collect();
+        let mut p = RequestParser::default();
+        p.feed(format!("GET / HTTP/1.1\r\n{lines}\r\n").as_bytes());
+        match p.next() {
+            Some(Ok(Event::Head(h))) => assert_eq!(h.headers.len(), KEPT_HEADERS),
+            other => panic!("{other:?}"),
+        }
     }
 }
