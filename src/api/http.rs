@@ -15,7 +15,9 @@
 //! The client side (`http.request`, `http.get`) is in `client`/`client_api`.
 //!
 //! Keep-alive is the HTTP/1.1 default; `Connection: close` is honoured; idle
-//! connections close after `server.keepAliveTimeout` ms and when the server closes.
+//! connections close after `server.keepAliveTimeout` ms and when the server closes;
+//! `headersTimeout`/`requestTimeout` (properties and `createServer` options) end
+//! requests that arrive too slowly with a 408.
 
 mod client;
 mod client_api;
@@ -23,6 +25,7 @@ mod conn;
 mod request;
 mod response;
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
@@ -73,6 +76,37 @@ fn http_state(s: &Server) -> Res<Rc<HttpState>> {
     })
 }
 
+/// The server's timeout settings (ms), by their Node option/property name.
+type Field = fn(&HttpState) -> &Cell<u64>;
+const TIMEOUTS: [(&str, Field); 3] = [
+    ("keepAliveTimeout", |h| &h.keep_alive_timeout),
+    ("headersTimeout", |h| &h.headers_timeout),
+    ("requestTimeout", |h| &h.request_timeout),
+];
+
+/// `createServer(options, …)`: the timeouts Node reads from its options.
+fn apply_options(s: &Server, o: &Map) -> Res<()> {
+    let http = http_state(s)?;
+    for (name, field) in TIMEOUTS {
+        if let Some(ms) = o.get(name).and_then(|v| v.as_int().ok()) {
+            field(&http).set(ms.max(0) as u64);
+        }
+    }
+    Ok(())
+}
+
+/// `server.<name>` as a read/write property in ms (negative counts as 0).
+fn timeout_property(engine: &mut Engine, name: &str, field: Field) {
+    engine.register_get_set(
+        name,
+        move |s: &mut Server| -> Res<i64> { Ok(field(&*http_state(s)?).get() as i64) },
+        move |s: &mut Server, ms: i64| -> Res<()> {
+            field(&*http_state(s)?).set(ms.max(0) as u64);
+            Ok(())
+        },
+    );
+}
+
 pub fn register(engine: &mut Engine, _st: &Rc<State>) {
     engine.register_type_with_name::<HttpModule>("HttpModule");
     request::register(engine);
@@ -83,19 +117,16 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>) {
         if a.is_fnptr() {
             return create_server(&ctx, &m.0, a.try_cast::<FnPtr>());
         }
-        // Options (`keepAliveTimeout`…) are accepted; only the listener matters here.
-        let keep = a.read_lock::<Map>().and_then(|o| o.get("keepAliveTimeout").and_then(|v| v.as_int().ok()));
+        // Options: the timeouts are read; the others Node knows are accepted.
         let s = create_server(&ctx, &m.0, None)?;
-        if let Some(ms) = keep {
-            http_state(&s)?.keep_alive_timeout.set(ms.max(0) as u64);
+        if let Some(o) = a.read_lock::<Map>() {
+            apply_options(&s, &o)?;
         }
         Ok(s)
     });
     engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule, o: Map, f: FnPtr| -> Res<Server> {
         let s = create_server(&ctx, &m.0, Some(f))?;
-        if let Some(ms) = o.get("keepAliveTimeout").and_then(|v| v.as_int().ok()) {
-            http_state(&s)?.keep_alive_timeout.set(ms.max(0) as u64);
-        }
+        apply_options(&s, &o)?;
         Ok(s)
     });
     engine.register_get("STATUS_CODES", |_: &mut HttpModule| -> Map {
@@ -109,14 +140,21 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>) {
     engine.register_get("METHODS", |_: &mut HttpModule| -> Array {
         crate::net::http::parse::METHODS.iter().map(|m| Dynamic::from(*m)).collect()
     });
-    engine.register_get_set(
-        "keepAliveTimeout",
-        |s: &mut Server| -> Res<i64> { Ok(http_state(s)?.keep_alive_timeout.get() as i64) },
-        |s: &mut Server, ms: i64| -> Res<()> {
-            http_state(s)?.keep_alive_timeout.set(ms.max(0) as u64);
-            Ok(())
-        },
-    );
+    for (name, field) in TIMEOUTS {
+        timeout_property(engine, name, field);
+    }
+    timeout_property(engine, "timeout", |h| &h.timeout);
+    // `server.setTimeout(ms, listener?)`: sets `server.timeout`, the listener goes on
+    // the server's `timeout` event.
+    engine.register_fn("setTimeout", |s: &mut Server, ms: i64| -> Res<Server> {
+        http_state(s)?.timeout.set(ms.max(0) as u64);
+        Ok(s.clone())
+    });
+    engine.register_fn("setTimeout", |ctx: NativeCallContext, s: &mut Server, ms: i64, f: FnPtr| -> Res<Server> {
+        http_state(s)?.timeout.set(ms.max(0) as u64);
+        s.emitter().add("timeout".into(), Callback::new(&ctx, f), false, false);
+        Ok(s.clone())
+    });
     engine.register_fn("closeIdleConnections", |s: &mut Server| -> Res<()> {
         http_state(s)?.close_idle();
         Ok(())

@@ -5,8 +5,14 @@
 //! Idle keep-alive connections close after `server.keepAliveTimeout` (5 s, Node's
 //! default) and when the server closes; `Connection: close`, HTTP/1.0 without
 //! keep-alive, or a peer that half-closed end the connection after the response.
+//! A request whose head is not complete `server.headersTimeout` ms (60 s) after it
+//! began, or whose body is not complete after `server.requestTimeout` ms (300 s),
+//! is Node's `ERR_HTTP_REQUEST_TIMEOUT` client error: `408 Request Timeout` and the
+//! socket destroyed (the slow-loris guard; one unref'd timer per connection).
 //! Malformed requests get Node's answer: `clientError` if someone listens, else a
 //! bare `400 Bad Request` (or 431) and the socket is destroyed.
+
+mod timeouts;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -24,12 +30,22 @@ use crate::value::error;
 /// Per-server HTTP state, kept in the server's extension slot.
 pub struct HttpState {
     pub keep_alive_timeout: Cell<u64>,
+    pub headers_timeout: Cell<u64>,
+    pub request_timeout: Cell<u64>,
+    /// `server.timeout`: a socket idle this long is `timeout` (0: never).
+    pub timeout: Cell<u64>,
     conns: RefCell<Vec<Weak<Conn>>>,
 }
 
 impl HttpState {
     pub fn new() -> HttpState {
-        HttpState { keep_alive_timeout: Cell::new(5000), conns: RefCell::new(Vec::new()) }
+        HttpState {
+            keep_alive_timeout: Cell::new(5000),
+            headers_timeout: Cell::new(60_000),
+            request_timeout: Cell::new(300_000),
+            timeout: Cell::new(0),
+            conns: RefCell::new(Vec::new()),
+        }
     }
 
     fn live(&self) -> Vec<Rc<Conn>> {
@@ -66,6 +82,12 @@ pub struct Conn {
     /// The response not finished yet (one at a time).
     res: RefCell<Option<Response>>,
     idle_timer: Cell<Option<TimerId>>,
+    /// The headers/request timeout of the request being received.
+    req_timer: Cell<Option<TimerId>>,
+    /// Loop time the request being received began (None: no request on the clock).
+    req_start: Cell<Option<u64>>,
+    /// `server.timeout`'s inactivity timer.
+    sock_timer: Cell<Option<TimerId>>,
     closed: Cell<bool>,
     pumping: Cell<bool>,
 }
@@ -82,6 +104,9 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
         req: RefCell::new(None),
         res: RefCell::new(None),
         idle_timer: Cell::new(None),
+        req_timer: Cell::new(None),
+        req_start: Cell::new(None),
+        sock_timer: Cell::new(None),
         closed: Cell::new(false),
         pumping: Cell::new(false),
     });
@@ -91,7 +116,10 @@ pub fn attach(st: &Rc<State>, server: Server, http: Rc<HttpState>, sock: Socket)
     conns.push(Rc::downgrade(&conn));
     drop(conns);
     sock.set_consumer(conn.clone());
-    conn.arm_idle_timer();
+    // Node starts the headers clock when the connection opens, not at its first
+    // byte; a fresh connection has no keep-alive idle timer (it gets a 408 instead).
+    conn.start_request_clock();
+    conn.touch();
 }
 
 impl Conn {
@@ -131,6 +159,7 @@ impl Conn {
                     req.map(|r| r.push(engine, b)).unwrap_or(Ok(()))
                 }
                 Some(Ok(Event::End)) => {
+                    self.stop_request_clock();
                     if let Some(req) = self.req.borrow_mut().take() {
                         req.complete();
                     }
@@ -154,7 +183,19 @@ impl Conn {
 
     fn on_head(&self, engine: &Engine, head: RequestHead) -> Outcome {
         self.disarm_idle_timer();
+        self.arm_request_timer(false);
         let expect = head.expect_continue;
+        // Node's `requireHostHeader`: an HTTP/1.1 request without `Host` is answered
+        // 400 by the server itself (its bytes exactly) and never reaches the script.
+        if head.minor == 1 && !head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+            let date = response::http_date(std::time::SystemTime::now());
+            let text = format!(
+                "HTTP/1.1 400 Bad Request\r\nDate: {date}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            );
+            self.sock.write(text.into_bytes(), None);
+            self.sock.destroy_soon();
+            return Ok(());
+        }
         let req = Request::new(&self.st, head, self.sock.clone());
         let res = Response::new(&self.st, self.rc(), req.clone());
         *self.req.borrow_mut() = Some(req.clone());
@@ -202,12 +243,16 @@ impl Conn {
     /// connection or wait for the next request.
     pub fn response_finished(&self, req: &Request, last: bool) {
         self.res.borrow_mut().take();
+        self.touch();
         req.dump();
         req.close();
         if last || self.sock.ending() {
             return self.sock.destroy_soon();
         }
         self.arm_idle_timer();
+        if self.parser.borrow().buffered() > 0 {
+            self.start_request_clock();
+        }
         // A pipelined request may be waiting in the parser.
         let me = self.rc();
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.pump(engine).map(|_| Dynamic::UNIT))));
@@ -251,6 +296,11 @@ impl Conn {
 impl Consumer for Conn {
     fn data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
         self.disarm_idle_timer();
+        self.touch();
+        // The first byte after an idle spell begins a request (a keep-alive one).
+        if self.req_start.get().is_none() && self.idle() {
+            self.start_request_clock();
+        }
         self.parser.borrow_mut().feed(&bytes);
         let r = self.pump(engine);
         if self.idle() {
@@ -295,6 +345,10 @@ impl Consumer for Conn {
             return;
         }
         self.disarm_idle_timer();
+        self.stop_request_clock();
+        if let Some(id) = self.sock_timer.take() {
+            self.st.lp.borrow_mut().timers.clear(id);
+        }
         if let Some(req) = self.req.borrow_mut().take() {
             req.abort();
         }

@@ -48,7 +48,16 @@ pub const METHODS: &[&str] = &[
 
 /// Node's default `maxHeaderSize`.
 pub const MAX_HEAD: usize = 16 * 1024;
-const MAX_HEADERS: usize = 256;
+/// Header lines parsed without a heap allocation; more take a second, heap pass.
+const STACK_HEADERS: usize = 256;
+/// Node counts the URL, names and values against `maxHeaderSize` (not the colons,
+/// spaces and CRLFs): each line counts at least one byte, so this many slots mean
+/// only the size limits a head; an unfinished head may buffer this much raw.
+const MAX_HEADERS: usize = MAX_HEAD + 1;
+const MAX_RAW_HEAD: usize = 4 * MAX_HEAD;
+/// Node keeps the first 1000 header lines (`maxHeadersCount`: 2000 name/value
+/// entries) and drops the rest without an error.
+const KEPT_HEADERS: usize = 1000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestHead {
@@ -81,6 +90,69 @@ pub struct ParseError {
 
 pub(super) const fn bad(code: &'static str, reason: &'static str) -> ParseError {
     ParseError { code, reason, status: 400 }
+}
+
+/// One parse of a request head with `slots` header slots: the head's length, the
+/// head and its body framing; `None` while incomplete; the "many" pseudo-error
+/// when more slots are needed.
+#[allow(clippy::type_complexity)]
+fn parse_head<'b>(
+    buf: &'b [u8],
+    slots: &mut [httparse::Header<'b>],
+) -> Option<Result<(usize, RequestHead, Body), ParseError>> {
+    const OVERFLOW: ParseError = ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 };
+    let cap = slots.len();
+    let mut req = httparse::Request::new(slots);
+    let n = match req.parse(buf) {
+        Ok(httparse::Status::Complete(n)) => n,
+        // Unfinished: its bytes less the separators estimate Node's count.
+        Ok(httparse::Status::Partial)
+            if buf.len() > MAX_RAW_HEAD || buf.iter().filter(|b| !b" :\t\r\n".contains(b)).count() > MAX_HEAD =>
+        {
+            return Some(Err(OVERFLOW));
+        }
+        Ok(httparse::Status::Partial) => return None,
+        Err(httparse::Error::TooManyHeaders) if cap < MAX_HEADERS => {
+            return Some(Err(bad("many", "")));
+        }
+        Err(httparse::Error::TooManyHeaders) => return Some(Err(OVERFLOW)),
+        Err(httparse::Error::Version) => return Some(Err(bad("HPE_INVALID_VERSION", "Invalid HTTP version"))),
+        Err(httparse::Error::Token) => return Some(Err(bad("HPE_INVALID_METHOD", "Invalid method encountered"))),
+        Err(_) => return Some(Err(bad("HPE_INVALID_HEADER_TOKEN", "Invalid header token"))),
+    };
+    let counted =
+        req.path.map_or(0, str::len) + req.headers.iter().map(|h| h.name.len() + h.value.len()).sum::<usize>();
+    if counted > MAX_HEAD {
+        return Some(Err(OVERFLOW));
+    }
+    // llhttp (strict, as Node 20 runs it) wants CRLF: a bare LF is a 400.
+    if buf[..n].iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || buf[i - 1] != b'\r')) {
+        return Some(Err(bad("HPE_CR_EXPECTED", "Missing expected CR after header value")));
+    }
+    let headers: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .take(KEPT_HEADERS)
+        .map(|h| (h.name.to_string(), h.value.iter().map(|&b| b as char).collect()))
+        .collect();
+    let method = req.method.unwrap_or("GET");
+    if !METHODS.contains(&method) {
+        return Some(Err(bad("HPE_INVALID_METHOD", "Invalid method encountered")));
+    }
+    let minor = req.version.unwrap_or(1);
+    let head = RequestHead {
+        method: method.to_string(),
+        url: req.path.unwrap_or("/").to_string(),
+        minor,
+        keep_alive: keep_alive(minor, &headers),
+        expect_continue: minor == 1 && values(&headers, "expect").any(|v| v.eq_ignore_ascii_case("100-continue")),
+        headers,
+    };
+    let body = match framing(&head.headers, Body::Length(0)) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(Ok((n, head, body)))
 }
 
 #[derive(Default)]
@@ -122,41 +194,16 @@ impl RequestParser {
     }
 
     fn head(&mut self) -> Option<Result<Event, ParseError>> {
-        let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut req = httparse::Request::new(&mut slots);
-        let n = match req.parse(&self.buf) {
-            Ok(httparse::Status::Complete(n)) => n,
-            Ok(httparse::Status::Partial) if self.buf.len() > MAX_HEAD => {
-                return Some(Err(ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 }));
+        let mut slots = [httparse::EMPTY_HEADER; STACK_HEADERS];
+        let r = match parse_head(&self.buf, &mut slots) {
+            Some(Err(e)) if e.code == "many" => {
+                let mut slots = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+                parse_head(&self.buf, &mut slots)
             }
-            Ok(httparse::Status::Partial) => return None,
-            Err(httparse::Error::TooManyHeaders) => {
-                return Some(Err(ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 }));
-            }
-            Err(httparse::Error::Version) => return Some(Err(bad("HPE_INVALID_VERSION", "Invalid HTTP version"))),
-            Err(httparse::Error::Token) => return Some(Err(bad("HPE_INVALID_METHOD", "Invalid method encountered"))),
-            Err(_) => return Some(Err(bad("HPE_INVALID_HEADER_TOKEN", "Invalid header token"))),
+            r => r,
         };
-        if n > MAX_HEAD {
-            return Some(Err(ParseError { code: "HPE_HEADER_OVERFLOW", reason: "Header overflow", status: 431 }));
-        }
-        let headers: Vec<(String, String)> =
-            req.headers.iter().map(|h| (h.name.to_string(), h.value.iter().map(|&b| b as char).collect())).collect();
-        let method = req.method.unwrap_or("GET");
-        if !METHODS.contains(&method) {
-            return Some(Err(bad("HPE_INVALID_METHOD", "Invalid method encountered")));
-        }
-        let minor = req.version.unwrap_or(1);
-        let head = RequestHead {
-            method: method.to_string(),
-            url: req.path.unwrap_or("/").to_string(),
-            minor,
-            keep_alive: keep_alive(minor, &headers),
-            expect_continue: minor == 1 && values(&headers, "expect").any(|v| v.eq_ignore_ascii_case("100-continue")),
-            headers,
-        };
-        let body = match framing(&head.headers, Body::Length(0)) {
-            Ok(b) => b,
+        let (n, head, body) = match r? {
+            Ok(x) => x,
             Err(e) => return Some(Err(e)),
         };
         self.buf.drain(..n);
@@ -283,6 +330,7 @@ mod tests {
             ("GET / HTTP/9.9\r\n\r\n", "HPE_INVALID_VERSION"),
             ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HPE_INVALID_CHUNK_SIZE"),
             ("GARBAGE / HTTP/1.1\r\n\r\n", "HPE_INVALID_METHOD"),
+            ("GET / HTTP/1.1\nHost: x\n\n", "HPE_CR_EXPECTED"),
         ] {
             let mut p = RequestParser::default();
             p.feed(text.as_bytes());
@@ -293,5 +341,16 @@ mod tests {
         let mut p = RequestParser::default();
         p.feed(format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD)).as_bytes());
         assert_eq!(p.next().unwrap().map_err(|e| e.status), Err(431));
+    }
+
+    #[test]
+    fn header_count_is_limited_by_size_only() {
+        let lines: String = (0..2500).map(|i| format!("h{i}:\r\n")).collect();
+        let mut p = RequestParser::default();
+        p.feed(format!("GET / HTTP/1.1\r\n{lines}\r\n").as_bytes());
+        match p.next() {
+            Some(Ok(Event::Head(h))) => assert_eq!(h.headers.len(), KEPT_HEADERS),
+            other => panic!("{other:?}"),
+        }
     }
 }
