@@ -164,3 +164,17 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>) {
         Ok(())
     });
 }
+
+/// Arms a one-shot timer of `ms` from now that runs `f` on the loop and does not keep
+/// the process alive (a connection's socket does that, not its timers).
+fn unref_timeout(
+    st: &crate::runtime::State,
+    ms: u64,
+    f: impl Fn(&Engine) -> Result<Dynamic, Box<EvalAltResult>> + 'static,
+) -> crate::event_loop::TimerId {
+    let mut lp = st.lp.borrow_mut();
+    let now = lp.update_time();
+    let id = lp.timers.start(ms, now, false, crate::runtime::Task::Native(Rc::new(f)));
+    lp.timers.set_ref(id, false);
+    id
+}

@@ -242,24 +242,15 @@ impl ClientRequest {
 impl ClientInner {
     fn arm_timer(self: &Rc<Self>, ms: u64) {
         let me = Rc::downgrade(self);
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
-        let id = lp.timers.start(
-            ms,
-            now,
-            false,
-            Task::Native(Rc::new(move |engine: &Engine| {
-                if let Some(c) = me.upgrade() {
-                    c.timeout.set(None);
-                    if !c.destroyed.get() {
-                        c.emitter.emit(engine, "timeout", &[])?;
-                    }
+        let id = super::unref_timeout(&self.st, ms, move |engine: &Engine| {
+            if let Some(c) = me.upgrade() {
+                c.timeout.set(None);
+                if !c.destroyed.get() {
+                    c.emitter.emit(engine, "timeout", &[])?;
                 }
-                Ok(Dynamic::UNIT)
-            })),
-        );
-        // The socket keeps the process alive while it is open; the timer must not.
-        lp.timers.set_ref(id, false);
+            }
+            Ok(Dynamic::UNIT)
+        });
         self.timeout.set(Some((ms, id)));
     }
 

@@ -265,24 +265,15 @@ impl Conn {
             return;
         }
         let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
-        let id = lp.timers.start(
-            ms,
-            now,
-            false,
-            Task::Native(Rc::new(move |_: &Engine| {
-                if let Some(c) = me.upgrade() {
-                    c.idle_timer.set(None);
-                    if c.idle() {
-                        c.sock.destroy(None);
-                    }
+        let id = super::unref_timeout(&self.st, ms, move |_: &Engine| {
+            if let Some(c) = me.upgrade() {
+                c.idle_timer.set(None);
+                if c.idle() {
+                    c.sock.destroy(None);
                 }
-                Ok(Dynamic::UNIT)
-            })),
-        );
-        // The socket keeps the process alive while it is open; the timer must not.
-        lp.timers.set_ref(id, false);
+            }
+            Ok(Dynamic::UNIT)
+        });
         self.idle_timer.set(Some(id));
     }
 

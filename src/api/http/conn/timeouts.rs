@@ -77,28 +77,20 @@ impl Conn {
             return;
         }
         let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
-        let id = lp.timers.start(
-            ms,
-            now,
-            false,
-            Task::Native(Rc::new(move |engine: &Engine| {
-                let Some(c) = me.upgrade() else { return Ok(Dynamic::UNIT) };
-                c.sock_timer.set(None);
-                if c.closed.get() {
-                    return Ok(Dynamic::UNIT);
-                }
-                // Node's `socketOnTimeout`: the server's listener decides, else destroy.
-                if c.server.emitter().has("timeout") {
-                    let args = [Dynamic::from(c.sock.clone())];
-                    return c.server.emitter().emit(engine, "timeout", &args).map(|_| Dynamic::UNIT);
-                }
-                c.sock.destroy(None);
-                Ok(Dynamic::UNIT)
-            })),
-        );
-        lp.timers.set_ref(id, false);
+        let id = super::super::unref_timeout(&self.st, ms, move |engine: &Engine| {
+            let Some(c) = me.upgrade() else { return Ok(Dynamic::UNIT) };
+            c.sock_timer.set(None);
+            if c.closed.get() {
+                return Ok(Dynamic::UNIT);
+            }
+            // Node's `socketOnTimeout`: the server's listener decides, else destroy.
+            if c.server.emitter().has("timeout") {
+                let args = [Dynamic::from(c.sock.clone())];
+                return c.server.emitter().emit(engine, "timeout", &args).map(|_| Dynamic::UNIT);
+            }
+            c.sock.destroy(None);
+            Ok(Dynamic::UNIT)
+        });
         self.sock_timer.set(Some(id));
     }
 }
