@@ -426,10 +426,9 @@ impl Engine {
                 // A top-level variable that script functions use is shared with them.
                 #[cfg(not(feature = "no_module"))]
                 #[cfg(not(feature = "no_function"))]
-                let fn_globals = global
-                    .js_top_vars
-                    .clone()
-                    .filter(|_| global.level == 0 && global.scope_level == 0)
+                let fn_globals = (global.level == 0 && global.scope_level == 0)
+                    .then(|| global.js_top_vars.clone())
+                    .flatten()
                     .filter(|_| {
                         global.lib.iter().any(|m| {
                             m.iter_script_fn()
