@@ -40,6 +40,7 @@ fn high_water_mark_reports_false_but_keeps_the_message() {
         let mut got = Vec::new();
         while got.is_empty() {
             let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: `p` is one valid pollfd for the call's duration; `b` owns the fd.
             unsafe { libc::poll(&mut p, 1, 5000) };
             got = messages(&mut b);
         }
@@ -111,6 +112,7 @@ fn an_emptied_write_queue_gives_its_memory_back() {
         let mut n = 0;
         while n < 20_000 {
             let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
+            // SAFETY: `p` is one valid pollfd for the call's duration; `b` owns the fd.
             unsafe { libc::poll(&mut p, 1, 5000) };
             n += b.read().unwrap().0.len();
         }
