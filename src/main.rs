@@ -4,6 +4,7 @@
 mod api;
 mod child;
 mod event_loop;
+mod io;
 mod ipc;
 mod net;
 mod nodeipc;

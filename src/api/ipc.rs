@@ -16,7 +16,14 @@
 //! most [`BACKLOG_MAX`] bytes wait, later ones are dropped with one warning, so a
 //! peer cannot fill our memory). A malformed line is an `error`
 //! event and the messages after it still arrive (Node crashes). Everything queued is
-//! written before the process exits, whatever its size.
+//! written before the process exits, whatever its size, while the peer reads
+//! (`outgoing`: the write side, `disconnect()` and the exit flush; `parent`: the
+//! channel to our own parent).
+
+mod outgoing;
+mod parent;
+
+pub use parent::{parent, parent_listeners_changed, register};
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -32,7 +39,6 @@ use crate::ipc::framing::{self, Frame};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
-use crate::sys::environ;
 use crate::value::{error, json};
 
 /// Turns a script value into a passable descriptor (`net.Server` → its listening
@@ -82,6 +88,10 @@ pub struct Inner {
     on_closed: RefCell<Option<Box<dyn Fn()>>>,
     /// Host code reading messages before the script does (the process pool).
     tap: RefCell<Option<Tap>>,
+    /// `disconnect()` was called and the queue is still being written.
+    ending: Cell<bool>,
+    /// Who is at the other end, as the exit flush's warning names it.
+    peer: RefCell<String>,
 }
 
 /// Sees each incoming message first, on the loop's turn (no nextTick); gives it back
@@ -118,19 +128,15 @@ impl Endpoint {
             tap: RefCell::new(None),
             flush_queued: Cell::new(false),
             me: RefCell::new(std::rc::Weak::new()),
+            ending: Cell::new(false),
+            peer: RefCell::new("the IPC channel".into()),
         }));
         *ep.0.me.borrow_mut() = Rc::downgrade(&ep.0);
         let token = st.watch(raw, ep.0.clone(), true, false)?;
         ep.0.token.set(Some(token));
         ep.0.update_ref();
-        let weak = Rc::downgrade(&ep.0);
-        st.at_exit.borrow_mut().push(Rc::new(move || {
-            if let Some(inner) = weak.upgrade()
-                && let Some(chan) = inner.chan.borrow_mut().as_mut()
-            {
-                chan.flush_blocking();
-            }
-        }));
+        let strong: Rc<dyn crate::io::flush::Pending> = ep.0.clone();
+        st.exit_flush.register(Rc::downgrade(&strong));
         Ok(ep)
     }
 }
@@ -151,6 +157,11 @@ impl Inner {
         *self.on_closed.borrow_mut() = Some(f);
     }
 
+    /// Names the peer in the exit flush's warning ("the IPC channel to child 42").
+    pub fn set_peer(&self, name: &str) {
+        *self.peer.borrow_mut() = name.to_string();
+    }
+
     pub fn set_tap(&self, tap: Option<Tap>) {
         *self.tap.borrow_mut() = tap;
     }
@@ -160,6 +171,9 @@ impl Inner {
     /// not let the drain end soon). False when the channel is closed or above the
     /// high-water mark.
     pub fn send_json(&self, json_text: &str, now: bool) -> bool {
+        if !self.connected() {
+            return false;
+        }
         let below = match self.chan.borrow_mut().as_mut() {
             Some(chan) => chan.enqueue(framing::encode(json_text), None).1,
             None => return false,
@@ -233,30 +247,7 @@ impl Inner {
         Ok(below)
     }
 
-    /// Batches writes: everything sent by one macrotask goes out in as few system
-    /// calls as the socket allows, right after its drain.
-    fn flush_later(&self) {
-        if self.flush_queued.replace(true) {
-            return;
-        }
-        let me = self.me.borrow().clone();
-        self.st.flush_soon.borrow_mut().push(Rc::new(move || {
-            if let Some(inner) = me.upgrade() {
-                inner.flush_queued.set(false);
-                inner.pump();
-            }
-        }));
-    }
-
-    /// Sends an internal message (`NODE_HANDLE_ACK` and friends).
-    fn send_internal(&self, json_text: &str) {
-        if let Some(chan) = self.chan.borrow_mut().as_mut() {
-            chan.enqueue(framing::encode(json_text), None);
-        }
-        self.pump();
-    }
-
-    fn fail_later(&self, cb: Option<Callback>, err: Dynamic) {
+    pub(super) fn fail_later(&self, cb: Option<Callback>, err: Dynamic) {
         match cb {
             Some(cb) => self.st.next_tick(Task::Call(cb, vec![err])),
             None => {
@@ -265,89 +256,6 @@ impl Inner {
                     owner.emit(engine, "error", std::slice::from_ref(&err)).map(|_| Dynamic::UNIT)
                 })));
             }
-        }
-    }
-
-    /// Writes what the socket takes, queues the completion callbacks, and watches
-    /// for writability while anything is left.
-    fn pump(&self) {
-        if self.write_broken.get() {
-            return;
-        }
-        let result = match self.chan.borrow_mut().as_mut() {
-            Some(chan) => chan.flush().map(|done| (done, chan.wants_write())),
-            None => return,
-        };
-        match result {
-            Ok((done, more)) => {
-                for id in done {
-                    if let Some(cb) = self.callbacks.borrow_mut().remove(&id) {
-                        self.st.next_tick(Task::Call(cb, vec![Dynamic::UNIT]));
-                    }
-                }
-                if more != self.writing.get() {
-                    self.writing.set(more);
-                    let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd()) else { return };
-                    let _ = self.st.lp.borrow_mut().poller.watch(fd, token, true, more);
-                }
-            }
-            Err(_) => self.write_failed(),
-        }
-    }
-
-    /// A write failed (EPIPE: the peer is gone). What the peer sent before it went
-    /// may still be unread in the socket — a pool worker's last answers — and
-    /// closing now would drop it (the pool then failed an answered job with the
-    /// death that came after it, and ran the dead worker's next job twice). So
-    /// only writing stops; the read side takes the rest and closes at the EOF that
-    /// the peer's close makes readable (the poller is level-triggered).
-    fn write_failed(&self) {
-        self.write_broken.set(true);
-        if self.writing.replace(false)
-            && let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd())
-        {
-            let _ = self.st.lp.borrow_mut().poller.watch(fd, token, true, false);
-        }
-    }
-
-    fn raw_fd(&self) -> Option<i32> {
-        self.chan.borrow().as_ref().map(Channel::raw_fd)
-    }
-
-    /// `disconnect()`: flushes, closes, and emits `disconnect` on the next tick. A
-    /// second call is an `error` (ERR_IPC_DISCONNECTED), as in Node.
-    pub fn disconnect(&self) {
-        if !self.connected() {
-            let err = error::coded("Error", "ERR_IPC_DISCONNECTED", "IPC channel is already disconnected");
-            self.fail_later(None, err.into());
-            return;
-        }
-        if let Some(chan) = self.chan.borrow_mut().as_mut() {
-            chan.flush_blocking();
-        }
-        self.close();
-    }
-
-    /// The channel is gone (our disconnect, the peer's EOF, or a write error).
-    fn close(&self) {
-        if !self.connected.replace(false) {
-            return;
-        }
-        if let (Some(token), Some(fd)) = (self.token.take(), self.raw_fd()) {
-            self.st.unwatch(fd, token);
-        }
-        self.chan.borrow_mut().take();
-        self.update_ref();
-        let pending: Vec<Callback> = self.callbacks.borrow_mut().drain().map(|(_, cb)| cb).collect();
-        for cb in pending {
-            self.st.next_tick(Task::Call(cb, vec![closed_error()]));
-        }
-        let owner = self.owner.clone();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            owner.emit(engine, "disconnect", &[]).map(|_| Dynamic::UNIT)
-        })));
-        if let Some(f) = self.on_closed.borrow_mut().take() {
-            f();
         }
     }
 
@@ -453,6 +361,15 @@ fn frame_error(error_text: &str, excerpt: &str) -> Dynamic {
 
 impl Source for Inner {
     fn on_ready(&self, rt: &Runtime, ready: Ready) {
+        if self.ending() {
+            if ready.writable {
+                self.pump();
+            }
+            if ready.readable && self.ending() {
+                self.discard_input();
+            }
+            return rt.drain();
+        }
         if ready.writable {
             self.pump();
         }
@@ -484,135 +401,3 @@ impl Source for Inner {
     }
 }
 
-thread_local! {
-    /// The channel to our parent, when we were forked.
-    static PARENT: RefCell<Option<Endpoint>> = const { RefCell::new(None) };
-}
-
-pub fn parent() -> Option<Endpoint> {
-    PARENT.with(|p| p.borrow().clone())
-}
-
-/// In a forked child: adopt the channel named by `NODE_CHANNEL_FD` and remove the
-/// variables from the environment, as Node does. A value that is not an open socket
-/// descriptor (`-1`, `abc`, a closed fd) is a start-up error, exit status 1, as
-/// Node's is (Node fails an internal assertion); see [`channel_fd`].
-fn adopt_parent_channel(st: &Rc<State>) {
-    let Some(text) = environ::get("NODE_CHANNEL_FD").filter(|t| !t.is_empty()) else { return };
-    let mode = environ::get("NODE_CHANNEL_SERIALIZATION_MODE").unwrap_or_else(|| "json".into());
-    let _ = environ::remove("NODE_CHANNEL_FD");
-    let _ = environ::remove("NODE_CHANNEL_SERIALIZATION_MODE");
-    let fd = match channel_fd(&text) {
-        Ok(fd) => fd,
-        Err(why) => {
-            eprintln!("procbox: NODE_CHANNEL_FD={text:?} {why}; cannot open the IPC channel to the parent");
-            std::process::exit(1);
-        }
-    };
-    if mode != "json" {
-        st.eprint(&format!("procbox: IPC serialization '{mode}' is not supported; only 'json'\n"));
-        return;
-    }
-    // SAFETY: `channel_fd` checked the descriptor is open; keep it out of our children.
-    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
-    // SAFETY: the descriptor is open and nothing else in this process owns it (the
-    // parent passed it to us for the channel alone).
-    let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-    if let Ok(ep) = Endpoint::open(st, owned, st.process.clone(), false) {
-        PARENT.with(|p| *p.borrow_mut() = Some(ep));
-    }
-}
-
-/// The descriptor `NODE_CHANNEL_FD` names, if it is a usable one: a non-negative
-/// integer naming an open socket.
-fn channel_fd(text: &str) -> Result<i32, &'static str> {
-    let fd = text.trim().parse::<i32>().map_err(|_| "is not a descriptor number")?;
-    if fd < 0 {
-        return Err("is negative");
-    }
-    // SAFETY: fstat only writes into the zeroed struct we pass; any fd value is safe.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: as above.
-    if unsafe { libc::fstat(fd, &mut st) } != 0 {
-        return Err("is not an open descriptor");
-    }
-    if st.st_mode & libc::S_IFMT != libc::S_IFSOCK {
-        return Err("is not a socket");
-    }
-    Ok(fd)
-}
-
-/// `process.on("message" | "disconnect")` changed: a child's channel keeps it alive
-/// only while someone listens (Node's rule), and waiting messages get delivered.
-pub fn parent_listeners_changed(st: &State) {
-    if let Some(ep) = parent() {
-        ep.set_want_ref(st.process.has("message") || st.process.has("disconnect"));
-        ep.flush_backlog();
-    }
-}
-
-/// `process.channel`: `ref()`/`unref()` of the child's channel.
-#[derive(Clone)]
-pub struct ParentChannel;
-
-fn process_send(msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> Result<bool, Box<rhai::EvalAltResult>> {
-    match parent() {
-        Some(ep) => ep.send(&msg, handle.as_ref(), cb),
-        None => Err(error::throw(error::coded(
-            "TypeError",
-            "ERR_IPC_NO_CHANNEL",
-            "process.send is only available in a forked process",
-        ))),
-    }
-}
-
-pub fn register(engine: &mut Engine, st: &Rc<State>) {
-    use super::process::Process;
-    use rhai::{FnPtr, NativeCallContext};
-    adopt_parent_channel(st);
-    engine.register_type_with_name::<ParentChannel>("Channel");
-    engine.register_fn("send", |_: &mut Process, msg: Dynamic| process_send(msg, None, None));
-    engine.register_fn("send", |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, f: FnPtr| {
-        process_send(msg, None, Some(Callback::new(&ctx, f)))
-    });
-    engine.register_fn("send", |_: &mut Process, msg: Dynamic, handle: Dynamic| process_send(msg, Some(handle), None));
-    engine.register_fn("send", |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, handle: Dynamic, f: FnPtr| {
-        process_send(msg, Some(handle), Some(Callback::new(&ctx, f)))
-    });
-    engine.register_get("connected", |_: &mut Process| parent().is_some_and(|ep| ep.connected()));
-    // `if process.send == () { … }`: the seed tells parent from forked child this way
-    // (Node's `process.send` is undefined outside a fork).
-    #[allow(deprecated)]
-    engine.register_get("send", |_: &mut Process| -> Dynamic {
-        if parent().is_none() {
-            return Dynamic::UNIT;
-        }
-        FnPtr::from_fn("send", |_, args| {
-            let msg = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
-            process_send(msg, None, None).map(Dynamic::from)
-        })
-        .map(Dynamic::from)
-        .unwrap_or(Dynamic::UNIT)
-    });
-    engine.register_fn("disconnect", |_: &mut Process| {
-        if let Some(ep) = parent() {
-            ep.disconnect();
-        }
-    });
-    engine.register_get(
-        "channel",
-        |_: &mut Process| if parent().is_some() { Dynamic::from(ParentChannel) } else { Dynamic::UNIT },
-    );
-    engine.register_fn("ref", |_: &mut ParentChannel| {
-        if let Some(ep) = parent() {
-            ep.set_want_ref(true);
-        }
-    });
-    engine.register_fn("unref", |_: &mut ParentChannel| {
-        if let Some(ep) = parent() {
-            ep.set_want_ref(false);
-        }
-    });
-    // The card's `send(msg)`: to the parent.
-    engine.register_fn("send", |msg: Dynamic| process_send(msg, None, None));
-}

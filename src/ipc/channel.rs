@@ -3,10 +3,9 @@
 //!
 //! Node's rules kept: `send()` reports false once 128 KiB wait in the queue (the
 //! message is still queued and sent in order); while a handle waits for the peer's
-//! `NODE_HANDLE_ACK`, every later message is held back. Done better: [`flush_blocking`]
-//! lets the process deliver everything before it exits, whatever the size.
-//!
-//! [`flush_blocking`]: Channel::flush_blocking
+//! `NODE_HANDLE_ACK`, every later message is held back. Done better: what is queued
+//! when the process exits is still delivered, whatever its size (the channel's
+//! binding registers it with the exit flush, `crate::io::flush`).
 
 use std::collections::VecDeque;
 use std::io;
@@ -147,23 +146,41 @@ impl Channel {
         Ok(done)
     }
 
-    /// Waits until every queued message (held ones included) is written, or the peer
-    /// is gone: what a process sends just before it exits arrives.
-    pub fn flush_blocking(&mut self) {
+    /// The channel is ending (`disconnect()`, or the process exits): nothing will
+    /// come back to acknowledge a handle, so what waits for an ACK goes out in order.
+    pub fn release_held(&mut self) {
         self.awaiting_ack = false;
         self.out.extend(self.held.drain(..));
         shrink(&mut self.held);
-        while self.wants_write() {
-            if self.flush().is_err() {
-                return;
-            }
-            if self.wants_write() {
-                let mut p = libc::pollfd { fd: self.fd.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
-                if unsafe { libc::poll(&mut p, 1, -1) } < 0 || p.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-                    return;
-                }
+    }
+
+    /// Something is queued (written or held back).
+    pub fn has_output(&self) -> bool {
+        !self.out.is_empty() || !self.held.is_empty()
+    }
+
+    /// Messages not completely written (held ones included) and their bytes left.
+    pub fn backlog(&self) -> (usize, usize) {
+        (self.out.len() + self.held.len(), self.queued)
+    }
+
+    /// Reads and drops what the peer sent (a channel that is going away delivers
+    /// nothing more, as Node's closed one does; descriptors that came along are
+    /// closed). True at the peer's EOF (or a reset).
+    pub fn discard_input(&mut self) -> io::Result<bool> {
+        let mut buf = [0u8; 16 * 1024];
+        for _ in 0..64 {
+            let mut fds = Vec::new();
+            match fdpass::recv(self.fd.as_raw_fd(), &mut buf, &mut fds) {
+                Ok(0) => return Ok(true),
+                Ok(n) => self.read_pos += n as u64,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => return Ok(true),
+                Err(e) => return Err(e),
             }
         }
+        Ok(false)
     }
 
     /// Reads what is available. Returns the decoded messages and whether the peer

@@ -21,6 +21,17 @@ fn messages(c: &mut Channel) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Writes everything queued, waiting (5 s at most per wait) for the reader.
+fn flush_wait(c: &mut Channel) {
+    c.release_held();
+    while c.has_output() {
+        c.flush().unwrap();
+        let mut p = libc::pollfd { fd: c.raw_fd(), events: libc::POLLOUT, revents: 0 };
+        // SAFETY: `p` is one valid pollfd for the call's duration; `c` owns the fd.
+        assert!(unsafe { libc::poll(&mut p, 1, 5000) } > 0, "the reader stalled");
+    }
+}
+
 #[test]
 fn messages_arrive_in_order() {
     let (mut a, mut b) = pair();
@@ -46,7 +57,7 @@ fn high_water_mark_reports_false_but_keeps_the_message() {
         }
         got
     });
-    a.flush_blocking();
+    flush_wait(&mut a);
     assert_eq!(reader.join().unwrap()[0].as_str().unwrap().len(), HIGH_WATER);
 }
 
@@ -117,7 +128,7 @@ fn an_emptied_write_queue_gives_its_memory_back() {
             n += b.read().unwrap().0.len();
         }
     });
-    a.flush_blocking();
+    flush_wait(&mut a);
     reader.join().unwrap();
     assert!(a.out.capacity() <= 1024, "write queue kept {} slots", a.out.capacity());
 }
@@ -128,4 +139,28 @@ fn peer_close_is_eof() {
     drop(a);
     let (got, eof) = b.read().unwrap();
     assert!(got.is_empty() && eof);
+}
+
+#[test]
+fn discarding_input_drops_lines_and_descriptors_and_sees_the_eof() {
+    let (mut a, b) = pair();
+    let (p0, _p1) = fdpass::socketpair().unwrap();
+    fdpass::send(b.raw_fd(), b"{\"cmd\":\"NODE_HANDLE\"}\n1\n", Some(p0.as_raw_fd())).unwrap();
+    assert!(!a.discard_input().unwrap(), "no EOF yet");
+    drop(b);
+    assert!(a.discard_input().unwrap(), "the peer's close is the EOF");
+    assert_eq!(a.open_fds(), 0);
+}
+
+#[test]
+fn held_messages_are_released_when_the_channel_ends() {
+    let (mut a, _b) = pair();
+    let (h, _keep) = fdpass::socketpair().unwrap();
+    a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\",\"msg\":1}"), Some(h));
+    a.enqueue(encode("2"), None);
+    a.flush().unwrap();
+    assert_eq!(a.backlog(), (1, 2), "one message waits for the ACK");
+    a.release_held();
+    assert_eq!(a.flush().unwrap(), vec![2]);
+    assert!(!a.has_output());
 }

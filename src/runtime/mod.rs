@@ -80,8 +80,10 @@ pub struct State {
     pub closing: RefCell<VecDeque<Task>>,
     /// Writes batched by a macrotask, done once its drain is over (IPC sends).
     pub flush_soon: RefCell<Vec<Rc<dyn Fn()>>>,
-    /// Flushes that must happen before the process ends (IPC channels, sockets).
+    /// Work that must happen before the process ends (unlinking socket files…).
     pub at_exit: RefCell<Vec<Rc<dyn Fn()>>>,
+    /// Every writer's queued output, written at exit under one deadline rule.
+    pub exit_flush: crate::io::flush::ExitFlush,
     pub argv: Vec<String>,
     pub exec_argv: Vec<String>,
     pub exec_path: String,
@@ -128,10 +130,24 @@ impl State {
         let report = errors::crash_report(self, &err, None);
         self.eprint(&report);
         self.flush();
+        self.exit_work();
+        std::process::exit(1)
+    }
+
+    /// The last work before the process ends: the `at_exit` hooks, then the exit
+    /// flush of every writer's queued output (its warnings go to stderr).
+    pub fn exit_work(&self) {
         for hook in std::mem::take(&mut *self.at_exit.borrow_mut()) {
             hook();
         }
-        std::process::exit(1)
+        let rule = crate::io::deadline::Rule::parse(crate::sys::environ::get(crate::io::deadline::ENV).as_deref());
+        let rule = rule.unwrap_or_else(|e| {
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("procbox: warning: {e}\n").as_bytes());
+            Default::default()
+        });
+        self.exit_flush.run(rule, &mut |line| {
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        });
     }
 
     pub fn flush(&self) {
@@ -224,6 +240,7 @@ impl Runtime {
             signal_hooks: RefCell::new(HashMap::new()),
             closing: RefCell::new(VecDeque::new()),
             at_exit: RefCell::new(Vec::new()),
+            exit_flush: Default::default(),
             flush_soon: RefCell::new(Vec::new()),
             argv: launch.argv,
             exec_argv: launch.exec_argv,
@@ -568,10 +585,7 @@ impl Runtime {
     /// Flushes everything and ends the process with `code` (taken mod 256).
     pub fn finish(&self, code: i32) -> ! {
         self.st.flush();
-        let hooks = std::mem::take(&mut *self.st.at_exit.borrow_mut());
-        for hook in hooks {
-            hook();
-        }
+        self.st.exit_work();
         std::process::exit(code & 0xff)
     }
 }

@@ -121,6 +121,9 @@ impl ChildProcess {
     /// Opens the fork channel over the parent's end; `close` then also waits for it.
     pub fn attach_channel(&self, fd: std::os::fd::OwnedFd) {
         let Ok(ep) = crate::api::ipc::Endpoint::open(&self.0.st, fd, self.0.emitter.clone(), true) else { return };
+        if let Some(pid) = self.0.pid {
+            ep.set_peer(&format!("the IPC channel to child {pid}"));
+        }
         self.0.closes_needed.set(self.0.closes_needed.get() + 1);
         let (me, st) = (self.0.clone(), self.0.st.clone());
         ep.on_closed(Box::new(move || {

@@ -1,0 +1,149 @@
+//! The fork channel in a forked child: adopting the descriptor named by
+//! `NODE_CHANNEL_FD`, and the script surface on `process` (`send`, `connected`,
+//! `disconnect()`, `channel.ref()`/`unref()`, the card's global `send`).
+
+use std::cell::RefCell;
+use std::os::fd::OwnedFd;
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine};
+
+use super::Endpoint;
+use crate::runtime::State;
+use crate::runtime::callback::Callback;
+use crate::sys::environ;
+use crate::value::error;
+
+thread_local! {
+    /// The channel to our parent, when we were forked.
+    static PARENT: RefCell<Option<Endpoint>> = const { RefCell::new(None) };
+}
+
+pub fn parent() -> Option<Endpoint> {
+    PARENT.with(|p| p.borrow().clone())
+}
+
+/// In a forked child: adopt the channel named by `NODE_CHANNEL_FD` and remove the
+/// variables from the environment, as Node does. A value that is not an open socket
+/// descriptor (`-1`, `abc`, a closed fd) is a start-up error, exit status 1, as
+/// Node's is (Node fails an internal assertion); see [`channel_fd`].
+fn adopt_parent_channel(st: &Rc<State>) {
+    let Some(text) = environ::get("NODE_CHANNEL_FD").filter(|t| !t.is_empty()) else { return };
+    let mode = environ::get("NODE_CHANNEL_SERIALIZATION_MODE").unwrap_or_else(|| "json".into());
+    let _ = environ::remove("NODE_CHANNEL_FD");
+    let _ = environ::remove("NODE_CHANNEL_SERIALIZATION_MODE");
+    let fd = match channel_fd(&text) {
+        Ok(fd) => fd,
+        Err(why) => {
+            eprintln!("procbox: NODE_CHANNEL_FD={text:?} {why}; cannot open the IPC channel to the parent");
+            std::process::exit(1);
+        }
+    };
+    if mode != "json" {
+        st.eprint(&format!("procbox: IPC serialization '{mode}' is not supported; only 'json'\n"));
+        return;
+    }
+    // SAFETY: `channel_fd` checked the descriptor is open; keep it out of our children.
+    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    // SAFETY: the descriptor is open and nothing else in this process owns it (the
+    // parent passed it to us for the channel alone).
+    let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    if let Ok(ep) = Endpoint::open(st, owned, st.process.clone(), false) {
+        ep.set_peer("the IPC channel to the parent");
+        PARENT.with(|p| *p.borrow_mut() = Some(ep));
+    }
+}
+
+/// The descriptor `NODE_CHANNEL_FD` names, if it is a usable one: a non-negative
+/// integer naming an open socket.
+fn channel_fd(text: &str) -> Result<i32, &'static str> {
+    let fd = text.trim().parse::<i32>().map_err(|_| "is not a descriptor number")?;
+    if fd < 0 {
+        return Err("is negative");
+    }
+    // SAFETY: fstat only writes into the zeroed struct we pass; any fd value is safe.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return Err("is not an open descriptor");
+    }
+    if st.st_mode & libc::S_IFMT != libc::S_IFSOCK {
+        return Err("is not a socket");
+    }
+    Ok(fd)
+}
+
+/// `process.on("message" | "disconnect")` changed: a child's channel keeps it alive
+/// only while someone listens (Node's rule), and waiting messages get delivered.
+pub fn parent_listeners_changed(st: &State) {
+    if let Some(ep) = parent() {
+        ep.set_want_ref(st.process.has("message") || st.process.has("disconnect"));
+        ep.flush_backlog();
+    }
+}
+
+/// `process.channel`: `ref()`/`unref()` of the child's channel.
+#[derive(Clone)]
+pub struct ParentChannel;
+
+fn process_send(msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> Result<bool, Box<rhai::EvalAltResult>> {
+    match parent() {
+        Some(ep) => ep.send(&msg, handle.as_ref(), cb),
+        None => Err(error::throw(error::coded(
+            "TypeError",
+            "ERR_IPC_NO_CHANNEL",
+            "process.send is only available in a forked process",
+        ))),
+    }
+}
+
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    use crate::api::process::Process;
+    use rhai::{FnPtr, NativeCallContext};
+    adopt_parent_channel(st);
+    engine.register_type_with_name::<ParentChannel>("Channel");
+    engine.register_fn("send", |_: &mut Process, msg: Dynamic| process_send(msg, None, None));
+    engine.register_fn("send", |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, f: FnPtr| {
+        process_send(msg, None, Some(Callback::new(&ctx, f)))
+    });
+    engine.register_fn("send", |_: &mut Process, msg: Dynamic, handle: Dynamic| process_send(msg, Some(handle), None));
+    engine.register_fn("send", |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, handle: Dynamic, f: FnPtr| {
+        process_send(msg, Some(handle), Some(Callback::new(&ctx, f)))
+    });
+    engine.register_get("connected", |_: &mut Process| parent().is_some_and(|ep| ep.connected()));
+    // `if process.send == () { … }`: the seed tells parent from forked child this way
+    // (Node's `process.send` is undefined outside a fork).
+    #[allow(deprecated)]
+    engine.register_get("send", |_: &mut Process| -> Dynamic {
+        if parent().is_none() {
+            return Dynamic::UNIT;
+        }
+        FnPtr::from_fn("send", |_, args| {
+            let msg = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
+            process_send(msg, None, None).map(Dynamic::from)
+        })
+        .map(Dynamic::from)
+        .unwrap_or(Dynamic::UNIT)
+    });
+    engine.register_fn("disconnect", |_: &mut Process| {
+        if let Some(ep) = parent() {
+            ep.disconnect();
+        }
+    });
+    engine.register_get(
+        "channel",
+        |_: &mut Process| if parent().is_some() { Dynamic::from(ParentChannel) } else { Dynamic::UNIT },
+    );
+    engine.register_fn("ref", |_: &mut ParentChannel| {
+        if let Some(ep) = parent() {
+            ep.set_want_ref(true);
+        }
+    });
+    engine.register_fn("unref", |_: &mut ParentChannel| {
+        if let Some(ep) = parent() {
+            ep.set_want_ref(false);
+        }
+    });
+    // The card's `send(msg)`: to the parent.
+    engine.register_fn("send", |msg: Dynamic| process_send(msg, None, None));
+}
