@@ -40,6 +40,11 @@ impl<C> WriteQueue<C> {
         self.len
     }
 
+    /// Writes not completely done (a partly written one counts).
+    pub fn chunks(&self) -> usize {
+        self.chunks.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.chunks.is_empty()
     }

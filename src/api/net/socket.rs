@@ -14,6 +14,7 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 
+mod exit_flush;
 mod io;
 
 use super::errors;
@@ -128,7 +129,7 @@ pub struct Socket(pub Rc<SocketInner>);
 impl Socket {
     /// A socket with no connection yet (`net.Socket()`).
     pub fn new(st: &Rc<State>) -> Socket {
-        Socket(Rc::new_cyclic(|me| SocketInner {
+        let s = Socket(Rc::new_cyclic(|me| SocketInner {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
@@ -157,7 +158,9 @@ impl Socket {
             bytes_written: Cell::new(0),
             consumer: RefCell::new(None),
             server: RefCell::new(None),
-        }))
+        }));
+        exit_flush::track(&s.0);
+        s
     }
 
     /// A socket over a connected descriptor (accepted, or received from another

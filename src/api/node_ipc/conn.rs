@@ -11,7 +11,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
-use std::time::Instant;
 
 use rhai::{Engine, Map};
 
@@ -55,8 +54,8 @@ pub struct Conn {
     st: Rc<State>,
     me: Weak<Conn>,
     owner: Weak<dyn Owner>,
-    fd: Cell<RawFd>,
-    phase: Cell<Phase>,
+    pub(super) fd: Cell<RawFd>,
+    pub(super) phase: Cell<Phase>,
     token: Cell<Option<u64>>,
     interest: Cell<(bool, bool)>,
     held: Cell<bool>,
@@ -64,7 +63,7 @@ pub struct Conn {
     targets: RefCell<VecDeque<Endpoint>>,
     delayed_error: Cell<Option<i32>>,
     remote: RefCell<Option<Endpoint>>,
-    queue: RefCell<WriteQueue<()>>,
+    pub(super) queue: RefCell<WriteQueue<()>>,
     /// `None` in raw mode.
     decoder: RefCell<Option<Decoder>>,
     read_buf: RefCell<Vec<u8>>,
@@ -193,24 +192,6 @@ impl Conn {
                 break;
             }
         }
-    }
-
-    /// At exit: writes what is queued, waiting for the peer to take it until
-    /// `deadline`. False when the deadline passed first.
-    pub fn flush_blocking(&self, deadline: Instant) -> bool {
-        while self.phase.get() == Phase::Open && !self.queue.borrow().is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let fd = self.fd.get();
-            let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
-            // SAFETY: one valid pollfd.
-            if left.is_zero() || unsafe { libc::poll(&mut p, 1, left.as_millis() as i32) } <= 0 {
-                return false;
-            }
-            if self.queue.borrow_mut().flush(|b| sys::send_some(fd, b)).error.is_some() {
-                break;
-            }
-        }
-        true
     }
 
     fn rc(&self) -> Rc<Conn> {

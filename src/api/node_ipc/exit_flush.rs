@@ -1,39 +1,44 @@
-//! What is still queued when the process exits is written first, within a deadline:
-//! node-ipc loses messages emitted just before `process.exit()`. Every connection is
-//! tracked (weakly) here, and one exit hook per process flushes them all.
+//! node-ipc connections in the process's exit flush (`crate::io::flush`): an emit
+//! made just before `process.exit()` is still delivered (node-ipc 9.x loses it),
+//! under the one deadline rule every writer shares.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
-use std::time::{Duration, Instant};
+use std::io;
+use std::os::fd::RawFd;
+use std::rc::Rc;
 
-use super::conn::Conn;
+use super::conn::{Conn, Phase};
+use crate::net::sys;
+use crate::io::flush::{Backlog, Pending};
 use crate::runtime::State;
 
-/// The longest the exit waits for slow peers, all connections together.
-const DEADLINE: Duration = Duration::from_secs(2);
-
-thread_local! {
-    static LIVE: RefCell<Vec<Weak<Conn>>> = const { RefCell::new(Vec::new()) };
-    static HOOKED: Cell<bool> = const { Cell::new(false) };
-}
-
 pub fn track(st: &Rc<State>, conn: &Rc<Conn>) {
-    LIVE.with(|l| {
-        let mut l = l.borrow_mut();
-        l.retain(|w| w.strong_count() > 0);
-        l.push(Rc::downgrade(conn));
-    });
-    if !HOOKED.with(|h| h.replace(true)) {
-        st.at_exit.borrow_mut().push(Rc::new(flush_all));
-    }
+    let strong: Rc<dyn Pending> = conn.clone();
+    st.exit_flush.register(Rc::downgrade(&strong));
 }
 
-fn flush_all() {
-    let deadline = Instant::now() + DEADLINE;
-    let conns: Vec<Rc<Conn>> = LIVE.with(|l| l.borrow().iter().filter_map(Weak::upgrade).collect());
-    for c in conns {
-        if !c.flush_blocking(deadline) {
-            return;
+impl Pending for Conn {
+    fn flush_fd(&self) -> Option<RawFd> {
+        (self.phase.get() == Phase::Open && !self.queue.borrow().is_empty()).then(|| self.fd.get())
+    }
+
+    fn write_now(&self) -> io::Result<usize> {
+        let fd = self.fd.get();
+        let f = self.queue.borrow_mut().flush(|b| sys::send_some(fd, b));
+        match f.error {
+            Some((errno, _)) => Err(io::Error::from_raw_os_error(errno)),
+            None => Ok(f.written),
+        }
+    }
+
+    fn backlog(&self) -> Backlog {
+        let q = self.queue.borrow();
+        Backlog { items: q.chunks(), bytes: q.len(), unit: "message" }
+    }
+
+    fn peer(&self) -> String {
+        match self.remote().map(|r| r.describe()).filter(|d| !d.is_empty()) {
+            Some(to) => format!("the node-ipc connection to {to}"),
+            None => "a node-ipc connection".into(),
         }
     }
 }

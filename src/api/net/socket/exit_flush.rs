@@ -1,0 +1,45 @@
+//! `net` sockets in the process's exit flush (`crate::io::flush`): what `write()`
+//! queued before `process.exit()` (or before the loop ran dry with a peer that was
+//! slow to read) is still delivered, under the one deadline rule every writer
+//! shares. Node drops it; a socket still connecting has nothing to flush.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::rc::Rc;
+
+use super::{Phase, SocketInner};
+use crate::io::flush::{Backlog, Pending};
+use crate::net::sys;
+
+pub(super) fn track(s: &Rc<SocketInner>) {
+    let strong: Rc<dyn Pending> = s.clone();
+    s.st.exit_flush.register(Rc::downgrade(&strong));
+}
+
+impl Pending for SocketInner {
+    fn flush_fd(&self) -> Option<RawFd> {
+        let open = self.phase.get() == Phase::Open && !self.destroyed.get() && self.fd.get() >= 0;
+        (open && !self.queue.borrow().is_empty()).then(|| self.fd.get())
+    }
+
+    fn write_now(&self) -> io::Result<usize> {
+        let fd = self.fd.get();
+        let f = self.queue.borrow_mut().flush(|b| sys::send_some(fd, b));
+        match f.error {
+            Some((errno, _)) => Err(io::Error::from_raw_os_error(errno)),
+            None => Ok(f.written),
+        }
+    }
+
+    fn backlog(&self) -> Backlog {
+        let q = self.queue.borrow();
+        Backlog { items: q.chunks(), bytes: q.len(), unit: "write" }
+    }
+
+    fn peer(&self) -> String {
+        match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
+            Some(to) => format!("the socket to {to}"),
+            None => "a socket".into(),
+        }
+    }
+}

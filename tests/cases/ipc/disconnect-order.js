@@ -1,0 +1,21 @@
+// The order around disconnect() (both ends, as Node 20 gives it): `connected` is
+// false at once, 'disconnect' comes on the next tick (before ticks queued after
+// the call), a send after it fails with ERR_IPC_CHANNEL_CLOSED, and the child sees
+// every message sent before the call, then its own 'disconnect'.
+const cp = require('child_process');
+if (process.argv[2] === 'child') {
+  const got = [];
+  process.on('message', (m) => got.push(m));
+  process.on('disconnect', () => console.log(`child: 'disconnect' after ${JSON.stringify(got)}`));
+} else {
+  const c = cp.fork(process.argv[1], ['child']);
+  c.on('disconnect', () => console.log(`parent: 'disconnect', connected: ${c.connected}`));
+  c.on('exit', (code) => console.log(`parent: child exited ${code}`));
+  for (const m of ['a', 'b', 'c']) c.send(m);
+  c.disconnect();
+  console.log(`parent: disconnect() returned, connected: ${c.connected}`);
+  c.send('late', (err) => console.log(`parent: late send: ${err.code}`));
+  process.nextTick(() => console.log('parent: nextTick queued after disconnect()'));
+  Promise.resolve().then(() => console.log('parent: microtask'));
+  setImmediate(() => console.log('parent: immediate'));
+}
