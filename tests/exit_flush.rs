@@ -228,5 +228,8 @@ fn a_node_ipc_connection_gives_up_on_a_peer_that_reads_nothing() {
     assert!(r.took >= Duration::from_millis(300), "{:?}", r.took);
     let w = r.stderr.trim_end();
     assert!(w.starts_with("procbox: gave up delivering ") && w.contains(" messages ("), "{w}");
-    assert!(w.ends_with(&format!("to the node-ipc connection to 127.0.0.1:{port} after 300 ms: the peer read nothing")), "{w}");
+    assert!(
+        w.ends_with(&format!("to the node-ipc connection to 127.0.0.1:{port} after 300 ms: the peer read nothing")),
+        "{w}"
+    );
 }

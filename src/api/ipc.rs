@@ -21,6 +21,7 @@
 //! channel to our own parent).
 
 mod outgoing;
+use outgoing::closed_error;
 mod parent;
 
 pub use parent::{parent, parent_listeners_changed, register};
@@ -100,10 +101,6 @@ pub type Tap = Rc<dyn Fn(Value) -> Option<Value>>;
 
 #[derive(Clone)]
 pub struct Endpoint(pub Rc<Inner>);
-
-fn closed_error() -> Dynamic {
-    error::coded("Error", "ERR_IPC_CHANNEL_CLOSED", "Channel closed").into()
-}
 
 impl Endpoint {
     /// Opens an endpoint over `fd` reporting to `owner`.
@@ -247,18 +244,6 @@ impl Inner {
         Ok(below)
     }
 
-    pub(super) fn fail_later(&self, cb: Option<Callback>, err: Dynamic) {
-        match cb {
-            Some(cb) => self.st.next_tick(Task::Call(cb, vec![err])),
-            None => {
-                let owner = self.owner.clone();
-                self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                    owner.emit(engine, "error", std::slice::from_ref(&err)).map(|_| Dynamic::UNIT)
-                })));
-            }
-        }
-    }
-
     /// A `message` listener was added: deliver what waited for it.
     pub fn flush_backlog(&self) {
         if !self.owner.has("message") {
@@ -400,4 +385,3 @@ impl Source for Inner {
         rt.drain();
     }
 }
-

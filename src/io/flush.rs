@@ -16,6 +16,7 @@ use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
 use super::deadline::{self, Clock, Rule};
+// recvmsg with SCM_RIGHTS, until the I/O core's `sys` layer takes it over.
 use crate::ipc::fdpass;
 
 /// What a writer still has queued.

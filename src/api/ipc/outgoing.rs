@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine};
 
-use super::{Inner, closed_error};
+use super::Inner;
 use crate::io::flush::{Backlog, Pending};
 use crate::ipc::channel::Channel;
 use crate::ipc::framing;
@@ -25,6 +25,18 @@ use crate::runtime::callback::Callback;
 use crate::value::error;
 
 impl Inner {
+    pub(super) fn fail_later(&self, cb: Option<Callback>, err: Dynamic) {
+        match cb {
+            Some(cb) => self.st.next_tick(Task::Call(cb, vec![err])),
+            None => {
+                let owner = self.owner.clone();
+                self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+                    owner.emit(engine, "error", std::slice::from_ref(&err)).map(|_| Dynamic::UNIT)
+                })));
+            }
+        }
+    }
+
     /// Batches writes: everything sent by one macrotask goes out in as few system
     /// calls as the socket allows, right after its drain.
     pub(super) fn flush_later(&self) {
@@ -181,6 +193,11 @@ impl Inner {
             f();
         }
     }
+}
+
+/// What a send on a closed channel fails with.
+pub(super) fn closed_error() -> Dynamic {
+    error::coded("Error", "ERR_IPC_CHANNEL_CLOSED", "Channel closed").into()
 }
 
 /// At exit, what the channel still has queued (held-back messages included: no ACK

@@ -7,8 +7,8 @@ use std::os::fd::RawFd;
 use std::rc::Rc;
 
 use super::conn::{Conn, Phase};
-use crate::net::sys;
 use crate::io::flush::{Backlog, Pending};
+use crate::net::sys;
 use crate::runtime::State;
 
 pub fn track(st: &Rc<State>, conn: &Rc<Conn>) {
