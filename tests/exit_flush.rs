@@ -166,7 +166,10 @@ fn net_writer(count: usize, read: bool) -> (Ended, usize, u16) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut cmd = script("net-writer.rhai");
-    cmd.args([port.to_string(), count.to_string()]).env("PROCBOX_EXIT_FLUSH_TIMEOUT", "300");
+    // A reading peer gets a long deadline: a stalled test thread must not look like
+    // a peer that reads nothing.
+    let idle = if read { "60000" } else { "300" };
+    cmd.args([port.to_string(), count.to_string()]).env("PROCBOX_EXIT_FLUSH_TIMEOUT", idle);
     let t0 = Instant::now();
     let child = spawn(cmd);
     let (sock, _) = listener.accept().unwrap();

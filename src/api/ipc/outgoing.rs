@@ -25,6 +25,8 @@ use crate::runtime::callback::Callback;
 use crate::value::error;
 
 impl Inner {
+    /// A send that cannot be made: its callback gets `err`, or without one the
+    /// owner emits `error` (Node's rule), on the next tick.
     pub(super) fn fail_later(&self, cb: Option<Callback>, err: Dynamic) {
         match cb {
             Some(cb) => self.st.next_tick(Task::Call(cb, vec![err])),
