@@ -86,7 +86,7 @@ struct Entry {
 const READS_PER_ROUND: usize = 16;
 
 /// The poll loop behind [`ExitFlush::run`].
-pub fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) {
+fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) {
     let now = Instant::now();
     let mut live: Vec<Entry> = writers
         .into_iter()
