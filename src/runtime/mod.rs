@@ -332,9 +332,13 @@ impl Runtime {
 
     fn run_poll(&self) {
         self.st.flush();
+        // Handles closed during this turn have their `close` callbacks due in this
+        // turn's close phase: poll without blocking then (libuv's
+        // `uv__backend_timeout` returns 0 while handles are closing).
+        let closing = !self.st.closing.borrow().is_empty();
         let ready = {
             let mut lp = self.st.lp.borrow_mut();
-            let timeout = lp.poll_timeout();
+            let timeout = if closing { 0 } else { lp.poll_timeout() };
             let r = lp.poller.wait(timeout).unwrap_or_default();
             lp.update_time();
             r

@@ -120,6 +120,10 @@ pub struct SocketInner {
     /// The server that accepted us: kept alive until we close (Node's
     /// `socket.server`), so its `close` still comes after the script dropped it.
     server: RefCell<Option<Rc<ServerInner>>>,
+    /// The socket itself while its descriptor is open: an open socket lives until it
+    /// is closed, as in libuv's handle queue, not until the script drops it (a paused
+    /// socket nobody holds must stay connected). Cleared when the descriptor closes.
+    open: RefCell<Option<Rc<SocketInner>>>,
 }
 
 /// A script's `net.Socket`: a shared handle.
@@ -158,6 +162,7 @@ impl Socket {
             bytes_written: Cell::new(0),
             consumer: RefCell::new(None),
             server: RefCell::new(None),
+            open: RefCell::new(None),
         }));
         exit_flush::track(&s.0);
         s
@@ -170,6 +175,7 @@ impl Socket {
         let raw = fd.into_raw_fd();
         let _ = sys::adopt(raw);
         s.0.fd.set(raw);
+        *s.0.open.borrow_mut() = Some(s.0.clone());
         s.0.phase.set(Phase::Open);
         *s.0.remote.borrow_mut() = sys::peer(raw);
         s.0.update();
@@ -325,6 +331,7 @@ impl SocketInner {
             match sys::connect(&to) {
                 Ok((fd, delayed)) => {
                     self.fd.set(fd.into_raw_fd());
+                    *self.open.borrow_mut() = Some(self.rc());
                     self.delayed_error.set(delayed);
                     self.phase.set(Phase::Connecting);
                     self.update();
@@ -352,7 +359,7 @@ impl SocketInner {
         if errno != 0 {
             let failed = self.targets.borrow_mut().pop_front();
             if !self.targets.borrow().is_empty() {
-                self.close_fd();
+                let _open = self.close_fd();
                 return self.connect_next();
             }
             let to = failed.unwrap_or(Endpoint::Tcp(([0, 0, 0, 0], 0).into()));
@@ -379,7 +386,7 @@ impl SocketInner {
         if self.destroyed.replace(true) {
             return;
         }
-        self.close_fd();
+        let _open = self.close_fd();
         self.phase.set(Phase::Closed);
         self.inbox.borrow_mut().clear();
         let dropped = self.queue.borrow_mut().clear();
@@ -424,13 +431,17 @@ impl SocketInner {
         })));
     }
 
-    fn close_fd(&self) {
+    #[must_use = "the socket may be freed when the returned self-reference drops"]
+    fn close_fd(&self) -> Option<Rc<SocketInner>> {
         self.set_interest(false, false);
         self.set_hold(false);
         let fd = self.fd.replace(-1);
         if fd >= 0 {
             unsafe { libc::close(fd) };
         }
+        // Handed to the caller, which still runs on `self`: it is dropped when the
+        // caller returns, never under its feet.
+        self.open.borrow_mut().take()
     }
 
     fn wants_read(&self) -> bool {
