@@ -100,6 +100,7 @@ impl Children {
         match crate::child::spawn(&spec.cmd) {
             Ok(mut sp) => {
                 let channel = spec.ipc.and_then(|i| sp.fds.get_mut(i).and_then(Option::take));
+                let pid = sp.pid;
                 let stdio = sp
                     .fds
                     .into_iter()
@@ -107,7 +108,9 @@ impl Children {
                     .map(|(i, fd)| {
                         fd.map(|fd| {
                             if i == 0 {
-                                Stream::In(Writable::new(st, Some(fd)))
+                                let w = Writable::new(st, Some(fd));
+                                w.set_peer(format!("the stdin of child {pid}"));
+                                Stream::In(w)
                             } else {
                                 Stream::Out(Readable::new(st, Some(fd)))
                             }

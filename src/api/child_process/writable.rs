@@ -20,6 +20,8 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, Map};
 
+mod exit_flush;
+
 use crate::api::events::EventTarget;
 use crate::child::pipe;
 use crate::event_loop::Ready;
@@ -52,6 +54,8 @@ pub struct WritableInner {
     need_drain: Cell<bool>,
     /// Native `drain` listeners (a piped source waiting to resume).
     drain_hooks: RefCell<Vec<Box<dyn FnOnce()>>>,
+    /// Who reads it, as the exit flush's warning names it.
+    peer: RefCell<String>,
 }
 
 #[derive(Clone)]
@@ -64,7 +68,7 @@ fn stream_error(code: &str, message: &str) -> Map {
 impl Writable {
     pub fn new(st: &Rc<State>, fd: Option<OwnedFd>) -> Writable {
         let inert = fd.is_none();
-        Writable(Rc::new_cyclic(|me| WritableInner {
+        let w = Writable(Rc::new_cyclic(|me| WritableInner {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
@@ -78,7 +82,15 @@ impl Writable {
             close_queued: Cell::new(inert),
             need_drain: Cell::new(false),
             drain_hooks: RefCell::new(Vec::new()),
-        }))
+            peer: RefCell::new("a write stream".into()),
+        }));
+        exit_flush::track(&w.0);
+        w
+    }
+
+    /// Names the reader in the exit flush's warning ("the stdin of child 42").
+    pub fn set_peer(&self, name: String) {
+        *self.0.peer.borrow_mut() = name;
     }
 
     /// Queues `data`; false when the caller should wait for `drain`.
