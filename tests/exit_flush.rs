@@ -158,7 +158,7 @@ fn a_parent_gives_up_on_a_child_that_never_reads() {
     assert_eq!(lines.len(), 1, "one warning: {}", r.stderr);
     let w = lines[0];
     assert!(w.starts_with("procbox: gave up delivering ") && w.contains(" messages ("), "{w}");
-    assert!(w.ends_with(&format!("to the IPC channel to child {pid} after 300 ms: the peer read nothing")), "{w}");
+    assert!(w.ends_with(&format!("to the IPC channel to child {pid}: the peer read nothing for 300 ms")), "{w}");
 }
 
 /// Runs net-writer.rhai against a listener; `read` says whether the test reads.
@@ -210,7 +210,7 @@ fn a_net_socket_gives_up_on_a_peer_that_reads_nothing() {
     assert!(r.took >= Duration::from_millis(300), "{:?}", r.took);
     let w = r.stderr.trim_end();
     assert!(w.starts_with("procbox: gave up delivering ") && w.contains(" writes ("), "{w}");
-    assert!(w.ends_with(&format!("to the socket to 127.0.0.1:{port} after 300 ms: the peer read nothing")), "{w}");
+    assert!(w.ends_with(&format!("to the socket to 127.0.0.1:{port}: the peer read nothing for 300 ms")), "{w}");
 }
 
 /// (e) node-ipc: emits queued before `process.exit()` are delivered while the peer
@@ -232,7 +232,7 @@ fn a_node_ipc_connection_gives_up_on_a_peer_that_reads_nothing() {
     let w = r.stderr.trim_end();
     assert!(w.starts_with("procbox: gave up delivering ") && w.contains(" messages ("), "{w}");
     assert!(
-        w.ends_with(&format!("to the node-ipc connection to 127.0.0.1:{port} after 300 ms: the peer read nothing")),
+        w.ends_with(&format!("to the node-ipc connection to 127.0.0.1:{port}: the peer read nothing for 300 ms")),
         "{w}"
     );
 }

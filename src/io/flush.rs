@@ -148,7 +148,7 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
 fn give_up_line(w: &dyn Pending, rule: Rule) -> String {
     let b = w.backlog();
     format!(
-        "procbox: gave up delivering {} to {} after {} ms: the peer read nothing\n",
+        "procbox: gave up delivering {} to {}: the peer read nothing for {} ms\n",
         deadline::amount(b.items, b.unit, b.bytes),
         w.peer(),
         rule.idle.as_millis()

@@ -136,7 +136,7 @@ fn a_peer_that_reads_nothing_is_given_up_on_after_the_idle_time() {
     let line = &warnings[0];
     assert!(line.starts_with("procbox: gave up delivering "), "{line}");
     assert!(line.contains(&format!("{} messages", left.items)), "{line}");
-    assert!(line.ends_with("to the test peer after 200 ms: the peer read nothing\n"), "{line}");
+    assert!(line.ends_with("to the test peer: the peer read nothing for 200 ms\n"), "{line}");
 }
 
 #[test]
