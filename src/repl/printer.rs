@@ -232,6 +232,7 @@ pub fn install(st: &Rc<State>, printer: Box<dyn ExternalPrinter + Send>, park: A
     if std::thread::Builder::new().name("repl-printer".into()).spawn(move || forward(printer, s)).is_err() {
         return; // output stays direct: correct, only less tidy at the prompt
     }
+    // SAFETY: isatty takes and returns integers only.
     let err_tty = unsafe { libc::isatty(2) } == 1;
     let p = Printer { shared, line: Vec::new(), park, st: Rc::downgrade(st), direct: false, err_tty };
     let p = Rc::new(RefCell::new(p));
