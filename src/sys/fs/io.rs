@@ -104,6 +104,7 @@ pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
     let mut out: Vec<u8> = Vec::new();
     // SAFETY: fstat fills a plain struct.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat writes one `stat` into the live local `st`.
     if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_size > 0 {
         out.reserve_exact(st.st_size as usize + 1);
         huge_pages(&mut out);
