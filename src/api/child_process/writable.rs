@@ -249,7 +249,7 @@ impl WritableInner {
         self.set_watch(false);
         let fd = self.fd.replace(-1);
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
         if self.close_queued.replace(true) {
             return;
@@ -265,7 +265,7 @@ impl Drop for WritableInner {
     fn drop(&mut self) {
         let fd = self.fd.get();
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 }

@@ -426,7 +426,7 @@ impl SocketInner {
         self.set_hold(false);
         let fd = self.fd.replace(-1);
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 
@@ -490,7 +490,7 @@ impl Drop for SocketInner {
     fn drop(&mut self) {
         let fd = self.fd.get();
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 }
