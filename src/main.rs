@@ -1,6 +1,8 @@
 //! procbox: Rhai scripts with Node's process model. This file reads the command line
 //! and hands the script to the runtime.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod api;
 mod child;
 mod event_loop;
