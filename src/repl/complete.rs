@@ -40,6 +40,8 @@ pub struct Table {
 
 impl Table {
     /// The start of the word at `pos` and the candidates for it.
+    // Slices by byte index are safe here: `pos` is moved back to a boundary; `after_last` returns boundaries.
+    #[allow(clippy::string_slice)]
     pub fn complete(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let mut pos = pos.min(line.len());
         while !line.is_char_boundary(pos) {

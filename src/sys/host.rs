@@ -137,7 +137,13 @@ pub fn tmpdir() -> String {
         .iter()
         .find_map(|k| crate::sys::environ::get(k).filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "/tmp".into());
-    if dir.len() > 1 && dir.ends_with('/') { dir[..dir.len() - 1].to_string() } else { dir }
+    if dir.len() > 1
+        && let Some(d) = dir.strip_suffix('/')
+    {
+        d.to_string()
+    } else {
+        dir
+    }
 }
 
 /// The user database entry for our uid: (uid, gid, username, homedir, shell).

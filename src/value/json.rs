@@ -97,6 +97,8 @@ pub fn parse(text: &str) -> Result<Dynamic, String> {
 }
 
 /// V8's message for a parse failure, chosen from serde_json's error kind.
+// Slices by byte index are safe here: `offset_of` moves the offset back to a char boundary.
+#[allow(clippy::string_slice)]
 fn error_message(text: &str, e: &serde_json::Error) -> String {
     let what = e.to_string();
     if e.is_eof() {
@@ -130,6 +132,8 @@ fn error_message(text: &str, e: &serde_json::Error) -> String {
 
 /// "Unexpected token 'x', <context> is not valid JSON" with V8's context rule: the
 /// whole text when short, else 10 characters either side of the token.
+// Slices by byte index are safe here: `offset_of` moves the offset back to a char boundary.
+#[allow(clippy::string_slice)]
 fn unexpected_token(text: &str, offset: usize) -> String {
     const CONTEXT: usize = 10;
     let chars: Vec<char> = text.chars().collect();
@@ -160,6 +164,8 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Whether the error offset lies inside a `\\uXXXX` escape (V8 reports those apart).
+// Slices by byte index are safe here: `offset` is a boundary (offset_of) and `b` the position of a '\\'.
+#[allow(clippy::string_slice)]
 fn in_unicode_escape(text: &str, offset: usize) -> bool {
     text[..offset].rfind('\\').is_some_and(|b| text[b..].starts_with("\\u") && offset - b <= 6)
 }

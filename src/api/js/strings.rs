@@ -39,10 +39,14 @@ pub fn keep(s: &Str, part: &str) -> Str {
     if part.len() == s.len() { s.clone() } else { part.into() }
 }
 
+// Slices by byte index are safe here: `byte_at` returns a char boundary.
+#[allow(clippy::string_slice)]
 fn starts_with(s: &str, sub: &str, pos: INT) -> bool {
     s[text::byte_at(s, pos.max(0) as usize)..].starts_with(sub)
 }
 
+// Slices by byte index are safe here: `byte_at` returns a char boundary.
+#[allow(clippy::string_slice)]
 fn ends_with(s: &str, sub: &str, end: INT) -> bool {
     s[..text::byte_at(s, end.max(0) as usize)].ends_with(sub)
 }
@@ -63,7 +67,7 @@ fn char_at(s: &str, i: INT) -> Str {
     if i < 0 {
         Str::new()
     } else {
-        text::sub(s, (i as usize).min(text::len(s)), ((i + 1) as usize).min(text::len(s))).into()
+        text::sub(s, (i as usize).min(text::len(s)), (i.saturating_add(1) as usize).min(text::len(s))).into()
     }
 }
 
@@ -95,6 +99,8 @@ fn repeat(s: &str, n: INT) -> Res<Str> {
 
 /// `replace`/`replaceAll` with a function: it gets the match, its position and the
 /// whole string (as many as it declares) and returns the replacement.
+// Slices by byte index are safe here: `at` and `last` are match starts and ends from `text::matches`.
+#[allow(clippy::string_slice)]
 fn replace_with(ctx: &NativeCallContext, s: &str, pat: &str, f: &FnPtr, all: bool) -> Res<Str> {
     let cb = Callback::new(ctx, f);
     let mut out = String::with_capacity(s.len());
