@@ -28,14 +28,14 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
     } else if v.is_string() || v.is_char() {
         out.push_str(&serde_json::to_string(&v.to_string()).expect("strings serialize"));
     } else if v.is_array() {
-        let a = v.read_lock::<Array>().expect("array");
+        let a = v.read_lock::<Array>().expect("is_array() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         write_seq(out, a.iter(), indent, level, '[', ']', |out, item, lvl| {
             if !write_value(out, item, indent, lvl) {
                 out.push_str("null");
             }
         });
     } else if v.is_map() {
-        let m = v.read_lock::<Map>().expect("map");
+        let m = v.read_lock::<Map>().expect("is_map() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         let fields: Vec<_> = m.iter().filter(|(_, x)| !x.is::<FnPtr>()).collect();
         write_seq(out, fields.into_iter(), indent, level, '{', '}', |out, (k, x), lvl| {
             out.push_str(&serde_json::to_string(k.as_str()).expect("keys serialize"));
@@ -46,7 +46,7 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
             write_value(out, x, indent, lvl);
         });
     } else if v.is_blob() {
-        let b = v.read_lock::<Blob>().expect("blob");
+        let b = v.read_lock::<Blob>().expect("is_blob() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         let data: Vec<String> = b.iter().map(|x| x.to_string()).collect();
         out.push_str(&format!("{{\"type\":\"Buffer\",\"data\":[{}]}}", data.join(",")));
     } else if v.is::<FnPtr>() {
