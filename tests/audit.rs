@@ -42,3 +42,34 @@ fn a_script_thread_the_os_refuses_is_a_clear_error() {
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
     assert!(out.stdout.is_empty());
 }
+
+/// Sizes a script or a file chooses used to reach an allocation that aborts
+/// procbox: `fs.readSync(fd, length)` with a huge length, and `readFileSync` of a
+/// sparse file claiming a terabyte (Node refuses files over 2 GiB). Both are
+/// catchable errors now.
+#[test]
+fn huge_read_sizes_are_errors_not_aborts() {
+    let path = std::env::temp_dir().join(format!("procbox-audit-sparse-{}", std::process::id()));
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(1 << 40).unwrap();
+    drop(f);
+    let script = format!(
+        r#"
+        let fs = require("fs");
+        try {{ fs.readSync(0, 1099511627776); }} catch (e) {{ print(`readSync: ${{e.name}} ${{e.code}}`); }}
+        try {{ fs.readFileSync("{0}"); }} catch (e) {{ print(`readFileSync: ${{e.code}}`); }}
+        fs.readFile("{0}", |err, data| print(`readFile: ${{err.code}}`));
+        "#,
+        path.display()
+    );
+    let out = run_bounded(Command::new(EXE).args(["-e", &script]), 60);
+    let _ = std::fs::remove_file(&path);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "readSync: RangeError ERR_OUT_OF_RANGE\nreadFileSync: EFBIG\nreadFile: EFBIG\n",
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -26,6 +26,19 @@ fn range_error(msg: &str) -> Box<EvalAltResult> {
     error::throw(error::error("RangeError", msg, None))
 }
 
+/// V8's longest string (counted in characters here): Node throws "Invalid string
+/// length" beyond it, where building the string would abort procbox (a capacity
+/// overflow panic or an allocation failure).
+const MAX_LENGTH: usize = (1 << 29) - 24;
+
+/// `padStart`/`padEnd`, refusing a result longer than [`MAX_LENGTH`].
+fn pad(s: &str, n: INT, fill: &str, at_start: bool) -> Res<String> {
+    if n > MAX_LENGTH as INT && !fill.is_empty() && n > text::len(s) as INT {
+        return Err(range_error("Invalid string length"));
+    }
+    Ok(text::pad(s, n, fill, at_start))
+}
+
 fn upper(s: Str) -> Str {
     if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_lowercase()) { s } else { s.to_uppercase().into() }
 }
@@ -93,6 +106,9 @@ fn replace(s: &str, pat: &str, rep: &str, all: bool) -> String {
 fn repeat(s: &str, n: INT) -> Res<Str> {
     if n < 0 {
         return Err(range_error(&format!("Invalid count value: {n}")));
+    }
+    if text::len(s).checked_mul(n as usize).is_none_or(|l| l > MAX_LENGTH) {
+        return Err(range_error("Invalid string length"));
     }
     Ok(s.repeat(n as usize).into())
 }
@@ -178,20 +194,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("split", |s: &str, sep: char, limit: INT| split(s, sep.encode_utf8(&mut [0; 4]), Some(limit)));
 
     // Padding: the fill is a string or a char; the length any number.
-    engine.register_fn("padStart", |s: &str, n: INT| text::pad(s, n, " ", true));
-    engine.register_fn("padStart", |s: &str, n: INT, f: &str| text::pad(s, n, f, true));
-    engine.register_fn("padStart", |s: &str, n: INT, f: char| text::pad(s, n, f.encode_utf8(&mut [0; 4]), true));
-    engine.register_fn("padStart", |s: &str, n: Dynamic| text::pad(s, to_index(&n), " ", true));
+    engine.register_fn("padStart", |s: &str, n: INT| pad(s, n, " ", true));
+    engine.register_fn("padStart", |s: &str, n: INT, f: &str| pad(s, n, f, true));
+    engine.register_fn("padStart", |s: &str, n: INT, f: char| pad(s, n, f.encode_utf8(&mut [0; 4]), true));
+    engine.register_fn("padStart", |s: &str, n: Dynamic| pad(s, to_index(&n), " ", true));
     engine.register_fn("padStart", |s: &str, n: Dynamic, f: Dynamic| {
-        text::pad(s, to_index(&n), &super::to_js_string(&f), true)
+        pad(s, to_index(&n), &super::to_js_string(&f), true)
     });
-    engine.register_fn("padEnd", |s: &str, n: INT| text::pad(s, n, " ", false));
-    engine.register_fn("padEnd", |s: &str, n: INT, f: &str| text::pad(s, n, f, false));
-    engine.register_fn("padEnd", |s: &str, n: INT, f: char| text::pad(s, n, f.encode_utf8(&mut [0; 4]), false));
-    engine.register_fn("padEnd", |s: &str, n: Dynamic| text::pad(s, to_index(&n), " ", false));
-    engine.register_fn("padEnd", |s: &str, n: Dynamic, f: Dynamic| {
-        text::pad(s, to_index(&n), &super::to_js_string(&f), false)
-    });
+    engine.register_fn("padEnd", |s: &str, n: INT| pad(s, n, " ", false));
+    engine.register_fn("padEnd", |s: &str, n: INT, f: &str| pad(s, n, f, false));
+    engine.register_fn("padEnd", |s: &str, n: INT, f: char| pad(s, n, f.encode_utf8(&mut [0; 4]), false));
+    engine.register_fn("padEnd", |s: &str, n: Dynamic| pad(s, to_index(&n), " ", false));
+    engine
+        .register_fn("padEnd", |s: &str, n: Dynamic, f: Dynamic| pad(s, to_index(&n), &super::to_js_string(&f), false));
     engine.register_fn("repeat", repeat);
     engine.register_fn("repeat", |s: &str, n: Dynamic| repeat(s, to_index(&n)));
 

@@ -106,6 +106,11 @@ pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: fstat writes one `stat` into the live local `st`.
     if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_size > 0 {
+        // Node refuses a file over 2 GiB (ERR_FS_FILE_TOO_LARGE); reserving its size
+        // (a sparse file can claim terabytes) would abort procbox.
+        if st.st_size > i32::MAX as libc::off_t {
+            return Err(FsError::new(libc::EFBIG, "read", None));
+        }
         out.reserve_exact(st.st_size as usize + 1);
         huge_pages(&mut out);
     }
