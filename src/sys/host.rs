@@ -156,7 +156,7 @@ pub struct User {
 }
 
 pub fn user_info() -> Option<User> {
-    // SAFETY: getuid/getgid cannot fail.
+    // SAFETY: geteuid/getegid take no arguments, touch no memory and always succeed.
     let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     // SAFETY: passwd is plain old data (integers and pointers); all-zero is valid.
     let mut pw: libc::passwd = unsafe { std::mem::zeroed() };

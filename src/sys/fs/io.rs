@@ -102,7 +102,7 @@ fn huge_pages(buf: &mut Vec<u8>) {
 /// Reads a whole descriptor from its current offset.
 pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
     let mut out: Vec<u8> = Vec::new();
-    // SAFETY: fstat fills a plain struct.
+    // SAFETY: `stat` is plain old data (integers); all-zero is a valid value.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: fstat writes one `stat` into the live local `st`.
     if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_size > 0 {
