@@ -11,6 +11,8 @@ pub mod json;
 pub mod json_deep;
 #[cfg(test)]
 mod json_fuzz;
+#[cfg(test)]
+mod multibyte_tests;
 pub mod number;
 pub mod sort;
 pub mod text;
