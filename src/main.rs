@@ -1,6 +1,15 @@
 //! procbox: Rhai scripts with Node's process model. This file reads the command line
 //! and hands the script to the runtime.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+// A str sliced inside a character panics, and release builds abort on panic: every
+// byte-index slice of a string is either rewritten or allowed with the reason it is
+// a boundary (docs/notes/audit.md).
+#![deny(clippy::string_slice)]
+// Outside tests, a value that may be absent is handled, or `expect`s with the reason
+// it cannot be (the audit in docs/notes/audit.md lists them).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 mod api;
 mod child;
 mod event_loop;
@@ -41,7 +50,12 @@ const STACK: usize = 256 << 20;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let worker = std::thread::Builder::new().name("procbox".into()).stack_size(STACK).spawn(move || run(args));
-    let code = worker.expect("start the script thread").join().unwrap_or(70);
+    // The thread's 256 MiB stack is a mapping the OS may refuse (`ulimit -v`, no
+    // memory, the thread limit): say so and exit 1 rather than abort.
+    let code = match worker {
+        Ok(w) => w.join().unwrap_or(70),
+        Err(e) => fail(&format!("cannot start the script thread: {e}"), 1),
+    };
     std::process::exit(code);
 }
 

@@ -72,19 +72,23 @@ extern "C" fn on_signal(signo: libc::c_int) {
     let fd = WRITE_FD.load(Ordering::Relaxed);
     if fd >= 0 {
         let byte = signo as u8;
+        // SAFETY: write(2) is async-signal-safe; the source is the live 1-byte local
+        // `byte`. A full pipe (non-blocking) just drops the byte.
         unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
     }
+    // SAFETY: __errno_location returns this thread's errno slot, always valid; the
+    // handler puts back the errno it found so the interrupted code sees no change.
     unsafe { *libc::__errno_location() = saved };
 }
 
 /// The read end of the signal pipe; created once per process.
 pub fn pipe() -> io::Result<RawFd> {
-    let mut fds = [0; 2];
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    WRITE_FD.store(fds[1], Ordering::Relaxed);
-    Ok(fds[0])
+    use nix::fcntl::OFlag;
+    use std::os::fd::IntoRawFd;
+    let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?;
+    // Both ends live as long as the process (the handler writes to this one).
+    WRITE_FD.store(w.into_raw_fd(), Ordering::Relaxed);
+    Ok(r.into_raw_fd())
 }
 
 /// Routes `signo` to the pipe (a listener exists).
@@ -103,6 +107,9 @@ pub fn ignore(signo: i32) -> io::Result<()> {
 }
 
 fn set_action(signo: i32, handler: libc::sighandler_t) -> io::Result<()> {
+    // SAFETY: a zeroed sigaction is a valid value; `sa` is a live local and the old
+    // action pointer may be null. `handler` is SIG_DFL, SIG_IGN or `on_signal`, which
+    // is async-signal-safe (an atomic load, write(2), errno).
     unsafe {
         let mut sa: libc::sigaction = std::mem::zeroed();
         sa.sa_sigaction = handler;
@@ -120,6 +127,7 @@ pub fn read_pending(fd: RawFd) -> Vec<i32> {
     let mut out = Vec::new();
     let mut buf = [0u8; 64];
     loop {
+        // SAFETY: `buf` is a live 64-byte array and read writes at most buf.len() bytes.
         let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
         if n <= 0 {
             break;

@@ -260,7 +260,13 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("allocUnsafe", |_: &mut BufferStatics, n: Dynamic| alloc(&n, &Dynamic::UNIT, None));
     engine.register_fn("concat", |_: &mut BufferStatics, list: Array| concat(&list, None));
     engine.register_fn("concat", |_: &mut BufferStatics, list: Array, total: i64| {
-        concat(&list, Some(total.max(0) as usize))
+        // As Node: a total outside 0..=2^32 is refused (a huge one would abort on allocation).
+        if !(0..=1 << 32).contains(&total) {
+            let msg =
+                format!("The value of \"length\" is out of range. It must be >= 0 && <= 4294967296. Received {total}");
+            return Err(error::throw(error::coded("RangeError", "ERR_OUT_OF_RANGE", &msg)));
+        }
+        concat(&list, Some(total as usize))
     });
     engine.register_fn("isBuffer", |_: &mut BufferStatics, v: Dynamic| v.is_blob());
     engine.register_fn("compare", |_: &mut BufferStatics, a: Blob, b: Blob| match a.cmp(&b) {

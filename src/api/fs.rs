@@ -142,7 +142,13 @@ fn read_sync(a: &[Dynamic]) -> Res<Dynamic> {
             "procbox: a BLOB cannot be filled in place; use fs.readSync(fd, length, position?), which returns the bytes read",
         )));
     }
-    let len = args::int(&a[1], "length")?.max(0) as usize;
+    let len = args::int(&a[1], "length")?.max(0);
+    // Buffer's largest size: beyond it the allocation would abort procbox.
+    if len > 1 << 32 {
+        let msg = format!("The value of \"length\" is out of range. It must be >= 0 && <= 4294967296. Received {len}");
+        return Err(error::throw(error::coded("RangeError", "ERR_OUT_OF_RANGE", &msg)));
+    }
+    let len = len as usize;
     let position = a.get(2).and_then(|v| v.as_int().ok());
     let mut buf = vec![0u8; len];
     let n = core::read(fd, &mut buf, position).map_err(|e| error::throw(args::fs_error(&e)))?;

@@ -190,10 +190,16 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             return Ok(Socket::new(&m.0));
         };
         let fd = fd as RawFd;
+        // SAFETY: integer-only fcntl; a closed `fd` is EBADF, which is what it checks.
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
             return Err(error::throw(error::syscall("open", libc::EBADF)));
         }
+        // SAFETY: integer-only fcntl on the descriptor checked open above.
         unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        // SAFETY: `fd` is open (checked above) and the script hands it over, as Node's
+        // `new net.Socket({fd})` does: the socket owns and closes it from here. Giving a
+        // descriptor procbox itself uses is the script's error, as in Node (see
+        // docs/notes/audit.md).
         Ok(socket_from_fd(&m.0, unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) }))
     });
     engine.register_fn("Server", |m: &mut NetModule| Server::new(&m.0));

@@ -138,6 +138,8 @@ fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
     let signo = signal_of(sig)?;
     // The signal may be for us: nothing written so far may be lost.
     st.flush();
+    // SAFETY: kill takes no pointers; any pid and signal number is defined behaviour
+    // (a bad one is an errno, reported below), as `process.kill` is in Node.
     if unsafe { libc::kill(pid as libc::pid_t, signo) } < 0 {
         let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL);
         return Err(error::throw(error::syscall("kill", errno)));
@@ -200,9 +202,12 @@ fn emit_warning(st: &Rc<State>, warning: &Dynamic, opts: &Dynamic, code: &Dynami
 }
 
 fn memory_usage() -> Map {
+    // SAFETY: sysconf takes and returns integers only.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as i64;
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let rss = statm.split_whitespace().nth(1).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) * page;
+    // SAFETY: mallinfo2 takes no arguments and returns a struct by value (glibc ≥ 2.33,
+    // which the libc crate's binding requires).
     let heap = unsafe { libc::mallinfo2() };
     let mut m = Map::new();
     m.insert("rss".into(), rss.into());
@@ -227,7 +232,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     events::register::<Process>(engine);
 
     engine.register_get("pid", |_: &mut Process| std::process::id() as i64);
-    engine.register_get("ppid", |_: &mut Process| unsafe { libc::getppid() } as i64);
+    engine.register_get("ppid", |_: &mut Process| nix::unistd::getppid().as_raw() as i64);
     engine.register_get("argv", |p: &mut Process| strings(&p.0.argv));
     engine.register_get("execArgv", |p: &mut Process| strings(&p.0.exec_argv));
     engine.register_get("execPath", |p: &mut Process| p.0.exec_path.clone());

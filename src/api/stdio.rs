@@ -65,6 +65,7 @@ impl Stdout {
 }
 
 fn is_tty(fd: i32) -> bool {
+    // SAFETY: isatty takes and returns integers only; a bad `fd` is just "not a tty".
     unsafe { libc::isatty(fd) == 1 }
 }
 
@@ -139,6 +140,8 @@ impl StdinInner {
 impl Source for StdinInner {
     fn on_ready(&self, rt: &Runtime, _ready: Ready) {
         let mut buf = vec![0u8; 64 * 1024];
+        // SAFETY: `buf` is a live, initialised buffer valid for writes of `buf.len()`
+        // bytes, and read writes at most that many.
         let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
         if n < 0 {
             let e = std::io::Error::last_os_error();

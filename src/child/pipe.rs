@@ -17,19 +17,25 @@ fn check(r: i32) -> Result<i32, i32> {
 /// A pipe, both ends close-on-exec: `(read end, write end)`.
 pub fn pipe() -> Result<(OwnedFd, OwnedFd), i32> {
     let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
     check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
+    // SAFETY: two fresh descriptors that nothing else owns.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
 /// A two-way AF_UNIX stream socketpair, both ends close-on-exec.
 pub fn socketpair() -> Result<(OwnedFd, OwnedFd), i32> {
     let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors socketpair writes.
     check(unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) })?;
+    // SAFETY: two fresh descriptors that nothing else owns.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
 pub fn set_nonblocking(fd: RawFd) -> Result<(), i32> {
+    // SAFETY: F_GETFL/F_SETFL take and return integers only; a bad `fd` is EBADF.
     let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    // SAFETY: as above, integer-only fcntl.
     check(unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) }).map(drop)
 }
 
@@ -40,6 +46,7 @@ pub fn dev_null() -> Result<RawFd, i32> {
     if let Some(&fd) = FD.get() {
         return Ok(fd);
     }
+    // SAFETY: the path is a NUL-terminated C string literal, read-only for the call.
     let fd = check(unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) })?;
     Ok(*FD.get_or_init(|| fd))
 }
@@ -51,6 +58,7 @@ pub const BIG_PIPE: usize = 1 << 20;
 /// Asks the kernel for a bigger pipe buffer (`F_SETPIPE_SZ`); returns the size it
 /// gave, or `None` (not a pipe, over the per-user limit…): nothing depends on it.
 pub fn grow(fd: RawFd, size: usize) -> Option<usize> {
+    // SAFETY: F_SETPIPE_SZ takes and returns integers only.
     let r = unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, size as libc::c_int) };
     (r > 0).then_some(r as usize)
 }
@@ -68,8 +76,11 @@ pub enum Read {
 pub fn read_into(fd: RawFd, buf: &mut Vec<u8>) -> Read {
     loop {
         let spare = buf.spare_capacity_mut();
+        // SAFETY: `spare` is the vector's unused capacity, valid for writes of
+        // `spare.len()` bytes, and read writes at most that many.
         let n = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), spare.len()) };
         if n > 0 {
+            // SAFETY: the kernel initialised the first n bytes of the spare capacity.
             unsafe { buf.set_len(buf.len() + n as usize) };
             return Read::Data(n as usize);
         }
@@ -89,6 +100,7 @@ pub fn read_into(fd: RawFd, buf: &mut Vec<u8>) -> Read {
 pub fn write_some(fd: RawFd, bytes: &[u8]) -> Result<usize, i32> {
     let mut done = 0;
     while done < bytes.len() {
+        // SAFETY: `bytes[done..]` is a live slice of exactly `bytes.len() - done` bytes.
         let n = unsafe { libc::write(fd, bytes[done..].as_ptr().cast(), bytes.len() - done) };
         if n >= 0 {
             done += n as usize;
@@ -124,6 +136,7 @@ mod tests {
 
     #[test]
     fn write_to_a_closed_pipe_is_epipe() {
+        // SAFETY: SIG_IGN installs no handler code; it only changes the disposition.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         let (r, w) = pipe().unwrap();
         drop(r);

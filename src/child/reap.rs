@@ -37,6 +37,7 @@ impl Status {
 pub fn try_wait(pid: i32) -> Option<Status> {
     let mut w = 0;
     loop {
+        // SAFETY: waitpid writes the status into the live local `w`.
         let r = unsafe { libc::waitpid(pid, &mut w, libc::WNOHANG) };
         if r == pid {
             return Some(Status::from_raw(w));
@@ -55,6 +56,7 @@ pub fn try_wait(pid: i32) -> Option<Status> {
 pub fn wait(pid: i32) -> Status {
     let mut w = 0;
     loop {
+        // SAFETY: waitpid writes the status into the live local `w`.
         let r = unsafe { libc::waitpid(pid, &mut w, 0) };
         if r == pid {
             return Status::from_raw(w);
@@ -128,6 +130,7 @@ mod tests {
         got.sort_by_key(|(d, _)| *d);
         assert_eq!(got, [("a", Status::Exited(3)), ("b", Status::Signaled(libc::SIGTERM))]);
         assert!(!r.is_empty());
+        // SAFETY: kill takes no pointers; `slow` is the test's unreaped child.
         unsafe { libc::kill(slow, libc::SIGKILL) };
         assert_eq!(wait(slow), Status::Signaled(libc::SIGKILL));
     }

@@ -115,6 +115,10 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
     let top = unsafe { stack.as_mut_ptr().add(stack.len()) }.cast::<c_void>();
     // Block every signal around the clone: a handler running in the child would write
     // into procbox's signal pipe. The child resets the dispositions, then unblocks.
+    // SAFETY: the sigsets are plain bits (zeroed, then filled) and live locals. `top`
+    // is the 16-byte aligned end of `stack`, which outlives the child's use of it:
+    // with CLONE_VFORK this thread sleeps until the child execs or exits, and `plan`
+    // (everything the child reads, no allocation needed) lives until after that too.
     let pid = unsafe {
         let mut all: libc::sigset_t = std::mem::zeroed();
         let mut old: libc::sigset_t = std::mem::zeroed();
@@ -133,6 +137,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
 
     let mut code: i32 = 0;
     let n = loop {
+        // SAFETY: the destination is the live local `code`, and the length is its size.
         let n = unsafe { libc::read(err_r.as_raw_fd(), (&mut code as *mut i32).cast(), std::mem::size_of::<i32>()) };
         if n >= 0 || errno() != libc::EINTR {
             break n;
@@ -149,7 +154,11 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
 extern "C" fn child_main(arg: *mut c_void) -> c_int {
     // SAFETY: `arg` is the parent's `Plan`, alive while the parent waits (CLONE_VFORK).
     let plan = unsafe { &mut *arg.cast::<Plan>() };
+    // SAFETY: we are the cloned child, before exec, on the parent's memory: what
+    // exec_child requires (it only makes raw system calls on the prepared plan).
     let err = unsafe { exec_child(plan) };
+    // SAFETY: `err` is a live local of the size passed; `err_fd` is the pipe's write
+    // end, open in the child. _exit skips atexit handlers, which belong to the parent.
     unsafe {
         libc::write(plan.err_fd, (&err as *const i32).cast(), std::mem::size_of::<i32>());
         libc::_exit(127)
@@ -157,7 +166,15 @@ extern "C" fn child_main(arg: *mut c_void) -> c_int {
 }
 
 /// Prepares the child and execs; returns the errno only when that failed.
+///
+/// # Safety
+/// Only in the child of the vfork-style clone, before exec: it changes the process's
+/// signal dispositions, credentials and descriptors.
 unsafe fn exec_child(plan: &mut Plan) -> i32 {
+    // SAFETY: called only in the cloned child (see above). Every pointer passed is to
+    // a live local (`dfl`, `empty`) or into `plan`'s C strings, NUL-terminated and kept
+    // alive by the parent, which sleeps until this exec or exit. rt_sigaction is given
+    // the kernel's sigaction size (4 u64s) and sigset size (8).
     unsafe {
         // The raw system call: glibc refuses to touch its reserved real-time signals,
         // and an inherited SIG_IGN on one of those must not reach the program either.
@@ -201,7 +218,12 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
 
 /// Puts each source descriptor at its index (libuv's order: first move sources
 /// that an earlier `dup2` would overwrite out of the way). Stdio ends up blocking.
+///
+/// # Safety
+/// Only in the child before exec: it rearranges the process's descriptors.
 unsafe fn stdio(sources: &mut [RawFd]) -> Result<(), i32> {
+    // SAFETY: fcntl and dup2 take and return integers only; this runs in the child
+    // before exec (the caller's contract), where the descriptors are the child's own.
     unsafe {
         let n = sources.len() as RawFd;
         for (fd, s) in sources.iter_mut().enumerate() {
@@ -238,7 +260,13 @@ unsafe fn stdio(sources: &mut [RawFd]) -> Result<(), i32> {
 
 /// `execvpe` over the prepared candidates: ENOENT-like failures try the next
 /// directory, EACCES is remembered, ENOEXEC runs the file with `/bin/sh`.
+///
+/// # Safety
+/// Only in the child before exec; `plan`'s pointer vectors must be null-terminated
+/// and point to live C strings (built by `spawn`).
 unsafe fn exec(plan: &mut Plan) -> i32 {
+    // SAFETY: argv, envp and sh_argv are null-terminated arrays of pointers to C
+    // strings `spawn` keeps alive; `c` is a live CString and the shell path a literal.
     unsafe {
         let single = plan.candidates.len() == 1;
         let mut denied = false;
@@ -272,6 +300,7 @@ mod tests {
         let mut out = String::new();
         let fd = sp.fds.into_iter().nth(1).flatten().unwrap();
         // Blocking reads until EOF: clear the parent end's O_NONBLOCK.
+        // SAFETY: integer-only fcntl on a descriptor the test owns.
         unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, 0) };
         let mut f = std::fs::File::from(fd);
         f.read_to_string(&mut out).unwrap();
@@ -305,6 +334,7 @@ mod tests {
 
     #[test]
     fn signals_are_reset_in_the_child() {
+        // SAFETY: SIG_IGN installs no handler code; it only changes the disposition.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         let mut c = Command::new("sh", &["-c", "grep -E '^Sig(Ign|Blk)' /proc/self/status"]);
         c.stdio = vec![Stdio::Ignore, Stdio::Pipe, Stdio::Inherit];
@@ -321,6 +351,7 @@ mod tests {
         let ids: Vec<&str> = sp_out.split_whitespace().collect();
         assert_eq!(ids.len(), 2);
         assert_eq!(ids[0], ids[1]);
+        // SAFETY: getsid takes and returns integers only.
         assert_ne!(ids[0], unsafe { libc::getsid(0) }.to_string());
     }
 }

@@ -38,6 +38,7 @@ pub struct SyncOutput {
 }
 
 fn pidfd_open(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes two integers and returns a new descriptor or -1.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
     // SAFETY: a new descriptor we own; the kernel sets close-on-exec on pidfds.
     (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
@@ -92,6 +93,7 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
             // No pidfd (old kernel): look again every few milliseconds.
             timeout = if timeout < 0 { 5 } else { timeout.min(5) };
         }
+        // SAFETY: `polls` is a live vector and the count passed is its length.
         let n = unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, timeout) };
         if n < 0 {
             continue;
@@ -136,6 +138,8 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
     }
     if error.is_some() {
         if status.is_none() {
+            // SAFETY: kill takes no pointers; `pid` is our child, not reaped yet
+            // (`status` is none), so the pid cannot name another process.
             unsafe { libc::kill(pid, opts.kill_signal) };
         }
         fds.clear();

@@ -26,6 +26,7 @@ pub struct Poller {
 
 impl Poller {
     pub fn new() -> io::Result<Poller> {
+        // SAFETY: epoll_create1 takes and returns integers only.
         let epfd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if epfd < 0 {
             return Err(io::Error::last_os_error());
@@ -42,6 +43,8 @@ impl Poller {
             flags |= libc::EPOLLOUT as u32;
         }
         let mut ev = libc::epoll_event { events: flags, u64: token };
+        // SAFETY: `ev` is a live epoll_event the kernel only reads; `self.epfd` is the
+        // epoll descriptor this poller owns; a bad `fd` is an errno.
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -79,7 +82,11 @@ impl Poller {
     pub fn wait(&mut self, timeout_ms: i32) -> io::Result<Vec<Ready>> {
         let timeout = if self.always.is_empty() { timeout_ms } else { 0 };
         self.events.clear();
-        let cap = self.events.capacity().max(64);
+        // The vector was made with capacity 64 and is never shrunk; the kernel may fill
+        // exactly its capacity, never more.
+        let cap = self.events.capacity();
+        // SAFETY: `events` has room for `cap` epoll_events (its capacity, after clear),
+        // and epoll_wait writes at most `cap` of them.
         let n = unsafe { libc::epoll_wait(self.epfd, self.events.as_mut_ptr(), cap as i32, timeout) };
         if n < 0 {
             let e = io::Error::last_os_error();
@@ -88,6 +95,7 @@ impl Poller {
             }
             return Err(e);
         }
+        // SAFETY: epoll_wait initialised the first `n` (0 ≤ n ≤ cap) entries.
         unsafe { self.events.set_len(n as usize) };
         let mut out = self.always_ready();
         out.extend(self.events.iter().map(|e| {
@@ -109,7 +117,7 @@ impl Poller {
 
 impl Drop for Poller {
     fn drop(&mut self) {
-        unsafe { libc::close(self.epfd) };
+        let _ = nix::unistd::close(self.epfd);
     }
 }
 
@@ -120,15 +128,18 @@ mod tests {
     #[test]
     fn pipe_becomes_readable() {
         let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe2 writes.
         assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
         let mut p = Poller::new().unwrap();
         p.watch(fds[0], 7, true, false).unwrap();
         assert!(p.wait(0).unwrap().is_empty());
+        // SAFETY: the source is a 1-byte static string and the length is 1.
         assert_eq!(unsafe { libc::write(fds[1], b"x".as_ptr().cast(), 1) }, 1);
         let ready = p.wait(1000).unwrap();
         assert_eq!(ready.len(), 1);
         assert!(ready[0].readable && ready[0].token == 7);
         p.unwatch(fds[0]);
+        // SAFETY: both descriptors are the test's own, closed once here.
         unsafe {
             libc::close(fds[0]);
             libc::close(fds[1]);

@@ -20,6 +20,7 @@ fn check(r: i32) -> Result<i32, i32> {
 }
 
 fn socket(domain: i32) -> Result<OwnedFd, i32> {
+    // SAFETY: socket takes no pointers; it only returns a new descriptor or -1.
     let fd = check(unsafe { libc::socket(domain, libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0) })?;
     // SAFETY: a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
@@ -27,12 +28,16 @@ fn socket(domain: i32) -> Result<OwnedFd, i32> {
 
 fn set_int(fd: RawFd, level: i32, name: i32, value: i32) -> Result<(), i32> {
     let p = (&value as *const i32).cast();
+    // SAFETY: `p` points to `value`, a live i32, and the length passed is its size, so
+    // the kernel reads only that; a bad `fd` is EBADF/ENOTSOCK, not undefined behaviour.
     check(unsafe { libc::setsockopt(fd, level, name, p, std::mem::size_of::<i32>() as libc::socklen_t) }).map(drop)
 }
 
 fn get_int(fd: RawFd, level: i32, name: i32) -> Result<i32, i32> {
     let mut value = 0i32;
     let mut len = std::mem::size_of::<i32>() as libc::socklen_t;
+    // SAFETY: the kernel writes at most `len` bytes (the size of `value`) into `value`,
+    // and updates `len`; both are live locals for the call.
     check(unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut i32).cast(), &mut len) })?;
     Ok(value)
 }
@@ -47,7 +52,10 @@ pub fn listen_tcp(at: SocketAddr, backlog: i32, ipv6_only: bool) -> Result<Owned
     if at.is_ipv6() {
         set_int(fd.as_raw_fd(), libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, ipv6_only as i32)?;
     }
+    // SAFETY: `fd` is our open socket; `raw` is a sockaddr built by `addr::to_raw`
+    // whose `len` never exceeds its storage, and it outlives the call.
     check(unsafe { libc::bind(fd.as_raw_fd(), raw.as_ptr(), raw.len) })?;
+    // SAFETY: listen takes no pointers; `fd` is our open, bound socket.
     check(unsafe { libc::listen(fd.as_raw_fd(), backlog) })?;
     Ok(fd)
 }
@@ -74,6 +82,8 @@ pub fn listen_unix(path: &std::path::Path, backlog: i32, mode: u32) -> Result<Ow
     // A failure is not fatal: the chmod after bind below still sets the mode.
     let _ = unsafe { libc::fchmod(fd.as_raw_fd(), mode as libc::mode_t) };
     // libuv reports a missing directory as EACCES (`uv_pipe_bind`), and so does Node.
+    // SAFETY: `fd` is our open socket; `raw` is a sockaddr_un built by `addr::to_raw`
+    // whose `len` never exceeds its storage, and it outlives the call.
     check(unsafe { libc::bind(fd.as_raw_fd(), raw.as_ptr(), raw.len) })
         .map_err(|e| if e == libc::ENOENT { libc::EACCES } else { e })?;
     let fix = match std::fs::symlink_metadata(path) {
@@ -84,6 +94,7 @@ pub fn listen_unix(path: &std::path::Path, backlog: i32, mode: u32) -> Result<Ow
         let _ = std::fs::remove_file(path);
         return Err(e.raw_os_error().unwrap_or(libc::EIO));
     }
+    // SAFETY: listen takes no pointers; `fd` is our open, bound socket.
     if let Err(e) = check(unsafe { libc::listen(fd.as_raw_fd(), backlog) }) {
         let _ = std::fs::remove_file(path);
         return Err(e);
@@ -99,6 +110,8 @@ pub fn connect(to: &Endpoint) -> Result<(OwnedFd, Option<i32>), i32> {
     let raw = addr::to_raw(to)?;
     let fd = socket(raw.domain())?;
     loop {
+        // SAFETY: `fd` is our open socket; `raw` is a sockaddr built by `addr::to_raw`
+        // whose `len` never exceeds its storage, and it outlives the call.
         let r = unsafe { libc::connect(fd.as_raw_fd(), raw.as_ptr(), raw.len) };
         if r == 0 {
             return Ok((fd, None));
@@ -119,6 +132,8 @@ pub fn take_error(fd: RawFd) -> i32 {
 /// Accepts one connection; `Ok(None)` when none is waiting.
 pub fn accept(fd: RawFd) -> Result<Option<OwnedFd>, i32> {
     loop {
+        // SAFETY: null address and length pointers are allowed (the peer address is
+        // not wanted); a bad `fd` is an errno, not undefined behaviour.
         let r = unsafe {
             libc::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)
         };
@@ -137,13 +152,17 @@ pub fn accept(fd: RawFd) -> Result<Option<OwnedFd>, i32> {
 }
 
 fn name_of(fd: RawFd, peer: bool) -> Option<Endpoint> {
-    // SAFETY: plain old data.
+    // SAFETY: sockaddr_storage is plain old data (integers and byte arrays), for
+    // which all-zero bytes are a valid value.
     let mut raw = RawAddr { storage: unsafe { std::mem::zeroed() }, len: 0 };
     raw.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
     let p = (&mut raw.storage as *mut libc::sockaddr_storage).cast();
     let r = if peer {
+        // SAFETY: `p` points to `raw.storage` and `raw.len` is its size, so the kernel
+        // writes at most that many bytes; both live across the call.
         unsafe { libc::getpeername(fd, p, &mut raw.len) }
     } else {
+        // SAFETY: as for getpeername above: `p` and `raw.len` describe `raw.storage`.
         unsafe { libc::getsockname(fd, p, &mut raw.len) }
     };
     if r < 0 {
@@ -167,20 +186,27 @@ pub fn is_listening(fd: RawFd) -> bool {
 
 /// Makes a descriptor from elsewhere (a passed handle, `{fd: n}`) behave like ours.
 pub fn adopt(fd: RawFd) -> Result<(), i32> {
+    // SAFETY: F_GETFL/F_SETFL/F_GETFD/F_SETFD (here and below) take and return
+    // integers only; a bad `fd` is EBADF, not undefined behaviour.
     let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    // SAFETY: see above, integer-only fcntl.
     check(unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) })?;
+    // SAFETY: see above, integer-only fcntl.
     let fdflags = check(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
+    // SAFETY: see above, integer-only fcntl.
     check(unsafe { libc::fcntl(fd, libc::F_SETFD, fdflags | libc::FD_CLOEXEC) }).map(drop)
 }
 
 /// A second descriptor for the same socket, close-on-exec.
 pub fn dup(fd: RawFd) -> Result<OwnedFd, i32> {
+    // SAFETY: F_DUPFD_CLOEXEC takes and returns integers only; it does not touch `fd`.
     let r = check(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) })?;
     // SAFETY: a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(r) })
 }
 
 pub fn shutdown_write(fd: RawFd) -> Result<(), i32> {
+    // SAFETY: shutdown takes no pointers and leaves `fd` open (only the write side ends).
     check(unsafe { libc::shutdown(fd, libc::SHUT_WR) }).map(drop)
 }
 
@@ -209,6 +235,8 @@ pub enum Recv {
 pub fn recv_into(fd: RawFd, buf: &mut Vec<u8>) -> Recv {
     loop {
         let spare = buf.spare_capacity_mut();
+        // SAFETY: `spare` is the vector's unused capacity, valid for writes of
+        // `spare.len()` bytes, and the kernel writes at most that many.
         let n = unsafe { libc::recv(fd, spare.as_mut_ptr().cast(), spare.len(), 0) };
         if n > 0 {
             // SAFETY: the kernel initialised n bytes of the spare capacity.
@@ -232,6 +260,7 @@ pub fn send_some(fd: RawFd, bytes: &[u8]) -> Result<usize, i32> {
     let mut done = 0;
     while done < bytes.len() {
         let rest = &bytes[done..];
+        // SAFETY: `rest` is a live slice, valid for reads of `rest.len()` bytes.
         let n = unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), libc::MSG_NOSIGNAL) };
         if n >= 0 {
             done += n as usize;
@@ -252,6 +281,7 @@ mod tests {
 
     fn wait_writable(fd: RawFd) {
         let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
+        // SAFETY: `p` is one live pollfd, and the count passed is 1.
         assert_eq!(unsafe { libc::poll(&mut p, 1, 5000) }, 1);
     }
 
@@ -266,10 +296,13 @@ mod tests {
         wait_writable(c.as_raw_fd());
         assert_eq!(take_error(c.as_raw_fd()), 0);
         let mut p = libc::pollfd { fd: l.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: `p` is one live pollfd, and the count passed is 1.
         assert_eq!(unsafe { libc::poll(&mut p, 1, 5000) }, 1);
         let s = accept(l.as_raw_fd()).unwrap().unwrap();
+        // SAFETY: integer-only fcntl on a descriptor we own.
         let flags = unsafe { libc::fcntl(s.as_raw_fd(), libc::F_GETFL) };
         assert_ne!(flags & libc::O_NONBLOCK, 0);
+        // SAFETY: integer-only fcntl on a descriptor we own.
         assert_ne!(unsafe { libc::fcntl(s.as_raw_fd(), libc::F_GETFD) } & libc::FD_CLOEXEC, 0);
         assert_eq!(peer(s.as_raw_fd()), local(c.as_raw_fd()));
         let mut buf = Vec::with_capacity(16);
@@ -277,6 +310,7 @@ mod tests {
         assert_eq!(send_some(c.as_raw_fd(), b"hi"), Ok(2));
         shutdown_write(c.as_raw_fd()).unwrap();
         let mut p = libc::pollfd { fd: s.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: `p` is one live pollfd, and the count passed is 1.
         assert_eq!(unsafe { libc::poll(&mut p, 1, 5000) }, 1);
         assert_eq!(recv_into(s.as_raw_fd(), &mut buf), Recv::Data(2));
         assert_eq!(recv_into(s.as_raw_fd(), &mut buf), Recv::Eof);

@@ -11,7 +11,7 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 fn uid() -> u32 {
-    // SAFETY: getuid has no preconditions and cannot fail.
+    // SAFETY: getuid takes no arguments, touches no memory and always succeeds.
     unsafe { libc::getuid() }
 }
 

@@ -11,7 +11,7 @@
 use std::any::TypeId;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rhai::{Dynamic, Engine, Map, Scope};
 use rustyline::completion::Completer;
@@ -40,6 +40,8 @@ pub struct Table {
 
 impl Table {
     /// The start of the word at `pos` and the candidates for it.
+    // Slices by byte index are safe here: `pos` is moved back to a boundary; `after_last` returns boundaries.
+    #[allow(clippy::string_slice)]
     pub fn complete(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let mut pos = pos.min(line.len());
         while !line.is_char_boundary(pos) {
@@ -156,7 +158,8 @@ impl Catalog {
                 members.insert(name.to_string(), m);
             }
         }
-        *table.lock().unwrap() = Table { words, members };
+        // Poisoned only by a panic (which aborts a release build): replace it anyway.
+        *table.lock().unwrap_or_else(PoisonError::into_inner) = Table { words, members };
     }
 }
 
@@ -170,7 +173,7 @@ impl Completer for Helper {
     type Candidate = String;
 
     fn complete(&self, line: &str, pos: usize, _: &rustyline::Context<'_>) -> rustyline::Result<(usize, Vec<String>)> {
-        Ok(self.table.lock().unwrap().complete(line, pos))
+        Ok(self.table.lock().unwrap_or_else(PoisonError::into_inner).complete(line, pos))
     }
 }
 

@@ -8,7 +8,7 @@
 //! ends abruptly keeps what was typed.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -94,7 +94,7 @@ impl Editor {
                 if in_tx.send(input).is_err() {
                     break;
                 }
-                unsafe { libc::write(wake_w.as_raw_fd(), b"!".as_ptr().cast(), 1) };
+                let _ = nix::unistd::write(&wake_w, b"!");
             }
         })?;
         let started = ready_rx.recv().map_err(|_| io::Error::other("the line editor did not start"))?;
@@ -165,11 +165,8 @@ impl ConditionalEventHandler for CtrlC {
 }
 
 fn wake_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    use nix::fcntl::OFlag;
+    Ok(nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?)
 }
 
 /// The read end of the wake pipe, watched by the poller: readiness only ends the
@@ -184,5 +181,6 @@ impl Source for Wake {
 
 fn drain(fd: RawFd) {
     let mut buf = [0u8; 64];
+    // SAFETY: `buf` is a live 64-byte array and read writes at most buf.len() bytes.
     while unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
 }

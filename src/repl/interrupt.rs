@@ -33,6 +33,9 @@ fn handler() -> libc::sighandler_t {
 
 /// Installs the handler for SIGINT, returning the disposition it replaces.
 fn install() -> libc::sigaction {
+    // SAFETY: sigaction structs are plain old data (all-zero is a valid, empty value);
+    // both pointers are to live locals. `on_sigint` is async-signal-safe: it only
+    // touches atomics.
     unsafe {
         let mut sa: libc::sigaction = std::mem::zeroed();
         sa.sa_sigaction = handler();
@@ -45,6 +48,8 @@ fn install() -> libc::sigaction {
 }
 
 fn current() -> libc::sighandler_t {
+    // SAFETY: a zeroed sigaction is valid; a null new action only queries, writing the
+    // current one into the live local `now`.
     unsafe {
         let mut now: libc::sigaction = std::mem::zeroed();
         libc::sigaction(libc::SIGINT, std::ptr::null(), &mut now);
@@ -83,6 +88,8 @@ impl Drop for Armed {
         FLAG.store(false, Ordering::Relaxed);
         // Code that ran may have added a SIGINT listener: its handler stays.
         if current() == handler() {
+            // SAFETY: `before` is the disposition sigaction returned in `install`, so a
+            // valid one to put back; a null old-action pointer is allowed.
             unsafe { libc::sigaction(libc::SIGINT, &self.before, std::ptr::null_mut()) };
         }
         shield();

@@ -19,7 +19,7 @@ use std::io;
 use std::os::fd::RawFd;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rustyline::ExternalPrinter;
@@ -54,7 +54,9 @@ impl Park {
         if !self.on.load(Ordering::SeqCst) {
             return;
         }
-        *self.parked.lock().unwrap() = true;
+        // A lock is poisoned only by a panic, which aborts a release build: use the
+        // data as it is (here and below) rather than panic a second time.
+        *self.parked.lock().unwrap_or_else(PoisonError::into_inner) = true;
         self.cv.notify_all();
         loop {
             std::thread::park();
@@ -64,7 +66,7 @@ impl Park {
     /// Asks the editor to park and waits (up to `limit`) until it has.
     fn stop(&self, limit: Duration) {
         self.on.store(true, Ordering::SeqCst);
-        let parked = self.parked.lock().unwrap();
+        let parked = self.parked.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = self.cv.wait_timeout_while(parked, limit, |p| !*p);
     }
 }
@@ -91,13 +93,13 @@ struct Shared {
 fn forward(mut printer: Box<dyn ExternalPrinter + Send>, shared: Arc<Shared>) {
     loop {
         let msg = {
-            let mut q = shared.q.lock().unwrap();
+            let mut q = shared.q.lock().unwrap_or_else(PoisonError::into_inner);
             loop {
                 if let Some(m) = q.items.pop_front() {
                     q.busy = true;
                     break m;
                 }
-                q = shared.cv.wait(q).unwrap();
+                q = shared.cv.wait(q).unwrap_or_else(PoisonError::into_inner);
             }
         };
         match msg {
@@ -110,7 +112,7 @@ fn forward(mut printer: Box<dyn ExternalPrinter + Send>, shared: Arc<Shared>) {
                 let _ = printer.print(SENTINEL.into());
             }
         }
-        shared.q.lock().unwrap().busy = false;
+        shared.q.lock().unwrap_or_else(PoisonError::into_inner).busy = false;
         shared.cv.notify_all();
     }
 }
@@ -129,11 +131,11 @@ pub struct Printer {
 
 impl Printer {
     fn push(&self, msg: Msg) {
-        let mut q = self.shared.q.lock().unwrap();
+        let mut q = self.shared.q.lock().unwrap_or_else(PoisonError::into_inner);
         let deadline = Instant::now() + FLUSH_WAIT;
         while q.items.len() >= CAP {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
-            q = self.shared.cv.wait_timeout(q, left).unwrap().0;
+            q = self.shared.cv.wait_timeout(q, left).unwrap_or_else(PoisonError::into_inner).0;
         }
         match (q.items.back_mut(), msg) {
             (Some(Msg::Text(last)), Msg::Text(s)) if last.len() < CHUNK => last.push_str(&s),
@@ -144,7 +146,7 @@ impl Printer {
 
     /// Waits until the forwarder has handed everything over, at most `limit`.
     fn wait_idle(&self, limit: Duration) {
-        let q = self.shared.q.lock().unwrap();
+        let q = self.shared.q.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = self.shared.cv.wait_timeout_while(q, limit, |q| !q.items.is_empty() || q.busy);
     }
 
@@ -232,6 +234,7 @@ pub fn install(st: &Rc<State>, printer: Box<dyn ExternalPrinter + Send>, park: A
     if std::thread::Builder::new().name("repl-printer".into()).spawn(move || forward(printer, s)).is_err() {
         return; // output stays direct: correct, only less tidy at the prompt
     }
+    // SAFETY: isatty takes and returns integers only.
     let err_tty = unsafe { libc::isatty(2) } == 1;
     let p = Printer { shared, line: Vec::new(), park, st: Rc::downgrade(st), direct: false, err_tty };
     let p = Rc::new(RefCell::new(p));

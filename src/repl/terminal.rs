@@ -14,7 +14,9 @@ pub fn save() {
 }
 
 fn current() -> Option<libc::termios> {
+    // SAFETY: termios is plain old data (flags and a byte array); all-zero is valid.
     let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: tcgetattr writes one termios into the live local `t`.
     (unsafe { libc::tcgetattr(0, &mut t) } == 0).then_some(t)
 }
 
@@ -26,6 +28,7 @@ pub fn is_raw() -> bool {
 /// Puts back the saved mode and turns off bracketed paste, which the editor enabled.
 pub fn restore() {
     if let Some(t) = COOKED.get() {
+        // SAFETY: `t` is a termios tcgetattr filled in, read-only for the call.
         unsafe { libc::tcsetattr(0, libc::TCSADRAIN, t) };
         let _ = crate::runtime::output::write_all(1, b"\x1b[?2004l");
     }

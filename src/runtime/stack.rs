@@ -31,6 +31,8 @@ pub fn frames(e: &EvalAltResult, src: Option<&str>, func: Option<&str>, out: &mu
 
 /// `o.m` when the source at `pos` is a method call `o.m(…)`: the receiver's text, as
 /// Node names it in "o.m is not a function".
+// Slices by byte index are safe here: `start` comes from char_indices: a boundary.
+#[allow(clippy::string_slice)]
 pub fn receiver_at(st: &State, src: &Option<String>, pos: Position) -> Option<String> {
     let text = st.sources.borrow().get(src.as_ref()?).cloned()?;
     let line = text.lines().nth(pos.line()? - 1)?;
@@ -58,6 +60,8 @@ pub fn word_at(st: &State, src: &Option<String>, pos: Position) -> Option<String
 
 /// The place (`path`, line and column) in the top frame of an error value's stack,
 /// when it is a script the runtime loaded.
+// Slices by byte index are safe here: `i + 2` is just past the ASCII " (" that rfind found.
+#[allow(clippy::string_slice)]
 pub fn top_place(st: &State, err: &Dynamic) -> Option<(String, Position)> {
     let stack = err.read_lock::<Map>()?.get("stack")?.to_string();
     let frame = stack.lines().find_map(|l| l.trim_start().strip_prefix("at "))?;

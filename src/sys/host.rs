@@ -64,6 +64,7 @@ pub fn cpus() -> Vec<Cpu> {
 pub fn available_parallelism() -> i64 {
     // SAFETY: cpu_set_t is plain bits; sched_getaffinity fills it for our own pid.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: the size passed is that of `set`, a live local the kernel writes into.
     let n = if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
         // SAFETY: counting bits of the set sched_getaffinity filled.
         unsafe { libc::CPU_COUNT(&set) as i64 }
@@ -106,6 +107,7 @@ pub fn uptime() -> f64 {
 pub fn uname() -> [String; 5] {
     // SAFETY: utsname is plain bytes; uname fills it with NUL-terminated strings.
     let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: uname writes one utsname into the live local `u`.
     if unsafe { libc::uname(&mut u) } != 0 {
         return Default::default();
     }
@@ -135,7 +137,13 @@ pub fn tmpdir() -> String {
         .iter()
         .find_map(|k| crate::sys::environ::get(k).filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "/tmp".into());
-    if dir.len() > 1 && dir.ends_with('/') { dir[..dir.len() - 1].to_string() } else { dir }
+    if dir.len() > 1
+        && let Some(d) = dir.strip_suffix('/')
+    {
+        d.to_string()
+    } else {
+        dir
+    }
 }
 
 /// The user database entry for our uid: (uid, gid, username, homedir, shell).
@@ -148,8 +156,9 @@ pub struct User {
 }
 
 pub fn user_info() -> Option<User> {
-    // SAFETY: getuid/getgid cannot fail.
+    // SAFETY: geteuid/getegid take no arguments, touch no memory and always succeed.
     let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    // SAFETY: passwd is plain old data (integers and pointers); all-zero is valid.
     let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
     let mut buf = vec![0 as libc::c_char; 16 * 1024];
     let mut result: *mut libc::passwd = std::ptr::null_mut();

@@ -7,6 +7,8 @@ pub const SEP: &str = "/";
 pub const DELIMITER: &str = ":";
 
 /// Resolves `.` and `..` in a path without its leading slash (`normalizeString`).
+// Slices by byte index are safe here: every index is a '/' position (ASCII) or the end, so a char boundary.
+#[allow(clippy::string_slice)]
 fn normalize_string(path: &str, allow_above_root: bool) -> String {
     let bytes = path.as_bytes();
     let mut res = String::new();
@@ -135,6 +137,8 @@ pub fn join(paths: &[&str]) -> String {
     normalize(&parts.join("/"))
 }
 
+// Slices by byte index are safe here: indices are 1 (after the leading '/'), a '/' position + 1, or the end: boundaries.
+#[allow(clippy::string_slice)]
 pub fn relative(from: &str, to: &str, cwd: &str) -> String {
     if from == to {
         return String::new();
@@ -190,6 +194,8 @@ pub fn relative(from: &str, to: &str, cwd: &str) -> String {
     out
 }
 
+// Slices by byte index are safe here: `end` is the index of a '/' (ASCII): a char boundary.
+#[allow(clippy::string_slice)]
 pub fn dirname(path: &str) -> String {
     if path.is_empty() {
         return ".".into();
@@ -328,6 +334,8 @@ fn scan(path: &str, stop: usize) -> (usize, isize, isize, bool) {
     (start_part, start_dot, end, no_ext)
 }
 
+// Slices by byte index are safe here: `start_dot` is a '.' and `end` is just before a '/' or the end: boundaries.
+#[allow(clippy::string_slice)]
 pub fn extname(path: &str) -> String {
     let (_, start_dot, end, no_ext) = scan(path, 0);
     if no_ext { String::new() } else { path[start_dot as usize..end as usize].to_string() }
@@ -343,6 +351,8 @@ pub struct Parsed {
     pub name: String,
 }
 
+// Slices by byte index are safe here: indices are '/' or '.' positions (ASCII), one past a '/', or just before a '/' or the end.
+#[allow(clippy::string_slice)]
 pub fn parse(path: &str) -> Parsed {
     let mut ret = Parsed::default();
     if path.is_empty() {

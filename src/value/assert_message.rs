@@ -206,9 +206,8 @@ pub fn err_diff(actual: (&Dynamic, &str), expected: (&Dynamic, &str), op: &str) 
         } else {
             let expected_line = e_lines[i];
             let mut actual_line = a_lines[i].to_string();
-            let mut diverging = actual_line != expected_line
-                && (!actual_line.ends_with(',') || actual_line[..actual_line.len() - 1] != *expected_line);
-            if diverging && expected_line.ends_with(',') && expected_line[..expected_line.len() - 1] == actual_line {
+            let mut diverging = actual_line != expected_line && actual_line.strip_suffix(',') != Some(expected_line);
+            if diverging && expected_line.strip_suffix(',') == Some(actual_line.as_str()) {
                 diverging = false;
                 actual_line.push(',');
             }

@@ -76,6 +76,8 @@ pub fn encode(text: &str, enc: &str) -> Vec<u8> {
     }
 }
 
+// Slices by byte index are safe here: `"=="` is ASCII.
+#[allow(clippy::string_slice)]
 fn base64(bytes: &[u8], url: bool) -> String {
     let table: &[u8; 64] = if url {
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

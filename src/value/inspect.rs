@@ -107,14 +107,14 @@ fn format_value(v: &Dynamic, cx: &Cx, depth: usize, indent: usize) -> String {
         return if f.is_anonymous() { "[Function (anonymous)]".into() } else { format!("[Function: {}]", f.fn_name()) };
     }
     if v.is_blob() {
-        let b = v.read_lock::<Blob>().expect("blob");
+        let b = v.read_lock::<Blob>().expect("is_blob() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         let hex: Vec<String> = b.iter().take(50).map(|x| format!("{x:02x}")).collect();
         let more = if b.len() > 50 { format!(" ... {} more bytes", b.len() - 50) } else { String::new() };
         return format!("<Buffer{}{}{more}>", if hex.is_empty() { "" } else { " " }, hex.join(" "));
     }
     let too_deep = cx.o.depth.is_some_and(|max| depth > max);
     if v.is_array() {
-        let a = v.read_lock::<Array>().expect("array");
+        let a = v.read_lock::<Array>().expect("is_array() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         if a.is_empty() && !cx.o.show_hidden {
             return "[]".into();
         }
@@ -139,7 +139,7 @@ fn format_value(v: &Dynamic, cx: &Cx, depth: usize, indent: usize) -> String {
         return layout(cx, "", "[", "]", indent, depth, Some(info)).reduce(items);
     }
     if v.is_map() {
-        let m = v.read_lock::<Map>().expect("map");
+        let m = v.read_lock::<Map>().expect("is_map() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         if let (Some(stack), Some(_)) = (m.get("stack"), m.get("message"))
             && stack.is_string()
         {

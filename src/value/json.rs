@@ -28,14 +28,14 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
     } else if v.is_string() || v.is_char() {
         out.push_str(&serde_json::to_string(&v.to_string()).expect("strings serialize"));
     } else if v.is_array() {
-        let a = v.read_lock::<Array>().expect("array");
+        let a = v.read_lock::<Array>().expect("is_array() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         write_seq(out, a.iter(), indent, level, '[', ']', |out, item, lvl| {
             if !write_value(out, item, indent, lvl) {
                 out.push_str("null");
             }
         });
     } else if v.is_map() {
-        let m = v.read_lock::<Map>().expect("map");
+        let m = v.read_lock::<Map>().expect("is_map() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         let fields: Vec<_> = m.iter().filter(|(_, x)| !x.is::<FnPtr>()).collect();
         write_seq(out, fields.into_iter(), indent, level, '{', '}', |out, (k, x), lvl| {
             out.push_str(&serde_json::to_string(k.as_str()).expect("keys serialize"));
@@ -46,7 +46,7 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
             write_value(out, x, indent, lvl);
         });
     } else if v.is_blob() {
-        let b = v.read_lock::<Blob>().expect("blob");
+        let b = v.read_lock::<Blob>().expect("is_blob() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         let data: Vec<String> = b.iter().map(|x| x.to_string()).collect();
         out.push_str(&format!("{{\"type\":\"Buffer\",\"data\":[{}]}}", data.join(",")));
     } else if v.is::<FnPtr>() {
@@ -97,6 +97,8 @@ pub fn parse(text: &str) -> Result<Dynamic, String> {
 }
 
 /// V8's message for a parse failure, chosen from serde_json's error kind.
+// Slices by byte index are safe here: `offset_of` moves the offset back to a char boundary.
+#[allow(clippy::string_slice)]
 fn error_message(text: &str, e: &serde_json::Error) -> String {
     let what = e.to_string();
     if e.is_eof() {
@@ -130,6 +132,8 @@ fn error_message(text: &str, e: &serde_json::Error) -> String {
 
 /// "Unexpected token 'x', <context> is not valid JSON" with V8's context rule: the
 /// whole text when short, else 10 characters either side of the token.
+// Slices by byte index are safe here: `offset_of` moves the offset back to a char boundary.
+#[allow(clippy::string_slice)]
 fn unexpected_token(text: &str, offset: usize) -> String {
     const CONTEXT: usize = 10;
     let chars: Vec<char> = text.chars().collect();
@@ -160,6 +164,8 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Whether the error offset lies inside a `\\uXXXX` escape (V8 reports those apart).
+// Slices by byte index are safe here: `offset` is a boundary (offset_of) and `b` the position of a '\\'.
+#[allow(clippy::string_slice)]
 fn in_unicode_escape(text: &str, offset: usize) -> bool {
     text[..offset].rfind('\\').is_some_and(|b| text[b..].starts_with("\\u") && offset - b <= 6)
 }

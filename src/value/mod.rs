@@ -11,11 +11,15 @@ pub mod json;
 pub mod json_deep;
 #[cfg(test)]
 mod json_fuzz;
+#[cfg(test)]
+mod multibyte_tests;
 pub mod number;
 pub mod sort;
 pub mod text;
 
 /// Formats a float as JavaScript's `Number.prototype.toString` does.
+// Slices by byte index are safe here: `digits` is ASCII (from LowerExp formatting).
+#[allow(clippy::string_slice)]
 pub fn js_number(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();

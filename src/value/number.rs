@@ -12,6 +12,8 @@ pub fn integral(f: f64) -> Option<i64> {
 
 /// `x.toFixed(digits)`: the exact decimal value rounded half away from zero, as JS
 /// does (Rust rounds an exact tie to even).
+// Slices by byte index are safe here: `exact` is ASCII digits from format!, every index a boundary.
+#[allow(clippy::string_slice)]
 pub fn to_fixed(x: f64, digits: usize) -> String {
     if !x.is_finite() || x.abs() >= 1e21 {
         return super::js_number(x);
@@ -126,6 +128,8 @@ fn js_space(c: char) -> bool {
 
 /// `parseInt(s, radix)`: leading digits of the radix (0 or none: 10, or 16 after
 /// `0x`); NaN when there are none.
+// Slices by byte index are safe here: 1 and 2 skip an ASCII sign or "0x"; `end` comes from `find`: boundaries.
+#[allow(clippy::string_slice)]
 pub fn parse_int(s: &str, radix: i64) -> f64 {
     let s = s.trim_start_matches(js_space);
     let (neg, s) = match s.as_bytes().first() {
@@ -160,6 +164,8 @@ pub fn parse_int(s: &str, radix: i64) -> f64 {
 
 /// Length of the longest prefix of `s` that is a JS decimal literal (sign,
 /// `Infinity`, digits, fraction, exponent); 0 when there is none.
+// Slices by byte index are safe here: `i` is 0 or 1, past an ASCII sign: a boundary.
+#[allow(clippy::string_slice)]
 fn decimal_prefix(s: &str) -> usize {
     let b = s.as_bytes();
     let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
@@ -205,6 +211,8 @@ fn parse_decimal(lit: &str) -> f64 {
 }
 
 /// `parseFloat(s)`: the longest decimal literal at the start, else NaN.
+// Slices by byte index are safe here: `decimal_prefix` counts ASCII bytes only: a boundary.
+#[allow(clippy::string_slice)]
 pub fn parse_float(s: &str) -> f64 {
     let s = s.trim_start_matches(js_space);
     match decimal_prefix(s) {

@@ -19,6 +19,8 @@ pub fn byte_at(s: &str, pos: usize) -> usize {
 }
 
 /// Character position of byte offset `b` (a char boundary).
+// Slices by byte index are safe here: callers pass a char boundary (from byte_at, find or match_indices).
+#[allow(clippy::string_slice)]
 pub fn pos_of(s: &str, b: usize) -> usize {
     if s.is_ascii() { b } else { s[..b].chars().count() }
 }
@@ -29,6 +31,8 @@ pub fn relative(i: i64, len: usize) -> usize {
 }
 
 /// The characters from position `start` to `end` (positions, `start <= end <= len`).
+// Slices by byte index are safe here: ASCII: every byte is a boundary; else `byte_at` returns char boundaries.
+#[allow(clippy::string_slice)]
 pub fn sub(s: &str, start: usize, end: usize) -> &str {
     if s.is_ascii() {
         return &s[start..end];
@@ -55,12 +59,16 @@ pub fn substring(s: &str, start: i64, end: Option<i64>) -> &str {
 }
 
 /// `s.indexOf(needle, from)`: the position of the first match at or after `from`, or -1.
+// Slices by byte index are safe here: `byte_at` returns a char boundary.
+#[allow(clippy::string_slice)]
 pub fn index_of(s: &str, needle: &str, from: i64) -> i64 {
     let start = byte_at(s, from.max(0) as usize);
     s[start..].find(needle).map_or(-1, |b| pos_of(s, start + b) as i64)
 }
 
 /// `s.lastIndexOf(needle, from)`: the last match starting at or before `from`.
+// Slices by byte index are safe here: `end` is moved forward to a char boundary just above.
+#[allow(clippy::string_slice)]
 pub fn last_index_of(s: &str, needle: &str, from: Option<i64>) -> i64 {
     let limit = from.map_or(s.len(), |f| byte_at(s, f.max(0) as usize));
     // A match may start at `limit` and run past it.
@@ -70,6 +78,8 @@ pub fn last_index_of(s: &str, needle: &str, from: Option<i64>) -> i64 {
 }
 
 /// `s.split(sep, limit)`; an empty separator splits into characters.
+// Slices by byte index are safe here: `b` and `b + len_utf8` come from char_indices: boundaries.
+#[allow(clippy::string_slice)]
 pub fn split<'a>(s: &'a str, sep: &str, limit: Option<usize>) -> Vec<&'a str> {
     let limit = limit.unwrap_or(usize::MAX);
     if sep.is_empty() {
@@ -106,6 +116,8 @@ pub fn pad(s: &str, target: i64, fill: &str, at_start: bool) -> String {
 
 /// Expands JS's `$$`, `$&`, `` $` `` and `$'` in a replacement for the match at byte
 /// `at` of `s`.
+// Slices by byte index are safe here: `at` is a match position (from `matches`/match_indices) and `at + matched.len()` its end.
+#[allow(clippy::string_slice)]
 pub fn expand(replacement: &str, s: &str, at: usize, matched: &str) -> String {
     if !replacement.contains('$') {
         return replacement.to_string();
@@ -148,6 +160,8 @@ pub fn matches(s: &str, pat: &str, all: bool) -> Vec<usize> {
 
 /// `replace`/`replaceAll` with a string replacement (its `$` patterns expanded);
 /// `None` when nothing matched (so the caller can keep the string it has).
+// Slices by byte index are safe here: `at` and `last` are match starts and ends from match_indices/char_indices.
+#[allow(clippy::string_slice)]
 pub fn replace(s: &str, pat: &str, replacement: &str, all: bool) -> Option<String> {
     let dollar = replacement.contains('$');
     let mut out = String::with_capacity(s.len() + replacement.len());

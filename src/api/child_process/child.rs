@@ -197,6 +197,8 @@ impl ChildProcess {
         let c = &self.0;
         let Some(pid) = c.pid.filter(|_| c.running.get()) else { return Ok(false) };
         c.st.flush();
+        // SAFETY: kill takes no pointers. `pid` is our child and `running` says it was
+        // not reaped yet, so the pid cannot have been reused by another process.
         if unsafe { libc::kill(pid, signo) } == 0 {
             c.killed.set(true);
             return Ok(true);

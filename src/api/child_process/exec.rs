@@ -124,6 +124,8 @@ impl ExecJob {
         // Errors (EPERM) surface as the callback's error at close.
         if child.0.exit_code.get().is_none() && child.0.signal_code.get().is_none() {
             child.0.st.flush();
+            // SAFETY: kill takes no pointers. `pid` is our child, not reaped yet (no exit
+            // code or signal recorded), so the pid cannot have been reused.
             if unsafe { libc::kill(pid, self.kill_signal) } == 0 {
                 child.0.killed.set(true);
             } else if self.ex.borrow().is_none() {

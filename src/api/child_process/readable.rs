@@ -271,7 +271,7 @@ impl ReadableInner {
         self.update_watch();
         let fd = self.fd.replace(-1);
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
         if self.close_queued.replace(true) {
             return;
@@ -299,7 +299,7 @@ impl Drop for ReadableInner {
     fn drop(&mut self) {
         let fd = self.fd.get();
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 }

@@ -261,7 +261,7 @@ impl WritableInner {
         self.set_watch(false);
         let fd = self.fd.replace(-1);
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
         if self.close_queued.replace(true) {
             return;
@@ -277,7 +277,7 @@ impl Drop for WritableInner {
     fn drop(&mut self) {
         let fd = self.fd.get();
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 }

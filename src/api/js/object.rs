@@ -93,26 +93,41 @@ fn from_entries(v: &Dynamic) -> Map {
 
 /// The items `Array.from(v)` walks: an array's, a string's characters, a range's
 /// numbers, a Buffer's bytes, or `length` unset slots of an array-like map.
-fn items(v: &Dynamic) -> Array {
+/// JS's longest array (2^32 - 1): a longer `Array.from` is "Invalid array length",
+/// where building it would abort procbox (capacity overflow or out of memory).
+const MAX_ARRAY: usize = u32::MAX as usize;
+
+fn items(v: &Dynamic) -> Result<Array, Box<EvalAltResult>> {
+    let too_long =
+        || crate::value::error::throw(crate::value::error::error("RangeError", "Invalid array length", None));
     if let Some(r) = v.read_lock::<ExclusiveRange>() {
-        return r.clone().map(Dynamic::from_int).collect();
+        if r.size_hint().1.is_none_or(|n| n > MAX_ARRAY) {
+            return Err(too_long());
+        }
+        return Ok(r.clone().map(Dynamic::from_int).collect());
     }
     if let Some(r) = v.read_lock::<InclusiveRange>() {
-        return r.clone().map(Dynamic::from_int).collect();
+        if r.size_hint().1.is_none_or(|n| n > MAX_ARRAY) {
+            return Err(too_long());
+        }
+        return Ok(r.clone().map(Dynamic::from_int).collect());
     }
     if let Some(b) = v.read_lock::<Blob>() {
-        return b.iter().map(|&x| Dynamic::from_int(x as INT)).collect();
+        return Ok(b.iter().map(|&x| Dynamic::from_int(x as INT)).collect());
     }
     if let Some(m) = v.read_lock::<Map>() {
         let n = m.get("length").map_or(0, |l| super::to_index(l).max(0) as usize);
-        return (0..n).map(|i| m.get(i.to_string().as_str()).cloned().unwrap_or(Dynamic::UNIT)).collect();
+        if n > MAX_ARRAY {
+            return Err(too_long());
+        }
+        return Ok((0..n).map(|i| m.get(i.to_string().as_str()).cloned().unwrap_or(Dynamic::UNIT)).collect());
     }
-    values(v)
+    Ok(values(v))
 }
 
 fn array_from(ctx: &NativeCallContext, v: &Dynamic, f: &FnPtr) -> Res<Array> {
     let cb = Callback::new(ctx, f);
-    items(v).into_iter().enumerate().map(|(i, item)| cb.call(&mut [item, Dynamic::from_int(i as INT)], 1)).collect()
+    items(v)?.into_iter().enumerate().map(|(i, item)| cb.call(&mut [item, Dynamic::from_int(i as INT)], 1)).collect()
 }
 
 pub fn register(engine: &mut Engine) {

@@ -26,6 +26,19 @@ fn range_error(msg: &str) -> Box<EvalAltResult> {
     error::throw(error::error("RangeError", msg, None))
 }
 
+/// V8's longest string (counted in characters here): Node throws "Invalid string
+/// length" beyond it, where building the string would abort procbox (a capacity
+/// overflow panic or an allocation failure).
+const MAX_LENGTH: usize = (1 << 29) - 24;
+
+/// `padStart`/`padEnd`, refusing a result longer than [`MAX_LENGTH`].
+fn pad(s: &str, n: INT, fill: &str, at_start: bool) -> Res<String> {
+    if n > MAX_LENGTH as INT && !fill.is_empty() && n > text::len(s) as INT {
+        return Err(range_error("Invalid string length"));
+    }
+    Ok(text::pad(s, n, fill, at_start))
+}
+
 fn upper(s: Str) -> Str {
     if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_lowercase()) { s } else { s.to_uppercase().into() }
 }
@@ -39,10 +52,14 @@ pub fn keep(s: &Str, part: &str) -> Str {
     if part.len() == s.len() { s.clone() } else { part.into() }
 }
 
+// Slices by byte index are safe here: `byte_at` returns a char boundary.
+#[allow(clippy::string_slice)]
 fn starts_with(s: &str, sub: &str, pos: INT) -> bool {
     s[text::byte_at(s, pos.max(0) as usize)..].starts_with(sub)
 }
 
+// Slices by byte index are safe here: `byte_at` returns a char boundary.
+#[allow(clippy::string_slice)]
 fn ends_with(s: &str, sub: &str, end: INT) -> bool {
     s[..text::byte_at(s, end.max(0) as usize)].ends_with(sub)
 }
@@ -63,7 +80,7 @@ fn char_at(s: &str, i: INT) -> Str {
     if i < 0 {
         Str::new()
     } else {
-        text::sub(s, (i as usize).min(text::len(s)), ((i + 1) as usize).min(text::len(s))).into()
+        text::sub(s, (i as usize).min(text::len(s)), (i.saturating_add(1) as usize).min(text::len(s))).into()
     }
 }
 
@@ -90,11 +107,16 @@ fn repeat(s: &str, n: INT) -> Res<Str> {
     if n < 0 {
         return Err(range_error(&format!("Invalid count value: {n}")));
     }
+    if text::len(s).checked_mul(n as usize).is_none_or(|l| l > MAX_LENGTH) {
+        return Err(range_error("Invalid string length"));
+    }
     Ok(s.repeat(n as usize).into())
 }
 
 /// `replace`/`replaceAll` with a function: it gets the match, its position and the
 /// whole string (as many as it declares) and returns the replacement.
+// Slices by byte index are safe here: `at` and `last` are match starts and ends from `text::matches`.
+#[allow(clippy::string_slice)]
 fn replace_with(ctx: &NativeCallContext, s: &str, pat: &str, f: &FnPtr, all: bool) -> Res<Str> {
     let cb = Callback::new(ctx, f);
     let mut out = String::with_capacity(s.len());
@@ -172,20 +194,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("split", |s: &str, sep: char, limit: INT| split(s, sep.encode_utf8(&mut [0; 4]), Some(limit)));
 
     // Padding: the fill is a string or a char; the length any number.
-    engine.register_fn("padStart", |s: &str, n: INT| text::pad(s, n, " ", true));
-    engine.register_fn("padStart", |s: &str, n: INT, f: &str| text::pad(s, n, f, true));
-    engine.register_fn("padStart", |s: &str, n: INT, f: char| text::pad(s, n, f.encode_utf8(&mut [0; 4]), true));
-    engine.register_fn("padStart", |s: &str, n: Dynamic| text::pad(s, to_index(&n), " ", true));
+    engine.register_fn("padStart", |s: &str, n: INT| pad(s, n, " ", true));
+    engine.register_fn("padStart", |s: &str, n: INT, f: &str| pad(s, n, f, true));
+    engine.register_fn("padStart", |s: &str, n: INT, f: char| pad(s, n, f.encode_utf8(&mut [0; 4]), true));
+    engine.register_fn("padStart", |s: &str, n: Dynamic| pad(s, to_index(&n), " ", true));
     engine.register_fn("padStart", |s: &str, n: Dynamic, f: Dynamic| {
-        text::pad(s, to_index(&n), &super::to_js_string(&f), true)
+        pad(s, to_index(&n), &super::to_js_string(&f), true)
     });
-    engine.register_fn("padEnd", |s: &str, n: INT| text::pad(s, n, " ", false));
-    engine.register_fn("padEnd", |s: &str, n: INT, f: &str| text::pad(s, n, f, false));
-    engine.register_fn("padEnd", |s: &str, n: INT, f: char| text::pad(s, n, f.encode_utf8(&mut [0; 4]), false));
-    engine.register_fn("padEnd", |s: &str, n: Dynamic| text::pad(s, to_index(&n), " ", false));
-    engine.register_fn("padEnd", |s: &str, n: Dynamic, f: Dynamic| {
-        text::pad(s, to_index(&n), &super::to_js_string(&f), false)
-    });
+    engine.register_fn("padEnd", |s: &str, n: INT| pad(s, n, " ", false));
+    engine.register_fn("padEnd", |s: &str, n: INT, f: &str| pad(s, n, f, false));
+    engine.register_fn("padEnd", |s: &str, n: INT, f: char| pad(s, n, f.encode_utf8(&mut [0; 4]), false));
+    engine.register_fn("padEnd", |s: &str, n: Dynamic| pad(s, to_index(&n), " ", false));
+    engine
+        .register_fn("padEnd", |s: &str, n: Dynamic, f: Dynamic| pad(s, to_index(&n), &super::to_js_string(&f), false));
     engine.register_fn("repeat", repeat);
     engine.register_fn("repeat", |s: &str, n: Dynamic| repeat(s, to_index(&n)));
 

@@ -248,7 +248,7 @@ impl ServerInner {
             Ok(t) => self.token.set(Some(t)),
             Err(_) => {
                 self.fd.set(-1);
-                unsafe { libc::close(raw) };
+                let _ = nix::unistd::close(raw);
                 return;
             }
         }
@@ -261,7 +261,7 @@ impl ServerInner {
             self.st.unwatch(fd, t);
         }
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
         if let Some(path) = self.bound_path.borrow_mut().take() {
             let _ = std::fs::remove_file(path);
@@ -328,7 +328,7 @@ impl Drop for ServerInner {
     fn drop(&mut self) {
         let fd = self.fd.get();
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 }

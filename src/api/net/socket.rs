@@ -437,7 +437,7 @@ impl SocketInner {
         self.set_hold(false);
         let fd = self.fd.replace(-1);
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
         // Handed to the caller, which still runs on `self`: it is dropped when the
         // caller returns, never under its feet.
@@ -504,7 +504,7 @@ impl Drop for SocketInner {
     fn drop(&mut self) {
         let fd = self.fd.get();
         if fd >= 0 {
-            unsafe { libc::close(fd) };
+            let _ = nix::unistd::close(fd);
         }
     }
 }

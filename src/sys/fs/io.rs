@@ -102,9 +102,15 @@ fn huge_pages(buf: &mut Vec<u8>) {
 /// Reads a whole descriptor from its current offset.
 pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
     let mut out: Vec<u8> = Vec::new();
-    // SAFETY: fstat fills a plain struct.
+    // SAFETY: `stat` is plain old data (integers); all-zero is a valid value.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat writes one `stat` into the live local `st`.
     if unsafe { libc::fstat(fd, &mut st) } == 0 && st.st_size > 0 {
+        // Node refuses a file over 2 GiB (ERR_FS_FILE_TOO_LARGE); reserving its size
+        // (a sparse file can claim terabytes) would abort procbox.
+        if st.st_size > i32::MAX as libc::off_t {
+            return Err(FsError::new(libc::EFBIG, "read", None));
+        }
         out.reserve_exact(st.st_size as usize + 1);
         huge_pages(&mut out);
     }
