@@ -92,7 +92,13 @@ fn write_seq<I: Iterator>(
 pub fn parse(text: &str) -> Result<Dynamic, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(v) => Ok(from_value(v)),
-        Err(e) => Err(error_message(text, &e)),
+        // What V8 takes and serde_json refuses (nesting past 128, a lone surrogate
+        // escape) is taken as the fork channel takes it, up to its depth limit.
+        Err(e) => match crate::ipc::lenient::parse(text.as_bytes()) {
+            Ok(v) => Ok(from_value(v)),
+            Err(deep) if deep.starts_with("nesting") => Err(format!("JSON {deep}")),
+            Err(_) => Err(error_message(text, &e)),
+        },
     }
 }
 
