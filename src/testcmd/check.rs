@@ -42,16 +42,21 @@ pub enum Verdict {
 
 /// One way a check failed: a note, and the expected and printed texts when the
 /// difference is in them (the printed one in the expected file's terms, see
-/// `matcher::reconcile`).
+/// `matcher::reconcile`, and as printed).
 pub struct Problem {
     pub what: &'static str,
     pub note: Option<String>,
     pub diff: Option<(String, String)>,
+    pub printed: Option<String>,
 }
 
 impl Problem {
     fn note(what: &'static str, note: String) -> Problem {
-        Problem { what, note: Some(note), diff: None }
+        Problem { what, note: Some(note), diff: None, printed: None }
+    }
+
+    fn diff(what: &'static str, note: Option<String>, expected: String, got: String, printed: &str) -> Problem {
+        Problem { what, note, diff: Some((expected, got)), printed: Some(printed.to_string()) }
     }
 }
 
@@ -123,14 +128,14 @@ fn run_and_compare(case: &Case, kind: Kind, set: &Settings, spec: &Spec, outcome
     };
     let out = reconcile(&spec.out, &got_out, &ctx);
     if !out.matches {
-        problems.push(Problem { what: "stdout", note: None, diff: Some((spec.out.clone(), out.text.clone())) });
+        problems.push(Problem::diff("stdout", None, spec.out.clone(), out.text.clone(), &got_out));
     }
     // Node's stderr (stack traces, its hints) is its own; only procbox's is pinned.
     let err = (kind == Kind::Procbox).then(|| reconcile(spec.err.as_deref().unwrap_or(""), &run.stderr, &ctx));
     if let Some(err) = err.as_ref().filter(|e| !e.matches) {
         let note = spec.err.is_none().then(|| "no .err file, so stderr must be empty".to_string());
         let expected = spec.err.clone().unwrap_or_default();
-        problems.push(Problem { what: "stderr", note, diff: Some((expected, err.text.clone())) });
+        problems.push(Problem::diff("stderr", note, expected, err.text.clone(), &run.stderr));
     }
     if set.update && kind == Kind::Procbox && run.end != End::TimedOut && !problems.is_empty() {
         match write_back(case, spec, &out.text, err.as_ref().map(|e| (e.matches, e.text.as_str())), run.end) {

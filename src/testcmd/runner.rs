@@ -156,11 +156,10 @@ fn status(waited: std::io::Result<std::process::ExitStatus>) -> End {
 
 /// The version `node --version` prints, or why node cannot run the twins.
 pub fn node_version() -> Result<String, String> {
-    let out = Command::new("node")
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("node is not installed or not on PATH ({e})"))?;
+    let out = Command::new("node").arg("--version").stdin(Stdio::null()).output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "node is not installed (not on PATH)".to_string(),
+        _ => format!("cannot run node: {e}"),
+    })?;
     if !out.status.success() {
         return Err(format!("`node --version` failed ({})", out.status));
     }

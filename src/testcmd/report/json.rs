@@ -47,6 +47,7 @@ impl Reporter for Json {
                             e["expected"] = json!(exp);
                             e["got"] = json!(got);
                             e["diff"] = json!(unified(exp, got));
+                            e["printed"] = json!(p.printed);
                         }
                         e
                     })
