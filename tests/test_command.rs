@@ -218,7 +218,7 @@ fn update_writes_expectations_back_keeping_wildcards() {
     f.file("upd.out", "pid <PID>\nold text\nsame\n[exit 0]\n");
     let r = f.test(&["cases", "--update"]);
     assert_eq!(r.code(), Some(0), "{}", r.show());
-    assert!(r.stdout().contains("updated the expectations of 1 cases"), "{}", r.show());
+    assert!(r.stdout().contains("updated the expectations of 1 case"), "{}", r.show());
     assert_eq!(f.read("upd.out"), "pid <PID>\nnew text\nsame\n[exit 0]\n");
     assert_eq!(f.read("upd.err"), "warn\n");
     let r = f.test(&["cases"]);
@@ -286,7 +286,7 @@ fn twins_are_skipped_and_counted_apart_without_node() {
         c.env("PATH", &empty);
     });
     assert_eq!(r.code(), Some(0), "{}", r.show());
-    assert!(r.stdout().contains("skipped 1 checks: node is not installed"), "{}", r.show());
+    assert!(r.stdout().contains("skipped 1 check: node is not installed"), "{}", r.show());
     assert_eq!(r.last_line(), "1 passed, 0 failed, 1 skipped", "{}", r.show());
     // Without --node the twin is not a check at all.
     assert_eq!(f.test(&["cases"]).last_line(), "1 passed, 0 failed, 0 skipped");

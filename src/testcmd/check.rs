@@ -60,7 +60,8 @@ impl Problem {
     }
 }
 
-pub fn check(case: &Case, kind: Kind, set: &Settings) -> Outcome {
+/// Runs one check on job `slot` (see `interrupt`).
+pub fn check(case: &Case, kind: Kind, set: &Settings, slot: usize) -> Outcome {
     let name = match kind {
         Kind::Procbox => case.name(),
         Kind::Node => case.twin_name().unwrap_or_default(),
@@ -73,7 +74,7 @@ pub fn check(case: &Case, kind: Kind, set: &Settings) -> Outcome {
         return outcome;
     }
     let problems = match case.spec(set.timeout) {
-        Ok(spec) => run_and_compare(case, kind, set, &spec, &mut outcome),
+        Ok(spec) => run_and_compare(case, kind, set, &spec, slot, &mut outcome),
         Err(e) => vec![Problem::note("case", e)],
     };
     if !problems.is_empty() {
@@ -82,7 +83,14 @@ pub fn check(case: &Case, kind: Kind, set: &Settings) -> Outcome {
     outcome
 }
 
-fn run_and_compare(case: &Case, kind: Kind, set: &Settings, spec: &Spec, outcome: &mut Outcome) -> Vec<Problem> {
+fn run_and_compare(
+    case: &Case,
+    kind: Kind,
+    set: &Settings,
+    spec: &Spec,
+    slot: usize,
+    outcome: &mut Outcome,
+) -> Vec<Problem> {
     let (program, script) = match kind {
         Kind::Procbox => (set.exec.as_path(), &case.script),
         Kind::Node => (Path::new("node"), case.twin.as_ref().expect("a twin check has a twin")),
@@ -95,6 +103,7 @@ fn run_and_compare(case: &Case, kind: Kind, set: &Settings, spec: &Spec, outcome
         stdin: spec.stdin.as_deref(),
         env: &spec.env,
         timeout: spec.timeout,
+        slot,
     };
     let run = match runner::run(&job) {
         Ok(r) => r,

@@ -9,6 +9,7 @@
 
 mod case;
 mod check;
+mod interrupt;
 mod matcher;
 mod options;
 mod report;
@@ -86,8 +87,9 @@ pub fn main(args: &[String]) -> i32 {
     reporter.start(&plan);
     let queue = Mutex::new(work.into_iter());
     let (tx, rx) = channel();
+    interrupt::install();
     std::thread::scope(|s| {
-        for _ in 0..plan.jobs {
+        for slot in 0..plan.jobs {
             let (tx, queue, cases, settings) = (tx.clone(), &queue, &cases, &settings);
             s.spawn(move || {
                 loop {
@@ -95,7 +97,7 @@ pub fn main(args: &[String]) -> i32 {
                     let Some((i, kinds)) = next else { break };
                     // The twin runs after the script, so it sees what --update wrote.
                     for k in kinds {
-                        if tx.send(check::check(&cases[i], k, settings)).is_err() {
+                        if tx.send(check::check(&cases[i], k, settings, slot)).is_err() {
                             return;
                         }
                     }

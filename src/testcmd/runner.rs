@@ -12,6 +12,7 @@
 //! has been killed, so its pid, which is the group's id, cannot be reused meanwhile.
 
 use std::io::Read;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -27,6 +28,8 @@ pub struct Job<'a> {
     pub stdin: Option<&'a Path>,
     pub env: &'a [(String, String)],
     pub timeout: Duration,
+    /// The job's slot in `interrupt`'s table of running groups.
+    pub slot: usize,
 }
 
 /// How a run ended.
@@ -72,6 +75,7 @@ pub fn run(job: &Job) -> Result<Run, String> {
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", job.program.display()))?;
     let pid = child.id() as i32;
+    super::interrupt::set(job.slot, pid);
     let (tx, rx) = channel();
     let stdout = collect(child.stdout.take().expect("piped stdout"), tx.clone());
     let stderr = collect(child.stderr.take().expect("piped stderr"), tx.clone());
@@ -87,6 +91,7 @@ pub fn run(job: &Job) -> Result<Run, String> {
     if !finished {
         wait_events(&rx, 3 - seen, Instant::now() + GRACE);
     }
+    super::interrupt::set(job.slot, 0);
     let waited = child.wait();
     let took = start.elapsed();
     let text =

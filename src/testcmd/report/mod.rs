@@ -78,6 +78,11 @@ pub fn runner_name(kind: Kind) -> &'static str {
     }
 }
 
+/// `1 check`, `2 checks`.
+pub fn count(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 /// A unified diff of expected against got, three lines of context.
 pub fn unified(expected: &str, got: &str) -> String {
     similar::TextDiff::from_lines(expected, got).unified_diff().context_radius(3).header("expected", "got").to_string()

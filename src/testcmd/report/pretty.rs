@@ -10,7 +10,7 @@ use std::time::Duration;
 use console::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Plan, Reporter, Tally, unified};
+use super::{Plan, Reporter, Tally, count, unified};
 use crate::testcmd::check::{Outcome, Problem, Verdict};
 
 pub struct Pretty {
@@ -72,7 +72,8 @@ impl Reporter for Pretty {
             Some(Err(why)) => format!(", node twins skipped: {why}"),
             None => String::new(),
         };
-        let head = format!("running {} checks of {} cases, {} at a time{node}\n", plan.checks, plan.cases, plan.jobs);
+        let (checks, cases) = (count(plan.checks, "check"), count(plan.cases, "case"));
+        let head = format!("running {checks} of {cases}, {} at a time{node}\n", plan.jobs);
         if std::io::stdout().is_terminal() && std::io::stderr().is_terminal() && plan.checks > 0 {
             let bar = ProgressBar::with_draw_target(Some(plan.checks as u64), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} checks, {msg} [{elapsed}]")
@@ -123,10 +124,10 @@ impl Reporter for Pretty {
         }
         let mut s = String::from("\n");
         for (why, n) in &t.skip_reasons {
-            s.push_str(&format!("skipped {n} checks: {why}\n"));
+            s.push_str(&format!("skipped {}: {why}\n", count(*n, "check")));
         }
         if t.updated > 0 {
-            s.push_str(&format!("updated the expectations of {} cases\n", t.updated));
+            s.push_str(&format!("updated the expectations of {}\n", count(t.updated, "case")));
         }
         if !t.failures.is_empty() {
             s.push_str("failed:\n");
