@@ -4,7 +4,7 @@
 //! status, summary line, diffs and machine formats.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 // Runs on support/needs.rs (harness = false): the Node test is reported ignored,
@@ -22,6 +22,7 @@ fn main() -> std::process::ExitCode {
         Nothing: a_passing_case_exits_0_with_the_summary_line,
         Nothing: a_failing_case_shows_a_unified_diff_and_exits_1,
         Nothing: a_timeout_kills_the_process_group_and_shows_what_was_printed,
+        Nothing: ctrl_c_on_the_run_ends_the_cases_it_was_running,
         Nothing: stderr_noise_fails_unless_an_err_file_expects_it,
         Nothing: wildcards_match_pids_paths_and_runs_of_lines,
         Nothing: update_writes_expectations_back_keeping_wildcards,
@@ -170,6 +171,38 @@ fn a_timeout_kills_the_process_group_and_shows_what_was_printed() {
     let until = Instant::now() + Duration::from_secs(10);
     while alive(pid) {
         assert!(Instant::now() < until, "the script's child {pid} outlived the timeout");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn ctrl_c_on_the_run_ends_the_cases_it_was_running() {
+    let f = Fixture::new("ctrlc");
+    // The case writes its child's pid where the test can see it, then spins.
+    f.file(
+        "spin.rhai",
+        "let c = spawn(\"sleep\", [\"60\"]);\nrequire(\"fs\").writeFileSync(\"child.pid\", `${c.pid}`);\nloop {}\n",
+    );
+    f.file("spin.out", "never\n");
+    let mut run = bounded::spawn(
+        Command::new(EXE).args(["test", "cases", "--timeout", "50000"]).current_dir(&f.0).stdout(Stdio::null()),
+    );
+    let pid_file = f.0.join("cases/child.pid");
+    let until = Instant::now() + Duration::from_secs(20);
+    let pid: u32 = loop {
+        if let Some(pid) = std::fs::read_to_string(&pid_file).ok().and_then(|s| s.trim().parse().ok()) {
+            break pid;
+        }
+        assert!(Instant::now() < until, "the case never started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // SAFETY: kill(2) on our own child, not yet waited for.
+    unsafe { libc::kill(run.id() as i32, libc::SIGINT) };
+    let status = run.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
+    let until = Instant::now() + Duration::from_secs(10);
+    while alive(pid) {
+        assert!(Instant::now() < until, "the case's child {pid} outlived the interrupted run");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
