@@ -27,6 +27,19 @@ fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
     }
 }
 
+/// SIGINT back to its default in the child: a test run started in the background
+/// has it ignored, and the child would inherit that.
+fn default_sigint(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only signal(2), which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        })
+    }
+}
+
 fn procbox(args: &[&str]) -> std::process::Output {
     bounded::output(Command::new(EXE).args(args))
 }
@@ -83,7 +96,8 @@ fn stdin_data_and_end() {
 #[test]
 fn sigint_listener_then_eof() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/signal.rhai");
-    let mut child = bounded::spawn(Command::new(EXE).arg(script).stdin(Stdio::piped()).stdout(Stdio::piped()));
+    let mut child =
+        bounded::spawn(default_sigint(Command::new(EXE).arg(script).stdin(Stdio::piped()).stdout(Stdio::piped())));
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert_eq!(first, format!("本进程的id是: {}", child.id()));
@@ -99,8 +113,9 @@ fn sigint_listener_then_eof() {
 /// With no SIGINT listener, Ctrl-C kills even a script stuck in `loop {}`.
 #[test]
 fn sigint_kills_busy_loop() {
-    let mut child =
-        bounded::spawn(Command::new(EXE).args(["-e", "print(\"looping\"); loop {}"]).stdout(Stdio::piped()));
+    let mut child = bounded::spawn(default_sigint(
+        Command::new(EXE).args(["-e", "print(\"looping\"); loop {}"]).stdout(Stdio::piped()),
+    ));
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert_eq!(line, "looping\n");
