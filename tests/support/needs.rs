@@ -45,11 +45,21 @@ pub fn test(name: &'static str, need: Need, body: fn()) -> Test {
     Test { name, need, body }
 }
 
-/// Lists tests with their needs, each named after its function.
+/// Lists tests with their needs, each named after its function. Without libtest a
+/// `#[test]` function is compiled out and never runs, so the list also checks that
+/// the file has none left.
 macro_rules! tests {
-    ($($need:ident: $f:ident),* $(,)?) => {
+    ($($need:ident: $f:ident),* $(,)?) => {{
+        needs::no_test_attributes(file!(), include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", file!())));
         vec![$(needs::test(stringify!($f), needs::Need::$need, $f)),*]
-    };
+    }};
+}
+
+/// Fails the run if `source` has a `#[test]` attribute: a test that would never run.
+pub fn no_test_attributes(file: &str, source: &str) {
+    if let Some(n) = source.lines().position(|l| l.trim() == "#[test]") {
+        panic!("{file}:{}: #[test] does not run here (harness = false): list the function in main's tests![]", n + 1);
+    }
 }
 
 /// What `tool --version` said, per tool.
