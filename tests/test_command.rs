@@ -136,7 +136,7 @@ fn a_failing_case_shows_a_unified_diff_and_exits_1() {
             "{line:?} in {out}"
         );
     }
-    assert!(out.contains("exit status: expected 0, got exit 3"), "{}", r.show());
+    assert!(out.contains("  exit status: expected 0, got exit 3\n"), "{}", r.show());
     assert!(out.contains("failed:\n    cases/fail.rhai\n    cases/status.rhai\n"), "{}", r.show());
     assert_eq!(r.last_line(), "1 passed, 2 failed, 0 skipped");
 }

@@ -130,7 +130,10 @@ fn run_and_compare(
         }
         Some(want) => {
             if run.end != End::Status(want) && run.end != End::TimedOut {
-                problems.push(Problem::note("exit status", format!("expected {want}, got {}", &status_line[1..])));
+                problems.push(Problem::note(
+                    "exit status",
+                    format!("expected {want}, got {}", status_line.trim_matches(['[', ']'])),
+                ));
             }
             run.stdout.clone()
         }
