@@ -22,6 +22,7 @@ mod repl;
 mod runtime;
 mod signals;
 mod sys;
+mod testcmd;
 mod value;
 
 use std::io::{IsTerminal, Read};
@@ -31,6 +32,7 @@ use runtime::{Launch, Runtime};
 const HELP: &str = "\
 Usage: procbox [options] [script.rhai [arguments]]
        procbox -e 'code' [arguments]
+       procbox test [PATH...] [options]   (see procbox test --help)
 
 Runs a Rhai script with Node's process model: the process object, an event loop
 (nextTick, promises, timers, immediates, I/O, signals), child processes and IPC.
@@ -76,6 +78,8 @@ fn run(args: Vec<String>) -> i32 {
             println!("procbox v{}", env!("CARGO_PKG_VERSION"));
             return 0;
         }
+        // A script file named `test` runs as `procbox ./test`.
+        Some("test") => return testcmd::main(&args[2..]),
         Some("-e" | "--eval") => {
             let Some(code) = args.get(2) else { return fail(&format!("{} requires an argument", args[1]), 9) };
             let argv = std::iter::once(exec.clone()).chain(args[3..].iter().cloned()).collect();

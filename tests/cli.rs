@@ -8,6 +8,10 @@ use std::time::Duration;
 
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
 
+// Every process a test starts is killed if it outlives a deadline: a hang fails.
+#[path = "support/bounded.rs"]
+mod bounded;
+
 /// Waits for a child, but never forever: a hang is a failure, not a stuck CI run.
 fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
@@ -23,8 +27,21 @@ fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
     }
 }
 
+/// SIGINT back to its default in the child: a test run started in the background
+/// has it ignored, and the child would inherit that.
+fn default_sigint(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only signal(2), which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        })
+    }
+}
+
 fn procbox(args: &[&str]) -> std::process::Output {
-    Command::new(EXE).args(args).stdin(Stdio::null()).output().expect("run procbox")
+    bounded::output(Command::new(EXE).args(args))
 }
 
 #[test]
@@ -52,7 +69,7 @@ fn missing_file_and_bad_option_fail_clearly() {
 
 #[test]
 fn script_from_stdin() {
-    let mut child = Command::new(EXE).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bounded::spawn(Command::new(EXE).stdin(Stdio::piped()).stdout(Stdio::piped()));
     child.stdin.take().unwrap().write_all(b"setTimeout(|| print(`from stdin ${1 + 1}`), 1);").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "from stdin 2\n");
@@ -64,8 +81,7 @@ fn stdin_data_and_end() {
         let total = "";
         process.stdin.on("data", |chunk| total += chunk);
         process.stdin.on("end", || { let n = total.len(); total = total.trim(); console.log(`got ${n} chars: ${total}`) });"#;
-    let mut child =
-        Command::new(EXE).args(["-e", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bounded::spawn(Command::new(EXE).args(["-e", script]).stdin(Stdio::piped()).stdout(Stdio::piped()));
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"hello ").unwrap();
     stdin.flush().unwrap();
@@ -80,7 +96,8 @@ fn stdin_data_and_end() {
 #[test]
 fn sigint_listener_then_eof() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/signal.rhai");
-    let mut child = Command::new(EXE).arg(script).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bounded::spawn(default_sigint(Command::new(EXE).arg(script).stdin(Stdio::piped()).stdout(Stdio::piped())));
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert_eq!(first, format!("本进程的id是: {}", child.id()));
@@ -96,8 +113,9 @@ fn sigint_listener_then_eof() {
 /// With no SIGINT listener, Ctrl-C kills even a script stuck in `loop {}`.
 #[test]
 fn sigint_kills_busy_loop() {
-    let mut child =
-        Command::new(EXE).args(["-e", "print(\"looping\"); loop {}"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bounded::spawn(default_sigint(
+        Command::new(EXE).args(["-e", "print(\"looping\"); loop {}"]).stdout(Stdio::piped()),
+    ));
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert_eq!(line, "looping\n");
@@ -119,7 +137,7 @@ fn exit_flushes_everything_to_a_slow_pipe() {
     let script = r#"let chunk = "x"; chunk.pad(1024 * 1024 - 1, "x"); chunk += "\n";
         for i in 0..4 { process.stdout.write(chunk); }
         process.exit(0);"#;
-    let mut child = Command::new(EXE).args(["-e", script]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = bounded::spawn(Command::new(EXE).args(["-e", script]).stdout(Stdio::piped()));
     let mut out = child.stdout.take().unwrap();
     // The slow reader is the point of the test: the writer must wait for it.
     std::thread::sleep(Duration::from_millis(300));

@@ -11,6 +11,12 @@
 #[path = "support/peer.rs"]
 mod peer;
 
+// Runs on support/needs.rs (harness = false): tests needing node and npm are reported
+// ignored, with the reason, where those are missing; every test has a deadline.
+#[path = "support/needs.rs"]
+#[macro_use]
+mod needs;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -90,7 +96,6 @@ fn pair(server_impl: Impl, client_impl: Impl) {
     }
 }
 
-#[test]
 fn seed_pair_procbox() {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         return update();
@@ -98,7 +103,6 @@ fn seed_pair_procbox() {
     pair(Impl::Procbox, Impl::Procbox);
 }
 
-#[test]
 fn seed_pair_with_node_peers() {
     if node_ipc_ready() {
         pair(Impl::Procbox, Impl::Node);
@@ -119,4 +123,8 @@ fn update() {
     let s = [first, server.next_line(), server.next_line(), server.next_line()];
     std::fs::write(format!("{SCRIPTS}/socket-client.pair.out"), c.join("\n") + "\n").unwrap();
     std::fs::write(format!("{SCRIPTS}/socket-server.pair.out"), s.join("\n") + "\n").unwrap();
+}
+
+fn main() -> std::process::ExitCode {
+    needs::run(tests![Nothing: seed_pair_procbox, Npm: seed_pair_with_node_peers])
 }

@@ -9,6 +9,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
+
+// Every process a test starts is killed if it outlives a deadline: a hang fails.
+#[path = "support/bounded.rs"]
+mod bounded;
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pool");
 
 /// What a run printed and what its workers logged.
@@ -33,7 +37,7 @@ fn run(jobs: u64, retries: Option<u32>) -> Run {
         cmd.env("POOL_RETRIES", r.to_string());
     }
     let t0 = Instant::now();
-    let out = cmd.output().unwrap();
+    let out = bounded::output(&mut cmd);
     assert!(t0.elapsed() < Duration::from_secs(60), "took {:?}", t0.elapsed());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "status {:?}, stderr: {}", out.status, String::from_utf8_lossy(&out.stderr));
@@ -126,7 +130,7 @@ fn an_answer_still_unread_when_a_write_to_the_dead_worker_fails_is_kept() {
     let mut attempts = 0;
     let (out, text) = loop {
         let _ = std::fs::remove_file(&log);
-        let out = Command::new(EXE).arg("epipe.rhai").current_dir(DIR).env("POOL_LOG", &log).output().unwrap();
+        let out = bounded::output(Command::new(EXE).arg("epipe.rhai").current_dir(DIR).env("POOL_LOG", &log));
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         let _ = std::fs::remove_file(&log);
         attempts += 1;

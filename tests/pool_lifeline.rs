@@ -10,6 +10,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
+
+// Every process a test starts is killed if it outlives a deadline: a hang fails.
+#[path = "support/bounded.rs"]
+mod bounded;
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pool");
 
 /// Kills the workers whatever the outcome, so a failing test leaves nothing behind.
@@ -45,7 +49,7 @@ fn workers_die_with_their_parent(signo: i32, listen: bool) {
             Ok(())
         });
     }
-    let mut parent = cmd.spawn().unwrap();
+    let mut parent = bounded::spawn(&mut cmd);
     let mut lines = BufReader::new(parent.stdout.take().unwrap()).lines();
     let mut reap = Reap(Vec::new());
     for line in lines.by_ref() {
@@ -94,11 +98,9 @@ fn a_worker_whose_pool_is_already_gone_when_it_arms_the_lifeline_leaves_at_once(
     // parent any more, so the parent died before the lifeline could fire for it.
     use std::os::unix::process::ExitStatusExt;
     let run = |pool_pid: u32| {
-        Command::new(EXE)
-            .args(["-e", "print(\"ran\")"])
-            .env("PROCBOX_POOL_WORKER", pool_pid.to_string())
-            .output()
-            .unwrap()
+        bounded::output(
+            Command::new(EXE).args(["-e", "print(\"ran\")"]).env("PROCBOX_POOL_WORKER", pool_pid.to_string()),
+        )
     };
     let orphan = run(std::process::id() + 1_000_000);
     assert_eq!(orphan.status.signal(), Some(libc::SIGKILL), "{orphan:?}");

@@ -14,6 +14,10 @@ use std::time::{Duration, Instant};
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
 const DEADLINE: Duration = Duration::from_secs(20);
 
+// Every process a test starts is killed if it outlives a deadline: a hang fails.
+#[path = "support/bounded.rs"]
+mod bounded;
+
 #[derive(Default)]
 struct Screen {
     bytes: Vec<u8>,
@@ -432,13 +436,8 @@ fn history_is_kept_and_a_broken_file_is_only_a_warning() {
 
 #[test]
 fn interactive_flag_with_piped_stdin() {
-    let mut child = Command::new(EXE)
-        .arg("-i")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        bounded::spawn(Command::new(EXE).arg("-i").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()));
     child.stdin.take().unwrap().write_all(b"fn f(x) {\n  x + 1\n}\nf(1)\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "> ... ... > 2\n> ");
