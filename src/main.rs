@@ -8,6 +8,7 @@ mod ipc;
 mod net;
 mod nodeipc;
 mod pool;
+mod redis;
 mod repl;
 mod runtime;
 mod signals;
