@@ -187,13 +187,9 @@ impl<T> Conn<T> {
         std::mem::take(&mut self.out)
     }
 
+    #[cfg(test)]
     pub fn has_output(&self) -> bool {
         !self.out.is_empty()
-    }
-
-    /// Commands written and not yet answered, plus those waiting offline.
-    pub fn pending(&self) -> usize {
-        self.sent.len() + self.offline.len()
     }
 
     pub fn subscribed(&self) -> bool {

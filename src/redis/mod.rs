@@ -10,6 +10,3 @@ pub mod url;
 
 #[cfg(test)]
 mod tests;
-
-pub use conn::{Conn, Event};
-pub use resp::Reply;

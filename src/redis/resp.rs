@@ -27,10 +27,6 @@ impl Reply {
             _ => None,
         }
     }
-
-    pub fn text(&self) -> Option<String> {
-        self.bytes().map(|b| String::from_utf8_lossy(b).into_owned())
-    }
 }
 
 fn convert(f: OwnedFrame) -> Reply {

@@ -1,0 +1,120 @@
+//! `require("redis")` against a real server: every case under tests/redis/cases/
+//! (`NAME.rhai` and its expected `NAME.out`, last line `[exit N]`) runs with its own
+//! server, reached through `REDIS_URL`; a `NAME.js` twin beside it runs the same
+//! steps on the real node-redis (tests/redis/node_modules, pinned by the lockfile)
+//! and must print the same. Then the reconnect test kills and restarts the server.
+//! Without `redis-server` every test reports itself skipped.
+
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use redis_server::{RedisServer, skip};
+
+#[path = "support/peer.rs"]
+mod peer;
+
+const EXE: &str = env!("CARGO_BIN_EXE_procbox");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/redis");
+
+fn shown(o: &Output) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    let code = o.status.code().unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0));
+    format!("{}[exit {code}]\n", String::from_utf8_lossy(&o.stdout))
+}
+
+fn run(program: &str, script: &Path, url: &str) -> Output {
+    let mut cmd = Command::new("timeout");
+    cmd.arg("60").arg(program).arg(script).current_dir(DIR).env("REDIS_URL", url);
+    cmd.env("NODE_PATH", format!("{DIR}/node_modules"));
+    cmd.output().expect("run")
+}
+
+fn node_ready() -> bool {
+    Path::new(DIR).join("node_modules/redis").exists()
+        && Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(DIR).join("cases"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|e| e == "rhai") && p.with_extension("out").exists());
+    v.sort();
+    v
+}
+
+#[test]
+fn golden_cases_and_node_twins() {
+    if skip("golden_cases_and_node_twins") {
+        return;
+    }
+    let filter = std::env::var("REDIS_CASE").ok();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failed = Vec::new();
+    for script in cases() {
+        let name = script.file_stem().unwrap().to_string_lossy().into_owned();
+        if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
+            continue;
+        }
+        let want = std::fs::read_to_string(script.with_extension("out")).unwrap();
+        let server = RedisServer::start(&name).unwrap();
+        let got = run(EXE, &script, &server.url());
+        drop(server);
+        let got_text = shown(&got);
+        if update && got_text != want {
+            std::fs::write(script.with_extension("out"), &got_text).unwrap();
+        } else if got_text != want {
+            failed.push(format!(
+                "{name} (procbox)\n--- expected\n{want}+++ got\n{got_text}stderr:\n{}",
+                String::from_utf8_lossy(&got.stderr)
+            ));
+        }
+        let twin = script.with_extension("js");
+        if twin.exists() {
+            if !node_ready() {
+                eprintln!("{name}: node twin SKIPPED: node or tests/redis/node_modules missing (npm ci)");
+                continue;
+            }
+            let server = RedisServer::start(&format!("{name}-node")).unwrap();
+            let got = run("node", &twin, &server.url());
+            drop(server);
+            let got_text = shown(&got);
+            if got_text != want {
+                failed.push(format!(
+                    "{name} (node twin)\n--- expected\n{want}+++ got\n{got_text}stderr:\n{}",
+                    String::from_utf8_lossy(&got.stderr)
+                ));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{} failed:\n{}", failed.len(), failed.join("\n"));
+}
+
+/// The server goes away (SIGKILL) and comes back on the same socket: the clients
+/// report the loss and keep retrying with backoff; commands issued meanwhile wait in
+/// the offline queue and run after the reconnect; the subscriber re-subscribes.
+#[test]
+fn reconnect_after_the_server_is_killed_and_restarted() {
+    if skip("reconnect_after_the_server_is_killed_and_restarted") {
+        return;
+    }
+    let mut server = RedisServer::start("reconnect").unwrap();
+    let mut cmd = Command::new(EXE);
+    cmd.arg(Path::new(DIR).join("reconnect.rhai")).env("REDIS_URL", server.url());
+    let mut p = peer::Peer::spawn("reconnect.rhai", cmd);
+    p.expect("subscribed");
+    p.expect("message before: 1");
+    server.kill();
+    p.wait_for("pub's loss", |l| l == "pub error Socket closed unexpectedly");
+    p.send("away");
+    p.wait_for("the offline commands", |l| l == "queued");
+    server.restart();
+    p.wait_for("the offline GET", |l| l == "offline get: queued while away");
+    p.wait_for("the message after the reconnect", |l| l == "message after: 2");
+    p.wait_for("the end", |l| l == "done");
+    p.close_stdin();
+    assert!(p.wait_exit().success());
+}
