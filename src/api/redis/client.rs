@@ -222,7 +222,7 @@ impl Inner {
             Err((why, _)) => {
                 let e = match why {
                     Refused::Closed => closed_error(),
-                    Refused::Full => error::error("Error", "The offline queue is full", None).into(),
+                    Refused::Full => error::error("Error", "The queue is full", None).into(),
                 };
                 p.reject(&self.st.micro, e);
                 false

@@ -187,17 +187,22 @@ impl Inner {
         if let Some(s) = self.sock.borrow_mut().take() {
             s.destroy(None);
         }
+        // As node-redis: `end` first, then what was pending rejects (on the tick, so
+        // the promise `disconnect()`/`quit()` returned settles before them).
         let err = err.unwrap_or_else(closed_error);
-        for t in self.conn.borrow_mut().disconnected(true) {
-            self.reject_token(t, err.clone());
-        }
-        for p in self.connect_waiters.borrow_mut().drain(..) {
-            p.reject(&self.st.micro, err.clone());
-        }
+        let lost = std::cell::RefCell::new(Some(self.conn.borrow_mut().disconnected(true)));
+        let waiters: Vec<_> = self.connect_waiters.borrow_mut().drain(..).collect();
         let me = self.rc();
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
             me.closing.set(false);
-            me.emitter.emit(engine, "end", &[]).map(|_| Dynamic::UNIT)
+            let r = me.emitter.emit(engine, "end", &[]);
+            for t in lost.borrow_mut().take().unwrap_or_default() {
+                me.reject_token(t, err.clone());
+            }
+            for p in &waiters {
+                p.reject(&me.st.micro, err.clone());
+            }
+            r.map(|_| Dynamic::UNIT)
         })));
     }
 }
