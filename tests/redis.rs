@@ -118,3 +118,47 @@ fn reconnect_after_the_server_is_killed_and_restarted() {
     p.close_stdin();
     assert!(p.wait_exit().success());
 }
+
+/// The seed's middleware example (scripts/middleware-parent.rhai forking
+/// middleware-child.rhai, talking through Redis pub/sub) in every pairing of procbox
+/// and Node on the real node-redis: each side publishes and subscribes, so the
+/// mixed pairings are the interop test both ways. Expected: the .redis.out beside it.
+#[test]
+fn middleware_example_every_pairing() {
+    if skip("middleware_example_every_pairing") {
+        return;
+    }
+    let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts");
+    let want = std::fs::read_to_string(format!("{scripts}/middleware-parent.redis.out")).unwrap();
+    let pairings: [(&str, &str, Option<(&str, &str)>); 4] = [
+        ("procbox → procbox", "procbox", None),
+        ("procbox → node", "procbox", Some(("./middleware-child.js", "node"))),
+        ("node → procbox", "node", Some(("./middleware-child.rhai", EXE))),
+        ("node → node", "node", None),
+    ];
+    let mut failed = Vec::new();
+    for (name, parent, child) in pairings {
+        let uses_node = parent == "node" || child.is_some_and(|c| c.1 == "node");
+        if uses_node && !node_ready() {
+            eprintln!("middleware {name}: SKIPPED: node or tests/redis/node_modules missing (npm ci)");
+            continue;
+        }
+        let server = RedisServer::start("middleware").unwrap();
+        let script = if parent == "node" { "middleware-parent.js" } else { "middleware-parent.rhai" };
+        let mut cmd = Command::new("timeout");
+        cmd.arg("60").arg(if parent == "node" { "node" } else { EXE }).arg(script).current_dir(scripts);
+        cmd.env("REDIS_URL", server.url()).env("NODE_PATH", format!("{DIR}/node_modules"));
+        if let Some((path, exec)) = child {
+            cmd.env("CHILD", path).env("CHILD_EXEC", exec);
+        }
+        let out = cmd.output().unwrap();
+        let got = shown(&out);
+        if got != want {
+            failed.push(format!(
+                "{name}\n--- expected\n{want}+++ got\n{got}stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
