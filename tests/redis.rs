@@ -130,7 +130,9 @@ fn middleware_example_every_pairing() {
     }
     let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts");
     let want = std::fs::read_to_string(format!("{scripts}/middleware-parent.redis.out")).unwrap();
-    let pairings: [(&str, &str, Option<(&str, &str)>); 4] = [
+    // (name, parent's runtime, the child's script and runtime when not the parent's own)
+    type Pairing<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>);
+    let pairings: [Pairing; 4] = [
         ("procbox → procbox", "procbox", None),
         ("procbox → node", "procbox", Some(("./middleware-child.js", "node"))),
         ("node → procbox", "node", Some(("./middleware-child.rhai", EXE))),
@@ -161,4 +163,137 @@ fn middleware_example_every_pairing() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The pool across machines with 2 `procbox worker` processes; the one running job
+/// 5 is SIGKILLed mid-job. The other takes the job over (XAUTOCLAIM after the
+/// visibility timeout) and every job settles exactly once at the caller.
+#[test]
+fn distributed_pool_survives_a_worker_killed_mid_job() {
+    if skip("distributed_pool_survives_a_worker_killed_mid_job") {
+        return;
+    }
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let server = RedisServer::start("pool-kill").unwrap();
+    let pool_dir = Path::new(DIR).join("pool");
+    let marker_dir = server.dir.join("markers");
+    std::fs::create_dir_all(&marker_dir).unwrap();
+    let worker = || {
+        Command::new(EXE)
+            .args(["worker", "--redis", &server.url(), "--queue", "kill-test", "--concurrency", "1"])
+            .args(["--visibility", "1000", "slow.worker.rhai"])
+            .current_dir(&pool_dir)
+            .env("MARKER_DIR", &marker_dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut workers = [worker(), worker()];
+    let caller = Command::new("timeout")
+        .args(["60", EXE, "caller.rhai"])
+        .current_dir(&pool_dir)
+        .env("REDIS_URL", server.url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (with a deadline) for job 5 to be running, then kill its worker.
+    let marker = marker_dir.join("started-5");
+    let start = Instant::now();
+    let pid = loop {
+        if let Ok(text) = std::fs::read_to_string(&marker)
+            && let Ok(pid) = text.trim().parse::<u32>()
+        {
+            break pid;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "job 5 never started");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let victim = workers.iter_mut().find(|w| w.id() == pid).expect("job 5 runs in one of our workers");
+    victim.kill().unwrap();
+    victim.wait().unwrap();
+    let out = caller.wait_with_output().unwrap();
+    for w in workers.iter_mut() {
+        // SAFETY: kill(2) on the pid of a child we spawned and have not reaped yet.
+        unsafe { libc::kill(w.id() as i32, libc::SIGTERM) };
+        w.wait().unwrap();
+    }
+    let results: Vec<String> = (0..20).map(|n| format!("{n}:{}", n * 10)).collect();
+    let want = format!(
+        "{}\nsettled more or less than once: 0\ncompleted 20 failed 0 outstanding 0\nevery answer counted by worker: true\nclosed\n",
+        results.join(" ")
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want, "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Starts `n` `procbox worker` processes for `queue` on `server`, running
+/// tests/redis/pool/double.worker.rhai; stopped (SIGTERM, then reaped) by the guard.
+struct Workers(Vec<std::process::Child>);
+
+impl Workers {
+    fn start(server: &RedisServer, queue: &str, n: usize) -> Workers {
+        let pool_dir = Path::new(DIR).join("pool");
+        Workers(
+            (0..n)
+                .map(|_| {
+                    Command::new(EXE)
+                        .args(["worker", "--redis", &server.url(), "--queue", queue, "double.worker.rhai"])
+                        .current_dir(&pool_dir)
+                        .spawn()
+                        .unwrap()
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for w in &mut self.0 {
+            // SAFETY: kill(2) on the pid of a child we spawned and have not reaped yet.
+            unsafe { libc::kill(w.id() as i32, libc::SIGTERM) };
+            let _ = w.wait();
+        }
+    }
+}
+
+fn run_in_pool_dir(program: &str, script: &str, server: &RedisServer) -> String {
+    let out = Command::new("timeout")
+        .args(["60", program, script])
+        .current_dir(Path::new(DIR).join("pool"))
+        .env("REDIS_URL", server.url())
+        .env("NODE_PATH", format!("{DIR}/node_modules"))
+        .output()
+        .unwrap();
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// `pool(script, #{redis, queue})` with the local pool's API, against one worker.
+#[test]
+fn distributed_pool_api() {
+    if skip("distributed_pool_api") {
+        return;
+    }
+    let server = RedisServer::start("pool-api").unwrap();
+    let _workers = Workers::start(&server, "api", 1);
+    let want = std::fs::read_to_string(Path::new(DIR).join("pool/api.out")).unwrap();
+    assert_eq!(run_in_pool_dir(EXE, "api.rhai", &server), want);
+}
+
+/// Jobs submitted from Node with node-redis in the documented format, answered by a
+/// `procbox worker`.
+#[test]
+fn distributed_pool_formats_from_node() {
+    if skip("distributed_pool_formats_from_node") {
+        return;
+    }
+    if !node_ready() {
+        eprintln!("distributed_pool_formats_from_node: SKIPPED: node or tests/redis/node_modules missing");
+        return;
+    }
+    let server = RedisServer::start("pool-node").unwrap();
+    let _workers = Workers::start(&server, "node", 1);
+    let want = std::fs::read_to_string(Path::new(DIR).join("pool/node-client.out")).unwrap();
+    assert_eq!(run_in_pool_dir("node", "node-client.js", &server), want);
 }

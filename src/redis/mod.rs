@@ -6,6 +6,7 @@
 
 pub mod conn;
 pub mod resp;
+pub mod streams;
 pub mod url;
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::api::events::EventTarget;
 use crate::api::net::Socket;
 use crate::event_loop::TimerId;
 use crate::redis::conn::{Conn, Phase, Refused};
+use crate::redis::resp::Reply;
 use crate::redis::url::Options;
 use crate::runtime::State;
 use crate::runtime::callback::Callback;
@@ -40,7 +41,13 @@ pub enum Token {
     },
     /// QUIT: its reply closes the client.
     Quit(Promise),
+    /// Native code's command: gets the raw reply (an error reply if the connection
+    /// was lost or the client closed).
+    Native(NativeReply),
 }
+
+/// Native code told a command's reply.
+pub type NativeReply = Rc<dyn Fn(&rhai::Engine, Reply) -> crate::api::net::Outcome>;
 
 pub struct Inner {
     pub(super) st: Rc<State>,
@@ -133,8 +140,22 @@ impl Client {
     /// Queues a command; its promise settles with the shaped reply.
     pub fn command(&self, args: Vec<Vec<u8>>, shape: Shape) -> Promise {
         let p = Promise::pending();
-        self.0.queue(&args, Token::Call(p.clone(), shape), &p);
+        if let Err(t) = self.0.queue(&args, Token::Call(p.clone(), shape), Some(&p)) {
+            drop(t);
+        }
         p
+    }
+
+    /// A command for native code: `f` gets the raw reply. With `f` `None` the reply
+    /// is dropped (and so is an error).
+    pub fn command_native(&self, args: Vec<Vec<u8>>, f: Option<NativeReply>) {
+        let token = match f {
+            Some(f) => Token::Native(f),
+            None => Token::Ignore,
+        };
+        if let Err(t) = self.0.queue(&args, token, None) {
+            self.0.reject_token(t, closed_error());
+        }
     }
 
     /// `multi().….exec()`: MULTI, the commands and EXEC in one write.
@@ -142,13 +163,13 @@ impl Client {
         let p = Promise::pending();
         let i = &self.0;
         let shapes = cmds.iter().map(|c| c.1).collect();
-        if !i.queue(&[b"MULTI".to_vec()], Token::Ignore, &p) {
+        if i.queue(&[b"MULTI".to_vec()], Token::Ignore, Some(&p)).is_err() {
             return p;
         }
         for (args, _) in &cmds {
-            i.queue(args, Token::Ignore, &p);
+            let _ = i.queue(args, Token::Ignore, Some(&p));
         }
-        i.queue(&[b"EXEC".to_vec()], Token::Exec(p.clone(), shapes), &p);
+        let _ = i.queue(&[b"EXEC".to_vec()], Token::Exec(p.clone(), shapes), Some(&p));
         p
     }
 
@@ -168,7 +189,7 @@ impl Client {
             return Promise::resolved(&i.st.micro, "OK".into());
         }
         let p = Promise::pending();
-        i.queue(&[b"QUIT".to_vec()], Token::Quit(p.clone()), &p);
+        let _ = i.queue(&[b"QUIT".to_vec()], Token::Quit(p.clone()), Some(&p));
         i.closing.set(true);
         p
     }
@@ -206,26 +227,31 @@ impl Inner {
         self.me.upgrade().expect("a client outlives its own calls")
     }
 
-    /// Queues `args` with `token`; false (and `p` rejected) when the client is closed
-    /// or the offline queue is full.
-    fn queue(&self, args: &[Vec<u8>], token: Token, p: &Promise) -> bool {
+    /// Queues `args` with `token`; when the client is closed or the offline queue
+    /// is full, `p` (if any) rejects and the token comes back.
+    fn queue(&self, args: &[Vec<u8>], token: Token, p: Option<&Promise>) -> Result<(), Token> {
+        let refused = |why: Refused| {
+            let e = match why {
+                Refused::Closed => closed_error(),
+                Refused::Full => error::error("Error", "The queue is full", None).into(),
+            };
+            if let Some(p) = p {
+                p.reject(&self.st.micro, e);
+            }
+        };
         if self.closing.get() {
-            p.reject(&self.st.micro, closed_error());
-            return false;
+            refused(Refused::Closed);
+            return Err(token);
         }
         let r = self.conn.borrow_mut().command(args, token);
         match r {
             Ok(()) => {
                 self.schedule_flush();
-                true
+                Ok(())
             }
-            Err((why, _)) => {
-                let e = match why {
-                    Refused::Closed => closed_error(),
-                    Refused::Full => error::error("Error", "The queue is full", None).into(),
-                };
-                p.reject(&self.st.micro, e);
-                false
+            Err((why, token)) => {
+                refused(why);
+                Err(token)
             }
         }
     }

@@ -94,6 +94,7 @@ impl Inner {
                 Err(e) => p.reject(q, e),
             },
             Token::Ignore => {}
+            Token::Native(f) => f(engine, r)?,
             Token::Quit(p) => {
                 self.finish(None);
                 p.resolve(q, reply::raw(r));
@@ -166,9 +167,17 @@ impl Inner {
         Ok(())
     }
 
-    fn reject_token(&self, t: Token, err: Dynamic) {
+    pub(super) fn reject_token(&self, t: Token, err: Dynamic) {
         match t {
             Token::Call(p, _) | Token::Exec(p, _) | Token::Quit(p) => p.reject(&self.st.micro, err),
+            Token::Native(f) => {
+                // Native code hears it as an error reply, on a tick.
+                let msg =
+                    err.read_lock::<Map>().and_then(|m| m.get("message").map(|v| v.to_string())).unwrap_or_default();
+                self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+                    f(engine, crate::redis::resp::Reply::Error(msg.clone())).map(|_| Dynamic::UNIT)
+                })));
+            }
             Token::Ignore | Token::Handshake { .. } => {}
         }
     }

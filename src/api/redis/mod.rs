@@ -17,15 +17,15 @@ mod commands;
 mod link;
 mod multi;
 mod pubsub;
-mod reply;
+pub mod reply;
 
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
-pub use client::Client;
+pub use client::{Client, NativeReply};
 use multi::Multi;
-use reply::Shape;
+pub use reply::Shape;
 
 use crate::redis::url::{self, Options, Target};
 use crate::runtime::State;
