@@ -81,7 +81,7 @@ fn run(args: Vec<String>) -> i32 {
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
         },
         Some("worker") => match worker_cli::script(&args[2..]) {
-            Ok((text, path)) => ("[worker]".to_string(), text, vec![exec.clone(), path], vec!["worker".into()]),
+            Ok((text, path)) => ("[worker]".to_string(), text, vec![exec.clone(), path], vec![]),
             Err(msg) => return fail(&msg, 9),
         },
         Some(opt) if opt.starts_with('-') => return fail(&format!("bad option: {opt} (see --help)"), 9),

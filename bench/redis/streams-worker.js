@@ -8,6 +8,7 @@ let running = true;
 process.on("SIGTERM", () => { running = false; });
 (async () => {
     await r.xgroup("CREATE", "jobs", "g", "0", "MKSTREAM").catch(() => {});
+    await r.xgroup("CREATECONSUMER", "jobs", "g", me);
     while (running) {
         const res = await r.xreadgroup("GROUP", "g", me, "COUNT", 10, "BLOCK", 500, "STREAMS", "jobs", ">");
         if (!res) continue;
