@@ -3,6 +3,7 @@ const redis = require("redis");
 const pub = redis.createClient({ url: process.env.REDIS_URL });
 const sub = pub.duplicate();
 let got = 0;
+let reached = 0;
 sub.on("end", () => console.log("sub end"));
 
 Promise.all([pub.connect(), sub.connect()]).then(() => {
@@ -11,7 +12,7 @@ Promise.all([pub.connect(), sub.connect()]).then(() => {
         got += 1;
         if (got == 2) {
             sub.unsubscribe("news").then(() => pub.publish("news", "unheard").then((n) => {
-                console.log(`after unsubscribe, receivers: ${n}`);
+                console.log(`first reached ${reached}; after unsubscribe, receivers: ${n}`);
                 pub.publish("tech.rust", "pattern only");
             }));
         }
@@ -20,7 +21,8 @@ Promise.all([pub.connect(), sub.connect()]).then(() => {
         Promise.all([sub.quit(), pub.quit()]).then((r) => console.log(`quit ${r.join(",")}`));
     })).then(() => {
         console.log("subscribed");
-        pub.publish("news", "first").then((n) => console.log(`first reached ${n}`));
+        // Printed later: this reply races the message on the other connection.
+        pub.publish("news", "first").then((n) => { reached = n; });
         pub.publish("news", "second");
     });
 });
