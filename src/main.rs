@@ -18,12 +18,14 @@ mod ipc;
 mod net;
 mod nodeipc;
 mod pool;
+mod redis;
 mod repl;
 mod runtime;
 mod signals;
 mod sys;
 mod testcmd;
 mod value;
+mod worker_cli;
 
 use std::io::{IsTerminal, Read};
 
@@ -36,6 +38,8 @@ Usage: procbox [options] [script.rhai [arguments]]
 
 Runs a Rhai script with Node's process model: the process object, an event loop
 (nextTick, promises, timers, immediates, I/O, signals), child processes and IPC.
+
+       procbox worker --redis URL --queue NAME [--concurrency N] script.rhai
 
 Options:
   -e, --eval CODE      run CODE instead of a file
@@ -94,6 +98,10 @@ fn run(args: Vec<String>) -> i32 {
                 vec![],
             ),
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
+        },
+        Some("worker") => match worker_cli::script(&args[2..]) {
+            Ok((text, path)) => ("[worker]".to_string(), text, vec![exec.clone(), path], vec![]),
+            Err(msg) => return fail(&msg, 9),
         },
         Some(opt) if opt.starts_with('-') => return fail(&format!("bad option: {opt} (see --help)"), 9),
         Some(file) => {

@@ -19,6 +19,7 @@ pub mod path;
 pub mod pool;
 pub mod process;
 pub mod promise;
+pub mod redis;
 pub mod stdio;
 pub mod stream_text;
 pub mod string_decoder;
@@ -43,6 +44,7 @@ static BUILTINS: &[globals::Builtin] = &[
     ("net", net::module),
     ("http", http::module),
     ("node-ipc", node_ipc::module),
+    ("redis", redis::module),
     ("os", os::module),
     ("path", path::module),
     ("fs", fs::module),
@@ -69,6 +71,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // After ipc: a pool worker reports ready over the channel ipc adopted.
     pool::register(engine, st);
     node_ipc::register(engine);
+    redis::register(engine, st);
     os::register(engine);
     path::register(engine);
     fs::register(engine, st);

@@ -22,6 +22,8 @@
 mod host;
 mod lifeline;
 mod options;
+mod remote;
+mod remote_api;
 mod wire;
 mod worker;
 
@@ -56,10 +58,14 @@ fn type_error(m: String) -> Box<EvalAltResult> {
 }
 
 #[allow(deprecated)] // FnPtr::from_fn is "volatile", not deprecated
-fn create(ctx: &NativeCallContext, st: &Rc<State>, script: &Dynamic, opts: &Dynamic) -> Res<ProcessPool> {
+fn create(ctx: &NativeCallContext, st: &Rc<State>, script: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {
     if !script.is_string() {
         let m = format!("The \"workerScript\" argument must be of type string. Received {}", options::received(script));
         return Err(type_error(m));
+    }
+    // `#{redis: url, queue: name}`: the workers run elsewhere (`procbox worker`).
+    if let Some(m) = opts.read_lock::<Map>().filter(|m| m.contains_key("redis")) {
+        return remote::create(st, &m).map(Dynamic::from);
     }
     let script = script.to_string();
     // fork() would only fail later, in the child; say it now.
@@ -70,7 +76,7 @@ fn create(ctx: &NativeCallContext, st: &Rc<State>, script: &Dynamic, opts: &Dyna
     }
     let opts = options::parse(opts)?;
     let home = Callback::new(ctx, FnPtr::from_fn("pool", |_, _| Ok(Dynamic::UNIT))?);
-    Ok(ProcessPool(Host::new(st, script, opts, home)))
+    Ok(Dynamic::from(ProcessPool(Host::new(st, script, opts, home))))
 }
 
 /// The job as JSON text, made once (a retried job is not serialized again).
@@ -177,6 +183,7 @@ fn stats(p: &ProcessPool) -> Map {
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     worker::register(st);
+    remote_api::register(engine);
     engine.register_type_with_name::<ProcessPool>("ProcessPool");
     events::register::<ProcessPool>(engine);
     for global in [true, false] {

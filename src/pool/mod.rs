@@ -11,6 +11,7 @@
 
 mod config;
 mod ending;
+pub mod remote;
 mod schedule;
 mod stats;
 mod worker;

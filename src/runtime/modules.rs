@@ -11,8 +11,11 @@ use rhai::{Engine, EvalAltResult, FnNamespace, Module, ModuleResolver, Position,
 use super::State;
 
 /// The stdlib, compiled into the binary.
-pub const STDLIB: &[(&str, &str)] =
-    &[("events", include_str!("../../stdlib/events.rhai")), ("daemon", include_str!("../../stdlib/daemon.rhai"))];
+pub const STDLIB: &[(&str, &str)] = &[
+    ("events", include_str!("../../stdlib/events.rhai")),
+    ("daemon", include_str!("../../stdlib/daemon.rhai")),
+    ("redis_worker", include_str!("../../stdlib/redis_worker.rhai")),
+];
 
 pub struct Resolver {
     st: Rc<State>,

@@ -72,6 +72,11 @@ impl Done {
 /// A native reader of the socket (the HTTP server): it gets the bytes instead of the
 /// script's `data` listeners, as Node's parser consumes a socket directly.
 pub trait Consumer {
+    /// The connect finished; called before the script's `connect` listeners (the
+    /// Redis client sends its handshake here).
+    fn connected(&self, _engine: &Engine) -> Outcome {
+        Ok(())
+    }
     fn data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome;
     /// The peer will send no more.
     fn end(&self, engine: &Engine) -> Outcome;
@@ -371,7 +376,11 @@ impl SocketInner {
         self.flush();
         self.update();
         let me = self.rc();
-        let r = me.emitter.emit(&rt.engine, "connect", &[]).and_then(|_| me.emitter.emit(&rt.engine, "ready", &[]));
+        let consumer = me.consumer.borrow().clone();
+        let r = consumer
+            .map_or(Ok(()), |c| c.connected(&rt.engine))
+            .and_then(|_| me.emitter.emit(&rt.engine, "connect", &[]))
+            .and_then(|_| me.emitter.emit(&rt.engine, "ready", &[]));
         rt.settle(r.map(|_| Dynamic::UNIT), None);
         rt.drain();
     }

@@ -40,6 +40,17 @@ pub struct Ticket {
     pub progress: Option<Callback>,
 }
 
+/// Delivers a job's outcome: a callback on a tick (`(err)` or `(null, result)`), or
+/// the promise settled. Shared with the pool across machines (`remote`).
+pub fn settle_ticket(st: &State, ticket: Ticket, outcome: Result<Dynamic, Dynamic>) {
+    match (ticket.reply, outcome) {
+        (Reply::Callback(cb), Ok(v)) => st.next_tick(Task::Call(cb, vec![Dynamic::UNIT, v])),
+        (Reply::Callback(cb), Err(e)) => st.next_tick(Task::Call(cb, vec![e])),
+        (Reply::Promise(p), Ok(v)) => p.resolve(&st.micro, v),
+        (Reply::Promise(p), Err(e)) => p.reject(&st.micro, e),
+    }
+}
+
 pub struct Host {
     pub st: Rc<State>,
     me: Weak<Host>,
@@ -332,12 +343,7 @@ impl Host {
     }
 
     fn settle(&self, ticket: Ticket, outcome: Result<Dynamic, Dynamic>) {
-        match (ticket.reply, outcome) {
-            (Reply::Callback(cb), Ok(v)) => self.st.next_tick(Task::Call(cb, vec![Dynamic::UNIT, v])),
-            (Reply::Callback(cb), Err(e)) => self.st.next_tick(Task::Call(cb, vec![e])),
-            (Reply::Promise(p), Ok(v)) => p.resolve(&self.st.micro, v),
-            (Reply::Promise(p), Err(e)) => p.reject(&self.st.micro, e),
-        }
+        settle_ticket(&self.st, ticket, outcome);
     }
 
     /// One loop timer, unref'd (the pool's own ref decides liveness), armed for the
