@@ -29,7 +29,9 @@ pub fn line_matches(pat: &str, got: &str, ctx: &Ctx) -> bool {
     let Some(i) = pat.find('<') else { return pat == got };
     let (lit, rest) = pat.split_at(i);
     let Some(got) = got.strip_prefix(lit) else { return false };
-    let tail = |after: &str, from: usize| line_matches(after, &got[from..], ctx);
+    // `from` is always past a matched prefix, a digit run or a char boundary; `get`
+    // says no instead of panicking if it ever is not.
+    let tail = |after: &str, from: usize| got.get(from..).is_some_and(|g| line_matches(after, g, ctx));
     if let Some(after) = rest.strip_prefix("<DIR>") {
         return got.starts_with(ctx.dir) && tail(after, ctx.dir.len());
     }
@@ -47,7 +49,11 @@ pub fn line_matches(pat: &str, got: &str, ctx: &Ctx) -> bool {
     if let Some(after) = rest.strip_prefix("<ANY>") {
         return (0..=got.len()).rev().any(|k| got.is_char_boundary(k) && tail(after, k));
     }
-    got.starts_with('<') && line_matches(&rest[1..], &got[1..], ctx)
+    // A `<` that starts no wildcard is literal.
+    match (rest.strip_prefix('<'), got.strip_prefix('<')) {
+        (Some(rest), Some(got)) => line_matches(rest, got, ctx),
+        _ => false,
+    }
 }
 
 /// What the printed text is, put in the expected file's terms.
