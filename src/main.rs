@@ -7,6 +7,7 @@ mod event_loop;
 mod ipc;
 mod net;
 mod nodeipc;
+mod perm;
 mod pool;
 mod repl;
 mod runtime;

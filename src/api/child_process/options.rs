@@ -354,6 +354,7 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         detached: opts.get("detached").is_some_and(|v| v.as_bool().unwrap_or(false)),
         uid: id_opt(opts, "uid")?,
         gid: id_opt(opts, "gid")?,
+        confine: None,
     };
     Ok(Spawn {
         cmd,
