@@ -37,8 +37,8 @@ pub struct Prepared {
 }
 
 /// Duplicates the ruleset to a descriptor ≥ `min_fd` and points the seccomp
-/// program at the shared instructions.
-pub fn prepare(c: &Arc<Confinement>, min_fd: usize) -> Result<Prepared, i32> {
+/// program at the shared instructions; `uid` is the one the child will run as.
+pub fn prepare(c: &Arc<Confinement>, min_fd: usize, uid: Option<u32>) -> Result<Prepared, i32> {
     let ruleset = match &c.ruleset {
         Some(fd) => {
             // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own; the result is ours.
@@ -51,8 +51,10 @@ pub fn prepare(c: &Arc<Confinement>, min_fd: usize) -> Result<Prepared, i32> {
         }
         None => None,
     };
-    // SAFETY: getuid/getgid cannot fail.
-    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    // SAFETY: geteuid/getegid cannot fail.
+    let (euid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    // The child mounts after switching to `uid`: only root keeps the right to.
+    let uid = uid.unwrap_or(euid);
     let userns = (c.tmp && uid != 0).then(|| (format!("{uid} {uid} 1\0").into_bytes(), format!("{gid} {gid} 1\0").into_bytes()));
     let prog = libc::sock_fprog { len: c.bpf.len() as u16, filter: c.bpf.as_ptr() as *mut libc::sock_filter };
     let tmp_rule = PathBeneathAttr { allowed_access: c.tmp_access, parent_fd: -1 };

@@ -80,20 +80,49 @@ fn runs_only_allowed_programs() {
     assert!(out.contains("Permission denied") && out.ends_with("rc=126\n"), "{out}");
 }
 
+fn bash_policy() -> Policy {
+    let mut p = shell_policy();
+    p.write.allow = Grant::All;
+    if let (Grant::Some(l), Some(bash)) = (&mut p.run.allow, crate::perm::resolve::program("bash", Some("/usr/bin:/bin"))) {
+        l.push(bash);
+    }
+    p
+}
+
+/// `bash -c 'echo > /dev/tcp/127.0.0.1/PORT'`: bash's own TCP client.
+fn connect_script(port: u16) -> String {
+    format!("bash -c 'echo x > /dev/tcp/127.0.0.1/{port}' && echo connected {port}")
+}
+
 #[test]
 fn no_network_means_no_ip_sockets() {
-    if !host::seccomp() {
-        eprintln!("SKIPPED: no seccomp filters on this kernel");
+    if !host::seccomp() || crate::perm::resolve::program("bash", None).is_none() {
+        eprintln!("SKIPPED: needs seccomp filters and bash");
         return;
     }
-    let mut p = Policy::open();
-    p.all = false;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let mut p = bash_policy();
     p.net.allow = Grant::Some(vec![]);
-    let (out, _) = run(&p, false, "echo > /dev/tcp/127.0.0.1/9 2>&1; echo rc=$?");
-    // dash has no /dev/tcp; use a program that opens a socket instead when present.
-    let _ = out;
-    let (out, _) = run(&p, false, "exec 3<>/proc/self/fd/1; getent ahosts localhost >/dev/null; echo rc=$?");
-    assert!(out.contains("rc="), "{out}");
+    let (out, _) = run(&p, false, &connect_script(port));
+    assert!(out.contains("Operation not permitted") && !out.contains("connected"), "{out}");
+    p.net.allow = Grant::All;
+    let (out, _) = run(&p, false, &connect_script(port));
+    assert!(out.contains("connected"), "{out}");
+}
+
+#[test]
+fn tcp_ports_only_the_allowed_ones() {
+    if skip_without_landlock(4) || crate::perm::resolve::program("bash", None).is_none() {
+        return;
+    }
+    let (a, b) = (std::net::TcpListener::bind("127.0.0.1:0").unwrap(), std::net::TcpListener::bind("127.0.0.1:0").unwrap());
+    let (pa, pb) = (a.local_addr().unwrap().port(), b.local_addr().unwrap().port());
+    let mut p = bash_policy();
+    p.net.allow = Grant::Some(vec![format!("127.0.0.1:{pa}")]);
+    let (out, _) = run(&p, false, &format!("{}; {}", connect_script(pa), connect_script(pb)));
+    assert!(out.contains(&format!("connected {pa}")), "{out}");
+    assert!(!out.contains(&format!("connected {pb}")) && out.contains("Permission denied"), "{out}");
 }
 
 #[test]

@@ -98,7 +98,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         sources.push(source);
         parent_fds.push(mine);
     }
-    let confine = cmd.confine.as_ref().map(|c| confine::prepare(c, sources.len())).transpose()?;
+    let confine = cmd.confine.as_ref().map(|c| confine::prepare(c, sources.len(), cmd.uid)).transpose()?;
     let (err_r, err_w) = pipe::pipe()?;
     let mut plan = Plan {
         argv: pointers(&argv_c),
@@ -183,11 +183,6 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
         {
             return errno();
         }
-        if let Some(c) = &mut plan.confine
-            && let Err(e) = confine::enter(c)
-        {
-            return e;
-        }
         if plan.uid.is_some() || plan.gid.is_some() {
             libc::setgroups(0, std::ptr::null());
         }
@@ -200,6 +195,12 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
             && libc::setuid(uid) < 0
         {
             return errno();
+        }
+        // After containment's step (issue 14), as agreed: private /tmp, no_new_privs, Landlock.
+        if let Some(c) = &mut plan.confine
+            && let Err(e) = confine::enter(c)
+        {
+            return e;
         }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);

@@ -103,7 +103,7 @@ fn yes(b: bool) -> &'static str {
 /// The `--sandbox-report` table.
 pub fn report(s: &Support) -> String {
     let mut out = String::new();
-    let mut row = |a: &str, b: &str, c: &str| out.push_str(&format!("{a:<18} {b:<4} {c}\n").replace(" \n", "\n"));
+    let mut row = |a: &str, b: &str, c: &str| out.push_str(&format!("{}\n", format!("{a:<18} {b:<4} {c}").trim_end()));
     row("mechanism", "here", "detail");
     row("Landlock", yes(s.landlock > 0), &landlock_rights(s.landlock));
     row("seccomp filter", yes(s.seccomp), "system-call deny list, socket families");

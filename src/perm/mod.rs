@@ -8,6 +8,7 @@
 //! - [`resolve`]: turning a path or program name into what rules hold.
 //! - [`host`]: what this kernel can enforce, and `--sandbox-report`.
 //! - [`kernel`]: a policy as a Landlock ruleset, [`seccomp`]: and a seccomp program.
+//! - [`startup`]: installing the flags when procbox starts.
 //! - [`prompt`]: the REPL's question on a denial.
 //!
 //! With no flag there is no policy ([`current`] is `None`) and every check passes:
@@ -19,6 +20,7 @@ pub mod kernel;
 pub mod resolve;
 pub mod rule;
 pub mod seccomp;
+pub mod startup;
 
 use std::sync::{Arc, RwLock};
 
