@@ -72,8 +72,12 @@ pub fn apply(
         };
         check.map_err(denied)?;
     }
+    // Only what the script set or changed: a loader variable procbox itself was
+    // started with is the user's choice (procbox never writes its real environment).
     if !policy.all
-        && let Some((k, _)) = env.iter().find(|(k, _)| perm::LOADER_VARS.contains(&k.as_str()))
+        && let Some((k, _)) = env.iter().find(|(k, v)| {
+            perm::LOADER_VARS.contains(&k.as_str()) && std::env::var(k).ok().as_deref() != Some(v.as_str())
+        })
     {
         return Err(denied(Denied::loader_var(k)));
     }
