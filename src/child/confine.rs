@@ -55,7 +55,8 @@ pub fn prepare(c: &Arc<Confinement>, min_fd: usize, uid: Option<u32>) -> Result<
     let (euid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     // The child mounts after switching to `uid`: only root keeps the right to.
     let uid = uid.unwrap_or(euid);
-    let userns = (c.tmp && uid != 0).then(|| (format!("{uid} {uid} 1\0").into_bytes(), format!("{gid} {gid} 1\0").into_bytes()));
+    let userns =
+        (c.tmp && uid != 0).then(|| (format!("{uid} {uid} 1\0").into_bytes(), format!("{gid} {gid} 1\0").into_bytes()));
     let prog = libc::sock_fprog { len: c.bpf.len() as u16, filter: c.bpf.as_ptr() as *mut libc::sock_filter };
     let tmp_rule = PathBeneathAttr { allowed_access: c.tmp_access, parent_fd: -1 };
     Ok(Prepared { ruleset, prog, tmp: c.tmp, tmp_rule, userns, _keep: c.clone() })

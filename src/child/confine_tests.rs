@@ -83,7 +83,9 @@ fn runs_only_allowed_programs() {
 fn bash_policy() -> Policy {
     let mut p = shell_policy();
     p.write.allow = Grant::All;
-    if let (Grant::Some(l), Some(bash)) = (&mut p.run.allow, crate::perm::resolve::program("bash", Some("/usr/bin:/bin"))) {
+    if let (Grant::Some(l), Some(bash)) =
+        (&mut p.run.allow, crate::perm::resolve::program("bash", Some("/usr/bin:/bin")))
+    {
         l.push(bash);
     }
     p
@@ -116,7 +118,8 @@ fn tcp_ports_only_the_allowed_ones() {
     if skip_without_landlock(4) || crate::perm::resolve::program("bash", None).is_none() {
         return;
     }
-    let (a, b) = (std::net::TcpListener::bind("127.0.0.1:0").unwrap(), std::net::TcpListener::bind("127.0.0.1:0").unwrap());
+    let (a, b) =
+        (std::net::TcpListener::bind("127.0.0.1:0").unwrap(), std::net::TcpListener::bind("127.0.0.1:0").unwrap());
     let (pa, pb) = (a.local_addr().unwrap().port(), b.local_addr().unwrap().port());
     let mut p = bash_policy();
     p.net.allow = Grant::Some(vec![format!("127.0.0.1:{pa}")]);

@@ -88,7 +88,10 @@ pub fn parse(args: &[String], inherited: Option<&str>, path_var: Option<&str>) -
         let entries = match list {
             None => None,
             Some(l) => Some(
-                l.split(',').filter(|s| !s.is_empty()).map(|e| entry(perm, e, path_var)).collect::<Result<Vec<_>, _>>()?,
+                l.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|e| entry(perm, e, path_var))
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
         };
         let rule = p.rule_mut(perm);
@@ -164,7 +167,8 @@ mod tests {
 
     #[test]
     fn flags_build_a_policy() {
-        let o = parse(&args(&["--allow-read=/etc,/usr", "--deny-read=/etc/shadow", "--allow-net"]), None, None).unwrap();
+        let o =
+            parse(&args(&["--allow-read=/etc,/usr", "--deny-read=/etc/shadow", "--allow-net"]), None, None).unwrap();
         let p = o.policy.unwrap();
         assert!(p.check(Perm::Read, "/etc/hosts").is_ok());
         assert!(p.check(Perm::Read, "/etc/shadow").unwrap_err().message.contains("--deny-read=/etc/shadow"));
@@ -178,7 +182,8 @@ mod tests {
 
     #[test]
     fn json_round_trip_and_inheritance() {
-        let p = parse(&args(&["--allow-read=/a", "--deny-write", "--allow-env=HOME"]), None, None).unwrap().policy.unwrap();
+        let p =
+            parse(&args(&["--allow-read=/a", "--deny-write", "--allow-env=HOME"]), None, None).unwrap().policy.unwrap();
         assert_eq!(from_json(&to_json(&p)), Some(p.clone()));
         // A child given its own flags gets the intersection with the inherited policy.
         let o = parse(&args(&["--allow-read", "--allow-env=HOME,USER"]), Some(&to_json(&p)), None).unwrap();

@@ -136,8 +136,14 @@ pub fn report(s: &Support) -> String {
     row("--allow-write", &ll(3, "Landlock write and truncate rights"));
     row("--allow-net", &ll(4, "Landlock TCP ports; no net at all: seccomp refuses IP sockets"));
     row("--allow-env", "procbox: the parent builds the child's environment");
-    row("any flag", &format!("no_new_privs, seccomp deny list{}", if s.landlock >= 6 { ", Landlock scopes" } else { "" }));
-    row("sandbox.tmp", if s.mount_ns { "mount namespace with a tmpfs on /tmp" } else { "NOT AVAILABLE: no mount namespaces" });
+    row(
+        "any flag",
+        &format!("no_new_privs, seccomp deny list{}", if s.landlock >= 6 { ", Landlock scopes" } else { "" }),
+    );
+    row(
+        "sandbox.tmp",
+        if s.mount_ns { "mount namespace with a tmpfs on /tmp" } else { "NOT AVAILABLE: no mount namespaces" },
+    );
     out
 }
 

@@ -60,14 +60,6 @@ impl Perm {
             Perm::Env => "Environment",
         }
     }
-
-    fn kind(self) -> Kind {
-        match self {
-            Perm::Read | Perm::Write | Perm::Run => Kind::Path,
-            Perm::Net => Kind::Net,
-            Perm::Env => Kind::Name,
-        }
-    }
 }
 
 /// One rule per permission, plus whether `-A` was given (only then may children

@@ -57,12 +57,10 @@ pub fn program(file: &str, path_var: Option<&str>) -> Option<String> {
         return Some(path(file));
     }
     let dirs = path_var.unwrap_or(crate::child::command::DEFAULT_PATH);
-    dirs.split(':').map(|d| Path::new(if d.is_empty() { "." } else { d }).join(file)).find(|c| executable(c)).map(
-        |c| {
-            let s = c.display().to_string();
-            path(&s)
-        },
-    )
+    dirs.split(':').map(|d| Path::new(if d.is_empty() { "." } else { d }).join(file)).find(|c| executable(c)).map(|c| {
+        let s = c.display().to_string();
+        path(&s)
+    })
 }
 
 #[cfg(test)]

@@ -39,7 +39,10 @@ fn requested(sb: &Sandbox, path_var: Option<&str>) -> Res<Policy> {
 /// procbox's own executable: a forked procbox always may start (it runs under the
 /// same policy, narrowed, so re-running the runtime cannot widen anything).
 fn is_self(program: &str) -> bool {
-    std::env::current_exe().ok().and_then(|e| std::fs::canonicalize(e).ok()).is_some_and(|e| e.to_str() == Some(program))
+    std::env::current_exe()
+        .ok()
+        .and_then(|e| std::fs::canonicalize(e).ok())
+        .is_some_and(|e| e.to_str() == Some(program))
 }
 
 /// Decides the child's policy; `env` is the child's environment (the policy is

@@ -26,12 +26,17 @@ pub struct Sandbox {
 }
 
 pub fn parse(m: &Map) -> Res<Option<Sandbox>> {
-    let Some((key, v)) = ["sandbox", "permissions"].iter().find_map(|k| m.get(*k).filter(|v| !v.is_unit()).map(|v| (*k, v)))
+    let Some((key, v)) =
+        ["sandbox", "permissions"].iter().find_map(|k| m.get(*k).filter(|v| !v.is_unit()).map(|v| (*k, v)))
     else {
         return Ok(None);
     };
     let Some(map) = v.read_lock::<Map>() else {
-        return Err(thrown("TypeError", "ERR_INVALID_ARG_TYPE", format!("The \"options.{key}\" property must be of type object. Received {}", received(v))));
+        return Err(thrown(
+            "TypeError",
+            "ERR_INVALID_ARG_TYPE",
+            format!("The \"options.{key}\" property must be of type object. Received {}", received(v)),
+        ));
     };
     let mut sb = Sandbox::default();
     for (k, v) in map.iter() {
@@ -45,7 +50,10 @@ pub fn parse(m: &Map) -> Res<Option<Sandbox>> {
             "bestEffort" => sb.best_effort = flag()?,
             "tmp" => sb.tmp = flag()?,
             "read" | "write" | "net" | "run" | "env" => {
-                let p = crate::perm::Perm::ALL.into_iter().find(|p| p.word() == k.as_str()).unwrap_or(crate::perm::Perm::Read);
+                let p = crate::perm::Perm::ALL
+                    .into_iter()
+                    .find(|p| p.word() == k.as_str())
+                    .unwrap_or(crate::perm::Perm::Read);
                 let list = match (v.as_bool(), v.read_lock::<Array>()) {
                     (Ok(true), _) => None,
                     (Ok(false), _) => Some(Vec::new()),
@@ -55,11 +63,11 @@ pub fn parse(m: &Map) -> Res<Option<Sandbox>> {
                 sb.grants.push((p, list));
             }
             _ => {
-                let msg = format!("Unknown {key} option '{k}' (known: read, write, net, run, env, tmp, pid, bestEffort)");
+                let msg =
+                    format!("Unknown {key} option '{k}' (known: read, write, net, run, env, tmp, pid, bestEffort)");
                 return Err(thrown("TypeError", "ERR_INVALID_ARG_VALUE", msg));
             }
         }
     }
     Ok(Some(sb))
 }
-
