@@ -142,3 +142,69 @@ fn private_tmp_is_empty_and_writable() {
     assert_eq!((out.as_str(), st), ("hi\n", Status::Exited(0)));
     assert!(!std::path::Path::new("/tmp/x").exists() || std::fs::read_to_string("/tmp/x").unwrap() != "hi\n");
 }
+
+/// Where the time of a confined spawn goes (CPU of the children, which includes
+/// the steps before exec): `cargo test --release -- --ignored spawn_cost --nocapture`.
+#[test]
+#[ignore]
+fn spawn_cost() {
+    let conf = |bpf: Vec<libc::sock_filter>, ruleset| {
+        Some(Arc::new(kernel::Confinement { ruleset, bpf, tmp: false, tmp_access: 0 }))
+    };
+    let mut open = Policy::open();
+    open.all = false;
+    let (mut c, _) = kernel::build(&open, false, false).unwrap();
+    let fd = c.ruleset.take();
+    let variants = [
+        ("none", None),
+        ("nnp only", conf(Vec::new(), None)),
+        ("nnp+seccomp", conf(std::mem::take(&mut c.bpf), None)),
+        ("nnp+landlock scope", conf(Vec::new(), fd)),
+    ];
+    let cpu = || {
+        // SAFETY: getrusage fills the struct we pass.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+        let t = |v: libc::timeval| v.tv_sec as f64 * 1e6 + v.tv_usec as f64;
+        t(u.ru_utime) + t(u.ru_stime)
+    };
+    for round in 0..2 {
+        for (name, conf) in &variants {
+            let before = cpu();
+            for _ in 0..300 {
+                let mut cmd = Command::new("/bin/true", &[]);
+                cmd.stdio = vec![Stdio::Inherit; 3];
+                cmd.confine = conf.clone();
+                let sp = spawn(&cmd).unwrap();
+                wait(sp.pid);
+            }
+            eprintln!("round {round} {name}: {:.1} us CPU per spawn", (cpu() - before) / 300.0);
+        }
+    }
+}
+
+/// The deny list: `keyctl` (250 on x86_64) fails with EPERM under the filter and
+/// with another errno without it.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn denied_system_calls_fail_with_eperm() {
+    if !host::seccomp() || crate::perm::resolve::program("perl", None).is_none() {
+        eprintln!("SKIPPED: needs seccomp filters and perl");
+        return;
+    }
+    let mut p = Policy::open();
+    p.all = false;
+    let script = "perl -e 'syscall(250, 99999, 0, 0, 0, 0); print $! + 0, \"\\n\"'";
+    let (out, _) = run(&p, false, script);
+    assert_eq!(out, format!("{}\n", libc::EPERM));
+    let mut cmd = Command::new("/bin/sh", &["-c", script]);
+    cmd.stdio = vec![Stdio::Ignore, Stdio::Pipe, Stdio::Inherit];
+    let sp = spawn(&cmd).unwrap();
+    let fd = sp.fds.into_iter().nth(1).flatten().unwrap();
+    // SAFETY: clearing O_NONBLOCK on our own pipe end, to read it to EOF.
+    unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, 0) };
+    let mut free = String::new();
+    std::fs::File::from(fd).read_to_string(&mut free).unwrap();
+    wait(sp.pid);
+    assert_ne!(free, out, "without the filter keyctl fails otherwise");
+}

@@ -1,6 +1,7 @@
 //! A policy as the kernel enforces it in a child: a Landlock ruleset (a descriptor,
 //! built here in the parent with the `landlock` crate, which knows each ABI's
-//! rights and drops what this kernel lacks) and a seccomp program ([`super::seccomp`]).
+//! rights and drops what this kernel lacks) and a seccomp program ([`super::seccomp`],
+//! assembled by hand: see there why not with `seccompiler`).
 //! The child only calls `landlock_restrict_self` and `seccomp` on them
 //! (`crate::child::confine`), after `no_new_privs`.
 //!
@@ -74,16 +75,25 @@ const LOADERS: &[&str] = &[
 ];
 
 /// A built confinement: shared by every child started under the same policy.
-#[derive(Debug)]
 pub struct Confinement {
     /// The Landlock ruleset; `None` when nothing is restricted or with no Landlock.
     pub ruleset: Option<OwnedFd>,
-    pub bpf: seccompiler::BpfProgram,
+    pub bpf: Vec<libc::sock_filter>,
     /// A private `/tmp` (mount namespace) for this child.
     pub tmp: bool,
     /// The Landlock rights the child grants itself on its private `/tmp` once
     /// mounted (a rule on the host's `/tmp` would not reach a mount on top of it).
     pub tmp_access: u64,
+}
+
+impl std::fmt::Debug for Confinement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Confinement")
+            .field("ruleset", &self.ruleset)
+            .field("bpf_len", &self.bpf.len())
+            .field("tmp", &self.tmp)
+            .finish()
+    }
 }
 
 /// What the kernel cannot enforce of `p` on a kernel with Landlock `abi`.
@@ -245,7 +255,7 @@ pub fn build(p: &Policy, tmp: bool, best_effort: bool) -> Result<(Confinement, V
     } else {
         Net::Ports
     };
-    let bpf = if sc { seccomp::program(net)? } else { Vec::new() };
+    let bpf = if sc { seccomp::program(net) } else { Vec::new() };
     let (ruleset, tmp_access) = ruleset(p, abi)?;
     Ok((Confinement { ruleset, bpf, tmp, tmp_access }, gaps))
 }

@@ -4,7 +4,9 @@
 //! `LD_PRELOAD`), the kernel confinement to apply, and the policy handed to a child
 //! procbox in its environment (`PROCBOX_PERMISSIONS`, which it can only narrow).
 
-use std::sync::Arc;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::options::Res;
 use super::sandbox::Sandbox;
@@ -39,10 +41,55 @@ fn requested(sb: &Sandbox, path_var: Option<&str>) -> Res<Policy> {
 /// procbox's own executable: a forked procbox always may start (it runs under the
 /// same policy, narrowed, so re-running the runtime cannot widen anything).
 fn is_self(program: &str) -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|e| std::fs::canonicalize(e).ok())
-        .is_some_and(|e| e.to_str() == Some(program))
+    static EXE: OnceLock<Option<String>> = OnceLock::new();
+    let exe = EXE.get_or_init(|| {
+        std::env::current_exe().ok().and_then(|e| std::fs::canonicalize(e).ok()).map(|e| e.display().to_string())
+    });
+    exe.as_deref() == Some(program)
+}
+
+/// (program name, PATH) → the program found.
+type Found = HashMap<(String, Option<String>), Option<String>>;
+
+thread_local! {
+    /// Programs already found, by (name, PATH): a spawn loop resolves once. Only
+    /// names and absolute paths (a relative path depends on the directory).
+    static FOUND: RefCell<Found> = RefCell::new(HashMap::new());
+    /// The last policy handed to a child, in its JSON form.
+    static JSON: RefCell<Option<(Policy, String)>> = const { RefCell::new(None) };
+}
+
+fn find(file: &str, path_var: Option<&str>) -> Option<String> {
+    if file.contains('/') && !file.starts_with('/') {
+        return resolve::program(file, path_var);
+    }
+    let key = (file.to_string(), path_var.map(String::from));
+    if let Some(hit) = FOUND.with(|f| f.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let found = resolve::program(file, path_var);
+    FOUND.with(|f| {
+        let mut f = f.borrow_mut();
+        if f.len() >= 256 {
+            f.clear();
+        }
+        f.insert(key, found.clone());
+    });
+    found
+}
+
+fn json(p: &Policy) -> String {
+    JSON.with(|j| {
+        let mut j = j.borrow_mut();
+        match &*j {
+            Some((q, text)) if q == p => text.clone(),
+            _ => {
+                let text = perm::flags::to_json(p);
+                *j = Some((p.clone(), text.clone()));
+                text
+            }
+        }
+    })
 }
 
 /// Decides the child's policy; `env` is the child's environment (the policy is
@@ -64,7 +111,7 @@ pub fn apply(
         None => base,
     };
     // The program, as execvp will find it with the child's PATH.
-    if let Some(prog) = resolve::program(file, path_var.as_deref())
+    if let Some(prog) = find(file, path_var.as_deref())
         && !is_self(&prog)
     {
         let shown = file.rsplit('/').next().unwrap_or(file);
@@ -90,7 +137,7 @@ pub fn apply(
         super::options::thrown("Error", "ERR_SANDBOX_UNAVAILABLE", format!("cannot confine the child: {e}"))
     })?;
     env.retain(|(k, _)| k != perm::ENV_VAR && k != perm::startup::SANDBOX_VAR);
-    env.push((perm::ENV_VAR.into(), perm::flags::to_json(&policy)));
+    env.push((perm::ENV_VAR.into(), json(&policy)));
     if best {
         env.push((perm::startup::SANDBOX_VAR.into(), "best-effort".into()));
     }
