@@ -68,6 +68,8 @@ fn errno() -> i32 {
 
 /// Writes `text` (NUL-terminated) to `path`: uid_map and friends.
 unsafe fn write_file(path: &CStr, text: &[u8]) -> Result<(), i32> {
+    // SAFETY: `path` is NUL-terminated and `text` outlives the write; the
+    // descriptor is opened and closed here.
     unsafe {
         let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
         if fd < 0 {
@@ -83,6 +85,10 @@ unsafe fn write_file(path: &CStr, text: &[u8]) -> Result<(), i32> {
 /// A new mount namespace with a fresh tmpfs on `/tmp` (in a user namespace of our
 /// own first when not root), then a Landlock rule granting it.
 unsafe fn private_tmp(p: &mut Prepared) -> Result<(), i32> {
+    // SAFETY: raw system calls on C-string literals and on `p`, which the parent
+    // keeps alive while it waits (CLONE_VFORK); they change this task's namespaces
+    // and mounts only (unshare made them ours). `tmp_rule` is a packed kernel struct
+    // passed by pointer, as landlock_add_rule expects.
     unsafe {
         let flags = if p.userns.is_some() { libc::CLONE_NEWUSER | libc::CLONE_NEWNS } else { libc::CLONE_NEWNS };
         if libc::unshare(flags) < 0 {
@@ -127,6 +133,9 @@ unsafe fn private_tmp(p: &mut Prepared) -> Result<(), i32> {
 /// # Safety
 /// Only in the child between clone and exec, with `p` alive (the parent waits).
 pub unsafe fn enter(p: &mut Prepared) -> Result<(), i32> {
+    // SAFETY: prctl and landlock_restrict_self take integers only (the ruleset
+    // descriptor is open: the parent holds it until the exec); they change this
+    // task's credentials, not the parent's (no CLONE_THREAD: separate creds).
     unsafe {
         if p.tmp {
             private_tmp(p)?;
@@ -148,6 +157,8 @@ pub unsafe fn enter(p: &mut Prepared) -> Result<(), i32> {
 /// # Safety
 /// As [`enter`], after it (`no_new_privs` is what allows an unprivileged filter).
 pub unsafe fn seal(p: &Prepared) -> Result<(), i32> {
+    // SAFETY: `p.prog` points at the instructions of the `Confinement` that `p`
+    // keeps alive; the kernel copies them. No TSYNC flag: this task only.
     unsafe {
         if p.prog.len > 0
             && libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, 0u32, &p.prog as *const libc::sock_fprog)

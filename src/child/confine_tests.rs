@@ -155,15 +155,25 @@ fn spawn_cost() {
     open.all = false;
     let (mut c, _) = kernel::build(&open, false, false).unwrap();
     let fd = c.ruleset.take();
+    let mut rw = Policy::closed();
+    rw.read.allow = Grant::All;
+    rw.run.allow = Grant::Some(vec!["/usr/bin/true".into()]);
+    rw.write.allow = Grant::Some(vec!["/tmp".into()]);
+    let (full, _) = kernel::build(&rw, false, false).unwrap();
+    let (mut rw_only, _) = kernel::build(&rw, false, false).unwrap();
+    rw_only.bpf.clear();
     let variants = [
+        ("run+write full", Some(Arc::new(full))),
+        ("run+write landlock only", Some(Arc::new(rw_only))),
         ("none", None),
         ("nnp only", conf(Vec::new(), None)),
         ("nnp+seccomp", conf(std::mem::take(&mut c.bpf), None)),
         ("nnp+landlock scope", conf(Vec::new(), fd)),
     ];
     let cpu = || {
-        // SAFETY: getrusage fills the struct we pass.
+        // SAFETY: all zeros is a valid rusage (plain integers).
         let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: getrusage fills the struct we pass.
         unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
         let t = |v: libc::timeval| v.tv_sec as f64 * 1e6 + v.tv_usec as f64;
         t(u.ru_utime) + t(u.ru_stime)
