@@ -115,6 +115,8 @@ fn run(mut args: Vec<String>) -> i32 {
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
         },
     };
+    // Node puts its own flags in execArgv: the permission flags are procbox's.
+    let exec_argv = perm_flags.iter().cloned().chain(exec_argv).collect();
     let rt = match Runtime::new(Launch { argv, exec_argv }) {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the event loop: {e}"), 1),
