@@ -200,3 +200,65 @@ fn bad_flags_are_start_up_errors() {
     let (_, err, code) = procbox(&["--sandbox=maybe"], "-e", &["1"]);
     assert_eq!(code, 9, "{err}");
 }
+
+/// The REPL on a terminal asks on a denial: `y` grants the resource for the
+/// session, `n` refuses with the catchable error.
+#[test]
+fn repl_prompts_on_a_terminal() {
+    use std::io::{Read, Write};
+    use std::os::unix::process::CommandExt;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let io = |fd: &std::os::fd::OwnedFd| Stdio::from(fd.try_clone().unwrap());
+    let mut cmd = Command::new(EXE);
+    cmd.arg("--allow-read=/tmp")
+        .env("TERM", "dumb")
+        .stdin(io(&pty.slave))
+        .stdout(io(&pty.slave))
+        .stderr(io(&pty.slave));
+    // SAFETY: only async-signal-safe calls between fork and exec: a session of its
+    // own with the pty as controlling terminal, so /dev/tty is the pty.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("spawn procbox");
+    drop(pty.slave);
+    let mut master = std::fs::File::from(pty.master);
+    let screen = Arc::new(Mutex::new(String::new()));
+    let (mut reader, s) = (master.try_clone().unwrap(), screen.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            s.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let expect = |needle: &str, from: usize| -> usize {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = screen.lock().unwrap().clone();
+            if let Some(i) = text[from..].find(needle) {
+                return from + i + needle.len();
+            }
+            assert!(Instant::now() < deadline, "waited for {needle:?}, the screen shows:\n{text}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let at = expect("> ", 0);
+    master.write_all(b"require(\"fs\").readFileSync(\"/etc/hostname\", \"utf8\").len > 0\r").unwrap();
+    let at = expect("allow read of \"/etc/hostname\"? [y/N/a] ", at);
+    master.write_all(b"y\r").unwrap();
+    let at = expect("true", at);
+    master.write_all(b"require(\"fs\").readFileSync(\"/etc/passwd\", \"utf8\").len > 0\r").unwrap();
+    let at = expect("allow read of \"/etc/passwd\"? [y/N/a] ", at);
+    master.write_all(b"n\r").unwrap();
+    expect("Requires read access to \"/etc/passwd\", run again with --allow-read=/etc/passwd", at);
+    child.kill().ok();
+    child.wait().ok();
+}
