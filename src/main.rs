@@ -17,6 +17,7 @@ mod io;
 mod ipc;
 mod net;
 mod nodeipc;
+mod perm;
 mod pool;
 mod redis;
 mod repl;
@@ -47,6 +48,18 @@ Options:
   -h, --help           show this help
   -v, --version        print the version
 
+Permissions (any of them denies by default what is not allowed; every child is
+confined by the kernel too: Landlock, seccomp, no_new_privs):
+  --allow-run[=PROG,…]    programs children may run   (--deny-run[=…])
+  --allow-read[=PATH,…]   files that may be read      (--deny-read[=…])
+  --allow-write[=PATH,…]  files that may be written   (--deny-write[=…])
+  --allow-net[=HOST:PORT,…] connections and listening (--deny-net[=…])
+  --allow-env[=VAR,…]     variables process.env shows and children get
+  -A, --allow-all         everything (and LD_PRELOAD & co. for children)
+  --sandbox=best-effort   warn instead of failing where the kernel cannot enforce
+  --prompt, --no-prompt   ask on a denial (the REPL on a terminal asks by default)
+  --sandbox-report        print what this host's kernel can enforce
+
 With no script and stdin not a terminal, the script is read from stdin.
 ";
 
@@ -70,7 +83,16 @@ fn fail(msg: &str, code: i32) -> i32 {
     code
 }
 
-fn run(args: Vec<String>) -> i32 {
+fn run(mut args: Vec<String>) -> i32 {
+    // Permission flags come before the script (or -e); they also go to execArgv.
+    let n = args.iter().skip(1).take_while(|a| perm::flags::is_flag(a)).count();
+    let perm_flags: Vec<String> = args.drain(1..1 + n).collect();
+    let repl = args.len() == 1 || matches!(args.get(1).map(String::as_str), Some("-i" | "--interactive"));
+    match perm::startup::apply(&perm_flags, repl) {
+        Ok(perm::startup::Next::Run) => {}
+        Ok(perm::startup::Next::Reported) => return 0,
+        Err((msg, code)) => return fail(&msg, code),
+    }
     let exec = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| args[0].clone());
     let first = args.get(1).map(String::as_str);
     let (name, text, argv, exec_argv) = match first {
@@ -120,6 +142,8 @@ fn run(args: Vec<String>) -> i32 {
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
         },
     };
+    // Node puts its own flags in execArgv: the permission flags are procbox's.
+    let exec_argv = perm_flags.iter().cloned().chain(exec_argv).collect();
     let rt = match Runtime::new(Launch { argv, exec_argv }) {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the event loop: {e}"), 1),

@@ -18,7 +18,9 @@ mod child;
 mod exec;
 pub(crate) mod fork;
 mod options;
+mod permissions;
 mod readable;
+mod sandbox;
 mod sync;
 mod writable;
 

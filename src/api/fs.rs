@@ -14,6 +14,7 @@
 //! ```
 
 mod args;
+mod guard;
 mod handle;
 mod plan;
 mod queue;
@@ -191,8 +192,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     stats::register(engine);
     handle::register(engine);
     register_ops(engine);
-    engine.register_fn("existsSync", |_: &mut FsModule, p: Dynamic| {
-        args::path(&p, "path").is_ok_and(|p| core::exists(&p))
+    engine.register_fn("existsSync", |_: &mut FsModule, p: Dynamic| -> args::Res<bool> {
+        guard::check("exists", std::slice::from_ref(&p))?;
+        Ok(args::path(&p, "path").is_ok_and(|p| core::exists(&p)))
     });
     engine.register_fn("writeSync", |_: &mut FsModule, a: Dynamic, b: Dynamic| write_sync(&[a, b]));
     engine.register_fn("writeSync", |_: &mut FsModule, a: Dynamic, b: Dynamic, c: Dynamic| write_sync(&[a, b, c]));

@@ -16,6 +16,7 @@ pub mod net;
 pub mod node_ipc;
 pub mod os;
 pub mod path;
+pub mod permission;
 pub mod pool;
 pub mod process;
 pub mod promise;

@@ -56,13 +56,15 @@ impl EventTarget for Process {
 #[derive(Clone)]
 pub struct Env;
 
-fn env_get(key: &str) -> Dynamic {
-    environ::get(key).map(Dynamic::from).unwrap_or(Dynamic::UNIT)
+fn env_get(key: &str) -> Res<Dynamic> {
+    super::permission::env(key)?;
+    Ok(environ::get(key).map(Dynamic::from).unwrap_or(Dynamic::UNIT))
 }
 
 /// Assigning `()` removes the variable. A name with `=` or NUL, an empty name or a
 /// value with NUL is a catchable `ERR_INVALID_ARG_VALUE` (Node ignores them silently).
 fn env_set(key: &str, v: Dynamic) -> Res<()> {
+    super::permission::env(key)?;
     let r = if v.is_unit() { environ::remove(key) } else { environ::set(key, &super::to_text(&v)) };
     r.map_err(|e| type_error("ERR_INVALID_ARG_VALUE", e.message()))
 }
@@ -304,7 +306,10 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("keys", |_: &mut Env| -> Array {
         environ::snapshot().into_iter().map(|(k, _)| Dynamic::from(k)).collect()
     });
-    engine.register_fn("contains", |_: &mut Env, k: ImmutableString| environ::get(&k).is_some());
+    engine.register_fn("contains", |_: &mut Env, k: ImmutableString| -> Res<bool> {
+        super::permission::env(&k)?;
+        Ok(environ::get(&k).is_some())
+    });
     engine.register_fn("remove", |_: &mut Env, k: ImmutableString| env_set(&k, Dynamic::UNIT));
     engine.register_fn("to_map", |_: &mut Env| -> Map {
         environ::snapshot().into_iter().map(|(k, v)| (k.into(), Dynamic::from(v))).collect()

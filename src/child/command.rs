@@ -31,6 +31,8 @@ pub struct Command {
     pub detached: bool,
     pub uid: Option<u32>,
     pub gid: Option<u32>,
+    /// The permission policy's kernel confinement, built before the spawn.
+    pub confine: Option<std::sync::Arc<crate::perm::kernel::Confinement>>,
 }
 
 /// Where a name without `/` is searched when the child's environment has no `PATH`

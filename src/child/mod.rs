@@ -4,6 +4,7 @@
 //! - [`command`]: what to run (program, argv, environment, directory, stdio).
 //! - [`spawn`]: starting it the way `posix_spawn` does (`clone(CLONE_VM | CLONE_VFORK)`),
 //!   with exec failures reported through a close-on-exec pipe, as libuv does.
+//! - [`confine`]: the child's side of a permission policy (Landlock, seccomp).
 //! - [`reap`]: `waitpid(pid, WNOHANG)` over our own children only.
 //! - [`pipe`]: the descriptors the parent keeps, and their helpers.
 //! - [`capture`]: output buffering with a `maxBuffer` limit (exec).
@@ -11,6 +12,7 @@
 
 pub mod capture;
 pub mod command;
+pub mod confine;
 pub mod pipe;
 pub mod reap;
 pub mod spawn;

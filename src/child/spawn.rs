@@ -17,7 +17,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::ptr::null;
 
 use super::command::{Command, Stdio};
-use super::pipe;
+use super::{confine, pipe};
 
 /// The child's stack while it prepares the exec: it only runs a few small frames.
 const STACK_BYTES: usize = 64 * 1024;
@@ -44,6 +44,8 @@ struct Plan {
     uid: Option<u32>,
     gid: Option<u32>,
     err_fd: RawFd,
+    /// The permission policy's kernel side (`confine`), if any.
+    confine: Option<confine::Prepared>,
 }
 
 fn errno() -> i32 {
@@ -96,6 +98,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         sources.push(source);
         parent_fds.push(mine);
     }
+    let confine = cmd.confine.as_ref().map(|c| confine::prepare(c, sources.len(), cmd.uid)).transpose()?;
     let (err_r, err_w) = pipe::pipe()?;
     let mut plan = Plan {
         argv: pointers(&argv_c),
@@ -108,6 +111,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         uid: cmd.uid,
         gid: cmd.gid,
         err_fd: err_w.as_raw_fd(),
+        confine,
     };
 
     let mut stack = vec![0u128; STACK_BYTES / 16];
@@ -209,9 +213,20 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
         {
             return errno();
         }
+        // After containment's step (issue 14), as agreed: private /tmp, no_new_privs, Landlock.
+        if let Some(c) = &mut plan.confine
+            && let Err(e) = confine::enter(c)
+        {
+            return e;
+        }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);
         libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+        if let Some(c) = &plan.confine
+            && let Err(e) = confine::seal(c)
+        {
+            return e;
+        }
         exec(plan)
     }
 }

@@ -37,6 +37,8 @@ impl Resolver {
         if file.extension().is_none() {
             file.set_extension("rhai");
         }
+        // `--allow-read` covers imported files as it covers fs reads.
+        crate::api::permission::path(crate::perm::Perm::Read, &file.display().to_string())?;
         let text = std::fs::read_to_string(&file).map_err(|_| EvalAltResult::ErrorModuleNotFound(path.into(), pos))?;
         Ok((file.display().to_string(), text))
     }

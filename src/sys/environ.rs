@@ -76,6 +76,12 @@ pub fn remove(name: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Keeps only the variables `keep` accepts (`--allow-env`, at start-up): the
+/// others are neither shown to the script nor given to children.
+pub fn retain(keep: impl Fn(&str) -> bool) {
+    vars().retain(|(k, _)| keep(k));
+}
+
 /// Every variable, in order: what a child gets when no `env` option is given.
 pub fn snapshot() -> Vars {
     vars().clone()

@@ -45,6 +45,8 @@ fn fork_stdio(opts: &Map) -> Res<Dynamic> {
 
 pub fn fork(module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     let module = file_arg(module, "modulePath")?;
+    // The child procbox reads its script under the same (kernel-enforced) policy.
+    crate::api::permission::path(crate::perm::Perm::Read, &module)?;
     let (args, mut opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
     let st = super::children().st.clone();
     let exec_path = match opts.get("execPath").filter(|v| !v.is_unit()) {

@@ -345,6 +345,8 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         env.push(("NODE_CHANNEL_FD".into(), i.to_string()));
         env.push(("NODE_CHANNEL_SERIALIZATION_MODE".into(), "json".into()));
     }
+    let sandbox = super::sandbox::parse(opts)?;
+    let confine = super::permissions::apply(&file, &mut env, sandbox.as_ref())?;
     let cmd = Command {
         file: file.clone(),
         argv: args.clone(),
@@ -354,6 +356,7 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         detached: opts.get("detached").is_some_and(|v| v.as_bool().unwrap_or(false)),
         uid: id_opt(opts, "uid")?,
         gid: id_opt(opts, "gid")?,
+        confine,
     };
     Ok(Spawn {
         cmd,

@@ -85,6 +85,7 @@ pub const OPS: &[&str] = &[
 
 /// Checks the arguments of `op` and plans it.
 pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
+    super::guard::check(op, a)?;
     Ok(match op {
         "readFile" => {
             let target = args::target(&need(a, 0))?;

@@ -47,6 +47,7 @@ fn open(path: &Dynamic, opts: &Map, default_flags: &str) -> Res<(Result<i32, Map
     if let Some(fd) = opts.get("fd").filter(|v| !v.is_unit()) {
         return Ok((Ok(args::fd(fd)?), p));
     }
+    super::guard::check_open(&p, flags)?;
     Ok((core::open(&p, flags, mode).map_err(|e| args::fs_error(&e)), p))
 }
 

@@ -154,6 +154,10 @@ fn request(ctx: &NativeCallContext, st: &Rc<State>, mut args: Vec<Dynamic>) -> R
         req.set_timeout(ms.max(0) as u64);
     }
 
+    match text(opts.get("socketPath")) {
+        Some(p) => crate::api::permission::path(crate::perm::Perm::Write, &p)?,
+        None => crate::api::permission::net(&host, port)?,
+    }
     let targets = match text(opts.get("socketPath")) {
         Some(p) => Ok(vec![Endpoint::Unix(p.into())]),
         None => crate::net::addr::resolve(&host, port)

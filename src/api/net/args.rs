@@ -136,11 +136,13 @@ pub struct ConnectArgs {
 pub fn connect_args(args: Vec<Dynamic>) -> Res<ConnectArgs> {
     let (args, cb) = take_cb(args);
     let Some(first) = args.first() else { return Err(errors::missing_args()) };
-    let tcp = |host: Option<String>, port: u16| {
+    // `--allow-net` is checked on the host as named, before it is looked up.
+    let tcp = |host: Option<String>, port: u16| -> Res<Result<Vec<Endpoint>, Map>> {
         let host = host.unwrap_or_else(|| "localhost".into());
-        addr::resolve(&host, port)
+        crate::api::permission::net_map(&host, port)?;
+        Ok(addr::resolve(&host, port)
             .map(|v| v.into_iter().map(Endpoint::Tcp).collect())
-            .map_err(|()| errors::not_found(&host))
+            .map_err(|()| errors::not_found(&host)))
     };
     if let Some(opts) = first.read_lock::<Map>().map(|m| m.clone()) {
         let allow_half_open = opts.get("allowHalfOpen").and_then(|v| v.as_bool().ok()).unwrap_or(false);
@@ -148,7 +150,7 @@ pub fn connect_args(args: Vec<Dynamic>) -> Res<ConnectArgs> {
             Ok(vec![Endpoint::Unix(path.into())])
         } else {
             match opts.get("port") {
-                Some(v) if !v.is_unit() => tcp(string_of(opts.get("host")), port_of(v, "Port")?),
+                Some(v) if !v.is_unit() => tcp(string_of(opts.get("host")), port_of(v, "Port")?)?,
                 _ => return Err(errors::missing_args()),
             }
         };
@@ -162,7 +164,7 @@ pub fn connect_args(args: Vec<Dynamic>) -> Res<ConnectArgs> {
         return Err(errors::missing_args());
     }
     let port = port_of(first, "Port")?;
-    Ok(ConnectArgs { targets: tcp(string_of(args.get(1)), port), cb, allow_half_open: false })
+    Ok(ConnectArgs { targets: tcp(string_of(args.get(1)), port)?, cb, allow_half_open: false })
 }
 
 #[cfg(test)]

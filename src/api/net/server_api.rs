@@ -11,7 +11,7 @@
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext};
 
 use super::args;
-use super::server::Server;
+use super::server::{Bind, Server};
 use super::socket_api::address_of;
 use crate::api::events;
 use crate::runtime::Task;
@@ -24,6 +24,12 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 /// `listen(server | #{fd}, cb?)`.
 pub fn listen(ctx: &NativeCallContext, s: &Server, args: Vec<Dynamic>) -> Res<Server> {
     let a = args::listen_args(args).map_err(error::throw)?;
+    match &a.bind {
+        Ok(Bind::Tcp { at, .. }) => crate::api::permission::net(&at.ip().to_string(), at.port())?,
+        Ok(Bind::AnyHost { port }) => crate::api::permission::net("0.0.0.0", *port)?,
+        Ok(Bind::Unix(path, _)) => crate::api::permission::path(crate::perm::Perm::Write, &path.display().to_string())?,
+        _ => {}
+    }
     let r = if a.lookup { s.listen_later(a.bind, a.backlog) } else { s.listen(a.bind, a.backlog) };
     r.map_err(error::throw)?;
     // `listening` comes on a tick: registering the callback now is in time.
