@@ -588,13 +588,19 @@ impl FnPtr {
         let num_args = self.curry().len() + arg_values.len();
         let (fn_def, env) = self.typ.get_linked_script(global, num_args)?;
         let (fn_def, env) = (fn_def.clone(), env.cloned());
-        let mut args_data: FnArgsVec<Dynamic> = self
-            .curry()
-            .iter()
-            .cloned()
-            .chain(arg_values.iter_mut().map(mem::take))
-            .collect();
-        let args = &mut args_data.iter_mut().collect::<FnArgsVec<_>>();
+        // Pushed one by one: collecting a chained iterator into a `SmallVec` costs more.
+        let mut args_data = FnArgsVec::<Dynamic>::new();
+        for value in self.curry() {
+            args_data.push(value.clone());
+        }
+        for value in arg_values.iter_mut() {
+            args_data.push(mem::take(value));
+        }
+        let mut args = FnArgsVec::<&mut Dynamic>::new();
+        for value in args_data.iter_mut() {
+            args.push(value);
+        }
+        let args = &mut args;
         global.level += 1;
         let result = engine.call_script_fn(
             (&mut *global).into(),
