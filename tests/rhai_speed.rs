@@ -6,9 +6,13 @@ use rhai::{Caches, Dynamic, Engine, FnPtr, GlobalRuntimeState, INT, NativeCallCo
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// Function pointers kept with the context of the call that gave them.
+#[allow(deprecated)]
+type Kept = Rc<RefCell<Vec<(FnPtr, rhai::NativeCallContextStore)>>>;
+
 /// An engine whose `keep(f)` stores the function pointer and the call's context.
 #[allow(deprecated)]
-fn keeper() -> (Engine, Rc<RefCell<Vec<(FnPtr, rhai::NativeCallContextStore)>>>) {
+fn keeper() -> (Engine, Kept) {
     let mut engine = Engine::new();
     let kept = Rc::new(RefCell::new(Vec::new()));
     let k = kept.clone();
