@@ -236,7 +236,10 @@ impl Inner {
                 )
             }
         };
-        let (id, below) = self.chan.borrow_mut().as_mut().expect("connected").enqueue(framing::encode(&text), fd);
+        // The line is the JSON text plus "\n": appended in place, not copied.
+        let mut line = text.into_bytes();
+        line.push(b'\n');
+        let (id, below) = self.chan.borrow_mut().as_mut().expect("connected").enqueue(line, fd);
         if let Some(cb) = cb {
             self.callbacks.borrow_mut().insert(id, cb);
         }
@@ -278,8 +281,11 @@ impl Inner {
         }
         let msg = json::from_value(msg);
         let owner = self.owner.clone();
+        // A tick runs once: the message moves into the emit instead of being copied.
+        let slot = Cell::new(Some((msg, handle)));
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            owner.emit(engine, "message", &[msg.clone(), handle.clone()]).map(|_| Dynamic::UNIT)
+            let (msg, handle) = slot.take().unwrap_or_default();
+            owner.emit_owned(engine, "message", vec![msg, handle]).map(|_| Dynamic::UNIT)
         })));
     }
 

@@ -11,14 +11,21 @@
 //! store is never written after it is made, so callbacks registered from the same call
 //! site in the same state share one ([`Home`]): the last one is kept and reused when
 //! the next registration's context is equal to it.
+//!
+//! Calling is hot too. Rhai's `FnPtr::call_raw` copies the stored global state and
+//! makes a fresh scope and function-resolution cache on every call; a home instead
+//! keeps one working copy of each ([`Fast`]) and calls through
+//! `FnPtr::call_raw_in_state` (our rhai addition), resetting what a call may leave
+//! behind. A callback that runs while its home's copy is in use (an `emit` inside a
+//! listener registered at the same place) takes Rhai's ordinary path.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use rhai::{
-    Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, NativeCallContext,
-    NativeCallContextStore, Position,
+    Caches, Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, NativeCallContext,
+    NativeCallContextStore, Position, Scope,
 };
 
 use super::RhaiResult;
@@ -51,6 +58,16 @@ struct Home {
     /// The last arity looked up here: (function name, captures, arity). A loop
     /// registers the same function over and over; this spares the map lookup.
     last_arity: RefCell<Option<(ImmutableString, usize, Option<usize>)>>,
+    /// The working state calls run in, made at the first call.
+    fast: RefCell<Fast>,
+}
+
+/// A copy of the stored global state, with the caches and scope calls reuse.
+#[derive(Default)]
+struct Fast {
+    global: Option<GlobalRuntimeState>,
+    caches: Caches,
+    scope: Scope<'static>,
 }
 
 impl Callback {
@@ -75,9 +92,15 @@ impl Callback {
             NESTING.with(|d| d.set(depth));
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
-        #[allow(deprecated)]
-        let ctx = self.0.home.store.create_context(engine);
-        let mut r = self.0.f.call_raw(&ctx, None, args);
+        let fast = match self.0.home.fast.try_borrow_mut() {
+            Ok(mut fast) => self.0.home.call_fast(&mut fast, engine, &self.0.f, &mut args),
+            Err(_) => None,
+        };
+        let mut r = fast.unwrap_or_else(|| {
+            #[allow(deprecated)]
+            let ctx = self.0.home.store.create_context(engine);
+            self.0.f.call_raw(&ctx, None, args)
+        });
         NESTING.with(|d| d.set(depth));
         // The host called it: the stored context's position is where the callback was
         // given, not a call site, so it is no frame of the error's stack.
@@ -116,7 +139,7 @@ fn home_for(ctx: &NativeCallContext) -> Rc<Home> {
     let mut store = ctx.store_data();
     store.global.level = 0;
     store.global.num_operations = 0;
-    let home = Rc::new(Home { store, last_arity: RefCell::new(None) });
+    let home = Rc::new(Home { store, last_arity: RefCell::new(None), fast: RefCell::default() });
     LAST_HOME.with(|last| *last.borrow_mut() = Rc::downgrade(&home));
     home
 }
@@ -129,6 +152,25 @@ impl Home {
             && s.source.as_deref() == ctx.fn_source()
             && s.pos == ctx.call_position()
             && same_global(&s.global, ctx.global_runtime_state())
+    }
+
+    /// Calls `f` in the working copy of the stored state; `None` (nothing done) when
+    /// `f` is no script function of that arity, which only `call_raw` can call.
+    fn call_fast(&self, fast: &mut Fast, engine: &Engine, f: &FnPtr, args: &mut [Dynamic]) -> Option<RhaiResult> {
+        let Fast { global, caches, scope } = fast;
+        let global = global.get_or_insert_with(|| self.store.global.clone());
+        // Each call counts its operations from zero, as a fresh copy would.
+        global.num_operations = 0;
+        let r = f.call_raw_in_state(engine, global, caches, scope, self.store.pos, args);
+        // A call restores the level, the scope and the imports; anything else it left
+        // changed (it never should) costs a fresh copy at the next call.
+        if !still_clean(global, &self.store.global) {
+            fast.global = None;
+        }
+        if !fast.scope.is_empty() {
+            fast.scope.clear();
+        }
+        r
     }
 
     fn arity_of(&self, f: &FnPtr) -> Option<usize> {
@@ -166,6 +208,24 @@ fn same_global(a: &GlobalRuntimeState, b: &GlobalRuntimeState) -> bool {
         && same_rc(&a.constants, &b.constants)
         && a.tag.is_unit()
         && b.tag.is_unit()
+}
+
+/// What a call could have left changed in the working copy, cheaply: the fields
+/// [`same_global`] compares, by length or pointer.
+fn still_clean(now: &GlobalRuntimeState, stored: &GlobalRuntimeState) -> bool {
+    now.level == stored.level
+        && now.lib.len() == stored.lib.len()
+        && now.num_imports() == stored.num_imports()
+        && now.num_modules_loaded == stored.num_modules_loaded
+        && now.scope_level == stored.scope_level
+        && now.always_search_scope == stored.always_search_scope
+        && same_rc(&now.constants, &stored.constants)
+        && match (&now.source, &stored.source) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.ptr_eq(b),
+            _ => false,
+        }
+        && now.tag.is_unit()
 }
 
 fn same_rc<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {

@@ -102,6 +102,12 @@ impl Emitter {
     /// Returns whether there was any listener. An `error` event nobody listens to is
     /// thrown, as in Node.
     pub fn emit(&self, engine: &Engine, event: &str, args: &[Dynamic]) -> Result<bool, Box<EvalAltResult>> {
+        self.emit_owned(engine, event, args.to_vec())
+    }
+
+    /// [`emit`](Self::emit) with arguments it may keep: the last listener gets them,
+    /// the others copies (a message map is copied once less per emit).
+    pub fn emit_owned(&self, engine: &Engine, event: &str, mut args: Vec<Dynamic>) -> Result<bool, Box<EvalAltResult>> {
         let listeners = self.snapshot(event);
         if listeners.is_empty() {
             if event == "error" {
@@ -110,8 +116,10 @@ impl Emitter {
             }
             return Ok(false);
         }
-        for cb in listeners {
-            let _ = cb.call(engine, args.to_vec())?;
+        let last = listeners.len() - 1;
+        for (i, cb) in listeners.into_iter().enumerate() {
+            let args = if i == last { std::mem::take(&mut args) } else { args.clone() };
+            let _ = cb.call(engine, args)?;
         }
         Ok(true)
     }

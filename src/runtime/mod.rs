@@ -339,6 +339,11 @@ impl Runtime {
         let ready = {
             let mut lp = self.st.lp.borrow_mut();
             let timeout = if closing { 0 } else { lp.poll_timeout() };
+            // A forked child about to wait for messages with nothing else to do: the
+            // code start-up ran need not stay mapped (see sys::trim).
+            if timeout < 0 && crate::api::ipc::parent().is_some() {
+                crate::sys::trim::release_code_pages();
+            }
             let r = lp.poller.wait(timeout).unwrap_or_default();
             lp.update_time();
             r

@@ -2,11 +2,13 @@
 //! what the machine is ([`host`]), Node's POSIX path algorithm ([`path`]), errno
 //! names and messages as libuv gives them ([`errno`]), and the file operations
 //! themselves ([`fs`]), with the worker threads that run them off the loop ([`work`]),
-//! and procbox's own copy of the environment ([`environ`]).
+//! procbox's own copy of the environment ([`environ`]), and giving back start-up code
+//! pages in an idle child ([`trim`]).
 
 pub mod environ;
 pub mod errno;
 pub mod fs;
 pub mod host;
 pub mod path;
+pub mod trim;
 pub mod work;

@@ -4,7 +4,7 @@
 //! in arrays, as JavaScript does; a BLOB serializes like a Node Buffer. Rhai maps keep
 //! their keys sorted, so object keys come out in sorted order (see README).
 
-use rhai::{Array, Blob, Dynamic, FnPtr, Map};
+use rhai::{Array, Blob, Dynamic, FnPtr, ImmutableString, Map};
 use serde_json::Value;
 
 use super::js_number;
@@ -12,21 +12,27 @@ use super::js_number;
 /// Serializes `v`; `indent` is the `space` argument ("" for compact output).
 /// Returns `None` where JavaScript returns `undefined` (a bare function).
 pub fn stringify(v: &Dynamic, indent: &str) -> Option<String> {
-    let mut out = String::new();
+    // Most values are small messages: one allocation of this size takes them whole.
+    let mut out = String::with_capacity(128);
     write_value(&mut out, v, indent, 0).then_some(out)
 }
 
+/// Writes straight into `out` (no clone of the value, no string per number, key or
+/// string value): an IPC message is stringified on every `send`.
 fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> bool {
+    use std::fmt::Write;
     if v.is_unit() {
         out.push_str("null");
-    } else if let Some(b) = v.clone().try_cast::<bool>() {
+    } else if let Ok(b) = v.as_bool() {
         out.push_str(if b { "true" } else { "false" });
     } else if let Ok(i) = v.as_int() {
-        out.push_str(&i.to_string());
+        let _ = write!(out, "{i}");
     } else if let Ok(f) = v.as_float() {
         out.push_str(&if f.is_finite() { js_number(f) } else { "null".into() });
+    } else if let Some(s) = v.read_lock::<ImmutableString>() {
+        escape_into(out, &s);
     } else if v.is_string() || v.is_char() {
-        out.push_str(&serde_json::to_string(&v.to_string()).expect("strings serialize"));
+        escape_into(out, &v.to_string());
     } else if v.is_array() {
         let a = v.read_lock::<Array>().expect("is_array() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
         write_seq(out, a.iter(), indent, level, '[', ']', |out, item, lvl| {
@@ -36,9 +42,9 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
         });
     } else if v.is_map() {
         let m = v.read_lock::<Map>().expect("is_map() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
-        let fields: Vec<_> = m.iter().filter(|(_, x)| !x.is::<FnPtr>()).collect();
-        write_seq(out, fields.into_iter(), indent, level, '{', '}', |out, (k, x), lvl| {
-            out.push_str(&serde_json::to_string(k.as_str()).expect("keys serialize"));
+        let fields = m.iter().filter(|(_, x)| !x.is::<FnPtr>());
+        write_seq(out, fields, indent, level, '{', '}', |out, (k, x), lvl| {
+            escape_into(out, k.as_str());
             out.push(':');
             if !indent.is_empty() {
                 out.push(' ');
@@ -47,14 +53,58 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
         });
     } else if v.is_blob() {
         let b = v.read_lock::<Blob>().expect("is_blob() above; Rhai flattens shared values put in containers and reports a data race before passing a locked one");
-        let data: Vec<String> = b.iter().map(|x| x.to_string()).collect();
-        out.push_str(&format!("{{\"type\":\"Buffer\",\"data\":[{}]}}", data.join(",")));
+        out.push_str("{\"type\":\"Buffer\",\"data\":[");
+        for (i, x) in b.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{x}");
+        }
+        out.push_str("]}");
     } else if v.is::<FnPtr>() {
         return false;
     } else {
         out.push_str("{}");
     }
     true
+}
+
+/// A JSON string literal, escaped as `JSON.stringify` (and serde_json) escape it:
+/// `"` and `\\`, the short escapes `\b \f \n \r \t`, other control characters as
+/// `\u00xx`; everything else as is.
+// Every cut is at an ASCII byte (a whole character): see the comment in the loop.
+#[allow(clippy::string_slice)]
+fn escape_into(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        // Control and ASCII bytes are whole characters: slicing here stays on
+        // character boundaries.
+        out.push_str(&s[start..i]);
+        if short.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0xf) as usize] as char);
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 fn write_seq<I: Iterator>(
@@ -220,5 +270,18 @@ mod tests {
         assert_eq!(parse("\"\\x\"").unwrap_err(), "Bad escaped character in JSON at position 2");
         let long = "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,x]";
         assert_eq!(parse(long).unwrap_err(), "Unexpected token 'x', ...\",18,19,20,x]\" is not valid JSON");
+    }
+
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é€😀\u{2028}\u{7f}");
+        for s in [all.as_str(), "", "plain", "\"\\", "end\n"] {
+            let mut out = String::new();
+            escape_into(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+        let m = parse(r#"{"k\"":["\u0001",-3,1e300,false]}"#).unwrap();
+        assert_eq!(stringify(&m, "").unwrap(), r#"{"k\"":["\u0001",-3,1e+300,false]}"#);
     }
 }

@@ -102,6 +102,9 @@ pub struct Engine {
 
     /// Strings interner.
     pub(crate) interned_strings: Option<Locked<StringsInterner>>,
+    /// The type part of typed-method hashes, per type name (procbox addition, see
+    /// [`Engine::typed_method_hash`]); emptied whenever a module or type is registered.
+    pub(crate) type_hashes: Locked<Vec<(usize, usize, u64)>>,
 
     /// A set of symbols to disable.
     pub(crate) disabled_symbols: BTreeSet<Identifier>,
@@ -285,6 +288,7 @@ impl Engine {
         module_resolver: None,
 
         interned_strings: None,
+        type_hashes: Locked::new(Vec::new()),
         disabled_symbols: BTreeSet::new(),
         #[cfg(not(feature = "no_custom_syntax"))]
         custom_keywords: std::collections::BTreeMap::new(),

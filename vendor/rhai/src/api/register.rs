@@ -19,6 +19,8 @@ impl Engine {
     #[inline(always)]
     #[must_use]
     pub(crate) fn global_namespace_mut(&mut self) -> &mut Module {
+        // A type's display name may change: forget the typed-method hashes.
+        self.type_hashes = crate::Locked::new(Vec::new());
         if self.global_modules.is_empty() {
             let mut global_namespace = Module::new();
             global_namespace.set_internal(true);
@@ -721,6 +723,7 @@ impl Engine {
         }
 
         register_static_module_raw(&mut self.global_sub_modules, name.as_ref(), module);
+        self.type_hashes = crate::Locked::new(Vec::new());
         self
     }
     /// _(metadata)_ Generate a list of all registered functions.

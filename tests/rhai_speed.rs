@@ -1,0 +1,92 @@
+//! The vendored rhai's speed additions (vendor/README.md, "Speed"): each must leave
+//! behaviour as stock Rhai has it. `FnPtr::call_raw_in_state` against `call_raw`, and
+//! the remembered typed-method hashes against a type registered after first use.
+
+use rhai::{Caches, Dynamic, Engine, FnPtr, GlobalRuntimeState, INT, NativeCallContext, Scope};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Function pointers kept with the context of the call that gave them.
+#[allow(deprecated)]
+type Kept = Rc<RefCell<Vec<(FnPtr, rhai::NativeCallContextStore)>>>;
+
+/// An engine whose `keep(f)` stores the function pointer and the call's context.
+#[allow(deprecated)]
+fn keeper() -> (Engine, Kept) {
+    let mut engine = Engine::new();
+    let kept = Rc::new(RefCell::new(Vec::new()));
+    let k = kept.clone();
+    engine.register_fn("keep", move |ctx: NativeCallContext, f: FnPtr| {
+        let mut store = ctx.store_data();
+        store.global.level = 0;
+        k.borrow_mut().push((f, store));
+    });
+    (engine, kept)
+}
+
+#[test]
+#[allow(deprecated)]
+fn call_raw_in_state_matches_call_raw() {
+    let (engine, kept) = keeper();
+    engine
+        .run("let n = 0; keep(|x| { n += x; n }); keep(|| throw \"boom\"); fn deep(d) { if d > 0 { deep(d - 1) } else { 0 } } keep(|| deep(100000)); keep(Fn(\"abs\"));")
+        .unwrap();
+    let kept = kept.borrow();
+    let (add, store) = &kept[0];
+    let mut global: GlobalRuntimeState = store.global.clone();
+    let (mut caches, mut scope) = (Caches::new(), Scope::new());
+    for want in [5, 10, 15] {
+        let r =
+            add.call_raw_in_state(&engine, &mut global, &mut caches, &mut scope, store.pos, [Dynamic::from(5 as INT)]);
+        assert_eq!(r.unwrap().unwrap().as_int().unwrap(), want);
+        assert_eq!(global.level, 0, "the level is given back");
+        assert!(scope.is_empty(), "the scope is rewound");
+    }
+    // The stock path sees the same captured variable.
+    let ctx = store.create_context(&engine);
+    assert_eq!(add.call_raw(&ctx, None, [Dynamic::from(1 as INT)]).unwrap().as_int().unwrap(), 16);
+
+    // Errors come out as call_raw's do, and the state stays usable afterwards.
+    let (boom, s2) = &kept[1];
+    let fast = boom.call_raw_in_state(&engine, &mut global, &mut caches, &mut scope, s2.pos, []).unwrap();
+    let slow = boom.call_raw(&s2.create_context(&engine), None, []);
+    assert_eq!(fast.unwrap_err().to_string(), slow.unwrap_err().to_string());
+    let (deep, s3) = &kept[2];
+    let fast = deep.call_raw_in_state(&engine, &mut global, &mut caches, &mut scope, s3.pos, []).unwrap();
+    assert!(fast.unwrap_err().to_string().contains("Stack overflow"));
+    assert_eq!(global.level, 0);
+    let r = add.call_raw_in_state(&engine, &mut global, &mut caches, &mut scope, store.pos, [Dynamic::from(0 as INT)]);
+    assert_eq!(r.unwrap().unwrap().as_int().unwrap(), 16);
+
+    // Not a script function: nothing is done, the arguments are untouched.
+    let (abs, s4) = &kept[3];
+    let mut args = [Dynamic::from(-3 as INT)];
+    assert!(abs.call_raw_in_state(&engine, &mut global, &mut caches, &mut scope, s4.pos, &mut args).is_none());
+    assert_eq!(args[0].as_int().unwrap(), -3);
+    // A wrong number of arguments is not linked either.
+    assert!(add.call_raw_in_state(&engine, &mut global, &mut caches, &mut scope, store.pos, []).is_none());
+}
+
+#[derive(Clone)]
+struct Thing;
+
+#[test]
+fn typed_methods_follow_a_type_registered_later() {
+    let script = r#"
+        fn int.twice() { this * 2 }
+        fn Thing.name() { "thing" }
+        fn name() { "any" }
+        let t = make();
+        `${21.twice()} ${t.name()}`
+    "#;
+    let mut engine = Engine::new();
+    engine.register_fn("make", || Thing);
+    // Before the type has a display name, `fn Thing.name` does not match it.
+    assert_eq!(engine.eval::<String>(script).unwrap(), "42 any");
+    engine.register_type_with_name::<Thing>("Thing");
+    assert_eq!(engine.eval::<String>(script).unwrap(), "42 thing");
+    // And a fresh engine agrees at once.
+    let mut fresh = Engine::new();
+    fresh.register_type_with_name::<Thing>("Thing").register_fn("make", || Thing);
+    assert_eq!(fresh.eval::<String>(script).unwrap(), "42 thing");
+}
