@@ -28,6 +28,8 @@ Runs a Rhai script with Node's process model: the process object, an event loop
 Options:
   -e, --eval CODE      run CODE instead of a file
   -i, --interactive    start the REPL even when stdin is not a terminal
+  --contain            every child gets killTree + lifeline; procbox becomes a
+                       subreaper and ends what is left of its tree at exit
   -h, --help           show this help
   -v, --version        print the version
 
@@ -49,7 +51,13 @@ fn fail(msg: &str, code: i32) -> i32 {
     code
 }
 
-fn run(args: Vec<String>) -> i32 {
+fn run(mut args: Vec<String>) -> i32 {
+    // `--contain` may come first, before the script or the other options.
+    let contain = args.get(1).is_some_and(|a| a == "--contain");
+    if contain {
+        args.remove(1);
+        CONTAIN.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let exec = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| args[0].clone());
     let first = args.get(1).map(String::as_str);
     let (name, text, argv, exec_argv) = match first {
@@ -93,7 +101,7 @@ fn run(args: Vec<String>) -> i32 {
             Err(e) => return fail(&format!("cannot read stdin: {e}"), 1),
         },
     };
-    let rt = match Runtime::new(Launch { argv, exec_argv }) {
+    let rt = match new_runtime(Launch { argv, exec_argv }) {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the event loop: {e}"), 1),
     };
@@ -102,10 +110,22 @@ fn run(args: Vec<String>) -> i32 {
 
 /// The REPL; `process.argv` is only the executable, as in Node.
 fn start_repl(exec: String, exec_argv: Vec<String>) -> i32 {
-    match Runtime::new(Launch { argv: vec![exec], exec_argv }) {
+    match new_runtime(Launch { argv: vec![exec], exec_argv }) {
         Ok(rt) => repl::run(rt),
         Err(e) => fail(&format!("cannot start the event loop: {e}"), 1),
     }
+}
+
+/// `--contain` was given.
+static CONTAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The runtime, contained when `--contain` was given.
+fn new_runtime(launch: Launch) -> std::io::Result<Runtime> {
+    let rt = Runtime::new(launch)?;
+    if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) && api::contain::enable(&rt.st, None).is_err() {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(rt)
 }
 
 fn read_stdin() -> std::io::Result<String> {

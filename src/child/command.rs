@@ -31,6 +31,8 @@ pub struct Command {
     pub detached: bool,
     pub uid: Option<u32>,
     pub gid: Option<u32>,
+    /// Process group, lifeline, limits, PID namespace (`super::contain`).
+    pub contain: super::contain::Contain,
 }
 
 /// Where a name without `/` is searched when the child's environment has no `PATH`

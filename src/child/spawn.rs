@@ -44,6 +44,7 @@ struct Plan {
     uid: Option<u32>,
     gid: Option<u32>,
     err_fd: RawFd,
+    contain: super::contain::Prepared,
 }
 
 fn errno() -> i32 {
@@ -108,6 +109,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         uid: cmd.uid,
         gid: cmd.gid,
         err_fd: err_w.as_raw_fd(),
+        contain: super::contain::prepare(&cmd.contain, cmd.detached),
     };
 
     let mut stack = vec![0u128; STACK_BYTES / 16];
@@ -120,7 +122,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         let mut old: libc::sigset_t = std::mem::zeroed();
         libc::sigfillset(&mut all);
         libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
-        let flags = libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD;
+        let flags = libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD | plan.contain.clone_flags();
         let pid = libc::clone(child_main, top, flags, (&mut plan as *mut Plan).cast());
         let e = errno();
         libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
@@ -191,6 +193,9 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
             && libc::setuid(uid) < 0
         {
             return errno();
+        }
+        if let Err(e) = super::contain::apply(&plan.contain) {
+            return e;
         }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);

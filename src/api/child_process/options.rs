@@ -272,6 +272,34 @@ fn input_opt(m: &Map) -> Res<Option<Vec<u8>>> {
     }
 }
 
+/// The `sandbox` map, one parser for both of its owners: `pid` and `bestEffort`
+/// (containment, issue 14) and `read`/`write`/`net`/`run`/`tmp` (permissions,
+/// issue 15, filled in by that work). Unknown keys are refused.
+pub struct Sandbox {
+    pub pid: bool,
+    pub best_effort: bool,
+}
+
+fn sandbox_opt(m: &Map) -> Res<Sandbox> {
+    let mut sb = Sandbox { pid: false, best_effort: false };
+    let Some(v) = m.get("sandbox").filter(|v| !v.is_unit()) else { return Ok(sb) };
+    let Some(map) = v.read_lock::<Map>() else {
+        return Err(invalid_type("\"options.sandbox\" property", "of type object", v));
+    };
+    for (k, v) in map.iter() {
+        let flag = || v.as_bool().map_err(|_| invalid_type(&format!("\"options.sandbox.{k}\" property"), "of type boolean", v));
+        match k.as_str() {
+            "pid" => sb.pid = flag()?,
+            "bestEffort" => sb.best_effort = flag()?,
+            _ => {
+                let msg = format!("Unknown sandbox option '{k}' (known: pid, bestEffort)");
+                return Err(thrown("TypeError", "ERR_INVALID_ARG_VALUE", msg));
+            }
+        }
+    }
+    Ok(sb)
+}
+
 /// What differs between the functions: exec runs a shell, exec and the sync
 /// functions have an output limit and an encoding.
 #[derive(Clone, Copy)]
@@ -303,6 +331,8 @@ pub struct Spawn {
     pub stdio_given: bool,
     /// The stdio index of the fork channel, if any.
     pub ipc: Option<usize>,
+    /// killTree, forceKillAfter, lifeline, limits, sandbox.pid (`super::contain`).
+    pub contain: super::contain::Opts,
 }
 
 /// Node's `normalizeSpawnArguments` plus the exec options.
@@ -345,6 +375,9 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         env.push(("NODE_CHANNEL_FD".into(), i.to_string()));
         env.push(("NODE_CHANNEL_SERIALIZATION_MODE".into(), "json".into()));
     }
+    let sandbox = sandbox_opt(opts)?;
+    let contain = super::contain::parse(opts, sandbox.pid, sandbox.best_effort)?;
+    super::contain::child_env(&contain, &mut env);
     let cmd = Command {
         file: file.clone(),
         argv: args.clone(),
@@ -354,6 +387,7 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         detached: opts.get("detached").is_some_and(|v| v.as_bool().unwrap_or(false)),
         uid: id_opt(opts, "uid")?,
         gid: id_opt(opts, "gid")?,
+        contain: contain.contain.clone(),
     };
     Ok(Spawn {
         cmd,
@@ -366,5 +400,6 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         input: input_opt(opts)?,
         stdio_given: opts.get("stdio").is_some_and(|v| !v.is_unit()),
         ipc,
+        contain,
     })
 }
