@@ -151,13 +151,17 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     let s = st.clone();
     engine.register_fn("contain", move |_: &mut Process, opts: Map| -> Res<()> {
         let grace = match opts.get("grace") {
-            Some(v) if !v.is_unit() => Some(v.as_int().map_err(|_| {
-                crate::value::error::throw(crate::value::error::coded(
-                    "TypeError",
-                    "ERR_INVALID_ARG_TYPE",
-                    "The \"options.grace\" property must be of type number",
-                ))
-            })?.max(0) as u64),
+            Some(v) if !v.is_unit() => Some(
+                v.as_int()
+                    .map_err(|_| {
+                        crate::value::error::throw(crate::value::error::coded(
+                            "TypeError",
+                            "ERR_INVALID_ARG_TYPE",
+                            "The \"options.grace\" property must be of type number",
+                        ))
+                    })?
+                    .max(0) as u64,
+            ),
             _ => None,
         };
         enable(&s, grace)

@@ -175,7 +175,8 @@ pub fn group_exists(pgid: i32) -> bool {
 
 /// Prints a tree as an indented table (the REPL's `.ps`).
 pub fn table(procs: &[Proc]) -> String {
-    let mut out = format!("{:>7} {:>7} {:>7} {:>7} {:1} {:>9} {:>8}  COMMAND\n", "PID", "PPID", "PGID", "SID", "S", "RSS", "CPU");
+    let mut out =
+        format!("{:>7} {:>7} {:>7} {:>7} {:1} {:>9} {:>8}  COMMAND\n", "PID", "PPID", "PGID", "SID", "S", "RSS", "CPU");
     for p in procs {
         let indent = "  ".repeat(p.depth.saturating_sub(1));
         let cmd = if p.state == 'Z' { format!("{} <defunct>", p.command) } else { p.command.clone() };
@@ -214,7 +215,9 @@ mod tests {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         let found = loop {
             let d = descendants(me);
-            if d.iter().any(|p| p.ppid == sp.pid && p.command.starts_with("sleep")) || std::time::Instant::now() > deadline {
+            if d.iter().any(|p| p.ppid == sp.pid && p.command.starts_with("sleep"))
+                || std::time::Instant::now() > deadline
+            {
                 break d;
             }
             std::thread::yield_now();

@@ -70,7 +70,10 @@ fn bool_opt(m: &Map, key: &str) -> Res<Option<bool>> {
     match m.get(key).filter(|v| !v.is_unit()) {
         None => Ok(None),
         Some(v) => v.as_bool().map(Some).map_err(|_| {
-            let m = format!("The \"options.{key}\" property must be of type boolean. Received {}", super::options::received(v));
+            let m = format!(
+                "The \"options.{key}\" property must be of type boolean. Received {}",
+                super::options::received(v)
+            );
             thrown("TypeError", "ERR_INVALID_ARG_TYPE", m)
         }),
     }
@@ -95,7 +98,8 @@ fn number(v: &Dynamic, what: &str) -> Res<u64> {
 fn limits_opt(m: &Map) -> Res<Vec<Limit>> {
     let Some(v) = m.get("limits").filter(|v| !v.is_unit()) else { return Ok(Vec::new()) };
     let Some(map) = v.read_lock::<Map>() else {
-        let m = format!("The \"options.limits\" property must be of type object. Received {}", super::options::received(v));
+        let m =
+            format!("The \"options.limits\" property must be of type object. Received {}", super::options::received(v));
         return Err(thrown("TypeError", "ERR_INVALID_ARG_TYPE", m));
     };
     let mut out = Vec::new();
@@ -171,7 +175,12 @@ pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate:
             if !spec.contain.best_effort {
                 return Err(thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
             }
-            crate::api::process::warn(st, &format!("{why} (bestEffort: running without it)"), "ContainmentWarning", None);
+            crate::api::process::warn(
+                st,
+                &format!("{why} (bestEffort: running without it)"),
+                "ContainmentWarning",
+                None,
+            );
             let mut cmd = spec.cmd.clone();
             cmd.contain.pid_ns = false;
             let mut opts = spec.contain.clone();
@@ -222,7 +231,8 @@ impl Guard {
     /// Whether the init of a PID namespace catches `signo` (else the kernel drops it).
     fn init_catches(pid: i32, signo: i32) -> bool {
         let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let mask = text.lines().find_map(|l| l.strip_prefix("SigCgt:")).and_then(|m| u64::from_str_radix(m.trim(), 16).ok());
+        let mask =
+            text.lines().find_map(|l| l.strip_prefix("SigCgt:")).and_then(|m| u64::from_str_radix(m.trim(), 16).ok());
         mask.is_some_and(|m| m & (1 << (signo - 1)) != 0)
     }
 
@@ -230,7 +240,11 @@ impl Guard {
     /// else through its pidfd. A namespace init that does not catch the signal would
     /// never see it: it gets SIGKILL, the one signal the kernel forces on it.
     pub fn signal(&self, pid: i32, mut signo: i32) -> std::io::Result<()> {
-        if self.pid_ns && signo != 0 && signo != libc::SIGKILL && signo != libc::SIGSTOP && !Self::init_catches(pid, signo)
+        if self.pid_ns
+            && signo != 0
+            && signo != libc::SIGKILL
+            && signo != libc::SIGSTOP
+            && !Self::init_catches(pid, signo)
         {
             signo = libc::SIGKILL;
         }

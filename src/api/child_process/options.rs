@@ -287,7 +287,9 @@ fn sandbox_opt(m: &Map) -> Res<Sandbox> {
         return Err(invalid_type("\"options.sandbox\" property", "of type object", v));
     };
     for (k, v) in map.iter() {
-        let flag = || v.as_bool().map_err(|_| invalid_type(&format!("\"options.sandbox.{k}\" property"), "of type boolean", v));
+        let flag = || {
+            v.as_bool().map_err(|_| invalid_type(&format!("\"options.sandbox.{k}\" property"), "of type boolean", v))
+        };
         match k.as_str() {
             "pid" => sb.pid = flag()?,
             "bestEffort" => sb.best_effort = flag()?,
