@@ -241,3 +241,29 @@ fn a_kill_after_the_reap_never_signals_a_process_that_reuses_the_pid() {
     assert!(out.contains("kill after reap: false"), "{out}");
     assert!(out.contains("decoy ended by SIGTERM"), "the decoy never got the SIGKILL: {out}");
 }
+
+#[test]
+fn a_refused_pid_namespace_is_a_clear_error_or_with_best_effort_a_warning() {
+    // A user namespace of our own where PID namespaces are disabled: the limit is
+    // per user namespace, so the host is untouched.
+    let code = r#"
+        try { spawn("true", #{sandbox: #{pid: true}}) } catch (e) { print(`${e.code}: ${e.message}`) }
+        try { require("child_process").spawnSync("true", #{sandbox: #{pid: true}}) } catch (e) { print(`sync ${e.code}`) }
+        process.on("warning", |w| print(`warning: ${w.message}`));
+        spawn("sh", ["-c", "echo ran as pid $$"], #{sandbox: #{pid: true, bestEffort: true}, stdio: "inherit"});"#;
+    let script = format!("echo 0 > /proc/sys/user/max_pid_namespaces && exec {EXE} -e '{code}'");
+    let Ok(out) = Command::new("unshare").args(["-U", "-r", "sh", "-c", &script]).output() else {
+        eprintln!("skipped: no unshare");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() && text.is_empty() {
+        eprintln!("skipped: unshare -U refused: {}", String::from_utf8_lossy(&out.stderr));
+        return;
+    }
+    let cause = "sandbox.pid: cannot create a PID namespace (ENOSPC): PID namespaces are disabled (sysctl user.max_pid_namespaces=0)";
+    assert!(text.contains(&format!("ERR_SANDBOX_UNAVAILABLE: {cause}; set sandbox.bestEffort to run without it")), "{text}");
+    assert!(text.contains("sync ERR_SANDBOX_UNAVAILABLE"), "{text}");
+    assert!(text.contains(&format!("warning: {cause}; running without it (bestEffort)")), "{text}");
+    assert!(text.contains("ran as pid ") && !text.contains("ran as pid 1\n"), "{text}");
+}

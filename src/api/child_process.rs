@@ -265,7 +265,7 @@ fn file_args_opts(file: &Dynamic, a: &Dynamic, b: &Dynamic, d: options::Defaults
 
 fn spawn_sync(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Map> {
     let spec = file_args_opts(file, a, b, options::SYNC)?;
-    Ok(sync::spawn_sync(&children().st, &spec))
+    sync::spawn_sync(&children().st, &spec)
 }
 
 fn exec_sync(command: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {

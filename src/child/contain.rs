@@ -212,8 +212,14 @@ pub fn namespace_refusal(errno: i32) -> String {
     } else {
         "the kernel does not allow this user to create user namespaces (a container or seccomp policy)".to_string()
     };
-    let why = std::io::Error::from_raw_os_error(errno);
-    format!("sandbox.pid: cannot create a PID namespace ({why}): {cause}; set sandbox.bestEffort to run without it")
+    let name = match errno {
+        libc::EPERM => "EPERM",
+        libc::EINVAL => "EINVAL",
+        libc::ENOSPC => "ENOSPC",
+        libc::EUSERS => "EUSERS",
+        _ => "error",
+    };
+    format!("sandbox.pid: cannot create a PID namespace ({name}): {cause}")
 }
 
 #[cfg(test)]

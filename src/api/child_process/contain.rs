@@ -173,11 +173,12 @@ pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate:
         Err(e) if spec.cmd.contain.pid_ns && crate::child::contain::is_namespace_refusal(e) => {
             let why = crate::child::contain::namespace_refusal(e);
             if !spec.contain.best_effort {
+                let why = format!("{why}; set sandbox.bestEffort to run without it");
                 return Err(thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
             }
             crate::api::process::warn(
                 st,
-                &format!("{why} (bestEffort: running without it)"),
+                &format!("{why}; running without it (bestEffort)"),
                 "ContainmentWarning",
                 None,
             );
