@@ -104,7 +104,12 @@ pub fn prepare(c: &Contain, detached: bool) -> Prepared {
             .iter()
             .map(|l| {
                 let (res, soft, hard) = l.rlimit();
-                (res, libc::rlimit { rlim_cur: soft, rlim_max: hard })
+                // Limits only lower: above our own hard limit the kernel would refuse
+                // (EPERM without CAP_SYS_RESOURCE), and that hard limit applies anyway.
+                let mut cur = libc::rlimit { rlim_cur: 0, rlim_max: libc::RLIM_INFINITY };
+                // SAFETY: getrlimit writes only `cur`.
+                unsafe { libc::getrlimit(res, &mut cur) };
+                (res, libc::rlimit { rlim_cur: soft.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) })
             })
             .collect(),
         pid_ns: c.pid_ns,

@@ -37,6 +37,8 @@ pub const DEFAULT_FORCE_KILL_MS: u64 = 5000;
 thread_local! {
     /// `--contain` / `process.contain()` is on.
     static CONTAINED: Cell<bool> = const { Cell::new(false) };
+    /// The `procs`-as-root warning was given (once per process).
+    static WARNED_PROCS: Cell<bool> = const { Cell::new(false) };
     /// We were started with a lifeline (read once from the environment).
     static INHERITED_LIFELINE: Cell<Option<bool>> = const { Cell::new(None) };
 }
@@ -150,10 +152,13 @@ pub fn child_env(o: &Opts, env: &mut Vec<(String, String)>) {
     }
 }
 
-/// `procs` as root: the kernel does not enforce RLIMIT_NPROC for root.
-pub fn warnings(st: &Rc<State>, o: &Opts) {
+/// `procs` as root: the kernel does not enforce RLIMIT_NPROC for root (said once).
+pub fn warnings(st: &Rc<State>, o: &Opts, uid: Option<u32>) {
     // SAFETY: geteuid cannot fail.
-    if o.contain.limits.iter().any(|l| matches!(l, Limit::Procs(_))) && unsafe { libc::geteuid() } == 0 {
+    if o.contain.limits.iter().any(|l| matches!(l, Limit::Procs(_)))
+        && uid.unwrap_or(unsafe { libc::geteuid() }) == 0
+        && !WARNED_PROCS.with(|w| w.replace(true))
+    {
         crate::api::process::warn(
             st,
             "limits.procs is ignored by the kernel for root (RLIMIT_NPROC does not apply to uid 0)",
@@ -167,7 +172,7 @@ pub fn warnings(st: &Rc<State>, o: &Opts) {
 /// namespace: a thrown error naming the cause, or with `bestEffort` a warning and
 /// the child without it. Returns the spawn's outcome and the options that applied.
 pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate::child::spawn::Spawned, i32>, Opts)> {
-    warnings(st, &spec.contain);
+    warnings(st, &spec.contain, spec.cmd.uid);
     let r = crate::child::spawn(&spec.cmd);
     match r {
         Err(e) if spec.cmd.contain.pid_ns && crate::child::contain::is_namespace_refusal(e) => {

@@ -33,7 +33,7 @@ fn run_spec(st: &Rc<State>, spec: &Spawn) -> Res<SyncOutput> {
         kill_signal: spec.kill_signal,
         max_buffer: spec.max_buffer,
     };
-    super::contain::warnings(st, &spec.contain);
+    super::contain::warnings(st, &spec.contain, spec.cmd.uid);
     let r = run(&spec.cmd, &opts);
     // A refused PID namespace: the same clear error (or warning) as the async spawn.
     match r.error {
