@@ -262,7 +262,10 @@ fn a_refused_pid_namespace_is_a_clear_error_or_with_best_effort_a_warning() {
         return;
     }
     let cause = "sandbox.pid: cannot create a PID namespace (ENOSPC): PID namespaces are disabled (sysctl user.max_pid_namespaces=0)";
-    assert!(text.contains(&format!("ERR_SANDBOX_UNAVAILABLE: {cause}; set sandbox.bestEffort to run without it")), "{text}");
+    assert!(
+        text.contains(&format!("ERR_SANDBOX_UNAVAILABLE: {cause}; set sandbox.bestEffort to run without it")),
+        "{text}"
+    );
     assert!(text.contains("sync ERR_SANDBOX_UNAVAILABLE"), "{text}");
     assert!(text.contains(&format!("warning: {cause}; running without it (bestEffort)")), "{text}");
     assert!(text.contains("ran as pid ") && !text.contains("ran as pid 1\n"), "{text}");

@@ -68,10 +68,13 @@ pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
     out
 }
 
-fn pidfd(pid: i32) -> Option<OwnedFd> {
-    // SAFETY: pidfd_open takes integers; a non-negative result is a new descriptor
-    // we own (the kernel makes pidfds close-on-exec).
+/// A pidfd for `pid` (`None` once it is gone). Only as safe as the pid is: open it
+/// while the pid is pinned (our unreaped child) or re-check what it refers to.
+pub fn pidfd(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes integers and touches no memory of ours.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    // SAFETY: a non-negative result is a new descriptor that nothing else owns (the
+    // kernel makes pidfds close-on-exec).
     (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
@@ -119,20 +122,23 @@ pub fn terminate_all(groups: &[i32], grace: Duration) -> usize {
         if left.is_zero() {
             break;
         }
-        // A pidfd is readable once its process ended: wait on them all, at most
-        // 50 ms at a time so late descendants (forked meanwhile) are seen too.
-        let mut polls: Vec<libc::pollfd> =
-            fds.iter().map(|f| libc::pollfd { fd: f.as_raw_fd(), events: libc::POLLIN, revents: 0 }).collect();
-        let ms = left.as_millis().min(50) as i32;
-        // SAFETY: `polls` is a valid array for the call's duration.
-        unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, ms) };
+        // At most 50 ms at a time, so late descendants (forked meanwhile) are seen.
+        wait_any(&fds, left.as_millis().min(50) as i32);
     }
-    let killed = signal_all(libc::SIGKILL).len();
+    let fds = signal_all(libc::SIGKILL);
     let deadline = Instant::now() + Duration::from_secs(1);
     while !tree::live_descendants(me).is_empty() && Instant::now() < deadline {
         reap_all();
-        std::thread::yield_now();
+        wait_any(&fds, 10);
     }
     reap_all();
-    killed
+    fds.len()
+}
+
+/// Waits until one of the pidfds is readable (its process ended), at most `ms`.
+fn wait_any(fds: &[OwnedFd], ms: i32) {
+    let mut polls: Vec<libc::pollfd> =
+        fds.iter().map(|f| libc::pollfd { fd: f.as_raw_fd(), events: libc::POLLIN, revents: 0 }).collect();
+    // SAFETY: `polls` is a valid array for the call's duration.
+    unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, ms) };
 }

@@ -226,10 +226,9 @@ mod tests {
         let sleep = found.iter().find(|p| p.ppid == sp.pid).expect("the grandchild is listed");
         assert_eq!(sleep.depth, sh.depth + 1);
         assert!(live_descendants(me).contains(&sleep.pid));
-        // SAFETY: our own child's group... the sh and its sleep share our group; kill each.
-        unsafe {
-            libc::kill(sleep.pid, libc::SIGKILL);
-        }
+        // SAFETY: kill(2) on the grandchild we just found (its parent, our child, is
+        // not reaped, so the sleep cannot have been re-parented and its pid reused).
+        unsafe { libc::kill(sleep.pid, libc::SIGKILL) };
         crate::child::reap::wait(sp.pid);
     }
 }

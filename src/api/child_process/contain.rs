@@ -16,7 +16,7 @@
 //! down with its root.
 
 use std::cell::Cell;
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, Map};
@@ -154,8 +154,8 @@ pub fn child_env(o: &Opts, env: &mut Vec<(String, String)>) {
 
 /// `procs` as root: the kernel does not enforce RLIMIT_NPROC for root (said once).
 pub fn warnings(st: &Rc<State>, o: &Opts, uid: Option<u32>) {
-    // SAFETY: geteuid cannot fail.
     if o.contain.limits.iter().any(|l| matches!(l, Limit::Procs(_)))
+        // SAFETY: geteuid cannot fail and touches no memory.
         && uid.unwrap_or(unsafe { libc::geteuid() }) == 0
         && !WARNED_PROCS.with(|w| w.replace(true))
     {
@@ -215,12 +215,8 @@ pub struct Guard {
 impl Guard {
     /// For a child just started (not reaped, so `pid` is ours and pinned).
     pub fn new(pid: Option<i32>, o: &Opts) -> Rc<Guard> {
-        let pidfd = pid.and_then(|pid| {
-            // SAFETY: pidfd_open takes integers; a non-negative result is a new
-            // descriptor we own (close-on-exec by the kernel).
-            let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-            (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
-        });
+        // Opened now, while the pid is pinned (not reaped), so it is this child's.
+        let pidfd = pid.and_then(crate::child::orphans::pidfd);
         Rc::new(Guard {
             pidfd,
             group: pid.filter(|_| o.contain.kill_tree),

@@ -43,7 +43,12 @@ fn run_spec(st: &Rc<State>, spec: &Spawn) -> Res<SyncOutput> {
                 let why = format!("{why}; set sandbox.bestEffort to run without it");
                 return Err(super::options::thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
             }
-            crate::api::process::warn(st, &format!("{why}; running without it (bestEffort)"), "ContainmentWarning", None);
+            crate::api::process::warn(
+                st,
+                &format!("{why}; running without it (bestEffort)"),
+                "ContainmentWarning",
+                None,
+            );
             let mut cmd = spec.cmd.clone();
             cmd.contain.pid_ns = false;
             Ok(run(&cmd, &opts))
