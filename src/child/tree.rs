@@ -64,8 +64,43 @@ fn parse_stat(text: &str) -> Option<Stat> {
     })
 }
 
+/// Reads small `/proc` files with open, read and close only (`fs::read` would add a
+/// `statx` and a `lseek` per file, useless for `/proc`), into a reused buffer.
+#[derive(Default)]
+struct Reader {
+    path: String,
+    buf: Vec<u8>,
+}
+
+impl Reader {
+    fn read(&mut self, pid: i32, file: &str) -> Option<&[u8]> {
+        use std::fmt::Write;
+        use std::io::Read;
+        self.path.clear();
+        let _ = write!(self.path, "/proc/{pid}/{file}");
+        let mut f = std::fs::File::open(&self.path).ok()?;
+        self.buf.clear();
+        let mut len = 0;
+        loop {
+            if self.buf.len() < len + 4096 {
+                self.buf.resize(len + 4096, 0);
+            }
+            match f.read(&mut self.buf[len..]) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(_) => return None,
+            }
+        }
+        Some(&self.buf[..len])
+    }
+
+    fn stat(&mut self, pid: i32) -> Option<Stat> {
+        parse_stat(std::str::from_utf8(self.read(pid, "stat")?).ok()?)
+    }
+}
+
 fn read_stat(pid: i32) -> Option<Stat> {
-    parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+    Reader::default().stat(pid)
 }
 
 /// Clock ticks per second and page size.
@@ -86,20 +121,20 @@ fn boot_ms() -> u64 {
 }
 
 /// Every process's stat, by pid.
-fn all() -> HashMap<i32, Stat> {
+fn all(r: &mut Reader) -> HashMap<i32, Stat> {
     let mut out = HashMap::new();
     let Ok(dir) = std::fs::read_dir("/proc") else { return out };
     for e in dir.flatten() {
         let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
-        if let Some(s) = read_stat(pid) {
+        if let Some(s) = r.stat(pid) {
             out.insert(pid, s);
         }
     }
     out
 }
 
-fn command(pid: i32, comm: &str) -> String {
-    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+fn command(r: &mut Reader, pid: i32, comm: &str) -> String {
+    let raw = r.read(pid, "cmdline").unwrap_or_default();
     let parts: Vec<String> =
         raw.split(|&b| b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
     if parts.is_empty() { format!("[{comm}]") } else { parts.join(" ") }
@@ -108,7 +143,8 @@ fn command(pid: i32, comm: &str) -> String {
 /// The descendants of `root`, depth first (each process before its children,
 /// siblings by pid), without `root` itself.
 pub fn descendants(root: i32) -> Vec<Proc> {
-    let stats = all();
+    let mut r = Reader::default();
+    let stats = all(&mut r);
     let mut kids: HashMap<i32, Vec<i32>> = HashMap::new();
     for (&pid, s) in &stats {
         kids.entry(s.ppid).or_default().push(pid);
@@ -132,7 +168,7 @@ pub fn descendants(root: i32) -> Vec<Proc> {
             ppid: s.ppid,
             pgid: s.pgid,
             sid: s.sid,
-            command: command(pid, &s.comm),
+            command: command(&mut r, pid, &s.comm),
             state: s.state,
             rss: s.rss_pages * page,
             cpu_ms: s.ticks * 1000 / hz,
@@ -146,7 +182,7 @@ pub fn descendants(root: i32) -> Vec<Proc> {
 
 /// The pids of `root`'s descendants that are not zombies (what containment must end).
 pub fn live_descendants(root: i32) -> Vec<i32> {
-    let stats = all();
+    let stats = all(&mut Reader::default());
     let mut out = Vec::new();
     let mut frontier = vec![root];
     while let Some(p) = frontier.pop() {
