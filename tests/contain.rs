@@ -108,15 +108,16 @@ fn pids(text: &str, name: &str) -> Vec<i32> {
 
 #[test]
 fn a_setsid_escaper_survives_kill_tree_but_not_a_pid_sandbox() {
-    // Once the escaper leads its own session (a deadline, no sleep), the script
-    // prints the tree and the escaper, then kills the child.
+    // Once the shell, its sleep and the escaper run, the escaper leading its own
+    // session (a deadline, no sleep), the script prints the tree and the escaper,
+    // then kills the child.
     let script = |opts: &str| {
         format!(
             r#"let c = spawn("sh", ["-c", "setsid sleep 100 >/dev/null 2>&1 & echo started; sleep 100"], {opts});
             c.stdout.on("data", |d| {{
                 let t0 = Date.now();
                 let t = c.tree();
-                while !t.some(|p| p.sid == p.pid && p.command == "sleep 100") && Date.now() - t0 < 5000 {{ t = c.tree(); }}
+                while (t.len() < 3 || !t.some(|p| p.sid == p.pid && p.command == "sleep 100")) && Date.now() - t0 < 5000 {{ t = c.tree(); }}
                 print(`tree ${{t.map(|p| p.pid)}}`);
                 print(`escaper ${{t.filter(|p| p.sid == p.pid && p.command == "sleep 100").map(|p| p.pid)}}`);
                 c.kill();
@@ -269,4 +270,49 @@ fn a_refused_pid_namespace_is_a_clear_error_or_with_best_effort_a_warning() {
     assert!(text.contains("sync ERR_SANDBOX_UNAVAILABLE"), "{text}");
     assert!(text.contains(&format!("warning: {cause}; running without it (bestEffort)")), "{text}");
     assert!(text.contains("ran as pid ") && !text.contains("ran as pid 1\n"), "{text}");
+}
+
+/// `procbox --contain` running `code`: the pids of its tree once it printed `ready`
+/// (it prints the list itself), and the process.
+fn contained(code: &str) -> (std::process::Child, Vec<i32>) {
+    let mut p = Command::new(EXE).args(["--contain", "-e", code]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(p.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let tree = pids(&first, "ready ");
+    (p, tree)
+}
+
+/// The tree both tests start: a shell and its sleep, both ignoring SIGTERM (an
+/// ignored disposition is inherited across exec), so only the SIGKILL ends them.
+const STUBBORN: &str = r#"
+    process.contain(#{grace: 300});
+    let c = spawn("sh", ["-c", "trap '' TERM; sleep 100 & echo up; wait"]);
+    c.stdout.on("data", |d| {
+        let t0 = Date.now();
+        while c.tree().len() < 2 && Date.now() - t0 < 5000 {}
+        print(`ready ${process.children().map(|p| p.pid)}`);
+        AFTER
+    });"#;
+
+#[test]
+fn contain_ends_the_tree_at_exit_with_sigkill_after_the_grace() {
+    let (mut p, tree) = contained(&STUBBORN.replace("AFTER", "process.exit(0);"));
+    let _reap = Reap(tree.clone());
+    assert_eq!(tree.len(), 2, "{tree:?}");
+    let status = p.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    // procbox waited for them: nothing is left once it has exited.
+    assert!(tree.iter().all(|&p| gone(p)), "left: {:?}", tree.iter().filter(|&&p| !gone(p)).collect::<Vec<_>>());
+}
+
+#[test]
+fn contain_ends_the_tree_on_sigterm_without_a_listener_then_dies_by_it() {
+    let (mut p, tree) = contained(&STUBBORN.replace("AFTER", "setInterval(|| (), 1000);"));
+    let _reap = Reap(tree.clone());
+    assert_eq!(tree.len(), 2, "{tree:?}");
+    // SAFETY: kill(2) on our own child, not yet waited for.
+    unsafe { libc::kill(p.id() as i32, libc::SIGTERM) };
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(p.wait().unwrap().signal(), Some(libc::SIGTERM), "dies by the signal, as Node would");
+    assert!(tree.iter().all(|&p| gone(p)), "left: {:?}", tree.iter().filter(|&&p| !gone(p)).collect::<Vec<_>>());
 }
