@@ -21,7 +21,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, Map};
 
-use super::options::{Res, thrown};
+use super::options::{Res, Sandbox, thrown};
 use crate::child::contain::{Contain, Limit};
 use crate::child::orphans::pidfd_signal;
 use crate::child::tree;
@@ -124,8 +124,9 @@ fn limits_opt(m: &Map) -> Res<Vec<Limit>> {
 }
 
 /// `killTree`, `forceKillAfter`, `lifeline`, `limits`, and the sandbox's `pid` and
-/// `bestEffort` (read by `options::sandbox_opt`, which owns the `sandbox` map).
-pub fn parse(m: &Map, pid_ns: bool, best_effort: bool) -> Res<Opts> {
+/// `bestEffort` (from `options::sandbox_opt`, which owns the `sandbox` map); a
+/// lifeline child's environment gets [`LIFELINE_ENV`].
+pub fn parse(m: &Map, sb: &Sandbox, env: &mut Vec<(String, String)>) -> Res<Opts> {
     let kill_tree = bool_opt(m, "killTree")?.unwrap_or_else(contained);
     let lifeline = bool_opt(m, "lifeline")?.unwrap_or_else(|| contained() || inherited_lifeline());
     let force = match m.get("forceKillAfter").filter(|v| !v.is_unit()) {
@@ -133,7 +134,12 @@ pub fn parse(m: &Map, pid_ns: bool, best_effort: bool) -> Res<Opts> {
         None => kill_tree.then_some(DEFAULT_FORCE_KILL_MS),
     };
     let limits = limits_opt(m)?;
-    Ok(Opts { contain: Contain { kill_tree, lifeline, limits, pid_ns }, force_kill_after: force, best_effort })
+    if lifeline {
+        env.retain(|(k, _)| k != LIFELINE_ENV);
+        env.push((LIFELINE_ENV.into(), "1".into()));
+    }
+    let contain = Contain { kill_tree, lifeline, limits, pid_ns: sb.pid };
+    Ok(Opts { contain, force_kill_after: force, best_effort: sb.best_effort })
 }
 
 /// What the pool passes on to its workers' `fork`.
@@ -141,15 +147,7 @@ pub const KEYS: &[&str] = &["killTree", "forceKillAfter", "lifeline", "limits", 
 
 /// Validates the containment options of a map (the pool checks its own at creation).
 pub fn check(m: &Map) -> Res<()> {
-    parse(m, false, false).map(drop)
-}
-
-/// The environment variable a lifeline child gets (see [`LIFELINE_ENV`]).
-pub fn child_env(o: &Opts, env: &mut Vec<(String, String)>) {
-    if o.contain.lifeline {
-        env.retain(|(k, _)| k != LIFELINE_ENV);
-        env.push((LIFELINE_ENV.into(), "1".into()));
-    }
+    parse(m, &Sandbox::default(), &mut Vec::new()).map(drop)
 }
 
 /// `procs` as root: the kernel does not enforce RLIMIT_NPROC for root (said once).

@@ -272,31 +272,26 @@ fn input_opt(m: &Map) -> Res<Option<Vec<u8>>> {
     }
 }
 
-/// The `sandbox` map, one parser for both of its owners: `pid` and `bestEffort`
-/// (containment, issue 14) and `read`/`write`/`net`/`run`/`tmp` (permissions,
-/// issue 15, filled in by that work). Unknown keys are refused.
+/// `sandbox`: `pid`, `bestEffort` (issue 14); `read/write/net/run/tmp` (issue 15).
+#[derive(Default)]
 pub struct Sandbox {
     pub pid: bool,
     pub best_effort: bool,
 }
 
 fn sandbox_opt(m: &Map) -> Res<Sandbox> {
-    let mut sb = Sandbox { pid: false, best_effort: false };
+    let mut sb = Sandbox::default();
     let Some(v) = m.get("sandbox").filter(|v| !v.is_unit()) else { return Ok(sb) };
     let Some(map) = v.read_lock::<Map>() else {
         return Err(invalid_type("\"options.sandbox\" property", "of type object", v));
     };
     for (k, v) in map.iter() {
-        let flag = || {
-            v.as_bool().map_err(|_| invalid_type(&format!("\"options.sandbox.{k}\" property"), "of type boolean", v))
-        };
+        let what = format!("\"options.sandbox.{k}\" property");
+        let flag = || v.as_bool().map_err(|_| invalid_type(&what, "of type boolean", v));
         match k.as_str() {
             "pid" => sb.pid = flag()?,
             "bestEffort" => sb.best_effort = flag()?,
-            _ => {
-                let msg = format!("Unknown sandbox option '{k}' (known: pid, bestEffort)");
-                return Err(thrown("TypeError", "ERR_INVALID_ARG_VALUE", msg));
-            }
+            _ => return Err(thrown("TypeError", "ERR_INVALID_ARG_VALUE", format!("Unknown sandbox option '{k}'"))),
         }
     }
     Ok(sb)
@@ -333,7 +328,7 @@ pub struct Spawn {
     pub stdio_given: bool,
     /// The stdio index of the fork channel, if any.
     pub ipc: Option<usize>,
-    /// killTree, forceKillAfter, lifeline, limits, sandbox.pid (`super::contain`).
+    /// killTree, forceKillAfter, lifeline, limits, sandbox.pid.
     pub contain: super::contain::Opts,
 }
 
@@ -377,9 +372,7 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         env.push(("NODE_CHANNEL_FD".into(), i.to_string()));
         env.push(("NODE_CHANNEL_SERIALIZATION_MODE".into(), "json".into()));
     }
-    let sandbox = sandbox_opt(opts)?;
-    let contain = super::contain::parse(opts, sandbox.pid, sandbox.best_effort)?;
-    super::contain::child_env(&contain, &mut env);
+    let contain = super::contain::parse(opts, &sandbox_opt(opts)?, &mut env)?;
     let cmd = Command {
         file: file.clone(),
         argv: args.clone(),
