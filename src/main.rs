@@ -45,6 +45,8 @@ Runs a Rhai script with Node's process model: the process object, an event loop
 Options:
   -e, --eval CODE      run CODE instead of a file
   -i, --interactive    start the REPL even when stdin is not a terminal
+  --contain            every child gets killTree + lifeline; procbox becomes a
+                       subreaper and ends what is left of its tree at exit
   -h, --help           show this help
   -v, --version        print the version
 
@@ -84,9 +86,14 @@ fn fail(msg: &str, code: i32) -> i32 {
 }
 
 fn run(mut args: Vec<String>) -> i32 {
-    // Permission flags come before the script (or -e); they also go to execArgv.
-    let n = args.iter().skip(1).take_while(|a| perm::flags::is_flag(a)).count();
-    let perm_flags: Vec<String> = args.drain(1..1 + n).collect();
+    // Leading procbox flags, before the script (or -e), in any order: `--contain` and
+    // the permission flags (which also go to execArgv).
+    let n = args.iter().skip(1).take_while(|a| *a == "--contain" || perm::flags::is_flag(a)).count();
+    let mut perm_flags: Vec<String> = args.drain(1..1 + n).collect();
+    if perm_flags.iter().any(|a| a == "--contain") {
+        perm_flags.retain(|a| a != "--contain");
+        CONTAIN.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let repl = args.len() == 1 || matches!(args.get(1).map(String::as_str), Some("-i" | "--interactive"));
     match perm::startup::apply(&perm_flags, repl) {
         Ok(perm::startup::Next::Run) => {}
@@ -144,7 +151,7 @@ fn run(mut args: Vec<String>) -> i32 {
     };
     // Node puts its own flags in execArgv: the permission flags are procbox's.
     let exec_argv = perm_flags.iter().cloned().chain(exec_argv).collect();
-    let rt = match Runtime::new(Launch { argv, exec_argv }) {
+    let rt = match new_runtime(Launch { argv, exec_argv }) {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the event loop: {e}"), 1),
     };
@@ -153,10 +160,22 @@ fn run(mut args: Vec<String>) -> i32 {
 
 /// The REPL; `process.argv` is only the executable, as in Node.
 fn start_repl(exec: String, exec_argv: Vec<String>) -> i32 {
-    match Runtime::new(Launch { argv: vec![exec], exec_argv }) {
+    match new_runtime(Launch { argv: vec![exec], exec_argv }) {
         Ok(rt) => repl::run(rt),
         Err(e) => fail(&format!("cannot start the event loop: {e}"), 1),
     }
+}
+
+/// `--contain` was given.
+static CONTAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The runtime, contained when `--contain` was given.
+fn new_runtime(launch: Launch) -> std::io::Result<Runtime> {
+    let rt = Runtime::new(launch)?;
+    if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) && api::contain::enable(&rt.st, None).is_err() {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(rt)
 }
 
 fn read_stdin() -> std::io::Result<String> {

@@ -443,3 +443,22 @@ fn interactive_flag_with_piped_stdin() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "> ... ... > 2\n> ");
     assert!(out.status.success());
 }
+
+#[test]
+fn ps_prints_the_session_tree_indented() {
+    let mut r = Repl::start("ps");
+    r.expect("> ");
+    r.eval("let c = spawn(\"sh\", [\"-c\", \"sleep 30 & wait\"], #{killTree: true});");
+    // Until the shell has started its sleep (a deadline, not a sleep).
+    r.eval("let t0 = Date.now(); while process.children().len() < 2 && Date.now() - t0 < 10000 {}");
+    let table = r.eval(".ps");
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].contains("PID") && lines[0].contains("COMMAND"), "{table}");
+    let sh = lines.iter().find(|l| l.contains("sh -c sleep 30 & wait")).expect("the shell is listed");
+    let sleep = lines.iter().find(|l| l.ends_with("sleep 30")).expect("its sleep is listed");
+    let column = |l: &str, pat: &str| l.find(pat).unwrap();
+    assert_eq!(column(sleep, "sleep 30"), column(sh, "sh -c") + 2, "the grandchild is indented:\n{table}");
+    r.eval("c.kill();");
+    r.type_keys(".exit\r");
+    assert_eq!(r.wait().code(), Some(0));
+}

@@ -15,6 +15,7 @@
 //! `waitpid` on our own pids only; the hook is installed for as long as children run.
 
 mod child;
+pub(crate) mod contain;
 mod exec;
 pub(crate) mod fork;
 mod options;
@@ -29,7 +30,7 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Array, Blob, Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCallContext};
 
-pub use child::{ChildInner, ChildProcess, Stream};
+pub use child::{ChildInner, ChildProcess, Stream, signal_name};
 use exec::ExecJob;
 /// Node's "Received …" text, shared with the fs and path bindings.
 pub use options::received as options_received;
@@ -71,12 +72,13 @@ impl Children {
     /// report each exit.
     fn reap(&self, rt: &Runtime) {
         let done = self.reaper.borrow_mut().reap();
-        if self.reaper.borrow().is_empty() {
+        if self.reaper.borrow().is_empty() && !contain::contained() {
             self.st.hook_signal(libc::SIGCHLD, None);
         }
-        for (_, status, child) in done {
-            child.exited(rt, status);
+        for (_, status, cpu, child) in done {
+            child.exited(rt, status, cpu);
         }
+        crate::api::contain::reap_orphans(rt, |pid| self.reaper.borrow().contains(pid));
     }
 
     fn hold_sigchld(&self) {
@@ -99,7 +101,16 @@ impl Children {
         if self.reaper.borrow().is_empty() {
             self.hold_sigchld();
         }
-        match crate::child::spawn(&spec.cmd) {
+        let (spawned, contained) = match contain::spawn(st, spec) {
+            Ok(r) => r,
+            Err(e) => {
+                if self.reaper.borrow().is_empty() && !contain::contained() {
+                    st.hook_signal(libc::SIGCHLD, None);
+                }
+                return Err(e);
+            }
+        };
+        match spawned {
             Ok(mut sp) => {
                 let channel = spec.ipc.and_then(|i| sp.fds.get_mut(i).and_then(Option::take));
                 let pid = sp.pid;
@@ -119,7 +130,8 @@ impl Children {
                         })
                     })
                     .collect();
-                let c = ChildProcess::new(st, Some(sp.pid), spec.file.clone(), spec.args.clone(), stdio);
+                let guard = contain::Guard::new(Some(sp.pid), &contained);
+                let c = ChildProcess::new(st, Some(sp.pid), spec.file.clone(), spec.args.clone(), stdio, guard);
                 if let Some(fd) = channel {
                     c.attach_channel(fd);
                 }
@@ -128,7 +140,7 @@ impl Children {
                 Ok(c)
             }
             Err(errno) => {
-                if self.reaper.borrow().is_empty() {
+                if self.reaper.borrow().is_empty() && !contain::contained() {
                     st.hook_signal(libc::SIGCHLD, None);
                 }
                 if !ASYNC_ERRORS.contains(&errno) {
@@ -149,12 +161,30 @@ impl Children {
                         })
                     })
                     .collect();
-                let c = ChildProcess::new(st, None, spec.file.clone(), spec.args.clone(), stdio);
+                let c = ChildProcess::new(
+                    st,
+                    None,
+                    spec.file.clone(),
+                    spec.args.clone(),
+                    stdio,
+                    contain::Guard::new(None, &contained),
+                );
                 c.fail_async(errno);
                 Ok(c)
             }
         }
     }
+}
+
+/// The groups our running `killTree` children lead (ended at a contained exit).
+pub fn live_groups() -> Vec<i32> {
+    children().reaper.borrow().data().filter_map(|c| c.guard.live_group()).collect()
+}
+
+/// Catches SIGCHLD for good: a subreaper reaps adopted orphans even with no child
+/// of its own running.
+pub fn hold_sigchld() {
+    children().hold_sigchld();
 }
 
 fn callback_arg(ctx: &NativeCallContext, v: &Dynamic) -> Res<Option<Callback>> {
@@ -240,7 +270,7 @@ fn file_args_opts(file: &Dynamic, a: &Dynamic, b: &Dynamic, d: options::Defaults
 
 fn spawn_sync(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Map> {
     let spec = file_args_opts(file, a, b, options::SYNC)?;
-    Ok(sync::spawn_sync(&children().st, &spec))
+    sync::spawn_sync(&children().st, &spec)
 }
 
 fn exec_sync(command: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {

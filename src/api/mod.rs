@@ -6,6 +6,7 @@ pub mod assert;
 pub mod buffer;
 pub mod child_process;
 pub mod console;
+pub mod contain;
 pub mod events;
 pub mod fs;
 pub mod globals;
@@ -65,6 +66,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     buffer::register(engine);
     values::register(engine);
     child_process::register(engine, st);
+    contain::register(engine, st);
     net::register(engine, st);
     http::register(engine, st);
     globals::register(engine, st, BUILTINS);

@@ -33,6 +33,8 @@ pub struct Command {
     pub gid: Option<u32>,
     /// The permission policy's kernel confinement, built before the spawn.
     pub confine: Option<std::sync::Arc<crate::perm::kernel::Confinement>>,
+    /// Process group, lifeline, limits, PID namespace (`super::contain`).
+    pub contain: super::contain::Contain,
 }
 
 /// Where a name without `/` is searched when the child's environment has no `PATH`

@@ -12,7 +12,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn from_raw(w: i32) -> Status {
+    pub fn from_raw(w: i32) -> Status {
         if libc::WIFSIGNALED(w) { Status::Signaled(libc::WTERMSIG(w)) } else { Status::Exited(libc::WEXITSTATUS(w)) }
     }
 
@@ -35,19 +35,28 @@ impl Status {
 /// is not our child any more (ECHILD: someone reaped it behind our back) counts as
 /// ended with status 0: waiting longer could only hang.
 pub fn try_wait(pid: i32) -> Option<Status> {
+    try_wait_usage(pid).map(|(s, _)| s)
+}
+
+/// [`try_wait`], with the CPU time (user + system, in ms) the child used: how a
+/// SIGKILL is recognised as the CPU limit's (`crate::child::contain`).
+pub fn try_wait_usage(pid: i32) -> Option<(Status, u64)> {
     let mut w = 0;
     loop {
-        // SAFETY: waitpid writes the status into the live local `w`.
-        let r = unsafe { libc::waitpid(pid, &mut w, libc::WNOHANG) };
+        // SAFETY: a zeroed rusage is a valid out-parameter; `w` outlives the call.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: wait4 only writes the two out-parameters.
+        let r = unsafe { libc::wait4(pid, &mut w, libc::WNOHANG, &mut ru) };
         if r == pid {
-            return Some(Status::from_raw(w));
+            let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+            return Some((Status::from_raw(w), ms(ru.ru_utime) + ms(ru.ru_stime)));
         }
         if r == 0 {
             return None;
         }
         match std::io::Error::last_os_error().raw_os_error() {
             Some(libc::EINTR) => continue,
-            _ => return Some(Status::Exited(0)),
+            _ => return Some((Status::Exited(0), 0)),
         }
     }
 }
@@ -87,15 +96,24 @@ impl<T> Reaper<T> {
         self.children.is_empty()
     }
 
-    /// Reaps every child that has ended, in spawn order.
-    pub fn reap(&mut self) -> Vec<(i32, Status, T)> {
+    /// Whether `pid` is one of ours (the orphan reaper leaves those alone).
+    pub fn contains(&self, pid: i32) -> bool {
+        self.children.iter().any(|(p, _)| *p == pid)
+    }
+
+    pub fn data(&self) -> impl Iterator<Item = &T> {
+        self.children.iter().map(|(_, d)| d)
+    }
+
+    /// Reaps every child that has ended, in spawn order, with its CPU time in ms.
+    pub fn reap(&mut self) -> Vec<(i32, Status, u64, T)> {
         let mut done = Vec::new();
         let mut i = 0;
         while i < self.children.len() {
-            match try_wait(self.children[i].0) {
-                Some(status) => {
+            match try_wait_usage(self.children[i].0) {
+                Some((status, cpu)) => {
                     let (pid, data) = self.children.remove(i);
-                    done.push((pid, status, data));
+                    done.push((pid, status, cpu, data));
                 }
                 None => i += 1,
             }
@@ -124,7 +142,7 @@ mod tests {
         r.add(slow, "c");
         let mut got = Vec::new();
         while got.len() < 2 {
-            got.extend(r.reap().into_iter().map(|(_, s, d)| (d, s)));
+            got.extend(r.reap().into_iter().map(|(_, s, _, d)| (d, s)));
             std::thread::yield_now();
         }
         got.sort_by_key(|(d, _)| *d);

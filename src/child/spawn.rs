@@ -46,6 +46,7 @@ struct Plan {
     err_fd: RawFd,
     /// The permission policy's kernel side (`confine`), if any.
     confine: Option<confine::Prepared>,
+    contain: super::contain::Prepared,
 }
 
 fn errno() -> i32 {
@@ -112,6 +113,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         gid: cmd.gid,
         err_fd: err_w.as_raw_fd(),
         confine,
+        contain: super::contain::prepare(&cmd.contain, cmd.detached),
     };
 
     let mut stack = vec![0u128; STACK_BYTES / 16];
@@ -128,7 +130,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         let mut old: libc::sigset_t = std::mem::zeroed();
         libc::sigfillset(&mut all);
         libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
-        let flags = libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD;
+        let flags = libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD | plan.contain.clone_flags();
         let pid = libc::clone(child_main, top, flags, (&mut plan as *mut Plan).cast());
         let e = errno();
         libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
@@ -213,7 +215,11 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
         {
             return errno();
         }
-        // After containment's step (issue 14), as agreed: private /tmp, no_new_privs, Landlock.
+        // Containment first (issue 14), then, as agreed, the permission policy's
+        // entry (private /tmp, no_new_privs, Landlock); its seccomp seal comes last.
+        if let Err(e) = super::contain::apply(&plan.contain) {
+            return e;
+        }
         if let Some(c) = &mut plan.confine
             && let Err(e) = confine::enter(c)
         {

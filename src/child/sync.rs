@@ -138,9 +138,10 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
     }
     if error.is_some() {
         if status.is_none() {
-            // SAFETY: kill takes no pointers; `pid` is our child, not reaped yet
-            // (`status` is none), so the pid cannot name another process.
-            unsafe { libc::kill(pid, opts.kill_signal) };
+            // With killTree the child leads its group: end the whole of it.
+            let target = if cmd.contain.kill_tree { -pid } else { pid };
+            // SAFETY: kill(2) on our unreaped child (or the group it leads).
+            unsafe { libc::kill(target, opts.kill_signal) };
         }
         fds.clear();
     }

@@ -1,5 +1,6 @@
 //! The dot commands, with Node's names, messages and behaviour: `.help`, `.exit`,
-//! `.break`, `.clear`, `.load FILE`, `.save FILE`, `.editor`.
+//! `.break`, `.clear`, `.load FILE`, `.save FILE`, `.editor`; and procbox's own
+//! `.ps`, the live tree of the session's descendants.
 
 use super::Repl;
 use super::editor::Input;
@@ -11,6 +12,7 @@ const HELP: &str = "\
 .exit     Exit the REPL
 .help     Print this help message
 .load     Load a script from a file into the REPL session
+.ps       Print the tree of processes this session started
 .save     Save all evaluated commands in this REPL session to a file
 
 Press Ctrl+C to abort current expression, Ctrl+D to exit the REPL
@@ -37,6 +39,10 @@ pub fn run(repl: &mut Repl, line: &str) -> bool {
         "load" => load(repl, arg),
         "save" => save(repl, arg),
         "editor" => editor(repl),
+        "ps" => {
+            let procs = crate::child::tree::descendants(std::process::id() as i32);
+            repl.rt.st.print(&crate::child::tree::table(&procs));
+        }
         _ => repl.rt.st.print("Invalid REPL keyword\n"),
     }
     true

@@ -16,6 +16,7 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, EvalAltResult, Map};
 
+use super::contain::Guard;
 use super::exec::ExecJob;
 use super::readable::Readable;
 use super::writable::Writable;
@@ -54,6 +55,8 @@ pub struct ChildInner {
     pub exec: RefCell<Option<Rc<ExecJob>>>,
     /// The fork channel, when the child has one.
     pub ipc: RefCell<Option<crate::api::ipc::Endpoint>>,
+    /// Containment: pidfd, group, escalation, `limitHit`.
+    pub guard: Rc<Guard>,
 }
 
 #[derive(Clone)]
@@ -83,6 +86,7 @@ impl ChildProcess {
         file: String,
         args: Vec<String>,
         stdio: Vec<Option<Stream>>,
+        guard: Rc<Guard>,
     ) -> ChildProcess {
         let readers = stdio.iter().skip(1).filter(|s| matches!(s, Some(Stream::Out(_)))).count();
         let child = ChildProcess(Rc::new(ChildInner {
@@ -102,6 +106,7 @@ impl ChildProcess {
             timer: Cell::new(None),
             exec: RefCell::new(None),
             ipc: RefCell::new(None),
+            guard,
         }));
         if pid.is_some() {
             st.lp.borrow_mut().ref_handle();
@@ -197,13 +202,13 @@ impl ChildProcess {
         let c = &self.0;
         let Some(pid) = c.pid.filter(|_| c.running.get()) else { return Ok(false) };
         c.st.flush();
-        // SAFETY: kill takes no pointers. `pid` is our child and `running` says it was
-        // not reaped yet, so the pid cannot have been reused by another process.
-        if unsafe { libc::kill(pid, signo) } == 0 {
+        let sent = c.guard.signal(pid, signo);
+        if sent.is_ok() {
             c.killed.set(true);
+            c.guard.arm_force_kill(&c.st, signo);
             return Ok(true);
         }
-        match std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM) {
+        match sent.err().and_then(|e| e.raw_os_error()).unwrap_or(libc::EPERM) {
             libc::ESRCH => {}
             e @ (libc::EINVAL | libc::ENOSYS) => return Err(error::throw(error::syscall("kill", e))),
             e => {
@@ -240,7 +245,8 @@ impl ChildInner {
     /// Reaped (from the SIGCHLD hook): stdin is destroyed, `exit` is emitted, the
     /// untouched output streams are resumed on the next tick so they can end, and
     /// `close` follows if every stream already closed.
-    pub fn exited(self: &Rc<Self>, rt: &Runtime, status: Status) {
+    pub fn exited(self: &Rc<Self>, rt: &Runtime, status: Status, cpu_ms: u64) {
+        self.guard.reaped(&self.st, status.signal(), cpu_ms);
         self.exit_code.set(status.code());
         self.signal_code.set(status.signal());
         self.running.set(false);

@@ -124,12 +124,13 @@ impl ExecJob {
         // Errors (EPERM) surface as the callback's error at close.
         if child.0.exit_code.get().is_none() && child.0.signal_code.get().is_none() {
             child.0.st.flush();
-            // SAFETY: kill takes no pointers. `pid` is our child, not reaped yet (no exit
-            // code or signal recorded), so the pid cannot have been reused.
-            if unsafe { libc::kill(pid, self.kill_signal) } == 0 {
+            // Through the guard: the group with killTree, a pidfd otherwise.
+            let sent = child.0.guard.signal(pid, self.kill_signal);
+            if sent.is_ok() {
                 child.0.killed.set(true);
+                child.0.guard.arm_force_kill(&child.0.st, self.kill_signal);
             } else if self.ex.borrow().is_none() {
-                let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM);
+                let errno = sent.err().and_then(|e| e.raw_os_error()).unwrap_or(libc::EPERM);
                 *self.ex.borrow_mut() = Some(error::syscall("kill", errno));
             }
         }
@@ -179,6 +180,9 @@ impl ExecJob {
             e.insert("code".into(), code);
             e.insert("killed".into(), (child.killed.get() || self.killed.get()).into());
             e.insert("signal".into(), signal_name(signal));
+            if let Some(limit) = child.guard.limit_hit.get() {
+                e.insert("limitHit".into(), limit.into());
+            }
             e
         });
         e.insert("cmd".into(), self.cmd.clone().into());

@@ -303,6 +303,8 @@ pub struct Spawn {
     pub stdio_given: bool,
     /// The stdio index of the fork channel, if any.
     pub ipc: Option<usize>,
+    /// killTree, forceKillAfter, lifeline, limits, sandbox.pid.
+    pub contain: super::contain::Opts,
 }
 
 /// Node's `normalizeSpawnArguments` plus the exec options.
@@ -346,6 +348,8 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         env.push(("NODE_CHANNEL_SERIALIZATION_MODE".into(), "json".into()));
     }
     let sandbox = super::sandbox::parse(opts)?;
+    let contain = super::contain::parse(opts, sandbox.as_ref().unwrap_or(&Default::default()), &mut env)?;
+    // After every change to `env`: it adds the policy variable and checks loader variables.
     let confine = super::permissions::apply(&file, &mut env, sandbox.as_ref())?;
     let cmd = Command {
         file: file.clone(),
@@ -357,6 +361,7 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         uid: id_opt(opts, "uid")?,
         gid: id_opt(opts, "gid")?,
         confine,
+        contain: contain.contain.clone(),
     };
     Ok(Spawn {
         cmd,
@@ -369,5 +374,6 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         input: input_opt(opts)?,
         stdio_given: opts.get("stdio").is_some_and(|v| !v.is_unit()),
         ipc,
+        contain,
     })
 }

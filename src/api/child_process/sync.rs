@@ -13,6 +13,7 @@
 //! `stdout`, `stderr`, `pid`), and without a `stdio` option pass the child's stderr on
 //! to procbox's stderr, as Node does.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use rhai::{Dynamic, Map};
@@ -24,7 +25,7 @@ use crate::child::sync::{SyncOptions, SyncOutput, run};
 use crate::runtime::State;
 use crate::value::error;
 
-fn run_spec(st: &State, spec: &Spawn) -> SyncOutput {
+fn run_spec(st: &Rc<State>, spec: &Spawn) -> Res<SyncOutput> {
     st.flush();
     let opts = SyncOptions {
         input: spec.input.clone(),
@@ -32,7 +33,28 @@ fn run_spec(st: &State, spec: &Spawn) -> SyncOutput {
         kill_signal: spec.kill_signal,
         max_buffer: spec.max_buffer,
     };
-    run(&spec.cmd, &opts)
+    super::contain::warnings(st, &spec.contain, spec.cmd.uid);
+    let r = run(&spec.cmd, &opts);
+    // A refused PID namespace: the same clear error (or warning) as the async spawn.
+    match r.error {
+        Some(e) if r.pid == 0 && spec.cmd.contain.pid_ns && crate::child::contain::is_namespace_refusal(e) => {
+            let why = crate::child::contain::namespace_refusal(e);
+            if !spec.contain.best_effort {
+                let why = format!("{why}; set sandbox.bestEffort to run without it");
+                return Err(super::options::thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
+            }
+            crate::api::process::warn(
+                st,
+                &format!("{why}; running without it (bestEffort)"),
+                "ContainmentWarning",
+                None,
+            );
+            let mut cmd = spec.cmd.clone();
+            cmd.contain.pid_ns = false;
+            Ok(run(&cmd, &opts))
+        }
+        _ => Ok(r),
+    }
 }
 
 /// Node's `spawnSync` result map.
@@ -58,15 +80,15 @@ fn result_map(spec: &Spawn, r: SyncOutput) -> Map {
     m
 }
 
-pub fn spawn_sync(st: &State, spec: &Spawn) -> Map {
-    let r = run_spec(st, spec);
-    result_map(spec, r)
+pub fn spawn_sync(st: &Rc<State>, spec: &Spawn) -> Res<Map> {
+    let r = run_spec(st, spec)?;
+    Ok(result_map(spec, r))
 }
 
 /// `execSync`/`execFileSync`: stdout, or Node's error thrown. `cmd` names the command
 /// in the message (`None`: the spawn arguments joined).
-pub fn exec_sync(st: &State, spec: &Spawn, cmd: Option<&str>) -> Res<Dynamic> {
-    let r = run_spec(st, spec);
+pub fn exec_sync(st: &Rc<State>, spec: &Spawn, cmd: Option<&str>) -> Res<Dynamic> {
+    let r = run_spec(st, spec)?;
     let inherit_stderr = !spec.stdio_given;
     let stderr_bytes = r.output.get(2).cloned().flatten().unwrap_or_default();
     if inherit_stderr && !stderr_bytes.is_empty() {

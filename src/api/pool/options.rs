@@ -31,6 +31,12 @@ const KNOWN: &[&str] = &[
     "terminateTimeout",
     "pipeline",
     "retries",
+    // Containment (issue 14), passed on to every worker's fork.
+    "killTree",
+    "forceKillAfter",
+    "lifeline",
+    "limits",
+    "sandbox",
 ];
 
 pub struct Options {
@@ -158,5 +164,12 @@ pub fn parse(v: &Dynamic) -> Res<Options> {
         }
         fork_opts.insert("execArgv".into(), v.clone());
     }
+    for k in crate::api::child_process::contain::KEYS {
+        if let Some(v) = m.get(*k) {
+            fork_opts.insert((*k).into(), v.clone());
+        }
+    }
+    // Checked now, not at the first worker's start.
+    crate::api::child_process::contain::check(&fork_opts)?;
     Ok(Options { config, task_timeout_ms, fork: fork_opts })
 }

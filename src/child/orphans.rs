@@ -1,0 +1,144 @@
+//! procbox as a child subreaper (`--contain`): orphaned descendants are re-parented
+//! to us instead of init, so we must reap them (or `<defunct>` entries pile up) and
+//! can report them; and at exit, what is left of the tree is ended.
+//!
+//! Adopted orphans are told apart from our own children with `waitid(P_ALL, …,
+//! WNOWAIT)`: it shows the next ended child without reaping it. One of ours is left
+//! for the child-process layer (its `waitpid(pid)`), anything else is an orphan and
+//! is reaped here, after its command name was read (a zombie still has one).
+
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use super::reap::Status;
+use super::tree;
+
+/// An adopted orphan that ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Orphan {
+    pub pid: i32,
+    pub command: String,
+    pub status: Status,
+}
+
+/// Makes this process a child subreaper.
+pub fn become_subreaper() -> std::io::Result<()> {
+    // SAFETY: a prctl with integer arguments only.
+    if unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong, 0, 0, 0) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The next ended child, not reaped (`None` when none has ended).
+fn peek() -> Option<i32> {
+    // SAFETY: a zeroed siginfo is a valid out-parameter for waitid.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: waitid writes only `info`.
+        let r = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+        if r == 0 {
+            // SAFETY: waitid filled `info` for a child state change (si_pid 0: none).
+            let pid = unsafe { info.si_pid() };
+            return (pid != 0).then_some(pid);
+        }
+        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return None;
+        }
+    }
+}
+
+/// Reaps every ended child that `ours` does not claim; stops at the first one it
+/// claims (its own `waitpid` takes it, and its SIGCHLD brings us back here).
+pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
+    let mut out = Vec::new();
+    while let Some(pid) = peek() {
+        if ours(pid) {
+            break;
+        }
+        let command = tree::comm(pid).unwrap_or_default();
+        let mut w = 0;
+        // SAFETY: reaps exactly this pid; `w` outlives the call.
+        let r = unsafe { libc::waitpid(pid, &mut w, libc::WNOHANG) };
+        if r != pid {
+            break;
+        }
+        out.push(Orphan { pid, command, status: Status::from_raw(w) });
+    }
+    out
+}
+
+/// A pidfd for `pid` (`None` once it is gone). Only as safe as the pid is: open it
+/// while the pid is pinned (our unreaped child) or re-check what it refers to.
+pub fn pidfd(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes integers and touches no memory of ours.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    // SAFETY: a non-negative result is a new descriptor that nothing else owns (the
+    // kernel makes pidfds close-on-exec).
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// Sends `signo` through a pidfd: never to a process that merely reuses the pid.
+pub fn pidfd_signal(fd: &OwnedFd, signo: i32) -> std::io::Result<()> {
+    // SAFETY: a valid pidfd, no siginfo, no flags.
+    let r = unsafe { libc::syscall(libc::SYS_pidfd_send_signal, fd.as_raw_fd(), signo, std::ptr::null::<u8>(), 0) };
+    if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// Ends every live descendant of ours: SIGTERM to each group in `groups` (leaders
+/// not reaped yet, so the ids are ours) and to each descendant through a pidfd,
+/// then, after `grace` while any is left, SIGKILL. Reaps what ends meanwhile.
+/// Returns how many got SIGKILL.
+pub fn terminate_all(groups: &[i32], grace: Duration) -> usize {
+    let me = std::process::id() as i32;
+    let signal_all = |signo: i32| -> Vec<OwnedFd> {
+        for &g in groups {
+            // SAFETY: a plain kill(2) on a group whose leader we have not reaped.
+            unsafe { libc::kill(-g, signo) };
+        }
+        let fds: Vec<OwnedFd> = tree::live_descendants(me).into_iter().filter_map(pidfd).collect();
+        for fd in &fds {
+            let _ = pidfd_signal(fd, signo);
+        }
+        fds
+    };
+    let reap_all = || {
+        // At exit every ended child is ours to reap, adopted or not.
+        // SAFETY: waitpid with a null status pointer.
+        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
+    };
+    let fds = signal_all(libc::SIGTERM);
+    if fds.is_empty() {
+        reap_all();
+        return 0;
+    }
+    let deadline = Instant::now() + grace;
+    loop {
+        reap_all();
+        if tree::live_descendants(me).is_empty() {
+            return 0;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        // At most 50 ms at a time, so late descendants (forked meanwhile) are seen.
+        wait_any(&fds, left.as_millis().min(50) as i32);
+    }
+    let fds = signal_all(libc::SIGKILL);
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while !tree::live_descendants(me).is_empty() && Instant::now() < deadline {
+        reap_all();
+        wait_any(&fds, 10);
+    }
+    reap_all();
+    fds.len()
+}
+
+/// Waits until one of the pidfds is readable (its process ended), at most `ms`.
+fn wait_any(fds: &[OwnedFd], ms: i32) {
+    let mut polls: Vec<libc::pollfd> =
+        fds.iter().map(|f| libc::pollfd { fd: f.as_raw_fd(), events: libc::POLLIN, revents: 0 }).collect();
+    // SAFETY: `polls` is a valid array for the call's duration.
+    unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, ms) };
+}
