@@ -2,6 +2,8 @@
 //! escape its kill. Descendants are found and counted through /proc; every wait
 //! has a deadline and none is a sleep that wins a race.
 
+#[path = "support/bounded.rs"]
+mod bounded;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -89,7 +91,7 @@ fn a_sigkilled_parent_takes_lifeline_children_grandchildren_and_a_busy_pool_alon
 
 /// Runs a script with `-e`; returns its stdout, and asserts it succeeded.
 fn run(code: &str) -> String {
-    let out = Command::new(EXE).args(["-e", code]).current_dir(DIR).output().unwrap();
+    let out = bounded::output(Command::new(EXE).args(["-e", code]).current_dir(DIR));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{code}\nstdout: {text}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
     text

@@ -4,6 +4,8 @@
 //! and `--sandbox-report`. Scripts live in `tests/perms/`. A test that needs a
 //! kernel mechanism this host lacks prints `SKIPPED: <reason>` and returns.
 
+#[path = "support/bounded.rs"]
+mod bounded;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -15,14 +17,7 @@ fn dir() -> PathBuf {
 
 /// `procbox FLAGS script ARGS` in tests/perms; (stdout, stderr, exit code).
 fn procbox(flags: &[&str], script: &str, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(EXE)
-        .args(flags)
-        .arg(script)
-        .args(args)
-        .current_dir(dir())
-        .stdin(Stdio::null())
-        .output()
-        .expect("run procbox");
+    let out = bounded::output(Command::new(EXE).args(flags).arg(script).args(args).current_dir(dir()));
     let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (s(&out.stdout), s(&out.stderr), out.status.code().unwrap_or(-1))
 }
@@ -78,6 +73,8 @@ allowed
 [\"HOME\"]
 ERR_ACCESS_DENIED Environment LD_PRELOAD changes how programs load and is refused for children under a permission policy; run again with -A (--allow-all)
 ERR_ACCESS_DENIED FileSystemRead Requires read access to \"/etc/passwd\", run again with --allow-read=/etc/passwd
+ERR_ACCESS_DENIED Net Requires net access to \"127.0.0.1:9999\", run again with --allow-net=127.0.0.1:9999
+ERR_ACCESS_DENIED Net Requires net access to \"127.0.0.1:9998\", run again with --allow-net=127.0.0.1:9998
 ";
     assert_eq!((out.as_str(), err.as_str(), code), (expected, "", 0));
 }
@@ -85,11 +82,11 @@ ERR_ACCESS_DENIED FileSystemRead Requires read access to \"/etc/passwd\", run ag
 #[test]
 fn loader_variables_pass_with_allow_all() {
     let script = r#"print(require("child_process").spawnSync("sh", ["-c", "echo $LD_PRELOAD"], #{env: #{LD_PRELOAD: "", PATH: "/usr/bin:/bin"}}).stdout.toString().len)"#;
-    let o = Command::new(EXE).args(["-A", "-e", script]).output().unwrap();
+    let o = bounded::output(Command::new(EXE).args(["-A", "-e", script]));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "1\n");
     // Under any other policy, setting it in process.env is refused at the spawn too.
     let script = r#"process.env["LD_PRELOAD"] = "/x.so"; try { require("child_process").spawnSync("sh", ["-c", "true"]) } catch (e) { print(e.code) }"#;
-    let o = Command::new(EXE).args(["--allow-run=sh", "--allow-env", "-e", script]).output().unwrap();
+    let o = bounded::output(Command::new(EXE).args(["--allow-run=sh", "--allow-env", "-e", script]));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "ERR_ACCESS_DENIED\n");
 }
 

@@ -103,6 +103,7 @@ impl NodeIpc {
             let c = self.0.config.cfg.borrow();
             c.socket_path(&c.id)
         });
+        crate::api::permission::path(crate::perm::Perm::Write, &path)?;
         self.install_server(ctx, Listen::Unix(path), cb);
         Ok(())
     }
@@ -114,6 +115,7 @@ impl NodeIpc {
             let c = self.0.config.cfg.borrow();
             (host.unwrap_or_else(|| c.network_host.clone()), port.unwrap_or(c.network_port))
         };
+        crate::api::permission::net(&host, port)?;
         self.install_server(ctx, Listen::Tcp { host, port }, cb);
         Ok(())
     }
@@ -131,6 +133,11 @@ impl NodeIpc {
     /// in `ipc.of[id]`, connecting now; `cb(ipc)` runs at once, so listeners added in
     /// it are in time for `connect`. A live client of `id` is kept.
     fn connect(&self, ctx: &NativeCallContext, id: String, target: Target, cb: Option<FnPtr>) -> Res<()> {
+        // The same permissions as `net`: a Unix socket is written to, a TCP peer is net.
+        match &target {
+            Target::Unix(path) => crate::api::permission::path(crate::perm::Perm::Write, path)?,
+            Target::Tcp { host, port } => crate::api::permission::net(host, *port)?,
+        }
         let live = self.0.of.borrow().get(&id).is_some_and(|c| !c.destroyed());
         if !live {
             let client = IpcClient::start(&self.0.st, self.log(), id.clone(), target);
