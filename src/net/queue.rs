@@ -49,6 +49,16 @@ impl<C> WriteQueue<C> {
         self.chunks.is_empty()
     }
 
+    /// Writes what a non-blocking socket takes now, completions dropped (the exit
+    /// flush: nobody is left to call them): the bytes written, or the error.
+    pub fn send_now(&mut self, fd: std::os::fd::RawFd) -> std::io::Result<usize> {
+        let f = self.flush(|b| super::sys::send_some(fd, b));
+        match f.error {
+            Some((errno, _)) => Err(std::io::Error::from_raw_os_error(errno)),
+            None => Ok(f.written),
+        }
+    }
+
     /// Writes with `write` (which returns how much it took, possibly 0, or an errno)
     /// until the queue is empty, the writer is full, or it fails.
     pub fn flush(&mut self, mut write: impl FnMut(&[u8]) -> Result<usize, i32>) -> Flushed<C> {

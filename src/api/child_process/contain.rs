@@ -175,25 +175,27 @@ pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate:
     let r = crate::child::spawn(&spec.cmd);
     match r {
         Err(e) if spec.cmd.contain.pid_ns && crate::child::contain::is_namespace_refusal(e) => {
-            let why = crate::child::contain::namespace_refusal(e);
-            if !spec.contain.best_effort {
-                let why = format!("{why}; set sandbox.bestEffort to run without it");
-                return Err(thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
-            }
-            crate::api::process::warn(
-                st,
-                &format!("{why}; running without it (bestEffort)"),
-                "ContainmentWarning",
-                None,
-            );
-            let mut cmd = spec.cmd.clone();
-            cmd.contain.pid_ns = false;
+            let cmd = without_pid_ns(st, spec, e)?;
             let mut opts = spec.contain.clone();
             opts.contain.pid_ns = false;
             Ok((crate::child::spawn(&cmd), opts))
         }
         r => Ok((r, spec.contain.clone())),
     }
+}
+
+/// The kernel refused the PID namespace (errno `e`): a thrown error naming the cause,
+/// or with `bestEffort` a warning and the command to run without the namespace.
+pub fn without_pid_ns(st: &Rc<State>, spec: &super::options::Spawn, e: i32) -> Res<crate::child::command::Command> {
+    let why = crate::child::contain::namespace_refusal(e);
+    if !spec.contain.best_effort {
+        let why = format!("{why}; set sandbox.bestEffort to run without it");
+        return Err(thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
+    }
+    crate::api::process::warn(st, &format!("{why}; running without it (bestEffort)"), "ContainmentWarning", None);
+    let mut cmd = spec.cmd.clone();
+    cmd.contain.pid_ns = false;
+    Ok(cmd)
 }
 
 /// The parent's side of one child.

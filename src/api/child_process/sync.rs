@@ -38,19 +38,7 @@ fn run_spec(st: &Rc<State>, spec: &Spawn) -> Res<SyncOutput> {
     // A refused PID namespace: the same clear error (or warning) as the async spawn.
     match r.error {
         Some(e) if r.pid == 0 && spec.cmd.contain.pid_ns && crate::child::contain::is_namespace_refusal(e) => {
-            let why = crate::child::contain::namespace_refusal(e);
-            if !spec.contain.best_effort {
-                let why = format!("{why}; set sandbox.bestEffort to run without it");
-                return Err(super::options::thrown("Error", "ERR_SANDBOX_UNAVAILABLE", why));
-            }
-            crate::api::process::warn(
-                st,
-                &format!("{why}; running without it (bestEffort)"),
-                "ContainmentWarning",
-                None,
-            );
-            let mut cmd = spec.cmd.clone();
-            cmd.contain.pid_ns = false;
+            let cmd = super::contain::without_pid_ns(st, spec, e)?;
             Ok(run(&cmd, &opts))
         }
         _ => Ok(r),

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use super::conn::{Conn, Phase};
 use crate::io::flush::{Backlog, Pending};
-use crate::net::sys;
 use crate::runtime::State;
 
 pub fn track(st: &Rc<State>, conn: &Rc<Conn>) {
@@ -22,12 +21,7 @@ impl Pending for Conn {
     }
 
     fn write_now(&self) -> io::Result<usize> {
-        let fd = self.fd.get();
-        let f = self.queue.borrow_mut().flush(|b| sys::send_some(fd, b));
-        match f.error {
-            Some((errno, _)) => Err(io::Error::from_raw_os_error(errno)),
-            None => Ok(f.written),
-        }
+        self.queue.borrow_mut().send_now(self.fd.get())
     }
 
     fn backlog(&self) -> Backlog {

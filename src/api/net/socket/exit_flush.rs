@@ -9,7 +9,6 @@ use std::rc::Rc;
 
 use super::{Phase, SocketInner};
 use crate::io::flush::{Backlog, Pending};
-use crate::net::sys;
 
 pub(super) fn track(s: &Rc<SocketInner>) {
     let strong: Rc<dyn Pending> = s.clone();
@@ -23,12 +22,7 @@ impl Pending for SocketInner {
     }
 
     fn write_now(&self) -> io::Result<usize> {
-        let fd = self.fd.get();
-        let f = self.queue.borrow_mut().flush(|b| sys::send_some(fd, b));
-        match f.error {
-            Some((errno, _)) => Err(io::Error::from_raw_os_error(errno)),
-            None => Ok(f.written),
-        }
+        self.queue.borrow_mut().send_now(self.fd.get())
     }
 
     fn backlog(&self) -> Backlog {
