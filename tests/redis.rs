@@ -3,7 +3,11 @@
 //! server, reached through `REDIS_URL`; a `NAME.js` twin beside it runs the same
 //! steps on the real node-redis (tests/redis/node_modules, pinned by the lockfile)
 //! and must print the same. Then the reconnect test kills and restarts the server.
-//! Without `redis-server` every test reports itself skipped.
+//! Without `redis-server` every test is reported ignored, with the reason.
+
+#[path = "support/needs.rs"]
+#[macro_use]
+mod needs;
 
 #[path = "support/redis_server.rs"]
 mod redis_server;
@@ -46,7 +50,6 @@ fn cases() -> Vec<PathBuf> {
     v
 }
 
-#[test]
 fn golden_cases_and_node_twins() {
     if skip("golden_cases_and_node_twins") {
         return;
@@ -96,7 +99,6 @@ fn golden_cases_and_node_twins() {
 /// The server goes away (SIGKILL) and comes back on the same socket: the clients
 /// report the loss and keep retrying with backoff; commands issued meanwhile wait in
 /// the offline queue and run after the reconnect; the subscriber re-subscribes.
-#[test]
 fn reconnect_after_the_server_is_killed_and_restarted() {
     if skip("reconnect_after_the_server_is_killed_and_restarted") {
         return;
@@ -123,7 +125,6 @@ fn reconnect_after_the_server_is_killed_and_restarted() {
 /// middleware-child.rhai, talking through Redis pub/sub) in every pairing of procbox
 /// and Node on the real node-redis: each side publishes and subscribes, so the
 /// mixed pairings are the interop test both ways. Expected: the .redis.out beside it.
-#[test]
 fn middleware_example_every_pairing() {
     if skip("middleware_example_every_pairing") {
         return;
@@ -168,7 +169,6 @@ fn middleware_example_every_pairing() {
 /// The pool across machines with 2 `procbox worker` processes; the one running job
 /// 5 is SIGKILLed mid-job. The other takes the job over (XAUTOCLAIM after the
 /// visibility timeout) and every job settles exactly once at the caller.
-#[test]
 fn distributed_pool_survives_a_worker_killed_mid_job() {
     if skip("distributed_pool_survives_a_worker_killed_mid_job") {
         return;
@@ -270,7 +270,6 @@ fn run_in_pool_dir(program: &str, script: &str, server: &RedisServer) -> String 
 }
 
 /// `pool(script, #{redis, queue})` with the local pool's API, against one worker.
-#[test]
 fn distributed_pool_api() {
     if skip("distributed_pool_api") {
         return;
@@ -283,7 +282,6 @@ fn distributed_pool_api() {
 
 /// Jobs submitted from Node with node-redis in the documented format, answered by a
 /// `procbox worker`.
-#[test]
 fn distributed_pool_formats_from_node() {
     if skip("distributed_pool_formats_from_node") {
         return;
@@ -296,4 +294,15 @@ fn distributed_pool_formats_from_node() {
     let _workers = Workers::start(&server, "node", 1);
     let want = std::fs::read_to_string(Path::new(DIR).join("pool/node-client.out")).unwrap();
     assert_eq!(run_in_pool_dir("node", "node-client.js", &server), want);
+}
+
+fn main() -> std::process::ExitCode {
+    needs::run(tests![
+        Redis: golden_cases_and_node_twins,
+        Redis: reconnect_after_the_server_is_killed_and_restarted,
+        Redis: middleware_example_every_pairing,
+        Redis: distributed_pool_survives_a_worker_killed_mid_job,
+        Redis: distributed_pool_api,
+        RedisNode: distributed_pool_formats_from_node,
+    ])
 }

@@ -1,5 +1,5 @@
 //! A harness for test files whose tests need a tool the machine may lack (node,
-//! npm, curl). Such a file sets `harness = false` in Cargo.toml and lists its tests
+//! npm, curl, redis-server). Such a file sets `harness = false` in Cargo.toml and lists its tests
 //! in `main` with what each needs:
 //!
 //! ```ignore
@@ -33,6 +33,10 @@ pub enum Need {
     /// node and npm (the node-ipc tests install node-ipc 9.2.1 with `npm ci`).
     Npm,
     Curl,
+    /// A `redis-server` binary (`.ci/run` installs Debian's redis-tools).
+    Redis,
+    /// `redis-server` and node (the Redis tests whose peer is node-redis).
+    RedisNode,
 }
 
 pub struct Test {
@@ -91,6 +95,8 @@ impl Need {
             Need::Node => tool("node"),
             Need::Npm => tool("node").and_then(|()| tool("npm")),
             Need::Curl => tool("curl"),
+            Need::Redis => tool("redis-server"),
+            Need::RedisNode => tool("redis-server").and_then(|()| tool("node")),
         }
     }
 }
