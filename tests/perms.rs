@@ -2,7 +2,11 @@
 //! kernel refusing what a permitted child tries, inheritance through two levels of
 //! `fork`, narrowing and widening, per-child sandboxes, the loader-variable escape,
 //! and `--sandbox-report`. Scripts live in `tests/perms/`. A test that needs a
-//! kernel mechanism this host lacks prints `SKIPPED: <reason>` and returns.
+//! kernel mechanism this host lacks is reported ignored, with the reason.
+
+#[path = "support/needs.rs"]
+#[macro_use]
+mod needs;
 
 #[path = "support/bounded.rs"]
 mod bounded;
@@ -33,22 +37,12 @@ fn landlock_abi() -> i32 {
         .unwrap_or(0)
 }
 
-fn skip_below(abi: i32) -> bool {
-    let have = landlock_abi();
-    if have < abi {
-        eprintln!("SKIPPED: needs Landlock ABI {abi}, this kernel has {have}");
-        return true;
-    }
-    false
-}
-
 fn temp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("procbox-perms-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
-#[test]
 fn each_flag_denies_at_the_api_level() {
     let d = dir().display().to_string();
     let flags = [
@@ -79,7 +73,6 @@ ERR_ACCESS_DENIED Net Requires net access to \"127.0.0.1:9998\", run again with 
     assert_eq!((out.as_str(), err.as_str(), code), (expected, "", 0));
 }
 
-#[test]
 fn loader_variables_pass_with_allow_all() {
     let script = r#"print(require("child_process").spawnSync("sh", ["-c", "echo $LD_PRELOAD"], #{env: #{LD_PRELOAD: "", PATH: "/usr/bin:/bin"}}).stdout.toString().len)"#;
     let o = bounded::output(Command::new(EXE).args(["-A", "-e", script]));
@@ -90,11 +83,7 @@ fn loader_variables_pass_with_allow_all() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), "ERR_ACCESS_DENIED\n");
 }
 
-#[test]
 fn the_kernel_refuses_what_a_permitted_shell_tries() {
-    if skip_below(4) {
-        return;
-    }
     let out_dir = temp("kernel");
     let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let b = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -119,11 +108,7 @@ fn the_kernel_refuses_what_a_permitted_shell_tries() {
     std::fs::remove_dir_all(out_dir).unwrap();
 }
 
-#[test]
 fn fork_inherits_through_two_levels_and_only_narrows() {
-    if skip_below(1) {
-        return;
-    }
     let d = dir().display().to_string();
     let (out, err, code) = procbox(&["--allow-run=sh,ls", &format!("--allow-read={d}")], "fork_parent.rhai", &[]);
     let expected = "\
@@ -135,11 +120,7 @@ level 2: [\"ls ERR_ACCESS_DENIED\", \"kernel-ls-refused\", \"read ERR_ACCESS_DEN
     assert_eq!((out.as_str(), err.as_str(), code), (expected, "", 0));
 }
 
-#[test]
 fn per_child_sandbox_without_flags() {
-    if skip_below(1) {
-        return;
-    }
     let (out, err, code) = procbox(&[], "sandbox_child.rhai", &[]);
     let lines: Vec<&str> =
         out.lines().filter(|l| !l.contains("Permission denied") && !l.contains("Operation not permitted")).collect();
@@ -156,7 +137,6 @@ fn per_child_sandbox_without_flags() {
     assert_eq!(code, 0);
 }
 
-#[test]
 fn sandbox_report_lists_this_host() {
     let (out, _, code) = procbox(&["--sandbox-report"], "", &[]);
     assert_eq!(code, 0);
@@ -190,7 +170,6 @@ fn sandbox_report_lists_this_host() {
     }
 }
 
-#[test]
 fn bad_flags_are_start_up_errors() {
     let (_, err, code) = procbox(&["--allow-run=no-such-program-xyz"], "-e", &["1"]);
     assert_eq!((err.as_str(), code), ("procbox: --allow-run=no-such-program-xyz: no such program on PATH\n", 9));
@@ -200,7 +179,6 @@ fn bad_flags_are_start_up_errors() {
 
 /// The REPL on a terminal asks on a denial: `y` grants the resource for the
 /// session, `n` refuses with the catchable error.
-#[test]
 fn repl_prompts_on_a_terminal() {
     use std::io::{Read, Write};
     use std::os::unix::process::CommandExt;
@@ -258,4 +236,17 @@ fn repl_prompts_on_a_terminal() {
     expect("Requires read access to \"/etc/passwd\", run again with --allow-read=/etc/passwd", at);
     child.kill().ok();
     child.wait().ok();
+}
+
+fn main() -> std::process::ExitCode {
+    needs::run(tests![
+        Nothing: each_flag_denies_at_the_api_level,
+        Nothing: loader_variables_pass_with_allow_all,
+        Landlock4: the_kernel_refuses_what_a_permitted_shell_tries,
+        Landlock1: fork_inherits_through_two_levels_and_only_narrows,
+        Landlock1: per_child_sandbox_without_flags,
+        Nothing: sandbox_report_lists_this_host,
+        Nothing: bad_flags_are_start_up_errors,
+        Nothing: repl_prompts_on_a_terminal,
+    ])
 }

@@ -1,5 +1,5 @@
 //! A harness for test files whose tests need a tool the machine may lack (node,
-//! npm, curl, redis-server). Such a file sets `harness = false` in Cargo.toml and lists its tests
+//! npm, curl, redis-server, a Landlock ABI). Such a file sets `harness = false` in Cargo.toml and lists its tests
 //! in `main` with what each needs:
 //!
 //! ```ignore
@@ -37,6 +37,10 @@ pub enum Need {
     Redis,
     /// `redis-server` and node (the Redis tests whose peer is node-redis).
     RedisNode,
+    /// Landlock in the kernel, at least ABI 1 (filesystem rights).
+    Landlock1,
+    /// Landlock ABI 4 or later (TCP bind/connect rules).
+    Landlock4,
 }
 
 pub struct Test {
@@ -87,6 +91,28 @@ fn tool(name: &'static str) -> Result<(), String> {
     r
 }
 
+/// Whether the kernel's Landlock ABI is at least `want`.
+fn landlock(want: i64) -> Result<(), String> {
+    const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
+    // SAFETY: with a null attribute pointer, size 0 and the VERSION flag the call only
+    // returns the ABI number (or -1); it reads and writes no memory.
+    let have = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            std::ptr::null::<u8>(),
+            0usize,
+            LANDLOCK_CREATE_RULESET_VERSION,
+        )
+    };
+    if have >= want {
+        Ok(())
+    } else if have < 0 {
+        Err(format!("Landlock is not available in this kernel ({})", std::io::Error::last_os_error()))
+    } else {
+        Err(format!("needs Landlock ABI {want}, this kernel has {have}"))
+    }
+}
+
 impl Need {
     /// Ok when the tools are there, else why the test cannot run.
     pub fn check(self) -> Result<(), String> {
@@ -97,6 +123,8 @@ impl Need {
             Need::Curl => tool("curl"),
             Need::Redis => tool("redis-server"),
             Need::RedisNode => tool("redis-server").and_then(|()| tool("node")),
+            Need::Landlock1 => landlock(1),
+            Need::Landlock4 => landlock(4),
         }
     }
 }
