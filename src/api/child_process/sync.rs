@@ -62,6 +62,11 @@ fn result_map(spec: &Spawn, r: SyncOutput) -> Map {
         r.status.and_then(|s| s.code()).map(|c| Dynamic::from(c as i64)).unwrap_or(Dynamic::UNIT),
     );
     m.insert("signal".into(), signal_name(r.status.and_then(|s| s.signal())));
+    // The limits a signal alone names (SIGXCPU, SIGXFSZ): a sync wait does not ask for
+    // the CPU time that tells a CPU-limit SIGKILL from another one.
+    if let Some(limit) = spec.cmd.contain.limit_hit(r.status.and_then(|s| s.signal()), 0) {
+        m.insert("limitHit".into(), limit.into());
+    }
     if let Some(errno) = r.error {
         m.insert("error".into(), spawn_error("spawnSync", &spec.file, &spec.args, errno).into());
     }
