@@ -2,40 +2,22 @@
 //! the OS can cause at start-up are a message and an exit status, not a panic (an
 //! abort in release builds, and a hang when the panic itself cannot allocate).
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/bounded.rs"]
+mod bounded;
+
+use std::process::Command;
 
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
-
-/// Output of a run that must end within `secs` (killed and failed otherwise).
-fn run_bounded(cmd: &mut Command, secs: u64) -> std::process::Output {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("procbox did not end within {secs} s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
-    child.stderr.take().unwrap().read_to_end(&mut stderr).unwrap();
-    std::process::Output { status, stdout, stderr }
-}
 
 /// The script thread's 256 MiB stack cannot be mapped under a 150 MB address-space
 /// limit (procbox itself fits): before the fix that was a panic, which hung while
 /// printing its backtrace with no memory left.
 #[test]
 fn a_script_thread_the_os_refuses_is_a_clear_error() {
-    let out =
-        run_bounded(Command::new("sh").args(["-c", "ulimit -v 150000 && exec \"$0\" -e 'print(\"ran\")'", EXE]), 30);
+    let out = bounded::output_within(
+        Command::new("sh").args(["-c", "ulimit -v 150000 && exec \"$0\" -e 'print(\"ran\")'", EXE]),
+        30,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     assert!(stderr.starts_with("procbox: cannot start the script thread:"), "stderr: {stderr}");
@@ -62,7 +44,7 @@ fn huge_read_sizes_are_errors_not_aborts() {
         "#,
         path.display()
     );
-    let out = run_bounded(Command::new(EXE).args(["-e", &script]), 60);
+    let out = bounded::output_within(Command::new(EXE).args(["-e", &script]), 60);
     let _ = std::fs::remove_file(&path);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(

@@ -2,32 +2,14 @@
 //! release builds, so `try` could not save the process) and a closed stdout/stderr
 //! that never ended it. Every run is bounded by a deadline: a hang fails the test.
 
+#[path = "support/bounded.rs"]
+mod bounded;
+
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const EXE: &str = env!("CARGO_BIN_EXE_procbox");
-
-/// Output of a run that must end within `secs` (killed and failed otherwise).
-fn run_bounded(cmd: &mut Command, secs: u64) -> std::process::Output {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("procbox did not end within {secs} s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
-    child.stderr.take().unwrap().read_to_end(&mut stderr).unwrap();
-    std::process::Output { status, stdout, stderr }
-}
 
 #[test]
 fn invalid_env_names_and_values_throw_and_children_see_our_env() {
@@ -44,7 +26,7 @@ fn invalid_env_names_and_values_throw_and_children_see_our_env() {
         process.env.remove("PROCBOX_T");
         print(cp.execSync("echo \"[${PROCBOX_T}]\"").to_string().trim());
     "#;
-    let out = run_bounded(Command::new(EXE).args(["-e", script]), 30);
+    let out = bounded::output_within(Command::new(EXE).args(["-e", script]), 30);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "TypeError ERR_INVALID_ARG_VALUE\nTypeError ERR_INVALID_ARG_VALUE\nTypeError ERR_INVALID_ARG_VALUE\n\
@@ -59,7 +41,8 @@ fn bad_node_channel_fd_is_a_clear_start_up_error() {
     for (value, why) in
         [("-1", "is negative"), ("abc", "is not a descriptor number"), ("987", "is not an open descriptor")]
     {
-        let out = run_bounded(Command::new(EXE).args(["-e", "print(\"ran\")"]).env("NODE_CHANNEL_FD", value), 30);
+        let out =
+            bounded::output_within(Command::new(EXE).args(["-e", "print(\"ran\")"]).env("NODE_CHANNEL_FD", value), 30);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "NODE_CHANNEL_FD={value}: {err}");
         assert!(err.contains(why) && err.contains("cannot open the IPC channel"), "{value}: {err}");
@@ -67,7 +50,7 @@ fn bad_node_channel_fd_is_a_clear_start_up_error() {
         assert!(out.stdout.is_empty());
     }
     // Empty means no channel, as in Node (`if (process.env.NODE_CHANNEL_FD)`).
-    let out = run_bounded(Command::new(EXE).args(["-e", "print(\"ran\")"]).env("NODE_CHANNEL_FD", ""), 30);
+    let out = bounded::output_within(Command::new(EXE).args(["-e", "print(\"ran\")"]).env("NODE_CHANNEL_FD", ""), 30);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ran\n");
 }
 
@@ -91,20 +74,8 @@ fn close_after_one_line(script: &str, fd: i32) -> (std::process::ExitStatus, Str
     }
     assert_eq!(line, "x\n");
     // The reader is gone now (dropped above); a hang here is the bug.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            child.wait().ok();
-            panic!(
-                "procbox kept running after its {} reader went away: {script}",
-                ["", "stdout", "stderr"][fd as usize]
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    let Some(status) = bounded::wait_within(&mut child, Duration::from_secs(20)) else {
+        panic!("procbox kept running after its {} reader went away: {script}", ["", "stdout", "stderr"][fd as usize]);
     };
     if fd == 1 {
         child.stderr.take().unwrap().read_to_string(&mut rest).unwrap();

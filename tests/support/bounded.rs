@@ -9,7 +9,8 @@
 
 #![allow(dead_code)]
 
-use std::process::{Child, Command, Output, Stdio};
+use std::io::Read;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Generous: the machine is shared and a test may wait behind a build.
@@ -27,6 +28,36 @@ pub fn spawn(cmd: &mut Command) -> Child {
 pub fn output(cmd: &mut Command) -> Output {
     let child = spawn(cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()));
     child.wait_with_output().expect("wait for the child")
+}
+
+/// Waits for `child` at most `limit`; past it the child is killed and reaped, and
+/// `None` says the caller's test should fail (with its own words for what hung).
+pub fn wait_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(s) = child.try_wait().expect("try_wait on our child") {
+            return Some(s);
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            child.wait().ok();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The output of a run that must end within `secs` seconds: killed, and the test
+/// failed, otherwise. For output small enough to wait in the pipes.
+pub fn output_within(cmd: &mut Command, secs: u64) -> Output {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let Some(status) = wait_within(&mut child, Duration::from_secs(secs)) else {
+        panic!("procbox did not end within {secs} s");
+    };
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
+    child.stderr.take().unwrap().read_to_end(&mut stderr).unwrap();
+    Output { status, stdout, stderr }
 }
 
 fn watch(pid: u32) {
