@@ -23,6 +23,7 @@ use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
+use crate::sys::errno::Errno;
 
 /// Connections accepted per readiness report, so a flood cannot starve the loop.
 const ACCEPTS_PER_WAKE: usize = 64;
@@ -184,7 +185,7 @@ impl Server {
             }
             Bind::AnyHost { port } => sys::listen_tcp(([0u16; 8], port).into(), backlog, false)
                 .or_else(|e| match e {
-                    libc::EAFNOSUPPORT | libc::EADDRNOTAVAIL => {
+                    Errno::EAFNOSUPPORT | Errno::EADDRNOTAVAIL => {
                         sys::listen_tcp(([0u8; 4], port).into(), backlog, false)
                     }
                     e => Err(e),
@@ -348,7 +349,7 @@ impl Source for ServerInner {
                 }
                 Ok(None) => return,
                 Err(errno) => {
-                    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
+                    if matches!(errno, Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM) {
                         self.back_off(rt);
                     }
                     rt.emit_macrotask(&self.emitter, "error", &[errors::plain("accept", errno).into()]);

@@ -25,6 +25,7 @@ use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::{sockdir, stale};
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::sys::errno::Errno;
 use crate::value::json;
 
 /// Connections accepted per readiness report, so a flood cannot starve the loop.
@@ -288,7 +289,7 @@ impl Source for ServerInner {
                 Ok(Some(conn)) => self.accept_one(rt, conn),
                 Ok(None) => return,
                 Err(errno) => {
-                    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
+                    if matches!(errno, Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM) {
                         self.back_off();
                     }
                     let r =
