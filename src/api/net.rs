@@ -19,6 +19,7 @@
 
 mod args;
 pub mod errors;
+mod listen_host;
 mod server;
 mod server_api;
 mod socket;

@@ -131,10 +131,6 @@ impl<C: ?Sized + 'static> Listener<C> {
         self.fd.borrow().as_ref().map(AsRawFd::as_raw_fd)
     }
 
-    pub fn has_ref(&self) -> bool {
-        self.refd.get()
-    }
-
     pub fn set_ref(&self, on: bool) {
         self.refd.set(on);
         self.update_hold();
