@@ -30,6 +30,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
+pub use listen_host::RtHost;
 pub use server::{Bind, Server};
 pub use socket::{Consumer, Done, Outcome, Socket};
 // Shared with other socket-based bindings (node-ipc).

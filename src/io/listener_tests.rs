@@ -12,12 +12,15 @@ use std::rc::Rc;
 use super::{ACCEPTS_PER_WAKE, Accept, BACK_OFF_MS, ListenHost, Listener, SocketFile};
 use crate::net::sys;
 
+/// A pending back-off timer: its delay and what it runs.
+type Timer = (u64, Box<dyn FnOnce()>);
+
 #[derive(Default)]
 struct Host {
     watched: RefCell<HashMap<u64, Rc<Listener<()>>>>,
     next: Cell<u64>,
     holds: Rc<Cell<usize>>,
-    timers: RefCell<Vec<(u64, Box<dyn FnOnce()>)>>,
+    timers: RefCell<Vec<Timer>>,
     exits: RefCell<Vec<Box<dyn Fn()>>>,
 }
 

@@ -16,7 +16,7 @@ use crate::runtime::{Runtime, Source, State, Task};
 pub struct RtHost(pub Rc<State>);
 
 impl RtHost {
-    pub fn new(st: &Rc<State>) -> Rc<dyn ListenHost<Runtime>> {
+    pub fn shared(st: &Rc<State>) -> Rc<dyn ListenHost<Runtime>> {
         Rc::new(RtHost(st.clone()))
     }
 }
