@@ -20,14 +20,14 @@
 //!
 //! The loop is reached through [`ListenHost`], a thin seam over the runtime's
 //! `watch`/`unwatch`, liveness count, timers and at-exit hooks (the reactor and
-//! `Hold` of the I/O plan replace what it wraps, not its shape).
+//! the I/O plan's reactor replaces what it wraps, not its shape).
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
+use crate::event_loop::Hold;
 use crate::net::sys;
 
 /// Connections accepted per readiness report.
@@ -41,8 +41,8 @@ pub trait ListenHost<C: ?Sized> {
     /// keeps `l` until `unwatch`.
     fn watch(&self, fd: RawFd, l: Rc<Listener<C>>) -> std::io::Result<u64>;
     fn unwatch(&self, fd: RawFd, token: u64);
-    /// One ref on the loop, released when the returned guard drops.
-    fn hold(&self) -> Box<dyn Any>;
+    /// One ref on the loop, released when the guard drops.
+    fn hold(&self) -> Hold;
     /// Runs `f` once after `ms`, from an unref'd timer.
     fn after(&self, ms: u64, f: Box<dyn FnOnce()>);
     /// Runs `f` when the process exits.
@@ -80,7 +80,7 @@ pub struct Listener<C: ?Sized> {
     /// Set while watched: not during a back-off.
     token: Cell<Option<u64>>,
     refd: Cell<bool>,
-    hold: RefCell<Option<Box<dyn Any>>>,
+    hold: Cell<Option<Hold>>,
     file: RefCell<Option<SocketFile>>,
     /// The binding, kept while open.
     to: RefCell<Option<Rc<dyn Accept<C>>>>,
@@ -102,7 +102,7 @@ impl<C: ?Sized + 'static> Listener<C> {
             fd: RefCell::new(Some(fd)),
             token: Cell::new(None),
             refd: Cell::new(true),
-            hold: RefCell::new(None),
+            hold: Cell::new(None),
             file: RefCell::new(file),
             to: RefCell::new(Some(to)),
         });
@@ -145,7 +145,7 @@ impl<C: ?Sized + 'static> Listener<C> {
         }
         drop(fd);
         drop(self.file.borrow_mut().take());
-        drop(self.hold.borrow_mut().take());
+        drop(self.hold.take());
         // Dropped last, after every borrow above is released: the binding may go now.
         let to = self.to.borrow_mut().take();
         drop(to);
@@ -200,12 +200,8 @@ impl<C: ?Sized + 'static> Listener<C> {
     /// libuv: a handle keeps the loop alive iff it is active and ref'd.
     fn update_hold(&self) {
         let want = self.listening() && self.refd.get();
-        let has = self.hold.borrow().is_some();
-        if want != has {
-            let guard = want.then(|| self.host.hold());
-            let old = std::mem::replace(&mut *self.hold.borrow_mut(), guard);
-            drop(old);
-        }
+        let cur = self.hold.take();
+        self.hold.set(if want { cur.or_else(|| Some(self.host.hold())) } else { None });
     }
 }
 

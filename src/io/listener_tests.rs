@@ -1,7 +1,6 @@
 //! `Listener` on real sockets, with a recording host: which descriptors it watches,
 //! how many holds are out, the back-off timers and at-exit hooks (run by the test).
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::os::fd::{OwnedFd, RawFd};
@@ -10,6 +9,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use super::{ACCEPTS_PER_WAKE, Accept, BACK_OFF_MS, ListenHost, Listener, SocketFile};
+use crate::event_loop::{Counts, Hold};
 use crate::net::sys;
 
 /// A pending back-off timer: its delay and what it runs.
@@ -19,19 +19,9 @@ type Timer = (u64, Box<dyn FnOnce()>);
 struct Host {
     watched: RefCell<HashMap<u64, Rc<Listener<()>>>>,
     next: Cell<u64>,
-    holds: Rc<Cell<usize>>,
+    holds: Rc<Counts>,
     timers: RefCell<Vec<Timer>>,
     exits: RefCell<Vec<Box<dyn Fn()>>>,
-}
-
-struct Guard(Rc<Cell<usize>>);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let n = self.0.get();
-        assert!(n > 0, "hold underflow");
-        self.0.set(n - 1);
-    }
 }
 
 impl ListenHost<()> for Host {
@@ -44,9 +34,8 @@ impl ListenHost<()> for Host {
     fn unwatch(&self, _fd: RawFd, token: u64) {
         assert!(self.watched.borrow_mut().remove(&token).is_some(), "unwatch of an unknown token");
     }
-    fn hold(&self) -> Box<dyn Any> {
-        self.holds.set(self.holds.get() + 1);
-        Box::new(Guard(self.holds.clone()))
+    fn hold(&self) -> Hold {
+        self.holds.hold()
     }
     fn after(&self, ms: u64, f: Box<dyn FnOnce()>) {
         self.timers.borrow_mut().push((ms, f));
@@ -148,18 +137,18 @@ fn closing_from_a_connection_stops_the_batch() {
 #[test]
 fn holds_the_loop_while_open_and_refd() {
     let (host, _b, l, _path) = start("ref");
-    assert_eq!(host.holds.get(), 1);
+    assert_eq!(host.holds.handles(), 1);
     l.set_ref(false);
-    assert_eq!(host.holds.get(), 0);
+    assert_eq!(host.holds.handles(), 0);
     l.set_ref(false);
-    assert_eq!(host.holds.get(), 0);
+    assert_eq!(host.holds.handles(), 0);
     l.set_ref(true);
-    assert_eq!(host.holds.get(), 1);
+    assert_eq!(host.holds.handles(), 1);
     l.close();
-    assert_eq!(host.holds.get(), 0);
+    assert_eq!(host.holds.handles(), 0);
     // ref after close: nothing to hold.
     l.set_ref(true);
-    assert_eq!(host.holds.get(), 0);
+    assert_eq!(host.holds.handles(), 0);
     l.close();
 }
 
@@ -262,7 +251,7 @@ fn emfile_in_this_process() {
     assert_eq!(*b.failed.borrow(), vec![libc::EMFILE]);
     assert!(b.accepted.borrow().is_empty());
     assert_eq!(host.watching(), 0, "backed off: not watched");
-    assert_eq!(host.holds.get(), 1, "a listener in back-off still keeps the loop alive");
+    assert_eq!(host.holds.handles(), 1, "a listener in back-off still keeps the loop alive");
     // The timer holds a Weak: only the binding's cycle keeps the listener.
     assert_eq!(Rc::strong_count(&l), 2);
     drop(fillers.pop());

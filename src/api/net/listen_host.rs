@@ -2,14 +2,13 @@
 //! liveness count, an unref'd timer and its at-exit hooks. Shared by `net.Server`
 //! and node-ipc's server.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::os::fd::RawFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine};
 
-use crate::event_loop::Ready;
+use crate::event_loop::{Hold, Ready};
 use crate::io::listener::{ListenHost, Listener};
 use crate::runtime::{Runtime, Source, State, Task};
 
@@ -18,15 +17,6 @@ pub struct RtHost(pub Rc<State>);
 impl RtHost {
     pub fn shared(st: &Rc<State>) -> Rc<dyn ListenHost<Runtime>> {
         Rc::new(RtHost(st.clone()))
-    }
-}
-
-/// One ref on the loop while it lives.
-struct Ref(Rc<State>);
-
-impl Drop for Ref {
-    fn drop(&mut self) {
-        self.0.lp.borrow_mut().unref_handle();
     }
 }
 
@@ -39,9 +29,8 @@ impl ListenHost<Runtime> for RtHost {
         self.0.unwatch(fd, token);
     }
 
-    fn hold(&self) -> Box<dyn Any> {
-        self.0.lp.borrow_mut().ref_handle();
-        Box::new(Ref(self.0.clone()))
+    fn hold(&self) -> Hold {
+        self.0.hold()
     }
 
     fn after(&self, ms: u64, f: Box<dyn FnOnce()>) {
