@@ -5,4 +5,3 @@
 pub mod channel;
 pub mod fdpass;
 pub mod framing;
-pub mod lenient;
