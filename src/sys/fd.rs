@@ -207,8 +207,8 @@ mod tests {
 
     #[test]
     fn cloexec_is_set_on_a_plain_descriptor() {
-        // SAFETY: `fds` has room for the two descriptors pipe writes.
         let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe writes.
         assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
         // SAFETY: two fresh descriptors that nothing else owns.
         let (r, _w) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
