@@ -8,7 +8,12 @@
 //!   each peer meanwhile, under one deadline rule ([`deadline`]).
 //! - [`listener`]: a listening socket (accept batches, EMFILE back-off, the socket
 //!   file, ref/unref) under `net.Server` and node-ipc's server.
+//! - [`reactor`]: epoll and the table of open handles (`Source<C>`, `Interest`,
+//!   `Ready`); [`handle`]: one owned descriptor in it, holding the loop while active
+//!   and ref'd, closed only by being dropped.
 
 pub mod deadline;
 pub mod flush;
+pub mod handle;
 pub mod listener;
+pub mod reactor;

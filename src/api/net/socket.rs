@@ -497,7 +497,7 @@ impl SocketInner {
                 Err(e) => self.destroy(Some(error::syscall("epoll_ctl", e.raw_os_error().unwrap_or(libc::EIO)))),
             },
             (true, Some(t)) => {
-                let _ = self.st.lp.borrow_mut().poller.watch(fd, t, read, write);
+                let _ = self.st.set_interest(fd, t, read, write);
             }
             (false, None) => {}
         }
