@@ -13,6 +13,7 @@ pub mod emitter;
 #[cfg(test)]
 mod engine_options_tests;
 pub mod errors;
+mod loop_api;
 pub mod modules;
 mod outcome;
 pub mod output;
@@ -31,7 +32,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Counts, Hold, Loop, Ready, Request};
+use crate::event_loop::{Counts, Loop, Ready};
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
@@ -159,27 +160,6 @@ impl State {
 
     pub fn next_tick(&self, task: Task) {
         self.ticks.borrow_mut().push_back(task);
-    }
-
-    /// One ref'd active handle keeps the loop alive while the guard lives.
-    pub fn hold(&self) -> Hold {
-        self.live.hold()
-    }
-
-    /// One request in flight (an fs job) keeps the loop alive while the guard lives.
-    pub fn request(&self) -> Request {
-        self.live.request()
-    }
-
-    /// Makes `slot` hold the loop iff `on`; holding twice holds once.
-    pub fn set_hold(&self, slot: &Cell<Option<Hold>>, on: bool) {
-        self.live.set_hold(slot, on);
-    }
-
-    /// The liveness counts, for a component that hands out guards itself (the reactor).
-    #[allow(dead_code)] // the reactor's (step S7 of docs/design/iocore.md)
-    pub fn live(&self) -> &Rc<Counts> {
-        &self.live
     }
 
     /// Queues a handle's `close` work for the close phase of this iteration.
