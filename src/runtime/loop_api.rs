@@ -86,6 +86,11 @@ impl State {
         lp.timers.refresh(id, now);
     }
 
+    /// Queues a handle's `close` work for the close phase of this iteration.
+    pub fn close_later(&self, task: Task) {
+        self.lp.borrow_mut().close_later(task);
+    }
+
     /// Queues an immediate for the next check phase (ref'd).
     pub fn immediate(&self, task: Task) -> Rc<Immediate<Task>> {
         self.lp.borrow_mut().immediates.push(task)

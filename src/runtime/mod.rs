@@ -45,8 +45,6 @@ pub enum Task {
     Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
-    /// Only wakes the loop (the rest of a drain postponed by a handled exception).
-    Noop,
 }
 
 /// Something watched by the poller: stdin, later child pipes, sockets, channels.
@@ -80,8 +78,6 @@ pub struct State {
     /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
     /// deliveries before the script's listeners; the signal stays caught meanwhile.
     signal_hooks: RefCell<HashMap<i32, SignalHook>>,
-    /// The close phase's queue: `close` callbacks of handles closed this iteration.
-    pub closing: RefCell<VecDeque<Task>>,
     /// Writes batched by a macrotask, done once its drain is over (IPC sends).
     pub flush_soon: RefCell<Vec<Rc<dyn Fn()>>>,
     /// Work that must happen before the process ends (unlinking socket files…).
@@ -162,11 +158,6 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
-    /// Queues a handle's `close` work for the close phase of this iteration.
-    pub fn close_later(&self, task: Task) {
-        self.closing.borrow_mut().push_back(task);
-    }
-
     /// Registers a poller source and returns its token.
     pub fn watch(&self, fd: RawFd, source: Rc<dyn Source>, readable: bool, writable: bool) -> std::io::Result<u64> {
         let token = self.next_token.get();
@@ -244,7 +235,6 @@ impl Runtime {
             signal_fd,
             caught: RefCell::new(HashSet::new()),
             signal_hooks: RefCell::new(HashMap::new()),
-            closing: RefCell::new(VecDeque::new()),
             at_exit: RefCell::new(Vec::new()),
             exit_flush: Default::default(),
             flush_soon: RefCell::new(Vec::new()),
@@ -290,11 +280,11 @@ impl Runtime {
     /// `beforeExit` (which may restart it), then `exit`.
     pub fn run_loop(&self) -> ! {
         loop {
-            while self.alive() {
+            while self.st.lp.borrow().alive() {
                 self.run_once();
             }
             self.emit_before_exit();
-            if !self.alive() {
+            if !self.st.lp.borrow().alive() {
                 break;
             }
         }
@@ -310,13 +300,9 @@ impl Runtime {
         self.run_closing();
     }
 
-    pub fn alive(&self) -> bool {
-        self.st.lp.borrow().alive() || !self.st.closing.borrow().is_empty()
-    }
-
     /// The close phase: `close` callbacks of handles closed during this iteration.
     fn run_closing(&self) {
-        let batch = std::mem::take(&mut *self.st.closing.borrow_mut());
+        let batch = self.st.lp.borrow_mut().take_closing();
         for task in batch {
             self.macrotask(&task);
         }
@@ -338,22 +324,24 @@ impl Runtime {
 
     fn run_poll(&self) {
         self.st.flush();
-        // Handles closed during this turn have their `close` callbacks due in this
-        // turn's close phase: poll without blocking then (libuv's
-        // `uv__backend_timeout` returns 0 while handles are closing).
-        let closing = !self.st.closing.borrow().is_empty();
         let ready = {
             let mut lp = self.st.lp.borrow_mut();
-            let timeout = if closing { 0 } else { lp.poll_timeout() };
+            let timeout = lp.poll_timeout();
             // A forked child about to wait for messages with nothing else to do: the
             // code start-up ran need not stay mapped (see sys::trim).
             if timeout < 0 && crate::api::ipc::parent().is_some() {
                 crate::sys::trim::release_code_pages();
             }
-            let r = lp.poller.wait(timeout).unwrap_or_default();
+            let r = lp.poller.wait(timeout);
             lp.update_time();
             r
         };
+        // EINTR is retried by the poller; any other failure would fail again at
+        // once, so the loop cannot go on (a retry would spin).
+        let ready = ready.unwrap_or_else(|e| {
+            self.st.eprint(&format!("procbox: epoll_wait: {e}\n"));
+            self.finish(70)
+        });
         for r in ready {
             if r.token == SIGNAL_TOKEN {
                 self.deliver_signals();
@@ -369,7 +357,8 @@ impl Runtime {
     fn run_check(&self) {
         // A drain cut short by a handled exception resumes here at the latest: Node
         // drains when its native immediates run, before the script's immediates.
-        if !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
+        let resume = self.st.lp.borrow_mut().take_resume_drain();
+        if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
             self.drain();
         }
         let batch = self.st.lp.borrow_mut().immediates.take_batch();
@@ -420,7 +409,6 @@ impl Runtime {
                 let r = f(&self.engine);
                 self.settle(r, None)
             }
-            Task::Noop => true,
         }
     }
 
