@@ -97,6 +97,8 @@ pub struct StdinInner {
     emitter: Emitter,
     token: Cell<Option<u64>>,
     flow: RefCell<Readable>,
+    /// Holds the loop while watched.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     text: TextMode,
 }
 
@@ -110,6 +112,7 @@ impl Stdin {
             emitter: Emitter::default(),
             token: Cell::new(None),
             flow: RefCell::new(Readable::new(0)),
+            hold: Cell::new(None),
             text: TextMode::default(),
         }))
     }
@@ -132,7 +135,7 @@ impl Stdin {
             (true, None) => match i.st.watch(0, self.0.clone(), true, false) {
                 Ok(token) => {
                     i.token.set(Some(token));
-                    i.st.lp.borrow_mut().ref_handle();
+                    i.hold.set(Some(i.st.hold()));
                 }
                 // Not pollable (closed): it never gives data, nor `end`.
                 Err(_) => i.flow.borrow_mut().destroy(),
@@ -147,7 +150,7 @@ impl StdinInner {
     fn stop(&self) {
         if let Some(token) = self.token.take() {
             self.st.unwatch(0, token);
-            self.st.lp.borrow_mut().unref_handle();
+            self.hold.set(None);
         }
     }
 }

@@ -54,6 +54,8 @@ pub struct ReadableInner {
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
     flow: RefCell<Flow>,
+    /// Holds the loop while watched.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     close_queued: Cell<bool>,
     destroyed: Cell<bool>,
     text: TextMode,
@@ -82,6 +84,7 @@ impl Readable {
             fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
             token: Cell::new(None),
             flow: RefCell::new(flow),
+            hold: Cell::new(None),
             close_queued: Cell::new(inert),
             destroyed: Cell::new(inert),
             text: TextMode::default(),
@@ -154,13 +157,13 @@ impl ReadableInner {
             (true, None) => {
                 if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), true, false) {
                     self.token.set(Some(token));
-                    self.st.lp.borrow_mut().ref_handle();
+                    self.hold.set(Some(self.st.hold()));
                 }
             }
             (false, Some(token)) => {
                 self.token.set(None);
                 self.st.unwatch(self.fd.get(), token);
-                self.st.lp.borrow_mut().unref_handle();
+                self.hold.set(None);
             }
             _ => {}
         }
