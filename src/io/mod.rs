@@ -8,10 +8,13 @@
 //!   connections, `net` sockets, and so the pool's worker channels and HTTP) registers
 //!   with it, and at exit one poll loop writes everything still queued, reading from
 //!   each peer meanwhile, under one deadline rule ([`deadline`]).
+//! - [`listener`]: a listening socket (accept batches, EMFILE back-off, the socket
+//!   file, ref/unref) under `net.Server` and node-ipc's server.
 //! - [`readable`]: a readable stream's flow state (flowing, paused, read-ahead,
 //!   `end` once), sans-IO.
 
 pub mod deadline;
 pub mod decode;
 pub mod flush;
+pub mod listener;
 pub mod readable;
