@@ -50,7 +50,6 @@ pub enum Phase {
 }
 
 pub struct Conn {
-    st: Rc<State>,
     me: Weak<Conn>,
     owner: Weak<dyn Owner>,
     /// `None` for a connection that failed before it could start.
@@ -70,9 +69,8 @@ pub struct Conn {
 }
 
 impl Conn {
-    fn new(st: &Rc<State>, owner: Weak<dyn Owner>, decoder: Option<Decoder>, sock: Option<Socket>) -> Rc<Conn> {
+    fn new(owner: Weak<dyn Owner>, decoder: Option<Decoder>, sock: Option<Socket>) -> Rc<Conn> {
         let conn = Rc::new_cyclic(|me| Conn {
-            st: st.clone(),
             me: me.clone(),
             owner,
             sock,
@@ -96,7 +94,7 @@ impl Conn {
         decoder: Option<Decoder>,
         owner: Weak<dyn Owner>,
     ) -> Rc<Conn> {
-        let conn = Conn::new(st, owner, decoder, Some(Socket::new(st)));
+        let conn = Conn::new(owner, decoder, Some(Socket::new(st)));
         if let Some(s) = &conn.sock {
             s.connect(targets);
         }
@@ -106,7 +104,7 @@ impl Conn {
     /// A connection that failed before it could start (a name that does not resolve):
     /// the owner hears `err` from the close phase, like any other failure.
     pub fn failed(st: &Rc<State>, err: Map, owner: Weak<dyn Owner>) -> Rc<Conn> {
-        let conn = Conn::new(st, owner, None, None);
+        let conn = Conn::new(owner, None, None);
         conn.errors.borrow_mut().push(err);
         conn.closed();
         let me = conn.clone();
@@ -116,7 +114,7 @@ impl Conn {
 
     /// An accepted connection; it reads at once.
     pub fn accepted(st: &Rc<State>, fd: OwnedFd, decoder: Option<Decoder>, owner: Weak<dyn Owner>) -> Rc<Conn> {
-        let conn = Conn::new(st, owner, decoder, Some(Socket::from_fd(st, fd)));
+        let conn = Conn::new(owner, decoder, Some(Socket::from_fd(st, fd)));
         conn.no_delay();
         conn
     }
@@ -203,7 +201,8 @@ impl Conn {
     }
 
     /// Hands frames to the owner, one at a time; when a listener throws, the rest
-    /// follow on a tick (each listener's error is its own uncaught exception).
+    /// wait for the socket's `resume` (each listener's error is its own uncaught
+    /// exception, and the next frame follows at once, before the nextTicks).
     fn deliver(&self, engine: &Engine) -> Outcome {
         let Some(owner) = self.owner.upgrade() else { return Ok(()) };
         loop {
@@ -212,15 +211,7 @@ impl Conn {
                 return Ok(());
             }
             let Some(f) = self.rest.borrow_mut().pop_front() else { return Ok(()) };
-            if let Err(e) = owner.input(engine, Input::Frame(f)) {
-                if !self.rest.borrow().is_empty() {
-                    let me = self.me.clone();
-                    self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                        me.upgrade().map_or(Ok(()), |c| c.deliver(engine)).map(|_| Dynamic::UNIT)
-                    })));
-                }
-                return Err(e);
-            }
+            owner.input(engine, Input::Frame(f)).map(drop)?;
         }
     }
 }
@@ -251,6 +242,11 @@ impl Consumer for Conn {
         drop(decoder);
         self.rest.borrow_mut().extend(frames);
         self.deliver(engine)
+    }
+
+    fn resume(&self, engine: &Engine) -> Option<Outcome> {
+        let more = !self.rest.borrow().is_empty();
+        more.then(|| self.deliver(engine))
     }
 
     fn end(&self, _engine: &Engine) -> Outcome {
