@@ -154,7 +154,7 @@ fn is_ip(s: &str) -> i64 {
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<NetModule>("NetModule");
     crate::api::ipc::set_handle_codec(handle_codec());
-    server_api::register(engine);
+    server_api::register(engine, st);
     socket_api::register(engine, st);
     engine
         .register_fn("createServer", |ctx: NativeCallContext, m: &mut NetModule| create_server(&ctx, &m.0, None, None));
@@ -219,7 +219,7 @@ mod tests {
     /// accepts; a socket over a received connected fd knows its peer.
     #[test]
     fn handle_passing_hooks() {
-        let rt = Runtime::new(Launch { argv: vec![], exec_argv: vec![] }).unwrap();
+        let rt = Runtime::new(Launch { argv: vec![], exec_argv: vec![] }, crate::api::register).unwrap();
         let fd = crate::net::sys::listen_tcp("127.0.0.1:0".parse().unwrap(), 16, false).unwrap();
         let server = server_from_fd(&rt.st, fd);
         assert!(server.listening());

@@ -28,7 +28,8 @@ use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
 use crate::event_loop::Hold;
-use crate::net::sys;
+use crate::sys::errno::Errno;
+use crate::sys::raw;
 
 /// Connections accepted per readiness report.
 pub const ACCEPTS_PER_WAKE: usize = 64;
@@ -53,7 +54,7 @@ pub trait ListenHost<C: ?Sized> {
 pub trait Accept<C: ?Sized> {
     fn accepted(&self, cx: &C, fd: OwnedFd);
     /// `accept` failed with `errno`; the listener already backed off if it should.
-    fn accept_failed(&self, cx: &C, errno: i32);
+    fn accept_failed(&self, cx: &C, errno: Errno);
 }
 
 /// A Unix socket path this process bound: removed when dropped.
@@ -156,11 +157,11 @@ impl<C: ?Sized + 'static> Listener<C> {
         for _ in 0..ACCEPTS_PER_WAKE {
             let Some(fd) = self.raw_fd() else { return };
             let Some(to) = self.to.borrow().clone() else { return };
-            match sys::accept(fd) {
+            match raw::accept(fd) {
                 Ok(Some(conn)) => to.accepted(cx, conn),
                 Ok(None) => return,
                 Err(errno) => {
-                    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
+                    if matches!(errno, Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM) {
                         self.back_off();
                     }
                     return to.accept_failed(cx, errno);

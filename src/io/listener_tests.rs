@@ -11,6 +11,7 @@ use std::rc::Rc;
 use super::{ACCEPTS_PER_WAKE, Accept, BACK_OFF_MS, ListenHost, Listener, SocketFile};
 use crate::event_loop::{Counts, Hold};
 use crate::net::sys;
+use crate::sys::errno::Errno;
 
 /// A pending back-off timer: its delay and what it runs.
 type Timer = (u64, Box<dyn FnOnce()>);
@@ -65,7 +66,7 @@ impl Host {
 #[derive(Default)]
 struct Binding {
     accepted: RefCell<Vec<OwnedFd>>,
-    failed: RefCell<Vec<i32>>,
+    failed: RefCell<Vec<Errno>>,
     close_after: Cell<Option<usize>>,
     listener: RefCell<Option<Rc<Listener<()>>>>,
 }
@@ -78,7 +79,7 @@ impl Accept<()> for Binding {
             l.expect("listener set").close();
         }
     }
-    fn accept_failed(&self, _cx: &(), errno: i32) {
+    fn accept_failed(&self, _cx: &(), errno: Errno) {
         self.failed.borrow_mut().push(errno);
     }
 }
@@ -248,7 +249,7 @@ fn emfile_in_this_process() {
         fillers.push(fd);
     }
     l.on_ready(&());
-    assert_eq!(*b.failed.borrow(), vec![libc::EMFILE]);
+    assert_eq!(*b.failed.borrow(), vec![Errno::EMFILE]);
     assert!(b.accepted.borrow().is_empty());
     assert_eq!(host.watching(), 0, "backed off: not watched");
     assert_eq!(host.holds.handles(), 1, "a listener in back-off still keeps the loop alive");

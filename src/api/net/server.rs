@@ -28,6 +28,7 @@ use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, State, Task};
+use crate::sys::errno::Errno;
 
 pub struct ServerInner {
     st: Rc<State>,
@@ -176,7 +177,7 @@ impl Server {
             }
             Bind::AnyHost { port } => sys::listen_tcp(([0u16; 8], port).into(), backlog, false)
                 .or_else(|e| match e {
-                    libc::EAFNOSUPPORT | libc::EADDRNOTAVAIL => {
+                    Errno::EAFNOSUPPORT | Errno::EADDRNOTAVAIL => {
                         sys::listen_tcp(([0u8; 4], port).into(), backlog, false)
                     }
                     e => Err(e),
@@ -282,7 +283,7 @@ impl Accept<Runtime> for ServerInner {
         rt.emit_macrotask(&self.emitter, "connection", &[Dynamic::from(s)]);
     }
 
-    fn accept_failed(&self, rt: &Runtime, errno: i32) {
+    fn accept_failed(&self, rt: &Runtime, errno: Errno) {
         rt.emit_macrotask(&self.emitter, "error", &[errors::plain("accept", errno).into()]);
     }
 }

@@ -19,7 +19,7 @@ use rhai::{Dynamic, Engine, Map};
 use super::errors;
 use crate::api::net::{Consumer, Done, Outcome, Socket};
 use crate::net::Endpoint;
-use crate::net::sys::{self, Recv};
+use crate::net::sys::{self, Read};
 use crate::nodeipc::codec::{Decoder, Frame};
 use crate::runtime::{RhaiResult, State, Task};
 
@@ -183,7 +183,7 @@ impl Conn {
             let mut buf = Vec::with_capacity(64 * 1024);
             for _ in 0..DISCARD_READS {
                 buf.clear();
-                if !matches!(sys::recv_into(fd, &mut buf), Recv::Data(_)) {
+                if !matches!(sys::read_into(fd, &mut buf), Read::Data(_)) {
                     break;
                 }
             }

@@ -29,6 +29,7 @@ use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::{sockdir, stale};
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, State, Task};
+use crate::sys::errno::Errno;
 use crate::value::json;
 
 /// Where a server listens.
@@ -218,7 +219,7 @@ impl Accept<Runtime> for ServerInner {
         self.accept_one(rt, fd);
     }
 
-    fn accept_failed(&self, rt: &Runtime, errno: i32) {
+    fn accept_failed(&self, rt: &Runtime, errno: Errno) {
         let r = self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall("accept", errno), &[]);
         rt.settle(r, None);
         rt.drain();
