@@ -19,6 +19,7 @@
 //! unhandled `error` event ends Node (`runtime::State::after_output`).
 
 use std::cell::{Cell, RefCell};
+use std::os::fd::AsFd;
 use std::rc::Rc;
 
 use rhai::{Blob, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
@@ -31,6 +32,10 @@ use crate::io::readable::Readable;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
+use crate::sys::fd::{self, Read};
+
+/// One read per readiness report, of at most this much.
+const READ_SIZE: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct Stdout {
@@ -157,32 +162,28 @@ impl StdinInner {
 
 impl Source for StdinInner {
     fn on_ready(&self, rt: &Runtime, _ready: Ready) {
-        let mut buf = vec![0u8; 64 * 1024];
-        // SAFETY: `buf` is a live, initialised buffer valid for writes of `buf.len()`
-        // bytes, and read writes at most that many.
-        let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
-        if n < 0 {
-            let e = std::io::Error::last_os_error();
-            if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted) {
+        let mut buf = Vec::with_capacity(READ_SIZE);
+        match fd::read_into(std::io::stdin().as_fd(), &mut buf) {
+            Read::Data(n) if n < READ_SIZE / 2 => buf.shrink_to_fit(),
+            Read::Data(_) => {}
+            Read::WouldBlock => return,
+            // A read error ends stdin as EOF does (as it always did).
+            Read::Eof | Read::Failed(_) => {
+                self.stop();
+                let mut flow = self.flow.borrow_mut();
+                flow.set_eof();
+                if !flow.take_end() {
+                    return;
+                }
+                drop(flow);
+                if let Some(rest) = self.text.rest() {
+                    rt.emit_macrotask(&self.emitter, "data", &[rest.into()]);
+                }
+                rt.emit_macrotask(&self.emitter, "end", &[]);
+                rt.emit_macrotask(&self.emitter, "close", &[]);
                 return;
             }
         }
-        if n <= 0 {
-            self.stop();
-            let mut flow = self.flow.borrow_mut();
-            flow.set_eof();
-            if !flow.take_end() {
-                return;
-            }
-            drop(flow);
-            if let Some(rest) = self.text.rest() {
-                rt.emit_macrotask(&self.emitter, "data", &[rest.into()]);
-            }
-            rt.emit_macrotask(&self.emitter, "end", &[]);
-            rt.emit_macrotask(&self.emitter, "close", &[]);
-            return;
-        }
-        buf.truncate(n as usize);
         let Some(chunk) = self.text.chunk(buf) else { return };
         rt.emit_macrotask(&self.emitter, "data", &[chunk.into()]);
     }
