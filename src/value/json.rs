@@ -140,12 +140,12 @@ fn write_seq<I: Iterator>(
 /// position taken from serde_json is clamped to a character boundary before use
 /// (a byte column can land inside a multi-byte character).
 pub fn parse(text: &str) -> Result<Dynamic, String> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => Ok(from_value(v)),
+    match super::json_seed::from_slice(text.as_bytes()) {
+        Ok(v) => Ok(v),
         // What V8 takes and serde_json refuses (nesting past 128, a lone surrogate
         // escape) is taken as the fork channel takes it, up to its depth limit.
         Err(e) => match crate::ipc::lenient::parse(text.as_bytes()) {
-            Ok(v) => Ok(from_value(v)),
+            Ok(v) => Ok(v),
             Err(deep) if deep.starts_with("nesting") => Err(format!("JSON {deep}")),
             Err(_) => Err(error_message(text, &e)),
         },

@@ -10,8 +10,7 @@
 //!   answers `{"__pool":id,"result":…}`, `{"__pool":id,"error":…}`, or any number of
 //!   `{"__pool":id,"progress":…}` first.
 
-use rhai::{Dynamic, Map};
-use serde_json::Value;
+use rhai::{Dynamic, INT, Map};
 
 use crate::pool::{Failure, JobId};
 use crate::signals;
@@ -42,36 +41,53 @@ pub enum Incoming {
         tagged: bool,
     },
     /// Another internal message (`NODE_HANDLE`…): the channel deals with it.
-    Internal(Value),
-    Result(JobId, Value),
-    Error(JobId, Value),
-    Progress(JobId, Value),
+    Internal(Dynamic),
+    Result(JobId, Dynamic),
+    Error(JobId, Dynamic),
+    Progress(JobId, Dynamic),
     /// Untagged: a plain worker's answer, or a stray message.
-    Plain(Value),
+    Plain(Dynamic),
 }
 
-pub fn classify(v: Value, tagged: bool) -> Incoming {
-    let Value::Object(mut m) = v else { return Incoming::Plain(v) };
-    if let Some(cmd) = m.get("cmd").and_then(Value::as_str) {
+/// The job id of a tagged message: `__pool` holding a non-negative integer.
+pub fn job_id(m: &Map) -> Option<JobId> {
+    m.get("__pool")?.as_int().ok().and_then(|i: INT| JobId::try_from(i).ok())
+}
+
+/// Sorts a worker's message (already a script value: parsed once, never converted).
+pub fn classify(v: Dynamic, tagged: bool) -> Incoming {
+    if !v.is_map() {
+        return Incoming::Plain(v);
+    }
+    let cmd = crate::ipc::framing::command(&v);
+    if let Some(cmd) = cmd {
         if cmd == READY_CMD {
-            return Incoming::Ready { tagged: m.get("tagged").and_then(Value::as_bool).unwrap_or(false) };
+            let m = v.read_lock::<Map>();
+            let tagged = m.and_then(|m| m.get("tagged").and_then(|t| t.as_bool().ok())).unwrap_or(false);
+            return Incoming::Ready { tagged };
         }
         if cmd.starts_with("NODE_") {
-            return Incoming::Internal(Value::Object(m));
+            return Incoming::Internal(v);
         }
     }
-    if tagged && let Some(id) = m.get("__pool").and_then(Value::as_u64) {
-        for (kind, make) in [
-            ("result", Incoming::Result as fn(JobId, Value) -> Incoming),
-            ("error", Incoming::Error),
-            ("progress", Incoming::Progress),
-        ] {
-            if let Some(v) = m.remove(kind) {
-                return make(id, v);
+    if tagged {
+        let mut v = v;
+        let found = v.write_lock::<Map>().and_then(|mut m| {
+            let id = job_id(&m)?;
+            for (kind, make) in [
+                ("result", Incoming::Result as fn(JobId, Dynamic) -> Incoming),
+                ("error", Incoming::Error),
+                ("progress", Incoming::Progress),
+            ] {
+                if let Some(x) = m.remove(kind) {
+                    return Some(make(id, x));
+                }
             }
-        }
+            None
+        });
+        return found.unwrap_or(Incoming::Plain(v));
     }
-    Incoming::Plain(Value::Object(m))
+    Incoming::Plain(v)
 }
 
 /// What a job threw, as the caller's `err`: an Error map (a thrown string or number
@@ -153,8 +169,12 @@ pub fn failure_error(f: &Failure, pid: Option<i32>, timeout_ms: Option<f64>, max
 mod tests {
     use super::*;
 
-    fn parse(s: &str) -> Value {
-        serde_json::from_str(s).unwrap()
+    fn parse(s: &str) -> Dynamic {
+        crate::value::json_seed::from_slice(s.as_bytes()).unwrap()
+    }
+
+    fn text(v: &Dynamic) -> String {
+        crate::value::json::stringify(v, "").unwrap()
     }
 
     #[test]
@@ -167,11 +187,18 @@ mod tests {
         assert!(matches!(classify(parse(&ready_message(true)), false), Incoming::Ready { tagged: true }));
         assert!(matches!(classify(parse(r#"{"cmd":"NODE_HANDLE"}"#), false), Incoming::Internal(_)));
         assert!(matches!(classify(parse(r#""hello""#), true), Incoming::Plain(_)));
+        // Not a job id: negative, fractional, a string; nor without an answer field.
+        for m in [r#"{"__pool":-1,"result":1}"#, r#"{"__pool":1.5,"result":1}"#, r#"{"__pool":"1","result":1}"#] {
+            assert!(matches!(classify(parse(m), true), Incoming::Plain(ref v) if text(v) == text(&parse(m))), "{m}");
+        }
+        assert!(matches!(classify(parse(r#"{"__pool":1,"other":1}"#), true), Incoming::Plain(_)));
+        let Incoming::Result(3, v) = classify(parse(&answer(3, "result", r#"{"a":[1]}"#)), true) else { panic!() };
+        assert_eq!(text(&v), r#"{"a":[1]}"#);
     }
 
     #[test]
     fn envelopes_are_json() {
-        assert_eq!(parse(&envelope(3, r#"{"a":1}"#)), parse(r#"{"__pool":3,"job":{"a":1}}"#));
+        assert_eq!(text(&parse(&envelope(3, r#"{"a":1}"#))), r#"{"__pool":3,"job":{"a":1}}"#);
     }
 
     #[test]
