@@ -74,7 +74,10 @@ impl Decoder {
         self.buf.extend_from_slice(data);
         let base = self.pos - self.buf.len() as u64;
         let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]).map(|i| i + self.scanned).collect::<Vec<_>>() {
+        // Not collected first: a read of thousands of lines grew (and copied) that
+        // vector of positions a dozen times, about 500 instructions a message.
+        for i in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]) {
+            let nl = i + self.scanned;
             frames.push(Located { start: base + start as u64, frame: decode(&self.buf[start..nl]) });
             start = nl + 1;
         }
