@@ -9,21 +9,26 @@
 //! stack), and 5 000 is what a debug build still converts, clones and drops on an
 //! 8 MiB stack with room to spare. Beyond it the line is refused, saying so.
 
+use rhai::Dynamic;
 use serde_json::Value;
+
+use crate::value::{json_deep, json_seed};
 
 /// The deepest nesting accepted on the channel.
 pub const MAX_DEPTH: usize = 5_000;
 
-/// Parses one message line the way Node would accept it.
-pub fn parse(line: &[u8]) -> Result<Value, String> {
-    let first = match serde_json::from_slice::<Value>(line) {
+/// Parses one message line the way Node would accept it, straight into a script
+/// value (only a line nested deeper than serde_json's limit goes through a
+/// `serde_json::Value`, parsed on a thread with room for it, then converted).
+pub fn parse(line: &[u8]) -> Result<Dynamic, String> {
+    let first = match json_seed::from_slice(line) {
         Ok(v) => return Ok(v),
         Err(e) => e,
     };
     let fixed = replace_lone_surrogates(line);
     let text = fixed.as_deref().unwrap_or(line);
     if fixed.is_some() {
-        match serde_json::from_slice::<Value>(text) {
+        match json_seed::from_slice(text) {
             Ok(v) => return Ok(v),
             Err(e) if !is_depth_error(&e) => return Err(e.to_string()),
             Err(_) => {}
@@ -35,7 +40,7 @@ pub fn parse(line: &[u8]) -> Result<Value, String> {
     if depth > MAX_DEPTH {
         return Err(format!("nesting {depth} levels deep, over the limit of {MAX_DEPTH}"));
     }
-    parse_deep(text, depth)
+    parse_deep(text, depth).map(json_deep::from_value)
 }
 
 fn is_depth_error(e: &serde_json::Error) -> bool {
@@ -139,31 +144,43 @@ fn replace_lone_surrogates(text: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn text(v: Result<Dynamic, String>) -> String {
+        crate::value::json::stringify(&v.unwrap(), "").unwrap()
+    }
 
     #[test]
     fn lone_surrogates_become_replacement_characters() {
-        assert_eq!(parse(br#""\ud800""#), Ok(json!("\u{fffd}")));
-        assert_eq!(parse(br#"{"a":"x\udc00y\ud83d\ude00"}"#), Ok(json!({"a": "x\u{fffd}y😀"})));
-        assert_eq!(parse(br#"["\\ud800", "\ud800\n"]"#), Ok(json!(["\\ud800", "\u{fffd}\n"])));
+        assert_eq!(parse(br#""\ud800""#).unwrap().to_string(), "\u{fffd}");
+        assert_eq!(text(parse(br#"{"a":"x\udc00y\ud83d\ude00"}"#)), "{\"a\":\"x\u{fffd}y😀\"}");
+        assert_eq!(text(parse(br#"["\\ud800", "\ud800\n"]"#)), "[\"\\\\ud800\",\"\u{fffd}\\n\"]");
         assert!(parse(br#""\ud800"#).is_err(), "still not JSON");
     }
 
     #[test]
     fn deep_nesting_up_to_the_limit() {
         let nest = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
-        // Dropped on a thread with the loop's stack (8 MiB, as the main thread); the
-        // conversion to script values is tested in value/json_deep.rs.
-        let ok = std::thread::Builder::new()
+        // The loop's thread (8 MiB, as the main thread) turns it into script values.
+        let v = std::thread::Builder::new()
             .stack_size(8 << 20)
-            .spawn(move || parse(nest(MAX_DEPTH).as_bytes()).is_ok())
+            .spawn(move || {
+                let mut d = parse(nest(MAX_DEPTH).as_bytes()).unwrap();
+                // Walked down without recursion (stringify recurses: a debug build's
+                // frames would not fit 5 000 of them in 8 MiB).
+                let mut depth = 0;
+                while d.is_array() {
+                    d = d.cast::<rhai::Array>().pop().unwrap_or_default();
+                    depth += 1;
+                }
+                (depth, d.as_int())
+            })
             .unwrap()
             .join()
             .unwrap();
-        assert!(ok);
+        assert_eq!(v, (MAX_DEPTH, Ok(1)));
         let err = parse(nest(MAX_DEPTH + 1).as_bytes()).unwrap_err();
         assert!(err.contains("over the limit of 5000"), "{err}");
         assert!(parse(format!("{}1", "[".repeat(200)).as_bytes()).is_err());
-        assert_eq!(parse(br#"{"a":[[{"b":"]]"}]]}"#).unwrap()["a"][0][0]["b"], json!("]]"));
+        assert_eq!(text(parse(br#"{"a":[[{"b":"]]"}]]}"#)), r#"{"a":[[{"b":"]]"}]]}"#);
     }
 }

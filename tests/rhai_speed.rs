@@ -90,3 +90,29 @@ fn typed_methods_follow_a_type_registered_later() {
     fresh.register_type_with_name::<Thing>("Thing").register_fn("make", || Thing);
     assert_eq!(fresh.eval::<String>(script).unwrap(), "42 thing");
 }
+
+/// Parameters are bound under the function definition's own (shared) name strings
+/// instead of fresh copies: what a script sees must not change. Parameters, captures,
+/// shadowing, recursion, a parameter assigned to, `is_def_var`, the caller's scope after.
+#[test]
+fn parameters_bound_by_shared_names_behave_as_before() {
+    let engine = Engine::new();
+    let script = r#"
+        fn fact(n) { if n <= 1 { 1 } else { n * fact(n - 1) } }
+        fn swap(a, b) { let t = a; a = b; b = t; [a, b] }
+        fn shadow(x) { let x = x * 2; x + 1 }
+        fn knows(x) { [is_def_var("x"), is_def_var("y")] }
+        let k = 10;
+        let add = |y| y + k;
+        let both = |a, b| { a += 1; a * 100 + b };
+        [fact(5), swap(1, 2), shadow(5), knows(1), add.call(5), both.call(3, 4), fact(3)]
+    "#;
+    let r = engine.eval::<rhai::Array>(script).unwrap();
+    let text = format!("{r:?}");
+    assert_eq!(text, "[120, [2, 1], 11, [true, false], 15, 404, 6]");
+    // The parameters are gone from the caller's scope after the call.
+    let mut scope = Scope::new();
+    engine.run_with_scope(&mut scope, "fn f(alpha, beta) { alpha + beta } let s = f(1, 2);").unwrap();
+    assert_eq!(scope.get_value::<INT>("s"), Some(3));
+    assert_eq!(scope.iter().map(|(n, ..)| n.to_string()).collect::<Vec<_>>(), ["s"]);
+}

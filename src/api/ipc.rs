@@ -31,8 +31,7 @@ use std::collections::{HashMap, VecDeque};
 use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine, Map};
-use serde_json::Value;
+use rhai::{Dynamic, Engine, ImmutableString, Map};
 
 use crate::event_loop::Ready;
 use crate::ipc::channel::Channel;
@@ -71,8 +70,8 @@ pub struct Inner {
     /// The liveness policy's wish (parent: while open; child: while listened to).
     want_ref: Cell<bool>,
     callbacks: RefCell<HashMap<u64, Callback>>,
-    /// Messages waiting for a `message` listener (kept as JSON values: smaller).
-    backlog: RefCell<VecDeque<(Value, Dynamic)>>,
+    /// Messages waiting for a `message` listener.
+    backlog: RefCell<VecDeque<(Dynamic, Dynamic)>>,
     /// The backlog's weight, and how many messages it turned away since it last emptied.
     backlog_bytes: Cell<usize>,
     backlog_dropped: Cell<u64>,
@@ -91,7 +90,7 @@ pub struct Inner {
 
 /// Sees each incoming message first, on the loop's turn (no nextTick); gives it back
 /// to go the usual way, or keeps it (`None`).
-pub type Tap = Rc<dyn Fn(Value) -> Option<Value>>;
+pub type Tap = Rc<dyn Fn(Dynamic) -> Option<Dynamic>>;
 
 #[derive(Clone)]
 pub struct Endpoint(pub Rc<Inner>);
@@ -253,7 +252,7 @@ impl Inner {
 
     /// Emits `msg` on the next tick, or keeps it (within [`BACKLOG_MAX`]) until a
     /// `message` listener exists.
-    fn deliver(&self, msg: Value, handle: Dynamic, size: usize) {
+    fn deliver(&self, msg: Dynamic, handle: Dynamic, size: usize) {
         if !self.owner.has("message") {
             let weight = self.backlog_bytes.get() + size + BACKLOG_ENTRY;
             if weight > BACKLOG_MAX {
@@ -270,7 +269,6 @@ impl Inner {
             self.backlog.borrow_mut().push_back((msg, handle));
             return;
         }
-        let msg = json::from_value(msg);
         let owner = self.owner.clone();
         // A tick runs once: the message moves into the emit instead of being copied.
         let slot = Cell::new(Some((msg, handle)));
@@ -287,7 +285,7 @@ impl Inner {
         })));
     }
 
-    fn on_message(&self, v: Value, fd: Option<OwnedFd>, size: usize) {
+    fn on_message(&self, v: Dynamic, fd: Option<OwnedFd>, size: usize) {
         let tap = self.tap.borrow().clone();
         let v = match tap {
             Some(tap) => match tap(v) {
@@ -300,7 +298,7 @@ impl Inner {
             self.deliver(v, Dynamic::UNIT, size);
             return;
         }
-        match v.get("cmd").and_then(Value::as_str) {
+        match framing::command(&v).as_deref() {
             Some("NODE_HANDLE_ACK") => {
                 if let Some(chan) = self.chan.borrow_mut().as_mut() {
                     chan.ack();
@@ -316,7 +314,9 @@ impl Inner {
                 self.pump();
             }
             Some("NODE_HANDLE") => {
-                let kind = v.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+                let mut v = v;
+                let mut take = |name: &str| v.write_lock::<Map>().and_then(|mut m| m.remove(name)).unwrap_or_default();
+                let kind = take("type").read_lock::<ImmutableString>().map(|s| s.to_string()).unwrap_or_default();
                 let made = fd.and_then(|fd| {
                     let from_fd = self.st.slots.get::<HandleCodec>()?.from_fd;
                     from_fd(&self.st, &kind, fd)
@@ -324,13 +324,12 @@ impl Inner {
                 match made {
                     Some(handle) => {
                         self.send_internal("{\"cmd\":\"NODE_HANDLE_ACK\"}");
-                        let msg = v.get("msg").cloned().unwrap_or(Value::Null);
-                        self.deliver(msg, handle, size);
+                        self.deliver(take("msg"), handle, size);
                     }
                     None => self.send_internal("{\"cmd\":\"NODE_HANDLE_NACK\"}"),
                 }
             }
-            _ => self.emit_later("internalMessage", json::from_value(v)),
+            _ => self.emit_later("internalMessage", v),
         }
     }
 }

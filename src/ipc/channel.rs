@@ -230,7 +230,7 @@ impl Channel {
         let mut incoming = Vec::with_capacity(frames.len());
         for (Located { start, frame }, end) in frames.into_iter().zip(ends) {
             let handle = match &frame {
-                Frame::Message(v) if v.get("cmd").and_then(|c| c.as_str()) == Some("NODE_HANDLE") => {
+                Frame::Message(v) if super::framing::command(v).as_deref() == Some("NODE_HANDLE") => {
                     self.claim_fd(start)
                 }
                 _ => None,

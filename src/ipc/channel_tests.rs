@@ -15,7 +15,8 @@ fn messages(c: &mut Channel) -> Vec<serde_json::Value> {
         .0
         .into_iter()
         .filter_map(|i| match i.frame {
-            Frame::Message(v) => Some(v),
+            // Back to a `Value` (comparable, and `Send` for the reader thread).
+            Frame::Message(v) => Some(serde_json::from_str(&crate::value::json::stringify(&v, "")?).ok()?),
             _ => None,
         })
         .collect()

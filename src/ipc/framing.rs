@@ -5,24 +5,22 @@
 //! same read still arrive; a line longer than the cap is skipped up to its newline, so
 //! the channel stays usable.
 
-use serde_json::Value;
+use rhai::{Dynamic, ImmutableString, Map};
 
 /// A decoded line.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum Frame {
-    Message(Value),
+    /// The message, parsed straight into a script value.
+    Message(Dynamic),
     /// Not JSON (or empty): what was wrong, and the start of the line.
-    Malformed {
-        error: String,
-        excerpt: String,
-    },
+    Malformed { error: String, excerpt: String },
     /// A line over the size cap (its length so far); the rest of it is discarded.
     TooLarge(usize),
 }
 
 /// A decoded line and where it started in the byte stream (descriptors that came
 /// with the bytes at that position belong to it).
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct Located {
     pub start: u64,
     pub frame: Frame,
@@ -76,7 +74,10 @@ impl Decoder {
         self.buf.extend_from_slice(data);
         let base = self.pos - self.buf.len() as u64;
         let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]).map(|i| i + self.scanned).collect::<Vec<_>>() {
+        // Not collected first: a read of thousands of lines grew (and copied) that
+        // vector of positions a dozen times, about 500 instructions a message.
+        for i in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]) {
+            let nl = i + self.scanned;
             frames.push(Located { start: base + start as u64, frame: decode(&self.buf[start..nl]) });
             start = nl + 1;
         }
@@ -140,22 +141,40 @@ pub fn encode(json: &str) -> Vec<u8> {
     v
 }
 
+/// A message's `cmd` field, when it is an object with a string there.
+pub fn command(v: &Dynamic) -> Option<ImmutableString> {
+    let m = v.read_lock::<Map>()?;
+    m.get("cmd")?.read_lock::<ImmutableString>().map(|c| c.clone())
+}
+
 /// Node keeps messages whose `cmd` starts with `NODE_` (and is longer) internal.
-pub fn is_internal(v: &Value) -> bool {
-    v.get("cmd").and_then(Value::as_str).is_some_and(|c| c.len() > 5 && c.starts_with("NODE_"))
+pub fn is_internal(v: &Dynamic) -> bool {
+    command(v).is_some_and(|c| c.len() > 5 && c.starts_with("NODE_"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    /// A frame as text: a message as its JSON, the others by kind.
+    fn show(f: &Frame) -> String {
+        match f {
+            Frame::Message(v) => crate::value::json::stringify(v, "").unwrap_or_default(),
+            Frame::Malformed { error, excerpt } => format!("malformed({error}; {excerpt})"),
+            Frame::TooLarge(n) => format!("too large({n})"),
+        }
+    }
+
+    fn shown(frames: &[Frame]) -> Vec<String> {
+        frames.iter().map(show).collect()
+    }
 
     #[test]
     fn split_frames_and_partial_lines() {
         let mut d = Decoder::new(1 << 20);
-        assert_eq!(d.push(b"{\"a\":1}\n\"spl"), vec![Frame::Message(json!({"a": 1}))]);
-        assert_eq!(d.push(b"it\"\n"), vec![Frame::Message(json!("split"))]);
-        assert_eq!(d.push(b"[1]\n[2]\n"), vec![Frame::Message(json!([1])), Frame::Message(json!([2]))]);
+        assert_eq!(shown(&d.push(b"{\"a\":1}\n\"spl")), ["{\"a\":1}"]);
+        assert_eq!(shown(&d.push(b"it\"\n")), ["\"split\""]);
+        assert_eq!(shown(&d.push(b"[1]\n[2]\n")), ["[1]", "[2]"]);
         assert!(d.finish().is_none());
     }
 
@@ -165,7 +184,7 @@ mod tests {
         let frames = d.push(b"{oops\n\n7\n");
         assert!(matches!(&frames[0], Frame::Malformed { excerpt, .. } if excerpt == "{oops"));
         assert!(matches!(&frames[1], Frame::Malformed { error, .. } if error == "empty message line"));
-        assert_eq!(frames[2], Frame::Message(json!(7)));
+        assert_eq!(show(&frames[2]), "7");
         d.push(b"{\"half\":");
         assert!(matches!(d.finish(), Some(Frame::Malformed { .. })));
     }
@@ -174,16 +193,16 @@ mod tests {
     fn oversized_line_is_skipped_and_the_channel_goes_on() {
         let mut d = Decoder::new(8);
         let frames = d.push(b"\"0123456789");
-        assert_eq!(frames, vec![Frame::TooLarge(11)]);
+        assert_eq!(shown(&frames), ["too large(11)"]);
         assert!(d.push(b"more junk").is_empty());
-        assert_eq!(d.push(b"rest\"\n1\n"), vec![Frame::Message(json!(1))]);
+        assert_eq!(shown(&d.push(b"rest\"\n1\n")), ["1"]);
     }
 
     #[test]
     fn lines_know_where_they_started() {
         let mut d = Decoder::new(1 << 20);
         let got = d.push_located(b"1\n22");
-        assert_eq!(got, vec![Located { start: 0, frame: Frame::Message(json!(1)) }]);
+        assert_eq!(got.iter().map(|l| (l.start, show(&l.frame))).collect::<Vec<_>>(), [(0, "1".to_string())]);
         assert_eq!(d.next_start(), 2);
         let got = d.push_located(b"\n333\n");
         assert_eq!(got.iter().map(|l| l.start).collect::<Vec<_>>(), vec![2, 5]);
@@ -199,17 +218,20 @@ mod tests {
         }
         assert!(d.capacity() >= 16 << 20);
         let frames = d.push(b"\"\n7\n");
-        assert!(matches!(&frames[0], Frame::Message(v) if v.as_str().unwrap().len() == 16 << 20));
+        assert!(matches!(&frames[0], Frame::Message(v) if v.to_string().len() == 16 << 20));
         assert!(d.capacity() <= KEEP_CAPACITY, "capacity {} kept after the big line", d.capacity());
         d.push(b"{\"half\":");
-        assert_eq!(d.push(b"1}\n"), vec![Frame::Message(json!({"half": 1}))]);
+        assert_eq!(shown(&d.push(b"1}\n")), ["{\"half\":1}"]);
     }
 
     #[test]
     fn internal_messages() {
-        assert!(is_internal(&json!({"cmd": "NODE_HANDLE_ACK"})));
-        assert!(!is_internal(&json!({"cmd": "NODE_"})));
-        assert!(!is_internal(&json!({"cmd": 5})));
+        let parse = |s: &str| crate::value::json_seed::from_slice(s.as_bytes()).unwrap();
+        assert!(is_internal(&parse(r#"{"cmd":"NODE_HANDLE_ACK"}"#)));
+        assert!(!is_internal(&parse(r#"{"cmd":"NODE_"}"#)));
+        assert!(!is_internal(&parse(r#"{"cmd":5}"#)));
+        assert!(!is_internal(&parse(r#""NODE_HANDLE_ACK""#)));
+        assert_eq!(command(&parse(r#"{"cmd":"x","a":1}"#)).as_deref(), Some("x"));
         assert_eq!(encode("\"x\""), b"\"x\"\n");
     }
 }

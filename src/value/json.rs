@@ -26,7 +26,7 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
     } else if let Ok(b) = v.as_bool() {
         out.push_str(if b { "true" } else { "false" });
     } else if let Ok(i) = v.as_int() {
-        let _ = write!(out, "{i}");
+        push_int(out, i);
     } else if let Ok(f) = v.as_float() {
         out.push_str(&if f.is_finite() { js_number(f) } else { "null".into() });
     } else if let Some(s) = v.read_lock::<ImmutableString>() {
@@ -67,6 +67,28 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
         out.push_str("{}");
     }
     true
+}
+
+/// Decimal digits of `i` (as `{i}` formats it, without the formatting machinery:
+/// message ids and counters are stringified on every `send`).
+fn push_int(out: &mut String, i: rhai::INT) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    for &d in &digits[at..] {
+        out.push(d as char);
+    }
 }
 
 /// A JSON string literal, escaped as `JSON.stringify` (and serde_json) escape it:
@@ -140,12 +162,12 @@ fn write_seq<I: Iterator>(
 /// position taken from serde_json is clamped to a character boundary before use
 /// (a byte column can land inside a multi-byte character).
 pub fn parse(text: &str) -> Result<Dynamic, String> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => Ok(from_value(v)),
+    match super::json_seed::from_slice(text.as_bytes()) {
+        Ok(v) => Ok(v),
         // What V8 takes and serde_json refuses (nesting past 128, a lone surrogate
         // escape) is taken as the fork channel takes it, up to its depth limit.
         Err(e) => match crate::lenient_json::parse(text.as_bytes()) {
-            Ok(v) => Ok(from_value(v)),
+            Ok(v) => Ok(v),
             Err(deep) if deep.starts_with("nesting") => Err(format!("JSON {deep}")),
             Err(_) => Err(error_message(text, &e)),
         },
@@ -244,6 +266,15 @@ mod tests {
         assert_eq!(parse("[\"\\u12€4\"]").unwrap_err(), "Bad Unicode escape in JSON at position 6");
         assert_eq!(parse("€").unwrap_err(), "Unexpected token '€', \"€\" is not valid JSON");
         assert!(parse("[\"€\\x\"]").is_err());
+    }
+
+    #[test]
+    fn integers_as_display_writes_them() {
+        for i in [0, 1, -1, 9, 10, -10, 12345, rhai::INT::MAX, rhai::INT::MIN, rhai::INT::MIN + 1] {
+            let mut out = String::new();
+            push_int(&mut out, i);
+            assert_eq!(out, i.to_string());
+        }
     }
 
     #[test]

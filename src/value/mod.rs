@@ -11,6 +11,7 @@ pub mod json;
 pub mod json_deep;
 #[cfg(test)]
 mod json_fuzz;
+pub mod json_seed;
 #[cfg(test)]
 mod multibyte_tests;
 pub mod number;

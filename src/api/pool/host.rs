@@ -17,7 +17,6 @@ use std::rc::{Rc, Weak};
 use std::time::Instant;
 
 use rhai::{Dynamic, Engine, FnPtr, Map};
-use serde_json::Value;
 
 use super::wire::{self, Incoming};
 use crate::api::child_process::{ChildProcess, fork};
@@ -27,7 +26,6 @@ use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::promise::Promise;
 use crate::runtime::{State, Task};
-use crate::value::json;
 
 /// Where a job's outcome goes.
 pub enum Reply {
@@ -167,7 +165,7 @@ impl Host {
                 if let Some(ep) = child.channel() {
                     ep.set_want_ref(false);
                     let host = self.strong();
-                    ep.set_tap(Some(Rc::new(move |v: Value| host.on_message(w, v))));
+                    ep.set_tap(Some(Rc::new(move |v: Dynamic| host.on_message(w, v))));
                 }
                 let host = self.strong();
                 let on_close = self.listener("close", move || host.on_close(w));
@@ -264,25 +262,25 @@ impl Host {
     }
 
     /// The channel tap: a worker's message, before any script sees it.
-    fn on_message(&self, w: WorkerId, v: Value) -> Option<Value> {
+    fn on_message(&self, w: WorkerId, v: Dynamic) -> Option<Dynamic> {
         let tagged = self.core.borrow().is_tagged(w);
         let now = self.now();
         match wire::classify(v, tagged) {
             Incoming::Internal(v) => return Some(v),
             Incoming::Ready { tagged } => self.core.borrow_mut().ready(w, tagged, now),
-            Incoming::Result(id, v) => self.answer(w, id, Ok(json::from_value(v)), now),
-            Incoming::Error(id, v) => self.answer(w, id, Err(wire::error_value(json::from_value(v))), now),
+            Incoming::Result(id, v) => self.answer(w, id, Ok(v), now),
+            Incoming::Error(id, v) => self.answer(w, id, Err(wire::error_value(v)), now),
             Incoming::Progress(id, v) => {
                 let cb = self.core.borrow().ticket(w, id).and_then(|t| t.progress.clone());
                 if let Some(cb) = cb {
-                    self.st.next_tick(Task::Call(cb, vec![json::from_value(v)]));
+                    self.st.next_tick(Task::Call(cb, vec![v]));
                 }
             }
             Incoming::Plain(v) if tagged => self.stray(w, v),
             Incoming::Plain(v) => {
                 let done = self.core.borrow_mut().complete(w, None, true, now);
                 match done {
-                    Some((_, ticket)) => self.settle(ticket, Ok(json::from_value(v))),
+                    Some((_, ticket)) => self.settle(ticket, Ok(v)),
                     None => self.stray(w, v),
                 }
             }
@@ -299,9 +297,8 @@ impl Host {
     }
 
     /// A message that answers no job: the pool's `message` event `(msg, pid)`.
-    fn stray(&self, w: WorkerId, v: Value) {
+    fn stray(&self, w: WorkerId, msg: Dynamic) {
         let (emitter, pid) = (self.emitter.clone(), self.pid(w).map(|p| Dynamic::from(p as i64)).unwrap_or_default());
-        let msg = json::from_value(v);
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
             emitter.emit(engine, "message", &[msg.clone(), pid.clone()]).map(|_| Dynamic::UNIT)
         })));

@@ -20,8 +20,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, Position};
-use serde_json::Value;
+use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext, Position};
 
 use super::lifeline::{self, Lifeline};
 use super::wire;
@@ -106,7 +105,7 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
         lifeline: w.lifeline.get(),
     });
     let s = side.clone();
-    ep.set_tap(Some(Rc::new(move |v: Value| s.take(v))));
+    ep.set_tap(Some(Rc::new(move |v: Dynamic| s.take(v))));
     ep.set_want_ref(true);
     let st2 = st.clone();
     ep.on_closed(Box::new(move || {
@@ -136,18 +135,19 @@ fn hold(lifeline: Option<Lifeline>, on: bool) {
 
 impl Side {
     /// The channel tap: jobs are ours, internal messages go on.
-    fn take(self: &Rc<Self>, v: Value) -> Option<Value> {
+    fn take(self: &Rc<Self>, mut v: Dynamic) -> Option<Dynamic> {
         if framing::is_internal(&v) {
             return Some(v);
         }
-        let (id, job) = match v {
-            Value::Object(mut m) if m.contains_key("job") && m.get("__pool").is_some_and(Value::is_u64) => {
-                let id = m.get("__pool").and_then(Value::as_u64);
-                (id, m.remove("job").unwrap_or_default())
-            }
-            other => (None, other),
+        let tagged = v.write_lock::<Map>().and_then(|mut m| {
+            let id = wire::job_id(&m).filter(|_| m.contains_key("job"))?;
+            Some((id, m.remove("job").unwrap_or_default()))
+        });
+        let (id, job) = match tagged {
+            Some((id, job)) => (Some(id), job),
+            None => (None, v),
         };
-        self.jobs.borrow_mut().push_back((id, json::from_value(job)));
+        self.jobs.borrow_mut().push_back((id, job));
         self.schedule();
         None
     }

@@ -400,7 +400,7 @@ impl Engine {
                         let top = crate::func::locked_read(top).unwrap();
                         for name in &fn_def.free_vars {
                             if let Some(value) = top.get(name) {
-                                scope.push_dynamic(name.clone(), value.clone());
+                                scope.push_entry(name.clone(), value.access_mode(), value.clone());
                                 _arg_slots += 1;
                             }
                         }
@@ -408,7 +408,11 @@ impl Engine {
                 }
 
                 // Put arguments into scope as variables
-                scope.extend(fn_def.params.iter().cloned().zip(arg_values));
+                // Names pushed as they are (shared strings): `extend` goes through
+                // `Identifier`, which copies each name twice (two allocations).
+                for (name, value) in fn_def.params.iter().zip(arg_values) {
+                    scope.push_entry(name.clone(), crate::AccessMode::ReadWrite, value);
+                }
                 _arg_slots += fn_def.params.len();
 
                 #[cfg(feature = "debugging")]
