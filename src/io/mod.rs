@@ -6,6 +6,8 @@
 //!   connections, `net` sockets, and so the pool's worker channels and HTTP) registers
 //!   with it, and at exit one poll loop writes everything still queued, reading from
 //!   each peer meanwhile, under one deadline rule ([`deadline`]).
+//! - [`listener`]: a listening socket (accept batches, EMFILE back-off, the socket
+//!   file, ref/unref) under `net.Server` and node-ipc's server.
 //! - [`reactor`]: epoll and the table of open handles (`Source<C>`, `Interest`,
 //!   `Ready`); [`handle`]: one owned descriptor in it, holding the loop while active
 //!   and ref'd, closed only by being dropped.
@@ -13,4 +15,5 @@
 pub mod deadline;
 pub mod flush;
 pub mod handle;
+pub mod listener;
 pub mod reactor;

@@ -4,4 +4,3 @@
 
 pub mod channel;
 pub mod framing;
-pub mod lenient;

@@ -4,7 +4,6 @@
 
 pub use crate::sys::fd::Read;
 pub use crate::sys::raw::{
-    accept, adopt, dup, is_listening, local, peer, read_into, send_some, set_keepalive, set_nodelay, shutdown_write,
-    take_error,
+    adopt, dup, is_listening, local, peer, read_into, send_some, set_keepalive, set_nodelay, shutdown_write, take_error,
 };
 pub use crate::sys::socket::{BACKLOG, SOCKET_MODE, connect, listen_tcp, listen_unix};

@@ -13,12 +13,15 @@ pub mod emitter;
 #[cfg(test)]
 mod engine_options_tests;
 pub mod errors;
+pub mod hooks;
 pub mod modules;
 mod outcome;
 pub mod output;
 pub mod promise;
+pub mod slots;
 pub mod stack;
 pub mod syntax;
+pub mod warning;
 mod watch;
 
 use std::cell::{Cell, RefCell};
@@ -90,6 +93,9 @@ pub struct State {
     /// Called with 1 or 2 when that stream's reader went away; `true` if a script
     /// listener will get the `error` (set by `api::stdio`).
     pub on_broken_output: RefCell<Option<BrokenOutputHook>>,
+    /// What the bindings hook into the runtime and each other; per-area state by type.
+    pub hooks: hooks::Hooks,
+    pub slots: slots::Slots,
 }
 
 /// Told which stream (1 or 2) broke; `true` when a listener takes the `error`.
@@ -220,7 +226,8 @@ pub struct Launch {
 }
 
 impl Runtime {
-    pub fn new(launch: Launch) -> std::io::Result<Runtime> {
+    /// `bind` registers the script surface (`api::register`: `main` composes).
+    pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
         let _ = signals::ignore(libc::SIGPIPE);
         let signal_pipe = signals::pipe()?;
         let lp = Loop::new()?;
@@ -252,10 +259,12 @@ impl Runtime {
             started: Instant::now(),
             on_uncaught: RefCell::new(None),
             on_broken_output: RefCell::new(None),
+            hooks: Default::default(),
+            slots: Default::default(),
         });
         let mut engine = Engine::new();
         configure(&mut engine, &st);
-        crate::api::register(&mut engine, &st);
+        bind(&mut engine, &st);
         Ok(Runtime { engine, st, scope: RefCell::new(Scope::new()) })
     }
 
@@ -342,10 +351,10 @@ impl Runtime {
         let closing = !self.st.closing.borrow().is_empty();
         let ready = {
             let timeout = if closing { 0 } else { self.st.lp.borrow().poll_timeout() };
-            // A forked child about to wait for messages with nothing else to do: the
-            // code start-up ran need not stay mapped (see sys::trim).
-            if timeout < 0 && crate::api::ipc::parent().is_some() {
-                crate::sys::trim::release_code_pages();
+            // About to block with nothing due (a forked child gives back its code
+            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
+            if timeout < 0 {
+                self.st.hooks.before_idle_wait();
             }
             let r = self.st.reactor.wait(timeout).unwrap_or_default();
             self.st.lp.borrow_mut().update_time();

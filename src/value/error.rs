@@ -42,6 +42,15 @@ impl ErrnoValue for crate::sys::errno::Errno {
     }
 }
 
+/// A permission denial as Node's `ERR_ACCESS_DENIED`: `code`, `permission`,
+/// `resource`, and a message naming the flag.
+pub fn access_denied(d: crate::perm::Denied) -> Map {
+    let mut m: Map = coded("Error", "ERR_ACCESS_DENIED", &d.message);
+    m.insert("permission".into(), d.perm.node_name().into());
+    m.insert("resource".into(), d.resource.into());
+    m
+}
+
 /// A failed system call: `kill ESRCH` with `code`, `errno` (negative), `syscall`.
 pub fn syscall(syscall: &str, errno: impl ErrnoValue) -> Map {
     let errno = errno.raw();

@@ -151,9 +151,9 @@ pub fn connect(ctx: &NativeCallContext, s: &Socket, args: Vec<Dynamic>) -> Res<S
     Ok(s.clone())
 }
 
-pub fn register(engine: &mut Engine, _st: &Rc<State>) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Socket>("Socket");
-    events::register::<Socket>(engine);
+    events::register::<Socket>(engine, st);
     engine.register_fn("write", |ctx: NativeCallContext, s: &mut Socket, d: Dynamic| write(&ctx, s, &d, None, None));
     engine.register_fn("write", |ctx: NativeCallContext, s: &mut Socket, d: Dynamic, cb: FnPtr| {
         write(&ctx, s, &d, None, Some(cb))
