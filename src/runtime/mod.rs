@@ -14,6 +14,7 @@ pub mod emitter;
 mod engine_options_tests;
 pub mod errors;
 pub mod hooks;
+mod loop_api;
 pub mod modules;
 mod outcome;
 pub mod output;
@@ -34,7 +35,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Counts, Hold, Loop, Request};
+use crate::event_loop::{Counts, Loop};
 use crate::io::reactor::Reactor;
 use crate::signals;
 use callback::Callback;
@@ -49,8 +50,6 @@ pub enum Task {
     Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
-    /// Only wakes the loop (the rest of a drain postponed by a handled exception).
-    Noop,
 }
 
 /// Everything the script surface shares with the loop. Script-facing handles hold an
@@ -75,8 +74,6 @@ pub struct State {
     /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
     /// deliveries before the script's listeners; the signal stays caught meanwhile.
     signal_hooks: RefCell<HashMap<i32, SignalHook>>,
-    /// The close phase's queue: `close` callbacks of handles closed this iteration.
-    pub closing: RefCell<VecDeque<Task>>,
     /// Writes batched by a macrotask, done once its drain is over (IPC sends).
     pub flush_soon: RefCell<Vec<Rc<dyn Fn()>>>,
     /// Work that must happen before the process ends (unlinking socket files…).
@@ -160,32 +157,6 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
-    /// One ref'd active handle keeps the loop alive while the guard lives.
-    pub fn hold(&self) -> Hold {
-        self.live.hold()
-    }
-
-    /// One request in flight (an fs job) keeps the loop alive while the guard lives.
-    pub fn request(&self) -> Request {
-        self.live.request()
-    }
-
-    /// Makes `slot` hold the loop iff `on`; holding twice holds once.
-    pub fn set_hold(&self, slot: &Cell<Option<Hold>>, on: bool) {
-        self.live.set_hold(slot, on);
-    }
-
-    /// The liveness counts, for a component that hands out guards itself (the reactor).
-    #[allow(dead_code)] // the reactor's (step S7 of docs/design/iocore.md)
-    pub fn live(&self) -> &Rc<Counts> {
-        &self.live
-    }
-
-    /// Queues a handle's `close` work for the close phase of this iteration.
-    pub fn close_later(&self, task: Task) {
-        self.closing.borrow_mut().push_back(task);
-    }
-
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
     /// caught while at least one listener exists, default otherwise.
     pub fn sync_signal(&self, signo: i32, listening: bool) {
@@ -249,7 +220,6 @@ impl Runtime {
             reactor,
             caught: RefCell::new(HashSet::new()),
             signal_hooks: RefCell::new(HashMap::new()),
-            closing: RefCell::new(VecDeque::new()),
             at_exit: RefCell::new(Vec::new()),
             exit_flush: Default::default(),
             flush_soon: RefCell::new(Vec::new()),
@@ -297,11 +267,11 @@ impl Runtime {
     /// `beforeExit` (which may restart it), then `exit`.
     pub fn run_loop(&self) -> ! {
         loop {
-            while self.alive() {
+            while self.st.lp.borrow().alive() {
                 self.run_once();
             }
             self.emit_before_exit();
-            if !self.alive() {
+            if !self.st.lp.borrow().alive() {
                 break;
             }
         }
@@ -317,13 +287,9 @@ impl Runtime {
         self.run_closing();
     }
 
-    pub fn alive(&self) -> bool {
-        self.st.lp.borrow().alive() || !self.st.closing.borrow().is_empty()
-    }
-
     /// The close phase: `close` callbacks of handles closed during this iteration.
     fn run_closing(&self) {
-        let batch = std::mem::take(&mut *self.st.closing.borrow_mut());
+        let batch = self.st.lp.borrow_mut().take_closing();
         for task in batch {
             self.macrotask(&task);
         }
@@ -345,21 +311,23 @@ impl Runtime {
 
     fn run_poll(&self) {
         self.st.flush();
-        // Handles closed during this turn have their `close` callbacks due in this
-        // turn's close phase: poll without blocking then (libuv's
-        // `uv__backend_timeout` returns 0 while handles are closing).
-        let closing = !self.st.closing.borrow().is_empty();
         let ready = {
-            let timeout = if closing { 0 } else { self.st.lp.borrow().poll_timeout() };
+            let timeout = self.st.lp.borrow().poll_timeout();
             // About to block with nothing due (a forked child gives back its code
             // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
             if timeout < 0 {
                 self.st.hooks.before_idle_wait();
             }
-            let r = self.st.reactor.wait(timeout).unwrap_or_default();
+            let r = self.st.reactor.wait(timeout);
             self.st.lp.borrow_mut().update_time();
             r
         };
+        // EINTR is retried by the poller; any other failure would fail again at
+        // once, so the loop cannot go on (a retry would spin).
+        let ready = ready.unwrap_or_else(|e| {
+            self.st.eprint(&format!("procbox: epoll_wait: {e}\n"));
+            self.finish(70)
+        });
         for r in ready {
             self.st.reactor.dispatch(self, r);
         }
@@ -368,7 +336,8 @@ impl Runtime {
     fn run_check(&self) {
         // A drain cut short by a handled exception resumes here at the latest: Node
         // drains when its native immediates run, before the script's immediates.
-        if !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
+        let resume = self.st.lp.borrow_mut().take_resume_drain();
+        if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
             self.drain();
         }
         let batch = self.st.lp.borrow_mut().immediates.take_batch();
@@ -419,7 +388,6 @@ impl Runtime {
                 let r = f(&self.engine);
                 self.settle(r, None)
             }
-            Task::Noop => true,
         }
     }
 
