@@ -23,10 +23,10 @@ pub mod slots;
 pub mod stack;
 pub mod syntax;
 pub mod warning;
+mod watch;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::os::fd::RawFd;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -35,13 +35,14 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Counts, Loop, Ready};
-use crate::io::reactor::{Interest, Reactor};
+use crate::event_loop::{Counts, Loop};
+use crate::io::reactor::Reactor;
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
 use output::Output;
 use promise::Queue;
+pub use watch::Source;
 
 /// What the loop keeps for a timer, an immediate or a tick.
 #[derive(Clone)]
@@ -49,28 +50,6 @@ pub enum Task {
     Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
-}
-
-/// Something watched by the reactor with the runtime as its context: stdin, child
-/// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
-pub trait Source {
-    fn on_ready(&self, rt: &Runtime, ready: Ready);
-}
-
-impl<T: Source + ?Sized> crate::io::reactor::Source<Runtime> for T {
-    fn on_ready(&self, rt: &Runtime, ready: Ready) {
-        Source::on_ready(self, rt, ready);
-    }
-}
-
-/// The signal pipe's read end, open in the reactor for the runtime's life.
-struct SignalPipe(std::os::fd::OwnedFd);
-
-impl Source for SignalPipe {
-    fn on_ready(&self, rt: &Runtime, _: Ready) {
-        use std::os::fd::AsFd;
-        rt.deliver_signals(self.0.as_fd());
-    }
 }
 
 /// Everything the script surface shares with the loop. Script-facing handles hold an
@@ -178,40 +157,6 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
-    /// The reactor, for handles (`io::handle::Handle::new`).
-    pub fn reactor(&self) -> &Rc<Reactor<Runtime>> {
-        &self.reactor
-    }
-
-    /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
-    /// bindings that keep a bare descriptor (until they hold an `io::handle::Handle`).
-    pub fn watch<S: Source + 'static>(
-        &self,
-        fd: RawFd,
-        source: Rc<S>,
-        readable: bool,
-        writable: bool,
-    ) -> std::io::Result<u64> {
-        let token = self.reactor.open(source);
-        if let Err(e) = self.set_interest(fd, token, readable, writable) {
-            self.reactor.close_token(token);
-            return Err(e);
-        }
-        Ok(token)
-    }
-
-    /// Changes what `fd`, watched under `token`, is watched for.
-    pub fn set_interest(&self, fd: RawFd, token: u64, read: bool, write: bool) -> std::io::Result<()> {
-        let i = Interest { read, write };
-        Ok(crate::sys::raw::with_fd(fd, |fd| self.reactor.set_interest(fd, token, i))?)
-    }
-
-    /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
-    pub fn unwatch(&self, fd: RawFd, token: u64) {
-        let _ = self.set_interest(fd, token, false, false);
-        self.reactor.close_token(token);
-    }
-
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
     /// caught while at least one listener exists, default otherwise.
     pub fn sync_signal(&self, signo: i32, listening: bool) {
@@ -258,12 +203,7 @@ impl Runtime {
         let signal_pipe = signals::pipe()?;
         let lp = Loop::new()?;
         let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
-        {
-            use std::os::fd::AsFd;
-            let pipe = Rc::new(SignalPipe(signal_pipe));
-            let token = reactor.open(pipe.clone());
-            reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
-        }
+        watch::open_signals(&reactor, signal_pipe)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
         let live = lp.counts().clone();
         let st = Rc::new(State {
