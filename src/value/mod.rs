@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
 pub mod json_deep;
+pub mod lenient;
 #[cfg(test)]
 mod json_fuzz;
 #[cfg(test)]
