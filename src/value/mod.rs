@@ -9,9 +9,9 @@ pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
 pub mod json_deep;
-pub mod lenient;
 #[cfg(test)]
 mod json_fuzz;
+pub mod lenient;
 #[cfg(test)]
 mod multibyte_tests;
 pub mod number;
