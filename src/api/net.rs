@@ -19,6 +19,7 @@
 
 mod args;
 pub mod errors;
+mod listen_host;
 mod server;
 mod server_api;
 mod socket;
@@ -29,6 +30,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
+pub use listen_host::RtHost;
 pub use server::{Bind, Server};
 pub use socket::{Consumer, Done, Outcome, Socket};
 // Shared with other socket-based bindings (node-ipc).

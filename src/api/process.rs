@@ -143,8 +143,7 @@ fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
     // SAFETY: kill takes no pointers; any pid and signal number is defined behaviour
     // (a bad one is an errno, reported below), as `process.kill` is in Node.
     if unsafe { libc::kill(pid as libc::pid_t, signo) } < 0 {
-        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL);
-        return Err(error::throw(error::syscall("kill", errno)));
+        return Err(error::throw(error::syscall("kill", nix::errno::Errno::last())));
     }
     Ok(true)
 }

@@ -23,10 +23,11 @@ use rhai::{Dynamic, Engine, EvalAltResult};
 
 use crate::api::events::EventTarget;
 use crate::api::stream_text::TextMode;
-use crate::child::pipe::{self, Read};
 use crate::event_loop::Ready;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::sys::fd::{BIG_PIPE, Read};
+use crate::sys::raw;
 
 /// Read ahead this much while nobody consumes the data.
 pub const HIGH_WATER: usize = 64 * 1024;
@@ -53,6 +54,8 @@ pub struct ReadableInner {
     emitter: Emitter,
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
+    /// Holds the loop while watched.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// Node's `readableFlowing`: `None` until a consumer or `pause()` decided.
     flowing: Cell<Option<bool>>,
     buffer: RefCell<VecDeque<Vec<u8>>>,
@@ -83,6 +86,7 @@ impl Readable {
             emitter: Emitter::default(),
             fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
             token: Cell::new(None),
+            hold: Cell::new(None),
             flowing: Cell::new(None),
             buffer: RefCell::new(VecDeque::new()),
             buffered: Cell::new(0),
@@ -166,13 +170,13 @@ impl ReadableInner {
             (true, None) => {
                 if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), true, false) {
                     self.token.set(Some(token));
-                    self.st.lp.borrow_mut().ref_handle();
+                    self.hold.set(Some(self.st.hold()));
                 }
             }
             (false, Some(token)) => {
                 self.token.set(None);
                 self.st.unwatch(self.fd.get(), token);
-                self.st.lp.borrow_mut().unref_handle();
+                self.hold.set(None);
             }
             _ => {}
         }
@@ -288,9 +292,9 @@ impl ReadableInner {
 
     fn grow(&self) {
         let size = self.read_size.get();
-        if size < pipe::BIG_PIPE {
-            let got = pipe::grow(self.fd.get(), pipe::BIG_PIPE).unwrap_or(size);
-            self.read_size.set(got.max(size * 2).min(pipe::BIG_PIPE));
+        if size < BIG_PIPE {
+            let got = raw::grow_pipe(self.fd.get(), BIG_PIPE).unwrap_or(size);
+            self.read_size.set(got.max(size * 2).min(BIG_PIPE));
         }
     }
 }
@@ -313,7 +317,7 @@ impl Source for ReadableInner {
             }
             let size = self.read_size.get();
             let mut buf = Vec::with_capacity(size);
-            match pipe::read_into(fd, &mut buf) {
+            match raw::read_into(fd, &mut buf) {
                 Read::Data(n) => {
                     let full = n == size;
                     if full {
@@ -330,7 +334,8 @@ impl Source for ReadableInner {
                         return;
                     }
                 }
-                Read::Eof => return self.on_eof(rt),
+                // A read error ends a pipe as EOF does (`ECONNRESET` on a socketpair).
+                Read::Eof | Read::Failed(_) => return self.on_eof(rt),
                 Read::WouldBlock => return,
             }
         }

@@ -29,6 +29,7 @@ use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::sys::errno::Errno;
 use crate::value::error;
 
 /// `write()` returns false from this much queued on (Node's writableHighWaterMark).
@@ -100,11 +101,12 @@ pub struct SocketInner {
     phase: Cell<Phase>,
     token: Cell<Option<u64>>,
     interest: Cell<(bool, bool)>,
-    held: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     refd: Cell<bool>,
     /// Addresses still to try, the one being tried first.
     targets: RefCell<VecDeque<Endpoint>>,
-    delayed_error: Cell<Option<i32>>,
+    delayed_error: Cell<Option<Errno>>,
     remote: RefCell<Option<Endpoint>>,
     inbox: RefCell<Inbox>,
     pub(super) text: TextMode,
@@ -146,7 +148,7 @@ impl Socket {
             phase: Cell::new(Phase::Pending),
             token: Cell::new(None),
             interest: Cell::new((false, false)),
-            held: Cell::new(false),
+            hold: Cell::new(None),
             refd: Cell::new(true),
             targets: RefCell::new(VecDeque::new()),
             delayed_error: Cell::new(None),
@@ -357,11 +359,11 @@ impl SocketInner {
     /// or `error`.
     fn on_connected(&self, rt: &Runtime) {
         let fd = self.fd.get();
-        let errno = self.delayed_error.take().unwrap_or_else(|| sys::take_error(fd));
-        if errno == libc::EINPROGRESS || errno == libc::EALREADY {
+        let connected = self.delayed_error.take().map_or_else(|| sys::take_error(fd), Err);
+        if matches!(connected, Err(Errno::EINPROGRESS | Errno::EALREADY)) {
             return;
         }
-        if errno != 0 {
+        if let Err(errno) = connected {
             let failed = self.targets.borrow_mut().pop_front();
             if !self.targets.borrow().is_empty() {
                 let _open = self.close_fd();
@@ -502,10 +504,7 @@ impl SocketInner {
     }
 
     fn set_hold(&self, hold: bool) {
-        if self.held.replace(hold) != hold {
-            let mut lp = self.st.lp.borrow_mut();
-            if hold { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, hold);
     }
 }
 
