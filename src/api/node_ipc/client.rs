@@ -21,7 +21,7 @@ use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::retry::{AfterClose, Retries};
 use crate::nodeipc::sockdir;
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{RhaiResult, Runtime, State, Task};
+use crate::runtime::{RhaiResult, State, Task};
 use crate::value::json;
 
 /// Where a client connects.
@@ -109,7 +109,7 @@ impl IpcClient {
         let i = &self.0;
         i.explicit.set(true);
         if let Some(t) = i.timer.take() {
-            i.st.lp.borrow_mut().timers.clear(t);
+            i.st.timer_clear(t);
         }
         let conn = i.conn.borrow().clone();
         match conn {
@@ -151,12 +151,9 @@ impl ClientInner {
     /// Waits `ms`, then tries again (unless the script disconnected meanwhile).
     fn schedule_retry(&self, ms: u64) {
         let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.now();
-        let id = lp.timers.start(
+        let id = self.st.timer_start_at(
+            self.st.now(),
             ms.max(1),
-            now,
-            false,
             Task::Native(Rc::new(move |_: &Engine| {
                 if let Some(c) = me.upgrade() {
                     c.timer.set(None);
@@ -175,33 +172,20 @@ impl ClientInner {
 }
 
 impl Owner for ClientInner {
-    fn opened(&self, rt: &Runtime) {
+    fn opened(&self, engine: &Engine) -> RhaiResult {
         let max = self.log.config.cfg.borrow().max_retries;
         let mut r = self.retries.get();
         r.connected(max);
         self.retries.set(r);
-        let res = self.emit(&rt.engine, "connect", &[]);
-        rt.settle(res, None);
-        rt.drain();
+        self.emit(engine, "connect", &[])
     }
 
-    fn input(&self, rt: &Runtime, input: Input) {
+    fn input(&self, engine: &Engine, input: Input) -> RhaiResult {
         match input {
-            Input::Raw(bytes) => {
-                let r = self.emit(&rt.engine, "data", &[Dynamic::from_blob(bytes)]);
-                rt.settle(r, None);
-            }
-            Input::Frames(frames) => {
-                for f in frames {
-                    let r = match f {
-                        Frame::Event { kind, data } => self.emit(&rt.engine, &kind, &[json::from_value(data)]),
-                        Frame::Invalid(e) => self.log.error(&rt.engine, &self.emitter, errors::frame(&e), &[]),
-                    };
-                    rt.settle(r, None);
-                }
-            }
+            Input::Raw(bytes) => self.emit(engine, "data", &[Dynamic::from_blob(bytes)]),
+            Input::Frame(Frame::Event { kind, data }) => self.emit(engine, &kind, &[json::from_value(data)]),
+            Input::Frame(Frame::Invalid(e)) => self.log.error(engine, &self.emitter, errors::frame(&e), &[]),
         }
-        rt.drain();
     }
 
     fn closed(&self, engine: &Engine, errs: Vec<Map>) -> RhaiResult {
