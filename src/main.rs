@@ -15,7 +15,6 @@ mod child;
 mod event_loop;
 mod io;
 mod ipc;
-mod lenient_json;
 mod net;
 mod nodeipc;
 mod perm;

@@ -37,9 +37,7 @@ pub struct Command {
     pub contain: super::contain::Contain,
 }
 
-/// Where a name without `/` is searched when the child's environment has no `PATH`
-/// (libuv's and glibc's `_PATH_DEFPATH`).
-pub const DEFAULT_PATH: &str = "/usr/bin:/bin";
+pub use crate::sys::environ::DEFAULT_PATH;
 
 impl Command {
     /// A command running `file` with `args` (argv[0] is `file`), the current

@@ -124,7 +124,7 @@ fn excerpt(line: &[u8]) -> String {
 }
 
 fn decode(line: &[u8]) -> Frame {
-    match crate::lenient_json::parse(line) {
+    match crate::value::lenient::parse(line) {
         Ok(v) => Frame::Message(v),
         Err(e) => Frame::Malformed {
             error: if line.is_empty() { "empty message line".into() } else { e },

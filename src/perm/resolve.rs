@@ -56,7 +56,7 @@ pub fn program(file: &str, path_var: Option<&str>) -> Option<String> {
     if file.contains('/') {
         return Some(path(file));
     }
-    let dirs = path_var.unwrap_or(crate::child::command::DEFAULT_PATH);
+    let dirs = path_var.unwrap_or(crate::sys::environ::DEFAULT_PATH);
     dirs.split(':').map(|d| Path::new(if d.is_empty() { "." } else { d }).join(file)).find(|c| executable(c)).map(|c| {
         let s = c.display().to_string();
         path(&s)

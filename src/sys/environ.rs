@@ -8,6 +8,10 @@
 
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+/// Where a name without `/` is searched when the child's environment has no `PATH`
+/// (libuv's and glibc's `_PATH_DEFPATH`). Here, below both `child` and `perm`.
+pub const DEFAULT_PATH: &str = "/usr/bin:/bin";
+
 /// Variables in the order the process received them; new ones go at the end.
 type Vars = Vec<(String, String)>;
 

@@ -166,7 +166,7 @@ pub fn parse(text: &str) -> Result<Dynamic, String> {
         Ok(v) => Ok(v),
         // What V8 takes and serde_json refuses (nesting past 128, a lone surrogate
         // escape) is taken as the fork channel takes it, up to its depth limit.
-        Err(e) => match crate::lenient_json::parse(text.as_bytes()) {
+        Err(e) => match super::lenient::parse(text.as_bytes()) {
             Ok(v) => Ok(v),
             Err(deep) if deep.starts_with("nesting") => Err(format!("JSON {deep}")),
             Err(_) => Err(error_message(text, &e)),

@@ -6,7 +6,7 @@
 //! integers that fit an `i64` are integers, everything else (fractions, exponents,
 //! `-0`, integers past `i64`) a float; a duplicate key keeps its last value; strings
 //! are validated UTF-8; nesting stops at serde_json's 128 levels with its "recursion
-//! limit exceeded" error (the fork channel then takes its deep path, `ipc::lenient`).
+//! limit exceeded" error (the fork channel then takes its deep path, `value::lenient`).
 
 use std::fmt;
 

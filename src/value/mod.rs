@@ -12,6 +12,7 @@ pub mod json_deep;
 #[cfg(test)]
 mod json_fuzz;
 pub mod json_seed;
+pub mod lenient;
 #[cfg(test)]
 mod multibyte_tests;
 pub mod number;

@@ -1,6 +1,5 @@
-//! What Node's `JSON.parse` takes and serde_json refuses, for the fork channel (and
-//! the script's `JSON.parse`, `value::json`): a lone surrogate escape (`"\ud800"`),
-//! and nesting deeper than serde_json's 128. Rhai-free, below both `ipc` and `value`.
+//! What Node's `JSON.parse` takes and serde_json refuses, for the fork channel: a
+//! lone surrogate escape (`"\ud800"`), and nesting deeper than serde_json's 128.
 //!
 //! The fast path is plain serde_json; only a line it refuses is looked at again, so
 //! ordinary messages pay nothing. A lone surrogate cannot live in a Rust string: it
