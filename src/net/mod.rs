@@ -6,7 +6,8 @@
 pub mod addr;
 pub mod http;
 pub mod inbox;
-pub mod queue;
 pub mod sys;
 
+/// The write queue moved to the I/O core (`crate::io::write_queue`, issue 13 step S4).
+pub use crate::io::write_queue as queue;
 pub use addr::Endpoint;
