@@ -73,7 +73,8 @@ pub struct Inner {
     write_broken: Cell<bool>,
     connected: Cell<bool>,
     /// Counted as a ref'd loop handle right now.
-    refed: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// The liveness policy's wish (parent: while open; child: while listened to).
     want_ref: Cell<bool>,
     callbacks: RefCell<HashMap<u64, Callback>>,
@@ -115,7 +116,7 @@ impl Endpoint {
             writing: Cell::new(false),
             write_broken: Cell::new(false),
             connected: Cell::new(true),
-            refed: Cell::new(false),
+            hold: Cell::new(None),
             want_ref: Cell::new(want_ref),
             callbacks: RefCell::new(HashMap::new()),
             backlog: RefCell::new(VecDeque::new()),
@@ -191,10 +192,7 @@ impl Inner {
 
     fn update_ref(&self) {
         let want = self.want_ref.get() && self.connected.get();
-        if want != self.refed.replace(want) {
-            let mut lp = self.st.lp.borrow_mut();
-            if want { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, want);
     }
 
     /// `send(msg, handle?, cb?)`: false when the channel is closed or the queue is

@@ -91,6 +91,8 @@ pub struct StdinInner {
     st: Rc<State>,
     emitter: Emitter,
     token: Cell<Option<u64>>,
+    /// Holds the loop while watched.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     ended: Cell<bool>,
     text: TextMode,
 }
@@ -104,6 +106,7 @@ impl Stdin {
             st: st.clone(),
             emitter: Emitter::default(),
             token: Cell::new(None),
+            hold: Cell::new(None),
             ended: Cell::new(false),
             text: TextMode::default(),
         }))
@@ -117,7 +120,7 @@ impl Stdin {
         match i.st.watch(0, self.0.clone(), true, false) {
             Ok(token) => {
                 i.token.set(Some(token));
-                i.st.lp.borrow_mut().ref_handle();
+                i.hold.set(Some(i.st.hold()));
             }
             Err(_) => i.ended.set(true),
         }
@@ -132,7 +135,7 @@ impl StdinInner {
     fn stop(&self) {
         if let Some(token) = self.token.take() {
             self.st.unwatch(0, token);
-            self.st.lp.borrow_mut().unref_handle();
+            self.hold.set(None);
         }
     }
 }

@@ -5,12 +5,15 @@
 //! decide whether the process stays alive: [`Loop::alive`].
 
 pub mod immediates;
+pub mod live;
 pub mod poller;
 pub mod timers;
 
+use std::rc::Rc;
 use std::time::Instant;
 
 pub use immediates::{Immediate, Immediates};
+pub use live::{Counts, Hold, Request};
 pub use poller::{Poller, Ready};
 pub use timers::{TimerId, Timers};
 
@@ -20,8 +23,9 @@ pub struct Loop<T: Clone> {
     pub timers: Timers<T>,
     pub immediates: Immediates<T>,
     pub poller: Poller,
-    /// Ref'd active handles other than timers and immediates (stdin, children, sockets…).
-    handles: usize,
+    /// Ref'd active handles other than timers and immediates (stdin, children, sockets…)
+    /// and requests in flight (fs jobs), counted by the guards they hand out.
+    counts: Rc<Counts>,
 }
 
 impl<T: Clone> Loop<T> {
@@ -32,7 +36,7 @@ impl<T: Clone> Loop<T> {
             timers: Timers::new(),
             immediates: Immediates::default(),
             poller: Poller::new()?,
-            handles: 0,
+            counts: Rc::default(),
         })
     }
 
@@ -46,17 +50,15 @@ impl<T: Clone> Loop<T> {
         self.now
     }
 
-    pub fn ref_handle(&mut self) {
-        self.handles += 1;
-    }
-
-    pub fn unref_handle(&mut self) {
-        self.handles = self.handles.saturating_sub(1);
+    /// The counts behind the liveness guards ([`Hold`], [`Request`]): guards are taken
+    /// from them, not from the loop, so taking or dropping one never borrows the loop.
+    pub fn counts(&self) -> &Rc<Counts> {
+        &self.counts
     }
 
     /// The one liveness predicate: anything ref'd still active.
     pub fn alive(&self) -> bool {
-        self.timers.refs() > 0 || self.immediates.refs() > 0 || self.handles > 0
+        self.timers.refs() > 0 || self.immediates.refs() > 0 || self.counts.any()
     }
 
     /// How long the poll phase may block: not at all when immediates wait, until the

@@ -31,6 +31,8 @@ use session::Session;
 
 pub struct Repl {
     rt: Runtime,
+    /// The prompt keeps the loop alive for the whole session.
+    _hold: crate::event_loop::Hold,
     editor: Editor,
     session: Session,
     catalog: Catalog,
@@ -76,9 +78,9 @@ pub fn run(mut rt: Runtime) -> ! {
     rt.st.on_uncaught.replace(Some(Rc::new(move |rt, err, at| report::show(rt, err, at, &defined))));
     // The prompt is a handle like Node's stdin: the loop stays alive and its poll
     // blocks (until a timer, I/O, a signal or the editor's answer).
-    rt.st.lp.borrow_mut().ref_handle();
+    let hold = rt.st.hold();
     let catalog = Catalog::new(&rt.engine);
-    let mut repl = Repl { rt, editor, session, catalog, table, pending: Vec::new(), armed: false, tty };
+    let mut repl = Repl { rt, _hold: hold, editor, session, catalog, table, pending: Vec::new(), armed: false, tty };
     repl.refresh_completions();
     repl.main()
 }

@@ -31,7 +31,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Loop, Ready};
+use crate::event_loop::{Counts, Hold, Loop, Ready, Request};
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
@@ -60,6 +60,8 @@ const SIGNAL_TOKEN: u64 = 0;
 /// `Rc<State>`; each part has its own cell so a callback can run while none is held.
 pub struct State {
     pub lp: RefCell<Loop<Task>>,
+    /// The loop's liveness counts, shared so guards come and go without borrowing `lp`.
+    live: Rc<Counts>,
     pub ticks: RefCell<VecDeque<Task>>,
     pub micro: Queue,
     pub process: Emitter,
@@ -159,6 +161,27 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
+    /// One ref'd active handle keeps the loop alive while the guard lives.
+    pub fn hold(&self) -> Hold {
+        self.live.hold()
+    }
+
+    /// One request in flight (an fs job) keeps the loop alive while the guard lives.
+    pub fn request(&self) -> Request {
+        self.live.request()
+    }
+
+    /// Makes `slot` hold the loop iff `on`; holding twice holds once.
+    pub fn set_hold(&self, slot: &Cell<Option<Hold>>, on: bool) {
+        self.live.set_hold(slot, on);
+    }
+
+    /// The liveness counts, for a component that hands out guards itself (the reactor).
+    #[allow(dead_code)] // the reactor's (step S7 of docs/design/iocore.md)
+    pub fn live(&self) -> &Rc<Counts> {
+        &self.live
+    }
+
     /// Queues a handle's `close` work for the close phase of this iteration.
     pub fn close_later(&self, task: Task) {
         self.closing.borrow_mut().push_back(task);
@@ -224,8 +247,10 @@ impl Runtime {
         let mut lp = Loop::new()?;
         lp.poller.watch(signal_fd, SIGNAL_TOKEN, true, false)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
+        let live = lp.counts().clone();
         let st = Rc::new(State {
             lp: RefCell::new(lp),
+            live,
             ticks: RefCell::new(VecDeque::new()),
             micro: Queue::default(),
             process: Emitter::default(),

@@ -48,7 +48,8 @@ pub struct ChildInner {
     pub stdio: Vec<Option<Stream>>,
     /// Not reaped yet.
     running: Cell<bool>,
-    refed: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     closes_needed: Cell<usize>,
     closes_got: Cell<usize>,
     timer: Cell<Option<TimerId>>,
@@ -100,7 +101,7 @@ impl ChildProcess {
             spawnargs: args,
             stdio,
             running: Cell::new(pid.is_some()),
-            refed: Cell::new(true),
+            hold: Cell::new(pid.map(|_| st.hold())),
             closes_needed: Cell::new(1 + if pid.is_some() { readers } else { 0 }),
             closes_got: Cell::new(0),
             timer: Cell::new(None),
@@ -109,7 +110,6 @@ impl ChildProcess {
             guard,
         }));
         if pid.is_some() {
-            st.lp.borrow_mut().ref_handle();
             for s in child.0.stdio.iter().flatten() {
                 if let Stream::Out(r) = s {
                     // A strong reference: an open stream keeps its child object alive
@@ -220,9 +220,8 @@ impl ChildProcess {
 
     pub fn set_ref(&self, on: bool) {
         let c = &self.0;
-        if c.refed.replace(on) != on && c.running.get() {
-            let mut lp = c.st.lp.borrow_mut();
-            if on { lp.ref_handle() } else { lp.unref_handle() }
+        if c.running.get() {
+            c.st.set_hold(&c.hold, on);
         }
     }
 }
@@ -250,9 +249,7 @@ impl ChildInner {
         self.exit_code.set(status.code());
         self.signal_code.set(status.signal());
         self.running.set(false);
-        if self.refed.get() {
-            self.st.lp.borrow_mut().unref_handle();
-        }
+        self.hold.set(None);
         self.clear_timer();
         if let Some(w) = ChildProcess(self.clone()).stdin() {
             w.destroy();

@@ -53,6 +53,8 @@ pub struct ReadableInner {
     emitter: Emitter,
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
+    /// Holds the loop while watched.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// Node's `readableFlowing`: `None` until a consumer or `pause()` decided.
     flowing: Cell<Option<bool>>,
     buffer: RefCell<VecDeque<Vec<u8>>>,
@@ -83,6 +85,7 @@ impl Readable {
             emitter: Emitter::default(),
             fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
             token: Cell::new(None),
+            hold: Cell::new(None),
             flowing: Cell::new(None),
             buffer: RefCell::new(VecDeque::new()),
             buffered: Cell::new(0),
@@ -166,13 +169,13 @@ impl ReadableInner {
             (true, None) => {
                 if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), true, false) {
                     self.token.set(Some(token));
-                    self.st.lp.borrow_mut().ref_handle();
+                    self.hold.set(Some(self.st.hold()));
                 }
             }
             (false, Some(token)) => {
                 self.token.set(None);
                 self.st.unwatch(self.fd.get(), token);
-                self.st.lp.borrow_mut().unref_handle();
+                self.hold.set(None);
             }
             _ => {}
         }

@@ -45,6 +45,8 @@ pub struct WritableInner {
     emitter: Emitter,
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
+    /// Holds the loop while watched.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     queue: RefCell<VecDeque<Pending>>,
     queued: Cell<usize>,
     ending: Cell<bool>,
@@ -74,6 +76,7 @@ impl Writable {
             emitter: Emitter::default(),
             fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
             token: Cell::new(None),
+            hold: Cell::new(None),
             queue: RefCell::new(VecDeque::new()),
             queued: Cell::new(0),
             ending: Cell::new(false),
@@ -169,13 +172,13 @@ impl WritableInner {
             (true, None) => {
                 if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), false, true) {
                     self.token.set(Some(token));
-                    self.st.lp.borrow_mut().ref_handle();
+                    self.hold.set(Some(self.st.hold()));
                 }
             }
             (false, Some(token)) => {
                 self.token.set(None);
                 self.st.unwatch(self.fd.get(), token);
-                self.st.lp.borrow_mut().unref_handle();
+                self.hold.set(None);
             }
             _ => {}
         }

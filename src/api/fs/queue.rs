@@ -1,6 +1,6 @@
 //! The loop side of the worker threads (`crate::sys::work`): each submitted job is a
-//! pending request that keeps the loop alive (a ref'd handle in the one liveness
-//! count) until its result is back. Results arrive through the work queue's eventfd
+//! pending request that keeps the loop alive (a `Request` guard, kept with its
+//! continuation) until its result is back. Results arrive through the work queue's eventfd
 //! in the poll phase, where Node runs fs callbacks; a callback runs as a macrotask
 //! (then ticks and microtasks), a promise settles and its reactions run as
 //! microtasks in the drain that follows.
@@ -27,7 +27,7 @@ pub struct Requests {
     st: Rc<State>,
     me: Weak<Requests>,
     queue: RefCell<Option<WorkQueue>>,
-    pending: RefCell<HashMap<u64, Done>>,
+    pending: RefCell<HashMap<u64, (Done, crate::event_loop::Request)>>,
     token: Cell<Option<u64>>,
 }
 
@@ -61,8 +61,7 @@ impl Requests {
         let id = q.submit(move || Box::new(job()));
         let shape = plan.shape;
         let done: Done = Box::new(move |rt, r| done(rt, r.map(shape)));
-        self.pending.borrow_mut().insert(id, done);
-        self.st.lp.borrow_mut().ref_handle();
+        self.pending.borrow_mut().insert(id, (done, self.st.request()));
         Ok(())
     }
 
@@ -122,8 +121,8 @@ impl Source for Requests {
             None => return,
         };
         for (id, out) in done {
-            let Some(cont) = self.pending.borrow_mut().remove(&id) else { continue };
-            self.st.lp.borrow_mut().unref_handle();
+            let Some((cont, request)) = self.pending.borrow_mut().remove(&id) else { continue };
+            drop(request);
             match out.downcast::<Result<Out, Failure>>() {
                 Ok(r) => cont(rt, *r),
                 Err(_) => unreachable!("fs jobs return Result<Out, Failure>"),

@@ -36,7 +36,8 @@ pub struct ServerInner {
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
     refd: Cell<bool>,
-    held: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// A Unix socket path we bound: removed at close, as libuv does.
     bound_path: RefCell<Option<PathBuf>>,
     connections: Cell<usize>,
@@ -84,7 +85,7 @@ impl Server {
             fd: Cell::new(-1),
             token: Cell::new(None),
             refd: Cell::new(true),
-            held: Cell::new(false),
+            hold: Cell::new(None),
             bound_path: RefCell::new(None),
             connections: Cell::new(0),
             binding: Cell::new(false),
@@ -271,10 +272,7 @@ impl ServerInner {
 
     fn update_hold(&self) {
         let hold = self.fd.get() >= 0 && self.refd.get();
-        if self.held.replace(hold) != hold {
-            let mut lp = self.st.lp.borrow_mut();
-            if hold { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, hold);
     }
 
     /// Node's `_emitCloseIfDrained`.

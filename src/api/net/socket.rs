@@ -100,7 +100,8 @@ pub struct SocketInner {
     phase: Cell<Phase>,
     token: Cell<Option<u64>>,
     interest: Cell<(bool, bool)>,
-    held: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     refd: Cell<bool>,
     /// Addresses still to try, the one being tried first.
     targets: RefCell<VecDeque<Endpoint>>,
@@ -146,7 +147,7 @@ impl Socket {
             phase: Cell::new(Phase::Pending),
             token: Cell::new(None),
             interest: Cell::new((false, false)),
-            held: Cell::new(false),
+            hold: Cell::new(None),
             refd: Cell::new(true),
             targets: RefCell::new(VecDeque::new()),
             delayed_error: Cell::new(None),
@@ -502,10 +503,7 @@ impl SocketInner {
     }
 
     fn set_hold(&self, hold: bool) {
-        if self.held.replace(hold) != hold {
-            let mut lp = self.st.lp.borrow_mut();
-            if hold { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, hold);
     }
 }
 

@@ -58,7 +58,8 @@ pub struct Conn {
     pub(super) phase: Cell<Phase>,
     token: Cell<Option<u64>>,
     interest: Cell<(bool, bool)>,
-    held: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// Addresses still to try while connecting, the current one first.
     targets: RefCell<VecDeque<Endpoint>>,
     delayed_error: Cell<Option<i32>>,
@@ -81,7 +82,7 @@ impl Conn {
             phase: Cell::new(phase),
             token: Cell::new(None),
             interest: Cell::new((false, false)),
-            held: Cell::new(false),
+            hold: Cell::new(None),
             targets: RefCell::new(VecDeque::new()),
             delayed_error: Cell::new(None),
             remote: RefCell::new(None),
@@ -381,10 +382,7 @@ impl Conn {
     }
 
     fn set_hold(&self, hold: bool) {
-        if self.held.replace(hold) != hold {
-            let mut lp = self.st.lp.borrow_mut();
-            if hold { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, hold);
     }
 }
 

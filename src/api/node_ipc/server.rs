@@ -47,7 +47,8 @@ pub struct ServerInner {
     pub at: Listen,
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
-    held: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// The socket file we made: removed when the server stops.
     bound_path: RefCell<Option<PathBuf>>,
     sockets: RefCell<Vec<IpcSocket>>,
@@ -78,7 +79,7 @@ impl IpcServer {
             at,
             fd: Cell::new(-1),
             token: Cell::new(None),
-            held: Cell::new(false),
+            hold: Cell::new(None),
             bound_path: RefCell::new(None),
             sockets: RefCell::new(Vec::new()),
         }))
@@ -218,10 +219,7 @@ impl ServerInner {
     }
 
     fn set_hold(&self, hold: bool) {
-        if self.held.replace(hold) != hold {
-            let mut lp = self.st.lp.borrow_mut();
-            if hold { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, hold);
     }
 
     /// Out of descriptors: the connection waits in the kernel's queue and the

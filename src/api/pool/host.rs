@@ -65,7 +65,8 @@ pub struct Host {
     epoch: Instant,
     /// The armed loop timer and the deadline (µs) it was armed for.
     timer: Cell<Option<(TimerId, u64)>>,
-    refed: Cell<bool>,
+    /// Holds the loop while active and ref'd.
+    hold: Cell<Option<crate::event_loop::Hold>>,
     /// `close()`/`terminate()` promises, settled once every worker is gone.
     closers: RefCell<Vec<Promise>>,
 }
@@ -84,7 +85,7 @@ impl Host {
             emitter: Emitter::default(),
             epoch: Instant::now(),
             timer: Cell::new(None),
-            refed: Cell::new(false),
+            hold: Cell::new(None),
             closers: RefCell::new(Vec::new()),
         });
         // Busy workers would go on computing for nobody once we are gone, and a stuck
@@ -149,10 +150,7 @@ impl Host {
         }
         self.sync_timer();
         let want = self.core.borrow().wants_ref();
-        if want != self.refed.replace(want) {
-            let mut lp = self.st.lp.borrow_mut();
-            if want { lp.ref_handle() } else { lp.unref_handle() }
-        }
+        self.st.set_hold(&self.hold, want);
         if self.core.borrow().finished() {
             for p in std::mem::take(&mut *self.closers.borrow_mut()) {
                 p.resolve(&self.st.micro, Dynamic::UNIT);
