@@ -14,7 +14,7 @@ use std::rc::{Rc, Weak};
 use nix::errno::Errno;
 
 use super::flush::Pending;
-pub use super::stream_seam::{Guard, Interest, Source, Watch};
+pub use super::stream_seam::{Hold, Interest, Request, Source, Watch};
 use crate::event_loop::TimerId;
 use crate::net::Endpoint;
 

@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
 
-use super::events::{Event, Guard, Handler, Interest, Io, IoError, Source, When};
+use super::events::{Event, Handler, Hold, Interest, Io, IoError, Request, Source, When};
 use super::write_queue::WriteQueue;
 use crate::net::Endpoint;
 
@@ -123,8 +123,8 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) fd: RefCell<Option<OwnedFd>>,
     token: Cell<Option<u64>>,
     interest: Cell<Interest>,
-    hold: RefCell<Option<Guard>>,
-    request: RefCell<Option<Guard>>,
+    hold: RefCell<Option<Hold>>,
+    request: RefCell<Option<Request>>,
     refd: Cell<bool>,
     pub(super) phase: Cell<Phase>,
     pub(super) reading: Cell<bool>,
@@ -343,7 +343,7 @@ impl<C: ?Sized + 'static> Stream<C> {
     }
 }
 
-fn set_guard(slot: &RefCell<Option<Guard>>, on: bool, take: impl FnOnce() -> Guard) {
+fn set_guard<G>(slot: &RefCell<Option<G>>, on: bool, take: impl FnOnce() -> G) {
     let held = slot.borrow().is_some();
     if on && !held {
         *slot.borrow_mut() = Some(take());

@@ -9,11 +9,11 @@
 //! (epoll reports HUP even for an empty mask, which would spin on a paused, hung-up
 //! socket) while the table entry stays.
 
-use std::any::Any;
 use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
 use crate::event_loop::Ready;
+pub use crate::event_loop::{Hold, Request};
 
 /// What a descriptor is watched for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,10 +33,6 @@ pub trait Source<C: ?Sized> {
     fn on_ready(&self, cx: &C, ready: Ready);
 }
 
-/// Keeps the loop alive while it lives (the loop's `Hold` or `Request` once they
-/// exist); dropping it releases.
-pub type Guard = Box<dyn Any>;
-
 /// The reactor as a stream sees it.
 pub trait Watch<C: ?Sized> {
     /// Keeps `src` in the table (strongly) until [`Watch::close`]; its token.
@@ -47,7 +43,7 @@ pub trait Watch<C: ?Sized> {
     /// Drops the table entry (the descriptor is unwatched already).
     fn close(&self, token: u64);
     /// One ref'd active handle keeping the loop alive.
-    fn hold(&self) -> Guard;
+    fn hold(&self) -> Hold;
     /// One request in flight (writes, connect, shutdown): alive even when unref'd.
-    fn request(&self) -> Guard;
+    fn request(&self) -> Request;
 }

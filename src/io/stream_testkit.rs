@@ -7,10 +7,10 @@ use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
 
-use super::events::{Event, Guard, Handler, Host, Interest, Io, IoError, Source, Watch, When};
+use super::events::{Event, Handler, Hold, Host, Interest, Io, IoError, Request, Source, Watch, When};
 use super::flush::{ExitFlush, Pending};
 use super::stream::{Stream, StreamOpts};
-use crate::event_loop::{Ready, TimerId};
+use crate::event_loop::{Counts, Ready, TimerId};
 
 /// The context `C` of the tests: the log every handler writes to.
 #[derive(Default)]
@@ -53,17 +53,7 @@ impl Host<Rec> for Queues {
 pub struct PollReactor {
     next: Cell<u64>,
     table: RefCell<HashMap<u64, Entry>>,
-    pub alive: Rc<Cell<usize>>,
-}
-
-struct Count(Rc<Cell<usize>>);
-
-impl Drop for Count {
-    fn drop(&mut self) {
-        let n = self.0.get();
-        assert!(n > 0, "liveness underflow");
-        self.0.set(n - 1);
-    }
+    pub live: Rc<Counts>,
 }
 
 impl Watch<Rec> for PollReactor {
@@ -83,12 +73,11 @@ impl Watch<Rec> for PollReactor {
         let gone = self.table.borrow_mut().remove(&token);
         assert!(gone.is_some(), "close of an unknown token");
     }
-    fn hold(&self) -> Guard {
-        self.alive.set(self.alive.get() + 1);
-        Box::new(Count(self.alive.clone()))
+    fn hold(&self) -> Hold {
+        self.live.hold()
     }
-    fn request(&self) -> Guard {
-        self.hold()
+    fn request(&self) -> Request {
+        self.live.request()
     }
 }
 
@@ -194,8 +183,9 @@ impl World {
         self.cx.log.borrow().iter().any(|l| l == what)
     }
 
+    /// Ref'd handles held plus requests in flight.
     pub fn alive(&self) -> usize {
-        self.reactor.alive.get()
+        self.reactor.live.handles() + self.reactor.live.requests()
     }
 }
 
