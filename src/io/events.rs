@@ -61,6 +61,10 @@ pub trait Handler<C: ?Sized> {
     /// bytes are borrowed from it, with the descriptors that came along (SCM_RIGHTS);
     /// the fork channel frames here, with no `Vec` per read.
     fn read(&self, _cx: &C, _bytes: &[u8], _fds: Vec<OwnedFd>) {}
+    /// Called at once (no context needed) when the object is destroyed, whoever
+    /// destroyed it: `Error` and `Close` follow in the close phase. A binding drops
+    /// what it buffered and tells its owners here (a server counting connections).
+    fn destroyed(&self) {}
 }
 
 /// What the core needs from whoever runs the loop (the runtime; a recorder in tests).

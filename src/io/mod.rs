@@ -25,6 +25,9 @@ pub mod stream_seam;
 mod stream_write;
 pub mod write_queue;
 
+pub use events::{Event, Handler, Io, IoError};
+pub use stream::{Stream, StreamOpts};
+
 #[cfg(test)]
 mod stream_testkit;
 #[cfg(test)]

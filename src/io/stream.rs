@@ -287,6 +287,9 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.targets.borrow_mut().clear();
         self.reading.set(false);
         let dropped = self.writes.borrow_mut().clear();
+        if let Some(to) = self.to.upgrade() {
+            to.destroyed();
+        }
         for id in dropped {
             self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::Destroyed) });
         }

@@ -13,6 +13,7 @@ pub mod emitter;
 #[cfg(test)]
 mod engine_options_tests;
 pub mod errors;
+mod io_host;
 pub mod modules;
 mod outcome;
 pub mod output;
@@ -46,6 +47,8 @@ pub enum Task {
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
     /// Only wakes the loop (the rest of a drain postponed by a handled exception).
     Noop,
+    /// An I/O core event or timer (`io::events::Host`), run once.
+    Io(Rc<io_host::Posted>),
 }
 
 /// Something watched by the poller: stdin, later child pipes, sockets, channels.
@@ -87,6 +90,8 @@ pub struct State {
     pub at_exit: RefCell<Vec<Rc<dyn Fn()>>>,
     /// Every writer's queued output, written at exit under one deadline rule.
     pub exit_flush: crate::io::flush::ExitFlush,
+    /// The I/O core's context (reactor and host), made on first use.
+    core_io: std::cell::OnceCell<crate::io::Io<Runtime>>,
     pub argv: Vec<String>,
     pub exec_argv: Vec<String>,
     pub exec_path: String,
@@ -182,6 +187,11 @@ impl State {
         &self.live
     }
 
+    /// The I/O core's context: what a stream or listener is built with.
+    pub fn io(self: &Rc<Self>) -> crate::io::Io<Runtime> {
+        self.core_io.get_or_init(|| io_host::make(self)).clone()
+    }
+
     /// Queues a handle's `close` work for the close phase of this iteration.
     pub fn close_later(&self, task: Task) {
         self.closing.borrow_mut().push_back(task);
@@ -267,6 +277,7 @@ impl Runtime {
             closing: RefCell::new(VecDeque::new()),
             at_exit: RefCell::new(Vec::new()),
             exit_flush: Default::default(),
+            core_io: Default::default(),
             flush_soon: RefCell::new(Vec::new()),
             argv: launch.argv,
             exec_argv: launch.exec_argv,
@@ -441,6 +452,10 @@ impl Runtime {
                 self.settle(r, None)
             }
             Task::Noop => true,
+            Task::Io(p) => {
+                p.run(self);
+                true
+            }
         }
     }
 
