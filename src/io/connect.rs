@@ -3,13 +3,13 @@
 //! poll phase like any other outcome (libuv's `delayed_error`), so a script always
 //! hears `connect` or `error` after the call that started it returned.
 
-use std::os::fd::AsRawFd;
-
-use nix::errno::Errno;
+use std::os::fd::AsFd;
 
 use super::events::{Event, IoError, When};
 use super::stream::{Phase, Stream};
-use crate::net::{Endpoint, sys};
+use crate::net::Endpoint;
+use crate::sys::errno::Errno;
+use crate::sys::socket as sys;
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// Starts connecting an idle stream to the first of `targets`, falling back to
@@ -44,7 +44,7 @@ impl<C: ?Sized + 'static> Stream<C> {
                         self.targets.borrow_mut().pop_front();
                         continue;
                     }
-                    return self.destroy(Some(IoError::Connect { errno: Errno::from_raw(errno), to }));
+                    return self.destroy(Some(IoError::Connect { errno, to }));
                 }
             }
         }
@@ -53,23 +53,28 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// The connect finished (the socket became writable): open, or the next
     /// address, or the error.
     pub(super) fn on_connected(&self, cx: &C) {
-        let Some(fd) = self.raw_fd() else { return };
-        let errno = self.delayed_error.take().unwrap_or_else(|| sys::take_error(fd));
-        if errno == libc::EINPROGRESS || errno == libc::EALREADY {
+        let connected = match self.delayed_error.take() {
+            Some(e) => Err(e),
+            None => match self.fd.borrow().as_ref() {
+                Some(fd) => sys::take_error(fd.as_fd()),
+                None => return,
+            },
+        };
+        if matches!(connected, Err(Errno::EINPROGRESS | Errno::EALREADY)) {
             return;
         }
-        if errno != 0 {
+        if let Err(errno) = connected {
             let failed = self.targets.borrow_mut().pop_front();
             if !self.targets.borrow().is_empty() {
                 self.release_fd();
                 return self.connect_next();
             }
             let to = failed.unwrap_or(Endpoint::Tcp(([0, 0, 0, 0], 0).into()));
-            return self.destroy(Some(IoError::Connect { errno: Errno::from_raw(errno), to }));
+            return self.destroy(Some(IoError::Connect { errno, to }));
         }
         self.targets.borrow_mut().clear();
         self.phase.set(Phase::Open);
-        *self.remote.borrow_mut() = self.fd.borrow().as_ref().and_then(|f| sys::peer(f.as_raw_fd()));
+        *self.remote.borrow_mut() = self.fd.borrow().as_ref().and_then(|f| sys::peer(f.as_fd()));
         self.flush();
         self.update();
         // Even when that first flush broke the stream: `connect`, then `error` and

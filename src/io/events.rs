@@ -11,7 +11,7 @@
 use std::os::fd::OwnedFd;
 use std::rc::{Rc, Weak};
 
-use nix::errno::Errno;
+use crate::sys::errno::Errno;
 
 use super::flush::Pending;
 pub use super::stream_seam::{Hold, Interest, Request, Source, Watch};
@@ -109,14 +109,14 @@ pub enum IoError {
 }
 
 impl IoError {
-    pub fn sys(errno: i32, syscall: &'static str) -> IoError {
-        IoError::Sys { errno: Errno::from_raw(errno), syscall }
+    pub fn sys(errno: Errno, syscall: &'static str) -> IoError {
+        IoError::Sys { errno, syscall }
     }
 
     /// The errno behind the failure, if a system call failed.
-    pub fn errno(&self) -> Option<i32> {
+    pub fn errno(&self) -> Option<Errno> {
         match self {
-            IoError::Sys { errno, .. } | IoError::Connect { errno, .. } => Some(*errno as i32),
+            IoError::Sys { errno, .. } | IoError::Connect { errno, .. } => Some(*errno),
             IoError::Destroyed | IoError::WriteAfterEnd => None,
         }
     }

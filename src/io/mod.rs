@@ -6,6 +6,8 @@
 //!   connections, `net` sockets, and so the pool's worker channels and HTTP) registers
 //!   with it, and at exit one poll loop writes everything still queued, reading from
 //!   each peer meanwhile, under one deadline rule ([`deadline`]).
+//! - [`listener`]: a listening socket (accept batches, EMFILE back-off, the socket
+//!   file, ref/unref) under `net.Server` and node-ipc's server.
 
 // The stream's API is wider than its first users (net sockets, issue 13 step S11):
 // pipes, stdin and the fork channel come onto it in later steps.
@@ -15,6 +17,7 @@ pub mod deadline;
 #[allow(dead_code)]
 pub mod events;
 pub mod flush;
+pub mod listener;
 #[allow(dead_code)]
 pub mod stream;
 #[allow(dead_code)]

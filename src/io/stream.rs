@@ -135,7 +135,7 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) shut: Cell<bool>,
     /// Addresses still to try, the one being tried first.
     pub(super) targets: RefCell<VecDeque<Endpoint>>,
-    pub(super) delayed_error: Cell<Option<i32>>,
+    pub(super) delayed_error: Cell<Option<crate::sys::errno::Errno>>,
     pub(super) remote: RefCell<Option<Endpoint>>,
     /// The reused read buffer (`ReadSize::Reused`) or a pipe's scratch.
     pub(super) rbuf: RefCell<Vec<u8>>,
@@ -192,10 +192,10 @@ impl<C: ?Sized + 'static> Stream<C> {
             return;
         }
         if self.opts.nonblocking {
-            let _ = crate::net::sys::adopt(fd.as_raw_fd());
+            let _ = crate::sys::socket::adopt(fd.as_fd());
         }
         if self.opts.kind != Kind::Pipe {
-            *self.remote.borrow_mut() = crate::net::sys::peer(fd.as_raw_fd());
+            *self.remote.borrow_mut() = crate::sys::socket::peer(fd.as_fd());
         }
         self.install(fd);
         self.phase.set(Phase::Open);
@@ -336,7 +336,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         };
         match r {
             Ok(()) => self.interest.set(i),
-            Err(e) => self.destroy(Some(IoError::sys(e.raw_os_error().unwrap_or(libc::EIO), "epoll_ctl"))),
+            Err(e) => self.destroy(Some(IoError::sys(e, "epoll_ctl"))),
         }
     }
 

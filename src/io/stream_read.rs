@@ -3,13 +3,14 @@
 //! handed to `Handler::read`), the end of the input, and the dispatch of a ready
 //! descriptor to the connect, write and read paths.
 
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::events::{Event, IoError, Source, When};
 use super::stream::{Kind, OnReadError, Phase, ReadSize, Stream};
 use crate::event_loop::Ready;
-use crate::ipc::fdpass;
-use crate::net::sys::{self, Recv};
+use crate::sys::errno::Errno;
+use crate::sys::fd::{self as sysfd, Read};
+use crate::sys::socket;
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// Starts reading: every read is delivered (`Data`, or `Handler::read`) until
@@ -60,12 +61,13 @@ impl<C: ?Sized + 'static> Stream<C> {
             ReadSize::Fixed(size) => {
                 let mut buf = Vec::new();
                 let got = match self.opts.kind {
-                    Kind::Socket => {
-                        let Some(fd) = self.raw_fd() else { return (Got::WouldBlock, size) };
+                    Kind::Socket | Kind::Pipe => {
+                        let fd = self.fd.borrow();
+                        let Some(fd) = fd.as_ref() else { return (Got::WouldBlock, size) };
                         buf.reserve_exact(size);
-                        Got::from(sys::recv_into(fd, &mut buf))
+                        Got::from(sysfd::read_into(fd.as_fd(), &mut buf))
                     }
-                    Kind::Pipe | Kind::UnixFds => self.read_pipe(&mut buf, size),
+                    Kind::UnixFds => self.read_scratch(&mut buf, size),
                 };
                 if let Got::Read(n) = got {
                     if n < size / 2 {
@@ -97,10 +99,10 @@ impl<C: ?Sized + 'static> Stream<C> {
         }
     }
 
-    /// A pipe read into a fresh buffer: read(2) wants initialised memory, so it reads
-    /// into the kept scratch buffer and copies out what came (cheaper than zeroing a
-    /// new buffer per read).
-    fn read_pipe(&self, out: &mut Vec<u8>, size: usize) -> Got {
+    /// A `recvmsg` for a fresh buffer (descriptors that came along are closed: use
+    /// `ReadSize::Reused` where they matter): into the kept scratch buffer, copying
+    /// out what came (cheaper than zeroing a new buffer per read).
+    fn read_scratch(&self, out: &mut Vec<u8>, size: usize) -> Got {
         let mut scratch = std::mem::take(&mut *self.rbuf.borrow_mut());
         scratch.resize(size, 0);
         let got = {
@@ -131,16 +133,16 @@ enum Got {
     Read(usize),
     Eof,
     WouldBlock,
-    Failed(i32),
+    Failed(Errno),
 }
 
-impl From<Recv> for Got {
-    fn from(r: Recv) -> Got {
+impl From<Read> for Got {
+    fn from(r: Read) -> Got {
         match r {
-            Recv::Data(n) => Got::Read(n),
-            Recv::Eof => Got::Eof,
-            Recv::WouldBlock => Got::WouldBlock,
-            Recv::Failed(e) => Got::Failed(e),
+            Read::Data(n) => Got::Read(n),
+            Read::Eof => Got::Eof,
+            Read::WouldBlock => Got::WouldBlock,
+            Read::Failed(e) => Got::Failed(e),
         }
     }
 }
@@ -150,14 +152,14 @@ impl From<Recv> for Got {
 fn read_reused(kind: Kind, fd: BorrowedFd, buf: &mut [u8], fds: &mut Vec<OwnedFd>) -> Got {
     loop {
         let r = match kind {
-            Kind::UnixFds => fdpass::recv(fd.as_raw_fd(), buf, fds).map_err(|e| e.raw_os_error().unwrap_or(libc::EIO)),
-            Kind::Pipe | Kind::Socket => nix::unistd::read(fd, buf).map_err(|e| e as i32),
+            Kind::UnixFds => socket::recvmsg(fd, buf, fds),
+            Kind::Pipe | Kind::Socket => nix::unistd::read(fd, buf),
         };
         return match r {
             Ok(0) => Got::Eof,
             Ok(n) => Got::Read(n),
-            Err(libc::EINTR) => continue,
-            Err(libc::EAGAIN) => Got::WouldBlock,
+            Err(Errno::EINTR) => continue,
+            Err(Errno::EAGAIN) => Got::WouldBlock,
             Err(e) => Got::Failed(e),
         };
     }

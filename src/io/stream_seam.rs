@@ -39,7 +39,7 @@ pub trait Watch<C: ?Sized> {
     fn open(&self, src: Rc<dyn Source<C>>) -> u64;
     /// Watches `fd` for `i` under `token` (an empty `i` unwatches it; the table entry
     /// stays).
-    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> std::io::Result<()>;
+    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> crate::sys::errno::SysResult<()>;
     /// Drops the table entry (the descriptor is unwatched already).
     fn close(&self, token: u64);
     /// One ref'd active handle keeping the loop alive.

@@ -63,7 +63,7 @@ impl Watch<Rec> for PollReactor {
         self.table.borrow_mut().insert(t, (src, None));
         t
     }
-    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> std::io::Result<()> {
+    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> crate::sys::errno::SysResult<()> {
         let mut table = self.table.borrow_mut();
         let entry = table.get_mut(&token).expect("set_interest on an open source");
         entry.1 = (!i.is_empty()).then_some((fd.as_raw_fd(), i));

@@ -4,12 +4,13 @@
 //! and ACK gate, and the exit flush (`io::flush::Pending`).
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 
 use super::events::{Event, IoError, When};
 use super::flush::{Backlog, Pending};
 use super::stream::{DrainAt, Kind, Phase, Stream};
-use crate::ipc::fdpass;
+use crate::sys::errno::{Errno, SysResult};
+use crate::sys::{fd as sysfd, socket};
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// Queues `bytes`; `Written { id }` follows on a tick once they are out. False
@@ -129,8 +130,8 @@ impl<C: ?Sized + 'static> Stream<C> {
         match self.opts.kind {
             // ENOTCONN (the peer already reset) changes nothing: the write side is over.
             Kind::Socket | Kind::UnixFds => {
-                if let Some(fd) = self.raw_fd() {
-                    let _ = crate::net::sys::shutdown_write(fd);
+                if let Some(fd) = self.fd.borrow().as_ref() {
+                    let _ = socket::shutdown_write(fd.as_fd());
                 }
             }
             // A pipe's write end has no half-close: closing it is the EOF.
@@ -142,29 +143,17 @@ impl<C: ?Sized + 'static> Stream<C> {
 }
 
 /// Writes what the descriptor takes now (possibly 0), or the errno.
-fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>) -> Result<usize, i32> {
+fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>) -> SysResult<usize> {
     match kind {
-        Kind::Socket => crate::net::sys::send_some(fd.as_raw_fd(), bytes),
+        Kind::Socket => socket::send_some(fd, bytes),
         Kind::UnixFds => loop {
-            match fdpass::send(fd.as_raw_fd(), bytes, pass.map(|p| p.as_raw_fd())) {
-                Ok(n) => return Ok(n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(0),
-                Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
+            match socket::sendmsg(fd, bytes, pass) {
+                Err(Errno::EINTR) => {}
+                Err(Errno::EAGAIN) => return Ok(0),
+                r => return r,
             }
         },
-        Kind::Pipe => {
-            let mut done = 0;
-            while let Some(rest) = bytes.get(done..).filter(|r| !r.is_empty()) {
-                match nix::unistd::write(fd, rest) {
-                    Ok(n) => done += n,
-                    Err(nix::errno::Errno::EINTR) => {}
-                    Err(nix::errno::Errno::EAGAIN) => break,
-                    Err(e) => return if done > 0 { Ok(done) } else { Err(e as i32) },
-                }
-            }
-            Ok(done)
-        }
+        Kind::Pipe => sysfd::write_some(fd, bytes),
     }
 }
 
@@ -184,7 +173,7 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
         w.release_held();
         let f = w.flush_fds(|b, pass| write_some(kind, fd, b, pass));
         match f.error {
-            Some((errno, _)) => Err(io::Error::from_raw_os_error(errno)),
+            Some((errno, _)) => Err(errno.into()),
             None => Ok(f.written),
         }
     }

@@ -11,6 +11,8 @@
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
+use crate::sys::errno::{Errno, SysResult};
+
 struct Chunk<C> {
     data: Vec<u8>,
     done: usize,
@@ -36,7 +38,7 @@ pub struct WriteQueue<C> {
 pub struct Flushed<C> {
     pub completed: Vec<C>,
     pub written: usize,
-    pub error: Option<(i32, Option<C>)>,
+    pub error: Option<(Errno, Option<C>)>,
 }
 
 impl<C> Default for WriteQueue<C> {
@@ -116,9 +118,9 @@ impl<C> WriteQueue<C> {
     /// Writes what a non-blocking socket takes now, completions dropped (the exit
     /// flush: nobody is left to call them): the bytes written, or the error.
     pub fn send_now(&mut self, fd: std::os::fd::RawFd) -> std::io::Result<usize> {
-        let f = self.flush(|b| crate::net::sys::send_some(fd, b));
+        let f = self.flush(|b| crate::sys::raw::send_some(fd, b));
         match f.error {
-            Some((errno, _)) => Err(std::io::Error::from_raw_os_error(errno)),
+            Some((errno, _)) => Err(errno.into()),
             None => Ok(f.written),
         }
     }
@@ -126,13 +128,13 @@ impl<C> WriteQueue<C> {
     /// Writes with `write` (which returns how much it took, possibly 0, or an errno)
     /// until the queue is empty, the writer is full, or it fails. Descriptors to pass
     /// are dropped unsent: use [`WriteQueue::flush_fds`] where they can travel.
-    pub fn flush(&mut self, mut write: impl FnMut(&[u8]) -> Result<usize, i32>) -> Flushed<C> {
+    pub fn flush(&mut self, mut write: impl FnMut(&[u8]) -> SysResult<usize>) -> Flushed<C> {
         self.flush_fds(|b, _| write(b))
     }
 
     /// As [`WriteQueue::flush`], the writer also given the descriptor to pass with
     /// the first byte of the slice, when there is one.
-    pub fn flush_fds(&mut self, mut write: impl FnMut(&[u8], Option<BorrowedFd>) -> Result<usize, i32>) -> Flushed<C> {
+    pub fn flush_fds(&mut self, mut write: impl FnMut(&[u8], Option<BorrowedFd>) -> SysResult<usize>) -> Flushed<C> {
         let mut out = Flushed { completed: Vec::new(), written: 0, error: None };
         while let Some(front) = self.chunks.front_mut() {
             if front.done < front.data.len() {
@@ -207,9 +209,9 @@ mod tests {
         q.push(b"b".to_vec(), Some('b'));
         q.push(b"c".to_vec(), None);
         let mut first = true;
-        let f = q.flush(|b| if std::mem::take(&mut first) { Ok(b.len()) } else { Err(libc::EPIPE) });
+        let f = q.flush(|b| if std::mem::take(&mut first) { Ok(b.len()) } else { Err(Errno::EPIPE) });
         assert_eq!(f.completed, vec!['a']);
-        assert_eq!(f.error, Some((libc::EPIPE, Some('b'))));
+        assert_eq!(f.error, Some((Errno::EPIPE, Some('b'))));
         assert_eq!(q.len(), 1);
         assert_eq!(q.clear(), Vec::<char>::new());
         assert!(q.is_empty());

@@ -12,6 +12,11 @@ use super::{Runtime, Source, State, Task};
 use crate::event_loop::{Hold, Ready, Request, TimerId};
 use crate::io::events::{Event, Handler, Host, Interest, Io, Watch, When};
 use crate::io::flush::Pending;
+use crate::sys::errno::{Errno, SysResult};
+
+fn errno_of(e: std::io::Error) -> Errno {
+    Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))
+}
 
 type Work = Box<dyn FnOnce(&Runtime)>;
 
@@ -97,7 +102,7 @@ impl Watch<Runtime> for RtWatch {
         id
     }
 
-    fn set_interest(&self, fd: BorrowedFd, id: u64, i: Interest) -> std::io::Result<()> {
+    fn set_interest(&self, fd: BorrowedFd, id: u64, i: Interest) -> SysResult<()> {
         let Some(st) = self.st.upgrade() else { return Ok(()) };
         let (bridge, watched) = match self.table.borrow().get(&id) {
             Some((b, w)) => (b.clone(), *w),
@@ -110,9 +115,9 @@ impl Watch<Runtime> for RtWatch {
                 None
             }
             (true, None) => None,
-            (false, None) => Some(st.watch(fd, bridge, i.read, i.write)?),
+            (false, None) => Some(st.watch(fd, bridge, i.read, i.write).map_err(errno_of)?),
             (false, Some(t)) => {
-                st.lp.borrow_mut().poller.watch(fd, t, i.read, i.write)?;
+                st.lp.borrow_mut().poller.watch(fd, t, i.read, i.write).map_err(errno_of)?;
                 Some(t)
             }
         };

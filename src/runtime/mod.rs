@@ -13,13 +13,16 @@ pub mod emitter;
 #[cfg(test)]
 mod engine_options_tests;
 pub mod errors;
+pub mod hooks;
 mod io_host;
 pub mod modules;
 mod outcome;
 pub mod output;
 pub mod promise;
+pub mod slots;
 pub mod stack;
 pub mod syntax;
+pub mod warning;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -102,6 +105,9 @@ pub struct State {
     /// Called with 1 or 2 when that stream's reader went away; `true` if a script
     /// listener will get the `error` (set by `api::stdio`).
     pub on_broken_output: RefCell<Option<BrokenOutputHook>>,
+    /// What the bindings hook into the runtime and each other; per-area state by type.
+    pub hooks: hooks::Hooks,
+    pub slots: slots::Slots,
 }
 
 /// Told which stream (1 or 2) broke; `true` when a listener takes the `error`.
@@ -251,7 +257,8 @@ pub struct Launch {
 }
 
 impl Runtime {
-    pub fn new(launch: Launch) -> std::io::Result<Runtime> {
+    /// `bind` registers the script surface (`api::register`: `main` composes).
+    pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
         let _ = signals::ignore(libc::SIGPIPE);
         let signal_fd = signals::pipe()?;
         let mut lp = Loop::new()?;
@@ -285,10 +292,12 @@ impl Runtime {
             started: Instant::now(),
             on_uncaught: RefCell::new(None),
             on_broken_output: RefCell::new(None),
+            hooks: Default::default(),
+            slots: Default::default(),
         });
         let mut engine = Engine::new();
         configure(&mut engine, &st);
-        crate::api::register(&mut engine, &st);
+        bind(&mut engine, &st);
         Ok(Runtime { engine, st, scope: RefCell::new(Scope::new()) })
     }
 
@@ -376,10 +385,10 @@ impl Runtime {
         let ready = {
             let mut lp = self.st.lp.borrow_mut();
             let timeout = if closing { 0 } else { lp.poll_timeout() };
-            // A forked child about to wait for messages with nothing else to do: the
-            // code start-up ran need not stay mapped (see sys::trim).
-            if timeout < 0 && crate::api::ipc::parent().is_some() {
-                crate::sys::trim::release_code_pages();
+            // About to block with nothing due (a forked child gives back its code
+            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
+            if timeout < 0 {
+                self.st.hooks.before_idle_wait();
             }
             let r = lp.poller.wait(timeout).unwrap_or_default();
             lp.update_time();
