@@ -141,6 +141,8 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) rbuf: RefCell<Vec<u8>>,
     pub(super) bytes_read: Cell<u64>,
     pub(super) bytes_written: Cell<u64>,
+    /// How the exit flush's warning names a write and the stream.
+    pub(super) flush_names: Cell<(&'static str, &'static str)>,
 }
 
 impl<C: ?Sized + 'static> Stream<C> {
@@ -172,6 +174,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             rbuf: RefCell::new(Vec::new()),
             bytes_read: Cell::new(0),
             bytes_written: Cell::new(0),
+            flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
         });
         let pending: Rc<dyn super::flush::Pending> = s.clone();
         io.host.flush_at_exit(Rc::downgrade(&pending));
@@ -254,6 +257,12 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// The peer's EOF was read.
     pub fn read_eof(&self) -> bool {
         self.eof.get()
+    }
+
+    /// Names for the exit flush's warning: `("message", "IPC connection")` gives "3
+    /// messages … to the IPC connection to …".
+    pub fn set_flush_names(&self, names: (&'static str, &'static str)) {
+        self.flush_names.set(names);
     }
 
     pub fn set_ref(&self, on: bool) {

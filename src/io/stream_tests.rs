@@ -321,6 +321,11 @@ fn exit_flush_writes_what_is_queued() {
     let s = p.s();
     let total = 1 << 20;
     assert!(!s.write(vec![b'z'; total], None));
+    s.set_flush_names(("message", "channel"));
+    let backlog = super::flush::Pending::backlog(&*s);
+    assert_eq!((backlog.items, backlog.unit), (1, "message"));
+    assert!(backlog.bytes > 0 && backlog.bytes < total, "partly written at once");
+    assert_eq!(super::flush::Pending::peer(&*s), "a channel");
     let reader = std::thread::spawn(move || {
         let mut got = 0;
         let mut buf = vec![0u8; 65536];

@@ -180,14 +180,14 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
 
     fn backlog(&self) -> Backlog {
         let w = self.writes.borrow();
-        Backlog { items: w.chunks(), bytes: w.len(), unit: "write" }
+        Backlog { items: w.chunks(), bytes: w.len(), unit: self.flush_names.get().0 }
     }
 
     fn peer(&self) -> String {
+        let what = self.flush_names.get().1;
         match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
-            Some(to) => format!("the socket to {to}"),
-            None if self.opts.kind == Kind::Pipe => "a pipe".into(),
-            None => "a socket".into(),
+            Some(to) => format!("the {what} to {to}"),
+            None => format!("a {what}"),
         }
     }
 }

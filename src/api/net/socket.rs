@@ -89,6 +89,21 @@ pub trait Consumer {
     fn drained(&self, _engine: &Engine) -> Outcome {
         Ok(())
     }
+    /// After `data` (or a `resume`) gave an error: the rest of that read, if the
+    /// consumer has more (node-ipc's frames after a throwing listener); each error is
+    /// its own uncaught exception.
+    fn resume(&self, _engine: &Engine) -> Option<Outcome> {
+        None
+    }
+    /// The close phase of a destroyed socket: after `error`, before `close`.
+    fn close_phase(&self, _engine: &Engine) -> Outcome {
+        Ok(())
+    }
+    /// How the exit flush names the queued writes and the socket: `("write", "socket")`
+    /// gives "3 writes … to the socket to 127.0.0.1:80".
+    fn flush_names(&self) -> (&'static str, &'static str) {
+        ("write", "socket")
+    }
 }
 
 pub struct SocketInner {

@@ -105,7 +105,10 @@ impl SocketInner {
 
     fn on_close(&self, rt: &Runtime, had_error: bool) {
         if !self.error_threw.get() {
-            let r = self.emitter.emit(&rt.engine, "close", &[Dynamic::from(had_error)]);
+            let consumer = self.consumer.borrow().clone();
+            let r = consumer
+                .map_or(Ok(()), |c| c.close_phase(&rt.engine))
+                .and_then(|_| self.emitter.emit(&rt.engine, "close", &[Dynamic::from(had_error)]).map(drop));
             rt.settle(r.map(|_| Dynamic::UNIT), None);
         }
         // Nothing reaches the consumer after this: let it go, or a consumer that

@@ -30,6 +30,7 @@ impl SocketInner {
 
     pub(super) fn set_consumer(&self, c: Rc<dyn Consumer>) {
         *self.consumer.borrow_mut() = Some(c.clone());
+        self.stream.set_flush_names(c.flush_names());
         self.update();
         let (waiting, eof) = {
             let i = self.inbox.borrow();
@@ -53,7 +54,7 @@ impl SocketInner {
 
     pub(super) fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
         let consumer = self.consumer.borrow().clone();
-        let r = match consumer {
+        let r = match &consumer {
             Some(c) => c.data(&rt.engine, bytes),
             None => {
                 let now = self.inbox.borrow_mut().push(bytes);
@@ -64,6 +65,10 @@ impl SocketInner {
             }
         };
         rt.settle(r.map(|_| Dynamic::UNIT), None);
+        // A consumer whose listener threw may have more of this read to hand over.
+        while let Some(r) = consumer.as_ref().and_then(|c| c.resume(&rt.engine)) {
+            rt.settle(r.map(|_| Dynamic::UNIT), None);
+        }
         rt.drain();
         self.update();
     }
