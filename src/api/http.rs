@@ -172,9 +172,5 @@ fn unref_timeout(
     ms: u64,
     f: impl Fn(&Engine) -> Result<Dynamic, Box<EvalAltResult>> + 'static,
 ) -> crate::event_loop::TimerId {
-    let mut lp = st.lp.borrow_mut();
-    let now = lp.update_time();
-    let id = lp.timers.start(ms, now, false, crate::runtime::Task::Native(Rc::new(f)));
-    lp.timers.set_ref(id, false);
-    id
+    st.timer_start_unref(ms, crate::runtime::Task::Native(Rc::new(f)))
 }

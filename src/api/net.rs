@@ -153,7 +153,7 @@ fn is_ip(s: &str) -> i64 {
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<NetModule>("NetModule");
-    crate::api::ipc::set_handle_codec(handle_codec());
+    st.slots.put(handle_codec());
     server_api::register(engine, st);
     socket_api::register(engine, st);
     engine

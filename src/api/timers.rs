@@ -66,17 +66,15 @@ fn start(
         super::process::warn(st, &msg, "TimeoutOverflowWarning", None);
     }
     let task = Task::Call(Callback::new(ctx, f), args);
-    let mut lp = st.lp.borrow_mut();
-    let now = lp.update_time();
-    let id = lp.timers.start(clamp_delay(ms), now, repeat, task);
+    let id = st.timer_start(clamp_delay(ms), repeat, task);
     Timeout { st: st.clone(), id }
 }
 
 fn clear(st: &State, v: &Dynamic) {
     if let Some(t) = v.clone().try_cast::<Timeout>() {
-        st.lp.borrow_mut().timers.clear(t.id);
+        st.timer_clear(t.id);
     } else if let Ok(id) = v.as_int() {
-        st.lp.borrow_mut().timers.clear(id as TimerId);
+        st.timer_clear(id as TimerId);
     }
 }
 
@@ -109,7 +107,7 @@ macro_rules! register_starters {
 }
 
 fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Immediate {
-    let entry = st.lp.borrow_mut().immediates.push(Task::Call(Callback::new(ctx, f), args));
+    let entry = st.immediate(Task::Call(Callback::new(ctx, f), args));
     Immediate { st: st.clone(), entry }
 }
 
@@ -135,7 +133,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     });
     engine.register_fn("clearImmediate", |v: Dynamic| {
         if let Some(i) = v.try_cast::<Immediate>() {
-            i.st.lp.borrow_mut().immediates.clear(&i.entry);
+            i.st.immediate_clear(&i.entry);
         }
     });
 
@@ -145,22 +143,20 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     });
 
     engine.register_fn("ref", |t: &mut Timeout| {
-        t.st.lp.borrow_mut().timers.set_ref(t.id, true);
+        t.st.timer_set_ref(t.id, true);
         t.clone()
     });
     engine.register_fn("unref", |t: &mut Timeout| {
-        t.st.lp.borrow_mut().timers.set_ref(t.id, false);
+        t.st.timer_set_ref(t.id, false);
         t.clone()
     });
-    engine.register_fn("hasRef", |t: &mut Timeout| t.st.lp.borrow().timers.has_ref(t.id));
+    engine.register_fn("hasRef", |t: &mut Timeout| t.st.timer_has_ref(t.id));
     engine.register_fn("refresh", |t: &mut Timeout| {
-        let mut lp = t.st.lp.borrow_mut();
-        let now = lp.update_time();
-        lp.timers.refresh(t.id, now);
+        t.st.timer_refresh(t.id);
         t.clone()
     });
     engine.register_fn("close", |t: &mut Timeout| {
-        t.st.lp.borrow_mut().timers.clear(t.id);
+        t.st.timer_clear(t.id);
         t.clone()
     });
     engine.register_fn("to_int", |t: &mut Timeout| t.id as i64);
@@ -168,11 +164,11 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("to_debug", |t: &mut Timeout| format!("Timeout {{ id: {} }}", t.id));
 
     engine.register_fn("ref", |i: &mut Immediate| {
-        i.st.lp.borrow_mut().immediates.set_ref(&i.entry, true);
+        i.st.immediate_set_ref(&i.entry, true);
         i.clone()
     });
     engine.register_fn("unref", |i: &mut Immediate| {
-        i.st.lp.borrow_mut().immediates.set_ref(&i.entry, false);
+        i.st.immediate_set_ref(&i.entry, false);
         i.clone()
     });
     engine.register_fn("hasRef", |i: &mut Immediate| i.entry.has_ref());

@@ -42,20 +42,18 @@ pub fn timeout(st: &Rc<State>, ms: &Dynamic, value: Dynamic, options: &Dynamic) 
     let p = Promise::pending();
     let ms = ms.as_int().map(|i| i as f64).or_else(|_| ms.as_float()).unwrap_or(1.0);
     let task = settle(st, &p, value);
-    let mut lp = st.lp.borrow_mut();
-    let now = lp.update_time();
-    let id = lp.timers.start(clamp_delay(ms), now, false, task);
+    let id = st.timer_start(clamp_delay(ms), false, task);
     if !keeps_alive(options) {
-        lp.timers.set_ref(id, false);
+        st.timer_set_ref(id, false);
     }
     p
 }
 
 pub fn immediate(st: &Rc<State>, value: Dynamic, options: &Dynamic) -> Promise {
     let p = Promise::pending();
-    let entry = st.lp.borrow_mut().immediates.push(settle(st, &p, value));
+    let entry = st.immediate(settle(st, &p, value));
     if !keeps_alive(options) {
-        st.lp.borrow_mut().immediates.set_ref(&entry, false);
+        st.immediate_set_ref(&entry, false);
     }
     p
 }

@@ -1,20 +1,26 @@
-//! The event loop core: clock, timers, immediates, the poller and the liveness rule.
+//! The event loop core: clock, timers, immediates, the close queue and the liveness
+//! rule (the poller is `io::reactor`).
 //!
 //! It knows nothing of Rhai. The runtime drives it phase by phase, in libuv's order
-//! (`uv_run`): timers → pending → poll → check → close, and asks it one question to
-//! decide whether the process stays alive: [`Loop::alive`].
+//! (`uv_run`) for the phases that exist here: timers → poll → check → close (there is
+//! no "pending" phase: write completions run as nextTicks). It asks the loop one
+//! question to decide whether the process stays alive, [`Loop::alive`] (libuv's
+//! `uv__loop_alive`), and one to decide how long the poll may block,
+//! [`Loop::poll_timeout`] (`uv__backend_timeout`).
 
 pub mod immediates;
 pub mod live;
-pub mod poller;
 pub mod timers;
 
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Instant;
 
+/// Readiness reports come from the reactor (`io::reactor`); re-exported for the
+/// sources that still name it here.
+pub use crate::io::reactor::Ready;
 pub use immediates::{Immediate, Immediates};
 pub use live::{Counts, Hold, Request};
-pub use poller::{Poller, Ready};
 pub use timers::{TimerId, Timers};
 
 pub struct Loop<T: Clone> {
@@ -22,10 +28,14 @@ pub struct Loop<T: Clone> {
     now: u64,
     pub timers: Timers<T>,
     pub immediates: Immediates<T>,
-    pub poller: Poller,
     /// Ref'd active handles other than timers and immediates (stdin, children, sockets…)
     /// and requests in flight (fs jobs), counted by the guards they hand out.
     counts: Rc<Counts>,
+    /// The close phase's queue: `close` work of handles closed this iteration.
+    closing: VecDeque<T>,
+    /// A drain cut short by a handled exception still owes its rest (see
+    /// [`Loop::set_resume_drain`]).
+    resume_drain: bool,
 }
 
 impl<T: Clone> Loop<T> {
@@ -35,8 +45,9 @@ impl<T: Clone> Loop<T> {
             now: 0,
             timers: Timers::new(),
             immediates: Immediates::default(),
-            poller: Poller::new()?,
             counts: Rc::default(),
+            closing: VecDeque::new(),
+            resume_drain: false,
         })
     }
 
@@ -56,20 +67,95 @@ impl<T: Clone> Loop<T> {
         &self.counts
     }
 
-    /// The one liveness predicate: anything ref'd still active.
-    pub fn alive(&self) -> bool {
-        self.timers.refs() > 0 || self.immediates.refs() > 0 || self.counts.any()
+    /// Queues a handle's `close` work for the close phase of this iteration.
+    pub fn close_later(&mut self, task: T) {
+        self.closing.push_back(task);
     }
 
-    /// How long the poll phase may block: not at all when immediates wait, until the
-    /// next timer otherwise, forever when only I/O can wake us.
+    /// Starts the close phase: takes the work queued so far (work queued while it
+    /// runs waits for the next iteration's close phase).
+    pub fn take_closing(&mut self) -> VecDeque<T> {
+        std::mem::take(&mut self.closing)
+    }
+
+    /// A drain cut short by a handled exception must resume (Node postpones the rest
+    /// until after the next macrotask): while set, the loop stays alive and the poll
+    /// does not block, and the next check phase drains first and clears it.
+    pub fn set_resume_drain(&mut self) {
+        self.resume_drain = true;
+    }
+
+    /// Clears the resume mark, telling whether it was set (the check phase's start).
+    pub fn take_resume_drain(&mut self) -> bool {
+        std::mem::take(&mut self.resume_drain)
+    }
+
+    /// The one liveness predicate (libuv's `uv__loop_alive`): a ref'd timer, immediate
+    /// or handle, a request in flight, a handle closing or a drain to resume.
+    pub fn alive(&self) -> bool {
+        self.timers.refs() > 0
+            || self.immediates.refs() > 0
+            || self.counts.any()
+            || !self.closing.is_empty()
+            || self.resume_drain
+    }
+
+    /// How long the poll phase may block: not at all when immediates wait, handles
+    /// are closing (their `close` is due in this iteration's close phase) or a drain
+    /// must resume; until the next timer otherwise; forever when only I/O can wake us.
     pub fn poll_timeout(&self) -> i32 {
-        if self.immediates.refs() > 0 || !self.alive() {
+        if self.immediates.refs() > 0 || !self.closing.is_empty() || self.resume_drain || !self.alive() {
             return 0;
         }
         match self.timers.next_expiry() {
             Some(expiry) => expiry.saturating_sub(self.epoch.elapsed().as_millis() as u64).min(i32::MAX as u64) as i32,
             None => -1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_liveness_source_counts_and_closing_never_blocks() {
+        let mut lp: Loop<u32> = Loop::new().expect("epoll");
+        assert!(!lp.alive());
+        assert_eq!(lp.poll_timeout(), 0, "a dead loop does not block");
+        let hold = lp.counts().clone().hold();
+        assert!(lp.alive());
+        assert_eq!(lp.poll_timeout(), -1, "only I/O can wake it");
+        drop(hold);
+        let request = lp.counts().clone().request();
+        assert!(lp.alive(), "a request in flight keeps it alive");
+        drop(request);
+        lp.close_later(7);
+        assert!(lp.alive(), "a handle closing keeps it alive");
+        let hold = lp.counts().clone().hold();
+        assert_eq!(lp.poll_timeout(), 0, "its close is due this iteration");
+        assert_eq!(lp.take_closing(), [7]);
+        assert_eq!(lp.poll_timeout(), -1);
+        drop(hold);
+        lp.set_resume_drain();
+        assert!(lp.alive(), "a cut drain keeps it alive");
+        assert_eq!(lp.poll_timeout(), 0);
+        assert!(lp.take_resume_drain());
+        assert!(!lp.take_resume_drain());
+        assert!(!lp.alive());
+    }
+
+    #[test]
+    fn an_unrefd_timer_bounds_the_poll_without_keeping_alive() {
+        let mut lp: Loop<u32> = Loop::new().expect("epoll");
+        let now = lp.update_time();
+        let id = lp.timers.start(50_000, now, false, 1);
+        assert!(lp.alive());
+        let t = lp.poll_timeout();
+        assert!(t > 0 && t <= 50_000, "{t}");
+        lp.timers.set_ref(id, false);
+        assert!(!lp.alive());
+        let _hold = lp.counts().clone().hold();
+        assert!(lp.poll_timeout() > 0, "the timer still bounds the wait");
     }
 }

@@ -1,7 +1,6 @@
-//! The seam between a stream and whatever watches its descriptor: the part of the
-//! reactor (issue 13 §2.3, `io/reactor.rs`) a stream uses, written as a trait so the
-//! stream is built and tested before the reactor exists, and runs on the runtime's
-//! poller meanwhile. Once the reactor lands it implements [`Watch`] (or replaces it).
+//! The part of the reactor (`io::reactor`) a stream uses, as a trait: the stream is
+//! tested on a small poll(2) loop of its own (`stream_testkit.rs`) and runs on the
+//! runtime's [`Reactor`] otherwise.
 //!
 //! The rules it keeps from the plan: a stream is *opened* in the reactor's table for
 //! as long as it is open, watched or not (libuv's handle queue: a paused socket
@@ -12,38 +11,44 @@
 use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
-use crate::event_loop::Ready;
+pub use super::reactor::{Interest, Source};
+use super::reactor::{Reactor, Token};
 pub use crate::event_loop::{Hold, Request};
-
-/// What a descriptor is watched for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Interest {
-    pub read: bool,
-    pub write: bool,
-}
-
-impl Interest {
-    pub fn is_empty(self) -> bool {
-        !self.read && !self.write
-    }
-}
-
-/// What the reactor calls when a watched descriptor is ready.
-pub trait Source<C: ?Sized> {
-    fn on_ready(&self, cx: &C, ready: Ready);
-}
+use crate::sys::errno::SysResult;
 
 /// The reactor as a stream sees it.
 pub trait Watch<C: ?Sized> {
     /// Keeps `src` in the table (strongly) until [`Watch::close`]; its token.
-    fn open(&self, src: Rc<dyn Source<C>>) -> u64;
+    fn open(&self, src: Rc<dyn Source<C>>) -> Token;
     /// Watches `fd` for `i` under `token` (an empty `i` unwatches it; the table entry
     /// stays).
-    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> crate::sys::errno::SysResult<()>;
+    fn set_interest(&self, fd: BorrowedFd, token: Token, i: Interest) -> SysResult<()>;
     /// Drops the table entry (the descriptor is unwatched already).
-    fn close(&self, token: u64);
+    fn close(&self, token: Token);
     /// One ref'd active handle keeping the loop alive.
     fn hold(&self) -> Hold;
     /// One request in flight (writes, connect, shutdown): alive even when unref'd.
     fn request(&self) -> Request;
+}
+
+impl<C: ?Sized> Watch<C> for Reactor<C> {
+    fn open(&self, src: Rc<dyn Source<C>>) -> Token {
+        Reactor::open(self, src)
+    }
+
+    fn set_interest(&self, fd: BorrowedFd, token: Token, i: Interest) -> SysResult<()> {
+        Reactor::set_interest(self, fd, token, i)
+    }
+
+    fn close(&self, token: Token) {
+        self.close_token(token);
+    }
+
+    fn hold(&self) -> Hold {
+        Reactor::hold(self)
+    }
+
+    fn request(&self) -> Request {
+        Reactor::request(self)
+    }
 }

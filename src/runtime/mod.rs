@@ -15,6 +15,7 @@ mod engine_options_tests;
 pub mod errors;
 pub mod hooks;
 mod io_host;
+mod loop_api;
 pub mod modules;
 mod outcome;
 pub mod output;
@@ -35,7 +36,8 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Counts, Hold, Loop, Ready, Request};
+use crate::event_loop::{Counts, Loop, Ready};
+use crate::io::reactor::{Interest, Reactor};
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
@@ -48,19 +50,31 @@ pub enum Task {
     Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
-    /// Only wakes the loop (the rest of a drain postponed by a handled exception).
-    Noop,
     /// An I/O core event or timer (`io::events::Host`), run once.
     Io(Rc<io_host::Posted>),
 }
 
-/// Something watched by the poller: stdin, later child pipes, sockets, channels.
+/// Something watched by the reactor with the runtime as its context: stdin, child
+/// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
 pub trait Source {
     fn on_ready(&self, rt: &Runtime, ready: Ready);
 }
 
-/// Poller token of the signal pipe; other sources get tokens from [`State::watch`].
-const SIGNAL_TOKEN: u64 = 0;
+impl<T: Source + ?Sized> crate::io::reactor::Source<Runtime> for T {
+    fn on_ready(&self, rt: &Runtime, ready: Ready) {
+        Source::on_ready(self, rt, ready);
+    }
+}
+
+/// The signal pipe's read end, open in the reactor for the runtime's life.
+struct SignalPipe(std::os::fd::OwnedFd);
+
+impl Source for SignalPipe {
+    fn on_ready(&self, rt: &Runtime, _: Ready) {
+        use std::os::fd::AsFd;
+        rt.deliver_signals(self.0.as_fd());
+    }
+}
 
 /// Everything the script surface shares with the loop. Script-facing handles hold an
 /// `Rc<State>`; each part has its own cell so a callback can run while none is held.
@@ -78,15 +92,12 @@ pub struct State {
     pub exit_request: Cell<Option<i32>>,
     pub exiting: Cell<bool>,
     pub sources: RefCell<HashMap<String, Rc<str>>>,
-    pub io: RefCell<HashMap<u64, Rc<dyn Source>>>,
-    next_token: Cell<u64>,
-    signal_fd: RawFd,
+    /// epoll and the table of open handles (`io::reactor`).
+    reactor: Rc<Reactor<Runtime>>,
     caught: RefCell<HashSet<i32>>,
     /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
     /// deliveries before the script's listeners; the signal stays caught meanwhile.
     signal_hooks: RefCell<HashMap<i32, SignalHook>>,
-    /// The close phase's queue: `close` callbacks of handles closed this iteration.
-    pub closing: RefCell<VecDeque<Task>>,
     /// Writes batched by a macrotask, done once its drain is over (IPC sends).
     pub flush_soon: RefCell<Vec<Rc<dyn Fn()>>>,
     /// Work that must happen before the process ends (unlinking socket files…).
@@ -172,25 +183,9 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
-    /// One ref'd active handle keeps the loop alive while the guard lives.
-    pub fn hold(&self) -> Hold {
-        self.live.hold()
-    }
-
-    /// One request in flight (an fs job) keeps the loop alive while the guard lives.
-    pub fn request(&self) -> Request {
-        self.live.request()
-    }
-
-    /// Makes `slot` hold the loop iff `on`; holding twice holds once.
-    pub fn set_hold(&self, slot: &Cell<Option<Hold>>, on: bool) {
-        self.live.set_hold(slot, on);
-    }
-
-    /// The liveness counts, for a component that hands out guards itself (the reactor).
-    #[allow(dead_code)] // the reactor's (step S7 of docs/design/iocore.md)
-    pub fn live(&self) -> &Rc<Counts> {
-        &self.live
+    /// The reactor, for handles (`io::handle::Handle::new`).
+    pub fn reactor(&self) -> &Rc<Reactor<Runtime>> {
+        &self.reactor
     }
 
     /// The I/O core's context: what a stream or listener is built with.
@@ -198,23 +193,33 @@ impl State {
         self.core_io.get_or_init(|| io_host::make(self)).clone()
     }
 
-    /// Queues a handle's `close` work for the close phase of this iteration.
-    pub fn close_later(&self, task: Task) {
-        self.closing.borrow_mut().push_back(task);
-    }
-
-    /// Registers a poller source and returns its token.
-    pub fn watch(&self, fd: RawFd, source: Rc<dyn Source>, readable: bool, writable: bool) -> std::io::Result<u64> {
-        let token = self.next_token.get();
-        self.next_token.set(token + 1);
-        self.lp.borrow_mut().poller.watch(fd, token, readable, writable)?;
-        self.io.borrow_mut().insert(token, source);
+    /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
+    /// bindings that keep a bare descriptor (until they hold an `io::handle::Handle`).
+    pub fn watch<S: Source + 'static>(
+        &self,
+        fd: RawFd,
+        source: Rc<S>,
+        readable: bool,
+        writable: bool,
+    ) -> std::io::Result<u64> {
+        let token = self.reactor.open(source);
+        if let Err(e) = self.set_interest(fd, token, readable, writable) {
+            self.reactor.close_token(token);
+            return Err(e);
+        }
         Ok(token)
     }
 
+    /// Changes what `fd`, watched under `token`, is watched for.
+    pub fn set_interest(&self, fd: RawFd, token: u64, read: bool, write: bool) -> std::io::Result<()> {
+        let i = Interest { read, write };
+        Ok(crate::sys::raw::with_fd(fd, |fd| self.reactor.set_interest(fd, token, i))?)
+    }
+
+    /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
     pub fn unwatch(&self, fd: RawFd, token: u64) {
-        self.lp.borrow_mut().poller.unwatch(fd);
-        self.io.borrow_mut().remove(&token);
+        let _ = self.set_interest(fd, token, false, false);
+        self.reactor.close_token(token);
     }
 
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
@@ -260,9 +265,15 @@ impl Runtime {
     /// `bind` registers the script surface (`api::register`: `main` composes).
     pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
         let _ = signals::ignore(libc::SIGPIPE);
-        let signal_fd = signals::pipe()?;
-        let mut lp = Loop::new()?;
-        lp.poller.watch(signal_fd, SIGNAL_TOKEN, true, false)?;
+        let signal_pipe = signals::pipe()?;
+        let lp = Loop::new()?;
+        let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
+        {
+            use std::os::fd::AsFd;
+            let pipe = Rc::new(SignalPipe(signal_pipe));
+            let token = reactor.open(pipe.clone());
+            reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
+        }
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
         let live = lp.counts().clone();
         let st = Rc::new(State {
@@ -276,12 +287,9 @@ impl Runtime {
             exit_request: Cell::new(None),
             exiting: Cell::new(false),
             sources: RefCell::new(HashMap::new()),
-            io: RefCell::new(HashMap::new()),
-            next_token: Cell::new(16),
-            signal_fd,
+            reactor,
             caught: RefCell::new(HashSet::new()),
             signal_hooks: RefCell::new(HashMap::new()),
-            closing: RefCell::new(VecDeque::new()),
             at_exit: RefCell::new(Vec::new()),
             exit_flush: Default::default(),
             core_io: Default::default(),
@@ -330,11 +338,11 @@ impl Runtime {
     /// `beforeExit` (which may restart it), then `exit`.
     pub fn run_loop(&self) -> ! {
         loop {
-            while self.alive() {
+            while self.st.lp.borrow().alive() {
                 self.run_once();
             }
             self.emit_before_exit();
-            if !self.alive() {
+            if !self.st.lp.borrow().alive() {
                 break;
             }
         }
@@ -350,13 +358,9 @@ impl Runtime {
         self.run_closing();
     }
 
-    pub fn alive(&self) -> bool {
-        self.st.lp.borrow().alive() || !self.st.closing.borrow().is_empty()
-    }
-
     /// The close phase: `close` callbacks of handles closed during this iteration.
     fn run_closing(&self) {
-        let batch = std::mem::take(&mut *self.st.closing.borrow_mut());
+        let batch = self.st.lp.borrow_mut().take_closing();
         for task in batch {
             self.macrotask(&task);
         }
@@ -378,38 +382,33 @@ impl Runtime {
 
     fn run_poll(&self) {
         self.st.flush();
-        // Handles closed during this turn have their `close` callbacks due in this
-        // turn's close phase: poll without blocking then (libuv's
-        // `uv__backend_timeout` returns 0 while handles are closing).
-        let closing = !self.st.closing.borrow().is_empty();
         let ready = {
-            let mut lp = self.st.lp.borrow_mut();
-            let timeout = if closing { 0 } else { lp.poll_timeout() };
+            let timeout = self.st.lp.borrow().poll_timeout();
             // About to block with nothing due (a forked child gives back its code
             // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
             if timeout < 0 {
                 self.st.hooks.before_idle_wait();
             }
-            let r = lp.poller.wait(timeout).unwrap_or_default();
-            lp.update_time();
+            let r = self.st.reactor.wait(timeout);
+            self.st.lp.borrow_mut().update_time();
             r
         };
+        // EINTR is retried by the poller; any other failure would fail again at
+        // once, so the loop cannot go on (a retry would spin).
+        let ready = ready.unwrap_or_else(|e| {
+            self.st.eprint(&format!("procbox: epoll_wait: {e}\n"));
+            self.finish(70)
+        });
         for r in ready {
-            if r.token == SIGNAL_TOKEN {
-                self.deliver_signals();
-            } else {
-                let source = self.st.io.borrow().get(&r.token).cloned();
-                if let Some(source) = source {
-                    source.on_ready(self, r);
-                }
-            }
+            self.st.reactor.dispatch(self, r);
         }
     }
 
     fn run_check(&self) {
         // A drain cut short by a handled exception resumes here at the latest: Node
         // drains when its native immediates run, before the script's immediates.
-        if !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
+        let resume = self.st.lp.borrow_mut().take_resume_drain();
+        if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
             self.drain();
         }
         let batch = self.st.lp.borrow_mut().immediates.take_batch();
@@ -421,8 +420,8 @@ impl Runtime {
     }
 
     /// Signal listeners run as macrotasks with `(name, number)`.
-    fn deliver_signals(&self) {
-        let pending = signals::read_pending(self.st.signal_fd);
+    fn deliver_signals(&self, pipe: std::os::fd::BorrowedFd<'_>) {
+        let pending = signals::read_pending(pipe);
         let mut hooked: Vec<i32> = Vec::new();
         for &signo in &pending {
             if hooked.contains(&signo) {
@@ -460,7 +459,6 @@ impl Runtime {
                 let r = f(&self.engine);
                 self.settle(r, None)
             }
-            Task::Noop => true,
             Task::Io(p) => {
                 p.run(self);
                 true

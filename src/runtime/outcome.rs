@@ -35,7 +35,7 @@ impl Runtime {
                     if !self.call_task(tick) {
                         // Node postpones the rest of the drain after a handled
                         // exception until after the next macrotask.
-                        self.st.lp.borrow_mut().immediates.push(Task::Noop);
+                        self.st.lp.borrow_mut().set_resume_drain();
                         return;
                     }
                 }

@@ -180,9 +180,7 @@ impl ChildProcess {
             c.timer.set(None);
             ChildProcess(c).kill(engine, kill_signal).map(|_| Dynamic::UNIT)
         }));
-        let mut lp = self.0.st.lp.borrow_mut();
-        let now = lp.update_time();
-        self.0.timer.set(Some(lp.timers.start(clamp_delay(ms as f64), now, false, task)));
+        self.0.timer.set(Some(self.0.st.timer_start(clamp_delay(ms as f64), false, task)));
     }
 
     /// A failed spawn: `error` on the next tick, then `close(-errno, null)`.
@@ -237,7 +235,7 @@ impl ChildInner {
 
     fn clear_timer(&self) {
         if let Some(id) = self.timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
     }
 

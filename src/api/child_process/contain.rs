@@ -272,7 +272,7 @@ impl Guard {
         if signo == 0 || signo == libc::SIGKILL || self.timer.get().is_some() {
             return;
         }
-        let now = st.lp.borrow_mut().update_time();
+        let now = st.update_time();
         self.deadline.set(now + ms);
         self.start_timer(st, ms);
     }
@@ -284,16 +284,14 @@ impl Guard {
             me.tick(&s);
             Ok(Dynamic::UNIT)
         }));
-        let mut lp = st.lp.borrow_mut();
-        let now = lp.update_time();
-        self.timer.set(Some(lp.timers.start(ms, now, false, task)));
+        self.timer.set(Some(st.timer_start(ms, false, task)));
     }
 
     /// The escalation timer fired: SIGKILL at the deadline; after the leader's reap
     /// it also polls (every 10 ms) whether the group emptied, so a group that ends
     /// by itself does not hold the process for the whole delay.
     fn tick(self: &Rc<Self>, st: &Rc<State>) {
-        let now = st.lp.borrow_mut().update_time();
+        let now = st.update_time();
         if self.reaped.get() && !self.group.is_some_and(tree::group_exists) {
             return;
         }
@@ -327,7 +325,7 @@ impl Guard {
         self.reaped.set(true);
         self.limit_hit.set(self.contain.limit_hit(signal, cpu_ms));
         if let Some(id) = self.timer.take() {
-            st.lp.borrow_mut().timers.clear(id);
+            st.timer_clear(id);
             if self.group.is_some_and(tree::group_exists) {
                 self.start_timer(st, 10);
             }

@@ -103,9 +103,7 @@ impl ExecJob {
                 }
                 Ok(Dynamic::UNIT)
             }));
-            let mut lp = child.0.st.lp.borrow_mut();
-            let now = lp.update_time();
-            job.timer.set(Some(lp.timers.start(clamp_delay(ms as f64), now, false, task)));
+            job.timer.set(Some(child.0.st.timer_start(clamp_delay(ms as f64), false, task)));
         }
         job
     }
@@ -154,7 +152,7 @@ impl ExecJob {
             return Ok(());
         }
         if let Some(id) = self.timer.take() {
-            child.st.lp.borrow_mut().timers.clear(id);
+            child.st.timer_clear(id);
         }
         let Some(cb) = &self.cb else { return Ok(()) };
         let out = self.out[0].borrow_mut().take();

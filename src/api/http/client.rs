@@ -256,7 +256,7 @@ impl ClientInner {
 
     fn clear_timer(&self) {
         if let Some((_, id)) = self.timeout.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
     }
 

@@ -279,7 +279,7 @@ impl Conn {
 
     fn disarm_idle_timer(&self) {
         if let Some(id) = self.idle_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
     }
 }
@@ -338,7 +338,7 @@ impl Consumer for Conn {
         self.disarm_idle_timer();
         self.stop_request_clock();
         if let Some(id) = self.sock_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
         if let Some(req) = self.req.borrow_mut().take() {
             req.abort();

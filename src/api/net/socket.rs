@@ -18,10 +18,10 @@ mod io;
 
 use super::server::ServerInner;
 use crate::api::events::EventTarget;
-use crate::api::stream_text::TextMode;
+use crate::io::decode::TextMode;
+use crate::io::readable::Readable as Inbox;
 use crate::io::{Handler, Stream, StreamOpts, stream};
 use crate::net::Endpoint;
-use crate::net::inbox::Inbox;
 use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
@@ -246,8 +246,8 @@ impl Socket {
 
     pub fn set_encoding(&self, enc: Option<&'static str>) {
         match enc {
-            Some(e) => self.0.text.set_known(e),
-            None => *self.0.text.0.borrow_mut() = None,
+            Some(e) => self.0.text.set(e),
+            None => self.0.text.clear(),
         }
     }
 

@@ -109,7 +109,7 @@ impl IpcClient {
         let i = &self.0;
         i.explicit.set(true);
         if let Some(t) = i.timer.take() {
-            i.st.lp.borrow_mut().timers.clear(t);
+            i.st.timer_clear(t);
         }
         let conn = i.conn.borrow().clone();
         match conn {
@@ -151,12 +151,9 @@ impl ClientInner {
     /// Waits `ms`, then tries again (unless the script disconnected meanwhile).
     fn schedule_retry(&self, ms: u64) {
         let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.now();
-        let id = lp.timers.start(
+        let id = self.st.timer_start_at(
+            self.st.now(),
             ms.max(1),
-            now,
-            false,
             Task::Native(Rc::new(move |_: &Engine| {
                 if let Some(c) = me.upgrade() {
                     c.timer.set(None);

@@ -376,7 +376,7 @@ impl Conn {
                 Err(e) => self.close(vec![error::syscall("epoll_ctl", e.raw_os_error().unwrap_or(libc::EIO))]),
             },
             (true, Some(t)) => {
-                let _ = self.st.lp.borrow_mut().poller.watch(fd, t, read, write);
+                let _ = self.st.set_interest(fd, t, read, write);
             }
             (false, None) => {}
         }

@@ -160,7 +160,8 @@ impl Host {
 
     fn spawn(&self, w: WorkerId) {
         let script = Dynamic::from(self.script.clone());
-        match fork::fork(&script, &Dynamic::from_map(self.fork_opts.clone()), &Dynamic::UNIT) {
+        let children = crate::api::child_process::children(&self.st);
+        match fork::fork(&children, &script, &Dynamic::from_map(self.fork_opts.clone()), &Dynamic::UNIT) {
             Ok(child) => {
                 child.set_ref(false);
                 if let Some(ep) = child.channel() {
@@ -349,19 +350,18 @@ impl Host {
     fn sync_timer(&self) {
         let next = self.core.borrow().next_deadline();
         let armed = self.timer.get();
-        let mut lp = self.st.lp.borrow_mut();
         match (armed, next) {
             (None, None) => {}
             (Some((id, _)), None) => {
-                lp.timers.clear(id);
+                self.st.timer_clear(id);
                 self.timer.set(None);
             }
             (Some((_, at)), Some(n)) if at <= n => {}
             (_, Some(n)) => {
                 if let Some((id, _)) = armed {
-                    lp.timers.clear(id);
+                    self.st.timer_clear(id);
                 }
-                let now_ms = lp.update_time();
+                let now_ms = self.st.update_time();
                 let delay_ms = n.saturating_sub(self.now()).div_ceil(1000).max(1);
                 let weak = self.me.clone();
                 let task = Task::Native(Rc::new(move |_: &Engine| {
@@ -373,8 +373,8 @@ impl Host {
                     }
                     Ok(Dynamic::UNIT)
                 }));
-                let id = lp.timers.start(delay_ms, now_ms, false, task);
-                lp.timers.set_ref(id, false);
+                let id = self.st.timer_start_at(now_ms, delay_ms, task);
+                self.st.timer_set_ref(id, false);
                 self.timer.set(Some((id, n)));
             }
         }

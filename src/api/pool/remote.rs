@@ -183,11 +183,7 @@ impl Remote {
             }
             Ok(Dynamic::UNIT)
         }));
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
-        let t = lp.timers.start(ms, now, false, task);
-        lp.timers.set_ref(t, false);
-        drop(lp);
+        let t = self.st.timer_start_unref(ms, task);
         self.timers.borrow_mut().insert(id, t);
     }
 
@@ -231,10 +227,7 @@ impl Remote {
             }
             Ok(Dynamic::UNIT)
         }));
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
-        let t = lp.timers.start(100, now, false, task);
-        lp.timers.set_ref(t, false);
+        self.st.timer_start_unref(100, task);
     }
 
     fn on_replies(&self, _engine: &Engine, r: &Reply) {
@@ -257,7 +250,7 @@ impl Remote {
         match d {
             Decision::Settle { ticket, ok } => {
                 if let Some(t) = self.timers.borrow_mut().remove(id) {
-                    self.st.lp.borrow_mut().timers.clear(t);
+                    self.st.timer_clear(t);
                 }
                 let outcome = if ok {
                     json::parse(body).map_err(|e| error::error("SyntaxError", &e, None).into())
@@ -310,7 +303,7 @@ impl Remote {
         self.closers.borrow_mut().push(p);
         let tickets = self.ledger.borrow_mut().terminate();
         for (_, t) in self.timers.borrow_mut().drain() {
-            self.st.lp.borrow_mut().timers.clear(t);
+            self.st.timer_clear(t);
         }
         for t in tickets {
             let e = error::coded("Error", "ERR_POOL_TERMINATED", "the pool was terminated");

@@ -217,7 +217,7 @@ impl Client {
             s.set_ref(refd);
         }
         if let Some(t) = i.retry.get() {
-            i.st.lp.borrow_mut().timers.set_ref(t, refd);
+            i.st.timer_set_ref(t, refd);
         }
     }
 }

@@ -157,10 +157,8 @@ impl Inner {
             Ok(Dynamic::UNIT)
         }));
         {
-            let mut lp = self.st.lp.borrow_mut();
-            let now = lp.update_time();
-            let id = lp.timers.start(delay, now, false, task);
-            lp.timers.set_ref(id, self.refd.get());
+            let id = self.st.timer_start(delay, false, task);
+            self.st.timer_set_ref(id, self.refd.get());
             self.retry.set(Some(id));
         }
         self.emitter.emit(engine, "error", &[err])?;
@@ -191,7 +189,7 @@ impl Inner {
         self.ready.set(false);
         self.generation.set(self.generation.get() + 1);
         if let Some(id) = self.retry.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
         if let Some(s) = self.sock.borrow_mut().take() {
             s.destroy(None);

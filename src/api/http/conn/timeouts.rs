@@ -16,7 +16,7 @@ use crate::value::error;
 impl Conn {
     /// A request begins: its head must be complete within `headersTimeout`.
     pub(super) fn start_request_clock(&self) {
-        let now = self.st.lp.borrow_mut().update_time();
+        let now = self.st.update_time();
         self.req_start.set(Some(now));
         self.arm_request_timer(true);
     }
@@ -24,7 +24,7 @@ impl Conn {
     pub(super) fn stop_request_clock(&self) {
         self.req_start.set(None);
         if let Some(id) = self.req_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
     }
 
@@ -32,7 +32,7 @@ impl Conn {
     /// capped by `requestTimeout` as both run from the request's start) or its body.
     pub(super) fn arm_request_timer(&self, head_phase: bool) {
         if let Some(id) = self.req_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
         let Some(start) = self.req_start.get() else { return };
         let (hd, rq) = (self.http.headers_timeout.get(), self.http.request_timeout.get());
@@ -46,13 +46,11 @@ impl Conn {
             return;
         }
         let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.update_time();
+        let now = self.st.update_time();
         let left = (start + limit).saturating_sub(now).max(1);
-        let id = lp.timers.start(
-            left,
+        let id = self.st.timer_start_at(
             now,
-            false,
+            left,
             Task::Native(Rc::new(move |engine: &Engine| {
                 let Some(c) = me.upgrade() else { return Ok(Dynamic::UNIT) };
                 c.req_timer.set(None);
@@ -63,14 +61,14 @@ impl Conn {
                 c.client_error(engine, err, Some(408)).map(|_| Dynamic::UNIT)
             })),
         );
-        lp.timers.set_ref(id, false);
+        self.st.timer_set_ref(id, false);
         self.req_timer.set(Some(id));
     }
 
     /// Traffic on the socket: `server.timeout` starts again.
     pub(super) fn touch(&self) {
         if let Some(id) = self.sock_timer.take() {
-            self.st.lp.borrow_mut().timers.clear(id);
+            self.st.timer_clear(id);
         }
         let ms = self.http.timeout.get();
         if ms == 0 || self.closed.get() {

@@ -91,7 +91,7 @@ impl SocketInner {
     /// The `data` listeners get a BLOB, or text after `setEncoding`.
     pub(super) fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
         let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
-        self.emitter.emit(engine, "data", &[chunk]).map(drop)
+        self.emitter.emit(engine, "data", &[chunk.into()]).map(drop)
     }
 
     pub(super) fn resume(&self) {
@@ -131,7 +131,7 @@ impl SocketInner {
     pub(super) fn emit_end(&self, engine: &Engine) -> RhaiResult {
         self.read_done.set(true);
         if let Some(rest) = self.text.rest() {
-            self.emitter.emit(engine, "data", &[rest])?;
+            self.emitter.emit(engine, "data", &[rest.into()])?;
         }
         let r = self.emitter.emit(engine, "end", &[]);
         if !self.allow_half_open.get() {
