@@ -350,3 +350,33 @@ fn exit_flush_writes_what_is_queued() {
     drop(s);
     assert_eq!(reader.join().expect("reader"), total);
 }
+
+#[test]
+fn runs_on_the_real_reactor() {
+    use super::events::Io;
+    use super::reactor::Reactor;
+    let live = std::rc::Rc::new(crate::event_loop::Counts::default());
+    let reactor = std::rc::Rc::new(Reactor::<Rec>::new(live.clone()).expect("epoll"));
+    let w = World::new();
+    let io = Io { reactor: reactor.clone(), host: w.q.clone() };
+    let (a, b) = socketpair();
+    let p = Probe::with("r", |to| super::stream::Stream::new(&io, StreamOpts::socket(), to));
+    let s = p.s();
+    s.adopt(a);
+    s.read_start();
+    assert!(live.any(), "reading holds the loop");
+    send(&b, b"via epoll");
+    drop(b);
+    for _ in 0..50 {
+        if w.logged("r:end") {
+            break;
+        }
+        for ready in reactor.wait(100).expect("wait") {
+            reactor.dispatch(&w.cx, ready);
+        }
+    }
+    assert_eq!(w.log(), ["r:data via epoll", "r:end"]);
+    assert!(!live.any(), "the end released the hold");
+    s.destroy(None);
+    assert_eq!(reactor.open_count(), 0, "destroy closed it in the table");
+}
