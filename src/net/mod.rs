@@ -5,7 +5,6 @@
 
 pub mod addr;
 pub mod http;
-pub mod queue;
 pub mod sys;
 
 pub use addr::Endpoint;

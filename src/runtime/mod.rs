@@ -14,6 +14,7 @@ pub mod emitter;
 mod engine_options_tests;
 pub mod errors;
 pub mod hooks;
+mod io_host;
 mod loop_api;
 pub mod modules;
 mod outcome;
@@ -50,6 +51,8 @@ pub enum Task {
     Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
+    /// An I/O core event or timer (`io::events::Host`), run once.
+    Io(Rc<io_host::Posted>),
 }
 
 /// Everything the script surface shares with the loop. Script-facing handles hold an
@@ -80,6 +83,8 @@ pub struct State {
     pub at_exit: RefCell<Vec<Rc<dyn Fn()>>>,
     /// Every writer's queued output, written at exit under one deadline rule.
     pub exit_flush: crate::io::flush::ExitFlush,
+    /// The I/O core's context (reactor and host), made on first use.
+    core_io: std::cell::OnceCell<crate::io::Io<Runtime>>,
     pub argv: Vec<String>,
     pub exec_argv: Vec<String>,
     pub exec_path: String,
@@ -157,6 +162,11 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
+    /// The I/O core's context: what a stream or listener is built with.
+    pub fn io(self: &Rc<Self>) -> crate::io::Io<Runtime> {
+        self.core_io.get_or_init(|| io_host::make(self)).clone()
+    }
+
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
     /// caught while at least one listener exists, default otherwise.
     pub fn sync_signal(&self, signo: i32, listening: bool) {
@@ -222,6 +232,7 @@ impl Runtime {
             signal_hooks: RefCell::new(HashMap::new()),
             at_exit: RefCell::new(Vec::new()),
             exit_flush: Default::default(),
+            core_io: Default::default(),
             flush_soon: RefCell::new(Vec::new()),
             argv: launch.argv,
             exec_argv: launch.exec_argv,
@@ -387,6 +398,10 @@ impl Runtime {
             Task::Native(f) => {
                 let r = f(&self.engine);
                 self.settle(r, None)
+            }
+            Task::Io(p) => {
+                p.run(self);
+                true
             }
         }
     }

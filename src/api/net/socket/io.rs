@@ -1,120 +1,54 @@
-//! A socket's two data paths: writing (queue, flush when writable, half-close
-//! with `finish`) and reading (into the inbox or a consumer, `data` while flowing,
-//! `end` once EOF and everything before it was delivered).
+//! A socket's script-side data paths over its stream: writes with their callbacks
+//! (by completion id), and Node's readable side: into the inbox or a consumer, `data`
+//! while flowing, `end` once EOF and everything before it was delivered.
 
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine};
 
-use super::{Done, HIGH_WATER, Outcome, Phase, READ_SIZE, READS_PER_WAKE, SocketInner};
-use crate::net::sys::{self, Read};
+use super::{Consumer, Done, Outcome, SocketInner};
 use crate::runtime::{RhaiResult, Runtime, Task};
-use crate::value::error;
 
 impl SocketInner {
     pub(super) fn write(&self, bytes: Vec<u8>, done: Option<Done>) -> bool {
-        if self.destroyed.get() {
-            let err = error::coded("Error", "ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
-            if let Some(d) = done {
-                self.st.next_tick(d.task(Some(err)));
-            }
-            return false;
-        }
-        if self.ending.get() {
-            let err = error::coded("Error", "ERR_STREAM_WRITE_AFTER_END", "write after end");
-            if let Some(d) = done {
-                self.st.next_tick(d.task(Some(err.clone())));
-            }
-            self.destroy(Some(err));
-            return false;
-        }
-        let idle = self.queue.borrow().is_empty();
-        self.queue.borrow_mut().push(bytes, done);
-        if idle && self.phase.get() == Phase::Open {
-            self.flush();
-        }
-        let ok = self.queue.borrow().len() < HIGH_WATER;
-        if !ok {
-            self.need_drain.set(true);
-        }
-        self.update();
-        ok
+        let id = done.map(|d| {
+            let id = self.next_id.get() + 1;
+            self.next_id.set(id);
+            self.dones.borrow_mut().insert(id, d);
+            id
+        });
+        self.stream.write(bytes, id)
     }
 
-    pub(super) fn end(&self) {
-        if self.destroyed.get() || self.ending.replace(true) {
-            return;
+    /// A write completed, failed or was dropped (on a tick, in write order).
+    pub(super) fn written(&self, rt: &Runtime, id: u64, err: Option<rhai::Map>) {
+        let done = self.dones.borrow_mut().remove(&id);
+        if let Some(d) = done {
+            d.call(rt, err);
         }
-        self.update();
     }
 
-    /// Writes what the kernel takes now; completed writes' callbacks run on ticks.
-    pub(super) fn flush(&self) {
-        let fd = self.fd.get();
-        if fd < 0 || self.phase.get() != Phase::Open {
-            return;
-        }
-        let f = self.queue.borrow_mut().flush(|b| sys::send_some(fd, b));
-        self.bytes_written.set(self.bytes_written.get() + f.written as u64);
-        for d in f.completed {
-            self.st.next_tick(d.task(None));
-        }
-        if let Some((errno, d)) = f.error {
-            let err = error::syscall("write", errno);
-            if let Some(d) = d {
-                self.st.next_tick(d.task(Some(err.clone())));
-            }
-            return self.destroy(Some(err));
-        }
-        if self.queue.borrow().len() < HIGH_WATER && self.need_drain.replace(false) {
+    pub(super) fn set_consumer(&self, c: Rc<dyn Consumer>) {
+        *self.consumer.borrow_mut() = Some(c.clone());
+        self.stream.set_flush_names(c.flush_names());
+        self.update();
+        let (waiting, eof) = {
+            let i = self.inbox.borrow();
+            (!i.is_empty(), i.eof())
+        };
+        if waiting || eof {
             let me = self.rc();
             self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                let consumer = me.consumer.borrow().clone();
-                if let Some(c) = consumer {
-                    c.drained(engine)?;
+                let chunks = me.inbox.borrow_mut().drain();
+                for chunk in chunks {
+                    c.data(engine, chunk)?;
                 }
-                me.emitter.emit(engine, "drain", &[]).map(|_| Dynamic::UNIT)
+                if me.inbox.borrow().eof() && !me.read_done.replace(true) {
+                    c.end(engine)?;
+                    me.maybe_destroy();
+                }
+                Ok(Dynamic::UNIT)
             })));
-        }
-    }
-
-    /// The socket is writable: flush, then the half-close `end()` asked for.
-    pub(super) fn on_writable(&self, rt: &Runtime) {
-        self.flush();
-        if self.destroyed.get() || !self.queue.borrow().is_empty() || !self.ending.get() || self.shut.replace(true) {
-            return self.update();
-        }
-        // ENOTCONN (the peer already reset) changes nothing: the write side is over.
-        let _ = sys::shutdown_write(self.fd.get());
-        self.update();
-        self.finished.set(true);
-        let r = self.emitter.emit(&rt.engine, "finish", &[]);
-        rt.settle(r.map(|_| Dynamic::UNIT), None);
-        if self.destroy_on_finish.get() {
-            self.destroy(None);
-        }
-        self.maybe_destroy();
-        rt.drain();
-    }
-
-    pub(super) fn on_readable(&self, rt: &Runtime) {
-        for _ in 0..READS_PER_WAKE {
-            if !self.wants_read() || self.fd.get() < 0 {
-                return;
-            }
-            let mut buf = Vec::with_capacity(READ_SIZE);
-            match sys::read_into(self.fd.get(), &mut buf) {
-                Read::Data(n) => {
-                    self.bytes_read.set(self.bytes_read.get() + n as u64);
-                    if n < READ_SIZE / 2 {
-                        buf.shrink_to_fit();
-                    }
-                    self.deliver(rt, buf);
-                }
-                Read::Eof => return self.on_eof(rt),
-                Read::WouldBlock => return,
-                Read::Failed(errno) => return self.destroy(Some(error::syscall("read", errno))),
-            }
         }
     }
 
@@ -201,7 +135,7 @@ impl SocketInner {
         }
         let r = self.emitter.emit(engine, "end", &[]);
         if !self.allow_half_open.get() {
-            self.end();
+            self.stream.end();
         }
         self.maybe_destroy();
         r.map(|_| Dynamic::UNIT)

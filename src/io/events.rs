@@ -1,0 +1,123 @@
+//! The one way the I/O core talks to whoever binds it: core objects (streams,
+//! listeners) turn readiness into [`Event`]s and hand them to a [`Handler`] (a
+//! binding: a script's socket, the HTTP server, a test recorder), now or through the
+//! [`Host`] on a later phase of the loop.
+//!
+//! The timing rules live in the core, once: what comes straight out of a readiness
+//! report (data, end, connect, finish) is delivered [`When::Now`], in the poll phase;
+//! write completions and `drain` on a tick ([`When::Tick`]); `error` and `close` of a
+//! destroyed object in the close phase ([`When::Close`]), `error` first.
+
+use std::os::fd::OwnedFd;
+use std::rc::{Rc, Weak};
+
+use crate::sys::errno::Errno;
+
+use super::flush::Pending;
+pub use super::stream_seam::{Hold, Interest, Request, Source, Watch};
+use crate::event_loop::TimerId;
+use crate::net::Endpoint;
+
+/// What happened to a core object. Not `Clone`: posted once, taken once.
+#[derive(Debug)]
+pub enum Event {
+    /// An outgoing connection is established.
+    Connect,
+    /// Bytes read (a `Vec` per read: the binding keeps it, no copy).
+    Data(Vec<u8>),
+    /// The peer will send no more (EOF).
+    End,
+    /// The write queue went low (see the stream's `DrainAt`) after a `write` said false.
+    Drain,
+    /// `end()` took effect: everything queued was written and the write side shut.
+    Finish,
+    /// A write with a completion id finished (`err: None`) or was dropped; these come
+    /// in write order.
+    Written { id: u64, err: Option<IoError> },
+    /// The object broke; [`Event::Close`] follows.
+    Error(IoError),
+    /// The object is closed: the last event it sends.
+    Close { had_error: bool },
+    /// A listener accepted a connection.
+    Accept(OwnedFd),
+}
+
+/// When an event reaches its handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// At once: only from a readiness report (the poll phase), where the core has
+    /// the context to call the handler with.
+    Now,
+    /// On the next tick (Node's `process.nextTick` queue).
+    Tick,
+    /// In this loop turn's close phase.
+    Close,
+}
+
+/// A binding: what hears a core object's events.
+pub trait Handler<C: ?Sized> {
+    fn event(&self, cx: &C, ev: Event);
+    /// Instead of [`Event::Data`] when the stream reads into one reused buffer: the
+    /// bytes are borrowed from it, with the descriptors that came along (SCM_RIGHTS);
+    /// the fork channel frames here, with no `Vec` per read.
+    fn read(&self, _cx: &C, _bytes: &[u8], _fds: Vec<OwnedFd>) {}
+    /// Called at once (no context needed) when the object is destroyed, whoever
+    /// destroyed it: `Error` and `Close` follow in the close phase. A binding drops
+    /// what it buffered and tells its owners here (a server counting connections).
+    fn destroyed(&self) {}
+}
+
+/// What the core needs from whoever runs the loop (the runtime; a recorder in tests).
+pub trait Host<C: ?Sized> {
+    /// Delivers `ev` to `to` when `when` says ([`When::Now`] runs it at once).
+    fn post(&self, when: When, to: Rc<dyn Handler<C>>, ev: Event);
+    /// Runs `f` once, `ms` milliseconds from now; the timer does not keep the loop
+    /// alive (unref'd).
+    fn after(&self, ms: u64, f: Box<dyn FnOnce(&C)>) -> TimerId;
+    fn cancel(&self, id: TimerId);
+    /// Runs `f` when the process exits (a listener's socket-file unlink).
+    fn at_exit(&self, f: Box<dyn Fn()>);
+    /// Registers a writer with the process's exit flush (`io::flush`): what it still
+    /// has queued at exit is written then.
+    fn flush_at_exit(&self, w: Weak<dyn Pending>);
+}
+
+/// The context every core object is built with: the reactor that watches its
+/// descriptor and the host that runs its events.
+pub struct Io<C: ?Sized> {
+    pub reactor: Rc<dyn Watch<C>>,
+    pub host: Rc<dyn Host<C>>,
+}
+
+impl<C: ?Sized> Clone for Io<C> {
+    fn clone(&self) -> Self {
+        Io { reactor: self.reactor.clone(), host: self.host.clone() }
+    }
+}
+
+/// Why an I/O operation failed, before a binding shapes it into its error object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IoError {
+    /// A system call failed (Node's `{ errno, code, syscall }`).
+    Sys { errno: Errno, syscall: &'static str },
+    /// The last address a connect tried refused it (Node names the address).
+    Connect { errno: Errno, to: Endpoint },
+    /// The stream was destroyed before the write went out (`ERR_STREAM_DESTROYED`).
+    Destroyed,
+    /// A write after `end()` (`ERR_STREAM_WRITE_AFTER_END`).
+    WriteAfterEnd,
+}
+
+impl IoError {
+    pub fn sys(errno: Errno, syscall: &'static str) -> IoError {
+        IoError::Sys { errno, syscall }
+    }
+
+    /// The errno behind the failure, if a system call failed.
+    pub fn errno(&self) -> Option<Errno> {
+        match self {
+            IoError::Sys { errno, .. } | IoError::Connect { errno, .. } => Some(*errno),
+            IoError::Destroyed | IoError::WriteAfterEnd => None,
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! `Stream<C>`: one open descriptor that reads and writes bytes (a socket, a pipe,
+//! the fork channel's socketpair), with no scripting in it. What every binding used
+//! to write for itself is here once: watching the descriptor for what the stream
+//! wants, keeping the loop alive while it should, the write queue with completion
+//! ids, backpressure, the half-close, destroy, and the timing of every event
+//! (see `io::events`).
+//!
+//! The stream's read side is libuv's: `read_start`/`read_stop` say whether it reads,
+//! each read is one [`Event::Data`]; buffering and flowing belong to the binding's
+//! readable state (`io::readable`), which starts and stops the stream. The write side
+//! is complete here: a binding only maps completion ids back to its callbacks.
+//!
+//! Liveness, as libuv: reading keeps the loop alive while the stream is ref'd;
+//! writes, a connect and a pending shutdown keep it alive even when unref'd.
+//! Ownership: an open stream is kept by the reactor's table and keeps its binding,
+//! until it is destroyed, so a binding no script variable holds still hears its
+//! events (a paused socket stays connected).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::rc::{Rc, Weak};
+
+use super::events::{Event, Handler, Hold, Interest, Io, IoError, Request, Source, When};
+use super::write_queue::WriteQueue;
+use crate::net::Endpoint;
+
+/// Which system calls move the bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `read`/`write`; `end()` closes the descriptor (a pipe's write end).
+    Pipe,
+    /// `recv`/`send` with MSG_NOSIGNAL; `end()` is `shutdown(SHUT_WR)`.
+    Socket,
+    /// `recvmsg`/`sendmsg` with SCM_RIGHTS (the fork channel); `end()` as a socket.
+    UnixFds,
+}
+
+/// When `Drain` follows a `write()` that returned false.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrainAt {
+    /// Once everything is written (Node's streams).
+    Empty,
+    /// Once the queue is below the high-water mark (procbox's sockets, kept).
+    BelowHighWater,
+}
+
+/// How the stream reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadSize {
+    /// A new buffer of this size per read, handed over as [`Event::Data`].
+    Fixed(usize),
+    /// One buffer of this size, reused: bytes (and passed descriptors) go to
+    /// [`Handler::read`].
+    Reused(usize),
+}
+
+/// What a failed read means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnReadError {
+    /// `Error`, then `Close` (sockets).
+    Error,
+    /// The end of the input (pipes and stdin, as they always behaved).
+    Eof,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct StreamOpts {
+    pub kind: Kind,
+    /// `write()` returns false from this many queued bytes on.
+    pub high_water: usize,
+    pub drain_at: DrainAt,
+    pub read_size: ReadSize,
+    /// Reads per readiness report, so one busy stream cannot starve the others.
+    pub reads_per_wake: usize,
+    /// A short read together with a hang-up is the end (child pipes: no extra wake-up
+    /// for the EOF).
+    pub hup_short_read_is_eof: bool,
+    pub read_error: OnReadError,
+    /// Set O_NONBLOCK on an adopted descriptor. False for an inherited stdin (its
+    /// file description is shared): then one read per readiness report.
+    pub nonblocking: bool,
+}
+
+impl StreamOpts {
+    /// A `net` socket as procbox always had it.
+    pub fn socket() -> StreamOpts {
+        StreamOpts {
+            kind: Kind::Socket,
+            high_water: 16 * 1024,
+            drain_at: DrainAt::BelowHighWater,
+            read_size: ReadSize::Fixed(64 * 1024),
+            reads_per_wake: 16,
+            hup_short_read_is_eof: false,
+            read_error: OnReadError::Error,
+            nonblocking: true,
+        }
+    }
+
+    /// One end of a pipe, Node's stream rules.
+    pub fn pipe() -> StreamOpts {
+        StreamOpts { kind: Kind::Pipe, drain_at: DrainAt::Empty, read_error: OnReadError::Eof, ..StreamOpts::socket() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Made, with no descriptor yet (`net.Socket()` before `connect()`).
+    Idle,
+    Connecting,
+    Open,
+    /// Destroyed: the descriptor is closed.
+    Closed,
+}
+
+pub struct Stream<C: ?Sized + 'static> {
+    pub(super) io: Io<C>,
+    pub(super) opts: StreamOpts,
+    pub(super) to: Weak<dyn Handler<C>>,
+    me: Weak<Stream<C>>,
+    /// The binding, kept while the stream is open (see the module doc).
+    owner: RefCell<Option<Rc<dyn Handler<C>>>>,
+    pub(super) fd: RefCell<Option<OwnedFd>>,
+    token: Cell<Option<u64>>,
+    interest: Cell<Interest>,
+    hold: RefCell<Option<Hold>>,
+    request: RefCell<Option<Request>>,
+    refd: Cell<bool>,
+    pub(super) phase: Cell<Phase>,
+    pub(super) reading: Cell<bool>,
+    pub(super) eof: Cell<bool>,
+    pub(super) writes: RefCell<WriteQueue<u64>>,
+    pub(super) need_drain: Cell<bool>,
+    pub(super) ending: Cell<bool>,
+    pub(super) shut: Cell<bool>,
+    /// Addresses still to try, the one being tried first.
+    pub(super) targets: RefCell<VecDeque<Endpoint>>,
+    pub(super) delayed_error: Cell<Option<crate::sys::errno::Errno>>,
+    pub(super) remote: RefCell<Option<Endpoint>>,
+    /// The reused read buffer (`ReadSize::Reused`) or a pipe's scratch.
+    pub(super) rbuf: RefCell<Vec<u8>>,
+    pub(super) bytes_read: Cell<u64>,
+    pub(super) bytes_written: Cell<u64>,
+    /// How the exit flush's warning names a write and the stream.
+    pub(super) flush_names: Cell<(&'static str, &'static str)>,
+}
+
+impl<C: ?Sized + 'static> Stream<C> {
+    /// A stream with no descriptor yet; [`Stream::adopt`] or [`Stream::connect`]
+    /// gives it one. It is registered with the exit flush at once.
+    pub fn new(io: &Io<C>, opts: StreamOpts, to: Weak<dyn Handler<C>>) -> Rc<Self> {
+        let s = Rc::new_cyclic(|me| Stream {
+            io: io.clone(),
+            opts,
+            to,
+            me: me.clone(),
+            owner: RefCell::new(None),
+            fd: RefCell::new(None),
+            token: Cell::new(None),
+            interest: Cell::new(Interest::default()),
+            hold: RefCell::new(None),
+            request: RefCell::new(None),
+            refd: Cell::new(true),
+            phase: Cell::new(Phase::Idle),
+            reading: Cell::new(false),
+            eof: Cell::new(false),
+            writes: RefCell::new(WriteQueue::default()),
+            need_drain: Cell::new(false),
+            ending: Cell::new(false),
+            shut: Cell::new(false),
+            targets: RefCell::new(VecDeque::new()),
+            delayed_error: Cell::new(None),
+            remote: RefCell::new(None),
+            rbuf: RefCell::new(Vec::new()),
+            bytes_read: Cell::new(0),
+            bytes_written: Cell::new(0),
+            flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
+        });
+        let pending: Rc<dyn super::flush::Pending> = s.clone();
+        io.host.flush_at_exit(Rc::downgrade(&pending));
+        s
+    }
+
+    /// A stream over an open descriptor (accepted, inherited, a pipe end): `to` must
+    /// be alive already (it is kept while the stream is open).
+    pub fn open(io: &Io<C>, fd: OwnedFd, opts: StreamOpts, to: Weak<dyn Handler<C>>) -> Rc<Self> {
+        let s = Stream::new(io, opts, to);
+        s.adopt(fd);
+        s
+    }
+
+    /// Gives an idle stream its open descriptor.
+    pub fn adopt(&self, fd: OwnedFd) {
+        if self.phase.get() != Phase::Idle {
+            return;
+        }
+        if self.opts.nonblocking {
+            let _ = crate::sys::socket::adopt(fd.as_fd());
+        }
+        if self.opts.kind != Kind::Pipe {
+            *self.remote.borrow_mut() = crate::sys::socket::peer(fd.as_fd());
+        }
+        self.install(fd);
+        self.phase.set(Phase::Open);
+        self.update();
+    }
+
+    pub(super) fn rc(&self) -> Rc<Self> {
+        self.me.upgrade().expect("a stream outlives its own calls")
+    }
+
+    /// Takes `fd` as the descriptor; the first one opens the stream in the reactor.
+    pub(super) fn install(&self, fd: OwnedFd) {
+        if self.token.get().is_none() {
+            let src: Rc<dyn Source<C>> = self.rc();
+            self.token.set(Some(self.io.reactor.open(src)));
+            *self.owner.borrow_mut() = self.to.upgrade();
+        }
+        *self.fd.borrow_mut() = Some(fd);
+    }
+
+    /// Unwatches and closes the descriptor; the stream stays in the reactor's table.
+    pub(super) fn release_fd(&self) {
+        self.set_interest(Interest::default());
+        self.fd.borrow_mut().take();
+        self.interest.set(Interest::default());
+        self.hold.borrow_mut().take();
+        self.request.borrow_mut().take();
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase.get()
+    }
+
+    pub fn raw_fd(&self) -> Option<RawFd> {
+        self.fd.borrow().as_ref().map(|f| f.as_raw_fd())
+    }
+
+    pub fn remote(&self) -> Option<Endpoint> {
+        self.remote.borrow().clone()
+    }
+
+    /// Bytes read and written so far.
+    pub fn bytes(&self) -> (u64, u64) {
+        (self.bytes_read.get(), self.bytes_written.get())
+    }
+
+    /// Queued bytes not yet written (Node's `writableLength`).
+    pub fn writable_length(&self) -> usize {
+        self.writes.borrow().len()
+    }
+
+    pub fn is_ending(&self) -> bool {
+        self.ending.get()
+    }
+
+    /// The peer's EOF was read.
+    pub fn read_eof(&self) -> bool {
+        self.eof.get()
+    }
+
+    /// Names for the exit flush's warning: `("message", "IPC connection")` gives "3
+    /// messages … to the IPC connection to …".
+    pub fn set_flush_names(&self, names: (&'static str, &'static str)) {
+        self.flush_names.set(names);
+    }
+
+    pub fn set_ref(&self, on: bool) {
+        self.refd.set(on);
+        self.update();
+    }
+
+    pub fn has_ref(&self) -> bool {
+        self.refd.get()
+    }
+
+    /// Delivers `ev` now (only from a readiness report) or later.
+    pub(super) fn emit(&self, cx: Option<&C>, when: When, ev: Event) {
+        let Some(to) = self.to.upgrade() else { return };
+        match (when, cx) {
+            (When::Now, Some(cx)) => to.event(cx, ev),
+            _ => self.io.host.post(when, to, ev),
+        }
+    }
+
+    /// Closes now, dropping what is queued: each dropped write's completion hears
+    /// `Destroyed` on a tick; `Error` (if `err`) then `Close` follow in the close phase.
+    pub fn destroy(&self, err: Option<IoError>) {
+        if self.phase.replace(Phase::Closed) == Phase::Closed {
+            return;
+        }
+        self.release_fd();
+        if let Some(t) = self.token.take() {
+            self.io.reactor.close(t);
+        }
+        self.targets.borrow_mut().clear();
+        self.reading.set(false);
+        let dropped = self.writes.borrow_mut().clear();
+        if let Some(to) = self.to.upgrade() {
+            to.destroyed();
+        }
+        for id in dropped {
+            self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::Destroyed) });
+        }
+        let had_error = err.is_some();
+        if let Some(e) = err {
+            self.emit(None, When::Close, Event::Error(e));
+        }
+        self.emit(None, When::Close, Event::Close { had_error });
+        // The posted events keep the binding until they are delivered.
+        let owner = self.owner.borrow_mut().take();
+        drop(owner);
+    }
+
+    pub fn destroyed(&self) -> bool {
+        self.phase.get() == Phase::Closed
+    }
+
+    /// Brings the watched interest and the loop's liveness in line with the state.
+    pub(super) fn update(&self) {
+        let phase = self.phase.get();
+        if phase == Phase::Closed || self.fd.borrow().is_none() {
+            return;
+        }
+        let open = phase == Phase::Open;
+        let read = open && self.reading.get() && !self.eof.get();
+        let pending_shut = self.ending.get() && !self.shut.get();
+        let write = phase == Phase::Connecting || (open && (self.writes.borrow().has_output_now() || pending_shut));
+        self.set_interest(Interest { read, write });
+        if self.phase.get() == Phase::Closed {
+            return;
+        }
+        set_guard(&self.hold, read && self.refd.get(), || self.io.reactor.hold());
+        set_guard(&self.request, write, || self.io.reactor.request());
+    }
+
+    fn set_interest(&self, i: Interest) {
+        if i == self.interest.get() {
+            return;
+        }
+        let Some(token) = self.token.get() else { return };
+        let r = match self.fd.borrow().as_ref() {
+            Some(fd) => self.io.reactor.set_interest(fd.as_fd(), token, i),
+            None => return,
+        };
+        match r {
+            Ok(()) => self.interest.set(i),
+            Err(e) => self.destroy(Some(IoError::sys(e, "epoll_ctl"))),
+        }
+    }
+
+    /// Where the ready report lands.
+    pub(super) fn interest(&self) -> Interest {
+        self.interest.get()
+    }
+}
+
+fn set_guard<G>(slot: &RefCell<Option<G>>, on: bool, take: impl FnOnce() -> G) {
+    let held = slot.borrow().is_some();
+    if on && !held {
+        *slot.borrow_mut() = Some(take());
+    } else if !on && held {
+        slot.borrow_mut().take();
+    }
+}

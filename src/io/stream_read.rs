@@ -1,0 +1,185 @@
+//! A stream's read side and its readiness reports: `read_start`/`read_stop`, the
+//! read loop (bounded reads per wake-up, one `Data` per read or the reused buffer
+//! handed to `Handler::read`), the end of the input, and the dispatch of a ready
+//! descriptor to the connect, write and read paths.
+
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use super::events::{Event, IoError, Source, When};
+use super::stream::{Kind, OnReadError, Phase, ReadSize, Stream};
+use crate::event_loop::Ready;
+use crate::sys::errno::Errno;
+use crate::sys::fd::{self as sysfd, Read};
+use crate::sys::socket;
+
+impl<C: ?Sized + 'static> Stream<C> {
+    /// Starts reading: every read is delivered (`Data`, or `Handler::read`) until
+    /// [`Stream::read_stop`] or the end of the input.
+    pub fn read_start(&self) {
+        self.reading.set(true);
+        self.update();
+    }
+
+    /// Stops reading: what the peer sends waits in the kernel (the descriptor is
+    /// unwatched for reading, so a hung-up peer wakes nobody meanwhile).
+    pub fn read_stop(&self) {
+        self.reading.set(false);
+        self.update();
+    }
+
+    pub fn is_reading(&self) -> bool {
+        self.reading.get()
+    }
+
+    pub(super) fn on_readable(&self, cx: &C, hangup: bool) {
+        let per_wake = if self.opts.nonblocking { self.opts.reads_per_wake.max(1) } else { 1 };
+        for _ in 0..per_wake {
+            if !self.reading.get() || self.eof.get() || self.phase.get() != Phase::Open {
+                return;
+            }
+            let (got, size) = self.read_once(cx);
+            match got {
+                Got::Read(n) => {
+                    self.bytes_read.set(self.bytes_read.get() + n as u64);
+                    if hangup && self.opts.hup_short_read_is_eof && n < size {
+                        return self.on_eof(cx);
+                    }
+                }
+                Got::Eof => return self.on_eof(cx),
+                Got::WouldBlock => return,
+                Got::Failed(errno) => match self.opts.read_error {
+                    OnReadError::Error => return self.destroy(Some(IoError::sys(errno, "read"))),
+                    OnReadError::Eof => return self.on_eof(cx),
+                },
+            }
+        }
+    }
+
+    /// One read, delivered to the handler; how many bytes, and the buffer size.
+    fn read_once(&self, cx: &C) -> (Got, usize) {
+        match self.opts.read_size {
+            ReadSize::Fixed(size) => {
+                let mut buf = Vec::new();
+                let got = match self.opts.kind {
+                    Kind::Socket | Kind::Pipe => {
+                        let fd = self.fd.borrow();
+                        let Some(fd) = fd.as_ref() else { return (Got::WouldBlock, size) };
+                        buf.reserve_exact(size);
+                        Got::from(sysfd::read_into(fd.as_fd(), &mut buf))
+                    }
+                    Kind::UnixFds => self.read_scratch(&mut buf, size),
+                };
+                if let Got::Read(n) = got {
+                    if n < size / 2 {
+                        buf.shrink_to_fit();
+                    }
+                    self.emit(Some(cx), When::Now, Event::Data(buf));
+                }
+                (got, size)
+            }
+            ReadSize::Reused(size) => {
+                // Taken out while the handler runs, so nothing it calls can find the
+                // buffer borrowed.
+                let mut buf = std::mem::take(&mut *self.rbuf.borrow_mut());
+                buf.resize(size, 0);
+                let mut fds: Vec<OwnedFd> = Vec::new();
+                let got = {
+                    let fd = self.fd.borrow();
+                    match fd.as_ref() {
+                        None => Got::WouldBlock,
+                        Some(fd) => read_reused(self.opts.kind, fd.as_fd(), &mut buf, &mut fds),
+                    }
+                };
+                if let (Got::Read(n), Some(to)) = (&got, self.to.upgrade()) {
+                    to.read(cx, buf.get(..*n).unwrap_or_default(), fds);
+                }
+                *self.rbuf.borrow_mut() = buf;
+                (got, size)
+            }
+        }
+    }
+
+    /// A `recvmsg` for a fresh buffer (descriptors that came along are closed: use
+    /// `ReadSize::Reused` where they matter): into the kept scratch buffer, copying
+    /// out what came (cheaper than zeroing a new buffer per read).
+    fn read_scratch(&self, out: &mut Vec<u8>, size: usize) -> Got {
+        let mut scratch = std::mem::take(&mut *self.rbuf.borrow_mut());
+        scratch.resize(size, 0);
+        let got = {
+            let fd = self.fd.borrow();
+            match fd.as_ref() {
+                None => Got::WouldBlock,
+                Some(fd) => read_reused(self.opts.kind, fd.as_fd(), &mut scratch, &mut Vec::new()),
+            }
+        };
+        if let Got::Read(n) = got {
+            out.extend_from_slice(scratch.get(..n).unwrap_or_default());
+        }
+        *self.rbuf.borrow_mut() = scratch;
+        got
+    }
+
+    /// The input is over: stop reading, `End` now.
+    fn on_eof(&self, cx: &C) {
+        self.eof.set(true);
+        self.update();
+        self.emit(Some(cx), When::Now, Event::End);
+    }
+}
+
+/// What one read gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Got {
+    Read(usize),
+    Eof,
+    WouldBlock,
+    Failed(Errno),
+}
+
+impl From<Read> for Got {
+    fn from(r: Read) -> Got {
+        match r {
+            Read::Data(n) => Got::Read(n),
+            Read::Eof => Got::Eof,
+            Read::WouldBlock => Got::WouldBlock,
+            Read::Failed(e) => Got::Failed(e),
+        }
+    }
+}
+
+/// One read into `buf` (initialised): read(2) for pipes and sockets, recvmsg with
+/// the passed descriptors for `UnixFds`.
+fn read_reused(kind: Kind, fd: BorrowedFd, buf: &mut [u8], fds: &mut Vec<OwnedFd>) -> Got {
+    loop {
+        let r = match kind {
+            Kind::UnixFds => socket::recvmsg(fd, buf, fds),
+            Kind::Pipe | Kind::Socket => nix::unistd::read(fd, buf),
+        };
+        return match r {
+            Ok(0) => Got::Eof,
+            Ok(n) => Got::Read(n),
+            Err(Errno::EINTR) => continue,
+            Err(Errno::EAGAIN) => Got::WouldBlock,
+            Err(e) => Got::Failed(e),
+        };
+    }
+}
+
+impl<C: ?Sized + 'static> Source<C> for Stream<C> {
+    fn on_ready(&self, cx: &C, ready: Ready) {
+        // Kept alive through the report even if a handler drops the last reference.
+        let _me = self.rc();
+        match self.phase.get() {
+            Phase::Connecting => self.on_connected(cx),
+            Phase::Open => {
+                if ready.writable && self.interest().write {
+                    self.on_writable(cx);
+                }
+                if ready.readable && self.phase.get() == Phase::Open && self.interest().read {
+                    self.on_readable(cx, ready.hangup);
+                }
+            }
+            Phase::Idle | Phase::Closed => {}
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! A small loop for the stream tests: a reactor over `poll(2)`, a host with tick
+//! and close queues, and a recorder context whose handlers log every event, so a
+//! test states the exact order of what a binding would hear.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::rc::{Rc, Weak};
+
+use super::events::{Event, Handler, Hold, Host, Interest, Io, IoError, Request, Source, Watch, When};
+use super::flush::{ExitFlush, Pending};
+use super::stream::{Stream, StreamOpts};
+use crate::event_loop::{Counts, Ready, TimerId};
+
+/// The context `C` of the tests: the log every handler writes to.
+#[derive(Default)]
+pub struct Rec {
+    pub log: RefCell<Vec<String>>,
+}
+
+type Posted = (Rc<dyn Handler<Rec>>, Event);
+/// An open source and what its descriptor is watched for, if anything.
+type Entry = (Rc<dyn Source<Rec>>, Option<(RawFd, Interest)>);
+/// A watched source for one poll.
+type Watched = (u64, RawFd, Interest, Rc<dyn Source<Rec>>);
+
+#[derive(Default)]
+pub struct Queues {
+    ticks: RefCell<VecDeque<Posted>>,
+    closing: RefCell<VecDeque<Posted>>,
+    pub flush: ExitFlush,
+}
+
+impl Host<Rec> for Queues {
+    fn post(&self, when: When, to: Rc<dyn Handler<Rec>>, ev: Event) {
+        match when {
+            When::Now | When::Tick => self.ticks.borrow_mut().push_back((to, ev)),
+            When::Close => self.closing.borrow_mut().push_back((to, ev)),
+        }
+    }
+    fn after(&self, _ms: u64, _f: Box<dyn FnOnce(&Rec)>) -> TimerId {
+        unimplemented!("streams start no timers")
+    }
+    fn cancel(&self, _id: TimerId) {}
+    fn at_exit(&self, _f: Box<dyn Fn()>) {}
+    fn flush_at_exit(&self, w: Weak<dyn Pending>) {
+        self.flush.register(w);
+    }
+}
+
+/// The reactor: open sources, what each watches, and the loop's liveness count.
+#[derive(Default)]
+pub struct PollReactor {
+    next: Cell<u64>,
+    table: RefCell<HashMap<u64, Entry>>,
+    pub live: Rc<Counts>,
+}
+
+impl Watch<Rec> for PollReactor {
+    fn open(&self, src: Rc<dyn Source<Rec>>) -> u64 {
+        let t = self.next.get() + 1;
+        self.next.set(t);
+        self.table.borrow_mut().insert(t, (src, None));
+        t
+    }
+    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> crate::sys::errno::SysResult<()> {
+        let mut table = self.table.borrow_mut();
+        let entry = table.get_mut(&token).expect("set_interest on an open source");
+        entry.1 = (!i.is_empty()).then_some((fd.as_raw_fd(), i));
+        Ok(())
+    }
+    fn close(&self, token: u64) {
+        let gone = self.table.borrow_mut().remove(&token);
+        assert!(gone.is_some(), "close of an unknown token");
+    }
+    fn hold(&self) -> Hold {
+        self.live.hold()
+    }
+    fn request(&self) -> Request {
+        self.live.request()
+    }
+}
+
+impl PollReactor {
+    pub fn open_sources(&self) -> usize {
+        self.table.borrow().len()
+    }
+
+    /// What `token`'s descriptor is watched for now.
+    pub fn watched(&self) -> Vec<Interest> {
+        self.table.borrow().values().filter_map(|(_, w)| w.map(|(_, i)| i)).collect()
+    }
+}
+
+pub struct World {
+    pub cx: Rec,
+    pub reactor: Rc<PollReactor>,
+    pub q: Rc<Queues>,
+    pub io: Io<Rec>,
+}
+
+impl World {
+    pub fn new() -> World {
+        let reactor = Rc::new(PollReactor::default());
+        let q = Rc::new(Queues::default());
+        let io = Io { reactor: reactor.clone(), host: q.clone() };
+        World { cx: Rec::default(), reactor, q, io }
+    }
+
+    /// One loop turn: ticks, poll (up to `timeout_ms`), dispatch with the ticks after
+    /// each report, then the close phase. False when nothing is watched and nothing is queued.
+    pub fn turn(&self, timeout_ms: i32) -> bool {
+        // Ticks queued outside the loop (by the test, as by a script) run first.
+        self.run_queue(&self.q.ticks);
+        let watched: Vec<Watched> = self
+            .reactor
+            .table
+            .borrow()
+            .iter()
+            .filter_map(|(t, (src, w))| w.map(|(fd, i)| (*t, fd, i, src.clone())))
+            .collect();
+        let queued = !self.q.ticks.borrow().is_empty() || !self.q.closing.borrow().is_empty();
+        if watched.is_empty() && !queued {
+            return false;
+        }
+        let mut polled: Vec<libc::pollfd> = watched
+            .iter()
+            .map(|(_, fd, i, _)| libc::pollfd {
+                fd: *fd,
+                events: if i.read { libc::POLLIN } else { 0 } | if i.write { libc::POLLOUT } else { 0 },
+                revents: 0,
+            })
+            .collect();
+        let timeout = if queued { 0 } else { timeout_ms };
+        // SAFETY: `polled` is a live array of `polled.len()` initialised pollfds.
+        let n = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, timeout) };
+        assert!(n >= 0, "poll failed");
+        for ((token, _, _, src), p) in watched.iter().zip(&polled) {
+            let r = p.revents;
+            if r == 0 {
+                continue;
+            }
+            let err = r & (libc::POLLHUP | libc::POLLERR) != 0;
+            let ready = Ready {
+                token: *token,
+                readable: r & libc::POLLIN != 0 || err,
+                writable: r & libc::POLLOUT != 0 || r & libc::POLLERR != 0,
+                hangup: err,
+            };
+            src.on_ready(&self.cx, ready);
+            // Each macrotask is followed by its ticks (Node's nextTick queue).
+            self.run_queue(&self.q.ticks);
+        }
+        self.run_queue(&self.q.closing);
+        true
+    }
+
+    fn run_queue(&self, q: &RefCell<VecDeque<Posted>>) {
+        loop {
+            let next = q.borrow_mut().pop_front();
+            let Some((to, ev)) = next else { return };
+            to.event(&self.cx, ev);
+        }
+    }
+
+    /// Turns until `done` holds (at most 200 turns of up to 50 ms: a wedged test
+    /// fails instead of hanging).
+    pub fn run_until(&self, mut done: impl FnMut(&World) -> bool) {
+        for _ in 0..200 {
+            if done(self) {
+                return;
+            }
+            self.turn(50);
+        }
+        panic!("condition not reached; log: {:?}", self.cx.log.borrow());
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.cx.log.borrow().clone()
+    }
+
+    pub fn logged(&self, what: &str) -> bool {
+        self.cx.log.borrow().iter().any(|l| l == what)
+    }
+
+    /// Ref'd handles held plus requests in flight.
+    pub fn alive(&self) -> usize {
+        self.reactor.live.handles() + self.reactor.live.requests()
+    }
+}
+
+/// A handler that logs events as `name:what`, with an optional hook run after each.
+pub struct Probe {
+    pub name: &'static str,
+    pub stream: RefCell<Option<Rc<Stream<Rec>>>>,
+    #[allow(clippy::type_complexity)]
+    pub hook: RefCell<Option<Box<dyn Fn(&Probe, &Event)>>>,
+}
+
+impl Probe {
+    /// A probe and its stream (built by `make` with the probe as handler).
+    pub fn with(name: &'static str, make: impl FnOnce(Weak<dyn Handler<Rec>>) -> Rc<Stream<Rec>>) -> Rc<Probe> {
+        let p = Rc::new(Probe { name, stream: RefCell::new(None), hook: RefCell::new(None) });
+        let to: Rc<dyn Handler<Rec>> = p.clone();
+        let s = make(Rc::downgrade(&to));
+        *p.stream.borrow_mut() = Some(s);
+        p
+    }
+
+    pub fn s(&self) -> Rc<Stream<Rec>> {
+        self.stream.borrow().clone().expect("probe has a stream")
+    }
+
+    pub fn on(&self, f: impl Fn(&Probe, &Event) + 'static) {
+        *self.hook.borrow_mut() = Some(Box::new(f));
+    }
+}
+
+pub fn describe(e: &IoError) -> String {
+    match e {
+        IoError::Sys { errno, syscall } => format!("{syscall} {errno:?}"),
+        IoError::Connect { errno, .. } => format!("connect {errno:?}"),
+        IoError::Destroyed => "destroyed".into(),
+        IoError::WriteAfterEnd => "write after end".into(),
+    }
+}
+
+impl Handler<Rec> for Probe {
+    fn event(&self, cx: &Rec, ev: Event) {
+        let what = match &ev {
+            Event::Connect => "connect".to_string(),
+            Event::Data(b) => format!("data {}", String::from_utf8_lossy(b)),
+            Event::End => "end".into(),
+            Event::Drain => "drain".into(),
+            Event::Finish => "finish".into(),
+            Event::Written { id, err: None } => format!("written {id}"),
+            Event::Written { id, err: Some(e) } => format!("written {id} {}", describe(e)),
+            Event::Error(e) => format!("error {}", describe(e)),
+            Event::Close { had_error } => format!("close {had_error}"),
+            Event::Accept(_) => "accept".into(),
+        };
+        cx.log.borrow_mut().push(format!("{}:{what}", self.name));
+        if let Some(h) = self.hook.borrow().as_ref() {
+            h(self, &ev);
+        }
+    }
+
+    fn read(&self, cx: &Rec, bytes: &[u8], fds: Vec<OwnedFd>) {
+        cx.log.borrow_mut().push(format!("{}:read {} fds {}", self.name, String::from_utf8_lossy(bytes), fds.len()));
+    }
+}
+
+/// A connected, non-blocking, close-on-exec Unix stream socketpair.
+pub fn socketpair() -> (OwnedFd, OwnedFd) {
+    let mut fds = [0; 2];
+    let ty = libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+    // SAFETY: `fds` has room for the two descriptors socketpair writes.
+    assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, fds.as_mut_ptr()) }, 0);
+    // SAFETY: two fresh descriptors nothing else owns.
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+}
+
+/// A non-blocking, close-on-exec pipe: (read end, write end).
+pub fn pipe() -> (OwnedFd, OwnedFd) {
+    nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK).expect("pipe2")
+}
+
+/// Reads everything the peer end has now (non-blocking).
+pub fn drain_peer(fd: &OwnedFd) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 65536];
+    while let Ok(n) = nix::unistd::read(fd, &mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    out
+}
+
+pub fn socket_stream(w: &World, name: &'static str, fd: OwnedFd, opts: StreamOpts) -> Rc<Probe> {
+    let io = w.io.clone();
+    let p = Probe::with(name, |to| Stream::new(&io, opts, to));
+    p.s().adopt(fd);
+    p
+}

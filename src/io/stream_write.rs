@@ -1,0 +1,193 @@
+//! A stream's write side: the queue, flushing what the kernel takes, completions on
+//! ticks, backpressure (`write` says false, `Drain` follows), the half-close
+//! (`end`: `Finish` once everything is out), the fork channel's passed descriptors
+//! and ACK gate, and the exit flush (`io::flush::Pending`).
+
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+
+use super::events::{Event, IoError, When};
+use super::flush::{Backlog, Pending};
+use super::stream::{DrainAt, Kind, Phase, Stream};
+use crate::sys::errno::{Errno, SysResult};
+use crate::sys::{fd as sysfd, socket};
+
+impl<C: ?Sized + 'static> Stream<C> {
+    /// Queues `bytes`; `Written { id }` follows on a tick once they are out. False
+    /// when the caller should wait for `Drain`.
+    pub fn write(&self, bytes: Vec<u8>, id: Option<u64>) -> bool {
+        self.queue_write(bytes, None, id)
+    }
+
+    /// As [`Stream::write`], passing `fd` with the first byte (`Kind::UnixFds`).
+    pub fn write_with_fd(&self, bytes: Vec<u8>, fd: OwnedFd, id: Option<u64>) -> bool {
+        self.queue_write(bytes, Some(fd), id)
+    }
+
+    fn queue_write(&self, bytes: Vec<u8>, fd: Option<OwnedFd>, id: Option<u64>) -> bool {
+        if self.phase.get() == Phase::Closed {
+            if let Some(id) = id {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::Destroyed) });
+            }
+            return false;
+        }
+        if self.ending.get() {
+            if let Some(id) = id {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::WriteAfterEnd) });
+            }
+            self.destroy(Some(IoError::WriteAfterEnd));
+            return false;
+        }
+        let idle = !self.writes.borrow().has_output_now();
+        match fd {
+            Some(fd) => self.writes.borrow_mut().push_with_fd(bytes, fd, id),
+            None => self.writes.borrow_mut().push(bytes, id),
+        }
+        if idle && self.phase.get() == Phase::Open {
+            self.flush();
+        }
+        let ok = self.writes.borrow().len() < self.opts.high_water;
+        if !ok {
+            self.need_drain.set(true);
+        }
+        self.update();
+        ok
+    }
+
+    /// Turns the ACK gate on: after a write that passes a descriptor, later writes
+    /// wait for [`Stream::ack`].
+    pub fn hold_writes_until_ack(&self, on: bool) {
+        self.writes.borrow_mut().set_gate(on);
+        self.resume_writes();
+    }
+
+    /// The peer acknowledged the descriptor in flight.
+    pub fn ack(&self) {
+        self.writes.borrow_mut().ack();
+        self.resume_writes();
+    }
+
+    fn resume_writes(&self) {
+        if self.phase.get() == Phase::Open {
+            self.flush();
+        }
+        self.update();
+    }
+
+    /// Half-closes once everything queued is written: `Finish` then (the poll phase).
+    /// Nothing will acknowledge a passed descriptor any more: held writes go out.
+    pub fn end(&self) {
+        if self.phase.get() == Phase::Closed || self.ending.replace(true) {
+            return;
+        }
+        self.writes.borrow_mut().release_held();
+        self.update();
+    }
+
+    /// Writes what the kernel takes now; completions go out on ticks; a failure
+    /// destroys the stream.
+    pub(super) fn flush(&self) {
+        if self.phase.get() != Phase::Open {
+            return;
+        }
+        let kind = self.opts.kind;
+        let f = {
+            let fd = self.fd.borrow();
+            let Some(fd) = fd.as_ref() else { return };
+            let fd = fd.as_fd();
+            self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass))
+        };
+        self.bytes_written.set(self.bytes_written.get() + f.written as u64);
+        for id in f.completed {
+            self.emit(None, When::Tick, Event::Written { id, err: None });
+        }
+        if let Some((errno, id)) = f.error {
+            let err = IoError::sys(errno, "write");
+            if let Some(id) = id {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
+            }
+            return self.destroy(Some(err));
+        }
+        let low = {
+            let w = self.writes.borrow();
+            match self.opts.drain_at {
+                DrainAt::Empty => w.is_empty(),
+                DrainAt::BelowHighWater => w.len() < self.opts.high_water,
+            }
+        };
+        if low && self.need_drain.replace(false) {
+            self.emit(None, When::Tick, Event::Drain);
+        }
+    }
+
+    /// The descriptor is writable: flush, then the half-close `end()` asked for.
+    pub(super) fn on_writable(&self, cx: &C) {
+        self.flush();
+        let done = self.phase.get() != Phase::Open || self.writes.borrow().has_output_now();
+        if done || !self.ending.get() || self.shut.replace(true) {
+            return self.update();
+        }
+        match self.opts.kind {
+            // ENOTCONN (the peer already reset) changes nothing: the write side is over.
+            Kind::Socket | Kind::UnixFds => {
+                if let Some(fd) = self.fd.borrow().as_ref() {
+                    let _ = socket::shutdown_write(fd.as_fd());
+                }
+            }
+            // A pipe's write end has no half-close: closing it is the EOF.
+            Kind::Pipe => self.release_fd(),
+        }
+        self.update();
+        self.emit(Some(cx), When::Now, Event::Finish);
+    }
+}
+
+/// Writes what the descriptor takes now (possibly 0), or the errno.
+fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>) -> SysResult<usize> {
+    match kind {
+        Kind::Socket => socket::send_some(fd, bytes),
+        Kind::UnixFds => loop {
+            match socket::sendmsg(fd, bytes, pass) {
+                Err(Errno::EINTR) => {}
+                Err(Errno::EAGAIN) => return Ok(0),
+                r => return r,
+            }
+        },
+        Kind::Pipe => sysfd::write_some(fd, bytes),
+    }
+}
+
+/// Every stream is in the exit flush: what `write()` queued before the process
+/// ended is still written, under the one deadline rule.
+impl<C: ?Sized + 'static> Pending for Stream<C> {
+    fn flush_fd(&self) -> Option<RawFd> {
+        let open = self.phase.get() == Phase::Open && !self.shut.get();
+        (open && !self.writes.borrow().is_empty()).then(|| self.raw_fd()).flatten()
+    }
+
+    fn write_now(&self) -> io::Result<usize> {
+        let kind = self.opts.kind;
+        let fd = self.fd.borrow();
+        let Some(fd) = fd.as_ref().map(|f| f.as_fd()) else { return Ok(0) };
+        let mut w = self.writes.borrow_mut();
+        w.release_held();
+        let f = w.flush_fds(|b, pass| write_some(kind, fd, b, pass));
+        match f.error {
+            Some((errno, _)) => Err(errno.into()),
+            None => Ok(f.written),
+        }
+    }
+
+    fn backlog(&self) -> Backlog {
+        let w = self.writes.borrow();
+        Backlog { items: w.chunks(), bytes: w.len(), unit: self.flush_names.get().0 }
+    }
+
+    fn peer(&self) -> String {
+        let what = self.flush_names.get().1;
+        match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
+            Some(to) => format!("the {what} to {to}"),
+            None => format!("a {what}"),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The runtime as the I/O core's host (`io::events::Host`): core events become
+//! [`Task::Io`] tasks (a tick, a close-phase task, or a timer), each run once with the
+//! runtime as the handler's context. The core's reactor is the runtime's.
+
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+
+use super::{Runtime, State, Task};
+use crate::event_loop::TimerId;
+use crate::io::events::{Event, Handler, Host, Io, When};
+use crate::io::flush::Pending;
+
+type Work = Box<dyn FnOnce(&Runtime)>;
+
+/// One piece of core work for the loop to run once.
+pub struct Posted(Cell<Option<Work>>);
+
+impl Posted {
+    fn task(f: impl FnOnce(&Runtime) + 'static) -> Task {
+        Task::Io(Rc::new(Posted(Cell::new(Some(Box::new(f))))))
+    }
+
+    pub(super) fn run(&self, rt: &Runtime) {
+        if let Some(f) = self.0.take() {
+            f(rt);
+        }
+    }
+}
+
+struct RtHost(Weak<State>);
+
+impl Host<Runtime> for RtHost {
+    fn post(&self, when: When, to: Rc<dyn Handler<Runtime>>, ev: Event) {
+        let Some(st) = self.0.upgrade() else { return };
+        let task = Posted::task(move |rt| to.event(rt, ev));
+        match when {
+            When::Now | When::Tick => st.next_tick(task),
+            When::Close => st.close_later(task),
+        }
+    }
+
+    fn after(&self, ms: u64, f: Box<dyn FnOnce(&Runtime)>) -> TimerId {
+        let st = self.0.upgrade().expect("the runtime outlives its I/O");
+        st.timer_start_unref(ms, Posted::task(f))
+    }
+
+    fn cancel(&self, id: TimerId) {
+        if let Some(st) = self.0.upgrade() {
+            st.timer_clear(id);
+        }
+    }
+
+    fn at_exit(&self, f: Box<dyn Fn()>) {
+        if let Some(st) = self.0.upgrade() {
+            st.at_exit.borrow_mut().push(Rc::from(f));
+        }
+    }
+
+    fn flush_at_exit(&self, w: Weak<dyn Pending>) {
+        if let Some(st) = self.0.upgrade() {
+            st.exit_flush.register(w);
+        }
+    }
+}
+
+/// The I/O core's context for this runtime.
+pub(super) fn make(st: &Rc<State>) -> Io<Runtime> {
+    Io { reactor: st.reactor().clone(), host: Rc::new(RtHost(Rc::downgrade(st))) }
+}
