@@ -7,6 +7,4 @@ pub mod addr;
 pub mod http;
 pub mod sys;
 
-/// The write queue moved to the I/O core (`crate::io::write_queue`, issue 13 step S4).
-pub use crate::io::write_queue as queue;
 pub use addr::Endpoint;

@@ -3,7 +3,5 @@
 //! number go through `crate::sys::raw` until they move onto `io::Handle`.
 
 pub use crate::sys::fd::Read;
-pub use crate::sys::raw::{
-    adopt, dup, is_listening, local, peer, read_into, send_some, set_keepalive, set_nodelay, take_error,
-};
+pub use crate::sys::raw::{adopt, dup, is_listening, local, read_into, set_keepalive, set_nodelay};
 pub use crate::sys::socket::{BACKLOG, SOCKET_MODE, connect, listen_tcp, listen_unix};

@@ -39,16 +39,8 @@ pub fn dup(fd: RawFd) -> SysResult<OwnedFd> {
     fd::dup_cloexec(borrow(fd)?)
 }
 
-pub fn send_some(fd: RawFd, bytes: &[u8]) -> SysResult<usize> {
-    socket::send_some(borrow(fd)?, bytes)
-}
-
 pub fn recvmsg(fd: RawFd, buf: &mut [u8], fds: &mut Vec<OwnedFd>) -> SysResult<usize> {
     socket::recvmsg(borrow(fd)?, buf, fds)
-}
-
-pub fn take_error(fd: RawFd) -> SysResult<()> {
-    socket::take_error(borrow(fd)?)
 }
 
 pub fn accept(fd: RawFd) -> SysResult<Option<OwnedFd>> {
@@ -61,10 +53,6 @@ pub fn adopt(fd: RawFd) -> SysResult<()> {
 
 pub fn local(fd: RawFd) -> Option<Endpoint> {
     socket::local(borrow(fd).ok()?)
-}
-
-pub fn peer(fd: RawFd) -> Option<Endpoint> {
-    socket::peer(borrow(fd).ok()?)
 }
 
 pub fn is_listening(fd: RawFd) -> bool {
