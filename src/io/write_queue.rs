@@ -116,15 +116,8 @@ impl<C> WriteQueue<C> {
     }
 
     /// Writes with `write` (which returns how much it took, possibly 0, or an errno)
-    /// until the queue is empty, the writer is full, or it fails. Descriptors to pass
-    /// are dropped unsent: use [`WriteQueue::flush_fds`] where they can travel.
-    #[cfg(test)]
-    pub fn flush(&mut self, mut write: impl FnMut(&[u8]) -> SysResult<usize>) -> Flushed<C> {
-        self.flush_fds(|b, _| write(b))
-    }
-
-    /// As [`WriteQueue::flush`], the writer also given the descriptor to pass with
-    /// the first byte of the slice, when there is one.
+    /// until the queue is empty, the writer is full, or it fails; `write` is also
+    /// given the descriptor to pass with the first byte of the slice, when there is one.
     pub fn flush_fds(&mut self, mut write: impl FnMut(&[u8], Option<BorrowedFd>) -> SysResult<usize>) -> Flushed<C> {
         let mut out = Flushed { completed: Vec::new(), written: 0, error: None };
         while let Some(front) = self.chunks.front_mut() {
@@ -181,14 +174,14 @@ mod tests {
         assert_eq!(q.len(), 10);
         // The writer takes 3 bytes, then is full.
         let mut room = 3;
-        let f = q.flush(|b| {
+        let f = q.flush_fds(|b, _| {
             let n = b.len().min(room);
             room -= n;
             Ok(n)
         });
         assert!(f.completed.is_empty() && f.written == 3 && f.error.is_none());
         assert_eq!(q.len(), 7);
-        let f = q.flush(|b| Ok(b.len()));
+        let f = q.flush_fds(|b, _| Ok(b.len()));
         assert_eq!(f.completed, vec![1, 2, 3]);
         assert!(q.is_empty());
     }
@@ -200,7 +193,7 @@ mod tests {
         q.push(b"b".to_vec(), Some('b'));
         q.push(b"c".to_vec(), None);
         let mut first = true;
-        let f = q.flush(|b| if std::mem::take(&mut first) { Ok(b.len()) } else { Err(Errno::EPIPE) });
+        let f = q.flush_fds(|b, _| if std::mem::take(&mut first) { Ok(b.len()) } else { Err(Errno::EPIPE) });
         assert_eq!(f.completed, vec!['a']);
         assert_eq!(f.error, Some((Errno::EPIPE, Some('b'))));
         assert_eq!(q.len(), 1);
@@ -264,7 +257,7 @@ mod tests {
         q.push_with_fd(b"h".to_vec(), null_fd(), Some(1));
         q.push(b"m".to_vec(), Some(2));
         q.release_held();
-        assert_eq!(q.flush(|b| Ok(b.len())).completed, vec![1, 2]);
+        assert_eq!(q.flush_fds(|b, _| Ok(b.len())).completed, vec![1, 2]);
         q.push_with_fd(b"h".to_vec(), null_fd(), Some(3));
         q.push(b"m".to_vec(), Some(4));
         assert_eq!(q.clear(), vec![3, 4]);
