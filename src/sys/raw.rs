@@ -55,10 +55,6 @@ pub fn take_error(fd: RawFd) -> SysResult<()> {
     socket::take_error(borrow(fd)?)
 }
 
-pub fn accept(fd: RawFd) -> SysResult<Option<OwnedFd>> {
-    socket::accept(borrow(fd)?)
-}
-
 pub fn adopt(fd: RawFd) -> SysResult<()> {
     socket::adopt(borrow(fd)?)
 }
