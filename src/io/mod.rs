@@ -21,5 +21,5 @@ pub mod decode;
 pub mod flush;
 pub mod handle;
 pub mod listener;
-pub mod reactor;
 pub mod readable;
+pub mod reactor;
