@@ -18,32 +18,31 @@
 //!   is dropped, and at exit through a weak at-exit hook (a process that ends while
 //!   listening leaves no file behind).
 //!
-//! The loop is reached through [`ListenHost`], a thin seam over the runtime's
-//! `watch`/`unwatch`, liveness count, timers and at-exit hooks (the reactor and
-//! the I/O plan's reactor replaces what it wraps, not its shape).
+//! The descriptor is an [`io::handle::Handle`](crate::io::handle::Handle): open in
+//! the reactor (whose table keeps the listener, and so its binding, alive) from
+//! `listen` to `close`, active for as long (its hold is the loop's ref), and closed
+//! only by `Handle::close`. A back-off is an empty interest, not a close. What the
+//! reactor does not do, the back-off timer and the at-exit hook, comes through
+//! [`ListenHost`].
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
-use crate::event_loop::Hold;
+use super::handle::Handle;
+use super::reactor::{Interest, Reactor, Ready, Source};
+use crate::net::Endpoint;
 use crate::sys::errno::Errno;
-use crate::sys::raw;
+use crate::sys::socket;
 
 /// Connections accepted per readiness report.
 pub const ACCEPTS_PER_WAKE: usize = 64;
 /// How long to stop accepting when out of descriptors.
 pub const BACK_OFF_MS: u64 = 100;
 
-/// What the listener needs from whoever runs the loop.
-pub trait ListenHost<C: ?Sized> {
-    /// Watches `fd` for readability; each report calls `l.on_ready(cx)`. The host
-    /// keeps `l` until `unwatch`.
-    fn watch(&self, fd: RawFd, l: Rc<Listener<C>>) -> std::io::Result<u64>;
-    fn unwatch(&self, fd: RawFd, token: u64);
-    /// One ref on the loop, released when the guard drops.
-    fn hold(&self) -> Hold;
+/// What the listener needs from the runtime beyond the reactor.
+pub trait ListenHost {
     /// Runs `f` once after `ms`, from an unref'd timer.
     fn after(&self, ms: u64, f: Box<dyn FnOnce()>);
     /// Runs `f` when the process exits.
@@ -75,23 +74,21 @@ impl Drop for SocketFile {
 }
 
 pub struct Listener<C: ?Sized> {
-    host: Rc<dyn ListenHost<C>>,
+    host: Rc<dyn ListenHost>,
     me: Weak<Listener<C>>,
-    fd: RefCell<Option<OwnedFd>>,
-    /// Set while watched: not during a back-off.
-    token: Cell<Option<u64>>,
-    refd: Cell<bool>,
-    hold: Cell<Option<Hold>>,
+    /// The listening socket while open; watched for reading except in a back-off.
+    handle: RefCell<Option<Handle<C>>>,
     file: RefCell<Option<SocketFile>>,
     /// The binding, kept while open.
     to: RefCell<Option<Rc<dyn Accept<C>>>>,
 }
 
 impl<C: ?Sized + 'static> Listener<C> {
-    /// Starts watching `fd` (already listening, non-blocking). A failure to watch
-    /// closes `fd` and unlinks `file`.
+    /// Opens `fd` (already listening, non-blocking) in `reactor` and watches it. A
+    /// failure to watch closes `fd` and unlinks `file`.
     pub fn listen(
-        host: Rc<dyn ListenHost<C>>,
+        reactor: &Rc<Reactor<C>>,
+        host: Rc<dyn ListenHost>,
         fd: OwnedFd,
         file: Option<SocketFile>,
         to: Rc<dyn Accept<C>>,
@@ -100,16 +97,18 @@ impl<C: ?Sized + 'static> Listener<C> {
         let l = Rc::new_cyclic(|me| Listener {
             host,
             me: me.clone(),
-            fd: RefCell::new(Some(fd)),
-            token: Cell::new(None),
-            refd: Cell::new(true),
-            hold: Cell::new(None),
+            handle: RefCell::new(Some(Handle::new(fd, reactor))),
             file: RefCell::new(file),
             to: RefCell::new(Some(to)),
         });
-        if let Err(e) = l.rewatch() {
+        let watched = l.handle.borrow().as_ref().map(|h| {
+            h.open(l.clone());
+            h.set_active(true);
+            h.set_interest(Interest::READ)
+        });
+        if let Some(Err(e)) = watched {
             l.close();
-            return Err(e);
+            return Err(e.into());
         }
         if has_file {
             let w = Rc::downgrade(&l);
@@ -119,34 +118,40 @@ impl<C: ?Sized + 'static> Listener<C> {
                 }
             }));
         }
-        l.update_hold();
         Ok(l)
     }
 
     pub fn listening(&self) -> bool {
-        self.fd.borrow().is_some()
+        self.handle.borrow().is_some()
     }
 
-    /// The listening descriptor while open (for `address()` and handle passing).
+    /// The listening descriptor's number while open, for handing it on (`dup`);
+    /// the listener keeps owning it.
     pub fn raw_fd(&self) -> Option<RawFd> {
-        self.fd.borrow().as_ref().map(AsRawFd::as_raw_fd)
+        self.handle.borrow().as_ref().map(|h| h.fd().as_raw_fd())
     }
 
+    /// The bound address while open (`server.address()`).
+    pub fn local(&self) -> Option<Endpoint> {
+        self.handle.borrow().as_ref().and_then(|h| socket::local(h.fd()))
+    }
+
+    /// `ref()`/`unref()`; after `close` there is nothing to hold.
     pub fn set_ref(&self, on: bool) {
-        self.refd.set(on);
-        self.update_hold();
+        if let Some(h) = self.handle.borrow().as_ref() {
+            h.set_ref(on);
+        }
     }
 
-    /// Stops accepting: unwatches, closes the descriptor, unlinks the socket file,
-    /// releases the loop and the binding. Closing twice does nothing.
+    /// Stops accepting: closes the handle (unwatched, out of the reactor's table,
+    /// the loop released, the descriptor closed), unlinks the socket file, releases
+    /// the binding. Closing twice does nothing.
     pub fn close(&self) {
-        let fd = self.fd.borrow_mut().take();
-        if let (Some(fd), Some(t)) = (&fd, self.token.take()) {
-            self.host.unwatch(fd.as_raw_fd(), t);
+        let handle = self.handle.borrow_mut().take();
+        if let Some(h) = handle {
+            h.close();
         }
-        drop(fd);
         drop(self.file.borrow_mut().take());
-        drop(self.hold.take());
         // Dropped last, after every borrow above is released: the binding may go now.
         let to = self.to.borrow_mut().take();
         drop(to);
@@ -155,9 +160,13 @@ impl<C: ?Sized + 'static> Listener<C> {
     /// The socket is readable: accept what waits, up to one batch.
     pub fn on_ready(&self, cx: &C) {
         for _ in 0..ACCEPTS_PER_WAKE {
-            let Some(fd) = self.raw_fd() else { return };
             let Some(to) = self.to.borrow().clone() else { return };
-            match raw::accept(fd) {
+            // The handle's borrow ends before the binding runs (it may close us).
+            let got = match self.handle.borrow().as_ref() {
+                Some(h) => socket::accept(h.fd()),
+                None => return,
+            };
+            match got {
                 Ok(Some(conn)) => to.accepted(cx, conn),
                 Ok(None) => return,
                 Err(errno) => {
@@ -170,39 +179,36 @@ impl<C: ?Sized + 'static> Listener<C> {
         }
     }
 
-    fn rewatch(&self) -> std::io::Result<()> {
-        let Some(fd) = self.raw_fd() else { return Ok(()) };
-        if self.token.get().is_some() {
-            return Ok(());
-        }
-        let me = self.me.upgrade().expect("a listener outlives its own calls");
-        self.token.set(Some(self.host.watch(fd, me)?));
-        Ok(())
-    }
-
+    /// Stops watching (the handle stays open, active and ref'd as it was) until
+    /// the timer watches again; a listener already backing off is left alone.
     fn back_off(&self) {
-        let (Some(fd), Some(t)) = (self.raw_fd(), self.token.take()) else { return };
-        self.host.unwatch(fd, t);
+        {
+            let handle = self.handle.borrow();
+            let Some(h) = handle.as_ref().filter(|h| !h.interest().is_empty()) else { return };
+            // Unwatching an open handle does not fail.
+            let _ = h.set_interest(Interest::NONE);
+        }
         let me = self.me.clone();
         self.host.after(
             BACK_OFF_MS,
             Box::new(move || {
-                if let Some(l) = me.upgrade()
-                    && l.rewatch().is_err()
-                {
-                    // Watching a descriptor that was watched before does not fail
-                    // for want of descriptors; if it does, the listener is done.
-                    l.close();
+                if let Some(l) = me.upgrade() {
+                    let failed = l.handle.borrow().as_ref().is_some_and(|h| h.set_interest(Interest::READ).is_err());
+                    if failed {
+                        // Watching a descriptor that was watched before does not
+                        // fail for want of descriptors; if it does, the listener
+                        // is done.
+                        l.close();
+                    }
                 }
             }),
         );
     }
+}
 
-    /// libuv: a handle keeps the loop alive iff it is active and ref'd.
-    fn update_hold(&self) {
-        let want = self.listening() && self.refd.get();
-        let cur = self.hold.take();
-        self.hold.set(if want { cur.or_else(|| Some(self.host.hold())) } else { None });
+impl<C: ?Sized + 'static> Source<C> for Listener<C> {
+    fn on_ready(&self, cx: &C, _ready: Ready) {
+        Listener::on_ready(self, cx);
     }
 }
 

@@ -1,43 +1,38 @@
-//! `Listener` on real sockets, with a recording host: which descriptors it watches,
-//! how many holds are out, the back-off timers and at-exit hooks (run by the test).
+//! `Listener` on real sockets and a real reactor, with a recording host: the back-off
+//! timers and at-exit hooks (run by the test); watching and holds are the reactor's.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::os::fd::{OwnedFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::rc::Rc;
 
 use super::{ACCEPTS_PER_WAKE, Accept, BACK_OFF_MS, ListenHost, Listener, SocketFile};
-use crate::event_loop::{Counts, Hold};
+use crate::event_loop::Counts;
+use crate::io::reactor::Reactor;
 use crate::net::sys;
 use crate::sys::errno::Errno;
 
 /// A pending back-off timer: its delay and what it runs.
 type Timer = (u64, Box<dyn FnOnce()>);
 
-#[derive(Default)]
+/// The recording host, and the reactor the listener's handle lives in.
 struct Host {
-    watched: RefCell<HashMap<u64, Rc<Listener<()>>>>,
-    next: Cell<u64>,
+    reactor: Rc<Reactor<()>>,
     holds: Rc<Counts>,
     timers: RefCell<Vec<Timer>>,
     exits: RefCell<Vec<Box<dyn Fn()>>>,
 }
 
-impl ListenHost<()> for Host {
-    fn watch(&self, _fd: RawFd, l: Rc<Listener<()>>) -> std::io::Result<u64> {
-        let t = self.next.get() + 1;
-        self.next.set(t);
-        self.watched.borrow_mut().insert(t, l);
-        Ok(t)
+impl Default for Host {
+    fn default() -> Self {
+        let holds = Rc::new(Counts::default());
+        let reactor = Rc::new(Reactor::new(holds.clone()).expect("epoll"));
+        Host { reactor, holds, timers: RefCell::default(), exits: RefCell::default() }
     }
-    fn unwatch(&self, _fd: RawFd, token: u64) {
-        assert!(self.watched.borrow_mut().remove(&token).is_some(), "unwatch of an unknown token");
-    }
-    fn hold(&self) -> Hold {
-        self.holds.hold()
-    }
+}
+
+impl ListenHost for Host {
     fn after(&self, ms: u64, f: Box<dyn FnOnce()>) {
         self.timers.borrow_mut().push((ms, f));
     }
@@ -47,8 +42,9 @@ impl ListenHost<()> for Host {
 }
 
 impl Host {
-    fn watching(&self) -> usize {
-        self.watched.borrow().len()
+    /// Handles open in the reactor (a listener in back-off is open, not watched).
+    fn open(&self) -> usize {
+        self.reactor.open_count()
     }
     /// Fires the pending back-off timers; returns their delays.
     fn fire_timers(&self) -> Vec<u64> {
@@ -60,6 +56,15 @@ impl Host {
             })
             .collect()
     }
+}
+
+/// Whether `l` is watched for reading now.
+fn watching(l: &Listener<()>) -> bool {
+    l.handle.borrow().as_ref().is_some_and(|h| !h.interest().is_empty())
+}
+
+fn listen(host: &Rc<Host>, fd: OwnedFd, file: Option<SocketFile>, b: &Rc<Binding>) -> Rc<Listener<()>> {
+    Listener::listen(&host.reactor, host.clone(), fd, file, b.clone()).expect("watch")
 }
 
 /// Records what the listener hands over; can close it from inside `accepted`.
@@ -99,7 +104,7 @@ fn start(name: &str) -> (Rc<Host>, Rc<Binding>, Rc<Listener<()>>, PathBuf) {
     let (path, fd) = unix_listener(name);
     let host = Rc::new(Host::default());
     let b = Rc::new(Binding::default());
-    let l = Listener::listen(host.clone(), fd, Some(SocketFile::new(path.clone())), b.clone()).expect("watch");
+    let l = listen(&host, fd, Some(SocketFile::new(path.clone())), &b);
     *b.listener.borrow_mut() = Some(l.clone());
     (host, b, l, path)
 }
@@ -117,7 +122,7 @@ fn accepts_one_batch_per_wake() {
     l.on_ready(&());
     assert_eq!(b.accepted.borrow().len(), clients.len());
     assert!(b.failed.borrow().is_empty());
-    assert_eq!(host.watching(), 1);
+    assert!(watching(&l) && host.open() == 1);
     l.close();
 }
 
@@ -129,7 +134,7 @@ fn closing_from_a_connection_stops_the_batch() {
     l.on_ready(&());
     assert_eq!(b.accepted.borrow().len(), 2);
     assert!(!l.listening());
-    assert_eq!(host.watching(), 0);
+    assert_eq!(host.open(), 0, "closed: out of the reactor's table");
     assert!(!path.exists(), "close unlinks the socket file");
     // The listener let its binding go.
     assert_eq!(Rc::strong_count(&b), 1);
@@ -192,7 +197,7 @@ fn an_open_listener_keeps_its_binding() {
     assert!(wb.upgrade().is_some(), "an open listener owns its binding");
     l.close();
     assert!(wb.upgrade().is_none());
-    assert_eq!(host.watching(), 0);
+    assert_eq!(host.open(), 0);
 }
 
 #[test]
@@ -200,9 +205,9 @@ fn tcp_listener_has_no_socket_file() {
     let fd = sys::listen_tcp(([127, 0, 0, 1], 0).into(), 16, false).expect("listen");
     let host = Rc::new(Host::default());
     let b = Rc::new(Binding::default());
-    let l = Listener::listen(host.clone(), fd, None, b.clone()).expect("watch");
+    let l = listen(&host, fd, None, &b);
     assert!(host.exits.borrow().is_empty());
-    let Some(crate::net::Endpoint::Tcp(at)) = l.raw_fd().and_then(sys::local) else { panic!("no address") };
+    let Some(crate::net::Endpoint::Tcp(at)) = l.local() else { panic!("no address") };
     let _c = std::net::TcpStream::connect(at).expect("connect");
     l.on_ready(&());
     assert_eq!(b.accepted.borrow().len(), 1);
@@ -251,13 +256,14 @@ fn emfile_in_this_process() {
     l.on_ready(&());
     assert_eq!(*b.failed.borrow(), vec![Errno::EMFILE]);
     assert!(b.accepted.borrow().is_empty());
-    assert_eq!(host.watching(), 0, "backed off: not watched");
+    assert!(!watching(&l) && host.open() == 1, "backed off: open, not watched");
     assert_eq!(host.holds.handles(), 1, "a listener in back-off still keeps the loop alive");
-    // The timer holds a Weak: only the binding's cycle keeps the listener.
-    assert_eq!(Rc::strong_count(&l), 2);
+    // The timer holds a Weak: only the reactor's table (open handle) and the
+    // binding's cycle keep the listener.
+    assert_eq!(Rc::strong_count(&l), 3);
     drop(fillers.pop());
     assert_eq!(host.fire_timers(), vec![BACK_OFF_MS]);
-    assert_eq!(host.watching(), 1, "watched again after the pause");
+    assert!(watching(&l), "watched again after the pause");
     l.on_ready(&());
     assert_eq!(b.accepted.borrow().len(), 1);
     // A back-off whose listener closed meanwhile watches nothing.
@@ -266,6 +272,26 @@ fn emfile_in_this_process() {
     l.back_off();
     l.close();
     host.fire_timers();
-    assert_eq!(host.watching(), 0);
+    assert_eq!(host.open(), 0);
+    assert!(!watching(&l));
     println!("emfile child: ok");
+}
+
+#[test]
+fn the_reactor_dispatches_and_keeps_an_open_listener() {
+    let (host, b, l, path) = start("reactor");
+    drop(b.listener.borrow_mut().take());
+    let weak = Rc::downgrade(&l);
+    drop(l);
+    // Nobody but the reactor's table (and the at-exit hook's Weak) knows the listener.
+    let _c = UnixStream::connect(&path).expect("connect");
+    for ready in host.reactor.wait(1000).expect("wait") {
+        host.reactor.dispatch(&(), ready);
+    }
+    assert_eq!(b.accepted.borrow().len(), 1, "an open listener nobody holds still accepts");
+    let l = weak.upgrade().expect("kept by the table while open");
+    l.close();
+    drop(l);
+    assert!(weak.upgrade().is_none(), "closing let it go");
+    assert!(!path.exists());
 }

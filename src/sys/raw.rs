@@ -43,10 +43,6 @@ pub fn recvmsg(fd: RawFd, buf: &mut [u8], fds: &mut Vec<OwnedFd>) -> SysResult<u
     socket::recvmsg(borrow(fd)?, buf, fds)
 }
 
-pub fn accept(fd: RawFd) -> SysResult<Option<OwnedFd>> {
-    socket::accept(borrow(fd)?)
-}
-
 pub fn adopt(fd: RawFd) -> SysResult<()> {
     socket::adopt(borrow(fd)?)
 }

@@ -104,7 +104,7 @@ impl Server {
     }
 
     pub fn address(&self) -> Option<Endpoint> {
-        self.raw_fd().and_then(sys::local)
+        self.0.listener.borrow().as_ref().and_then(|l| l.local())
     }
 
     pub fn connections(&self) -> usize {
@@ -242,7 +242,7 @@ impl ServerInner {
     }
 
     fn start(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
-        let l = Listener::listen(RtHost::shared(&self.st), fd, file, self.rc())
+        let l = Listener::listen(self.st.reactor(), RtHost::shared(&self.st), fd, file, self.rc())
             .map_err(|e| errors::plain("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
         l.set_ref(self.refd.get());
         *self.listener.borrow_mut() = Some(l);

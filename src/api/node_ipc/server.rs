@@ -84,7 +84,7 @@ impl IpcServer {
 
     /// Where the server listens (the real port when it asked for port 0).
     pub fn local(&self) -> Option<Endpoint> {
-        self.0.listener.borrow().as_ref().and_then(|l| l.raw_fd()).and_then(sys::local)
+        self.0.listener.borrow().as_ref().and_then(|l| l.local())
     }
 
     pub fn local_port(&self) -> Option<u16> {
@@ -174,7 +174,7 @@ impl ServerInner {
 
     fn listen_on(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let me = self.me.upgrade().expect("a server outlives its own calls");
-        let l = Listener::listen(RtHost::shared(&self.st), fd, file, me)
+        let l = Listener::listen(self.st.reactor(), RtHost::shared(&self.st), fd, file, me)
             .map_err(|e| crate::value::error::syscall("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
         *self.listener.borrow_mut() = Some(l);
         Ok(())
