@@ -15,6 +15,7 @@ mod child;
 mod event_loop;
 mod io;
 mod ipc;
+mod lenient_json;
 mod net;
 mod nodeipc;
 mod perm;
@@ -171,7 +172,7 @@ static CONTAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::n
 
 /// The runtime, contained when `--contain` was given.
 fn new_runtime(launch: Launch) -> std::io::Result<Runtime> {
-    let rt = Runtime::new(launch)?;
+    let rt = Runtime::new(launch, api::register)?;
     if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) && api::contain::enable(&rt.st, None).is_err() {
         return Err(std::io::Error::last_os_error());
     }

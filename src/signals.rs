@@ -68,7 +68,7 @@ pub fn is_uncatchable(signo: i32) -> bool {
 static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 
 extern "C" fn on_signal(signo: libc::c_int) {
-    let saved = io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    let saved = nix::errno::Errno::last_raw();
     let fd = WRITE_FD.load(Ordering::Relaxed);
     if fd >= 0 {
         let byte = signo as u8;
@@ -76,16 +76,14 @@ extern "C" fn on_signal(signo: libc::c_int) {
         // `byte`. A full pipe (non-blocking) just drops the byte.
         unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
     }
-    // SAFETY: __errno_location returns this thread's errno slot, always valid; the
-    // handler puts back the errno it found so the interrupted code sees no change.
-    unsafe { *libc::__errno_location() = saved };
+    // The handler puts back the errno it found so the interrupted code sees no change.
+    nix::errno::Errno::set_raw(saved);
 }
 
 /// The read end of the signal pipe; created once per process.
 pub fn pipe() -> io::Result<RawFd> {
-    use nix::fcntl::OFlag;
     use std::os::fd::IntoRawFd;
-    let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?;
+    let (r, w) = crate::sys::fd::wake_pipe()?;
     // Both ends live as long as the process (the handler writes to this one).
     WRITE_FD.store(w.into_raw_fd(), Ordering::Relaxed);
     Ok(r.into_raw_fd())

@@ -260,6 +260,12 @@ fn update_writes_expectations_back_keeping_wildcards() {
     f.file("hang.rhai", "setInterval(|| {}, 1000);\n").file("hang.out", "kept\n").file("hang.timeout", "200ms");
     assert_eq!(f.test(&["cases", "--update"]).code(), Some(1));
     assert_eq!(f.read("hang.out"), "kept\n");
+    // A script named directly gets its first expectations; one without is no case.
+    f.file("new.rhai", "print(\"first\");\n");
+    assert_eq!(f.test(&["cases/new.rhai"]).code(), Some(2));
+    let r = f.test(&["cases/new.rhai", "--update"]);
+    assert_eq!(r.code(), Some(0), "{}", r.show());
+    assert_eq!(f.read("new.out"), "first\n[exit 0]\n");
 }
 
 fn tap_output_has_a_plan_and_one_line_per_check() {

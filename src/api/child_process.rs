@@ -222,9 +222,9 @@ fn stream_value(s: Option<Stream>) -> Dynamic {
     }
 }
 
-fn register_child(engine: &mut Engine) {
+fn register_child(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<ChildProcess>("ChildProcess");
-    events::register::<ChildProcess>(engine);
+    events::register::<ChildProcess>(engine, st);
     engine
         .register_get("pid", |c: &mut ChildProcess| c.0.pid.map(|p| Dynamic::from(p as i64)).unwrap_or(Dynamic::UNIT));
     engine.register_get("exitCode", |c: &mut ChildProcess| c.0.code_value());
@@ -262,7 +262,7 @@ fn register_child(engine: &mut Engine) {
 
 fn register_streams(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Readable>("Readable");
-    events::register::<Readable>(engine);
+    events::register::<Readable>(engine, st);
     engine.register_fn("setEncoding", |r: &mut Readable| {
         r.set_encoding("utf8");
         r.clone()
@@ -291,7 +291,7 @@ fn register_streams(engine: &mut Engine, st: &Rc<State>) {
         .register_get("readableEncoding", |r: &mut Readable| r.encoding().map(Dynamic::from).unwrap_or(Dynamic::UNIT));
 
     engine.register_type_with_name::<Writable>("Writable");
-    events::register::<Writable>(engine);
+    events::register::<Writable>(engine, st);
     engine.register_fn("write", |w: &mut Writable, data: Dynamic| -> Res<bool> {
         Ok(w.write(chunk_bytes(&data)?, None))
     });
@@ -310,21 +310,26 @@ fn register_streams(engine: &mut Engine, st: &Rc<State>) {
         w.end();
         w.clone()
     });
-    engine.register_fn("end", |ctx: NativeCallContext, w: &mut Writable, data: Dynamic| -> Res<Writable> {
+    let ev = events::state(st);
+    engine.register_fn("end", move |ctx: NativeCallContext, w: &mut Writable, data: Dynamic| -> Res<Writable> {
         if let Some(cb) = data.clone().try_cast::<FnPtr>() {
-            events::add(&ctx, w, "finish".into(), cb, true, false)?;
+            events::add(&ev, &ctx, w, "finish".into(), cb, true, false)?;
         } else if !data.is_unit() {
             w.write(chunk_bytes(&data)?, None);
         }
         w.end();
         Ok(w.clone())
     });
-    engine.register_fn("end", |ctx: NativeCallContext, w: &mut Writable, data: Dynamic, cb: FnPtr| -> Res<Writable> {
-        w.write(chunk_bytes(&data)?, None);
-        events::add(&ctx, w, "finish".into(), cb, true, false)?;
-        w.end();
-        Ok(w.clone())
-    });
+    let ev = events::state(st);
+    engine.register_fn(
+        "end",
+        move |ctx: NativeCallContext, w: &mut Writable, data: Dynamic, cb: FnPtr| -> Res<Writable> {
+            w.write(chunk_bytes(&data)?, None);
+            events::add(&ev, &ctx, w, "finish".into(), cb, true, false)?;
+            w.end();
+            Ok(w.clone())
+        },
+    );
     engine.register_fn("destroy", |w: &mut Writable| {
         w.destroy();
         w.clone()
@@ -366,7 +371,7 @@ macro_rules! register3 {
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     children::install(st);
     engine.register_type_with_name::<ChildProcessModule>("ChildProcessModule");
-    register_child(engine);
+    register_child(engine, st);
     register_streams(engine, st);
 
     register3!(engine, "spawn", true, |_ctx, a, b, c| spawn(&a, &b, &c));

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, NativeCallContext, Variant};
 
-pub use module::module;
+pub use module::{Events, module, state};
 
 use crate::runtime::State;
 
@@ -33,7 +33,9 @@ pub trait EventTarget: Variant + Clone {
     fn listeners_changed(&self, _event: &str) {}
 }
 
+/// Adds a listener; `events` is the module's state ([`state`]), for the limit.
 pub fn add<T: EventTarget>(
+    events: &Events,
     ctx: &NativeCallContext,
     t: &mut T,
     ev: ImmutableString,
@@ -43,27 +45,25 @@ pub fn add<T: EventTarget>(
 ) -> Res<T> {
     t.before_listen(&ev)?;
     t.emitter().add(ev.clone(), Callback::new(ctx, f), once, prepend);
-    module::check_limit(t, &ev);
+    module::check_limit(events, t, &ev);
     t.listeners_changed(&ev);
     Ok(t.clone())
 }
 
-pub fn register<T: EventTarget>(engine: &mut Engine) {
-    engine.register_fn("on", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
-        add(&ctx, t, ev, f, false, false)
-    });
-    engine.register_fn("addListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
-        add(&ctx, t, ev, f, false, false)
-    });
-    engine.register_fn("once", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
-        add(&ctx, t, ev, f, true, false)
-    });
-    engine.register_fn("prependListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
-        add(&ctx, t, ev, f, false, true)
-    });
-    engine.register_fn("prependOnceListener", |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
-        add(&ctx, t, ev, f, true, true)
-    });
+pub fn register<T: EventTarget>(engine: &mut Engine, st: &Rc<State>) {
+    let events = state(st);
+    for (name, once, prepend) in [
+        ("on", false, false),
+        ("addListener", false, false),
+        ("once", true, false),
+        ("prependListener", false, true),
+        ("prependOnceListener", true, true),
+    ] {
+        let e = events.clone();
+        engine.register_fn(name, move |ctx: NativeCallContext, t: &mut T, ev: ImmutableString, f: FnPtr| {
+            add(&e, &ctx, t, ev, f, once, prepend)
+        });
+    }
     for name in ["off", "removeListener"] {
         engine.register_fn(name, |t: &mut T, ev: ImmutableString, f: FnPtr| {
             t.emitter().remove(&ev, &f);
@@ -86,7 +86,7 @@ pub fn register<T: EventTarget>(engine: &mut Engine) {
         t.emitter().set_max_listeners(n.max(0) as usize);
         t.clone()
     });
-    engine.register_fn("getMaxListeners", |t: &mut T| module::max_listeners(t.emitter()) as i64);
+    engine.register_fn("getMaxListeners", move |t: &mut T| module::max_listeners(&events, t.emitter()) as i64);
     engine.register_fn("listenerCount", |t: &mut T, ev: ImmutableString| t.emitter().count(&ev) as i64);
     engine.register_fn("listeners", |t: &mut T, ev: ImmutableString| -> rhai::Array {
         t.emitter().listeners(&ev).into_iter().map(Dynamic::from).collect()
@@ -130,6 +130,6 @@ impl EventTarget for EventEmitter {
 pub fn register_plain(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<EventEmitter>("EventEmitter");
     engine.register_fn("EventEmitter", EventEmitter::default);
-    register::<EventEmitter>(engine);
+    register::<EventEmitter>(engine, st);
     module::register(engine, st);
 }

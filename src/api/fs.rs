@@ -42,12 +42,9 @@ pub struct FsModule(Rc<Requests>);
 #[derive(Clone)]
 pub struct FsPromises(Rc<Requests>);
 
-thread_local! {
-    static REQUESTS: std::cell::RefCell<Option<Rc<Requests>>> = const { std::cell::RefCell::new(None) };
-}
-
-fn requests() -> Rc<Requests> {
-    REQUESTS.with(|r| r.borrow().clone()).expect("fs is registered")
+/// The runtime's fs request queue (a slot on the runtime state, put by [`register`]).
+fn requests(st: &State) -> Rc<Requests> {
+    st.slots.get::<Requests>().expect("fs is registered")
 }
 
 /// The callback form: every argument but the last is the operation's, the last is `cb`.
@@ -185,8 +182,7 @@ fn constants() -> Map {
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
-    let r = Requests::new(st);
-    REQUESTS.with(|cell| *cell.borrow_mut() = Some(r));
+    st.slots.put_rc(Requests::new(st));
     engine.register_type_with_name::<FsModule>("FsModule");
     engine.register_type_with_name::<FsPromises>("FsPromises");
     stats::register(engine);
@@ -214,11 +210,11 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 }
 
 /// The object `require("fs")` returns.
-pub fn module(_st: &Rc<State>) -> Dynamic {
-    Dynamic::from(FsModule(requests()))
+pub fn module(st: &Rc<State>) -> Dynamic {
+    Dynamic::from(FsModule(requests(st)))
 }
 
 /// The object `require("fs/promises")` returns.
-pub fn promises_module(_st: &Rc<State>) -> Dynamic {
-    Dynamic::from(FsPromises(requests()))
+pub fn promises_module(st: &Rc<State>) -> Dynamic {
+    Dynamic::from(FsPromises(requests(st)))
 }

@@ -107,11 +107,11 @@ fn timeout_property(engine: &mut Engine, name: &str, field: Field) {
     );
 }
 
-pub fn register(engine: &mut Engine, _st: &Rc<State>) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<HttpModule>("HttpModule");
-    request::register(engine);
-    client_api::register(engine);
-    response::register(engine);
+    request::register(engine, st);
+    client_api::register(engine, st);
+    response::register(engine, st);
     engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule| create_server(&ctx, &m.0, None));
     engine.register_fn("createServer", |ctx: NativeCallContext, m: &mut HttpModule, a: Dynamic| {
         if a.is_fnptr() {

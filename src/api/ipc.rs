@@ -24,7 +24,7 @@ mod outgoing;
 use outgoing::closed_error;
 mod parent;
 
-pub use parent::{parent, parent_listeners_changed, register};
+pub use parent::{parent, register};
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};

@@ -73,7 +73,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     ipc::register(engine, st);
     // After ipc: a pool worker reports ready over the channel ipc adopted.
     pool::register(engine, st);
-    node_ipc::register(engine);
+    node_ipc::register(engine, st);
     redis::register(engine, st);
     os::register(engine);
     path::register(engine);

@@ -19,6 +19,7 @@
 
 mod args;
 pub mod errors;
+mod listen_host;
 mod server;
 mod server_api;
 mod socket;
@@ -29,6 +30,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
+pub use listen_host::RtHost;
 pub use server::{Bind, Server};
 pub use socket::{Consumer, Done, Outcome, Socket};
 // Shared with other socket-based bindings (node-ipc).
@@ -152,7 +154,7 @@ fn is_ip(s: &str) -> i64 {
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<NetModule>("NetModule");
     crate::api::ipc::set_handle_codec(handle_codec());
-    server_api::register(engine);
+    server_api::register(engine, st);
     socket_api::register(engine, st);
     engine
         .register_fn("createServer", |ctx: NativeCallContext, m: &mut NetModule| create_server(&ctx, &m.0, None, None));
@@ -217,7 +219,7 @@ mod tests {
     /// accepts; a socket over a received connected fd knows its peer.
     #[test]
     fn handle_passing_hooks() {
-        let rt = Runtime::new(Launch { argv: vec![], exec_argv: vec![] }).unwrap();
+        let rt = Runtime::new(Launch { argv: vec![], exec_argv: vec![] }, crate::api::register).unwrap();
         let fd = crate::net::sys::listen_tcp("127.0.0.1:0".parse().unwrap(), 16, false).unwrap();
         let server = server_from_fd(&rt.st, fd);
         assert!(server.listening());

@@ -72,14 +72,11 @@ pub struct NodeIpc(Rc<IpcInner>);
 #[derive(Clone)]
 pub struct IpcOf(Rc<IpcInner>);
 
-thread_local! {
-    /// `require` returns the same instance every time, as Node's module cache does.
-    static INSTANCE: RefCell<Option<NodeIpc>> = const { RefCell::new(None) };
-}
-
+/// `require` returns the same instance every time, as Node's module cache does: it
+/// is kept in a slot on the runtime state.
 pub fn module(st: &Rc<State>) -> Dynamic {
-    let ipc = INSTANCE.with(|i| i.borrow_mut().get_or_insert_with(|| NodeIpc::new(st)).clone());
-    Dynamic::from(ipc)
+    let ipc = st.slots.get_or_init(|| NodeIpc::new(st));
+    Dynamic::from(NodeIpc::clone(&ipc))
 }
 
 impl NodeIpc {
@@ -247,12 +244,12 @@ fn register_log(engine: &mut Engine) {
     );
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<NodeIpc>("NodeIpc");
     engine.register_type_with_name::<IpcOf>("IpcOf");
     config_api::register(engine);
-    client_api::register(engine);
-    server_api::register(engine);
+    client_api::register(engine, st);
+    server_api::register(engine, st);
     register_connect(engine);
     register_log(engine);
     engine.register_get("config", |i: &mut NodeIpc| i.0.config.clone());

@@ -15,12 +15,7 @@ use crate::value::error;
 pub type Res<T> = Result<T, Box<EvalAltResult>>;
 
 /// Node's shape: `code`, `permission`, `resource`, and a message naming the flag.
-pub fn denied_map(d: Denied) -> Map {
-    let mut m: Map = error::coded("Error", "ERR_ACCESS_DENIED", &d.message);
-    m.insert("permission".into(), d.perm.node_name().into());
-    m.insert("resource".into(), d.resource.into());
-    m
-}
+pub use crate::value::error::access_denied as denied_map;
 
 /// [`denied_map`], thrown.
 pub fn denied(d: Denied) -> Box<EvalAltResult> {
@@ -29,10 +24,7 @@ pub fn denied(d: Denied) -> Box<EvalAltResult> {
 
 /// A file the script reads (`Perm::Read`) or writes (`Perm::Write`).
 pub fn path(p: Perm, path: &str) -> Res<()> {
-    if perm::current().is_none() {
-        return Ok(());
-    }
-    perm::check(p, path, &perm::resolve::path(path)).map_err(denied)
+    perm::check_path(p, path).map_err(denied)
 }
 
 /// A connection or a listening socket: `host:port` as the script named it.

@@ -185,7 +185,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     worker::register(st);
     remote_api::register(engine);
     engine.register_type_with_name::<ProcessPool>("ProcessPool");
-    events::register::<ProcessPool>(engine);
+    events::register::<ProcessPool>(engine, st);
     for global in [true, false] {
         let s = st.clone();
         let make = move |ctx: &NativeCallContext, a: &Dynamic, b: &Dynamic| create(ctx, &s, a, b);

@@ -16,6 +16,8 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, N
 use super::events::{self, EventTarget};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
+pub use crate::runtime::warning::warn;
+use crate::runtime::warning::warn_detail;
 use crate::runtime::{State, Task};
 use crate::signals;
 use crate::sys::environ;
@@ -43,9 +45,7 @@ impl EventTarget for Process {
     }
 
     fn listeners_changed(&self, event: &str) {
-        if event == "message" || event == "disconnect" {
-            super::ipc::parent_listeners_changed(&self.0);
-        }
+        self.0.hooks.process_listeners_changed(&self.0, event);
         if let Some(signo) = signals::number(event) {
             self.0.sync_signal(signo, self.0.process.has(event));
         }
@@ -143,44 +143,9 @@ fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
     // SAFETY: kill takes no pointers; any pid and signal number is defined behaviour
     // (a bad one is an errno, reported below), as `process.kill` is in Node.
     if unsafe { libc::kill(pid as libc::pid_t, signo) } < 0 {
-        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL);
-        return Err(error::throw(error::syscall("kill", errno)));
+        return Err(error::throw(error::syscall("kill", nix::errno::Errno::last())));
     }
     Ok(true)
-}
-
-/// Queues a warning: printed `(procbox:PID) [CODE] Type: message`, then `warning`
-/// listeners get the Error, on the next tick as in Node.
-pub fn warn(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>) {
-    warn_detail(st, message, kind, code, None, Map::new())
-}
-
-/// A warning whose object carries extra fields (`MaxListenersExceededWarning`'s
-/// `emitter`, `type` and `count`).
-pub fn warn_with(st: &Rc<State>, message: &str, kind: &str, fields: Map) {
-    warn_detail(st, message, kind, None, None, fields)
-}
-
-fn warn_detail(st: &Rc<State>, message: &str, kind: &str, code: Option<&str>, detail: Option<&str>, fields: Map) {
-    let mut w = error::error(kind, message, None);
-    w.extend(fields);
-    if let Some(c) = code {
-        w.insert("code".into(), c.into());
-    }
-    if let Some(d) = detail {
-        w.insert("detail".into(), d.into());
-    }
-    let line = format!(
-        "(procbox:{}) {}{kind}: {message}\n{}",
-        std::process::id(),
-        code.map(|c| format!("[{c}] ")).unwrap_or_default(),
-        detail.map(|d| format!("{d}\n")).unwrap_or_default()
-    );
-    let s = st.clone();
-    st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-        s.eprint(&line);
-        s.process.emit(engine, "warning", &[w.clone().into()]).map(|_| Dynamic::UNIT)
-    })));
 }
 
 fn emit_warning(st: &Rc<State>, warning: &Dynamic, opts: &Dynamic, code: &Dynamic) {
@@ -231,7 +196,7 @@ fn next_tick(ctx: &NativeCallContext, st: &State, f: FnPtr, args: Vec<Dynamic>) 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Process>("Process");
     engine.register_type_with_name::<Env>("Env");
-    events::register::<Process>(engine);
+    events::register::<Process>(engine, st);
 
     engine.register_get("pid", |_: &mut Process| std::process::id() as i64);
     engine.register_get("ppid", |_: &mut Process| nix::unistd::getppid().as_raw() as i64);
@@ -322,9 +287,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("on_exit", move |ctx: NativeCallContext, f: FnPtr| {
         s.process.add("exit".into(), Callback::new(&ctx, f), false, false);
     });
-    let s = st.clone();
+    let (s, ev) = (st.clone(), events::state(st));
     engine.register_fn("on_signal", move |ctx: NativeCallContext, name: ImmutableString, f: FnPtr| -> Res<()> {
         let mut p = Process(s.clone());
-        events::add(&ctx, &mut p, name, f, false, false).map(drop)
+        events::add(&ev, &ctx, &mut p, name, f, false, false).map(drop)
     });
 }

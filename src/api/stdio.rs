@@ -189,9 +189,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     });
     engine.register_get("isTTY", |o: &mut Stdout| is_tty(o.fd));
     engine.register_get("fd", |o: &mut Stdout| o.fd as i64);
-    events::register::<Stdout>(engine);
+    events::register::<Stdout>(engine, st);
 
-    events::register::<Stdin>(engine);
+    events::register::<Stdin>(engine, st);
     engine.register_fn("resume", |s: &mut Stdin| {
         s.resume();
         s.clone()

@@ -10,6 +10,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 
 use crate::perm::kernel::Confinement;
+use nix::errno::Errno;
 
 /// `struct landlock_path_beneath_attr` (packed in the kernel's header).
 #[repr(C, packed)]
@@ -44,7 +45,7 @@ pub fn prepare(c: &Arc<Confinement>, min_fd: usize, uid: Option<u32>) -> Result<
             // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own; the result is ours.
             let n = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min_fd.max(3) as RawFd) };
             if n < 0 {
-                return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EMFILE));
+                return Err(Errno::last_raw());
             }
             // SAFETY: `n` was just returned by fcntl and nothing else owns it.
             Some(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(n) })
@@ -62,10 +63,6 @@ pub fn prepare(c: &Arc<Confinement>, min_fd: usize, uid: Option<u32>) -> Result<
     Ok(Prepared { ruleset, prog, tmp: c.tmp, tmp_rule, userns, _keep: c.clone() })
 }
 
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
-}
-
 /// Writes `text` (NUL-terminated) to `path`: uid_map and friends.
 unsafe fn write_file(path: &CStr, text: &[u8]) -> Result<(), i32> {
     // SAFETY: `path` is NUL-terminated and `text` outlives the write; the
@@ -73,12 +70,12 @@ unsafe fn write_file(path: &CStr, text: &[u8]) -> Result<(), i32> {
     unsafe {
         let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
         if fd < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         let len = text.len().saturating_sub(1);
         let n = libc::write(fd, text.as_ptr().cast(), len);
         libc::close(fd);
-        if n != len as isize { Err(errno()) } else { Ok(()) }
+        if n != len as isize { Err(Errno::last_raw()) } else { Ok(()) }
     }
 }
 
@@ -92,7 +89,7 @@ unsafe fn private_tmp(p: &mut Prepared) -> Result<(), i32> {
     unsafe {
         let flags = if p.userns.is_some() { libc::CLONE_NEWUSER | libc::CLONE_NEWNS } else { libc::CLONE_NEWNS };
         if libc::unshare(flags) < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         if let Some((uid_map, gid_map)) = &p.userns {
             write_file(c"/proc/self/setgroups", b"deny\0")?;
@@ -102,26 +99,26 @@ unsafe fn private_tmp(p: &mut Prepared) -> Result<(), i32> {
         // Our mounts must not propagate back to the parent's namespace.
         let none = std::ptr::null::<libc::c_char>();
         if libc::mount(none, c"/".as_ptr(), none, libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()) < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         let opts = c"mode=1777";
         let fl = libc::MS_NOSUID | libc::MS_NODEV;
         if libc::mount(c"tmpfs".as_ptr(), c"/tmp".as_ptr(), c"tmpfs".as_ptr(), fl, opts.as_ptr().cast()) < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         if let Some(rs) = &p.ruleset
             && p.tmp_rule.allowed_access != 0
         {
             let fd = libc::open(c"/tmp".as_ptr(), libc::O_PATH | libc::O_CLOEXEC);
             if fd < 0 {
-                return Err(errno());
+                return Err(Errno::last_raw());
             }
             p.tmp_rule.parent_fd = fd;
             let attr = &p.tmp_rule as *const PathBeneathAttr;
             let r = libc::syscall(libc::SYS_landlock_add_rule, rs.as_raw_fd(), RULE_PATH_BENEATH, attr, 0u32);
             libc::close(fd);
             if r < 0 {
-                return Err(errno());
+                return Err(Errno::last_raw());
             }
         }
         Ok(())
@@ -141,12 +138,12 @@ pub unsafe fn enter(p: &mut Prepared) -> Result<(), i32> {
             private_tmp(p)?;
         }
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         if let Some(fd) = &p.ruleset
             && libc::syscall(libc::SYS_landlock_restrict_self, fd.as_raw_fd(), 0u32) < 0
         {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         Ok(())
     }
@@ -164,7 +161,7 @@ pub unsafe fn seal(p: &Prepared) -> Result<(), i32> {
             && libc::syscall(libc::SYS_seccomp, libc::SECCOMP_SET_MODE_FILTER, 0u32, &p.prog as *const libc::sock_fprog)
                 < 0
         {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         Ok(())
     }

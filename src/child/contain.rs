@@ -13,6 +13,7 @@
 //! permissions module and `execve`): user-namespace maps, process group, rlimits,
 //! then the lifeline last, because a credential change clears `PDEATHSIG`.
 
+use nix::errno::Errno;
 use std::ffi::CString;
 
 /// A resource limit: which one, as the script names it, and its value.
@@ -128,10 +129,6 @@ impl Prepared {
     }
 }
 
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
-}
-
 /// Writes `text` to a `/proc/self` file with raw calls (no allocation).
 ///
 /// # Safety
@@ -141,10 +138,10 @@ unsafe fn write_file(path: &std::ffi::CStr, text: &[u8]) -> Result<(), i32> {
     unsafe {
         let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
         if fd < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         let n = libc::write(fd, text.as_ptr().cast(), text.len());
-        let e = errno();
+        let e = Errno::last_raw();
         libc::close(fd);
         if n != text.len() as isize { Err(e) } else { Ok(()) }
     }
@@ -165,16 +162,16 @@ pub unsafe fn apply(p: &Prepared) -> Result<(), i32> {
             write_file(c"/proc/self/gid_map", gid_map.as_bytes())?;
         }
         if p.group && libc::setpgid(0, 0) < 0 {
-            return Err(errno());
+            return Err(Errno::last_raw());
         }
         for (res, lim) in &p.rlimits {
             if libc::setrlimit(*res, lim) < 0 {
-                return Err(errno());
+                return Err(Errno::last_raw());
             }
         }
         if p.lifeline {
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) < 0 {
-                return Err(errno());
+                return Err(Errno::last_raw());
             }
             // The arming race: if procbox died before the prctl, nothing will fire,
             // and we have been re-parented. (In a new PID namespace our parent is

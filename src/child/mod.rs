@@ -9,7 +9,6 @@
 //! - [`orphans`]: the subreaper's side: adopted orphans reaped, the tree ended at exit.
 //! - [`tree`]: the live process tree from `/proc`.
 //! - [`reap`]: `waitpid(pid, WNOHANG)` over our own children only.
-//! - [`pipe`]: the descriptors the parent keeps, and their helpers.
 //! - [`capture`]: output buffering with a `maxBuffer` limit (exec).
 //! - [`sync`]: a private poll loop for `spawnSync` and friends.
 
@@ -18,7 +17,6 @@ pub mod command;
 pub mod confine;
 pub mod contain;
 pub mod orphans;
-pub mod pipe;
 pub mod reap;
 pub mod spawn;
 pub mod sync;

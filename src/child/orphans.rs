@@ -42,7 +42,7 @@ fn peek() -> Option<i32> {
             let pid = unsafe { info.si_pid() };
             return (pid != 0).then_some(pid);
         }
-        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+        if nix::errno::Errno::last() != nix::errno::Errno::EINTR {
             return None;
         }
     }

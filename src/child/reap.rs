@@ -54,8 +54,8 @@ pub fn try_wait_usage(pid: i32) -> Option<(Status, u64)> {
         if r == 0 {
             return None;
         }
-        match std::io::Error::last_os_error().raw_os_error() {
-            Some(libc::EINTR) => continue,
+        match nix::errno::Errno::last() {
+            nix::errno::Errno::EINTR => continue,
             _ => return Some((Status::Exited(0), 0)),
         }
     }
@@ -70,7 +70,7 @@ pub fn wait(pid: i32) -> Status {
         if r == pid {
             return Status::from_raw(w);
         }
-        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+        if nix::errno::Errno::last() != nix::errno::Errno::EINTR {
             return Status::Exited(0);
         }
     }

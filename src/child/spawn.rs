@@ -13,11 +13,13 @@
 //! child gets exactly its stdio.
 
 use std::ffi::{CString, c_char, c_int, c_void};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::ptr::null;
 
 use super::command::{Command, Stdio};
-use super::{confine, pipe};
+use super::confine;
+use crate::sys::fd as pipe;
+use nix::errno::Errno;
 
 /// The child's stack while it prepares the exec: it only runs a few small frames.
 const STACK_BYTES: usize = 64 * 1024;
@@ -49,8 +51,9 @@ struct Plan {
     contain: super::contain::Prepared,
 }
 
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+/// `spawn` reports plain errno numbers (they cross the error pipe as one).
+fn raw(e: nix::errno::Errno) -> i32 {
+    e as i32
 }
 
 fn cstring(s: &str) -> Result<CString, i32> {
@@ -80,19 +83,19 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
             Stdio::Pipe => {
                 let (mine, theirs) = match i {
                     0 => {
-                        let (r, w) = pipe::pipe()?;
+                        let (r, w) = pipe::pipe().map_err(raw)?;
                         (w, r)
                     }
-                    1 | 2 => pipe::pipe()?,
-                    _ => pipe::socketpair()?,
+                    1 | 2 => pipe::pipe().map_err(raw)?,
+                    _ => pipe::socketpair().map_err(raw)?,
                 };
-                pipe::set_nonblocking(mine.as_raw_fd())?;
+                pipe::set_nonblocking(mine.as_fd(), true).map_err(raw)?;
                 let source = theirs.as_raw_fd();
                 child_ends.push(theirs);
                 (source, Some(mine))
             }
             Stdio::Inherit => (i as RawFd, None),
-            Stdio::Ignore if i <= 2 => (pipe::dev_null()?, None),
+            Stdio::Ignore if i <= 2 => (pipe::dev_null().map_err(raw)?.as_raw_fd(), None),
             Stdio::Ignore => (-1, None),
             Stdio::Fd(fd) => (fd, None),
         };
@@ -100,7 +103,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         parent_fds.push(mine);
     }
     let confine = cmd.confine.as_ref().map(|c| confine::prepare(c, sources.len(), cmd.uid)).transpose()?;
-    let (err_r, err_w) = pipe::pipe()?;
+    let (err_r, err_w) = pipe::pipe().map_err(raw)?;
     let mut plan = Plan {
         argv: pointers(&argv_c),
         envp: pointers(&env_c),
@@ -132,7 +135,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
         let flags = libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD | plan.contain.clone_flags();
         let pid = libc::clone(child_main, top, flags, (&mut plan as *mut Plan).cast());
-        let e = errno();
+        let e = Errno::last_raw();
         libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
         if pid < 0 { Err(e) } else { Ok(pid) }
     };
@@ -145,7 +148,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
     let n = loop {
         // SAFETY: the destination is the live local `code`, and the length is its size.
         let n = unsafe { libc::read(err_r.as_raw_fd(), (&mut code as *mut i32).cast(), std::mem::size_of::<i32>()) };
-        if n >= 0 || errno() != libc::EINTR {
+        if n >= 0 || Errno::last_raw() != libc::EINTR {
             break n;
         }
     };
@@ -192,7 +195,7 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
             }
         }
         if plan.detached && libc::setsid() < 0 {
-            return errno();
+            return Errno::last_raw();
         }
         if let Err(e) = stdio(&mut plan.sources) {
             return e;
@@ -200,7 +203,7 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
         if let Some(dir) = &plan.cwd
             && libc::chdir(dir.as_ptr()) < 0
         {
-            return errno();
+            return Errno::last_raw();
         }
         if plan.uid.is_some() || plan.gid.is_some() {
             libc::setgroups(0, std::ptr::null());
@@ -208,12 +211,12 @@ unsafe fn exec_child(plan: &mut Plan) -> i32 {
         if let Some(gid) = plan.gid
             && libc::setgid(gid) < 0
         {
-            return errno();
+            return Errno::last_raw();
         }
         if let Some(uid) = plan.uid
             && libc::setuid(uid) < 0
         {
-            return errno();
+            return Errno::last_raw();
         }
         // Containment first (issue 14), then, as agreed, the permission policy's
         // entry (private /tmp, no_new_privs, Landlock); its seccomp seal comes last.
@@ -251,7 +254,7 @@ unsafe fn stdio(sources: &mut [RawFd]) -> Result<(), i32> {
             if *s >= 0 && (*s as usize) < fd {
                 let moved = libc::fcntl(*s, libc::F_DUPFD_CLOEXEC, n);
                 if moved < 0 {
-                    return Err(errno());
+                    return Err(Errno::last_raw());
                 }
                 *s = moved;
             }
@@ -266,7 +269,7 @@ unsafe fn stdio(sources: &mut [RawFd]) -> Result<(), i32> {
                 // parent descriptor simply stays closed).
                 libc::fcntl(fd, libc::F_SETFD, 0);
             } else if libc::dup2(s, fd) < 0 {
-                return Err(errno());
+                return Err(Errno::last_raw());
             }
             if fd <= 2 {
                 let flags = libc::fcntl(fd, libc::F_GETFL);
@@ -293,12 +296,12 @@ unsafe fn exec(plan: &mut Plan) -> i32 {
         let mut denied = false;
         for c in &plan.candidates {
             libc::execve(c.as_ptr(), plan.argv.as_ptr(), plan.envp.as_ptr());
-            let e = errno();
+            let e = Errno::last_raw();
             match e {
                 libc::ENOEXEC => {
                     plan.sh_argv[1] = c.as_ptr();
                     libc::execve(c"/bin/sh".as_ptr(), plan.sh_argv.as_ptr(), plan.envp.as_ptr());
-                    return errno();
+                    return Errno::last_raw();
                 }
                 _ if single => return e,
                 libc::EACCES => denied = true,

@@ -7,12 +7,12 @@
 //! `max_buffer` kills the child with `kill_signal`, closes the pipes and waits, then
 //! reports ETIMEDOUT or ENOBUFS as Node does.
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use super::pipe::{Read, read_into, write_some};
 use super::reap::{Status, try_wait, wait};
 use super::{Command, spawn};
+use crate::sys::fd::{Read, read_into, write_some};
 
 /// Reads grow the output by this much at a time.
 const CHUNK: usize = 64 * 1024;
@@ -107,7 +107,7 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
             if revents == 0 {
                 continue;
             }
-            let fd = fds[i].as_ref().map(|f| f.as_raw_fd()).unwrap_or(-1);
+            let Some(fd) = fds[i].as_ref().map(|f| f.as_fd()) else { continue };
             if i == 0 {
                 match write_some(fd, &input[written..]) {
                     Ok(w) => written += w,
@@ -121,9 +121,9 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
             let out = output[i].get_or_insert_with(Vec::new);
             out.reserve(CHUNK);
             match read_into(fd, out) {
-                Read::Data(_) => {}
-                Read::Eof => fds[i] = None,
-                Read::WouldBlock => {}
+                Read::Data(_) | Read::WouldBlock => {}
+                // A read error ends the pipe as EOF does (`ECONNRESET` on a socketpair).
+                Read::Eof | Read::Failed(_) => fds[i] = None,
             }
             if opts.max_buffer.is_some_and(|m| out.len() > m) {
                 error = Some(libc::ENOBUFS);

@@ -206,7 +206,7 @@ pub fn comm(pid: i32) -> Option<String> {
 /// Whether any process is in group `pgid` (then the number cannot be reused).
 pub fn group_exists(pgid: i32) -> bool {
     // SAFETY: signal 0 only checks: no signal is sent.
-    unsafe { libc::kill(-pgid, 0) == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM) }
+    unsafe { libc::kill(-pgid, 0) == 0 || nix::errno::Errno::last() == nix::errno::Errno::EPERM }
 }
 
 /// Prints a tree as an indented table (the REPL's `.ps`).

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use super::deadline::{self, Clock, Rule};
 // recvmsg with SCM_RIGHTS, until the I/O core's `sys` layer takes it over.
-use crate::ipc::fdpass;
+use crate::sys::errno::Errno;
+use crate::sys::raw;
 
 /// What a writer still has queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +125,7 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
         // SAFETY: `polled` is a live, initialised array of `polled.len()` pollfds.
         let n = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, millis(wait)) };
         if n < 0 {
-            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+            if Errno::last() == Errno::EINTR {
                 continue;
             }
             // The poll itself failed (out of memory): waiting is impossible, so give
@@ -160,12 +161,12 @@ fn give_up_line(w: &dyn Pending, rule: Rule) -> String {
 fn discard_input(fd: RawFd, buf: &mut [u8]) -> bool {
     for _ in 0..READS_PER_ROUND {
         let mut fds = Vec::new();
-        match fdpass::recv(fd, buf, &mut fds) {
+        match raw::recvmsg(fd, buf, &mut fds) {
             Ok(0) => return false,
             Ok(n) if n < buf.len() => return true,
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(Errno::EAGAIN) => return true,
+            Err(Errno::EINTR) => {}
             // ENOTSOCK (a pipe): read(2) would do, but no writer here is a pipe yet.
             Err(_) => return false,
         }

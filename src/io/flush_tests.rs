@@ -5,13 +5,14 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::Read;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::ipc::channel::set_nonblocking;
+use crate::sys::errno::Errno;
+use crate::sys::{fd, socket};
 
 /// Queued bytes in messages of `size`, written with send(2).
 struct TestWriter {
@@ -23,7 +24,7 @@ struct TestWriter {
 
 impl TestWriter {
     fn new(fd: OwnedFd, bytes: usize, size: usize) -> Rc<TestWriter> {
-        set_nonblocking(fd.as_raw_fd(), true).unwrap();
+        fd::set_nonblocking(fd.as_fd(), true).unwrap();
         let data = (0..bytes).map(|i| (i % 251) as u8).collect();
         Rc::new(TestWriter { fd, data, size, sent: Cell::new(0) })
     }
@@ -37,13 +38,13 @@ impl Pending for TestWriter {
     fn write_now(&self) -> io::Result<usize> {
         let mut total = 0;
         while self.sent.get() < self.data.len() {
-            match fdpass::send(self.fd.as_raw_fd(), &self.data[self.sent.get()..], None) {
+            match socket::sendmsg(self.fd.as_fd(), &self.data[self.sent.get()..], None) {
                 Ok(n) => {
                     self.sent.set(self.sent.get() + n);
                     total += n;
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => return Err(e),
+                Err(Errno::EAGAIN) => break,
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(total)

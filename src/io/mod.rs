@@ -6,6 +6,9 @@
 //!   connections, `net` sockets, and so the pool's worker channels and HTTP) registers
 //!   with it, and at exit one poll loop writes everything still queued, reading from
 //!   each peer meanwhile, under one deadline rule ([`deadline`]).
+//! - [`listener`]: a listening socket (accept batches, EMFILE back-off, the socket
+//!   file, ref/unref) under `net.Server` and node-ipc's server.
 
 pub mod deadline;
 pub mod flush;
+pub mod listener;

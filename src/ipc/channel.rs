@@ -9,10 +9,11 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
-use super::fdpass;
 use super::framing::{Decoder, Frame, Located};
+use crate::sys::errno::Errno;
+use crate::sys::{fd, socket};
 
 /// Above this many queued bytes `send()` returns false (Node's value).
 pub const HIGH_WATER: usize = 128 * 1024;
@@ -63,7 +64,7 @@ pub struct Channel {
 
 impl Channel {
     pub fn new(fd: OwnedFd) -> io::Result<Channel> {
-        set_nonblocking(fd.as_raw_fd(), true)?;
+        fd::set_nonblocking(fd.as_fd(), true)?;
         Ok(Channel {
             fd,
             out: VecDeque::new(),
@@ -124,8 +125,8 @@ impl Channel {
     pub fn flush(&mut self) -> io::Result<Vec<u64>> {
         let mut done = Vec::new();
         while let Some(item) = self.out.front_mut() {
-            let pass = if item.sent == 0 { item.handle.as_ref().map(|h| h.as_raw_fd()) } else { None };
-            match fdpass::send(self.fd.as_raw_fd(), &item.bytes[item.sent..], pass) {
+            let pass = if item.sent == 0 { item.handle.as_ref().map(|h| h.as_fd()) } else { None };
+            match socket::sendmsg(self.fd.as_fd(), &item.bytes[item.sent..], pass) {
                 Ok(n) => {
                     item.sent += n;
                     item.handle = None;
@@ -138,9 +139,9 @@ impl Channel {
                         }
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                Err(Errno::EAGAIN) => break,
+                Err(Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(done)
@@ -171,13 +172,13 @@ impl Channel {
         let mut buf = [0u8; 16 * 1024];
         for _ in 0..64 {
             let mut fds = Vec::new();
-            match fdpass::recv(self.fd.as_raw_fd(), &mut buf, &mut fds) {
+            match socket::recvmsg(self.fd.as_fd(), &mut buf, &mut fds) {
                 Ok(0) => return Ok(true),
                 Ok(n) => self.read_pos += n as u64,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => return Ok(true),
-                Err(e) => return Err(e),
+                Err(Errno::EAGAIN) => return Ok(false),
+                Err(Errno::EINTR) => {}
+                Err(Errno::ECONNRESET) => return Ok(true),
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(false)
@@ -195,7 +196,7 @@ impl Channel {
         let mut eof = false;
         // Bounded so one busy peer cannot starve the rest of the loop.
         for _ in 0..64 {
-            match fdpass::recv(self.fd.as_raw_fd(), buf, &mut received) {
+            match socket::recvmsg(self.fd.as_fd(), buf, &mut received) {
                 Ok(0) => {
                     eof = true;
                     break;
@@ -211,13 +212,13 @@ impl Channel {
                         break;
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+                Err(Errno::EAGAIN) => break,
+                Err(Errno::EINTR) => {}
+                Err(Errno::ECONNRESET) => {
                     eof = true;
                     break;
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
         if eof {
@@ -269,20 +270,6 @@ fn shrink<T>(q: &mut VecDeque<T>) {
     if q.capacity() > 1024 {
         q.shrink_to_fit();
     }
-}
-
-pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
-    // SAFETY: F_GETFL/F_SETFL take and return integers only; a bad `fd` is EBADF.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let flags = if on { flags | libc::O_NONBLOCK } else { flags & !libc::O_NONBLOCK };
-    // SAFETY: as above, integer-only fcntl.
-    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::*;
 use serde_json::json;
 
 fn pair() -> (Channel, Channel) {
-    let (a, b) = fdpass::socketpair().unwrap();
+    let (a, b) = crate::sys::fd::socketpair().unwrap();
     (Channel::new(a).unwrap(), Channel::new(b).unwrap())
 }
 
@@ -64,7 +64,7 @@ fn high_water_mark_reports_false_but_keeps_the_message() {
 #[test]
 fn sends_wait_for_the_handle_ack() {
     let (mut a, mut b) = pair();
-    let (h, _keep) = fdpass::socketpair().unwrap();
+    let (h, _keep) = crate::sys::fd::socketpair().unwrap();
     a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Server\",\"msg\":\"server\"}"), Some(h));
     a.enqueue(encode("{\"plain\":true}"), None);
     a.flush().unwrap();
@@ -79,13 +79,13 @@ fn sends_wait_for_the_handle_ack() {
 #[test]
 fn descriptors_on_ordinary_messages_are_closed() {
     let (a, mut b) = pair();
-    let (p0, _p1) = fdpass::socketpair().unwrap();
+    let (p0, _p1) = crate::sys::fd::socketpair().unwrap();
     for i in 0..200 {
         let line = format!("{{\"n\":{i}}}\n");
-        fdpass::send(a.raw_fd(), line.as_bytes(), Some(p0.as_raw_fd())).unwrap();
+        socket::sendmsg(a.fd.as_fd(), line.as_bytes(), Some(p0.as_fd())).unwrap();
     }
     // A descriptor with a partial line waits for the line, then goes too.
-    fdpass::send(a.raw_fd(), b"{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\"", Some(p0.as_raw_fd())).unwrap();
+    socket::sendmsg(a.fd.as_fd(), b"{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\"", Some(p0.as_fd())).unwrap();
     let mut got = 0;
     while got < 200 {
         let (incoming, _) = b.read().unwrap();
@@ -93,7 +93,7 @@ fn descriptors_on_ordinary_messages_are_closed() {
         got += incoming.len();
         assert!(b.open_fds() <= 1, "{} descriptors kept", b.open_fds());
     }
-    fdpass::send(a.raw_fd(), b"}\n{\"cmd\":\"NODE_HANDLE\"}\n", None).unwrap();
+    socket::sendmsg(a.fd.as_fd(), b"}\n{\"cmd\":\"NODE_HANDLE\"}\n", None).unwrap();
     let mut incoming = Vec::new();
     while incoming.len() < 2 {
         incoming.extend(b.read().unwrap().0);
@@ -144,8 +144,8 @@ fn peer_close_is_eof() {
 #[test]
 fn discarding_input_drops_lines_and_descriptors_and_sees_the_eof() {
     let (mut a, b) = pair();
-    let (p0, _p1) = fdpass::socketpair().unwrap();
-    fdpass::send(b.raw_fd(), b"{\"cmd\":\"NODE_HANDLE\"}\n1\n", Some(p0.as_raw_fd())).unwrap();
+    let (p0, _p1) = crate::sys::fd::socketpair().unwrap();
+    socket::sendmsg(b.fd.as_fd(), b"{\"cmd\":\"NODE_HANDLE\"}\n1\n", Some(p0.as_fd())).unwrap();
     assert!(!a.discard_input().unwrap(), "no EOF yet");
     drop(b);
     assert!(a.discard_input().unwrap(), "the peer's close is the EOF");
@@ -155,7 +155,7 @@ fn discarding_input_drops_lines_and_descriptors_and_sees_the_eof() {
 #[test]
 fn held_messages_are_released_when_the_channel_ends() {
     let (mut a, _b) = pair();
-    let (h, _keep) = fdpass::socketpair().unwrap();
+    let (h, _keep) = crate::sys::fd::socketpair().unwrap();
     a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\",\"msg\":1}"), Some(h));
     a.enqueue(encode("2"), None);
     a.flush().unwrap();

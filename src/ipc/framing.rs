@@ -123,7 +123,7 @@ fn excerpt(line: &[u8]) -> String {
 }
 
 fn decode(line: &[u8]) -> Frame {
-    match super::lenient::parse(line) {
+    match crate::lenient_json::parse(line) {
         Ok(v) => Frame::Message(v),
         Err(e) => Frame::Malformed {
             error: if line.is_empty() { "empty message line".into() } else { e },

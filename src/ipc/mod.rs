@@ -3,6 +3,4 @@
 //! SCM_RIGHTS inside the `NODE_HANDLE`/`NODE_HANDLE_ACK` exchange.
 
 pub mod channel;
-pub mod fdpass;
 pub mod framing;
-pub mod lenient;

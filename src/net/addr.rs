@@ -67,7 +67,7 @@ impl RawAddr {
 }
 
 /// Converts an endpoint; a Unix path too long for `sun_path` is ENAMETOOLONG.
-pub fn to_raw(ep: &Endpoint) -> Result<RawAddr, i32> {
+pub fn to_raw(ep: &Endpoint) -> crate::sys::errno::SysResult<RawAddr> {
     // SAFETY: sockaddr_storage is plain old data; all-zero is a valid value.
     let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
     let len = match ep {
@@ -99,7 +99,7 @@ pub fn to_raw(ep: &Endpoint) -> Result<RawAddr, i32> {
             // SAFETY: as above; sockaddr_un fits in sockaddr_storage.
             let sun = unsafe { &mut *(&mut storage as *mut libc::sockaddr_storage).cast::<libc::sockaddr_un>() };
             if bytes.len() >= sun.sun_path.len() {
-                return Err(libc::ENAMETOOLONG);
+                return Err(crate::sys::errno::Errno::ENAMETOOLONG);
             }
             sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
             for (dst, &b) in sun.sun_path.iter_mut().zip(bytes) {
@@ -175,7 +175,7 @@ mod tests {
             assert_eq!(from_raw(&raw), Some(ep));
         }
         let long = Endpoint::Unix(PathBuf::from("/".repeat(200)));
-        assert_eq!(to_raw(&long).err(), Some(libc::ENAMETOOLONG));
+        assert_eq!(to_raw(&long).err(), Some(crate::sys::errno::Errno::ENAMETOOLONG));
     }
 
     #[test]

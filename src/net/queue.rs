@@ -4,6 +4,8 @@
 
 use std::collections::VecDeque;
 
+use crate::sys::errno::{Errno, SysResult};
+
 struct Chunk<C> {
     data: Vec<u8>,
     done: usize,
@@ -21,7 +23,7 @@ pub struct WriteQueue<C> {
 pub struct Flushed<C> {
     pub completed: Vec<C>,
     pub written: usize,
-    pub error: Option<(i32, Option<C>)>,
+    pub error: Option<(Errno, Option<C>)>,
 }
 
 impl<C> Default for WriteQueue<C> {
@@ -54,14 +56,14 @@ impl<C> WriteQueue<C> {
     pub fn send_now(&mut self, fd: std::os::fd::RawFd) -> std::io::Result<usize> {
         let f = self.flush(|b| super::sys::send_some(fd, b));
         match f.error {
-            Some((errno, _)) => Err(std::io::Error::from_raw_os_error(errno)),
+            Some((errno, _)) => Err(errno.into()),
             None => Ok(f.written),
         }
     }
 
     /// Writes with `write` (which returns how much it took, possibly 0, or an errno)
     /// until the queue is empty, the writer is full, or it fails.
-    pub fn flush(&mut self, mut write: impl FnMut(&[u8]) -> Result<usize, i32>) -> Flushed<C> {
+    pub fn flush(&mut self, mut write: impl FnMut(&[u8]) -> SysResult<usize>) -> Flushed<C> {
         let mut out = Flushed { completed: Vec::new(), written: 0, error: None };
         while let Some(front) = self.chunks.front_mut() {
             if front.done < front.data.len() {
@@ -127,9 +129,9 @@ mod tests {
         q.push(b"b".to_vec(), Some('b'));
         q.push(b"c".to_vec(), None);
         let mut first = true;
-        let f = q.flush(|b| if std::mem::take(&mut first) { Ok(b.len()) } else { Err(libc::EPIPE) });
+        let f = q.flush(|b| if std::mem::take(&mut first) { Ok(b.len()) } else { Err(Errno::EPIPE) });
         assert_eq!(f.completed, vec!['a']);
-        assert_eq!(f.error, Some((libc::EPIPE, Some('b'))));
+        assert_eq!(f.error, Some((Errno::EPIPE, Some('b'))));
         assert_eq!(q.len(), 1);
         assert_eq!(q.clear(), Vec::<char>::new());
         assert!(q.is_empty());

@@ -9,6 +9,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
 use crate::net::{Endpoint, sys};
+use crate::sys::errno::Errno;
 
 /// Removes a stale socket at `path`; `Err(errno)` when the path is in use.
 pub fn clear(path: &Path) -> Result<(), i32> {
@@ -18,14 +19,14 @@ pub fn clear(path: &Path) -> Result<(), i32> {
     }
     // A Unix-socket connect finishes at once: accepted, refused, or backlog full.
     match sys::connect(&Endpoint::Unix(path.to_path_buf())) {
-        Ok((_probe, Some(libc::ECONNREFUSED))) => match std::fs::remove_file(path) {
+        Ok((_probe, Some(Errno::ECONNREFUSED))) => match std::fs::remove_file(path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e.raw_os_error().unwrap_or(libc::EIO)),
         },
-        Ok((_probe, Some(libc::ENOENT))) => Ok(()),
-        Ok((_probe, None | Some(libc::EAGAIN))) => Err(libc::EADDRINUSE),
-        Ok((_, Some(e))) | Err(e) => Err(e),
+        Ok((_probe, Some(Errno::ENOENT))) => Ok(()),
+        Ok((_probe, None | Some(Errno::EAGAIN))) => Err(libc::EADDRINUSE),
+        Ok((_, Some(e))) | Err(e) => Err(e as i32),
     }
 }
 

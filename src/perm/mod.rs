@@ -232,6 +232,14 @@ pub fn check(p: Perm, shown: &str, res: &str) -> Result<(), Denied> {
     }
 }
 
+/// [`check`] for a file named `path`, resolved only when a policy is on.
+pub fn check_path(p: Perm, path: &str) -> Result<(), Denied> {
+    if current().is_none() {
+        return Ok(());
+    }
+    check(p, path, &resolve::path(path))
+}
+
 pub mod prompt;
 
 #[cfg(test)]

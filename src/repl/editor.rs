@@ -58,7 +58,7 @@ impl Editor {
         table: Arc<Mutex<Table>>,
         park: Arc<Park>,
     ) -> io::Result<Editor> {
-        let (wake_r, wake_w) = wake_pipe()?;
+        let (wake_r, wake_w) = crate::sys::fd::wake_pipe()?;
         st.watch(wake_r.as_raw_fd(), Rc::new(Wake(wake_r)), true, false)?;
         let (req_tx, req_rx) = mpsc::channel::<String>();
         let (in_tx, in_rx) = mpsc::channel::<Input>();
@@ -162,11 +162,6 @@ impl ConditionalEventHandler for CtrlC {
         self.0.store(!ctx.line().is_empty(), Ordering::SeqCst);
         None
     }
-}
-
-fn wake_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    use nix::fcntl::OFlag;
-    Ok(nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)?)
 }
 
 /// The read end of the wake pipe, watched by the poller: readiness only ends the

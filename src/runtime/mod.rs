@@ -13,13 +13,16 @@ pub mod emitter;
 #[cfg(test)]
 mod engine_options_tests;
 pub mod errors;
+pub mod hooks;
 mod loop_api;
 pub mod modules;
 mod outcome;
 pub mod output;
 pub mod promise;
+pub mod slots;
 pub mod stack;
 pub mod syntax;
+pub mod warning;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -94,6 +97,9 @@ pub struct State {
     /// Called with 1 or 2 when that stream's reader went away; `true` if a script
     /// listener will get the `error` (set by `api::stdio`).
     pub on_broken_output: RefCell<Option<BrokenOutputHook>>,
+    /// What the bindings hook into the runtime and each other; per-area state by type.
+    pub hooks: hooks::Hooks,
+    pub slots: slots::Slots,
 }
 
 /// Told which stream (1 or 2) broke; `true` when a listener takes the `error`.
@@ -212,7 +218,8 @@ pub struct Launch {
 }
 
 impl Runtime {
-    pub fn new(launch: Launch) -> std::io::Result<Runtime> {
+    /// `bind` registers the script surface (`api::register`: `main` composes).
+    pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
         let _ = signals::ignore(libc::SIGPIPE);
         let signal_fd = signals::pipe()?;
         let mut lp = Loop::new()?;
@@ -244,10 +251,12 @@ impl Runtime {
             started: Instant::now(),
             on_uncaught: RefCell::new(None),
             on_broken_output: RefCell::new(None),
+            hooks: Default::default(),
+            slots: Default::default(),
         });
         let mut engine = Engine::new();
         configure(&mut engine, &st);
-        crate::api::register(&mut engine, &st);
+        bind(&mut engine, &st);
         Ok(Runtime { engine, st, scope: RefCell::new(Scope::new()) })
     }
 
@@ -327,10 +336,10 @@ impl Runtime {
         let ready = {
             let mut lp = self.st.lp.borrow_mut();
             let timeout = lp.poll_timeout();
-            // A forked child about to wait for messages with nothing else to do: the
-            // code start-up ran need not stay mapped (see sys::trim).
-            if timeout < 0 && crate::api::ipc::parent().is_some() {
-                crate::sys::trim::release_code_pages();
+            // About to block with nothing due (a forked child gives back its code
+            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
+            if timeout < 0 {
+                self.st.hooks.before_idle_wait();
             }
             let r = lp.poller.wait(timeout);
             lp.update_time();

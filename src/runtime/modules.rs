@@ -38,7 +38,8 @@ impl Resolver {
             file.set_extension("rhai");
         }
         // `--allow-read` covers imported files as it covers fs reads.
-        crate::api::permission::path(crate::perm::Perm::Read, &file.display().to_string())?;
+        crate::perm::check_path(crate::perm::Perm::Read, &file.display().to_string())
+            .map_err(|d| crate::value::error::throw(crate::value::error::access_denied(d)))?;
         let text = std::fs::read_to_string(&file).map_err(|_| EvalAltResult::ErrorModuleNotFound(path.into(), pos))?;
         Ok((file.display().to_string(), text))
     }

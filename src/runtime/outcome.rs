@@ -67,7 +67,7 @@ impl Runtime {
         for p in self.st.micro.take_handled_late() {
             let r = self.st.process.emit(&self.engine, "rejectionHandled", &[Dynamic::from(p)]);
             if matches!(r, Ok(false)) {
-                crate::api::process::warn(
+                super::warning::warn(
                     &self.st,
                     "Promise rejection was handled asynchronously",
                     "PromiseRejectionHandledWarning",

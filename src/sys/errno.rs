@@ -1,6 +1,12 @@
 //! errno values as Node names and describes them: libuv's error names and messages
 //! (`ENOENT`, "no such file or directory") for system errors, and the table behind
-//! `os.constants.errno` (Node's list for Linux, in its order).
+//! `os.constants.errno` (Node's list for Linux, in its order). Also the one errno type
+//! every system call wrapper returns ([`Errno`], nix's) and its [`SysResult`].
+
+pub use nix::errno::Errno;
+
+/// What every wrapper in `sys` returns: the value, or the errno the call failed with.
+pub type SysResult<T> = Result<T, Errno>;
 
 /// (errno, code, libuv's message), from Node's `util.getSystemErrorMap()` on Linux.
 const MESSAGES: &[(i32, &str, &str)] = &[

@@ -7,8 +7,11 @@
 
 pub mod environ;
 pub mod errno;
+pub mod fd;
 pub mod fs;
 pub mod host;
 pub mod path;
+pub mod raw;
+pub mod socket;
 pub mod trim;
 pub mod work;

@@ -118,14 +118,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Every case under `paths` (directories searched recursively, in name order;
-/// a `.rhai` file named directly is a case if its `.out` exists).
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Case>, String> {
+/// a `.rhai` file named directly is a case if its `.out` exists, or under `--update`
+/// (`new_cases`), when its `.out` is still to be written: a directory's other
+/// scripts without one are helpers, never cases).
+pub fn discover(paths: &[PathBuf], new_cases: bool) -> Result<Vec<Case>, String> {
     let mut cases = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
         if meta.is_dir() {
             walk(p, &mut cases)?;
-        } else if let Some(c) = as_case(p)? {
+        } else if let Some(c) = as_case(p, !new_cases)? {
             cases.push(c);
         } else {
             return Err(format!("{} is not a case (a NAME.rhai with a NAME.out beside it)", p.display()));
@@ -146,15 +148,15 @@ fn walk(dir: &Path, cases: &mut Vec<Case>) -> Result<(), String> {
         }
         if p.is_dir() {
             walk(&p, cases)?;
-        } else if let Some(c) = as_case(&p)? {
+        } else if let Some(c) = as_case(&p, true)? {
             cases.push(c);
         }
     }
     Ok(())
 }
 
-fn as_case(p: &Path) -> Result<Option<Case>, String> {
-    if p.extension().is_none_or(|e| e != "rhai") || !p.with_extension("out").is_file() {
+fn as_case(p: &Path, need_out: bool) -> Result<Option<Case>, String> {
+    if p.extension().is_none_or(|e| e != "rhai") || (need_out && !p.with_extension("out").is_file()) {
         return Ok(None);
     }
     let parent = match p.parent() {

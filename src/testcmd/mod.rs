@@ -35,7 +35,7 @@ pub fn main(args: &[String]) -> i32 {
         print!("{}", options::HELP);
         return 0;
     }
-    let cases = match case::discover(&opts.paths) {
+    let cases = match case::discover(&opts.paths, opts.update) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("procbox test: {e}");

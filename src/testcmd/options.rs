@@ -27,7 +27,8 @@ Options:
       --skip TEXT      leave out checks whose name contains TEXT (repeatable)
       --exact          --filter names a check exactly
   -u, --update         write what the scripts print back as the expectations,
-                       keeping the wildcards of lines that still match
+                       keeping the wildcards of lines that still match; a
+                       NAME.rhai named directly gets its first NAME.out
   -j, --jobs N         cases run at once (default: the number of CPUs)
       --node           also run each NAME.js twin with node (skipped, and counted
                        apart, when node is not installed)

@@ -141,7 +141,7 @@ fn wait_no_reap(pid: i32) {
         // SAFETY: waitid(2) on our own child with a valid siginfo_t pointer; WNOWAIT
         // leaves the child waitable, so std's Child::wait still reaps it later.
         let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) };
-        if r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+        if r == 0 || nix::errno::Errno::last() != nix::errno::Errno::EINTR {
             return;
         }
     }

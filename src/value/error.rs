@@ -25,8 +25,35 @@ pub fn coded(name: &str, code: &str, message: &str) -> Map {
     m
 }
 
+/// An errno as a number: the plain `i32` the error objects carry, or `sys`'s `Errno`.
+pub trait ErrnoValue {
+    fn raw(self) -> i32;
+}
+
+impl ErrnoValue for i32 {
+    fn raw(self) -> i32 {
+        self
+    }
+}
+
+impl ErrnoValue for crate::sys::errno::Errno {
+    fn raw(self) -> i32 {
+        self as i32
+    }
+}
+
+/// A permission denial as Node's `ERR_ACCESS_DENIED`: `code`, `permission`,
+/// `resource`, and a message naming the flag.
+pub fn access_denied(d: crate::perm::Denied) -> Map {
+    let mut m: Map = coded("Error", "ERR_ACCESS_DENIED", &d.message);
+    m.insert("permission".into(), d.perm.node_name().into());
+    m.insert("resource".into(), d.resource.into());
+    m
+}
+
 /// A failed system call: `kill ESRCH` with `code`, `errno` (negative), `syscall`.
-pub fn syscall(syscall: &str, errno: i32) -> Map {
+pub fn syscall(syscall: &str, errno: impl ErrnoValue) -> Map {
+    let errno = errno.raw();
     let code = errno_name(errno);
     let mut m = coded("Error", code, &format!("{syscall} {code}"));
     m.insert("errno".into(), (-(errno as i64)).into());
@@ -83,46 +110,10 @@ pub fn callee_of(sig: &str) -> &str {
     sig.split_once(" (").map_or(sig, |(name, _)| name)
 }
 
-/// Name of an errno value, as Node reports it in `code`.
+/// Name of an errno value, as Node reports it in `code` (the one table:
+/// `sys::errno::code`).
 pub fn errno_name(errno: i32) -> &'static str {
-    match errno {
-        libc::EPERM => "EPERM",
-        libc::ENOENT => "ENOENT",
-        libc::ESRCH => "ESRCH",
-        libc::EINTR => "EINTR",
-        libc::EIO => "EIO",
-        libc::EBADF => "EBADF",
-        libc::ECHILD => "ECHILD",
-        libc::EAGAIN => "EAGAIN",
-        libc::ENOMEM => "ENOMEM",
-        libc::EACCES => "EACCES",
-        libc::EEXIST => "EEXIST",
-        libc::ENOTDIR => "ENOTDIR",
-        libc::EISDIR => "EISDIR",
-        libc::EINVAL => "EINVAL",
-        libc::EMFILE => "EMFILE",
-        libc::ENOSPC => "ENOSPC",
-        libc::EPIPE => "EPIPE",
-        libc::EADDRINUSE => "EADDRINUSE",
-        libc::ECONNREFUSED => "ECONNREFUSED",
-        libc::ECONNRESET => "ECONNRESET",
-        libc::ETIMEDOUT => "ETIMEDOUT",
-        libc::ENOTCONN => "ENOTCONN",
-        libc::ENFILE => "ENFILE",
-        libc::ENOBUFS => "ENOBUFS",
-        libc::ENOEXEC => "ENOEXEC",
-        libc::E2BIG => "E2BIG",
-        libc::ELOOP => "ELOOP",
-        libc::ENAMETOOLONG => "ENAMETOOLONG",
-        libc::ETXTBSY => "ETXTBSY",
-        libc::EADDRNOTAVAIL => "EADDRNOTAVAIL",
-        libc::EAFNOSUPPORT => "EAFNOSUPPORT",
-        libc::ECONNABORTED => "ECONNABORTED",
-        libc::EHOSTUNREACH => "EHOSTUNREACH",
-        libc::ENETUNREACH => "ENETUNREACH",
-        libc::ENOTSOCK => "ENOTSOCK",
-        _ => "EUNKNOWN",
-    }
+    crate::sys::errno::code(errno)
 }
 
 /// Rhai's message for an error, without the " (line l, position p)" it appends.

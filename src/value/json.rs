@@ -144,7 +144,7 @@ pub fn parse(text: &str) -> Result<Dynamic, String> {
         Ok(v) => Ok(from_value(v)),
         // What V8 takes and serde_json refuses (nesting past 128, a lone surrogate
         // escape) is taken as the fork channel takes it, up to its depth limit.
-        Err(e) => match crate::ipc::lenient::parse(text.as_bytes()) {
+        Err(e) => match crate::lenient_json::parse(text.as_bytes()) {
             Ok(v) => Ok(from_value(v)),
             Err(deep) if deep.starts_with("nesting") => Err(format!("JSON {deep}")),
             Err(_) => Err(error_message(text, &e)),

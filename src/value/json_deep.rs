@@ -86,4 +86,23 @@ mod tests {
         assert_eq!(super::super::json::stringify(&d, "").unwrap(), r#"{"a":{},"b":[1,2.5,null,"x",{"c":[true,[]]}]}"#);
         assert_eq!(from_value(json!(7)).as_int(), Ok(7));
     }
+
+    /// The deepest message the fork channel accepts becomes script values on the
+    /// loop's thread (8 MiB, as the main thread).
+    #[test]
+    fn deepest_accepted_message() {
+        use crate::lenient_json::{MAX_DEPTH, parse};
+        let nest = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        let v = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let v = parse(nest(MAX_DEPTH).as_bytes()).unwrap();
+                let d = from_value(v);
+                super::super::json::stringify(&d, "").map(|s| s.len())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(v, Some(2 * MAX_DEPTH + 1));
+    }
 }

@@ -23,10 +23,11 @@ use rhai::{Dynamic, Engine, EvalAltResult};
 
 use crate::api::events::EventTarget;
 use crate::api::stream_text::TextMode;
-use crate::child::pipe::{self, Read};
 use crate::event_loop::Ready;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::sys::fd::{BIG_PIPE, Read};
+use crate::sys::raw;
 
 /// Read ahead this much while nobody consumes the data.
 pub const HIGH_WATER: usize = 64 * 1024;
@@ -291,9 +292,9 @@ impl ReadableInner {
 
     fn grow(&self) {
         let size = self.read_size.get();
-        if size < pipe::BIG_PIPE {
-            let got = pipe::grow(self.fd.get(), pipe::BIG_PIPE).unwrap_or(size);
-            self.read_size.set(got.max(size * 2).min(pipe::BIG_PIPE));
+        if size < BIG_PIPE {
+            let got = raw::grow_pipe(self.fd.get(), BIG_PIPE).unwrap_or(size);
+            self.read_size.set(got.max(size * 2).min(BIG_PIPE));
         }
     }
 }
@@ -316,7 +317,7 @@ impl Source for ReadableInner {
             }
             let size = self.read_size.get();
             let mut buf = Vec::with_capacity(size);
-            match pipe::read_into(fd, &mut buf) {
+            match raw::read_into(fd, &mut buf) {
                 Read::Data(n) => {
                     let full = n == size;
                     if full {
@@ -333,7 +334,8 @@ impl Source for ReadableInner {
                         return;
                     }
                 }
-                Read::Eof => return self.on_eof(rt),
+                // A read error ends a pipe as EOF does (`ECONNRESET` on a socketpair).
+                Read::Eof | Read::Failed(_) => return self.on_eof(rt),
                 Read::WouldBlock => return,
             }
         }

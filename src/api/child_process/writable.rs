@@ -23,11 +23,11 @@ use rhai::{Dynamic, Engine, Map};
 mod exit_flush;
 
 use crate::api::events::EventTarget;
-use crate::child::pipe;
 use crate::event_loop::Ready;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
+use crate::sys::raw as pipe;
 use crate::value::error;
 
 /// `write()` returns false from this much queued on (Node's default highWaterMark).

@@ -12,7 +12,7 @@
 //! e.emit("ready", 1, 2);        // args: [1, 2]
 //! ```
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::{Rc, Weak};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, NativeCallContext};
@@ -29,18 +29,26 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 /// The name of the function value that is the module.
 const NAME: &str = "EventEmitter";
 
-thread_local! {
-    static DEFAULT_MAX: Cell<usize> = const { Cell::new(10) };
-    static STATE: RefCell<Weak<State>> = const { RefCell::new(Weak::new()) };
-    static NEXT_ID: Cell<u64> = const { Cell::new(0) };
+/// The module's state, a slot on the runtime state: every emitter type's bindings
+/// keep the `Rc` (see [`state`]), so adding a listener looks nothing up.
+pub struct Events {
+    default_max: Cell<usize>,
+    /// For the warning (weak: the slot lives inside the state).
+    st: Weak<State>,
+    next_id: Cell<u64>,
+}
+
+/// This runtime's [`Events`].
+pub fn state(st: &Rc<State>) -> Rc<Events> {
+    st.slots.get_or_init(|| Events { default_max: Cell::new(10), st: Rc::downgrade(st), next_id: Cell::new(0) })
 }
 
 pub fn module(_st: &Rc<State>) -> Dynamic {
     Dynamic::from(FnPtr::new(NAME).expect("valid name"))
 }
 
-pub fn max_listeners(e: &Emitter) -> usize {
-    e.max_listeners().unwrap_or_else(|| DEFAULT_MAX.with(Cell::get))
+pub fn max_listeners(ev: &Events, e: &Emitter) -> usize {
+    e.max_listeners().unwrap_or_else(|| ev.default_max.get())
 }
 
 /// How Node names the emitter in the warning (its constructor's name).
@@ -53,12 +61,12 @@ fn class_name<T>() -> &'static str {
 }
 
 /// Node's `MaxListenersExceededWarning`, once per event, when a listener is added.
-pub fn check_limit<T: EventTarget>(t: &T, event: &ImmutableString) {
-    let max = max_listeners(t.emitter());
+pub fn check_limit<T: EventTarget>(ev: &Events, t: &T, event: &ImmutableString) {
+    let max = max_listeners(ev, t.emitter());
     if !t.emitter().over_limit(event, max) {
         return;
     }
-    let Some(st) = STATE.with(|s| s.borrow().upgrade()) else { return };
+    let Some(st) = ev.st.upgrade() else { return };
     let count = t.emitter().count(event);
     let message = format!(
         "Possible EventEmitter memory leak detected. {count} {event} listeners added to [{}]. MaxListeners is {max}. \
@@ -69,7 +77,7 @@ pub fn check_limit<T: EventTarget>(t: &T, event: &ImmutableString) {
     fields.insert("emitter".into(), Dynamic::from(t.clone()));
     fields.insert("type".into(), event.clone().into());
     fields.insert("count".into(), (count as i64).into());
-    crate::api::process::warn_with(&st, &message, "MaxListenersExceededWarning", fields);
+    crate::runtime::warning::warn_with(&st, &message, "MaxListenersExceededWarning", fields);
 }
 
 fn check_self(f: &FnPtr) -> Res<()> {
@@ -99,7 +107,8 @@ fn call_method(ctx: &NativeCallContext, name: &str, emitter: &Dynamic, event: &s
 /// `events.once(emitter, name)`.
 #[allow(deprecated)]
 fn once(ctx: &NativeCallContext, st: &Rc<State>, emitter: Dynamic, event: ImmutableString) -> Res<Promise> {
-    let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
+    let ev = state(st);
+    let id = ev.next_id.replace(ev.next_id.get() + 1);
     let (on_event, on_error) = (format!("events_once_{id}"), format!("events_once_error_{id}"));
     let p = Promise::pending();
     let watch_error = event != "error";
@@ -127,7 +136,7 @@ fn once(ctx: &NativeCallContext, st: &Rc<State>, emitter: Dynamic, event: Immuta
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
-    STATE.with(|s| *s.borrow_mut() = Rc::downgrade(st));
+    let ev = state(st);
     engine.register_get("EventEmitter", |f: &mut FnPtr| -> Res<FnPtr> {
         check_self(f)?;
         Ok(f.clone())
@@ -136,15 +145,16 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         check_self(f)?;
         Ok(super::EventEmitter::default())
     });
+    let e1 = ev.clone();
     engine.register_get_set(
         "defaultMaxListeners",
-        |f: &mut FnPtr| -> Res<i64> {
+        move |f: &mut FnPtr| -> Res<i64> {
             check_self(f)?;
-            Ok(DEFAULT_MAX.with(Cell::get) as i64)
+            Ok(e1.default_max.get() as i64)
         },
-        |f: &mut FnPtr, n: i64| -> Res<()> {
+        move |f: &mut FnPtr, n: i64| -> Res<()> {
             check_self(f)?;
-            DEFAULT_MAX.with(|d| d.set(n.max(0) as usize));
+            ev.default_max.set(n.max(0) as usize);
             Ok(())
         },
     );

@@ -228,9 +228,9 @@ macro_rules! request_fns {
     }};
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<ClientRequest>("ClientRequest");
-    events::register::<ClientRequest>(engine);
+    events::register::<ClientRequest>(engine, st);
     request_fns!(engine, "request", false);
     request_fns!(engine, "get", true);
     engine.register_fn("write", |r: &mut ClientRequest, data: Dynamic| -> Res<bool> {

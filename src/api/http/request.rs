@@ -245,9 +245,9 @@ fn set_encoding(r: &Request, enc: &str) -> Res<Request> {
     Ok(r.clone())
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Request>("IncomingMessage");
-    events::register::<Request>(engine);
+    events::register::<Request>(engine, st);
     engine.register_get("method", |r: &mut Request| r.0.head.method.clone());
     engine.register_get("url", |r: &mut Request| r.0.head.url.clone());
     engine.register_get("statusCode", |r: &mut Request| {

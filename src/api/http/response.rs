@@ -332,9 +332,9 @@ fn end(ctx: &NativeCallContext, r: &Response, args: Vec<Dynamic>) -> Res<Respons
     Ok(r.clone())
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Response>("ServerResponse");
-    events::register::<Response>(engine);
+    events::register::<Response>(engine, st);
     engine.register_get_set(
         "statusCode",
         |r: &mut Response| r.0.status.get(),

@@ -2,7 +2,6 @@
 //! `NODE_CHANNEL_FD`, and the script surface on `process` (`send`, `connected`,
 //! `disconnect()`, `channel.ref()`/`unref()`, the card's global `send`).
 
-use std::cell::RefCell;
 use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
@@ -14,21 +13,20 @@ use crate::runtime::callback::Callback;
 use crate::sys::environ;
 use crate::value::error;
 
-thread_local! {
-    /// The channel to our parent, when we were forked.
-    static PARENT: RefCell<Option<Endpoint>> = const { RefCell::new(None) };
-}
+/// The channel to our parent, when we were forked (a slot on the runtime state,
+/// put once at start-up; this module's own bindings capture the endpoint instead).
+struct Parent(Endpoint);
 
-pub fn parent() -> Option<Endpoint> {
-    PARENT.with(|p| p.borrow().clone())
+pub fn parent(st: &State) -> Option<Endpoint> {
+    st.slots.get::<Parent>().map(|p| p.0.clone())
 }
 
 /// In a forked child: adopt the channel named by `NODE_CHANNEL_FD` and remove the
 /// variables from the environment, as Node does. A value that is not an open socket
 /// descriptor (`-1`, `abc`, a closed fd) is a start-up error, exit status 1, as
 /// Node's is (Node fails an internal assertion); see [`channel_fd`].
-fn adopt_parent_channel(st: &Rc<State>) {
-    let Some(text) = environ::get("NODE_CHANNEL_FD").filter(|t| !t.is_empty()) else { return };
+fn adopt_parent_channel(st: &Rc<State>) -> Option<Endpoint> {
+    let text = environ::get("NODE_CHANNEL_FD").filter(|t| !t.is_empty())?;
     let mode = environ::get("NODE_CHANNEL_SERIALIZATION_MODE").unwrap_or_else(|| "json".into());
     let _ = environ::remove("NODE_CHANNEL_FD");
     let _ = environ::remove("NODE_CHANNEL_SERIALIZATION_MODE");
@@ -41,17 +39,26 @@ fn adopt_parent_channel(st: &Rc<State>) {
     };
     if mode != "json" {
         st.eprint(&format!("procbox: IPC serialization '{mode}' is not supported; only 'json'\n"));
-        return;
+        return None;
     }
     // SAFETY: `channel_fd` checked the descriptor is open; keep it out of our children.
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
     // SAFETY: the descriptor is open and nothing else in this process owns it (the
     // parent passed it to us for the channel alone).
     let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-    if let Ok(ep) = Endpoint::open(st, owned, st.process.clone(), false) {
-        ep.set_peer("the IPC channel to the parent");
-        PARENT.with(|p| *p.borrow_mut() = Some(ep));
-    }
+    let ep = Endpoint::open(st, owned, st.process.clone(), false).ok()?;
+    ep.set_peer("the IPC channel to the parent");
+    st.slots.put(Parent(ep.clone()));
+    let e = ep.clone();
+    st.hooks.on_process_listeners(Rc::new(move |st, event| {
+        if event == "message" || event == "disconnect" {
+            listeners_changed(st, &e);
+        }
+    }));
+    // Waiting for messages with nothing else to do: the code start-up ran need not
+    // stay mapped (see sys::trim).
+    st.hooks.on_before_idle_wait(Rc::new(crate::sys::trim::release_code_pages));
+    Some(ep)
 }
 
 /// The descriptor `NODE_CHANNEL_FD` names, if it is a usable one: a non-negative
@@ -75,19 +82,22 @@ fn channel_fd(text: &str) -> Result<i32, &'static str> {
 
 /// `process.on("message" | "disconnect")` changed: a child's channel keeps it alive
 /// only while someone listens (Node's rule), and waiting messages get delivered.
-pub fn parent_listeners_changed(st: &State) {
-    if let Some(ep) = parent() {
-        ep.set_want_ref(st.process.has("message") || st.process.has("disconnect"));
-        ep.flush_backlog();
-    }
+fn listeners_changed(st: &State, ep: &Endpoint) {
+    ep.set_want_ref(st.process.has("message") || st.process.has("disconnect"));
+    ep.flush_backlog();
 }
 
 /// `process.channel`: `ref()`/`unref()` of the child's channel.
 #[derive(Clone)]
-pub struct ParentChannel;
+pub struct ParentChannel(Endpoint);
 
-fn process_send(msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> Result<bool, Box<rhai::EvalAltResult>> {
-    match parent() {
+fn process_send(
+    parent: &Option<Endpoint>,
+    msg: Dynamic,
+    handle: Option<Dynamic>,
+    cb: Option<Callback>,
+) -> Result<bool, Box<rhai::EvalAltResult>> {
+    match parent {
         Some(ep) => ep.send(&msg, handle.as_ref(), cb),
         None => Err(error::throw(error::coded(
             "TypeError",
@@ -100,50 +110,57 @@ fn process_send(msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     use crate::api::process::Process;
     use rhai::{FnPtr, NativeCallContext};
-    adopt_parent_channel(st);
+    // Adopted before any script runs and never replaced: the bindings capture it.
+    let parent = adopt_parent_channel(st);
     engine.register_type_with_name::<ParentChannel>("Channel");
-    engine.register_fn("send", |_: &mut Process, msg: Dynamic| process_send(msg, None, None));
-    engine.register_fn("send", |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, f: FnPtr| {
-        process_send(msg, None, Some(Callback::new(&ctx, f)))
+    let p = parent.clone();
+    engine.register_fn("send", move |_: &mut Process, msg: Dynamic| process_send(&p, msg, None, None));
+    let p = parent.clone();
+    engine.register_fn("send", move |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, f: FnPtr| {
+        process_send(&p, msg, None, Some(Callback::new(&ctx, f)))
     });
-    engine.register_fn("send", |_: &mut Process, msg: Dynamic, handle: Dynamic| process_send(msg, Some(handle), None));
-    engine.register_fn("send", |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, handle: Dynamic, f: FnPtr| {
-        process_send(msg, Some(handle), Some(Callback::new(&ctx, f)))
+    let p = parent.clone();
+    engine.register_fn("send", move |_: &mut Process, msg: Dynamic, handle: Dynamic| {
+        process_send(&p, msg, Some(handle), None)
     });
-    engine.register_get("connected", |_: &mut Process| parent().is_some_and(|ep| ep.connected()));
+    let p = parent.clone();
+    engine.register_fn(
+        "send",
+        move |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, handle: Dynamic, f: FnPtr| {
+            process_send(&p, msg, Some(handle), Some(Callback::new(&ctx, f)))
+        },
+    );
+    let p = parent.clone();
+    engine.register_get("connected", move |_: &mut Process| p.as_ref().is_some_and(|ep| ep.connected()));
     // `if process.send == () { … }`: the seed tells parent from forked child this way
     // (Node's `process.send` is undefined outside a fork).
+    let p = parent.clone();
     #[allow(deprecated)]
-    engine.register_get("send", |_: &mut Process| -> Dynamic {
-        if parent().is_none() {
+    engine.register_get("send", move |_: &mut Process| -> Dynamic {
+        if p.is_none() {
             return Dynamic::UNIT;
         }
-        FnPtr::from_fn("send", |_, args| {
+        let p = p.clone();
+        FnPtr::from_fn("send", move |_, args| {
             let msg = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
-            process_send(msg, None, None).map(Dynamic::from)
+            process_send(&p, msg, None, None).map(Dynamic::from)
         })
         .map(Dynamic::from)
         .unwrap_or(Dynamic::UNIT)
     });
-    engine.register_fn("disconnect", |_: &mut Process| {
-        if let Some(ep) = parent() {
+    let p = parent.clone();
+    engine.register_fn("disconnect", move |_: &mut Process| {
+        if let Some(ep) = &p {
             ep.disconnect();
         }
     });
-    engine.register_get(
-        "channel",
-        |_: &mut Process| if parent().is_some() { Dynamic::from(ParentChannel) } else { Dynamic::UNIT },
-    );
-    engine.register_fn("ref", |_: &mut ParentChannel| {
-        if let Some(ep) = parent() {
-            ep.set_want_ref(true);
-        }
+    let p = parent.clone();
+    engine.register_get("channel", move |_: &mut Process| match &p {
+        Some(ep) => Dynamic::from(ParentChannel(ep.clone())),
+        None => Dynamic::UNIT,
     });
-    engine.register_fn("unref", |_: &mut ParentChannel| {
-        if let Some(ep) = parent() {
-            ep.set_want_ref(false);
-        }
-    });
+    engine.register_fn("ref", |c: &mut ParentChannel| c.0.set_want_ref(true));
+    engine.register_fn("unref", |c: &mut ParentChannel| c.0.set_want_ref(false));
     // The card's `send(msg)`: to the parent.
-    engine.register_fn("send", |msg: Dynamic| process_send(msg, None, None));
+    engine.register_fn("send", move |msg: Dynamic| process_send(&parent, msg, None, None));
 }

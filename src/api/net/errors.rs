@@ -6,7 +6,7 @@
 use rhai::{Dynamic, Map};
 
 use crate::net::Endpoint;
-use crate::value::error;
+use crate::value::error::{self, ErrnoValue};
 
 fn set_message(m: &mut Map, name: &str, message: &str) {
     m.insert("message".into(), message.into());
@@ -27,7 +27,8 @@ fn add_address(m: &mut Map, at: &Endpoint, port_for_unix: Option<i64>) {
 }
 
 /// A failed connect: `connect ECONNREFUSED 127.0.0.1:1` (Node's `exceptionWithHostPort`).
-pub fn connect(errno: i32, to: &Endpoint) -> Map {
+pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
+    let errno = errno.raw();
     let mut m = error::syscall("connect", errno);
     let code = error::errno_name(errno);
     set_message(&mut m, "Error", &format!("connect {code} {}", to.describe()));
@@ -56,7 +57,8 @@ fn uv_message(errno: i32) -> String {
 
 /// A failed listen: `listen EADDRINUSE: address already in use :::8080` (Node's
 /// `uvExceptionWithHostPort`; for a Unix path Node reports `port: -1`).
-pub fn listen(syscall: &str, errno: i32, at: &Endpoint) -> Map {
+pub fn listen(syscall: &str, errno: impl ErrnoValue, at: &Endpoint) -> Map {
+    let errno = errno.raw();
     let mut m = error::syscall(syscall, errno);
     let code = error::errno_name(errno);
     set_message(&mut m, "Error", &format!("{syscall} {code}: {} {}", uv_message(errno), at.describe()));
@@ -65,7 +67,7 @@ pub fn listen(syscall: &str, errno: i32, at: &Endpoint) -> Map {
 }
 
 /// An accept or listen-on-handle failure without an address.
-pub fn plain(syscall: &str, errno: i32) -> Map {
+pub fn plain(syscall: &str, errno: impl ErrnoValue) -> Map {
     error::syscall(syscall, errno)
 }
 

@@ -5,41 +5,39 @@
 //! Like Node, `listen()` binds synchronously (`listening` is true when it returns)
 //! and reports `listening` or `error` on a tick; `close` is emitted on a tick too,
 //! not in the close phase. A listening ref'd server keeps the process alive.
+//!
+//! Accepting, the back-off when out of descriptors, the socket file (unlinked on
+//! `close()` and at exit) and ref/unref are `crate::io::listener`'s; this is the
+//! adapter that turns them into `connection` and `error`.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{OwnedFd, RawFd};
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, Map};
 
 use super::errors;
+use super::listen_host::RtHost;
 use super::socket::Socket;
 use crate::api::events::EventTarget;
-use crate::event_loop::Ready;
+use crate::io::listener::{Accept, Listener, SocketFile};
 use crate::net::Endpoint;
 use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{Runtime, Source, State, Task};
-
-/// Connections accepted per readiness report, so a flood cannot starve the loop.
-const ACCEPTS_PER_WAKE: usize = 64;
-/// How long to stop accepting when out of descriptors.
-const BACK_OFF_MS: u64 = 100;
+use crate::runtime::{Runtime, State, Task};
+use crate::sys::errno::Errno;
 
 pub struct ServerInner {
     st: Rc<State>,
     me: Weak<ServerInner>,
     emitter: Emitter,
-    fd: Cell<RawFd>,
-    token: Cell<Option<u64>>,
+    /// While listening.
+    listener: RefCell<Option<Rc<Listener<Runtime>>>>,
+    /// `ref()`/`unref()`, kept across listens (an `unref()` before `listen()` counts).
     refd: Cell<bool>,
-    /// Holds the loop while active and ref'd.
-    hold: Cell<Option<crate::event_loop::Hold>>,
-    /// A Unix socket path we bound: removed at close, as libuv does.
-    bound_path: RefCell<Option<PathBuf>>,
     connections: Cell<usize>,
     /// A `listen(port, host)` waits for its tick.
     binding: Cell<bool>,
@@ -82,11 +80,8 @@ impl Server {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
-            fd: Cell::new(-1),
-            token: Cell::new(None),
+            listener: RefCell::new(None),
             refd: Cell::new(true),
-            hold: Cell::new(None),
-            bound_path: RefCell::new(None),
             connections: Cell::new(0),
             binding: Cell::new(false),
             allow_half_open: Cell::new(false),
@@ -100,13 +95,12 @@ impl Server {
     }
 
     pub fn listening(&self) -> bool {
-        self.0.fd.get() >= 0
+        self.0.listening()
     }
 
     /// The listening descriptor (for handle passing).
     pub fn raw_fd(&self) -> Option<RawFd> {
-        let fd = self.0.fd.get();
-        (fd >= 0).then_some(fd)
+        self.0.listener.borrow().as_ref().and_then(|l| l.raw_fd())
     }
 
     pub fn address(&self) -> Option<Endpoint> {
@@ -160,11 +154,10 @@ impl Server {
     }
 
     fn finish_listen(&self, bind: Result<Bind, Map>, backlog: i32) {
-        let r = bind.and_then(|bind| self.bind(bind, backlog));
+        let r = bind.and_then(|bind| self.bind(bind, backlog)).and_then(|(fd, file)| self.0.start(fd, file));
         let me = self.0.clone();
         match r {
-            Ok(fd) => {
-                self.0.start(fd);
+            Ok(()) => {
                 self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
                     me.emitter.emit(engine, "listening", &[]).map(|_| Dynamic::UNIT)
                 })));
@@ -177,26 +170,25 @@ impl Server {
         }
     }
 
-    fn bind(&self, bind: Bind, backlog: i32) -> Result<OwnedFd, Map> {
-        match bind {
+    fn bind(&self, bind: Bind, backlog: i32) -> Result<(OwnedFd, Option<SocketFile>), Map> {
+        let fd = match bind {
             Bind::Tcp { at, ipv6_only } => {
                 sys::listen_tcp(at, backlog, ipv6_only).map_err(|e| errors::listen("listen", e, &Endpoint::Tcp(at)))
             }
             Bind::AnyHost { port } => sys::listen_tcp(([0u16; 8], port).into(), backlog, false)
                 .or_else(|e| match e {
-                    libc::EAFNOSUPPORT | libc::EADDRNOTAVAIL => {
+                    Errno::EAFNOSUPPORT | Errno::EADDRNOTAVAIL => {
                         sys::listen_tcp(([0u8; 4], port).into(), backlog, false)
                     }
                     e => Err(e),
                 })
                 .map_err(|e| errors::listen("listen", e, &Endpoint::Tcp(([0u16; 8], port).into()))),
-            Bind::Unix(path, mode) => match sys::listen_unix(&path, backlog, mode) {
-                Ok(fd) => {
-                    *self.0.bound_path.borrow_mut() = Some(path);
-                    Ok(fd)
-                }
-                Err(e) => Err(errors::listen("listen", e, &Endpoint::Unix(path))),
-            },
+            Bind::Unix(path, mode) => {
+                return match sys::listen_unix(&path, backlog, mode) {
+                    Ok(fd) => Ok((fd, Some(SocketFile::new(path)))),
+                    Err(e) => Err(errors::listen("listen", e, &Endpoint::Unix(path))),
+                };
+            }
             Bind::Fd(fd) => {
                 use std::os::fd::AsRawFd;
                 match sys::adopt(fd.as_raw_fd()) {
@@ -205,7 +197,8 @@ impl Server {
                     Err(e) => Err(errors::plain("listen", e)),
                 }
             }
-        }
+        };
+        fd.map(|fd| (fd, None))
     }
 
     /// Stops accepting; `close` follows on a tick once no connection is left. The
@@ -229,7 +222,9 @@ impl Server {
 
     pub fn set_ref(&self, refd: bool) {
         self.0.refd.set(refd);
-        self.0.update_hold();
+        if let Some(l) = self.0.listener.borrow().as_ref() {
+            l.set_ref(refd);
+        }
     }
 }
 
@@ -242,77 +237,34 @@ impl ServerInner {
         self.me.upgrade().expect("a server outlives its own calls")
     }
 
-    fn start(&self, fd: OwnedFd) {
-        let raw = fd.into_raw_fd();
-        self.fd.set(raw);
-        match self.st.watch(raw, self.rc(), true, false) {
-            Ok(t) => self.token.set(Some(t)),
-            Err(_) => {
-                self.fd.set(-1);
-                let _ = nix::unistd::close(raw);
-                return;
-            }
-        }
-        self.update_hold();
+    fn listening(&self) -> bool {
+        self.listener.borrow().as_ref().is_some_and(|l| l.listening())
+    }
+
+    fn start(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
+        let l = Listener::listen(RtHost::shared(&self.st), fd, file, self.rc())
+            .map_err(|e| errors::plain("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+        l.set_ref(self.refd.get());
+        *self.listener.borrow_mut() = Some(l);
+        Ok(())
     }
 
     fn stop(&self) {
-        let fd = self.fd.replace(-1);
-        if let Some(t) = self.token.take() {
-            self.st.unwatch(fd, t);
+        let l = self.listener.borrow_mut().take();
+        if let Some(l) = l {
+            l.close();
         }
-        if fd >= 0 {
-            let _ = nix::unistd::close(fd);
-        }
-        if let Some(path) = self.bound_path.borrow_mut().take() {
-            let _ = std::fs::remove_file(path);
-        }
-        self.update_hold();
-    }
-
-    fn update_hold(&self) {
-        let hold = self.fd.get() >= 0 && self.refd.get();
-        self.st.set_hold(&self.hold, hold);
     }
 
     /// Node's `_emitCloseIfDrained`.
     fn emit_close_if_drained(&self) {
-        if self.fd.get() >= 0 || self.connections.get() > 0 {
+        if self.listening() || self.connections.get() > 0 {
             return;
         }
         let me = self.rc();
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
             me.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
         })));
-    }
-
-    /// Out of descriptors: the pending connection stays in the kernel's queue and the
-    /// listening socket stays readable, so stop watching it for a while instead of
-    /// spinning (libuv keeps a spare descriptor for this; we retry after a pause).
-    fn back_off(&self, rt: &Runtime) {
-        let fd = self.fd.get();
-        let Some(t) = self.token.take() else { return };
-        self.st.unwatch(fd, t);
-        let me = self.rc();
-        let mut lp = rt.st.lp.borrow_mut();
-        let now = lp.now();
-        let id = lp.timers.start(
-            BACK_OFF_MS,
-            now,
-            false,
-            Task::Native(Rc::new(move |_: &Engine| {
-                let fd = me.fd.get();
-                if fd >= 0
-                    && me.token.get().is_none()
-                    && let Ok(t) = me.st.watch(fd, me.clone(), true, false)
-                {
-                    me.token.set(Some(t));
-                }
-                Ok(Dynamic::UNIT)
-            })),
-        );
-        // The server itself keeps the process alive while it listens.
-        lp.timers.set_ref(id, false);
     }
 
     /// One of our accepted sockets was destroyed.
@@ -322,40 +274,17 @@ impl ServerInner {
     }
 }
 
-impl Drop for ServerInner {
-    fn drop(&mut self) {
-        let fd = self.fd.get();
-        if fd >= 0 {
-            let _ = nix::unistd::close(fd);
-        }
+impl Accept<Runtime> for ServerInner {
+    fn accepted(&self, rt: &Runtime, fd: OwnedFd) {
+        let s = Socket::from_fd(&self.st, fd);
+        s.set_server(self.rc());
+        s.0.allow_half_open.set(self.allow_half_open.get());
+        self.connections.set(self.connections.get() + 1);
+        rt.emit_macrotask(&self.emitter, "connection", &[Dynamic::from(s)]);
     }
-}
 
-impl Source for ServerInner {
-    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
-        for _ in 0..ACCEPTS_PER_WAKE {
-            let fd = self.fd.get();
-            if fd < 0 {
-                return;
-            }
-            match sys::accept(fd) {
-                Ok(Some(conn)) => {
-                    let s = Socket::from_fd(&self.st, conn);
-                    s.set_server(self.rc());
-                    s.0.allow_half_open.set(self.allow_half_open.get());
-                    self.connections.set(self.connections.get() + 1);
-                    rt.emit_macrotask(&self.emitter, "connection", &[Dynamic::from(s)]);
-                }
-                Ok(None) => return,
-                Err(errno) => {
-                    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
-                        self.back_off(rt);
-                    }
-                    rt.emit_macrotask(&self.emitter, "error", &[errors::plain("accept", errno).into()]);
-                    return;
-                }
-            }
-        }
+    fn accept_failed(&self, rt: &Runtime, errno: Errno) {
+        rt.emit_macrotask(&self.emitter, "error", &[errors::plain("accept", errno).into()]);
     }
 }
 

@@ -39,9 +39,9 @@ pub fn listen(ctx: &NativeCallContext, s: &Server, args: Vec<Dynamic>) -> Res<Se
     Ok(s.clone())
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
     engine.register_type_with_name::<Server>("Server");
-    events::register::<Server>(engine);
+    events::register::<Server>(engine, st);
     engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server| listen(&ctx, s, vec![]));
     engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic| listen(&ctx, s, vec![a]));
     engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic| {

@@ -29,6 +29,7 @@ use crate::net::sys;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::sys::errno::Errno;
 use crate::value::error;
 
 /// `write()` returns false from this much queued on (Node's writableHighWaterMark).
@@ -105,7 +106,7 @@ pub struct SocketInner {
     refd: Cell<bool>,
     /// Addresses still to try, the one being tried first.
     targets: RefCell<VecDeque<Endpoint>>,
-    delayed_error: Cell<Option<i32>>,
+    delayed_error: Cell<Option<Errno>>,
     remote: RefCell<Option<Endpoint>>,
     inbox: RefCell<Inbox>,
     pub(super) text: TextMode,
@@ -358,11 +359,11 @@ impl SocketInner {
     /// or `error`.
     fn on_connected(&self, rt: &Runtime) {
         let fd = self.fd.get();
-        let errno = self.delayed_error.take().unwrap_or_else(|| sys::take_error(fd));
-        if errno == libc::EINPROGRESS || errno == libc::EALREADY {
+        let connected = self.delayed_error.take().map_or_else(|| sys::take_error(fd), Err);
+        if matches!(connected, Err(Errno::EINPROGRESS | Errno::EALREADY)) {
             return;
         }
-        if errno != 0 {
+        if let Err(errno) = connected {
             let failed = self.targets.borrow_mut().pop_front();
             if !self.targets.borrow().is_empty() {
                 let _open = self.close_fd();

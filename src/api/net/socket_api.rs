@@ -151,9 +151,9 @@ pub fn connect(ctx: &NativeCallContext, s: &Socket, args: Vec<Dynamic>) -> Res<S
     Ok(s.clone())
 }
 
-pub fn register(engine: &mut Engine, _st: &Rc<State>) {
+pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Socket>("Socket");
-    events::register::<Socket>(engine);
+    events::register::<Socket>(engine, st);
     engine.register_fn("write", |ctx: NativeCallContext, s: &mut Socket, d: Dynamic| write(&ctx, s, &d, None, None));
     engine.register_fn("write", |ctx: NativeCallContext, s: &mut Socket, d: Dynamic, cb: FnPtr| {
         write(&ctx, s, &d, None, Some(cb))
@@ -225,7 +225,7 @@ pub fn register(engine: &mut Engine, _st: &Rc<State>) {
 
 /// Socket options apply to TCP sockets only; on others (and closed ones) they do
 /// nothing, as in Node.
-fn set_opt(s: &Socket, f: impl Fn(i32) -> Result<(), i32>) -> Socket {
+fn set_opt<E>(s: &Socket, f: impl Fn(i32) -> Result<(), E>) -> Socket {
     if let (Some(fd), Some(Endpoint::Tcp(_))) = (s.raw_fd(), s.local()) {
         let _ = f(fd);
     }

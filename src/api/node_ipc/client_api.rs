@@ -33,9 +33,9 @@ fn send(c: &IpcClient, first: &Dynamic, data: &Dynamic) -> Res<()> {
     Ok(())
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
     engine.register_type_with_name::<IpcClient>("IpcClient");
-    events::register::<IpcClient>(engine);
+    events::register::<IpcClient>(engine, st);
     // These replace the local `emit`s `events::register` made (same signatures).
     engine.register_fn("emit", |c: &mut IpcClient, t: ImmutableString| send(c, &t.into(), &Dynamic::UNIT));
     engine.register_fn("emit", |c: &mut IpcClient, t: ImmutableString, d: Dynamic| send(c, &t.into(), &d));

@@ -18,9 +18,10 @@ use super::errors;
 use crate::event_loop::Ready;
 use crate::net::Endpoint;
 use crate::net::queue::WriteQueue;
-use crate::net::sys::{self, Recv};
+use crate::net::sys::{self, Read};
 use crate::nodeipc::codec::{Decoder, Frame};
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::sys::errno::Errno;
 use crate::value::error;
 
 const READ_SIZE: usize = 64 * 1024;
@@ -62,7 +63,7 @@ pub struct Conn {
     hold: Cell<Option<crate::event_loop::Hold>>,
     /// Addresses still to try while connecting, the current one first.
     targets: RefCell<VecDeque<Endpoint>>,
-    delayed_error: Cell<Option<i32>>,
+    delayed_error: Cell<Option<Errno>>,
     remote: RefCell<Option<Endpoint>>,
     pub(super) queue: RefCell<WriteQueue<()>>,
     /// `None` in raw mode.
@@ -189,7 +190,7 @@ impl Conn {
         let mut buf = Vec::with_capacity(READ_SIZE);
         for _ in 0..READS_PER_WAKE {
             buf.clear();
-            if !matches!(sys::recv_into(fd, &mut buf), Recv::Data(_)) {
+            if !matches!(sys::read_into(fd, &mut buf), Read::Data(_)) {
                 break;
             }
         }
@@ -222,11 +223,11 @@ impl Conn {
     /// The socket became writable while connecting: open, the next address, or failed.
     fn on_connected(&self, rt: &Runtime) {
         let fd = self.fd.get();
-        let errno = self.delayed_error.take().unwrap_or_else(|| sys::take_error(fd));
-        if errno == libc::EINPROGRESS || errno == libc::EALREADY {
+        let connected = self.delayed_error.take().map_or_else(|| sys::take_error(fd), Err);
+        if matches!(connected, Err(Errno::EINPROGRESS | Errno::EALREADY)) {
             return;
         }
-        if errno != 0 {
+        if let Err(errno) = connected {
             let failed = self.targets.borrow_mut().pop_front();
             if !self.targets.borrow().is_empty() {
                 self.close_fd();
@@ -278,9 +279,9 @@ impl Conn {
             let mut buf = std::mem::take(&mut *self.read_buf.borrow_mut());
             buf.clear();
             buf.reserve(READ_SIZE);
-            let got = sys::recv_into(self.fd.get(), &mut buf);
+            let got = sys::read_into(self.fd.get(), &mut buf);
             let input = match got {
-                Recv::Data(_) => {
+                Read::Data(_) => {
                     let mut decoder = self.decoder.borrow_mut();
                     match decoder.as_mut() {
                         Some(d) => {
@@ -291,11 +292,11 @@ impl Conn {
                         None => Some(Input::Raw(buf.clone())),
                     }
                 }
-                Recv::Eof => return self.on_eof(),
-                Recv::WouldBlock => None,
-                Recv::Failed(errno) => return self.close(vec![error::syscall("read", errno)]),
+                Read::Eof => return self.on_eof(),
+                Read::WouldBlock => None,
+                Read::Failed(errno) => return self.close(vec![error::syscall("read", errno)]),
             };
-            let short = !matches!(got, Recv::Data(n) if n == READ_SIZE);
+            let short = !matches!(got, Read::Data(n) if n == READ_SIZE);
             *self.read_buf.borrow_mut() = buf;
             if let Some(input) = input
                 && let Some(owner) = self.owner.upgrade()

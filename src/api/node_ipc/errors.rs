@@ -6,7 +6,7 @@ use rhai::{Dynamic, EvalAltResult, Map};
 
 use crate::net::Endpoint;
 use crate::nodeipc::codec::FrameError;
-use crate::value::error;
+use crate::value::error::{self, ErrnoValue};
 
 fn set_message(m: &mut Map, message: &str) {
     m.insert("message".into(), message.into());
@@ -21,7 +21,8 @@ fn add_address(m: &mut Map, at: &Endpoint) {
 }
 
 /// A failed connect, worded as Node's: `connect ECONNREFUSED 127.0.0.1:8000`.
-pub fn connect(errno: i32, to: &Endpoint) -> Map {
+pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
+    let errno = errno.raw();
     let mut m = error::syscall("connect", errno);
     set_message(&mut m, &format!("connect {} {}", error::errno_name(errno), to.describe()));
     add_address(&mut m, to);
@@ -29,7 +30,8 @@ pub fn connect(errno: i32, to: &Endpoint) -> Map {
 }
 
 /// A failed listen: `listen EADDRINUSE /tmp/app.world`.
-pub fn listen(errno: i32, at: &Endpoint) -> Map {
+pub fn listen(errno: impl ErrnoValue, at: &Endpoint) -> Map {
+    let errno = errno.raw();
     let mut m = error::syscall("listen", errno);
     set_message(&mut m, &format!("listen {} {}", error::errno_name(errno), at.describe()));
     add_address(&mut m, at);

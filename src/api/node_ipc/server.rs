@@ -7,9 +7,12 @@
 //! connections beyond `config.maxConnections` are closed as they arrive. Unlike 9.x,
 //! `stop()` also closes the connections (each reports `socket.disconnected`) and
 //! removes the socket file, so a stopped server lets the process exit.
+//!
+//! Accepting, the back-off when out of descriptors and the socket file (unlinked on
+//! `stop()` and at exit) are `crate::io::listener`'s, as for `net.Server`.
 
-use std::cell::{Cell, RefCell};
-use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
+use std::cell::RefCell;
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
@@ -19,18 +22,15 @@ use serde_json::Value;
 use super::conn::{Conn, Input, Owner};
 use super::errors;
 use super::log::Log;
-use crate::event_loop::Ready;
+use crate::api::net::RtHost;
+use crate::io::listener::{Accept, Listener, SocketFile};
 use crate::net::{Endpoint, addr, sys};
 use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::{sockdir, stale};
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
+use crate::runtime::{RhaiResult, Runtime, State, Task};
+use crate::sys::errno::Errno;
 use crate::value::json;
-
-/// Connections accepted per readiness report, so a flood cannot starve the loop.
-const ACCEPTS_PER_WAKE: usize = 64;
-/// How long to stop accepting when out of descriptors.
-const BACK_OFF_MS: u64 = 100;
 
 /// Where a server listens.
 #[derive(Clone, Debug)]
@@ -45,12 +45,8 @@ pub struct ServerInner {
     pub emitter: Emitter,
     pub log: Log,
     pub at: Listen,
-    fd: Cell<RawFd>,
-    token: Cell<Option<u64>>,
-    /// Holds the loop while active and ref'd.
-    hold: Cell<Option<crate::event_loop::Hold>>,
-    /// The socket file we made: removed when the server stops.
-    bound_path: RefCell<Option<PathBuf>>,
+    /// While listening.
+    listener: RefCell<Option<Rc<Listener<Runtime>>>>,
     sockets: RefCell<Vec<IpcSocket>>,
 }
 
@@ -77,22 +73,18 @@ impl IpcServer {
             emitter: Emitter::default(),
             log,
             at,
-            fd: Cell::new(-1),
-            token: Cell::new(None),
-            hold: Cell::new(None),
-            bound_path: RefCell::new(None),
+            listener: RefCell::new(None),
             sockets: RefCell::new(Vec::new()),
         }))
     }
 
     pub fn listening(&self) -> bool {
-        self.0.fd.get() >= 0
+        self.0.listener.borrow().as_ref().is_some_and(|l| l.listening())
     }
 
     /// Where the server listens (the real port when it asked for port 0).
     pub fn local(&self) -> Option<Endpoint> {
-        let fd = self.0.fd.get();
-        if fd < 0 { None } else { sys::local(fd) }
+        self.0.listener.borrow().as_ref().and_then(|l| l.raw_fd()).and_then(sys::local)
     }
 
     pub fn local_port(&self) -> Option<u16> {
@@ -109,9 +101,8 @@ impl IpcServer {
             return;
         }
         let me = self.0.clone();
-        match self.0.bind() {
-            Ok(fd) => {
-                self.0.listen_on(fd);
+        match self.0.bind().and_then(|(fd, file)| self.0.listen_on(fd, file)) {
+            Ok(()) => {
                 self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
                     me.emitter.emit(engine, "start", &[]).map(|_| Dynamic::UNIT)
                 })));
@@ -156,7 +147,7 @@ impl IpcServer {
 }
 
 impl ServerInner {
-    fn bind(&self) -> Result<OwnedFd, Map> {
+    fn bind(&self) -> Result<(OwnedFd, Option<SocketFile>), Map> {
         match &self.at {
             Listen::Unix(path) => {
                 let p = PathBuf::from(path);
@@ -170,84 +161,30 @@ impl ServerInner {
                     stale::clear(&p).map_err(|e| errors::listen(e, &ep))?;
                 }
                 let fd = sys::listen_unix(&p, sys::BACKLOG, mode).map_err(|e| errors::listen(e, &ep))?;
-                *self.bound_path.borrow_mut() = Some(p);
-                self.unlink_at_exit();
-                Ok(fd)
+                Ok((fd, Some(SocketFile::new(p))))
             }
             Listen::Tcp { host, port } => {
                 let addrs = addr::resolve(host, *port).map_err(|()| errors::not_found(host))?;
-                sys::listen_tcp(addrs[0], sys::BACKLOG, false).map_err(|e| errors::listen(e, &Endpoint::Tcp(addrs[0])))
+                let fd = sys::listen_tcp(addrs[0], sys::BACKLOG, false)
+                    .map_err(|e| errors::listen(e, &Endpoint::Tcp(addrs[0])))?;
+                Ok((fd, None))
             }
         }
     }
 
-    /// A server still listening when the process exits leaves no socket file behind
-    /// (node-ipc 9.x does; a signal that kills the process still can).
-    fn unlink_at_exit(&self) {
-        let me = self.me.clone();
-        self.st.at_exit.borrow_mut().push(Rc::new(move || {
-            if let Some(path) = me.upgrade().and_then(|s| s.bound_path.borrow_mut().take()) {
-                let _ = std::fs::remove_file(path);
-            }
-        }));
-    }
-
-    fn listen_on(&self, fd: OwnedFd) {
-        let raw = fd.into_raw_fd();
-        self.fd.set(raw);
+    fn listen_on(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let me = self.me.upgrade().expect("a server outlives its own calls");
-        match self.st.watch(raw, me, true, false) {
-            Ok(t) => self.token.set(Some(t)),
-            Err(_) => return self.stop_listening(),
-        }
-        self.set_hold(true);
+        let l = Listener::listen(RtHost::shared(&self.st), fd, file, me)
+            .map_err(|e| crate::value::error::syscall("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+        *self.listener.borrow_mut() = Some(l);
+        Ok(())
     }
 
     fn stop_listening(&self) {
-        let fd = self.fd.replace(-1);
-        if let Some(t) = self.token.take() {
-            self.st.unwatch(fd, t);
+        let l = self.listener.borrow_mut().take();
+        if let Some(l) = l {
+            l.close();
         }
-        if fd >= 0 {
-            // SAFETY: our listening descriptor; nothing uses it after this.
-            unsafe { libc::close(fd) };
-        }
-        if let Some(path) = self.bound_path.borrow_mut().take() {
-            let _ = std::fs::remove_file(path);
-        }
-        self.set_hold(false);
-    }
-
-    fn set_hold(&self, hold: bool) {
-        self.st.set_hold(&self.hold, hold);
-    }
-
-    /// Out of descriptors: the connection waits in the kernel's queue and the
-    /// listener stays readable, so stop watching it for a while instead of spinning.
-    fn back_off(&self) {
-        let fd = self.fd.get();
-        let Some(t) = self.token.take() else { return };
-        self.st.unwatch(fd, t);
-        let me = self.me.clone();
-        let mut lp = self.st.lp.borrow_mut();
-        let now = lp.now();
-        let id = lp.timers.start(
-            BACK_OFF_MS,
-            now,
-            false,
-            Task::Native(Rc::new(move |_: &Engine| {
-                if let Some(s) = me.upgrade() {
-                    let fd = s.fd.get();
-                    if fd >= 0 && s.token.get().is_none() {
-                        let w = s.st.watch(fd, s.clone(), true, false);
-                        s.token.set(w.ok());
-                    }
-                }
-                Ok(Dynamic::UNIT)
-            })),
-        );
-        // The listener itself keeps the process alive.
-        lp.timers.set_ref(id, false);
     }
 
     fn accept_one(&self, rt: &Runtime, fd: OwnedFd) {
@@ -277,38 +214,15 @@ impl ServerInner {
     }
 }
 
-impl Source for ServerInner {
-    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
-        for _ in 0..ACCEPTS_PER_WAKE {
-            let fd = self.fd.get();
-            if fd < 0 {
-                return;
-            }
-            match sys::accept(fd) {
-                Ok(Some(conn)) => self.accept_one(rt, conn),
-                Ok(None) => return,
-                Err(errno) => {
-                    if matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM) {
-                        self.back_off();
-                    }
-                    let r =
-                        self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall("accept", errno), &[]);
-                    rt.settle(r, None);
-                    rt.drain();
-                    return;
-                }
-            }
-        }
+impl Accept<Runtime> for ServerInner {
+    fn accepted(&self, rt: &Runtime, fd: OwnedFd) {
+        self.accept_one(rt, fd);
     }
-}
 
-impl Drop for ServerInner {
-    fn drop(&mut self) {
-        let fd = self.fd.get();
-        if fd >= 0 {
-            // SAFETY: as in stop_listening.
-            unsafe { libc::close(fd) };
-        }
+    fn accept_failed(&self, rt: &Runtime, errno: Errno) {
+        let r = self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall("accept", errno), &[]);
+        rt.settle(r, None);
+        rt.drain();
     }
 }
 

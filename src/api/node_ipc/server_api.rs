@@ -75,10 +75,10 @@ fn register_emit(engine: &mut Engine) {
     });
 }
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
     engine.register_type_with_name::<IpcServer>("IpcServer");
     engine.register_type_with_name::<IpcSocket>("IpcSocket");
-    events::register::<IpcServer>(engine);
+    events::register::<IpcServer>(engine, st);
     register_emit(engine);
     engine.register_fn("broadcast", |s: &mut IpcServer, first: Dynamic| broadcast(s, &first, &Dynamic::UNIT));
     engine.register_fn("broadcast", |s: &mut IpcServer, first: Dynamic, d: Dynamic| broadcast(s, &first, &d));

@@ -51,8 +51,8 @@ thread_local! {
     static READY_SENT: Cell<bool> = const { Cell::new(false) };
 }
 
-fn send_ready() {
-    if let Some(ep) = ipc::parent() {
+fn send_ready(st: &State) {
+    if let Some(ep) = ipc::parent(st) {
         ep.send_json(&wire::ready_message(SIDE.with(|s| s.borrow().is_some())), false);
         READY_SENT.with(|r| r.set(true));
     }
@@ -65,19 +65,20 @@ pub fn register(st: &Rc<State>) {
     super::lifeline::start(pool_pid.parse().ok());
     // Hidden from the script and from the worker's own children.
     let _ = crate::sys::environ::remove(wire::WORKER_ENV);
-    if ipc::parent().is_none() {
+    if ipc::parent(st).is_none() {
         return;
     }
     POOL_CHILD.with(|p| p.set(true));
-    st.next_tick(Task::Native(Rc::new(|_: &Engine| {
-        send_ready();
+    let s = st.clone();
+    st.next_tick(Task::Native(Rc::new(move |_: &Engine| {
+        send_ready(&s);
         Ok(Dynamic::UNIT)
     })));
 }
 
 /// `worker(f)`.
 pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
-    let Some(ep) = ipc::parent() else {
+    let Some(ep) = ipc::parent(st) else {
         let m = "worker() needs a channel to a parent: start this script with pool() or fork()";
         return Err(error::throw(error::coded("Error", "ERR_POOL_NO_CHANNEL", m)));
     };
@@ -110,7 +111,7 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
     lifeline::hold(false);
     if POOL_CHILD.with(Cell::get) && READY_SENT.with(Cell::get) {
         // Called after the main script (from a timer…): tell the pool again.
-        send_ready();
+        send_ready(st);
     }
     Ok(())
 }

@@ -130,7 +130,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<RedisModule>("RedisModule");
     engine.register_type_with_name::<Client>("RedisClient");
     engine.register_type_with_name::<Multi>("RedisMulti");
-    crate::api::events::register::<Client>(engine);
+    crate::api::events::register::<Client>(engine, st);
     engine.register_fn("createClient", |m: &mut RedisModule| create(&m.0, &Map::new()));
     engine.register_fn("createClient", |m: &mut RedisModule, o: Map| create(&m.0, &o));
     engine.register_fn("connect", |c: &mut Client| c.connect());

@@ -3,7 +3,7 @@
 const log = (s) => console.log(s);
 setTimeout(() => log('A 1ms'), 1); setTimeout(() => log('B 0ms'), 0);
 setTimeout(() => log('C -5ms'), -5); setTimeout(() => log('D NaN'), NaN);
-setTimeout(() => log('E "abc"'), 'abc'); setTimeout(() => log('F 2ms'), 2);
+setTimeout(() => log('E "abc"'), 'abc'); setTimeout(() => log('F 10ms'), 10);
 setTimeout(() => log('G 1ms'), 1);
 const cleared = setTimeout(() => log('never: cleared'), 1);
 clearTimeout(cleared); clearTimeout(cleared); clearTimeout(undefined); clearTimeout('junk');

@@ -7,8 +7,8 @@ use std::os::fd::RawFd;
 use std::rc::Rc;
 
 use super::WritableInner;
-use crate::child::pipe;
 use crate::io::flush::{Backlog, Pending};
+use crate::sys::raw as pipe;
 
 pub(super) fn track(w: &Rc<WritableInner>) {
     let strong: Rc<dyn Pending> = w.clone();
@@ -26,7 +26,7 @@ impl Pending for WritableInner {
         let mut q = self.queue.borrow_mut();
         let mut written = 0;
         while let Some(front) = q.front_mut() {
-            let n = pipe::write_some(fd, &front.data[front.done..]).map_err(io::Error::from_raw_os_error)?;
+            let n = pipe::write_some(fd, &front.data[front.done..])?;
             front.done += n;
             written += n;
             self.queued.set(self.queued.get() - n);

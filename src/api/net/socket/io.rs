@@ -7,7 +7,7 @@ use std::rc::Rc;
 use rhai::{Dynamic, Engine};
 
 use super::{Done, HIGH_WATER, Outcome, Phase, READ_SIZE, READS_PER_WAKE, SocketInner};
-use crate::net::sys::{self, Recv};
+use crate::net::sys::{self, Read};
 use crate::runtime::{RhaiResult, Runtime, Task};
 use crate::value::error;
 
@@ -103,17 +103,17 @@ impl SocketInner {
                 return;
             }
             let mut buf = Vec::with_capacity(READ_SIZE);
-            match sys::recv_into(self.fd.get(), &mut buf) {
-                Recv::Data(n) => {
+            match sys::read_into(self.fd.get(), &mut buf) {
+                Read::Data(n) => {
                     self.bytes_read.set(self.bytes_read.get() + n as u64);
                     if n < READ_SIZE / 2 {
                         buf.shrink_to_fit();
                     }
                     self.deliver(rt, buf);
                 }
-                Recv::Eof => return self.on_eof(rt),
-                Recv::WouldBlock => return,
-                Recv::Failed(errno) => return self.destroy(Some(error::syscall("read", errno))),
+                Read::Eof => return self.on_eof(rt),
+                Read::WouldBlock => return,
+                Read::Failed(errno) => return self.destroy(Some(error::syscall("read", errno))),
             }
         }
     }
