@@ -5,7 +5,6 @@
 //! always run asynchronously, never inside the code the signal interrupted.
 
 use std::io;
-use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Linux signal names in number order (as `os.constants.signals` lists them).
@@ -81,12 +80,12 @@ extern "C" fn on_signal(signo: libc::c_int) {
 }
 
 /// The read end of the signal pipe; created once per process.
-pub fn pipe() -> io::Result<RawFd> {
+pub fn pipe() -> io::Result<std::os::fd::OwnedFd> {
     use std::os::fd::IntoRawFd;
     let (r, w) = crate::sys::fd::wake_pipe()?;
-    // Both ends live as long as the process (the handler writes to this one).
+    // The write end lives as long as the process (the handler writes to it).
     WRITE_FD.store(w.into_raw_fd(), Ordering::Relaxed);
-    Ok(r.into_raw_fd())
+    Ok(r)
 }
 
 /// Routes `signo` to the pipe (a listener exists).
@@ -121,16 +120,11 @@ fn set_action(signo: i32, handler: libc::sighandler_t) -> io::Result<()> {
 }
 
 /// Drains the pipe: the signals delivered since the last call, in arrival order.
-pub fn read_pending(fd: RawFd) -> Vec<i32> {
+pub fn read_pending(fd: std::os::fd::BorrowedFd<'_>) -> Vec<i32> {
     let mut out = Vec::new();
     let mut buf = [0u8; 64];
-    loop {
-        // SAFETY: `buf` is a live 64-byte array and read writes at most buf.len() bytes.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n <= 0 {
-            break;
-        }
-        out.extend(buf[..n as usize].iter().map(|&b| b as i32));
+    while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
+        out.extend(buf.iter().take(n).map(|&b| b as i32));
     }
     out
 }

@@ -31,8 +31,7 @@ use std::rc::Rc;
 use rhai::{Array, Blob, Dynamic, Engine, FnPtr, ImmutableString, Map, NativeCallContext};
 
 pub use child::{ChildInner, ChildProcess, Stream, signal_name};
-use children::children;
-pub use children::{hold_sigchld, live_groups};
+pub use children::{Children, children};
 use exec::ExecJob;
 /// Node's "Received …" text, shared with the fs and path bindings.
 pub use options::received as options_received;
@@ -70,19 +69,19 @@ fn is_fn(v: &Dynamic) -> bool {
 
 /// `spawn(file, args?, options?)`.
 /// `spawn` with normalized arguments (fork builds its own).
-fn start_spec(spec: &options::Spawn) -> Res<ChildProcess> {
-    let c = children().start(spec)?;
+fn start_spec(ch: &Children, spec: &options::Spawn) -> Res<ChildProcess> {
+    let c = ch.start(spec)?;
     if let (Some(ms), Some(_)) = (spec.timeout, c.0.pid) {
         c.arm_timeout(ms, spec.kill_signal);
     }
     Ok(c)
 }
 
-fn spawn(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
+fn spawn(ch: &Children, file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     let file = file_arg(file, "file")?;
     let (args, opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
     let spec = normalize(file, args, &opts, options::SPAWN)?;
-    let c = children().start(&spec)?;
+    let c = ch.start(&spec)?;
     if let (Some(ms), Some(_)) = (spec.timeout, c.0.pid) {
         c.arm_timeout(ms, spec.kill_signal);
     }
@@ -90,7 +89,7 @@ fn spawn(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
 }
 
 /// `exec(command, options?, callback?)`: always a shell (`options.shell` may name one).
-fn exec(ctx: &NativeCallContext, command: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
+fn exec(ch: &Children, ctx: &NativeCallContext, command: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     let command = file_arg(command, "command")?;
     let (opts, cb) = if is_fn(a) { (&Dynamic::UNIT, a) } else { (a, b) };
     let mut opts = options_arg(opts)?;
@@ -99,13 +98,13 @@ fn exec(ctx: &NativeCallContext, command: &Dynamic, a: &Dynamic, b: &Dynamic) ->
     }
     let cb = callback_arg(ctx, cb)?;
     let spec = normalize(command.clone(), Vec::new(), &opts, options::EXEC)?;
-    let c = children().start(&spec)?;
+    let c = ch.start(&spec)?;
     ExecJob::attach(&c, cb, command, &spec);
     Ok(c)
 }
 
 /// `execFile(file, args?, options?, callback?)`, Node's argument shuffling included.
-fn exec_file(ctx: &NativeCallContext, file: &Dynamic, rest: [&Dynamic; 3]) -> Res<ChildProcess> {
+fn exec_file(ch: &Children, ctx: &NativeCallContext, file: &Dynamic, rest: [&Dynamic; 3]) -> Res<ChildProcess> {
     let file = file_arg(file, "file")?;
     let mut rest = rest.into_iter().filter(|v| !v.is_unit()).peekable();
     let args = match rest.peek() {
@@ -120,7 +119,7 @@ fn exec_file(ctx: &NativeCallContext, file: &Dynamic, rest: [&Dynamic; 3]) -> Re
     let cb = callback_arg(ctx, rest.next().unwrap_or(&Dynamic::UNIT))?;
     let cmd = std::iter::once(file.clone()).chain(args.iter().cloned()).collect::<Vec<_>>().join(" ");
     let spec = normalize(file, args, &opts, options::EXEC_FILE)?;
-    let c = children().start(&spec)?;
+    let c = ch.start(&spec)?;
     ExecJob::attach(&c, cb, cmd, &spec);
     Ok(c)
 }
@@ -131,24 +130,24 @@ fn file_args_opts(file: &Dynamic, a: &Dynamic, b: &Dynamic, d: options::Defaults
     normalize(file, args, &opts, d)
 }
 
-fn spawn_sync(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Map> {
+fn spawn_sync(ch: &Children, file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Map> {
     let spec = file_args_opts(file, a, b, options::SYNC)?;
-    sync::spawn_sync(&children().st, &spec)
+    sync::spawn_sync(&ch.st, &spec)
 }
 
-fn exec_sync(command: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {
+fn exec_sync(ch: &Children, command: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {
     let command = file_arg(command, "command")?;
     let mut opts = options_arg(opts)?;
     if !opts.get("shell").is_some_and(|s| s.is_string()) {
         opts.remove("shell");
     }
     let spec = normalize(command.clone(), Vec::new(), &opts, options::EXEC_SYNC)?;
-    sync::exec_sync(&children().st, &spec, Some(&command))
+    sync::exec_sync(&ch.st, &spec, Some(&command))
 }
 
-fn exec_file_sync(file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
+fn exec_file_sync(ch: &Children, file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
     let spec = file_args_opts(file, a, b, options::SYNC)?;
-    sync::exec_sync(&children().st, &spec, None)
+    sync::exec_sync(&ch.st, &spec, None)
 }
 
 fn chunk_bytes(v: &Dynamic) -> Res<Vec<u8>> {
@@ -339,55 +338,78 @@ fn register_streams(engine: &mut Engine, st: &Rc<State>) {
 }
 
 /// Registers one function under a name for the module object and, optionally, as a
-/// global, for 1 to 3 arguments (missing ones are `()`).
+/// global, for 1 to 3 arguments (missing ones are `()`); each closure keeps its own
+/// `Rc` of the registry `$ch`.
 macro_rules! register3 {
-    ($engine:expr, $name:literal, $global:expr, |$ctx:ident, $a:ident, $b:ident, $c:ident| $body:expr) => {{
-        $engine.register_fn($name, |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic| {
-            let ($b, $c) = (Dynamic::UNIT, Dynamic::UNIT);
-            $body
-        });
-        $engine.register_fn($name, |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic, $b: Dynamic| {
-            let $c = Dynamic::UNIT;
-            $body
-        });
-        $engine.register_fn(
-            $name,
-            |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic, $b: Dynamic, $c: Dynamic| $body,
-        );
-        if $global {
-            $engine.register_fn($name, |$ctx: NativeCallContext, $a: Dynamic| {
+    ($engine:expr, $name:literal, $global:expr, $ch:ident, |$ctx:ident, $a:ident, $b:ident, $c:ident| $body:expr) => {{
+        {
+            let $ch = $ch.clone();
+            $engine.register_fn($name, move |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic| {
                 let ($b, $c) = (Dynamic::UNIT, Dynamic::UNIT);
                 $body
             });
-            $engine.register_fn($name, |$ctx: NativeCallContext, $a: Dynamic, $b: Dynamic| {
-                let $c = Dynamic::UNIT;
-                $body
-            });
-            $engine.register_fn($name, |$ctx: NativeCallContext, $a: Dynamic, $b: Dynamic, $c: Dynamic| $body);
+        }
+        {
+            let $ch = $ch.clone();
+            $engine.register_fn(
+                $name,
+                move |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic, $b: Dynamic| {
+                    let $c = Dynamic::UNIT;
+                    $body
+                },
+            );
+        }
+        {
+            let $ch = $ch.clone();
+            $engine.register_fn(
+                $name,
+                move |$ctx: NativeCallContext, _: &mut ChildProcessModule, $a: Dynamic, $b: Dynamic, $c: Dynamic| $body,
+            );
+        }
+        if $global {
+            {
+                let $ch = $ch.clone();
+                $engine.register_fn($name, move |$ctx: NativeCallContext, $a: Dynamic| {
+                    let ($b, $c) = (Dynamic::UNIT, Dynamic::UNIT);
+                    $body
+                });
+            }
+            {
+                let $ch = $ch.clone();
+                $engine.register_fn($name, move |$ctx: NativeCallContext, $a: Dynamic, $b: Dynamic| {
+                    let $c = Dynamic::UNIT;
+                    $body
+                });
+            }
+            let $ch = $ch.clone();
+            $engine.register_fn($name, move |$ctx: NativeCallContext, $a: Dynamic, $b: Dynamic, $c: Dynamic| $body);
         }
     }};
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
-    children::install(st);
+    let ch = children::install(st);
     engine.register_type_with_name::<ChildProcessModule>("ChildProcessModule");
     register_child(engine, st);
     register_streams(engine, st);
 
-    register3!(engine, "spawn", true, |_ctx, a, b, c| spawn(&a, &b, &c));
-    register3!(engine, "exec", true, |ctx, a, b, c| exec(&ctx, &a, &b, &c));
-    register3!(engine, "execFile", false, |ctx, a, b, c| exec_file(&ctx, &a, [&b, &c, &Dynamic::UNIT]));
+    register3!(engine, "spawn", true, ch, |_ctx, a, b, c| spawn(&ch, &a, &b, &c));
+    register3!(engine, "exec", true, ch, |ctx, a, b, c| exec(&ch, &ctx, &a, &b, &c));
+    register3!(engine, "execFile", false, ch, |ctx, a, b, c| exec_file(&ch, &ctx, &a, [&b, &c, &Dynamic::UNIT]));
+    let c4 = ch.clone();
     engine.register_fn(
         "execFile",
-        |ctx: NativeCallContext, _: &mut ChildProcessModule, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {
-            exec_file(&ctx, &a, [&b, &c, &d])
+        move |ctx: NativeCallContext, _: &mut ChildProcessModule, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {
+            exec_file(&c4, &ctx, &a, [&b, &c, &d])
         },
     );
-    fork::register(engine);
-    register3!(engine, "spawnSync", false, |_ctx, a, b, c| spawn_sync(&a, &b, &c));
-    engine.register_fn("execSync", |_: &mut ChildProcessModule, a: Dynamic| exec_sync(&a, &Dynamic::UNIT));
-    engine.register_fn("execSync", |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| exec_sync(&a, &b));
-    register3!(engine, "execFileSync", false, |_ctx, a, b, c| exec_file_sync(&a, &b, &c));
+    fork::register(engine, &ch);
+    register3!(engine, "spawnSync", false, ch, |_ctx, a, b, c| spawn_sync(&ch, &a, &b, &c));
+    let c1 = ch.clone();
+    engine.register_fn("execSync", move |_: &mut ChildProcessModule, a: Dynamic| exec_sync(&c1, &a, &Dynamic::UNIT));
+    let c2 = ch.clone();
+    engine.register_fn("execSync", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| exec_sync(&c2, &a, &b));
+    register3!(engine, "execFileSync", false, ch, |_ctx, a, b, c| exec_file_sync(&ch, &a, &b, &c));
 }
 
 /// The object `require("child_process")` returns.

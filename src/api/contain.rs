@@ -100,8 +100,8 @@ pub fn reap_orphans(rt: &Runtime, ours: impl Fn(i32) -> bool) {
 }
 
 /// Ends what is left of our tree (the exit path of a contained procbox).
-fn terminate() {
-    let groups = super::child_process::live_groups();
+fn terminate(children: &super::child_process::Children) {
+    let groups = children.live_groups();
     orphans::terminate_all(&groups, Duration::from_millis(GRACE_MS.with(Cell::get)));
 }
 
@@ -117,8 +117,9 @@ pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
         crate::value::error::throw(crate::value::error::syscall("prctl", e.raw_os_error().unwrap_or(libc::EINVAL)))
     })?;
     set_contained();
-    super::child_process::hold_sigchld();
-    st.at_exit.borrow_mut().push(Rc::new(terminate));
+    let children = super::child_process::children(st);
+    children.hold_sigchld();
+    st.at_exit.borrow_mut().push(Rc::new(move || terminate(&children)));
     // The REPL handles SIGINT itself (its Ctrl-C stops the running code).
     let repl = st.on_uncaught.borrow().is_some();
     for signo in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
@@ -135,7 +136,7 @@ pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
                     return;
                 }
                 rt.st.flush();
-                terminate();
+                terminate(&super::child_process::children(&rt.st));
                 let _ = signals::restore(signo);
                 // SAFETY: raise(3) with the default disposition just restored.
                 unsafe { libc::raise(signo) };

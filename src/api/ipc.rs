@@ -42,24 +42,17 @@ use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
 use crate::value::{error, json};
 
-/// Turns a script value into a passable descriptor (`net.Server` → its listening
-/// socket) and back. Filled in by the net bindings.
 /// Wire bytes of messages kept for a `message` listener that does not exist yet.
 pub const BACKLOG_MAX: usize = 8 << 20;
 /// What one waiting message counts besides its bytes (its bookkeeping).
 const BACKLOG_ENTRY: usize = 128;
 
+/// Turns a script value into a passable descriptor (`net.Server` → its listening
+/// socket) and back. Put in a slot on the runtime state by the net bindings; looked
+/// up only when a handle is sent or received.
 pub struct HandleCodec {
     pub to_fd: fn(&Dynamic) -> Option<(OwnedFd, &'static str)>,
     pub from_fd: fn(&Rc<State>, &str, OwnedFd) -> Option<Dynamic>,
-}
-
-thread_local! {
-    static CODEC: RefCell<Option<HandleCodec>> = const { RefCell::new(None) };
-}
-
-pub fn set_handle_codec(codec: HandleCodec) {
-    CODEC.with(|c| *c.borrow_mut() = Some(codec));
 }
 
 pub struct Inner {
@@ -217,7 +210,7 @@ impl Inner {
         let (text, fd) = match handle {
             None => (text, None),
             Some(h) => {
-                let codec = CODEC.with(|c| c.borrow().as_ref().map(|c| c.to_fd));
+                let codec = self.st.slots.get::<HandleCodec>().map(|c| c.to_fd);
                 let Some((fd, kind)) = codec.and_then(|to_fd| to_fd(h)) else {
                     return Err(error::throw(error::coded(
                         "TypeError",
@@ -325,7 +318,7 @@ impl Inner {
             Some("NODE_HANDLE") => {
                 let kind = v.get("type").and_then(Value::as_str).unwrap_or("").to_string();
                 let made = fd.and_then(|fd| {
-                    let from_fd = CODEC.with(|c| c.borrow().as_ref().map(|c| c.from_fd))?;
+                    let from_fd = self.st.slots.get::<HandleCodec>()?.from_fd;
                     from_fd(&self.st, &kind, fd)
                 });
                 match made {

@@ -32,7 +32,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
 pub use listen_host::RtHost;
 pub use server::{Bind, Server};
-pub use socket::{Consumer, Done, Outcome, Socket};
+pub use socket::{Consumer, Done, Outcome, Phase, Socket};
 // Shared with other socket-based bindings (node-ipc).
 pub use args::port_of;
 #[allow(unused_imports)]
@@ -153,7 +153,7 @@ fn is_ip(s: &str) -> i64 {
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<NetModule>("NetModule");
-    crate::api::ipc::set_handle_codec(handle_codec());
+    st.slots.put(handle_codec());
     server_api::register(engine, st);
     socket_api::register(engine, st);
     engine

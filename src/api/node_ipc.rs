@@ -36,7 +36,6 @@ mod client_api;
 mod config_api;
 mod conn;
 mod errors;
-mod exit_flush;
 mod log;
 mod server;
 mod server_api;

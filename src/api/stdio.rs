@@ -8,21 +8,26 @@
 //! ```
 //!
 //! Stdin is read only while it is resumed (a `data` listener resumes it); while it
-//! reads it keeps the process alive, as in Node.
+//! reads it keeps the process alive, as in Node. Its flow state is
+//! [`crate::io::readable::Readable`]'s with no read-ahead: it is read only while
+//! flowing, so each chunk is delivered as it is read (one read per readiness, on a
+//! descriptor left blocking: its `O_NONBLOCK` flag would be the shell's too).
 //!
 //! When the reader of stdout or stderr goes away (EPIPE), the stream emits `error`
 //! (`write EPIPE`, code `EPIPE`) on a later tick and drops what is written after; with
 //! no `error` listener the process ends at once with the report and status 1, as an
 //! unhandled `error` event ends Node (`runtime::State::after_output`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use rhai::{Blob, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
 
 use super::events::{self, EventTarget};
-use super::stream_text::TextMode;
+use super::stream_text::parse;
 use crate::event_loop::Ready;
+use crate::io::decode::TextMode;
+use crate::io::readable::Readable;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
@@ -91,9 +96,9 @@ pub struct StdinInner {
     st: Rc<State>,
     emitter: Emitter,
     token: Cell<Option<u64>>,
+    flow: RefCell<Readable>,
     /// Holds the loop while watched.
     hold: Cell<Option<crate::event_loop::Hold>>,
-    ended: Cell<bool>,
     text: TextMode,
 }
 
@@ -106,28 +111,38 @@ impl Stdin {
             st: st.clone(),
             emitter: Emitter::default(),
             token: Cell::new(None),
+            flow: RefCell::new(Readable::new(0)),
             hold: Cell::new(None),
-            ended: Cell::new(false),
             text: TextMode::default(),
         }))
     }
 
     fn resume(&self) {
-        let i = &self.0;
-        if i.token.get().is_some() || i.ended.get() {
-            return;
-        }
-        match i.st.watch(0, self.0.clone(), true, false) {
-            Ok(token) => {
-                i.token.set(Some(token));
-                i.hold.set(Some(i.st.hold()));
-            }
-            Err(_) => i.ended.set(true),
-        }
+        // Nothing waits to flow (stdin reads only while flowing): no flow pass.
+        let _ = self.0.flow.borrow_mut().resume();
+        self.update_watch();
     }
 
     fn pause(&self) {
-        self.0.stop();
+        self.0.flow.borrow_mut().pause();
+        self.update_watch();
+    }
+
+    fn update_watch(&self) {
+        let i = &self.0;
+        let want = i.flow.borrow().wants_read();
+        match (want, i.token.get()) {
+            (true, None) => match i.st.watch(0, self.0.clone(), true, false) {
+                Ok(token) => {
+                    i.token.set(Some(token));
+                    i.hold.set(Some(i.st.hold()));
+                }
+                // Not pollable (closed): it never gives data, nor `end`.
+                Err(_) => i.flow.borrow_mut().destroy(),
+            },
+            (false, Some(_)) => i.stop(),
+            _ => {}
+        }
     }
 }
 
@@ -154,9 +169,14 @@ impl Source for StdinInner {
         }
         if n <= 0 {
             self.stop();
-            self.ended.set(true);
+            let mut flow = self.flow.borrow_mut();
+            flow.set_eof();
+            if !flow.take_end() {
+                return;
+            }
+            drop(flow);
             if let Some(rest) = self.text.rest() {
-                rt.emit_macrotask(&self.emitter, "data", &[rest]);
+                rt.emit_macrotask(&self.emitter, "data", &[rest.into()]);
             }
             rt.emit_macrotask(&self.emitter, "end", &[]);
             rt.emit_macrotask(&self.emitter, "close", &[]);
@@ -164,7 +184,7 @@ impl Source for StdinInner {
         }
         buf.truncate(n as usize);
         let Some(chunk) = self.text.chunk(buf) else { return };
-        rt.emit_macrotask(&self.emitter, "data", &[chunk]);
+        rt.emit_macrotask(&self.emitter, "data", &[chunk.into()]);
     }
 }
 
@@ -201,11 +221,15 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
         s.clone()
     });
     engine.register_fn("setEncoding", |s: &mut Stdin| {
-        s.0.text.set_known("utf8");
+        s.0.text.set("utf8");
         s.clone()
     });
-    engine
-        .register_fn("setEncoding", |s: &mut Stdin, enc: ImmutableString| s.0.text.set(Some(&enc)).map(|_| s.clone()));
+    engine.register_fn("setEncoding", |s: &mut Stdin, enc: ImmutableString| {
+        parse(&enc).map(|e| {
+            s.0.text.set(e);
+            s.clone()
+        })
+    });
     engine.register_get("readableEncoding", |s: &mut Stdin| s.0.text.encoding().map(Dynamic::from).unwrap_or_default());
     engine.register_get("isTTY", |_: &mut Stdin| is_tty(0));
     engine.register_get("fd", |_: &mut Stdin| 0_i64);

@@ -1,5 +1,5 @@
 //! `require("string_decoder")`: Node's `StringDecoder` over the same core the
-//! readable streams use ([`crate::value::encoding::Decoder`]).
+//! readable streams use ([`crate::io::decode::Decoder`]).
 //!
 //! ```rhai
 //! let d = require("string_decoder").StringDecoder("utf8");
@@ -14,8 +14,8 @@ use std::rc::Rc;
 use rhai::{Blob, Dynamic, Engine, EvalAltResult};
 
 use super::stream_text::parse;
+use crate::io::decode::Decoder;
 use crate::runtime::State;
-use crate::value::encoding::Decoder;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 

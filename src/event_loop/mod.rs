@@ -1,5 +1,5 @@
-//! The event loop core: clock, timers, immediates, the close queue, the poller and the
-//! liveness rule.
+//! The event loop core: clock, timers, immediates, the close queue and the liveness
+//! rule (the poller is `io::reactor`).
 //!
 //! It knows nothing of Rhai. The runtime drives it phase by phase, in libuv's order
 //! (`uv_run`) for the phases that exist here: timers → poll → check → close (there is
@@ -10,16 +10,17 @@
 
 pub mod immediates;
 pub mod live;
-pub mod poller;
 pub mod timers;
 
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Instant;
 
+/// Readiness reports come from the reactor (`io::reactor`); re-exported for the
+/// sources that still name it here.
+pub use crate::io::reactor::Ready;
 pub use immediates::{Immediate, Immediates};
 pub use live::{Counts, Hold, Request};
-pub use poller::{Poller, Ready};
 pub use timers::{TimerId, Timers};
 
 pub struct Loop<T: Clone> {
@@ -27,7 +28,6 @@ pub struct Loop<T: Clone> {
     now: u64,
     pub timers: Timers<T>,
     pub immediates: Immediates<T>,
-    pub poller: Poller,
     /// Ref'd active handles other than timers and immediates (stdin, children, sockets…)
     /// and requests in flight (fs jobs), counted by the guards they hand out.
     counts: Rc<Counts>,
@@ -45,7 +45,6 @@ impl<T: Clone> Loop<T> {
             now: 0,
             timers: Timers::new(),
             immediates: Immediates::default(),
-            poller: Poller::new()?,
             counts: Rc::default(),
             closing: VecDeque::new(),
             resume_drain: false,

@@ -2,13 +2,24 @@
 //! pipe and channel binding is meant to sit on, one copy each instead of one per
 //! area. The handle/stream/listener layer will grow here; what exists so far:
 //!
+//! - [`decode`]: what a readable stream's `data` listeners get, bytes or text from
+//!   Node's `StringDecoder` (never a split character).
 //! - [`flush`]: the exit-flush service. Every writer (the fork channel, node-ipc
 //!   connections, `net` sockets, and so the pool's worker channels and HTTP) registers
 //!   with it, and at exit one poll loop writes everything still queued, reading from
 //!   each peer meanwhile, under one deadline rule ([`deadline`]).
 //! - [`listener`]: a listening socket (accept batches, EMFILE back-off, the socket
 //!   file, ref/unref) under `net.Server` and node-ipc's server.
+//! - [`reactor`]: epoll and the table of open handles (`Source<C>`, `Interest`,
+//!   `Ready`); [`handle`]: one owned descriptor in it, holding the loop while active
+//!   and ref'd, closed only by being dropped.
+//! - [`readable`]: a readable stream's flow state (flowing, paused, read-ahead,
+//!   `end` once), sans-IO.
 
 pub mod deadline;
+pub mod decode;
 pub mod flush;
+pub mod handle;
 pub mod listener;
+pub mod reactor;
+pub mod readable;

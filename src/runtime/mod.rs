@@ -36,6 +36,7 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
 use crate::event_loop::{Counts, Loop, Ready};
+use crate::io::reactor::{Interest, Reactor};
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
@@ -50,18 +51,34 @@ pub enum Task {
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
 }
 
-/// Something watched by the poller: stdin, later child pipes, sockets, channels.
+/// Something watched by the reactor with the runtime as its context: stdin, child
+/// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
 pub trait Source {
     fn on_ready(&self, rt: &Runtime, ready: Ready);
 }
 
-/// Poller token of the signal pipe; other sources get tokens from [`State::watch`].
-const SIGNAL_TOKEN: u64 = 0;
+impl<T: Source + ?Sized> crate::io::reactor::Source<Runtime> for T {
+    fn on_ready(&self, rt: &Runtime, ready: Ready) {
+        Source::on_ready(self, rt, ready);
+    }
+}
+
+/// The signal pipe's read end, open in the reactor for the runtime's life.
+struct SignalPipe(std::os::fd::OwnedFd);
+
+impl Source for SignalPipe {
+    fn on_ready(&self, rt: &Runtime, _: Ready) {
+        use std::os::fd::AsFd;
+        rt.deliver_signals(self.0.as_fd());
+    }
+}
 
 /// Everything the script surface shares with the loop. Script-facing handles hold an
 /// `Rc<State>`; each part has its own cell so a callback can run while none is held.
 pub struct State {
-    pub lp: RefCell<Loop<Task>>,
+    /// The loop, private to the runtime: bindings use the narrow methods of
+    /// `loop_api.rs`, which never hold its borrow across a call into script.
+    lp: RefCell<Loop<Task>>,
     /// The loop's liveness counts, shared so guards come and go without borrowing `lp`.
     live: Rc<Counts>,
     pub ticks: RefCell<VecDeque<Task>>,
@@ -74,9 +91,8 @@ pub struct State {
     pub exit_request: Cell<Option<i32>>,
     pub exiting: Cell<bool>,
     pub sources: RefCell<HashMap<String, Rc<str>>>,
-    pub io: RefCell<HashMap<u64, Rc<dyn Source>>>,
-    next_token: Cell<u64>,
-    signal_fd: RawFd,
+    /// epoll and the table of open handles (`io::reactor`).
+    reactor: Rc<Reactor<Runtime>>,
     caught: RefCell<HashSet<i32>>,
     /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
     /// deliveries before the script's listeners; the signal stays caught meanwhile.
@@ -164,18 +180,38 @@ impl State {
         self.ticks.borrow_mut().push_back(task);
     }
 
-    /// Registers a poller source and returns its token.
-    pub fn watch(&self, fd: RawFd, source: Rc<dyn Source>, readable: bool, writable: bool) -> std::io::Result<u64> {
-        let token = self.next_token.get();
-        self.next_token.set(token + 1);
-        self.lp.borrow_mut().poller.watch(fd, token, readable, writable)?;
-        self.io.borrow_mut().insert(token, source);
+    /// The reactor, for handles (`io::handle::Handle::new`).
+    pub fn reactor(&self) -> &Rc<Reactor<Runtime>> {
+        &self.reactor
+    }
+
+    /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
+    /// bindings that keep a bare descriptor (until they hold an `io::handle::Handle`).
+    pub fn watch<S: Source + 'static>(
+        &self,
+        fd: RawFd,
+        source: Rc<S>,
+        readable: bool,
+        writable: bool,
+    ) -> std::io::Result<u64> {
+        let token = self.reactor.open(source);
+        if let Err(e) = self.set_interest(fd, token, readable, writable) {
+            self.reactor.close_token(token);
+            return Err(e);
+        }
         Ok(token)
     }
 
+    /// Changes what `fd`, watched under `token`, is watched for.
+    pub fn set_interest(&self, fd: RawFd, token: u64, read: bool, write: bool) -> std::io::Result<()> {
+        let i = Interest { read, write };
+        Ok(crate::sys::raw::with_fd(fd, |fd| self.reactor.set_interest(fd, token, i))?)
+    }
+
+    /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
     pub fn unwatch(&self, fd: RawFd, token: u64) {
-        self.lp.borrow_mut().poller.unwatch(fd);
-        self.io.borrow_mut().remove(&token);
+        let _ = self.set_interest(fd, token, false, false);
+        self.reactor.close_token(token);
     }
 
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
@@ -221,9 +257,15 @@ impl Runtime {
     /// `bind` registers the script surface (`api::register`: `main` composes).
     pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
         let _ = signals::ignore(libc::SIGPIPE);
-        let signal_fd = signals::pipe()?;
-        let mut lp = Loop::new()?;
-        lp.poller.watch(signal_fd, SIGNAL_TOKEN, true, false)?;
+        let signal_pipe = signals::pipe()?;
+        let lp = Loop::new()?;
+        let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
+        {
+            use std::os::fd::AsFd;
+            let pipe = Rc::new(SignalPipe(signal_pipe));
+            let token = reactor.open(pipe.clone());
+            reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
+        }
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
         let live = lp.counts().clone();
         let st = Rc::new(State {
@@ -237,9 +279,7 @@ impl Runtime {
             exit_request: Cell::new(None),
             exiting: Cell::new(false),
             sources: RefCell::new(HashMap::new()),
-            io: RefCell::new(HashMap::new()),
-            next_token: Cell::new(16),
-            signal_fd,
+            reactor,
             caught: RefCell::new(HashSet::new()),
             signal_hooks: RefCell::new(HashMap::new()),
             at_exit: RefCell::new(Vec::new()),
@@ -334,32 +374,24 @@ impl Runtime {
     fn run_poll(&self) {
         self.st.flush();
         let ready = {
-            let mut lp = self.st.lp.borrow_mut();
-            let timeout = lp.poll_timeout();
+            let timeout = self.st.lp.borrow().poll_timeout();
             // About to block with nothing due (a forked child gives back its code
             // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
             if timeout < 0 {
                 self.st.hooks.before_idle_wait();
             }
-            let r = lp.poller.wait(timeout);
-            lp.update_time();
+            let r = self.st.reactor.wait(timeout);
+            self.st.lp.borrow_mut().update_time();
             r
         };
-        // EINTR is retried by the poller; any other failure would fail again at
-        // once, so the loop cannot go on (a retry would spin).
+        // The reactor reports EINTR as an empty wait; any other failure would fail
+        // again at once, so the loop cannot go on (a retry would spin).
         let ready = ready.unwrap_or_else(|e| {
             self.st.eprint(&format!("procbox: epoll_wait: {e}\n"));
             self.finish(70)
         });
         for r in ready {
-            if r.token == SIGNAL_TOKEN {
-                self.deliver_signals();
-            } else {
-                let source = self.st.io.borrow().get(&r.token).cloned();
-                if let Some(source) = source {
-                    source.on_ready(self, r);
-                }
-            }
+            self.st.reactor.dispatch(self, r);
         }
     }
 
@@ -379,8 +411,8 @@ impl Runtime {
     }
 
     /// Signal listeners run as macrotasks with `(name, number)`.
-    fn deliver_signals(&self) {
-        let pending = signals::read_pending(self.st.signal_fd);
+    fn deliver_signals(&self, pipe: std::os::fd::BorrowedFd<'_>) {
+        let pending = signals::read_pending(pipe);
         let mut hooked: Vec<i32> = Vec::new();
         for &signo in &pending {
             if hooked.contains(&signo) {

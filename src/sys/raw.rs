@@ -22,12 +22,13 @@ fn borrow<'a>(fd: RawFd) -> SysResult<BorrowedFd<'a>> {
     Ok(unsafe { BorrowedFd::borrow_raw(fd) })
 }
 
-pub fn read_into(fd: RawFd, buf: &mut Vec<u8>) -> fd::Read {
-    borrow(fd).map_or_else(fd::Read::Failed, |fd| fd::read_into(fd, buf))
+/// Runs `f` on `fd` borrowed for the call (the runtime's `State::watch` family).
+pub fn with_fd<R>(fd: RawFd, f: impl FnOnce(BorrowedFd<'_>) -> SysResult<R>) -> SysResult<R> {
+    f(borrow(fd)?)
 }
 
-pub fn write_some(fd: RawFd, bytes: &[u8]) -> SysResult<usize> {
-    fd::write_some(borrow(fd)?, bytes)
+pub fn read_into(fd: RawFd, buf: &mut Vec<u8>) -> fd::Read {
+    borrow(fd).map_or_else(fd::Read::Failed, |fd| fd::read_into(fd, buf))
 }
 
 pub fn grow_pipe(fd: RawFd, size: usize) -> Option<usize> {

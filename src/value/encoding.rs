@@ -1,7 +1,8 @@
 //! Node's Buffer encodings for turning bytes into text: `utf8` (invalid sequences
 //! become U+FFFD), `hex`, `base64`, `base64url`, `latin1`/`binary`, `ascii`,
-//! `utf16le`/`ucs2`. [`Decoder`] is Node's `StringDecoder`: a multi-byte character
-//! (or base64 group) split across chunks is held back until it is complete.
+//! `utf16le`/`ucs2`, whole buffers at a time. The streaming decoder (Node's
+//! `StringDecoder`, which holds back a character split across chunks) is
+//! [`crate::io::decode::Decoder`].
 
 /// The canonical name of an encoding, or `None` if Node does not know it.
 pub fn normalize(name: &str) -> Option<&'static str> {
@@ -97,67 +98,6 @@ fn base64(bytes: &[u8], url: bool) -> String {
     out
 }
 
-/// Bytes that end in the middle of a unit of `enc`: how many to hold back.
-fn incomplete_tail(bytes: &[u8], enc: &str) -> usize {
-    match enc {
-        "utf8" => {
-            // Look back at most 3 bytes for the start of an unfinished sequence.
-            for back in 1..=bytes.len().min(3) {
-                let b = bytes[bytes.len() - back];
-                if b & 0xc0 == 0x80 {
-                    continue;
-                }
-                let need = if b >= 0xf0 {
-                    4
-                } else if b >= 0xe0 {
-                    3
-                } else if b >= 0xc0 {
-                    2
-                } else {
-                    1
-                };
-                return if need > back { back } else { 0 };
-            }
-            0
-        }
-        "base64" | "base64url" => bytes.len() % 3,
-        "utf16le" => bytes.len() % 2,
-        _ => 0,
-    }
-}
-
-/// An incremental decoder for one stream (`setEncoding`).
-#[derive(Debug)]
-pub struct Decoder {
-    enc: &'static str,
-    held: Vec<u8>,
-}
-
-impl Decoder {
-    pub fn new(enc: &'static str) -> Decoder {
-        Decoder { enc, held: Vec::new() }
-    }
-
-    pub fn encoding(&self) -> &'static str {
-        self.enc
-    }
-
-    /// The text of `chunk`, holding back an unfinished character for the next one.
-    pub fn write(&mut self, chunk: &[u8]) -> String {
-        let mut bytes = std::mem::take(&mut self.held);
-        bytes.extend_from_slice(chunk);
-        let keep = incomplete_tail(&bytes, self.enc);
-        self.held = bytes.split_off(bytes.len() - keep);
-        decode(&bytes, self.enc)
-    }
-
-    /// What is still held, at the end of the stream ("" if nothing).
-    pub fn end(&mut self) -> String {
-        let held = std::mem::take(&mut self.held);
-        decode(&held, self.enc)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,20 +125,5 @@ mod tests {
         for text in ["", "a", "ab", "abc", "abcd", "\u{1F600} mixed"] {
             assert_eq!(encode(&decode(text.as_bytes(), "base64"), "base64"), text.as_bytes());
         }
-    }
-
-    #[test]
-    fn split_characters_are_held_back() {
-        let text = "a€b😀";
-        let bytes = text.as_bytes();
-        for cut in 0..bytes.len() {
-            let mut d = Decoder::new("utf8");
-            let s = [d.write(&bytes[..cut]), d.write(&bytes[cut..]), d.end()].concat();
-            assert_eq!(s, text, "cut at {cut}");
-        }
-        let mut d = Decoder::new("base64");
-        assert_eq!([d.write(b"hel"), d.write(b"lo"), d.end()].concat(), "aGVsbG8=");
-        let mut d = Decoder::new("utf8");
-        assert_eq!([d.write(b"\xe2\x82"), d.end()].concat(), "\u{fffd}");
     }
 }

@@ -22,18 +22,15 @@ pub struct Children {
     reaper: RefCell<Reaper<Rc<ChildInner>>>,
 }
 
-thread_local! {
-    static CHILDREN: RefCell<Option<Rc<Children>>> = const { RefCell::new(None) };
-}
-
-pub fn children() -> Rc<Children> {
-    CHILDREN.with(|c| c.borrow().clone()).expect("child_process is registered")
+/// This runtime's registry, a slot on the runtime state (the bindings keep the `Rc`).
+pub fn children(st: &State) -> Rc<Children> {
+    st.slots.get::<Children>().expect("child_process is registered")
 }
 
 /// Sets up this runtime's registry (once, when child_process is registered).
-pub fn install(st: &Rc<State>) {
+pub fn install(st: &Rc<State>) -> Rc<Children> {
     let c = Rc::new_cyclic(|me| Children { st: st.clone(), me: me.clone(), reaper: RefCell::new(Reaper::default()) });
-    CHILDREN.with(|cell| *cell.borrow_mut() = Some(c));
+    st.slots.put_rc(c)
 }
 
 impl Children {
@@ -50,7 +47,9 @@ impl Children {
         crate::api::contain::reap_orphans(rt, |pid| self.reaper.borrow().contains(pid));
     }
 
-    fn hold_sigchld(&self) {
+    /// Catches SIGCHLD for good: a subreaper reaps adopted orphans even with no
+    /// child of its own running.
+    pub fn hold_sigchld(&self) {
         let weak = self.me.clone();
         self.st.hook_signal(
             libc::SIGCHLD,
@@ -145,13 +144,9 @@ impl Children {
     }
 }
 
-/// The groups our running `killTree` children lead (ended at a contained exit).
-pub fn live_groups() -> Vec<i32> {
-    children().reaper.borrow().data().filter_map(|c| c.guard.live_group()).collect()
-}
-
-/// Catches SIGCHLD for good: a subreaper reaps adopted orphans even with no child
-/// of its own running.
-pub fn hold_sigchld() {
-    children().hold_sigchld();
+impl Children {
+    /// The groups our running `killTree` children lead (ended at a contained exit).
+    pub fn live_groups(&self) -> Vec<i32> {
+        self.reaper.borrow().data().filter_map(|c| c.guard.live_group()).collect()
+    }
 }

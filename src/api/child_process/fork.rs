@@ -9,10 +9,12 @@
 //! let node_child = fork("child.js", [], #{execPath: "node"});
 //! ```
 
+use std::rc::Rc;
+
 use rhai::{Array, Dynamic, Engine, FnPtr, Map, NativeCallContext};
 
 use super::options::{self, Res, args_arg, file_arg, normalize, options_arg, thrown};
-use super::{ChildProcess, ChildProcessModule, start_spec};
+use super::{ChildProcess, ChildProcessModule, Children, start_spec};
 use crate::api::ipc::Endpoint;
 use crate::runtime::callback::Callback;
 
@@ -43,12 +45,12 @@ fn fork_stdio(opts: &Map) -> Res<Dynamic> {
     Ok(Dynamic::from_array(vec![io.into(), io.into(), io.into(), "ipc".into()]))
 }
 
-pub fn fork(module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
+pub fn fork(ch: &Children, module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     let module = file_arg(module, "modulePath")?;
     // The child procbox reads its script under the same (kernel-enforced) policy.
     crate::api::permission::path(crate::perm::Perm::Read, &module)?;
     let (args, mut opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
-    let st = super::children().st.clone();
+    let st = ch.st.clone();
     let exec_path = match opts.get("execPath").filter(|v| !v.is_unit()) {
         Some(v) => v.to_string(),
         None => st.exec_path.clone(),
@@ -70,7 +72,7 @@ pub fn fork(module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     opts.remove("shell");
     let argv = exec_argv.into_iter().chain(std::iter::once(module)).chain(args).collect();
     let spec = normalize(exec_path, argv, &opts, options::SPAWN)?;
-    start_spec(&spec)
+    start_spec(ch, &spec)
 }
 
 fn send(child: &ChildProcess, msg: Dynamic, handle: Option<Dynamic>, cb: Option<Callback>) -> Res<bool> {
@@ -88,18 +90,20 @@ fn send(child: &ChildProcess, msg: Dynamic, handle: Option<Dynamic>, cb: Option<
 #[derive(Clone)]
 pub struct ChildChannel(Endpoint);
 
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, ch: &Rc<Children>) {
     for global in [false, true] {
-        let f = |a: Dynamic, b: Dynamic, c: Dynamic| fork(&a, &b, &c);
+        let ch = ch.clone();
+        let f = move |a: Dynamic, b: Dynamic, c: Dynamic| fork(&ch, &a, &b, &c);
+        let (f1, f2) = (f.clone(), f.clone());
         if global {
-            engine.register_fn("fork", move |a: Dynamic| f(a, Dynamic::UNIT, Dynamic::UNIT));
-            engine.register_fn("fork", move |a: Dynamic, b: Dynamic| f(a, b, Dynamic::UNIT));
+            engine.register_fn("fork", move |a: Dynamic| f1(a, Dynamic::UNIT, Dynamic::UNIT));
+            engine.register_fn("fork", move |a: Dynamic, b: Dynamic| f2(a, b, Dynamic::UNIT));
             engine.register_fn("fork", f);
         } else {
             engine
-                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic| f(a, Dynamic::UNIT, Dynamic::UNIT));
+                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic| f1(a, Dynamic::UNIT, Dynamic::UNIT));
             engine
-                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| f(a, b, Dynamic::UNIT));
+                .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic| f2(a, b, Dynamic::UNIT));
             engine
                 .register_fn("fork", move |_: &mut ChildProcessModule, a: Dynamic, b: Dynamic, c: Dynamic| f(a, b, c));
         }

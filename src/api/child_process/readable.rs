@@ -8,29 +8,29 @@
 //! c.stderr.pipe(process.stderr);
 //! ```
 //!
-//! Like a Node socket it reads eagerly into a buffer (up to [`HIGH_WATER`]) until
-//! something consumes it; a `data` listener, `resume()` or `pipe()` makes it flow.
+//! Like a Node socket it reads eagerly into a buffer (up to
+//! [`crate::io::readable::READ_AHEAD`]) until something consumes it; a `data`
+//! listener, `resume()` or `pipe()` makes it flow. The flow state is
+//! [`crate::io::readable::Readable`]'s.
 //! `end` comes on a tick after EOF and `close` in the loop's close phase (as a
 //! libuv handle's), after the child's `close` bookkeeping. A stream that keeps filling its
 //! reads asks the kernel for a bigger pipe and reads bigger chunks.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, EvalAltResult};
 
 use crate::api::events::EventTarget;
-use crate::api::stream_text::TextMode;
 use crate::event_loop::Ready;
+use crate::io::decode::TextMode;
+use crate::io::readable::{self, Readable as Flow};
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
 use crate::sys::fd::{BIG_PIPE, Read};
 use crate::sys::raw;
 
-/// Read ahead this much while nobody consumes the data.
-pub const HIGH_WATER: usize = 64 * 1024;
 /// The first reads' size; a read that fills it grows the pipe and the reads.
 const FIRST_READ: usize = 64 * 1024;
 /// Reads per readiness report, so one busy pipe cannot starve the loop.
@@ -54,16 +54,10 @@ pub struct ReadableInner {
     emitter: Emitter,
     fd: Cell<RawFd>,
     token: Cell<Option<u64>>,
+    flow: RefCell<Flow>,
     /// Holds the loop while watched.
     hold: Cell<Option<crate::event_loop::Hold>>,
-    /// Node's `readableFlowing`: `None` until a consumer or `pause()` decided.
-    flowing: Cell<Option<bool>>,
-    buffer: RefCell<VecDeque<Vec<u8>>>,
-    buffered: Cell<usize>,
-    eof: Cell<bool>,
-    end_queued: Cell<bool>,
     close_queued: Cell<bool>,
-    flow_queued: Cell<bool>,
     destroyed: Cell<bool>,
     text: TextMode,
     sinks: RefCell<Vec<Rc<Sink>>>,
@@ -80,20 +74,19 @@ impl Readable {
     /// emits (the stdio of a child that failed to spawn).
     pub fn new(st: &Rc<State>, fd: Option<OwnedFd>) -> Readable {
         let inert = fd.is_none();
+        let mut flow = Flow::default();
+        if inert {
+            flow.destroy();
+        }
         Readable(Rc::new_cyclic(|me| ReadableInner {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
             fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
             token: Cell::new(None),
+            flow: RefCell::new(flow),
             hold: Cell::new(None),
-            flowing: Cell::new(None),
-            buffer: RefCell::new(VecDeque::new()),
-            buffered: Cell::new(0),
-            eof: Cell::new(inert),
-            end_queued: Cell::new(inert),
             close_queued: Cell::new(inert),
-            flow_queued: Cell::new(false),
             destroyed: Cell::new(inert),
             text: TextMode::default(),
             sinks: RefCell::new(Vec::new()),
@@ -120,21 +113,21 @@ impl Readable {
     }
 
     pub fn pause(&self) {
-        self.0.flowing.set(Some(false));
+        self.0.flow.borrow_mut().pause();
         self.0.update_watch();
     }
 
     pub fn is_paused(&self) -> bool {
-        self.0.flowing.get() == Some(false)
+        self.0.flow.borrow().is_paused()
     }
 
     /// Node's `readable`: still able to give data.
     pub fn readable(&self) -> bool {
-        !self.0.destroyed.get() && !self.0.end_queued.get()
+        self.0.flow.borrow().readable()
     }
 
     pub fn set_encoding(&self, enc: &'static str) {
-        self.0.text.set_known(enc);
+        self.0.text.set(enc);
     }
 
     pub fn encoding(&self) -> Option<&'static str> {
@@ -147,10 +140,7 @@ impl Readable {
         if i.destroyed.replace(true) {
             return;
         }
-        i.eof.set(true);
-        i.end_queued.set(true);
-        i.buffer.borrow_mut().clear();
-        i.buffered.set(0);
+        i.flow.borrow_mut().destroy();
         i.update_watch();
         i.queue_close();
     }
@@ -163,9 +153,7 @@ impl ReadableInner {
 
     /// Reads while there is a reason to: the data flows, or the buffer has room.
     fn update_watch(&self) {
-        let want = !self.eof.get()
-            && self.fd.get() >= 0
-            && (self.flowing.get() == Some(true) || self.buffered.get() < HIGH_WATER);
+        let want = self.fd.get() >= 0 && self.flow.borrow().wants_read();
         match (want, self.token.get()) {
             (true, None) => {
                 if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), true, false) {
@@ -183,24 +171,18 @@ impl ReadableInner {
     }
 
     fn resume(&self) {
-        self.flowing.set(Some(true));
+        let queue = self.flow.borrow_mut().resume();
         self.update_watch();
-        if self.flow_queued.replace(true) {
-            return;
+        if queue {
+            // Node's `resume()` flows on the next tick.
+            let me = self.rc();
+            self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.flow(engine))));
         }
-        // Node's `resume()` flows on the next tick.
-        let me = self.rc();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.flow(engine))));
     }
 
     /// Delivers what was buffered while nobody consumed it, then `end` if it came.
     fn flow(&self, engine: &Engine) -> RhaiResult {
-        self.flow_queued.set(false);
-        while self.flowing.get() == Some(true) {
-            let Some(chunk) = self.buffer.borrow_mut().pop_front() else { break };
-            self.buffered.set(self.buffered.get() - chunk.len());
-            self.emit_data(engine, chunk)?;
-        }
+        readable::flow(&self.flow, |chunk| self.emit_data(engine, chunk))?;
         self.update_watch();
         self.maybe_end();
         Ok(Dynamic::UNIT)
@@ -219,23 +201,21 @@ impl ReadableInner {
             return Ok(());
         }
         let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
-        self.emitter.emit(engine, "data", &[chunk]).map(drop)
+        self.emitter.emit(engine, "data", &[chunk.into()]).map(drop)
     }
 
     fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
-        if self.flowing.get() == Some(true) && self.buffer.borrow().is_empty() {
+        let now = self.flow.borrow_mut().push(bytes);
+        if let Some(bytes) = now {
             let r = self.emit_data(&rt.engine, bytes);
             rt.settle(r.map(|_| Dynamic::UNIT), None);
             rt.drain();
-        } else {
-            self.buffered.set(self.buffered.get() + bytes.len());
-            self.buffer.borrow_mut().push_back(bytes);
         }
         self.update_watch();
     }
 
     fn on_eof(&self, rt: &Runtime) {
-        self.eof.set(true);
+        self.flow.borrow_mut().set_eof();
         self.update_watch();
         self.maybe_end();
         rt.drain();
@@ -243,11 +223,7 @@ impl ReadableInner {
 
     /// `end` once EOF was read and everything before it was delivered.
     fn maybe_end(&self) {
-        if !self.eof.get()
-            || self.flowing.get() != Some(true)
-            || !self.buffer.borrow().is_empty()
-            || self.end_queued.replace(true)
-        {
+        if !self.flow.borrow_mut().take_end() {
             return;
         }
         let me = self.rc();
@@ -258,7 +234,7 @@ impl ReadableInner {
         let rest = self.text.rest();
         self.queue_close();
         if let Some(rest) = rest {
-            self.emitter.emit(engine, "data", &[rest])?;
+            self.emitter.emit(engine, "data", &[rest.into()])?;
         }
         for s in self.sinks.borrow().clone() {
             if let Some(end) = &s.end {
@@ -271,7 +247,7 @@ impl ReadableInner {
     /// Closes the descriptor now and emits `close` in the loop's close phase.
     fn queue_close(&self) {
         // Out of the poller before the descriptor goes.
-        self.eof.set(true);
+        self.flow.borrow_mut().set_eof();
         self.update_watch();
         let fd = self.fd.replace(-1);
         if fd >= 0 {
@@ -348,7 +324,7 @@ impl EventTarget for Readable {
     }
 
     fn listeners_changed(&self, event: &str) {
-        if event == "data" && self.0.emitter.has("data") && self.0.flowing.get() != Some(false) {
+        if event == "data" && self.0.emitter.has("data") && self.0.flow.borrow().listener_resumes() {
             self.0.resume();
         }
     }

@@ -15,7 +15,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, Map};
@@ -24,10 +24,13 @@ mod exit_flush;
 
 use crate::api::events::EventTarget;
 use crate::event_loop::Ready;
+use crate::io::handle::Handle;
+use crate::io::reactor::Interest;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, Source, State, Task};
-use crate::sys::raw as pipe;
+use crate::sys::errno::{Errno, SysResult};
+use crate::sys::fd::write_some;
 use crate::value::error;
 
 /// `write()` returns false from this much queued on (Node's default highWaterMark).
@@ -43,10 +46,10 @@ pub struct WritableInner {
     st: Rc<State>,
     me: Weak<WritableInner>,
     emitter: Emitter,
-    fd: Cell<RawFd>,
-    token: Cell<Option<u64>>,
-    /// Holds the loop while watched.
-    hold: Cell<Option<crate::event_loop::Hold>>,
+    /// The pipe (or file), open in the reactor (which keeps this stream alive) from
+    /// creation until `close`; active, so holding the loop, while watched for room.
+    /// `None` once closed, or for an inert stream.
+    handle: RefCell<Option<Handle<Runtime>>>,
     queue: RefCell<VecDeque<Pending>>,
     queued: Cell<usize>,
     ending: Cell<bool>,
@@ -74,9 +77,7 @@ impl Writable {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
-            fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
-            token: Cell::new(None),
-            hold: Cell::new(None),
+            handle: RefCell::new(fd.map(|fd| Handle::new(fd, st.reactor()))),
             queue: RefCell::new(VecDeque::new()),
             queued: Cell::new(0),
             ending: Cell::new(false),
@@ -87,6 +88,9 @@ impl Writable {
             drain_hooks: RefCell::new(Vec::new()),
             peer: RefCell::new("a write stream".into()),
         }));
+        if let Some(h) = &*w.0.handle.borrow() {
+            h.open(w.0.clone());
+        }
         exit_flush::track(&w.0);
         w
     }
@@ -117,7 +121,7 @@ impl Writable {
         let len = data.len();
         i.queue.borrow_mut().push_back(Pending { data, done: 0, cb });
         i.queued.set(i.queued.get() + len);
-        if i.token.get().is_none() {
+        if !i.watched() {
             i.flush();
         }
         let ok = i.queued.get() < HIGH_WATER;
@@ -167,21 +171,21 @@ impl WritableInner {
         self.me.upgrade().expect("a stream outlives its own calls")
     }
 
+    /// Watched for room (a write is waiting).
+    fn watched(&self) -> bool {
+        self.handle.borrow().as_ref().is_some_and(|h| h.interest().write)
+    }
+
     fn set_watch(&self, on: bool) {
-        match (on, self.token.get()) {
-            (true, None) => {
-                if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), false, true) {
-                    self.token.set(Some(token));
-                    self.hold.set(Some(self.st.hold()));
-                }
-            }
-            (false, Some(token)) => {
-                self.token.set(None);
-                self.st.unwatch(self.fd.get(), token);
-                self.hold.set(None);
-            }
-            _ => {}
+        if let Some(h) = &*self.handle.borrow() {
+            let ok = h.set_interest(if on { Interest::WRITE } else { Interest::NONE }).is_ok();
+            h.set_active(on && ok);
         }
+    }
+
+    /// Writes what the descriptor takes now (EBADF once closed).
+    fn write_now(&self, bytes: &[u8]) -> SysResult<usize> {
+        self.handle.borrow().as_ref().map_or(Err(Errno::EBADF), |h| write_some(h.fd(), bytes))
     }
 
     /// Writes what the pipe takes now; callbacks of completed writes run on ticks.
@@ -189,7 +193,7 @@ impl WritableInner {
         loop {
             let mut q = self.queue.borrow_mut();
             let Some(front) = q.front_mut() else { break };
-            match pipe::write_some(self.fd.get(), &front.data[front.done..]) {
+            match self.write_now(&front.data[front.done..]) {
                 Ok(n) => {
                     front.done += n;
                     self.queued.set(self.queued.get() - n);
@@ -262,9 +266,11 @@ impl WritableInner {
 
     fn queue_close(&self) {
         self.set_watch(false);
-        let fd = self.fd.replace(-1);
-        if fd >= 0 {
-            let _ = nix::unistd::close(fd);
+        // Leaves the reactor (whose reference to this stream goes: the caller holds
+        // one) and closes the descriptor.
+        let handle = self.handle.borrow_mut().take();
+        if let Some(h) = handle {
+            h.close();
         }
         if self.close_queued.replace(true) {
             return;
@@ -273,15 +279,6 @@ impl WritableInner {
         self.st.close_later(Task::Native(Rc::new(move |engine: &Engine| {
             me.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
         })));
-    }
-}
-
-impl Drop for WritableInner {
-    fn drop(&mut self) {
-        let fd = self.fd.get();
-        if fd >= 0 {
-            let _ = nix::unistd::close(fd);
-        }
     }
 }
 

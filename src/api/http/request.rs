@@ -20,11 +20,12 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
 use crate::api::events::{self, EventTarget};
 use crate::api::net::{Outcome, Socket};
-use crate::api::stream_text::TextMode;
+use crate::api::stream_text::parse;
+use crate::io::decode::TextMode;
+use crate::io::readable::{self, Readable};
 use crate::net::http::RequestHead;
 use crate::net::http::client::ResponseHead;
 use crate::net::http::headers::{Fold, fold_of};
-use crate::net::inbox::Inbox;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, State, Task};
 
@@ -39,9 +40,8 @@ pub struct RequestInner {
     status: Option<(u16, String)>,
     headers: Map,
     socket: Socket,
-    inbox: RefCell<Inbox>,
+    flow: RefCell<Readable>,
     text: TextMode,
-    flow_queued: Cell<bool>,
     /// The whole body arrived (Node's `complete`).
     complete: Cell<bool>,
     /// Something asked for the body (a `data` listener, `resume()`).
@@ -109,9 +109,8 @@ impl Request {
             status,
             headers,
             socket,
-            inbox: RefCell::new(Inbox::default()),
+            flow: RefCell::new(Readable::default()),
             text: TextMode::default(),
-            flow_queued: Cell::new(false),
             complete: Cell::new(false),
             consuming: Cell::new(false),
             aborted: Cell::new(false),
@@ -125,7 +124,7 @@ impl Request {
 
     /// A body chunk arrived.
     pub fn push(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
-        let now = self.0.inbox.borrow_mut().push(bytes);
+        let now = self.0.flow.borrow_mut().push(bytes);
         match now {
             Some(bytes) => self.0.emit_data(engine, bytes),
             None => Ok(()),
@@ -140,7 +139,7 @@ impl Request {
     /// The body is complete: `end` once it has been consumed.
     pub fn complete(&self) {
         self.0.complete.set(true);
-        self.0.inbox.borrow_mut().set_eof();
+        self.0.flow.borrow_mut().set_eof();
         self.0.maybe_end();
     }
 
@@ -180,34 +179,28 @@ impl RequestInner {
 
     fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
         let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
-        self.emitter.emit(engine, "data", &[chunk]).map(drop)
+        self.emitter.emit(engine, "data", &[chunk.into()]).map(drop)
     }
 
     fn resume(&self) {
         self.consuming.set(true);
-        self.inbox.borrow_mut().flowing = Some(true);
-        if self.flow_queued.replace(true) {
-            return;
+        if self.flow.borrow_mut().resume() {
+            // Node's `resume()` flows on the next tick.
+            let me = self.rc();
+            self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.flow(engine))));
         }
-        let me = self.rc();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.flow(engine))));
     }
 
     fn flow(&self, engine: &Engine) -> RhaiResult {
-        self.flow_queued.set(false);
-        loop {
-            let chunk = self.inbox.borrow_mut().pop();
-            let Some(chunk) = chunk else { break };
-            self.emit_data(engine, chunk)?;
-        }
-        if self.inbox.borrow_mut().take_end() {
+        readable::flow(&self.flow, |chunk| self.emit_data(engine, chunk))?;
+        if self.flow.borrow_mut().take_end() {
             return self.emit_end(engine);
         }
         Ok(Dynamic::UNIT)
     }
 
     fn maybe_end(&self) {
-        if self.inbox.borrow_mut().take_end() {
+        if self.flow.borrow_mut().take_end() {
             let me = self.rc();
             self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.emit_end(engine))));
         }
@@ -215,7 +208,7 @@ impl RequestInner {
 
     fn emit_end(&self, engine: &Engine) -> RhaiResult {
         if let Some(rest) = self.text.rest() {
-            self.emitter.emit(engine, "data", &[rest])?;
+            self.emitter.emit(engine, "data", &[rest.into()])?;
         }
         self.emitter.emit(engine, "end", &[]).map(|_| Dynamic::UNIT)
     }
@@ -234,14 +227,14 @@ impl EventTarget for Request {
     }
 
     fn listeners_changed(&self, event: &str) {
-        if event == "data" && self.0.emitter.has("data") && self.0.inbox.borrow().flowing != Some(false) {
+        if event == "data" && self.0.emitter.has("data") && self.0.flow.borrow().listener_resumes() {
             self.0.resume();
         }
     }
 }
 
 fn set_encoding(r: &Request, enc: &str) -> Res<Request> {
-    r.0.text.set(Some(enc))?;
+    r.0.text.set(parse(enc)?);
     Ok(r.clone())
 }
 
@@ -274,10 +267,10 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         r.clone()
     });
     engine.register_fn("pause", |r: &mut Request| {
-        r.0.inbox.borrow_mut().flowing = Some(false);
+        r.0.flow.borrow_mut().pause();
         r.clone()
     });
-    engine.register_fn("isPaused", |r: &mut Request| r.0.inbox.borrow().flowing == Some(false));
+    engine.register_fn("isPaused", |r: &mut Request| r.0.flow.borrow().is_paused());
     engine.register_fn("destroy", |r: &mut Request| {
         r.0.socket.destroy(None);
         r.clone()

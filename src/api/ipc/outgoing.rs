@@ -85,7 +85,7 @@ impl Inner {
                 if more != self.writing.get() {
                     self.writing.set(more);
                     let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd()) else { return };
-                    let _ = self.st.lp.borrow_mut().poller.watch(fd, token, true, more);
+                    let _ = self.st.set_interest(fd, token, true, more);
                 }
             }
             Err(_) => self.write_failed(),
@@ -107,7 +107,7 @@ impl Inner {
         if self.writing.replace(false)
             && let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd())
         {
-            let _ = self.st.lp.borrow_mut().poller.watch(fd, token, true, false);
+            let _ = self.st.set_interest(fd, token, true, false);
         }
     }
 

@@ -20,10 +20,10 @@ mod io;
 use super::errors;
 use super::server::ServerInner;
 use crate::api::events::EventTarget;
-use crate::api::stream_text::TextMode;
 use crate::event_loop::Ready;
+use crate::io::decode::TextMode;
+use crate::io::readable::Readable as Inbox;
 use crate::net::Endpoint;
-use crate::net::inbox::Inbox;
 use crate::net::queue::WriteQueue;
 use crate::net::sys;
 use crate::runtime::callback::Callback;
@@ -90,6 +90,21 @@ pub trait Consumer {
     /// The write queue went below the high-water mark after a `write()` said false.
     fn drained(&self, _engine: &Engine) -> Outcome {
         Ok(())
+    }
+    /// After `data` (or a `resume`) gave an error: the rest of that read, if the
+    /// consumer has more (node-ipc's frames after a throwing listener); each error is
+    /// its own uncaught exception.
+    fn resume(&self, _engine: &Engine) -> Option<Outcome> {
+        None
+    }
+    /// The close phase of a destroyed socket: after `error`, before `close`.
+    fn close_phase(&self, _engine: &Engine) -> Outcome {
+        Ok(())
+    }
+    /// How the exit flush names the queued writes and the socket: `("write", "socket")`
+    /// gives "3 writes … to the socket to 127.0.0.1:80".
+    fn flush_names(&self) -> (&'static str, &'static str) {
+        ("write", "socket")
     }
 }
 
@@ -277,8 +292,8 @@ impl Socket {
 
     pub fn set_encoding(&self, enc: Option<&'static str>) {
         match enc {
-            Some(e) => self.0.text.set_known(e),
-            None => *self.0.text.0.borrow_mut() = None,
+            Some(e) => self.0.text.set(e),
+            None => self.0.text.clear(),
         }
     }
 
@@ -434,7 +449,10 @@ impl SocketInner {
                     }
                 }
             }
-            let r = me.emitter.emit(engine, "close", &[Dynamic::from(had_error)]).map(|_| Dynamic::UNIT);
+            let consumer = me.consumer.borrow().clone();
+            let r = consumer.map_or(Ok(()), |c| c.close_phase(engine));
+            let r =
+                r.and_then(|_| me.emitter.emit(engine, "close", &[Dynamic::from(had_error)]).map(|_| Dynamic::UNIT));
             // Nothing reaches the consumer after this: let it go, or a consumer that
             // holds its socket (an HTTP connection) and the socket keep each other alive.
             me.consumer.borrow_mut().take();
@@ -497,7 +515,7 @@ impl SocketInner {
                 Err(e) => self.destroy(Some(error::syscall("epoll_ctl", e.raw_os_error().unwrap_or(libc::EIO)))),
             },
             (true, Some(t)) => {
-                let _ = self.st.lp.borrow_mut().poller.watch(fd, t, read, write);
+                let _ = self.st.set_interest(fd, t, read, write);
             }
             (false, None) => {}
         }

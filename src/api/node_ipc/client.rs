@@ -21,7 +21,7 @@ use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::retry::{AfterClose, Retries};
 use crate::nodeipc::sockdir;
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{RhaiResult, Runtime, State, Task};
+use crate::runtime::{RhaiResult, State, Task};
 use crate::value::json;
 
 /// Where a client connects.
@@ -172,33 +172,20 @@ impl ClientInner {
 }
 
 impl Owner for ClientInner {
-    fn opened(&self, rt: &Runtime) {
+    fn opened(&self, engine: &Engine) -> RhaiResult {
         let max = self.log.config.cfg.borrow().max_retries;
         let mut r = self.retries.get();
         r.connected(max);
         self.retries.set(r);
-        let res = self.emit(&rt.engine, "connect", &[]);
-        rt.settle(res, None);
-        rt.drain();
+        self.emit(engine, "connect", &[])
     }
 
-    fn input(&self, rt: &Runtime, input: Input) {
+    fn input(&self, engine: &Engine, input: Input) -> RhaiResult {
         match input {
-            Input::Raw(bytes) => {
-                let r = self.emit(&rt.engine, "data", &[Dynamic::from_blob(bytes)]);
-                rt.settle(r, None);
-            }
-            Input::Frames(frames) => {
-                for f in frames {
-                    let r = match f {
-                        Frame::Event { kind, data } => self.emit(&rt.engine, &kind, &[json::from_value(data)]),
-                        Frame::Invalid(e) => self.log.error(&rt.engine, &self.emitter, errors::frame(&e), &[]),
-                    };
-                    rt.settle(r, None);
-                }
-            }
+            Input::Raw(bytes) => self.emit(engine, "data", &[Dynamic::from_blob(bytes)]),
+            Input::Frame(Frame::Event { kind, data }) => self.emit(engine, &kind, &[json::from_value(data)]),
+            Input::Frame(Frame::Invalid(e)) => self.log.error(engine, &self.emitter, errors::frame(&e), &[]),
         }
-        rt.drain();
     }
 
     fn closed(&self, engine: &Engine, errs: Vec<Map>) -> RhaiResult {

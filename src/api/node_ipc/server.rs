@@ -246,35 +246,25 @@ fn id_of(data: &Value) -> Option<Dynamic> {
 }
 
 impl Owner for SockInner {
-    fn opened(&self, _rt: &Runtime) {}
+    fn opened(&self, _engine: &Engine) -> RhaiResult {
+        Ok(Dynamic::UNIT)
+    }
 
-    fn input(&self, rt: &Runtime, input: Input) {
-        let Some(server) = self.server.upgrade() else { return };
+    fn input(&self, engine: &Engine, input: Input) -> RhaiResult {
+        let Some(server) = self.server.upgrade() else { return Ok(Dynamic::UNIT) };
         let me = self.handle();
         match input {
             Input::Raw(bytes) => {
-                let r = server.emitter.emit(&rt.engine, "data", &[Dynamic::from_blob(bytes), me]);
-                rt.settle(r.map(|_| Dynamic::UNIT), None);
+                server.emitter.emit(engine, "data", &[Dynamic::from_blob(bytes), me]).map(|_| Dynamic::UNIT)
             }
-            Input::Frames(frames) => {
-                for f in frames {
-                    let r = match f {
-                        Frame::Event { kind, data } => {
-                            if let Some(id) = id_of(&data) {
-                                *self.id.borrow_mut() = id;
-                            }
-                            let args = [json::from_value(data), me.clone()];
-                            server.emitter.emit(&rt.engine, &kind, &args).map(|_| Dynamic::UNIT)
-                        }
-                        Frame::Invalid(e) => {
-                            server.log.error(&rt.engine, &server.emitter, errors::frame(&e), std::slice::from_ref(&me))
-                        }
-                    };
-                    rt.settle(r, None);
+            Input::Frame(Frame::Event { kind, data }) => {
+                if let Some(id) = id_of(&data) {
+                    *self.id.borrow_mut() = id;
                 }
+                server.emitter.emit(engine, &kind, &[json::from_value(data), me]).map(|_| Dynamic::UNIT)
             }
+            Input::Frame(Frame::Invalid(e)) => server.log.error(engine, &server.emitter, errors::frame(&e), &[me]),
         }
-        rt.drain();
     }
 
     fn closed(&self, engine: &Engine, errs: Vec<Map>) -> RhaiResult {

@@ -160,7 +160,8 @@ impl Host {
 
     fn spawn(&self, w: WorkerId) {
         let script = Dynamic::from(self.script.clone());
-        match fork::fork(&script, &Dynamic::from_map(self.fork_opts.clone()), &Dynamic::UNIT) {
+        let children = crate::api::child_process::children(&self.st);
+        match fork::fork(&children, &script, &Dynamic::from_map(self.fork_opts.clone()), &Dynamic::UNIT) {
             Ok(child) => {
                 child.set_ref(false);
                 if let Some(ep) = child.channel() {

@@ -15,38 +15,35 @@
 //! it holds the lifeline only while a job runs. A seed-style worker (a `message`
 //! listener) gives no sign of when it works: it holds the lifeline from start-up.
 
-use std::cell::Cell;
-
 use nix::sys::prctl;
 use nix::sys::signal::{Signal, raise};
 use nix::unistd::getppid;
 
-thread_local! {
-    /// The pool's pid when we are a pool worker (-1: a pool worker that was not
-    /// told the pid), 0 otherwise.
-    static POOL_PID: Cell<i32> = const { Cell::new(0) };
-}
+/// A pool worker's lifeline: the pool's pid (-1: a pool worker that was not told
+/// the pid). Only a pool worker has one (the worker side keeps it).
+#[derive(Clone, Copy)]
+pub struct Lifeline(i32);
 
 /// At start-up of a pool worker: remembers the pool's pid (the worker variable's
 /// value) and arms the lifeline.
-pub fn start(parent: Option<i32>) {
-    POOL_PID.with(|p| p.set(parent.filter(|&p| p > 0).unwrap_or(-1)));
-    hold(true);
+pub fn start(parent: Option<i32>) -> Lifeline {
+    let l = Lifeline(parent.filter(|&p| p > 0).unwrap_or(-1));
+    l.hold(true);
+    l
 }
 
-/// Arms (`true`) or disarms the lifeline; nothing outside a pool worker. After
-/// arming, the parent-pid re-check: if the pool died before the lifeline was armed
-/// nothing will fire, and getppid() is no longer its pid — we leave the same way.
-pub fn hold(on: bool) {
-    let pool = POOL_PID.with(Cell::get);
-    if pool == 0 {
-        return;
-    }
-    if !on {
-        let _ = prctl::set_pdeathsig(None);
-        return;
-    }
-    if prctl::set_pdeathsig(Signal::SIGKILL).is_ok() && pool > 0 && getppid().as_raw() != pool {
-        let _ = raise(Signal::SIGKILL);
+impl Lifeline {
+    /// Arms (`true`) or disarms the lifeline. After arming, the parent-pid re-check:
+    /// if the pool died before the lifeline was armed nothing will fire, and
+    /// getppid() is no longer its pid — we leave the same way.
+    pub fn hold(self, on: bool) {
+        let pool = self.0;
+        if !on {
+            let _ = prctl::set_pdeathsig(None);
+            return;
+        }
+        if prctl::set_pdeathsig(Signal::SIGKILL).is_ok() && pool > 0 && getppid().as_raw() != pool {
+            let _ = raise(Signal::SIGKILL);
+        }
     }
 }

@@ -23,7 +23,8 @@ use std::rc::Rc;
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext, Position};
 use serde_json::Value;
 
-use super::{lifeline, wire};
+use super::lifeline::{self, Lifeline};
+use super::wire;
 use crate::api::ipc::{self, Endpoint};
 use crate::ipc::framing;
 use crate::runtime::callback::Callback;
@@ -42,19 +43,24 @@ struct Side {
     scheduled: Cell<bool>,
     /// A job's Promise is pending: the next waits.
     waiting: Cell<bool>,
+    /// Held while a job runs (a pool worker's; `None` for a plain fork).
+    lifeline: Option<Lifeline>,
 }
 
-thread_local! {
-    static SIDE: RefCell<Option<Rc<Side>>> = const { RefCell::new(None) };
+/// This runtime's worker side, a slot on the runtime state.
+#[derive(Default)]
+struct Worker {
+    side: RefCell<Option<Rc<Side>>>,
     /// Started by a pool, which waits for our ready report.
-    static POOL_CHILD: Cell<bool> = const { Cell::new(false) };
-    static READY_SENT: Cell<bool> = const { Cell::new(false) };
+    pool_child: Cell<bool>,
+    ready_sent: Cell<bool>,
+    lifeline: Cell<Option<Lifeline>>,
 }
 
-fn send_ready(st: &State) {
+fn send_ready(st: &State, w: &Worker) {
     if let Some(ep) = ipc::parent(st) {
-        ep.send_json(&wire::ready_message(SIDE.with(|s| s.borrow().is_some())), false);
-        READY_SENT.with(|r| r.set(true));
+        ep.send_json(&wire::ready_message(w.side.borrow().is_some()), false);
+        w.ready_sent.set(true);
     }
 }
 
@@ -62,16 +68,17 @@ fn send_ready(st: &State) {
 /// first drain), saying whether it called `worker()`.
 pub fn register(st: &Rc<State>) {
     let Some(pool_pid) = crate::sys::environ::get(wire::WORKER_ENV) else { return };
-    super::lifeline::start(pool_pid.parse().ok());
+    let w = st.slots.get_or_init(Worker::default);
+    w.lifeline.set(Some(lifeline::start(pool_pid.parse().ok())));
     // Hidden from the script and from the worker's own children.
     let _ = crate::sys::environ::remove(wire::WORKER_ENV);
     if ipc::parent(st).is_none() {
         return;
     }
-    POOL_CHILD.with(|p| p.set(true));
+    w.pool_child.set(true);
     let s = st.clone();
     st.next_tick(Task::Native(Rc::new(move |_: &Engine| {
-        send_ready(&s);
+        send_ready(&s, &w);
         Ok(Dynamic::UNIT)
     })));
 }
@@ -83,7 +90,9 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
         return Err(error::throw(error::coded("Error", "ERR_POOL_NO_CHANNEL", m)));
     };
     let cb = Callback::new(ctx, f);
-    if let Some(side) = SIDE.with(|s| s.borrow().clone()) {
+    let w = st.slots.get_or_init(Worker::default);
+    let existing = w.side.borrow().clone();
+    if let Some(side) = existing {
         *side.f.borrow_mut() = cb;
         return Ok(());
     }
@@ -94,6 +103,7 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
         jobs: RefCell::new(VecDeque::new()),
         scheduled: Cell::new(false),
         waiting: Cell::new(false),
+        lifeline: w.lifeline.get(),
     });
     let s = side.clone();
     ep.set_tap(Some(Rc::new(move |v: Value| s.take(v))));
@@ -106,14 +116,22 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
             Err(EvalAltResult::ErrorTerminated("pool channel closed".into(), Position::NONE).into())
         })));
     }));
-    SIDE.with(|s| *s.borrow_mut() = Some(side));
+    let lifeline = side.lifeline;
+    *w.side.borrow_mut() = Some(side);
     // Idle now: the channel's EOF ends us cleanly; each job holds the lifeline.
-    lifeline::hold(false);
-    if POOL_CHILD.with(Cell::get) && READY_SENT.with(Cell::get) {
+    hold(lifeline, false);
+    if w.pool_child.get() && w.ready_sent.get() {
         // Called after the main script (from a timer…): tell the pool again.
-        send_ready(st);
+        send_ready(st, &w);
     }
     Ok(())
+}
+
+/// Arms or disarms a pool worker's lifeline; nothing for a plain fork.
+fn hold(lifeline: Option<Lifeline>, on: bool) {
+    if let Some(l) = lifeline {
+        l.hold(on);
+    }
 }
 
 impl Side {
@@ -148,7 +166,7 @@ impl Side {
         let next = self.jobs.borrow_mut().pop_front();
         let Some((id, job)) = next else { return Ok(Dynamic::UNIT) };
         let f = self.f.borrow().clone();
-        lifeline::hold(true);
+        hold(self.lifeline, true);
         match f.call(engine, vec![job, self.progress(id)]) {
             Ok(v) if v.is::<Promise>() => {
                 self.waiting.set(true);
@@ -179,7 +197,7 @@ impl Side {
     }
 
     fn reply(&self, id: Option<u64>, outcome: Result<Dynamic, Dynamic>) {
-        lifeline::hold(false);
+        hold(self.lifeline, false);
         let (kind, value) = match outcome {
             Ok(v) => match json::stringify(&v, "") {
                 Some(text) => ("result", text),

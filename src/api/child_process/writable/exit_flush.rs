@@ -3,12 +3,11 @@
 //! the child, under the one deadline rule every writer shares (Node drops it).
 
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 
 use super::WritableInner;
 use crate::io::flush::{Backlog, Pending};
-use crate::sys::raw as pipe;
 
 pub(super) fn track(w: &Rc<WritableInner>) {
     let strong: Rc<dyn Pending> = w.clone();
@@ -17,16 +16,15 @@ pub(super) fn track(w: &Rc<WritableInner>) {
 
 impl Pending for WritableInner {
     fn flush_fd(&self) -> Option<RawFd> {
-        let fd = self.fd.get();
-        (fd >= 0 && !self.destroyed.get() && !self.queue.borrow().is_empty()).then_some(fd)
+        let fd = self.handle.borrow().as_ref().map(|h| h.fd().as_raw_fd())?;
+        (!self.destroyed.get() && !self.queue.borrow().is_empty()).then_some(fd)
     }
 
     fn write_now(&self) -> io::Result<usize> {
-        let fd = self.fd.get();
         let mut q = self.queue.borrow_mut();
         let mut written = 0;
         while let Some(front) = q.front_mut() {
-            let n = pipe::write_some(fd, &front.data[front.done..])?;
+            let n = self.write_now(&front.data[front.done..])?;
             front.done += n;
             written += n;
             self.queued.set(self.queued.get() - n);

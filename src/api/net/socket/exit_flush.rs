@@ -10,6 +10,13 @@ use std::rc::Rc;
 use super::{Phase, SocketInner};
 use crate::io::flush::{Backlog, Pending};
 
+impl SocketInner {
+    /// A consumer (node-ipc) names its writes and itself in the exit flush's warnings.
+    fn flush_names(&self) -> (&'static str, &'static str) {
+        self.consumer.borrow().as_ref().map_or(("write", "socket"), |c| c.flush_names())
+    }
+}
+
 pub(super) fn track(s: &Rc<SocketInner>) {
     let strong: Rc<dyn Pending> = s.clone();
     s.st.exit_flush.register(Rc::downgrade(&strong));
@@ -27,13 +34,14 @@ impl Pending for SocketInner {
 
     fn backlog(&self) -> Backlog {
         let q = self.queue.borrow();
-        Backlog { items: q.chunks(), bytes: q.len(), unit: "write" }
+        Backlog { items: q.chunks(), bytes: q.len(), unit: self.flush_names().0 }
     }
 
     fn peer(&self) -> String {
+        let what = self.flush_names().1;
         match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
-            Some(to) => format!("the socket to {to}"),
-            None => "a socket".into(),
+            Some(to) => format!("the {what} to {to}"),
+            None => format!("a {what}"),
         }
     }
 }

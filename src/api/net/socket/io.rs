@@ -120,7 +120,7 @@ impl SocketInner {
 
     pub(super) fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
         let consumer = self.consumer.borrow().clone();
-        let r = match consumer {
+        let r = match &consumer {
             Some(c) => c.data(&rt.engine, bytes),
             None => {
                 let now = self.inbox.borrow_mut().push(bytes);
@@ -131,6 +131,10 @@ impl SocketInner {
             }
         };
         rt.settle(r.map(|_| Dynamic::UNIT), None);
+        // A consumer whose listener threw may have more of this read to hand over.
+        while let Some(r) = consumer.as_ref().and_then(|c| c.resume(&rt.engine)) {
+            rt.settle(r.map(|_| Dynamic::UNIT), None);
+        }
         rt.drain();
         self.update();
     }
@@ -153,7 +157,7 @@ impl SocketInner {
     /// The `data` listeners get a BLOB, or text after `setEncoding`.
     pub(super) fn emit_data(&self, engine: &Engine, bytes: Vec<u8>) -> Outcome {
         let Some(chunk) = self.text.chunk(bytes) else { return Ok(()) };
-        self.emitter.emit(engine, "data", &[chunk]).map(drop)
+        self.emitter.emit(engine, "data", &[chunk.into()]).map(drop)
     }
 
     pub(super) fn resume(&self) {
@@ -193,7 +197,7 @@ impl SocketInner {
     pub(super) fn emit_end(&self, engine: &Engine) -> RhaiResult {
         self.read_done.set(true);
         if let Some(rest) = self.text.rest() {
-            self.emitter.emit(engine, "data", &[rest])?;
+            self.emitter.emit(engine, "data", &[rest.into()])?;
         }
         let r = self.emitter.emit(engine, "end", &[]);
         if !self.allow_half_open.get() {

@@ -1,0 +1,241 @@
+//! The reactor: epoll (nix's `Epoll`) and the table of OPEN handles, generic over the
+//! context `C` its sources are called with (the runtime; a recorder in tests).
+//!
+//! A handle is *open* from [`Reactor::open`] to [`Reactor::close`], watched or not:
+//! the table keeps its source (in practice the binding) alive all that time, as
+//! libuv's handle queue keeps `handle->data` reachable, so a paused socket nobody holds
+//! is not dropped (bug A). Watching is separate: an empty [`Interest`] is
+//! `EPOLL_CTL_DEL` (epoll reports HUP/ERR even for an empty mask, which would spin on a
+//! paused, hung-up socket) while the table entry stays.
+//!
+//! Descriptors that epoll refuses (regular files, `/dev/null`: EPERM) are reported as
+//! always ready, which is what a read on them does anyway: it never blocks.
+//!
+//! All methods take `&self` (interior cells, never borrowed across a call into a
+//! source), so the reactor is shared as `Rc<Reactor<C>>` and a source may open, watch
+//! or close handles from inside `on_ready`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::os::fd::BorrowedFd;
+use std::rc::Rc;
+
+use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
+
+use crate::event_loop::{Counts, Hold, Request};
+use crate::sys::errno::{Errno, SysResult};
+
+/// A handle's key in the table and in epoll's event data.
+pub type Token = u64;
+
+/// What one descriptor is ready for, as one wait reported it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ready {
+    pub token: Token,
+    pub readable: bool,
+    pub writable: bool,
+    pub hangup: bool,
+}
+
+/// What a descriptor is watched for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Interest {
+    pub read: bool,
+    pub write: bool,
+}
+
+impl Interest {
+    pub const NONE: Interest = Interest { read: false, write: false };
+    pub const READ: Interest = Interest { read: true, write: false };
+    pub const WRITE: Interest = Interest { read: false, write: true };
+
+    pub fn is_empty(self) -> bool {
+        !self.read && !self.write
+    }
+
+    fn flags(self) -> EpollFlags {
+        let mut f = EpollFlags::empty();
+        if self.read {
+            f |= EpollFlags::EPOLLIN | EpollFlags::EPOLLRDHUP;
+        }
+        if self.write {
+            f |= EpollFlags::EPOLLOUT;
+        }
+        f
+    }
+}
+
+/// What the reactor calls when an open handle's descriptor is ready.
+pub trait Source<C: ?Sized> {
+    fn on_ready(&self, cx: &C, ready: Ready);
+}
+
+/// How an open handle is watched now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Watched {
+    No,
+    Epoll,
+    /// epoll refused the descriptor (EPERM): reported ready on every wait.
+    Always,
+}
+
+struct Entry<C: ?Sized> {
+    src: Rc<dyn Source<C>>,
+    watched: Watched,
+}
+
+/// Events one wait can return; more wait for the next turn (level-triggered).
+const BATCH: usize = 64;
+
+pub struct Reactor<C: ?Sized> {
+    epoll: Epoll,
+    live: Rc<Counts>,
+    next: Cell<Token>,
+    table: RefCell<HashMap<Token, Entry<C>>>,
+    /// Tokens of open handles watched as always ready (in the order they were added).
+    always: RefCell<Vec<Token>>,
+    events: RefCell<Vec<EpollEvent>>,
+}
+
+impl<C: ?Sized> Reactor<C> {
+    /// A reactor whose guards count in `live` (the loop's counts).
+    pub fn new(live: Rc<Counts>) -> SysResult<Self> {
+        Ok(Reactor {
+            epoll: Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?,
+            live,
+            next: Cell::new(1),
+            table: RefCell::new(HashMap::new()),
+            always: RefCell::new(Vec::new()),
+            events: RefCell::new(vec![EpollEvent::empty(); BATCH]),
+        })
+    }
+
+    /// One active, ref'd handle keeping the loop alive.
+    pub fn hold(&self) -> Hold {
+        self.live.hold()
+    }
+
+    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
+    /// One request in flight (write, connect, shutdown): alive even when unref'd.
+    pub fn request(&self) -> Request {
+        self.live.request()
+    }
+
+    /// Opens a handle: `src` stays in the table (strongly) until [`Reactor::close`].
+    pub fn open(&self, src: Rc<dyn Source<C>>) -> Token {
+        let token = self.next.get();
+        self.next.set(token + 1);
+        self.table.borrow_mut().insert(token, Entry { src, watched: Watched::No });
+        token
+    }
+
+    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
+    /// Whether `token` names an open handle.
+    pub fn is_open(&self, token: Token) -> bool {
+        self.table.borrow().contains_key(&token)
+    }
+
+    /// Watches `fd` for `i` under `token` (an open handle); an empty `i` unwatches it
+    /// (`EPOLL_CTL_DEL`), the handle stays open. EBADF for a token not open.
+    pub fn set_interest(&self, fd: BorrowedFd<'_>, token: Token, i: Interest) -> SysResult<()> {
+        let mut table = self.table.borrow_mut();
+        let entry = table.get_mut(&token).ok_or(Errno::EBADF)?;
+        let now = match (entry.watched, i.is_empty()) {
+            (Watched::No, true) => Watched::No,
+            (Watched::Always, true) => {
+                self.always.borrow_mut().retain(|&t| t != token);
+                Watched::No
+            }
+            (Watched::Always, false) => Watched::Always,
+            (Watched::Epoll, true) => {
+                // The descriptor may be closed already (then the kernel dropped it).
+                let _ = self.epoll.delete(fd);
+                Watched::No
+            }
+            (Watched::Epoll, false) => {
+                self.epoll.modify(fd, &mut EpollEvent::new(i.flags(), token))?;
+                Watched::Epoll
+            }
+            (Watched::No, false) => match self.epoll.add(fd, EpollEvent::new(i.flags(), token)) {
+                Ok(()) => Watched::Epoll,
+                // Already registered under another token (a descriptor handed from
+                // one handle to the next without an unwatch): it is this one's now.
+                Err(Errno::EEXIST) => {
+                    self.epoll.modify(fd, &mut EpollEvent::new(i.flags(), token))?;
+                    Watched::Epoll
+                }
+                Err(Errno::EPERM) => {
+                    self.always.borrow_mut().push(token);
+                    Watched::Always
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        entry.watched = now;
+        Ok(())
+    }
+
+    /// Closes a handle: unwatches `fd` and drops the table entry (and with it the
+    /// reactor's reference to the source), outside any borrow of the table.
+    pub fn close(&self, fd: BorrowedFd<'_>, token: Token) {
+        let _ = self.set_interest(fd, token, Interest::NONE);
+        self.close_token(token);
+    }
+
+    /// Drops `token`'s table entry when its descriptor was unwatched already (or is
+    /// gone: the kernel drops a closed descriptor from epoll by itself).
+    pub fn close_token(&self, token: Token) {
+        let entry = self.table.borrow_mut().remove(&token);
+        if entry.as_ref().is_some_and(|e| e.watched == Watched::Always) {
+            self.always.borrow_mut().retain(|&t| t != token);
+        }
+        drop(entry);
+    }
+
+    /// Waits up to `timeout_ms` (-1: forever; 0 when a descriptor is always ready)
+    /// and returns what is ready. EINTR is an empty (or always-ready) turn.
+    pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
+        let always = self.always.borrow();
+        let timeout = if always.is_empty() { timeout_ms } else { 0 };
+        let timeout = EpollTimeout::try_from(timeout).unwrap_or(EpollTimeout::NONE);
+        let mut out: Vec<Ready> =
+            always.iter().map(|&token| Ready { token, readable: true, writable: true, hangup: false }).collect();
+        drop(always);
+        let mut events = self.events.borrow_mut();
+        let n = match self.epoll.wait(&mut events, timeout) {
+            Ok(n) => n,
+            Err(Errno::EINTR) => 0,
+            Err(e) => return Err(e),
+        };
+        out.extend(events.iter().take(n).map(|e| {
+            let f = e.events();
+            let hangup = f.intersects(EpollFlags::EPOLLHUP | EpollFlags::EPOLLERR);
+            Ready {
+                token: e.data(),
+                readable: hangup || f.intersects(EpollFlags::EPOLLIN | EpollFlags::EPOLLRDHUP),
+                writable: f.intersects(EpollFlags::EPOLLOUT | EpollFlags::EPOLLERR),
+                hangup,
+            }
+        }));
+        Ok(out)
+    }
+
+    /// Calls the source of `ready.token`, if that handle is still open (an earlier
+    /// source of the same wait may have closed it).
+    pub fn dispatch(&self, cx: &C, ready: Ready) {
+        let src = self.table.borrow().get(&ready.token).map(|e| e.src.clone());
+        if let Some(src) = src {
+            src.on_ready(cx, ready);
+        }
+    }
+
+    /// Open handles (tests and leak checks).
+    #[cfg(test)]
+    pub fn open_count(&self) -> usize {
+        self.table.borrow().len()
+    }
+}
+
+#[cfg(test)]
+#[path = "reactor_tests.rs"]
+mod tests;

@@ -1,0 +1,137 @@
+//! Tests of [`super::Reactor`] on real pipes, with a recording context.
+
+use std::cell::RefCell;
+use std::os::fd::AsFd;
+use std::rc::{Rc, Weak};
+
+use super::*;
+use crate::sys::fd::{dev_null, pipe, write_some};
+
+/// The context: what each source was told, in order.
+#[derive(Default)]
+struct Log(RefCell<Vec<(&'static str, Ready)>>);
+
+struct Named(&'static str);
+
+impl Source<Log> for Named {
+    fn on_ready(&self, cx: &Log, ready: Ready) {
+        cx.0.borrow_mut().push((self.0, ready));
+    }
+}
+
+fn reactor() -> Reactor<Log> {
+    Reactor::new(Rc::default()).unwrap()
+}
+
+fn run(r: &Reactor<Log>, timeout: i32) -> Vec<(&'static str, Ready)> {
+    let log = Log::default();
+    for ready in r.wait(timeout).unwrap() {
+        r.dispatch(&log, ready);
+    }
+    log.0.into_inner()
+}
+
+#[test]
+fn a_pipe_becomes_readable_and_its_source_is_called() {
+    let r = reactor();
+    let (rd, wr) = pipe().unwrap();
+    let t = r.open(Rc::new(Named("pipe")));
+    r.set_interest(rd.as_fd(), t, Interest::READ).unwrap();
+    assert!(run(&r, 0).is_empty());
+    write_some(wr.as_fd(), b"x").unwrap();
+    let got = run(&r, 1000);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, "pipe");
+    assert_eq!(got[0].1, Ready { token: t, readable: true, writable: false, hangup: false });
+}
+
+#[test]
+fn an_empty_interest_unwatches_but_the_handle_stays_open() {
+    let r = reactor();
+    let (rd, wr) = pipe().unwrap();
+    let t = r.open(Rc::new(Named("pipe")));
+    r.set_interest(rd.as_fd(), t, Interest::READ).unwrap();
+    drop(wr);
+    let got = run(&r, 1000);
+    assert!(got.len() == 1 && got[0].1.hangup, "hung up: {:?}", got.first().map(|g| g.1));
+    // Paused: epoll would report HUP even for an empty mask; DEL means no spin.
+    r.set_interest(rd.as_fd(), t, Interest::NONE).unwrap();
+    assert!(run(&r, 0).is_empty());
+    assert!(r.is_open(t));
+    r.set_interest(rd.as_fd(), t, Interest::READ).unwrap();
+    assert_eq!(run(&r, 0).len(), 1, "watched again");
+}
+
+#[test]
+fn the_table_owns_an_open_source_until_close() {
+    let r = reactor();
+    let (rd, _wr) = pipe().unwrap();
+    let src = Rc::new(Named("owned"));
+    let weak: Weak<Named> = Rc::downgrade(&src);
+    let t = r.open(src);
+    r.set_interest(rd.as_fd(), t, Interest::READ).unwrap();
+    assert!(weak.upgrade().is_some(), "nobody else holds it: the table does");
+    r.close(rd.as_fd(), t);
+    assert!(weak.upgrade().is_none());
+    assert!(!r.is_open(t));
+    assert_eq!(r.set_interest(rd.as_fd(), t, Interest::READ), Err(Errno::EBADF));
+    assert_eq!(r.open_count(), 0);
+}
+
+#[test]
+fn a_descriptor_epoll_refuses_is_always_ready() {
+    let r = reactor();
+    let t = r.open(Rc::new(Named("null")));
+    r.set_interest(dev_null().unwrap(), t, Interest::READ).unwrap();
+    // -1 would block forever on epoll alone: the always-ready one makes it 0.
+    let got = run(&r, -1);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.readable && got[0].1.writable);
+    r.set_interest(dev_null().unwrap(), t, Interest::NONE).unwrap();
+    assert!(run(&r, 0).is_empty());
+}
+
+#[test]
+fn a_descriptor_watched_again_under_a_new_token_reports_the_new_one() {
+    let r = reactor();
+    let (rd, wr) = pipe().unwrap();
+    let old = r.open(Rc::new(Named("old")));
+    r.set_interest(rd.as_fd(), old, Interest::READ).unwrap();
+    let new = r.open(Rc::new(Named("new")));
+    r.set_interest(rd.as_fd(), new, Interest::READ).unwrap();
+    write_some(wr.as_fd(), b"x").unwrap();
+    let got = run(&r, 1000);
+    assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), ["new"]);
+}
+
+/// Closes its own handle from inside `on_ready`.
+struct SelfClosing {
+    fd: std::os::fd::OwnedFd,
+    token: std::cell::Cell<Token>,
+    reactor: Weak<Reactor<Log>>,
+}
+
+impl Source<Log> for SelfClosing {
+    fn on_ready(&self, cx: &Log, ready: Ready) {
+        cx.0.borrow_mut().push(("self", ready));
+        if let Some(r) = self.reactor.upgrade() {
+            r.close(self.fd.as_fd(), self.token.get());
+        }
+    }
+}
+
+#[test]
+fn a_source_may_close_its_handle_while_called() {
+    let r = Rc::new(reactor());
+    let (rd, wr) = pipe().unwrap();
+    let src = Rc::new(SelfClosing { fd: rd, token: Default::default(), reactor: Rc::downgrade(&r) });
+    let weak = Rc::downgrade(&src);
+    let t = r.open(src.clone());
+    src.token.set(t);
+    r.set_interest(src.fd.as_fd(), t, Interest::READ).unwrap();
+    drop(src);
+    write_some(wr.as_fd(), b"x").unwrap();
+    assert_eq!(run(&r, 1000).len(), 1);
+    assert!(weak.upgrade().is_none(), "closed, so no longer owned");
+    assert!(run(&r, 0).is_empty());
+}
