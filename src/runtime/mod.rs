@@ -25,6 +25,7 @@ pub mod stack;
 mod state;
 pub mod syntax;
 pub mod warning;
+mod watch;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -36,14 +37,15 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Loop, Ready};
-use crate::io::reactor::{Interest, Reactor};
+use crate::event_loop::Loop;
+use crate::io::reactor::Reactor;
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
 use output::Output;
 use promise::Queue;
 pub use state::State;
+pub use watch::Source;
 
 /// What the loop keeps for a timer, an immediate or a tick.
 #[derive(Clone)]
@@ -51,28 +53,6 @@ pub enum Task {
     Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
-}
-
-/// Something watched by the reactor with the runtime as its context: stdin, child
-/// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
-pub trait Source {
-    fn on_ready(&self, rt: &Runtime, ready: Ready);
-}
-
-impl<T: Source + ?Sized> crate::io::reactor::Source<Runtime> for T {
-    fn on_ready(&self, rt: &Runtime, ready: Ready) {
-        Source::on_ready(self, rt, ready);
-    }
-}
-
-/// The signal pipe's read end, open in the reactor for the runtime's life.
-struct SignalPipe(std::os::fd::OwnedFd);
-
-impl Source for SignalPipe {
-    fn on_ready(&self, rt: &Runtime, _: Ready) {
-        use std::os::fd::AsFd;
-        rt.deliver_signals(self.0.as_fd());
-    }
 }
 
 pub struct Runtime {
@@ -94,12 +74,7 @@ impl Runtime {
         let signal_pipe = signals::pipe()?;
         let lp = Loop::new()?;
         let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
-        {
-            use std::os::fd::AsFd;
-            let pipe = Rc::new(SignalPipe(signal_pipe));
-            let token = reactor.open(pipe.clone());
-            reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
-        }
+        watch::open_signals(&reactor, signal_pipe)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
         let live = lp.counts().clone();
         let st = Rc::new(State {

@@ -1,11 +1,10 @@
 //! The runtime's shared state: what script-facing handles hold (`Rc<State>`), with a
-//! cell per part so a callback can run while none is borrowed; output, exit work,
-//! the reactor's watch calls and signal dispositions. The loop's own methods for
-//! bindings are in `loop_api.rs`.
+//! cell per part so a callback can run while none is borrowed; output, exit work and
+//! signal dispositions. The loop's methods for bindings are in `loop_api.rs`, the
+//! reactor's in `watch.rs`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::os::fd::RawFd;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -14,9 +13,9 @@ use rhai::{Dynamic, EvalAltResult};
 use super::emitter::Emitter;
 use super::output::Output;
 use super::promise::Queue;
-use super::{Runtime, Source, Task, errors, hooks, slots};
+use super::{Runtime, Task, errors, hooks, slots};
 use crate::event_loop::{Counts, Loop};
-use crate::io::reactor::{Interest, Reactor};
+use crate::io::reactor::Reactor;
 use crate::signals;
 
 /// Everything the script surface shares with the loop. Script-facing handles hold an
@@ -124,40 +123,6 @@ impl State {
 
     pub fn next_tick(&self, task: Task) {
         self.ticks.borrow_mut().push_back(task);
-    }
-
-    /// The reactor, for handles (`io::handle::Handle::new`).
-    pub fn reactor(&self) -> &Rc<Reactor<Runtime>> {
-        &self.reactor
-    }
-
-    /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
-    /// bindings that keep a bare descriptor (until they hold an `io::handle::Handle`).
-    pub fn watch<S: Source + 'static>(
-        &self,
-        fd: RawFd,
-        source: Rc<S>,
-        readable: bool,
-        writable: bool,
-    ) -> std::io::Result<u64> {
-        let token = self.reactor.open(source);
-        if let Err(e) = self.set_interest(fd, token, readable, writable) {
-            self.reactor.close_token(token);
-            return Err(e);
-        }
-        Ok(token)
-    }
-
-    /// Changes what `fd`, watched under `token`, is watched for.
-    pub fn set_interest(&self, fd: RawFd, token: u64, read: bool, write: bool) -> std::io::Result<()> {
-        let i = Interest { read, write };
-        Ok(crate::sys::raw::with_fd(fd, |fd| self.reactor.set_interest(fd, token, i))?)
-    }
-
-    /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
-    pub fn unwatch(&self, fd: RawFd, token: u64) {
-        let _ = self.set_interest(fd, token, false, false);
-        self.reactor.close_token(token);
     }
 
     /// Keeps the OS disposition of `signo` in step with the listeners on `process`:

@@ -1,0 +1,75 @@
+//! The runtime's side of the reactor (`io::reactor`): what a source watched with the
+//! runtime as its context is ([`Source`]), the signal pipe as one, and the `State`
+//! methods for bindings that still keep a bare descriptor (`watch`, `set_interest`,
+//! `unwatch`) until they hold an `io::handle::Handle`.
+
+use std::os::fd::{AsFd, OwnedFd, RawFd};
+use std::rc::Rc;
+
+use super::{Runtime, State};
+use crate::event_loop::Ready;
+use crate::io::reactor::{Interest, Reactor};
+
+/// Something watched by the reactor with the runtime as its context: stdin, child
+/// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
+pub trait Source {
+    fn on_ready(&self, rt: &Runtime, ready: Ready);
+}
+
+impl<T: Source + ?Sized> crate::io::reactor::Source<Runtime> for T {
+    fn on_ready(&self, rt: &Runtime, ready: Ready) {
+        Source::on_ready(self, rt, ready);
+    }
+}
+
+/// The signal pipe's read end, open in the reactor for the runtime's life.
+struct SignalPipe(OwnedFd);
+
+impl Source for SignalPipe {
+    fn on_ready(&self, rt: &Runtime, _: Ready) {
+        rt.deliver_signals(self.0.as_fd());
+    }
+}
+
+/// Opens the signal pipe's read end in the reactor, watched for reading, for good.
+pub(super) fn open_signals(reactor: &Reactor<Runtime>, read_end: OwnedFd) -> std::io::Result<()> {
+    let pipe = Rc::new(SignalPipe(read_end));
+    let token = reactor.open(pipe.clone());
+    Ok(reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?)
+}
+
+impl State {
+    /// The reactor, for handles (`io::handle::Handle::new`).
+    pub fn reactor(&self) -> &Rc<Reactor<Runtime>> {
+        &self.reactor
+    }
+
+    /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
+    /// bindings that keep a bare descriptor (until they hold an `io::handle::Handle`).
+    pub fn watch<S: Source + 'static>(
+        &self,
+        fd: RawFd,
+        source: Rc<S>,
+        readable: bool,
+        writable: bool,
+    ) -> std::io::Result<u64> {
+        let token = self.reactor.open(source);
+        if let Err(e) = self.set_interest(fd, token, readable, writable) {
+            self.reactor.close_token(token);
+            return Err(e);
+        }
+        Ok(token)
+    }
+
+    /// Changes what `fd`, watched under `token`, is watched for.
+    pub fn set_interest(&self, fd: RawFd, token: u64, read: bool, write: bool) -> std::io::Result<()> {
+        let i = Interest { read, write };
+        Ok(crate::sys::raw::with_fd(fd, |fd| self.reactor.set_interest(fd, token, i))?)
+    }
+
+    /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
+    pub fn unwatch(&self, fd: RawFd, token: u64) {
+        let _ = self.set_interest(fd, token, false, false);
+        self.reactor.close_token(token);
+    }
+}
