@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use super::{State, Task};
-use crate::event_loop::{Counts, Hold, Immediate, Request, TimerId};
+use crate::event_loop::{Hold, Immediate, Request, TimerId};
 
 impl State {
     /// One ref'd active handle keeps the loop alive while the guard lives.
@@ -25,12 +25,6 @@ impl State {
     /// Makes `slot` hold the loop iff `on`; holding twice holds once.
     pub fn set_hold(&self, slot: &Cell<Option<Hold>>, on: bool) {
         self.live.set_hold(slot, on);
-    }
-
-    /// The liveness counts, for a component that hands out guards itself (the reactor).
-    #[allow(dead_code)] // the reactor's (step S7 of docs/design/iocore.md)
-    pub fn live(&self) -> &Rc<Counts> {
-        &self.live
     }
 
     /// The loop's time (ms since it started) as of its last update: what Node calls

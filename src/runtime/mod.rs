@@ -20,8 +20,10 @@ pub mod modules;
 mod outcome;
 pub mod output;
 pub mod promise;
+mod run;
 pub mod slots;
 pub mod stack;
+mod state;
 pub mod syntax;
 pub mod warning;
 mod watch;
@@ -36,13 +38,14 @@ use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
-use crate::event_loop::{Counts, Loop};
+use crate::event_loop::Loop;
 use crate::io::reactor::Reactor;
 use crate::signals;
 use callback::Callback;
 use emitter::Emitter;
 use output::Output;
 use promise::Queue;
+pub use state::State;
 pub use watch::Source;
 
 /// What the loop keeps for a timer, an immediate or a tick.
@@ -54,145 +57,6 @@ pub enum Task {
     /// An I/O core event or timer (`io::events::Host`), run once.
     Io(Rc<io_host::Posted>),
 }
-
-/// Everything the script surface shares with the loop. Script-facing handles hold an
-/// `Rc<State>`; each part has its own cell so a callback can run while none is held.
-pub struct State {
-    pub lp: RefCell<Loop<Task>>,
-    /// The loop's liveness counts, shared so guards come and go without borrowing `lp`.
-    live: Rc<Counts>,
-    pub ticks: RefCell<VecDeque<Task>>,
-    pub micro: Queue,
-    pub process: Emitter,
-    pub out: RefCell<Output>,
-    /// `process.exitCode` (`None` is undefined).
-    pub exit_code: Cell<Option<i32>>,
-    /// Set by `process.exit(n)` just before it terminates the running script.
-    pub exit_request: Cell<Option<i32>>,
-    pub exiting: Cell<bool>,
-    pub sources: RefCell<HashMap<String, Rc<str>>>,
-    /// epoll and the table of open handles (`io::reactor`).
-    reactor: Rc<Reactor<Runtime>>,
-    caught: RefCell<HashSet<i32>>,
-    /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
-    /// deliveries before the script's listeners; the signal stays caught meanwhile.
-    signal_hooks: RefCell<HashMap<i32, SignalHook>>,
-    /// Writes batched by a macrotask, done once its drain is over (IPC sends).
-    pub flush_soon: RefCell<Vec<Rc<dyn Fn()>>>,
-    /// Work that must happen before the process ends (unlinking socket files…).
-    pub at_exit: RefCell<Vec<Rc<dyn Fn()>>>,
-    /// Every writer's queued output, written at exit under one deadline rule.
-    pub exit_flush: crate::io::flush::ExitFlush,
-    /// The I/O core's context (reactor and host), made on first use.
-    core_io: std::cell::OnceCell<crate::io::Io<Runtime>>,
-    pub argv: Vec<String>,
-    pub exec_argv: Vec<String>,
-    pub exec_path: String,
-    pub started: Instant,
-    /// Set by the REPL: an uncaught error is shown by this hook and the session goes
-    /// on, instead of ending the process.
-    pub on_uncaught: RefCell<Option<UncaughtHook>>,
-    /// Called with 1 or 2 when that stream's reader went away; `true` if a script
-    /// listener will get the `error` (set by `api::stdio`).
-    pub on_broken_output: RefCell<Option<BrokenOutputHook>>,
-    /// What the bindings hook into the runtime and each other; per-area state by type.
-    pub hooks: hooks::Hooks,
-    pub slots: slots::Slots,
-}
-
-/// Told which stream (1 or 2) broke; `true` when a listener takes the `error`.
-pub type BrokenOutputHook = Rc<dyn Fn(i32) -> bool>;
-
-/// Shows an uncaught error (the value, and the Rhai error with its source if any).
-pub type UncaughtHook = Rc<dyn Fn(&Runtime, &Dynamic, Option<(&EvalAltResult, Option<&str>)>)>;
-
-impl State {
-    /// Writes to the ordered stdout stream.
-    pub fn print(&self, s: &str) {
-        let _ = self.out.borrow_mut().stdout(s.as_bytes());
-        self.after_output();
-    }
-
-    pub fn eprint(&self, s: &str) {
-        let _ = self.out.borrow_mut().stderr(s.as_bytes());
-        self.after_output();
-    }
-
-    /// After a write: a stream whose reader went away is an `error` on it (see
-    /// `api::stdio`), or, with no listener, the end of the process (Node's unhandled
-    /// `error` event: the report, status 1). Ending here, inside the write, is what
-    /// stops a busy loop that only prints.
-    pub fn after_output(&self) {
-        let Some(fd) = self.out.borrow_mut().take_broken() else { return };
-        let hook = self.on_broken_output.borrow().clone();
-        if let Some(emit) = hook
-            && emit(fd)
-        {
-            return;
-        }
-        let err = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
-        let report = errors::crash_report(self, &err, None);
-        self.eprint(&report);
-        self.flush();
-        self.exit_work();
-        std::process::exit(1)
-    }
-
-    /// The last work before the process ends: the `at_exit` hooks, then the exit
-    /// flush of every writer's queued output (its warnings go to stderr).
-    pub fn exit_work(&self) {
-        for hook in std::mem::take(&mut *self.at_exit.borrow_mut()) {
-            hook();
-        }
-        let rule = crate::io::deadline::Rule::parse(crate::sys::environ::get(crate::io::deadline::ENV).as_deref());
-        let rule = rule.unwrap_or_else(|e| {
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("procbox: warning: {e}\n").as_bytes());
-            Default::default()
-        });
-        self.exit_flush.run(rule, &mut |line| {
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-        });
-    }
-
-    pub fn flush(&self) {
-        let _ = self.out.borrow_mut().flush();
-    }
-
-    pub fn next_tick(&self, task: Task) {
-        self.ticks.borrow_mut().push_back(task);
-    }
-
-    /// The I/O core's context: what a stream or listener is built with.
-    pub fn io(self: &Rc<Self>) -> crate::io::Io<Runtime> {
-        self.core_io.get_or_init(|| io_host::make(self)).clone()
-    }
-
-    /// Keeps the OS disposition of `signo` in step with the listeners on `process`:
-    /// caught while at least one listener exists, default otherwise.
-    pub fn sync_signal(&self, signo: i32, listening: bool) {
-        let wanted = listening || self.signal_hooks.borrow().contains_key(&signo);
-        let mut caught = self.caught.borrow_mut();
-        if wanted && caught.insert(signo) {
-            let _ = signals::catch(signo);
-        } else if !wanted && caught.remove(&signo) {
-            let _ = signals::restore(signo);
-        }
-    }
-
-    /// Installs (`Some`) or removes (`None`) the runtime's own handler for `signo`;
-    /// the signal is caught while a hook or a script listener exists.
-    pub fn hook_signal(&self, signo: i32, hook: Option<SignalHook>) {
-        match hook {
-            Some(h) => self.signal_hooks.borrow_mut().insert(signo, h),
-            None => self.signal_hooks.borrow_mut().remove(&signo),
-        };
-        let listening = signals::name(signo).is_some_and(|n| self.process.has(n));
-        self.sync_signal(signo, listening);
-    }
-}
-
-/// An internal signal handler (see [`State::hook_signal`]).
-pub type SignalHook = Rc<dyn Fn(&Runtime)>;
 
 pub struct Runtime {
     pub engine: Engine,
@@ -272,145 +136,6 @@ impl Runtime {
         self.settle(r.map(|_| Dynamic::UNIT), Some(name));
         self.drain();
         self.run_loop()
-    }
-
-    /// The event loop: libuv's phases until nothing keeps the process alive, then
-    /// `beforeExit` (which may restart it), then `exit`.
-    pub fn run_loop(&self) -> ! {
-        loop {
-            while self.st.lp.borrow().alive() {
-                self.run_once();
-            }
-            self.emit_before_exit();
-            if !self.st.lp.borrow().alive() {
-                break;
-            }
-        }
-        self.exit_naturally()
-    }
-
-    /// One turn of the loop, every phase once, without the liveness check: the REPL
-    /// turns the loop itself while its prompt waits.
-    pub fn run_once(&self) {
-        self.run_timers();
-        self.run_poll();
-        self.run_check();
-        self.run_closing();
-    }
-
-    /// The close phase: `close` callbacks of handles closed during this iteration.
-    fn run_closing(&self) {
-        let batch = self.st.lp.borrow_mut().take_closing();
-        for task in batch {
-            self.macrotask(&task);
-        }
-    }
-
-    fn run_timers(&self) {
-        let now = self.st.lp.borrow_mut().update_time();
-        loop {
-            let due = self.st.lp.borrow_mut().timers.pop_due(now);
-            let Some(due) = due else { break };
-            // An interval re-arms from the time its callback started.
-            let start = self.st.lp.borrow_mut().update_time();
-            self.macrotask(&due.payload);
-            if due.repeat {
-                self.st.lp.borrow_mut().timers.rearm(due.id, start);
-            }
-        }
-    }
-
-    fn run_poll(&self) {
-        self.st.flush();
-        let ready = {
-            let timeout = self.st.lp.borrow().poll_timeout();
-            // About to block with nothing due (a forked child gives back its code
-            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
-            if timeout < 0 {
-                self.st.hooks.before_idle_wait();
-            }
-            let r = self.st.reactor.wait(timeout);
-            self.st.lp.borrow_mut().update_time();
-            r
-        };
-        // EINTR is retried by the poller; any other failure would fail again at
-        // once, so the loop cannot go on (a retry would spin).
-        let ready = ready.unwrap_or_else(|e| {
-            self.st.eprint(&format!("procbox: epoll_wait: {e}\n"));
-            self.finish(70)
-        });
-        for r in ready {
-            self.st.reactor.dispatch(self, r);
-        }
-    }
-
-    fn run_check(&self) {
-        // A drain cut short by a handled exception resumes here at the latest: Node
-        // drains when its native immediates run, before the script's immediates.
-        let resume = self.st.lp.borrow_mut().take_resume_drain();
-        if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
-            self.drain();
-        }
-        let batch = self.st.lp.borrow_mut().immediates.take_batch();
-        for entry in batch {
-            if self.st.lp.borrow_mut().immediates.begin_run(&entry) {
-                self.macrotask(&entry.payload);
-            }
-        }
-    }
-
-    /// Signal listeners run as macrotasks with `(name, number)`.
-    fn deliver_signals(&self, pipe: std::os::fd::BorrowedFd<'_>) {
-        let pending = signals::read_pending(pipe);
-        let mut hooked: Vec<i32> = Vec::new();
-        for &signo in &pending {
-            if hooked.contains(&signo) {
-                continue;
-            }
-            hooked.push(signo);
-            let hook = self.st.signal_hooks.borrow().get(&signo).cloned();
-            if let Some(hook) = hook {
-                hook(self);
-            }
-        }
-        for signo in pending {
-            let Some(name) = signals::name(signo) else { continue };
-            let args = vec![Dynamic::from(name), Dynamic::from(signo as i64)];
-            let r = self.st.process.emit(&self.engine, name, &args);
-            self.settle(r.map(|_| Dynamic::UNIT), None);
-            self.drain();
-        }
-    }
-
-    /// One callback into script from the loop, then the drain.
-    pub fn macrotask(&self, task: &Task) {
-        self.call_task(task.clone());
-        self.drain();
-    }
-
-    /// Calls a task's function; false if it threw (and the error was handled).
-    fn call_task(&self, task: Task) -> bool {
-        match task {
-            Task::Call(cb, args) => {
-                let r = cb.call(&self.engine, args);
-                self.settle(r, cb.source())
-            }
-            Task::Native(f) => {
-                let r = f(&self.engine);
-                self.settle(r, None)
-            }
-            Task::Io(p) => {
-                p.run(self);
-                true
-            }
-        }
-    }
-
-    /// Emits an event on an emitter as a macrotask.
-    pub fn emit_macrotask(&self, emitter: &Emitter, event: &str, args: &[Dynamic]) {
-        let r = emitter.emit(&self.engine, event, args);
-        self.settle(r.map(|_| Dynamic::UNIT), None);
-        self.drain();
     }
 }
 

@@ -1,0 +1,150 @@
+//! The loop's phases as the runtime runs them, in libuv's order: timers → poll →
+//! check → close, until nothing keeps the process alive; and one callback into script
+//! from the loop (a macrotask) followed by its drain.
+
+use rhai::Dynamic;
+
+use super::emitter::Emitter;
+use super::{Runtime, Task};
+use crate::signals;
+
+impl Runtime {
+    /// The event loop: libuv's phases until nothing keeps the process alive, then
+    /// `beforeExit` (which may restart it), then `exit`.
+    pub fn run_loop(&self) -> ! {
+        loop {
+            while self.st.lp.borrow().alive() {
+                self.run_once();
+            }
+            self.emit_before_exit();
+            if !self.st.lp.borrow().alive() {
+                break;
+            }
+        }
+        self.exit_naturally()
+    }
+
+    /// One turn of the loop, every phase once, without the liveness check: the REPL
+    /// turns the loop itself while its prompt waits.
+    pub fn run_once(&self) {
+        self.run_timers();
+        self.run_poll();
+        self.run_check();
+        self.run_closing();
+    }
+
+    /// The close phase: `close` callbacks of handles closed during this iteration.
+    fn run_closing(&self) {
+        let batch = self.st.lp.borrow_mut().take_closing();
+        for task in batch {
+            self.macrotask(&task);
+        }
+    }
+
+    fn run_timers(&self) {
+        let now = self.st.lp.borrow_mut().update_time();
+        loop {
+            let due = self.st.lp.borrow_mut().timers.pop_due(now);
+            let Some(due) = due else { break };
+            // An interval re-arms from the time its callback started.
+            let start = self.st.lp.borrow_mut().update_time();
+            self.macrotask(&due.payload);
+            if due.repeat {
+                self.st.lp.borrow_mut().timers.rearm(due.id, start);
+            }
+        }
+    }
+
+    fn run_poll(&self) {
+        self.st.flush();
+        let ready = {
+            let timeout = self.st.lp.borrow().poll_timeout();
+            // About to block with nothing due (a forked child gives back its code
+            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
+            if timeout < 0 {
+                self.st.hooks.before_idle_wait();
+            }
+            let r = self.st.reactor.wait(timeout);
+            self.st.lp.borrow_mut().update_time();
+            r
+        };
+        // The reactor reports EINTR as an empty wait; any other failure would fail
+        // again at once, so the loop cannot go on (a retry would spin).
+        let ready = ready.unwrap_or_else(|e| {
+            self.st.eprint(&format!("procbox: epoll_wait: {e}\n"));
+            self.finish(70)
+        });
+        for r in ready {
+            self.st.reactor.dispatch(self, r);
+        }
+    }
+
+    fn run_check(&self) {
+        // A drain cut short by a handled exception resumes here at the latest: Node
+        // drains when its native immediates run, before the script's immediates.
+        let resume = self.st.lp.borrow_mut().take_resume_drain();
+        if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
+            self.drain();
+        }
+        let batch = self.st.lp.borrow_mut().immediates.take_batch();
+        for entry in batch {
+            if self.st.lp.borrow_mut().immediates.begin_run(&entry) {
+                self.macrotask(&entry.payload);
+            }
+        }
+    }
+
+    /// Signal listeners run as macrotasks with `(name, number)`.
+    pub(super) fn deliver_signals(&self, pipe: std::os::fd::BorrowedFd<'_>) {
+        let pending = signals::read_pending(pipe);
+        let mut hooked: Vec<i32> = Vec::new();
+        for &signo in &pending {
+            if hooked.contains(&signo) {
+                continue;
+            }
+            hooked.push(signo);
+            let hook = self.st.signal_hooks.borrow().get(&signo).cloned();
+            if let Some(hook) = hook {
+                hook(self);
+            }
+        }
+        for signo in pending {
+            let Some(name) = signals::name(signo) else { continue };
+            let args = vec![Dynamic::from(name), Dynamic::from(signo as i64)];
+            let r = self.st.process.emit(&self.engine, name, &args);
+            self.settle(r.map(|_| Dynamic::UNIT), None);
+            self.drain();
+        }
+    }
+
+    /// One callback into script from the loop, then the drain.
+    pub fn macrotask(&self, task: &Task) {
+        self.call_task(task.clone());
+        self.drain();
+    }
+
+    /// Calls a task's function; false if it threw (and the error was handled).
+    pub(super) fn call_task(&self, task: Task) -> bool {
+        match task {
+            Task::Call(cb, args) => {
+                let r = cb.call(&self.engine, args);
+                self.settle(r, cb.source())
+            }
+            Task::Native(f) => {
+                let r = f(&self.engine);
+                self.settle(r, None)
+            }
+            Task::Io(p) => {
+                p.run(self);
+                true
+            }
+        }
+    }
+
+    /// Emits an event on an emitter as a macrotask.
+    pub fn emit_macrotask(&self, emitter: &Emitter, event: &str, args: &[Dynamic]) {
+        let r = emitter.emit(&self.engine, event, args);
+        self.settle(r.map(|_| Dynamic::UNIT), None);
+        self.drain();
+    }
+}
