@@ -31,10 +31,6 @@ pub fn read_into(fd: RawFd, buf: &mut Vec<u8>) -> fd::Read {
     borrow(fd).map_or_else(fd::Read::Failed, |fd| fd::read_into(fd, buf))
 }
 
-pub fn grow_pipe(fd: RawFd, size: usize) -> Option<usize> {
-    fd::grow_pipe(borrow(fd).ok()?, size)
-}
-
 pub fn dup(fd: RawFd) -> SysResult<OwnedFd> {
     fd::dup_cloexec(borrow(fd)?)
 }

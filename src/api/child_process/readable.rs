@@ -17,7 +17,7 @@
 //! reads asks the kernel for a bigger pipe and reads bigger chunks.
 
 use std::cell::{Cell, RefCell};
-use std::os::fd::{IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, EvalAltResult};
@@ -25,11 +25,12 @@ use rhai::{Dynamic, Engine, EvalAltResult};
 use crate::api::events::EventTarget;
 use crate::event_loop::Ready;
 use crate::io::decode::TextMode;
+use crate::io::handle::Handle;
+use crate::io::reactor::Interest;
 use crate::io::readable::{self, Readable as Flow};
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
-use crate::sys::fd::{BIG_PIPE, Read};
-use crate::sys::raw;
+use crate::sys::fd::{self, BIG_PIPE, Read};
 
 /// The first reads' size; a read that fills it grows the pipe and the reads.
 const FIRST_READ: usize = 64 * 1024;
@@ -52,11 +53,11 @@ pub struct ReadableInner {
     st: Rc<State>,
     me: Weak<ReadableInner>,
     emitter: Emitter,
-    fd: Cell<RawFd>,
-    token: Cell<Option<u64>>,
+    /// The pipe's read end until the stream closes: open in the reactor (which keeps
+    /// this stream alive meanwhile, as libuv's handle queue does), active (holding
+    /// the loop) while watched.
+    handle: RefCell<Option<Handle<Runtime>>>,
     flow: RefCell<Flow>,
-    /// Holds the loop while watched.
-    hold: Cell<Option<crate::event_loop::Hold>>,
     close_queued: Cell<bool>,
     destroyed: Cell<bool>,
     text: TextMode,
@@ -82,10 +83,8 @@ impl Readable {
             st: st.clone(),
             me: me.clone(),
             emitter: Emitter::default(),
-            fd: Cell::new(fd.map(IntoRawFd::into_raw_fd).unwrap_or(-1)),
-            token: Cell::new(None),
+            handle: RefCell::new(fd.map(|fd| Handle::new(fd, st.reactor()))),
             flow: RefCell::new(flow),
-            hold: Cell::new(None),
             close_queued: Cell::new(inert),
             destroyed: Cell::new(inert),
             text: TextMode::default(),
@@ -153,21 +152,17 @@ impl ReadableInner {
 
     /// Reads while there is a reason to: the data flows, or the buffer has room.
     fn update_watch(&self) {
-        let want = self.fd.get() >= 0 && self.flow.borrow().wants_read();
-        match (want, self.token.get()) {
-            (true, None) => {
-                if let Ok(token) = self.st.watch(self.fd.get(), self.rc(), true, false) {
-                    self.token.set(Some(token));
-                    self.hold.set(Some(self.st.hold()));
-                }
-            }
-            (false, Some(token)) => {
-                self.token.set(None);
-                self.st.unwatch(self.fd.get(), token);
-                self.hold.set(None);
-            }
-            _ => {}
+        let want = self.flow.borrow().wants_read();
+        let handle = self.handle.borrow();
+        let Some(h) = handle.as_ref() else { return };
+        if want == h.interest().read {
+            return;
         }
+        if want {
+            h.open(self.rc());
+        }
+        let ok = h.set_interest(if want { Interest::READ } else { Interest::NONE }).is_ok();
+        h.set_active(want && ok);
     }
 
     fn resume(&self) {
@@ -249,9 +244,11 @@ impl ReadableInner {
         // Out of the poller before the descriptor goes.
         self.flow.borrow_mut().set_eof();
         self.update_watch();
-        let fd = self.fd.replace(-1);
-        if fd >= 0 {
-            let _ = nix::unistd::close(fd);
+        // Leaves the reactor (whose reference to this stream goes: the caller holds
+        // one) and closes the descriptor.
+        let handle = self.handle.borrow_mut().take();
+        if let Some(h) = handle {
+            h.close();
         }
         if self.close_queued.replace(true) {
             return;
@@ -269,17 +266,8 @@ impl ReadableInner {
     fn grow(&self) {
         let size = self.read_size.get();
         if size < BIG_PIPE {
-            let got = raw::grow_pipe(self.fd.get(), BIG_PIPE).unwrap_or(size);
+            let got = self.handle.borrow().as_ref().and_then(|h| fd::grow_pipe(h.fd(), BIG_PIPE)).unwrap_or(size);
             self.read_size.set(got.max(size * 2).min(BIG_PIPE));
-        }
-    }
-}
-
-impl Drop for ReadableInner {
-    fn drop(&mut self) {
-        let fd = self.fd.get();
-        if fd >= 0 {
-            let _ = nix::unistd::close(fd);
         }
     }
 }
@@ -287,13 +275,13 @@ impl Drop for ReadableInner {
 impl Source for ReadableInner {
     fn on_ready(&self, rt: &Runtime, ready: Ready) {
         for _ in 0..READS_PER_WAKE {
-            let fd = self.fd.get();
-            if fd < 0 || self.token.get().is_none() {
-                return;
-            }
             let size = self.read_size.get();
             let mut buf = Vec::with_capacity(size);
-            match raw::read_into(fd, &mut buf) {
+            let got = match &*self.handle.borrow() {
+                Some(h) if h.interest().read => fd::read_into(h.fd(), &mut buf),
+                _ => return,
+            };
+            match got {
                 Read::Data(n) => {
                     let full = n == size;
                     if full {
