@@ -72,9 +72,16 @@ fn write_value(out: &mut String, v: &Dynamic, indent: &str, level: usize) -> boo
 /// Decimal digits of `i` (as `{i}` formats it, without the formatting machinery:
 /// message ids and counters are stringified on every `send`).
 fn push_int(out: &mut String, i: rhai::INT) {
+    if i < 0 {
+        out.push('-');
+    }
+    push_u64(out, i.unsigned_abs());
+}
+
+/// Decimal digits of `n`, without the formatting machinery (also the pool's job ids).
+pub fn push_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    let mut n = i.unsigned_abs();
     loop {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
@@ -82,9 +89,6 @@ fn push_int(out: &mut String, i: rhai::INT) {
         if n == 0 {
             break;
         }
-    }
-    if i < 0 {
-        out.push('-');
     }
     for &d in &digits[at..] {
         out.push(d as char);

@@ -15,6 +15,7 @@ use rhai::{Dynamic, INT, Map};
 use crate::pool::{Failure, JobId};
 use crate::signals;
 use crate::value::error;
+use crate::value::json::push_u64;
 
 /// Set in a worker's environment by the pool, to the pool's pid (and removed by the
 /// worker at start).
@@ -47,23 +48,6 @@ fn tagged(job: u64, kind: &str, json: &str) -> String {
     out.push_str(json);
     out.push('}');
     out
-}
-
-/// Decimal digits of `n`.
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(d as char);
-    }
 }
 
 /// A message from a worker, as the pool reads it.
