@@ -244,12 +244,7 @@ impl ReadableInner {
         // Out of the poller before the descriptor goes.
         self.flow.borrow_mut().set_eof();
         self.update_watch();
-        // Leaves the reactor (whose reference to this stream goes: the caller holds
-        // one) and closes the descriptor.
-        let handle = self.handle.borrow_mut().take();
-        if let Some(h) = handle {
-            h.close();
-        }
+        Handle::close_slot(&self.handle);
         if self.close_queued.replace(true) {
             return;
         }

@@ -266,12 +266,7 @@ impl WritableInner {
 
     fn queue_close(&self) {
         self.set_watch(false);
-        // Leaves the reactor (whose reference to this stream goes: the caller holds
-        // one) and closes the descriptor.
-        let handle = self.handle.borrow_mut().take();
-        if let Some(h) = handle {
-            h.close();
-        }
+        Handle::close_slot(&self.handle);
         if self.close_queued.replace(true) {
             return;
         }
