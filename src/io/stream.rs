@@ -278,7 +278,10 @@ impl<C: ?Sized + 'static> Stream<C> {
     pub(super) fn emit(&self, cx: Option<&C>, when: When, ev: Event) {
         let Some(to) = self.to.upgrade() else { return };
         match (when, cx) {
-            (When::Now, Some(cx)) => to.event(cx, ev),
+            (When::Now, Some(cx)) => {
+                let ok = to.event(cx, ev);
+                self.io.host.after_event(cx, ok);
+            }
             _ => self.io.host.post(when, to, ev),
         }
     }

@@ -117,10 +117,11 @@ impl Runtime {
         }
     }
 
-    /// One callback into script from the loop, then the drain.
+    /// One callback into script from the loop, then the drain (owed instead when
+    /// the callback threw: [`Runtime::after_callback`]).
     pub fn macrotask(&self, task: &Task) {
-        self.call_task(task.clone());
-        self.drain();
+        let ok = self.call_task(task.clone());
+        self.after_callback(ok);
     }
 
     /// Calls a task's function; false if it threw (and the error was handled).
@@ -134,10 +135,7 @@ impl Runtime {
                 let r = f(&self.engine);
                 self.settle(r, None)
             }
-            Task::Io(p) => {
-                p.run(self);
-                true
-            }
+            Task::Io(p) => p.run(self),
         }
     }
 

@@ -54,16 +54,14 @@ pub enum Done {
 }
 
 impl Done {
-    /// Runs the callback now (the stream delivers completions on ticks).
-    fn call(self, rt: &Runtime, err: Option<Map>) {
+    /// Runs the callback now; false if it threw (see `io::Handler::event`).
+    fn call(self, rt: &Runtime, err: Option<Map>) -> bool {
         match self {
             Done::Script(cb) => {
                 let r = cb.call(&rt.engine, err.map(|e| vec![e.into()]).unwrap_or_default());
-                rt.settle(r, cb.source());
+                rt.settle(r, cb.source())
             }
-            Done::Native(f) => {
-                rt.settle(f(&rt.engine, err), None);
-            }
+            Done::Native(f) => rt.settle(f(&rt.engine, err), None),
         }
     }
 }
