@@ -4,7 +4,7 @@
 //! and ACK gate, and the exit flush (`io::flush::Pending`).
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::events::{Event, IoError, When};
 use super::flush::{Backlog, Pending};
@@ -167,9 +167,14 @@ fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>
 /// Every stream is in the exit flush: what `write()` queued before the process
 /// ended is still written, under the one deadline rule.
 impl<C: ?Sized + 'static> Pending for Stream<C> {
-    fn flush_fd(&self) -> Option<RawFd> {
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
         let open = self.phase.get() == Phase::Open && !self.shut.get();
-        (open && !self.writes.borrow().is_empty()).then(|| self.raw_fd()).flatten()
+        if open
+            && !self.writes.borrow().is_empty()
+            && let Some(fd) = self.fd.borrow().as_ref()
+        {
+            f(fd.as_fd());
+        }
     }
 
     fn write_now(&self) -> io::Result<usize> {
