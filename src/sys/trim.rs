@@ -43,12 +43,11 @@ fn clean_file_mappings(smaps: &str) -> Vec<(usize, usize)> {
     for line in smaps.lines() {
         if let Some(range) = mapping_header(line) {
             current = range;
-        } else if let Some(kb) = line.strip_prefix("Anonymous:") {
-            if let Some(range) = current.take()
-                && kb.trim().trim_end_matches("kB").trim() == "0"
-            {
-                out.push(range);
-            }
+        } else if let Some(kb) = line.strip_prefix("Anonymous:")
+            && let Some(range) = current.take()
+            && kb.trim().trim_end_matches("kB").trim() == "0"
+        {
+            out.push(range);
         }
     }
     out
