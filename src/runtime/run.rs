@@ -59,12 +59,11 @@ impl Runtime {
         self.st.flush();
         let ready = {
             let timeout = self.st.lp.borrow().poll_timeout();
-            // About to block with nothing due (a forked child gives back its code
+            // About to block with nothing due (a forked child gives back its idle
             // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
-            if timeout < 0 {
-                self.st.hooks.before_idle_wait();
-            }
+            let timeout = self.st.hooks.idle_wait_timeout(timeout);
             let r = self.st.reactor.wait(timeout);
+            self.st.hooks.after_wait(r.as_ref().map_or(0, Vec::len));
             self.st.lp.borrow_mut().update_time();
             r
         };
