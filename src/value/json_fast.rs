@@ -117,6 +117,20 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Option<Text<'a>> {
         self.i += 1;
         let start = self.i;
+        // The common string: no escape, printable ASCII up to the closing quote.
+        let rest = self.s.get(start..)?;
+        let end = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest[end] == b'"' {
+            let raw = &rest[..end];
+            // Without early exit, so the compiler can check 16 bytes at a time.
+            let (control, high) = raw.iter().fold((false, false), |(c, h), &b| (c | (b < 0x20), h | (b >= 0x80)));
+            if !control && !high {
+                self.i = start + end + 1;
+                // SAFETY: every byte of `raw` is below 0x80 (checked just above), and
+                // ASCII is valid UTF-8.
+                return Some(Text::Raw(unsafe { std::str::from_utf8_unchecked(raw) }));
+            }
+        }
         let mut owned: Option<String> = None;
         let mut run = start;
         loop {
