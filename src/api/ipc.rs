@@ -104,7 +104,6 @@ impl Endpoint {
     /// Opens an endpoint over `fd` reporting to `owner`.
     pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
         let chan = Channel::new(fd)?;
-        let raw = chan.raw_fd();
         let inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>> = Rc::default();
         let emit_next = {
             let (owner, inbox) = (owner.clone(), inbox.clone());
@@ -137,7 +136,8 @@ impl Endpoint {
             peer: RefCell::new("the IPC channel".into()),
         }));
         *ep.0.me.borrow_mut() = Rc::downgrade(&ep.0);
-        let token = st.watch(raw, ep.0.clone(), true, false)?;
+        let token =
+            st.watch(ep.0.chan.borrow().as_ref().map(Channel::fd).expect("opened above"), ep.0.clone(), true, false)?;
         ep.0.token.set(Some(token));
         ep.0.update_ref();
         let strong: Rc<dyn crate::io::flush::Pending> = ep.0.clone();
