@@ -166,7 +166,7 @@ impl Engine {
                 let FnPtr { name, curry, typ } = fn_ptr;
 
                 // Adding the curried arguments and the remaining arguments
-                let curry = &mut curry.into_iter().collect::<FnArgsVec<_>>();
+                let curry = &mut curry.iter().cloned().collect::<FnArgsVec<_>>();
                 let args = &mut FnArgsVec::with_capacity(curry.len() + call_args.len());
                 args.extend(curry.iter_mut());
                 args.extend(call_args.iter_mut().skip(1));
@@ -468,7 +468,7 @@ impl Engine {
                     typ,
                 } = fn_ptr;
 
-                curry.extend(extra_curry);
+                curry.extend(extra_curry.iter().cloned());
 
                 // Get scripted function if linked
                 #[cfg(not(feature = "no_function"))]
