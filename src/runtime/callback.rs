@@ -149,9 +149,10 @@ impl Home {
     /// True when `ctx.store_data()` would equal this store, once reset to level 0.
     fn matches(&self, ctx: &NativeCallContext) -> bool {
         let s = &self.store;
-        s.fn_name == ctx.fn_name()
+        // The position first: cheapest, and what differs between call sites.
+        s.pos == ctx.call_position()
+            && s.fn_name == ctx.fn_name()
             && s.source.as_deref() == ctx.fn_source()
-            && s.pos == ctx.call_position()
             && same_global(&s.global, ctx.global_runtime_state())
     }
 
