@@ -28,6 +28,7 @@ pub mod flush;
 pub mod handle;
 pub mod listener;
 pub mod reactor;
+pub mod read_size;
 pub mod readable;
 #[allow(dead_code)]
 pub mod stream;
@@ -44,5 +45,7 @@ pub use stream::{Stream, StreamOpts};
 
 #[cfg(test)]
 mod stream_testkit;
+#[cfg(test)]
+mod stream_pipe_tests;
 #[cfg(test)]
 mod stream_tests;

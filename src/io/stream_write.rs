@@ -54,6 +54,11 @@ impl<C: ?Sized + 'static> Stream<C> {
         ok
     }
 
+    /// Names the reader in the exit flush's warning when there is no remote address.
+    pub fn set_flush_peer(&self, name: String) {
+        *self.peer_name.borrow_mut() = Some(name);
+    }
+
     /// Turns the ACK gate on: after a write that passes a descriptor, later writes
     /// wait for [`Stream::ack`].
     pub fn hold_writes_until_ack(&self, on: bool) {
@@ -76,12 +81,26 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     /// Half-closes once everything queued is written: `Finish` then (the poll phase).
     /// Nothing will acknowledge a passed descriptor any more: held writes go out.
+    /// A pipe has no half-close: once everything is written it finishes on a tick and
+    /// closes (`Close` in the close phase), as Node destroys a write-only pipe after
+    /// `finish`.
     pub fn end(&self) {
         if self.phase.get() == Phase::Closed || self.ending.replace(true) {
             return;
         }
         self.writes.borrow_mut().release_held();
+        self.finish_pipe();
         self.update();
+    }
+
+    /// A pipe whose `end()` came and whose queue is empty: `Finish`, then closed.
+    fn finish_pipe(&self) {
+        let open = self.phase.get() == Phase::Open && self.ending.get() && !self.shut.get();
+        if open && self.opts.kind == Kind::Pipe && self.writes.borrow().is_empty() {
+            self.shut.set(true);
+            self.emit(None, When::Tick, Event::Finish);
+            self.destroy(None);
+        }
     }
 
     /// Writes what the kernel takes now; completions go out on ticks; a failure
@@ -118,6 +137,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         if low && self.need_drain.replace(false) {
             self.emit(None, When::Tick, Event::Drain);
         }
+        self.finish_pipe();
     }
 
     /// The descriptor is writable: flush, then the half-close `end()` asked for.
@@ -134,8 +154,8 @@ impl<C: ?Sized + 'static> Stream<C> {
                     let _ = socket::shutdown_write(fd.as_fd());
                 }
             }
-            // A pipe's write end has no half-close: closing it is the EOF.
-            Kind::Pipe => self.release_fd(),
+            // Finished by `finish_pipe`, never here.
+            Kind::Pipe => return self.update(),
         }
         self.update();
         self.emit(Some(cx), When::Now, Event::Finish);
@@ -184,6 +204,9 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
     }
 
     fn peer(&self) -> String {
+        if let Some(name) = self.peer_name.borrow().as_ref() {
+            return name.clone();
+        }
         let what = self.flush_names.get().1;
         match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
             Some(to) => format!("the {what} to {to}"),
