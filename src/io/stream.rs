@@ -163,13 +163,16 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) peer_name: RefCell<Option<String>>,
     pub(super) bytes_read: Cell<u64>,
     pub(super) bytes_written: Cell<u64>,
+    /// In the exit flush (from the first write on: a stream that never writes, a
+    /// child's stdout, costs it nothing).
+    pub(super) in_flush: Cell<bool>,
     /// How the exit flush's warning names a write and the stream.
     pub(super) flush_names: Cell<(&'static str, &'static str)>,
 }
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// A stream with no descriptor yet; [`Stream::adopt`] or [`Stream::connect`]
-    /// gives it one. It is registered with the exit flush at once.
+    /// gives it one. It joins the exit flush with its first write.
     pub fn new(io: &Io<C>, opts: StreamOpts, to: Weak<dyn Handler<C>>) -> Rc<Self> {
         let s = Rc::new_cyclic(|me| Stream {
             io: io.clone(),
@@ -200,10 +203,9 @@ impl<C: ?Sized + 'static> Stream<C> {
             peer_name: RefCell::new(None),
             bytes_read: Cell::new(0),
             bytes_written: Cell::new(0),
+            in_flush: Cell::new(false),
             flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
         });
-        let pending: Rc<dyn super::flush::Pending> = s.clone();
-        io.host.flush_at_exit(Rc::downgrade(&pending));
         s
     }
 

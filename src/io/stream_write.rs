@@ -5,6 +5,7 @@
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+use std::rc::Rc;
 
 use super::events::{Event, IoError, When};
 use super::flush::{Backlog, Pending};
@@ -37,6 +38,10 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
             self.destroy(Some(IoError::WriteAfterEnd));
             return false;
+        }
+        if !self.in_flush.replace(true) {
+            let pending: Rc<dyn Pending> = self.rc();
+            self.io.host.flush_at_exit(Rc::downgrade(&pending));
         }
         let idle = !self.writes.borrow().has_output_now();
         match fd {
