@@ -174,7 +174,7 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// A stream with no descriptor yet; [`Stream::adopt`] or [`Stream::connect`]
     /// gives it one. It joins the exit flush with its first write.
     pub fn new(io: &Io<C>, opts: StreamOpts, to: Weak<dyn Handler<C>>) -> Rc<Self> {
-        let s = Rc::new_cyclic(|me| Stream {
+        Rc::new_cyclic(|me| Stream {
             io: io.clone(),
             opts,
             to,
@@ -205,8 +205,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             bytes_written: Cell::new(0),
             in_flush: Cell::new(false),
             flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
-        });
-        s
+        })
     }
 
     /// A stream over an open descriptor (accepted, inherited, a pipe end): `to` must
