@@ -84,9 +84,10 @@ fn a_sigkilled_parent_takes_lifeline_children_grandchildren_and_a_busy_pool_alon
     // SAFETY: kill(2) on our own child, not yet waited for.
     unsafe { libc::kill(pid, libc::SIGKILL) };
     parent.wait().unwrap();
-    let all_gone = wait_until(Duration::from_secs(1), || tree.iter().all(|&p| gone(p)));
+    // A deadline for a loaded machine, not a wait: the poll ends once all are gone.
+    let all_gone = wait_until(Duration::from_secs(10), || tree.iter().all(|&p| gone(p)));
     let left: Vec<i32> = tree.iter().copied().filter(|&p| !gone(p)).collect();
-    assert!(all_gone, "0 descendants left 1 s after the SIGKILL; left: {left:?}");
+    assert!(all_gone, "0 descendants left 10 s after the SIGKILL; left: {left:?}");
 }
 
 /// Runs a script with `-e`; returns its stdout, and asserts it succeeded.
@@ -119,7 +120,7 @@ fn a_setsid_escaper_survives_kill_tree_but_not_a_pid_sandbox() {
             c.stdout.on("data", |d| {{
                 let t0 = Date.now();
                 let t = c.tree();
-                while (t.len() < 3 || !t.some(|p| p.sid == p.pid && p.command == "sleep 100")) && Date.now() - t0 < 5000 {{ t = c.tree(); }}
+                while (t.len() < 3 || !t.some(|p| p.sid == p.pid && p.command == "sleep 100")) && Date.now() - t0 < 20000 {{ t = c.tree(); }}
                 print(`tree ${{t.map(|p| p.pid)}}`);
                 print(`escaper ${{t.filter(|p| p.sid == p.pid && p.command == "sleep 100").map(|p| p.pid)}}`);
                 c.kill();
@@ -134,7 +135,7 @@ fn a_setsid_escaper_survives_kill_tree_but_not_a_pid_sandbox() {
     let escaper = pids(&out, "escaper ")[0];
     let others: Vec<i32> = tree.iter().copied().filter(|&p| p != escaper).collect();
     assert_eq!(others.len(), 2, "sh and its sleep: {out}");
-    assert!(wait_until(Duration::from_secs(2), || others.iter().all(|&p| gone(p))), "the group is gone");
+    assert!(wait_until(Duration::from_secs(10), || others.iter().all(|&p| gone(p))), "the group is gone");
     assert!(!gone(escaper), "a setsid escaper leaves the group and survives killTree (documented)");
 
     let out = run(&script("#{sandbox: #{pid: true}}"));
@@ -291,7 +292,7 @@ const STUBBORN: &str = r#"
     let c = spawn("sh", ["-c", "trap '' TERM; sleep 100 & echo up; wait"]);
     c.stdout.on("data", |d| {
         let t0 = Date.now();
-        while c.tree().len() < 2 && Date.now() - t0 < 5000 {}
+        while c.tree().len() < 2 && Date.now() - t0 < 20000 {}
         print(`ready ${process.children().map(|p| p.pid)}`);
         AFTER
     });"#;

@@ -166,7 +166,7 @@ impl StdinInner {
 
     /// EOF (or a read error): `end` and `close`, each a macrotask, then the
     /// duplicate closes.
-    fn on_eof(&self, rt: &Runtime) {
+    fn on_eof(&self, rt: &Runtime) -> bool {
         let ended = {
             let mut flow = self.flow.borrow_mut();
             flow.set_eof();
@@ -177,27 +177,35 @@ impl StdinInner {
             s.destroy(None);
         }
         if !ended {
-            return;
+            return true;
         }
+        // Three macrotasks: each is followed by its drain (or owes it).
         if let Some(rest) = self.text.rest() {
-            rt.emit_macrotask(&self.emitter, "data", &[rest.into()]);
+            let ok = self.emit_now(rt, "data", &[rest.into()]);
+            rt.after_callback(ok);
         }
-        rt.emit_macrotask(&self.emitter, "end", &[]);
-        rt.emit_macrotask(&self.emitter, "close", &[]);
+        let ok = self.emit_now(rt, "end", &[]);
+        rt.after_callback(ok);
+        self.emit_now(rt, "close", &[])
+    }
+
+    /// Emits `event`; false if a listener threw (and it was handled).
+    fn emit_now(&self, rt: &Runtime, event: &str, args: &[Dynamic]) -> bool {
+        let r = self.emitter.emit(&rt.engine, event, args);
+        rt.settle(r.map(|_| Dynamic::UNIT), None)
     }
 }
 
 impl Handler<Runtime> for StdinInner {
-    fn event(&self, rt: &Runtime, ev: Event) {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
         match ev {
-            Event::Data(buf) => {
-                if let Some(chunk) = self.text.chunk(buf) {
-                    rt.emit_macrotask(&self.emitter, "data", &[chunk.into()]);
-                }
-            }
+            Event::Data(buf) => match self.text.chunk(buf) {
+                Some(chunk) => self.emit_now(rt, "data", &[chunk.into()]),
+                None => true,
+            },
             Event::End => self.on_eof(rt),
             // `close` came with `end`; a stream that could not be watched gives nothing.
-            _ => {}
+            _ => true,
         }
     }
 

@@ -1,10 +1,10 @@
-//! A stream's write side: the queue, flushing what the kernel takes, completions on
-//! ticks, backpressure (`write` says false, `Drain` follows), the half-close
+//! A stream's write side: the queue, flushing what the kernel takes, completions
+//! (on ticks, or at once from a readiness report), backpressure (`write` says false, `Drain` follows), the half-close
 //! (`end`: `Finish` once everything is out), the fork channel's passed descriptors
 //! and ACK gate, and the exit flush (`io::flush::Pending`).
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::events::{Event, IoError, When};
@@ -49,7 +49,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             None => self.writes.borrow_mut().push(bytes, id),
         }
         if idle && self.phase.get() == Phase::Open {
-            self.flush();
+            self.flush(None);
         }
         let ok = self.writes.borrow().len() < self.opts.high_water;
         if !ok {
@@ -79,7 +79,7 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     fn resume_writes(&self) {
         if self.phase.get() == Phase::Open {
-            self.flush();
+            self.flush(None);
         }
         self.update();
     }
@@ -108,9 +108,29 @@ impl<C: ?Sized + 'static> Stream<C> {
         }
     }
 
-    /// Writes what the kernel takes now; completions go out on ticks; a failure
-    /// destroys the stream.
-    pub(super) fn flush(&self) {
+    /// Writes what the kernel takes now; a failure destroys the stream. Completions
+    /// and `Drain` go out on ticks, or at once when `cx` is given (the descriptor
+    /// became writable: Node runs an asynchronous write's callbacks and `drain` from
+    /// the poll phase, together in one callback scope, so the host's drain follows
+    /// them all; a synchronous write's on a tick).
+    pub(super) fn flush(&self, cx: Option<&C>) {
+        let now = cx.and_then(|cx| self.to.upgrade().map(|to| (cx, to)));
+        // Whether everything delivered at once went well; `None`: nothing was.
+        let mut ok: Option<bool> = None;
+        self.flush_with(&mut |ev| match &now {
+            Some((cx, to)) => {
+                let went_well = to.event(cx, ev);
+                ok = Some(ok.unwrap_or(true) && went_well);
+            }
+            None => self.emit(None, When::Tick, ev),
+        });
+        if let (Some((cx, _)), Some(ok)) = (now, ok) {
+            self.io.host.after_event(cx, ok);
+        }
+    }
+
+    /// [`Stream::flush`]'s work, handing completions and `Drain` to `send`.
+    fn flush_with(&self, send: &mut dyn FnMut(Event)) {
         if self.phase.get() != Phase::Open {
             return;
         }
@@ -123,7 +143,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         };
         self.bytes_written.set(self.bytes_written.get() + f.written as u64);
         for id in f.completed {
-            self.emit(None, When::Tick, Event::Written { id, err: None });
+            send(Event::Written { id, err: None });
         }
         if let Some((errno, id)) = f.error {
             let err = IoError::sys(errno, "write");
@@ -131,6 +151,10 @@ impl<C: ?Sized + 'static> Stream<C> {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
             }
             return self.destroy(Some(err));
+        }
+        // A callback may have destroyed the stream: no `Drain` after that.
+        if self.phase.get() != Phase::Open {
+            return;
         }
         let low = {
             let w = self.writes.borrow();
@@ -140,14 +164,14 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
         };
         if low && self.need_drain.replace(false) {
-            self.emit(None, When::Tick, Event::Drain);
+            send(Event::Drain);
         }
         self.finish_pipe();
     }
 
     /// The descriptor is writable: flush, then the half-close `end()` asked for.
     pub(super) fn on_writable(&self, cx: &C) {
-        self.flush();
+        self.flush(Some(cx));
         let done = self.phase.get() != Phase::Open || self.writes.borrow().has_output_now();
         if done || !self.ending.get() || self.shut.replace(true) {
             return self.update();
@@ -185,9 +209,14 @@ fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>
 /// Every stream is in the exit flush: what `write()` queued before the process
 /// ended is still written, under the one deadline rule.
 impl<C: ?Sized + 'static> Pending for Stream<C> {
-    fn flush_fd(&self) -> Option<RawFd> {
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
         let open = self.phase.get() == Phase::Open && !self.shut.get();
-        (open && !self.writes.borrow().is_empty()).then(|| self.raw_fd()).flatten()
+        if open
+            && !self.writes.borrow().is_empty()
+            && let Some(fd) = self.fd.borrow().as_ref()
+        {
+            f(fd.as_fd());
+        }
     }
 
     fn write_now(&self) -> io::Result<usize> {

@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::framing::{Decoder, Frame, Located};
 use crate::sys::errno::Errno;
@@ -79,8 +79,8 @@ impl Channel {
         })
     }
 
-    pub fn raw_fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
     }
 
     /// Queues one encoded message (and a descriptor to pass). Returns its id and

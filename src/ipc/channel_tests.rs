@@ -3,6 +3,7 @@
 use super::super::framing::encode;
 use super::*;
 use serde_json::json;
+use std::os::fd::AsRawFd;
 
 fn pair() -> (Channel, Channel) {
     let (a, b) = crate::sys::fd::socketpair().unwrap();
@@ -27,7 +28,7 @@ fn flush_wait(c: &mut Channel) {
     c.release_held();
     while c.has_output() {
         c.flush().unwrap();
-        let mut p = libc::pollfd { fd: c.raw_fd(), events: libc::POLLOUT, revents: 0 };
+        let mut p = libc::pollfd { fd: c.fd().as_raw_fd(), events: libc::POLLOUT, revents: 0 };
         // SAFETY: `p` is one valid pollfd for the call's duration; `c` owns the fd.
         assert!(unsafe { libc::poll(&mut p, 1, 5000) } > 0, "the reader stalled");
     }
@@ -51,7 +52,7 @@ fn high_water_mark_reports_false_but_keeps_the_message() {
     let reader = std::thread::spawn(move || {
         let mut got = Vec::new();
         while got.is_empty() {
-            let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mut p = libc::pollfd { fd: b.fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
             // SAFETY: `p` is one valid pollfd for the call's duration; `b` owns the fd.
             unsafe { libc::poll(&mut p, 1, 5000) };
             got = messages(&mut b);
@@ -123,7 +124,7 @@ fn an_emptied_write_queue_gives_its_memory_back() {
     let reader = std::thread::spawn(move || {
         let mut n = 0;
         while n < 20_000 {
-            let mut p = libc::pollfd { fd: b.raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mut p = libc::pollfd { fd: b.fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
             // SAFETY: `p` is one valid pollfd for the call's duration; `b` owns the fd.
             unsafe { libc::poll(&mut p, 1, 5000) };
             n += b.read().unwrap().0.len();

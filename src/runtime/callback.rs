@@ -82,6 +82,11 @@ impl Callback {
         &self.0.f
     }
 
+    /// Parameters the script function declares (`None`: a native one, takes all).
+    pub fn arity(&self) -> Option<usize> {
+        self.0.arity
+    }
+
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
     pub fn call(&self, engine: &Engine, mut args: Vec<Dynamic>) -> RhaiResult {
         if let Some(n) = self.0.arity {

@@ -195,21 +195,22 @@ impl ReadableInner {
         self.emitter.emit(engine, "data", &[chunk.into()]).map(drop)
     }
 
-    fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
+    /// Buffers or delivers a read; false if a listener threw (the host drains).
+    fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) -> bool {
         let now = self.flow.borrow_mut().push(bytes);
-        if let Some(bytes) = now {
-            let r = self.emit_data(&rt.engine, bytes);
-            rt.settle(r.map(|_| Dynamic::UNIT), None);
-            rt.drain();
-        }
+        let ok = match now {
+            Some(bytes) => rt.settle(self.emit_data(&rt.engine, bytes).map(|_| Dynamic::UNIT), None),
+            None => true,
+        };
         self.update_watch();
+        ok
     }
 
-    fn on_eof(&self, rt: &Runtime) {
+    fn on_eof(&self) -> bool {
         self.flow.borrow_mut().set_eof();
         self.update_watch();
         self.maybe_end();
-        rt.drain();
+        true
     }
 
     /// `end` once EOF was read and everything before it was delivered.
@@ -255,15 +256,13 @@ impl ReadableInner {
 }
 
 impl Handler<Runtime> for ReadableInner {
-    fn event(&self, rt: &Runtime, ev: Event) {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
         match ev {
             Event::Data(bytes) => self.deliver(rt, bytes),
-            Event::End => self.on_eof(rt),
-            Event::Close { .. } => {
-                rt.settle(self.on_close(&rt.engine), None);
-            }
+            Event::End => self.on_eof(),
+            Event::Close { .. } => rt.settle(self.on_close(&rt.engine), None),
             // A pipe's read error is its end (`OnReadError::Eof`); nothing is written.
-            _ => {}
+            _ => true,
         }
     }
 }

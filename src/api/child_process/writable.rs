@@ -175,34 +175,34 @@ impl WritableInner {
         }
     }
 
-    fn emit(&self, rt: &Runtime, event: &str, args: &[Dynamic]) {
+    /// False if a listener threw (and it was handled).
+    fn emit(&self, rt: &Runtime, event: &str, args: &[Dynamic]) -> bool {
         let r = self.emitter.emit(&rt.engine, event, args);
-        rt.settle(r.map(|_| Dynamic::UNIT), None);
+        rt.settle(r.map(|_| Dynamic::UNIT), None)
     }
 }
 
 impl Handler<Runtime> for WritableInner {
-    fn event(&self, rt: &Runtime, ev: Event) {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
         match ev {
             // Writes dropped by a destroy or a failure never call back (as always).
-            Event::Written { err: Some(IoError::Destroyed), .. } => {}
+            Event::Written { err: Some(IoError::Destroyed), .. } => true,
             Event::Written { id, err } => {
                 let cb = self.dones.borrow_mut().remove(&id);
-                if let Some(cb) = cb {
-                    let args = err.map(|e| vec![crate::api::net::error_of(&e).into()]).unwrap_or_default();
-                    let r = cb.call(&rt.engine, args);
-                    rt.settle(r, cb.source());
-                }
+                let Some(cb) = cb else { return true };
+                let args = err.map(|e| vec![crate::api::net::error_of(&e).into()]).unwrap_or_default();
+                let r = cb.call(&rt.engine, args);
+                rt.settle(r, cb.source())
             }
             Event::Drain => {
                 let hooks = std::mem::take(&mut *self.drain_hooks.borrow_mut());
                 hooks.into_iter().for_each(|h| h());
-                self.emit(rt, "drain", &[]);
+                self.emit(rt, "drain", &[])
             }
             Event::Finish => self.emit(rt, "finish", &[]),
             Event::Error(e) => self.emit(rt, "error", &[crate::api::net::error_of(&e).into()]),
             Event::Close { .. } => self.emit(rt, "close", &[]),
-            Event::Connect | Event::Data(_) | Event::End | Event::Accept(_) => {}
+            Event::Connect | Event::Data(_) | Event::End | Event::Accept(_) => true,
         }
     }
 

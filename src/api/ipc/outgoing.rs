@@ -11,7 +11,7 @@
 //! writing does not keep the process alive: at exit the flush finishes it.
 
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine};
@@ -84,8 +84,7 @@ impl Inner {
                 }
                 if more != self.writing.get() {
                     self.writing.set(more);
-                    let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd()) else { return };
-                    let _ = self.st.set_interest(fd, token, true, more);
+                    self.watch_writes(more);
                 }
             }
             Err(_) => self.write_failed(),
@@ -104,15 +103,16 @@ impl Inner {
         if self.ending.get() {
             return self.release();
         }
-        if self.writing.replace(false)
-            && let (Some(token), Some(fd)) = (self.token.get(), self.raw_fd())
-        {
-            let _ = self.st.set_interest(fd, token, true, false);
+        if self.writing.replace(false) {
+            self.watch_writes(false);
         }
     }
 
-    pub(super) fn raw_fd(&self) -> Option<i32> {
-        self.chan.borrow().as_ref().map(Channel::raw_fd)
+    /// Watches the socket for reading, and for writing too when `on`.
+    fn watch_writes(&self, on: bool) {
+        if let (Some(token), Some(chan)) = (self.token.get(), self.chan.borrow().as_ref()) {
+            let _ = self.st.set_interest(chan.fd(), token, true, on);
+        }
     }
 
     /// `disconnect()`: no more sends; `disconnect` on the next tick; the queue is
@@ -173,8 +173,8 @@ impl Inner {
 
     /// Closes the socket; sends whose callbacks are still waiting failed.
     fn release_fd(&self) {
-        if let (Some(token), Some(fd)) = (self.token.take(), self.raw_fd()) {
-            self.st.unwatch(fd, token);
+        if let (Some(token), Some(chan)) = (self.token.take(), self.chan.borrow().as_ref()) {
+            self.st.unwatch(chan.fd(), token);
         }
         self.chan.borrow_mut().take();
         let pending: Vec<Callback> = self.callbacks.borrow_mut().drain().map(|(_, cb)| cb).collect();
@@ -205,11 +205,13 @@ pub(super) fn closed_error() -> Dynamic {
 /// At exit, what the channel still has queued (held-back messages included: no ACK
 /// will come now) goes through the exit flush.
 impl Pending for Inner {
-    fn flush_fd(&self) -> Option<RawFd> {
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
         if self.write_broken.get() {
-            return None;
+            return;
         }
-        self.chan.borrow().as_ref().filter(|c| c.has_output()).map(Channel::raw_fd)
+        if let Some(c) = self.chan.borrow().as_ref().filter(|c| c.has_output()) {
+            f(c.fd());
+        }
     }
 
     fn write_now(&self) -> io::Result<usize> {
