@@ -43,6 +43,8 @@ pub use events::{Event, Handler, Io, IoError};
 pub use stream::{Stream, StreamOpts};
 
 #[cfg(test)]
+mod stream_chan_tests;
+#[cfg(test)]
 mod stream_testkit;
 #[cfg(test)]
 mod stream_tests;

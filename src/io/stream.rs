@@ -80,6 +80,14 @@ pub struct StreamOpts {
     /// Set O_NONBLOCK on an adopted descriptor. False for an inherited stdin (its
     /// file description is shared): then one read per readiness report.
     pub nonblocking: bool,
+    /// Queued writes keep the loop alive (libuv's write request). False for the fork
+    /// channel: what it still has queued at exit goes through the exit flush, under
+    /// its deadline, instead of holding the process.
+    pub writes_keep_alive: bool,
+    /// A failed write stops the writing only (each queued write hears the error) and
+    /// the stream reads on to the peer's EOF, instead of being destroyed: what the
+    /// peer sent before it went is still delivered (the fork channel).
+    pub write_error_keeps_reading: bool,
 }
 
 impl StreamOpts {
@@ -94,6 +102,8 @@ impl StreamOpts {
             hup_short_read_is_eof: false,
             read_error: OnReadError::Error,
             nonblocking: true,
+            writes_keep_alive: true,
+            write_error_keeps_reading: false,
         }
     }
 
@@ -143,6 +153,12 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) bytes_written: Cell<u64>,
     /// How the exit flush's warning names a write and the stream.
     pub(super) flush_names: Cell<(&'static str, &'static str)>,
+    /// Who the exit flush's warning says the output was for, when the address does not.
+    pub(super) flush_peer: RefCell<Option<String>>,
+    /// Writes queue without being written until `uncork` (see `stream_write`).
+    pub(super) corked: Cell<bool>,
+    /// A write failed and `write_error_keeps_reading` is set: nothing more is written.
+    pub(super) write_broken: Cell<bool>,
 }
 
 impl<C: ?Sized + 'static> Stream<C> {
@@ -175,6 +191,9 @@ impl<C: ?Sized + 'static> Stream<C> {
             bytes_read: Cell::new(0),
             bytes_written: Cell::new(0),
             flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
+            flush_peer: RefCell::new(None),
+            corked: Cell::new(false),
+            write_broken: Cell::new(false),
         });
         let pending: Rc<dyn super::flush::Pending> = s.clone();
         io.host.flush_at_exit(Rc::downgrade(&pending));
@@ -325,13 +344,17 @@ impl<C: ?Sized + 'static> Stream<C> {
         let open = phase == Phase::Open;
         let read = open && self.reading.get() && !self.eof.get();
         let pending_shut = self.ending.get() && !self.shut.get();
-        let write = phase == Phase::Connecting || (open && (self.writes.borrow().has_output_now() || pending_shut));
+        // Corked writes wait for `uncork` unless the descriptor is watched already.
+        let queued = self.writes.borrow().has_output_now()
+            && !self.write_broken.get()
+            && (!self.corked.get() || self.interest.get().write);
+        let write = phase == Phase::Connecting || (open && (queued || pending_shut));
         self.set_interest(Interest { read, write });
         if self.phase.get() == Phase::Closed {
             return;
         }
         set_guard(&self.hold, read && self.refd.get(), || self.io.reactor.hold());
-        set_guard(&self.request, write, || self.io.reactor.request());
+        set_guard(&self.request, write && self.opts.writes_keep_alive, || self.io.reactor.request());
     }
 
     fn set_interest(&self, i: Interest) {

@@ -44,6 +44,12 @@ impl<C: ?Sized + 'static> Stream<C> {
                     if hangup && self.opts.hup_short_read_is_eof && n < size {
                         return self.on_eof(cx);
                     }
+                    // A short read into the reused buffer emptied the socket: the
+                    // poller is level-triggered, so reading again would only cost an
+                    // EAGAIN (the fork channel's rule, kept).
+                    if n < size && matches!(self.opts.read_size, ReadSize::Reused(_)) {
+                        return;
+                    }
                 }
                 Got::Eof => return self.on_eof(cx),
                 Got::WouldBlock => return,

@@ -1,7 +1,7 @@
 //! A stream's write side: the queue, flushing what the kernel takes, completions on
 //! ticks, backpressure (`write` says false, `Drain` follows), the half-close
-//! (`end`: `Finish` once everything is out), the fork channel's passed descriptors
-//! and ACK gate, and the exit flush (`io::flush::Pending`).
+//! (`end`: `Finish` once everything is out), the fork channel's passed descriptors,
+//! ACK gate, corking and broken write side, and the exit flush (`io::flush::Pending`).
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
@@ -31,6 +31,12 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
             return false;
         }
+        if self.write_broken.get() {
+            if let Some(id) = id {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::Destroyed) });
+            }
+            return false;
+        }
         if self.ending.get() {
             if let Some(id) = id {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::WriteAfterEnd) });
@@ -43,7 +49,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             Some(fd) => self.writes.borrow_mut().push_with_fd(bytes, fd, id),
             None => self.writes.borrow_mut().push(bytes, id),
         }
-        if idle && self.phase.get() == Phase::Open {
+        if idle && self.phase.get() == Phase::Open && !self.corked.get() {
             self.flush();
         }
         let ok = self.writes.borrow().len() < self.opts.high_water;
@@ -67,6 +73,36 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.resume_writes();
     }
 
+    /// From now on writes only queue (no system call per write) until
+    /// [`Stream::uncork`]: the fork channel writes what one macrotask sent in one go,
+    /// after its drain.
+    pub fn cork(&self) {
+        self.corked.set(true);
+    }
+
+    /// Ends [`Stream::cork`]: writes what the kernel takes now.
+    pub fn uncork(&self) {
+        self.corked.set(false);
+        self.flush_writes();
+    }
+
+    /// Writes what the kernel takes now, corked or not; the rest waits for the
+    /// descriptor to become writable.
+    pub fn flush_writes(&self) {
+        self.resume_writes();
+    }
+
+    /// A failed write stopped the writing (`write_error_keeps_reading`).
+    pub fn write_broken(&self) -> bool {
+        self.write_broken.get()
+    }
+
+    /// Names the peer in the exit flush's warning ("the IPC channel to child 42")
+    /// where the address does not (a socketpair has none).
+    pub fn set_flush_peer(&self, name: String) {
+        *self.flush_peer.borrow_mut() = Some(name);
+    }
+
     fn resume_writes(&self) {
         if self.phase.get() == Phase::Open {
             self.flush();
@@ -87,7 +123,7 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// Writes what the kernel takes now; completions go out on ticks; a failure
     /// destroys the stream.
     pub(super) fn flush(&self) {
-        if self.phase.get() != Phase::Open {
+        if self.phase.get() != Phase::Open || self.write_broken.get() {
             return;
         }
         let kind = self.opts.kind;
@@ -106,7 +142,16 @@ impl<C: ?Sized + 'static> Stream<C> {
             if let Some(id) = id {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
             }
-            return self.destroy(Some(err));
+            if !self.opts.write_error_keeps_reading {
+                return self.destroy(Some(err));
+            }
+            // The writing is over; reading goes on to the peer's EOF.
+            self.write_broken.set(true);
+            let dropped = self.writes.borrow_mut().clear();
+            for id in dropped {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
+            }
+            return;
         }
         let low = {
             let w = self.writes.borrow();
@@ -161,7 +206,7 @@ fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>
 /// ended is still written, under the one deadline rule.
 impl<C: ?Sized + 'static> Pending for Stream<C> {
     fn flush_fd(&self) -> Option<RawFd> {
-        let open = self.phase.get() == Phase::Open && !self.shut.get();
+        let open = self.phase.get() == Phase::Open && !self.shut.get() && !self.write_broken.get();
         (open && !self.writes.borrow().is_empty()).then(|| self.raw_fd()).flatten()
     }
 
@@ -184,6 +229,9 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
     }
 
     fn peer(&self) -> String {
+        if let Some(name) = self.flush_peer.borrow().as_ref() {
+            return name.clone();
+        }
         let what = self.flush_names.get().1;
         match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
             Some(to) => format!("the {what} to {to}"),
