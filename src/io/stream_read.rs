@@ -87,7 +87,13 @@ impl<C: ?Sized + 'static> Stream<C> {
                 // Taken out while the handler runs, so nothing it calls can find the
                 // buffer borrowed.
                 let mut buf = std::mem::take(&mut *self.rbuf.borrow_mut());
-                buf.resize(size, 0);
+                if buf.is_empty() {
+                    // Zeroed by the allocator (fresh pages, no memset): an idle fork
+                    // channel neither pays for nor maps its 256 KiB until data comes.
+                    buf = vec![0; size];
+                } else {
+                    buf.resize(size, 0);
+                }
                 let mut fds: Vec<OwnedFd> = Vec::new();
                 let got = {
                     let fd = self.fd.borrow();
