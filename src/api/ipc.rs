@@ -350,14 +350,14 @@ impl Handler<Runtime> for Inner {
         rt.drain();
     }
 
-    fn event(&self, rt: &Runtime, ev: Event) {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
         match ev {
             Event::Written { id, err } => {
                 let cb = self.callbacks.borrow_mut().remove(&id);
                 if let Some(cb) = cb {
                     let arg = if err.is_some() { closed_error() } else { Dynamic::UNIT };
                     let r = cb.call(&rt.engine, vec![arg]);
-                    rt.settle(r, cb.source());
+                    return rt.settle(r, cb.source());
                 }
             }
             // The peer's EOF (or a reset): the end of a disconnect, or of the channel.
@@ -371,7 +371,6 @@ impl Handler<Runtime> for Inner {
                     }
                     self.close();
                 }
-                rt.drain();
             }
             // A disconnect's queue is out (and the write side shut).
             Event::Finish => self.release(),
@@ -379,6 +378,7 @@ impl Handler<Runtime> for Inner {
             Event::Error(_) => self.close(),
             Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } | Event::Accept(_) => {}
         }
+        true
     }
 }
 

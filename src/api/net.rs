@@ -96,12 +96,6 @@ pub fn is_socket(v: &Dynamic) -> bool {
     v.is::<Socket>() || as_socket(v).is_some()
 }
 
-/// The raw descriptor of a server or socket value, if it has one open.
-#[allow(dead_code)]
-pub fn raw_fd_of(v: &Dynamic) -> Option<RawFd> {
-    as_server(v).and_then(|s| s.raw_fd()).or_else(|| as_socket(v).and_then(|s| s.raw_fd()))
-}
-
 /// The IPC channel's handle codec: a server (net or http) travels as its listening
 /// socket (`"net.Server"`), a socket as its connection (`"net.Socket"`), each as a
 /// duplicate the channel sends and closes. The receiver gets a plain `net.Server`
@@ -109,14 +103,13 @@ pub fn raw_fd_of(v: &Dynamic) -> Option<RawFd> {
 pub fn handle_codec() -> crate::api::ipc::HandleCodec {
     fn to_fd(v: &Dynamic) -> Option<(OwnedFd, &'static str)> {
         if let Some(s) = as_server(v) {
-            return crate::net::sys::dup(s.raw_fd()?).ok().map(|fd| (fd, "net.Server"));
+            return s.dup_fd().map(|fd| (fd, "net.Server"));
         }
-        let s = as_socket(v)?;
-        crate::net::sys::dup(s.raw_fd()?).ok().map(|fd| (fd, "net.Socket"))
+        as_socket(v)?.dup_fd().map(|fd| (fd, "net.Socket"))
     }
     fn from_fd(st: &Rc<State>, kind: &str, fd: OwnedFd) -> Option<Dynamic> {
-        use std::os::fd::AsRawFd;
-        let listening = crate::net::sys::is_listening(fd.as_raw_fd());
+        use std::os::fd::AsFd;
+        let listening = crate::net::sys::is_listening(fd.as_fd());
         match kind {
             "net.Server" | "net.Native" if listening => Some(Dynamic::from(server_from_fd(st, fd))),
             "net.Socket" | "net.Native" if !listening => Some(Dynamic::from(socket_from_fd(st, fd))),
@@ -226,8 +219,7 @@ mod tests {
         let port = server.address().and_then(|a| a.port()).unwrap();
         let v = Dynamic::from(server.clone());
         assert!(is_server(&v) && !is_socket(&v));
-        assert_eq!(raw_fd_of(&v), server.raw_fd());
-        assert!(server.listen_fd(crate::net::sys::dup(server.raw_fd().unwrap()).unwrap()).is_err(), "already listens");
+        assert!(server.listen_fd(server.dup_fd().unwrap()).is_err(), "already listens");
 
         let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         // The pending connection makes the listening socket ready: one turn accepts it.
@@ -237,10 +229,10 @@ mod tests {
         let sock = socket_from_fd(&rt.st, OwnedFd::from(client));
         assert!(is_socket(&Dynamic::from(sock.clone())));
         assert_eq!(sock.remote().and_then(|r| r.port()), Some(port));
-        assert!(sock.raw_fd().is_some());
+        assert!(sock.dup_fd().is_some());
         sock.destroy(None);
-        assert!(sock.raw_fd().is_none());
+        assert!(sock.dup_fd().is_none());
         server.close(None);
-        assert!(!server.listening() && server.raw_fd().is_none());
+        assert!(!server.listening() && server.dup_fd().is_none());
     }
 }

@@ -137,7 +137,7 @@ impl Stdin {
         let i = &self.0;
         let want = i.flow.borrow().wants_read();
         match (want, i.token.get()) {
-            (true, None) => match i.st.watch(0, self.0.clone(), true, false) {
+            (true, None) => match i.st.watch(std::io::stdin().as_fd(), self.0.clone(), true, false) {
                 Ok(token) => {
                     i.token.set(Some(token));
                     i.hold.set(Some(i.st.hold()));
@@ -154,7 +154,7 @@ impl Stdin {
 impl StdinInner {
     fn stop(&self) {
         if let Some(token) = self.token.take() {
-            self.st.unwatch(0, token);
+            self.st.unwatch(std::io::stdin().as_fd(), token);
             self.hold.set(None);
         }
     }

@@ -75,7 +75,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.targets.borrow_mut().clear();
         self.phase.set(Phase::Open);
         *self.remote.borrow_mut() = self.fd.borrow().as_ref().and_then(|f| sys::peer(f.as_fd()));
-        self.flush();
+        self.flush(None);
         self.update();
         // Even when that first flush broke the stream: `connect`, then `error` and
         // `close` in the close phase, as the socket always did.

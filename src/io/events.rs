@@ -4,9 +4,18 @@
 //! [`Host`] on a later phase of the loop.
 //!
 //! The timing rules live in the core, once: what comes straight out of a readiness
-//! report (data, end, connect, finish) is delivered [`When::Now`], in the poll phase;
-//! write completions and `drain` on a tick ([`When::Tick`]); `error` and `close` of a
-//! destroyed object in the close phase ([`When::Close`]), `error` first.
+//! report (data, end, connect, finish, and the write completions and `drain` of a
+//! write that went out when the descriptor became writable) is delivered
+//! [`When::Now`], in the poll phase; completions and `drain` of a write that went
+//! out at once, inside `write()`, on a tick ([`When::Tick`], as Node's
+//! `afterWriteTick`); `error` and `close` of a destroyed object in the close phase
+//! ([`When::Close`]), `error` first.
+//!
+//! A handler only calls into script and says whether that threw
+//! ([`Handler::event`]'s result); what follows a callback (the runtime's drain of
+//! nextTicks and microtasks, or leaving it owed after a handled throw) is the
+//! host's: on its tick and close-phase queues, and [`Host::after_event`] after an
+//! event delivered at once.
 
 use std::os::fd::OwnedFd;
 use std::rc::{Rc, Weak};
@@ -56,7 +65,11 @@ pub enum When {
 
 /// A binding: what hears a core object's events.
 pub trait Handler<C: ?Sized> {
-    fn event(&self, cx: &C, ev: Event);
+    /// Hears `ev`. False when script it called threw and the throw was handled
+    /// (`uncaughtException`): as in Node, the rest of that drain is then owed (the
+    /// tick queue stops there), so the caller must know. A handler never drains
+    /// itself.
+    fn event(&self, cx: &C, ev: Event) -> bool;
     /// Instead of [`Event::Data`] when the stream reads into one reused buffer: the
     /// bytes are borrowed from it, with the descriptors that came along (SCM_RIGHTS);
     /// the fork channel frames here, with no `Vec` per read.
@@ -75,6 +88,10 @@ pub trait Host<C: ?Sized> {
     /// alive (unref'd).
     fn after(&self, ms: u64, f: Box<dyn FnOnce(&C)>) -> TimerId;
     fn cancel(&self, id: TimerId);
+    /// After a handler heard an event at once ([`When::Now`]), with what it returned:
+    /// the host runs what follows a callback (the runtime drains, or leaves the
+    /// drain owed when `ok` is false).
+    fn after_event(&self, cx: &C, ok: bool);
     /// Runs `f` when the process exits (a listener's socket-file unlink).
     fn at_exit(&self, f: Box<dyn Fn()>);
     /// Registers a writer with the process's exit flush (`io::flush`): what it still

@@ -11,14 +11,15 @@
 
 use std::cell::{Cell, RefCell};
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+
 use super::deadline::{self, Clock, Rule};
-// recvmsg with SCM_RIGHTS, until the I/O core's `sys` layer takes it over.
 use crate::sys::errno::Errno;
-use crate::sys::raw;
+use crate::sys::{fd as sysfd, socket};
 
 /// What a writer still has queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,9 +33,9 @@ pub struct Backlog {
 
 /// A writer whose queued output must reach its peer before the process ends.
 pub trait Pending {
-    /// The descriptor to poll while output is queued; `None` when there is nothing
-    /// (left) to write, or the writer is closed or broken.
-    fn flush_fd(&self) -> Option<RawFd>;
+    /// Lends `f` the descriptor to poll while output is queued; does not call it when
+    /// there is nothing (left) to write, or the writer is closed or broken.
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>));
     /// Writes what the descriptor takes now (never blocks): the bytes written, or an
     /// error when the peer can take nothing more (gone, reset).
     fn write_now(&self) -> io::Result<usize>;
@@ -74,7 +75,9 @@ impl ExitFlush {
 
 struct Entry {
     w: Rc<dyn Pending>,
-    fd: RawFd,
+    /// A duplicate of the writer's descriptor, polled and read from (the writer
+    /// keeps its own for writing); closed when the entry is dropped.
+    fd: OwnedFd,
     clock: Clock,
     /// The peer's input has not reached its EOF yet.
     reading: bool,
@@ -92,12 +95,12 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
     let mut live: Vec<Entry> = writers
         .into_iter()
         .filter_map(|w| {
-            let fd = w.flush_fd()?;
-            Some(Entry { w, fd, clock: Clock::start(now), reading: true, hung_up: false })
+            let mut dup = None;
+            w.flush_fd(&mut |fd| dup = sysfd::dup_cloexec(fd).ok());
+            Some(Entry { w, fd: dup?, clock: Clock::start(now), reading: true, hung_up: false })
         })
         .collect();
     let mut scratch = vec![0u8; 64 * 1024];
-    let mut polled: Vec<libc::pollfd> = Vec::new();
     loop {
         let now = Instant::now();
         live.retain_mut(|e| {
@@ -106,7 +109,7 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
                 Ok(_) => e.clock.progress(now),
                 Err(_) => return false,
             }
-            if e.w.flush_fd().is_none() || e.hung_up {
+            if !has_output(&*e.w) || e.hung_up {
                 return false;
             }
             if e.clock.expired(rule, now) {
@@ -116,34 +119,45 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
             true
         });
         let Some(wait) = live.iter().map(|e| e.clock.left(rule, now)).min() else { return };
-        polled.clear();
-        polled.extend(live.iter().map(|e| libc::pollfd {
-            fd: e.fd,
-            events: libc::POLLOUT | if e.reading { libc::POLLIN } else { 0 },
-            revents: 0,
-        }));
-        // SAFETY: `polled` is a live, initialised array of `polled.len()` pollfds.
-        let n = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, millis(wait)) };
-        if n < 0 {
-            if Errno::last() == Errno::EINTR {
-                continue;
+        let revents = {
+            let mut polled: Vec<PollFd> = live
+                .iter()
+                .map(|e| {
+                    let read = if e.reading { PollFlags::POLLIN } else { PollFlags::empty() };
+                    PollFd::new(e.fd.as_fd(), PollFlags::POLLOUT | read)
+                })
+                .collect();
+            let timeout = PollTimeout::try_from(millis(wait)).unwrap_or(PollTimeout::MAX);
+            match poll(&mut polled, timeout) {
+                Ok(_) => polled.iter().map(|p| p.revents().unwrap_or(PollFlags::empty())).collect::<Vec<_>>(),
+                Err(Errno::EINTR) => continue,
+                Err(_) => {
+                    // The poll itself failed (out of memory): waiting is impossible,
+                    // so give everyone up now rather than spin.
+                    for e in &live {
+                        warn(&give_up_line(&*e.w, rule));
+                    }
+                    return;
+                }
             }
-            // The poll itself failed (out of memory): waiting is impossible, so give
-            // everyone up now rather than spin.
-            for e in &live {
-                warn(&give_up_line(&*e.w, rule));
+        };
+        let gone = PollFlags::POLLHUP | PollFlags::POLLERR;
+        for (e, r) in live.iter_mut().zip(revents) {
+            if e.reading && r.intersects(PollFlags::POLLIN | gone) {
+                e.reading = discard_input(e.fd.as_fd(), &mut scratch);
             }
-            return;
-        }
-        for (e, p) in live.iter_mut().zip(&polled) {
-            if e.reading && p.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
-                e.reading = discard_input(e.fd, &mut scratch);
-            }
-            if p.revents & (libc::POLLHUP | libc::POLLERR) != 0 && p.revents & libc::POLLOUT == 0 {
+            if r.intersects(gone) && !r.contains(PollFlags::POLLOUT) {
                 e.hung_up = true;
             }
         }
     }
+}
+
+/// The writer still has output queued and an open descriptor to write it on.
+fn has_output(w: &dyn Pending) -> bool {
+    let mut open = false;
+    w.flush_fd(&mut |_| open = true);
+    open
 }
 
 fn give_up_line(w: &dyn Pending, rule: Rule) -> String {
@@ -158,10 +172,10 @@ fn give_up_line(w: &dyn Pending, rule: Rule) -> String {
 
 /// Reads and drops what the peer sent (descriptors that came along are closed).
 /// False once its input is over (EOF or an error).
-fn discard_input(fd: RawFd, buf: &mut [u8]) -> bool {
+fn discard_input(fd: BorrowedFd<'_>, buf: &mut [u8]) -> bool {
     for _ in 0..READS_PER_ROUND {
         let mut fds = Vec::new();
-        match raw::recvmsg(fd, buf, &mut fds) {
+        match socket::recvmsg(fd, buf, &mut fds) {
             Ok(0) => return false,
             Ok(n) if n < buf.len() => return true,
             Ok(_) => {}

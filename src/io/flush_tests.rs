@@ -5,7 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::Read;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -31,8 +31,10 @@ impl TestWriter {
 }
 
 impl Pending for TestWriter {
-    fn flush_fd(&self) -> Option<RawFd> {
-        (self.sent.get() < self.data.len()).then(|| self.fd.as_raw_fd())
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
+        if self.sent.get() < self.data.len() {
+            f(self.fd.as_fd());
+        }
     }
 
     fn write_now(&self) -> io::Result<usize> {

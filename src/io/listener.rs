@@ -26,7 +26,7 @@
 //! [`ListenHost`].
 
 use std::cell::RefCell;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
@@ -125,10 +125,10 @@ impl<C: ?Sized + 'static> Listener<C> {
         self.handle.borrow().is_some()
     }
 
-    /// The listening descriptor's number while open, for handing it on (`dup`);
-    /// the listener keeps owning it.
-    pub fn raw_fd(&self) -> Option<RawFd> {
-        self.handle.borrow().as_ref().map(|h| h.fd().as_raw_fd())
+    /// A duplicate of the listening descriptor while open, for handing it on; the
+    /// listener keeps its own.
+    pub fn dup_fd(&self) -> Option<OwnedFd> {
+        self.handle.borrow().as_ref().and_then(|h| crate::sys::fd::dup_cloexec(h.fd()).ok())
     }
 
     /// The bound address while open (`server.address()`).

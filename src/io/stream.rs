@@ -18,7 +18,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
 
 use super::events::{Event, Handler, Hold, Interest, Io, IoError, Request, Source, When};
@@ -251,8 +251,15 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.phase.get()
     }
 
+    /// The descriptor's number while open (tests check it is closed); system calls
+    /// borrow the descriptor through [`Stream::with_fd`].
     pub fn raw_fd(&self) -> Option<RawFd> {
         self.fd.borrow().as_ref().map(|f| f.as_raw_fd())
+    }
+
+    /// Lends the open descriptor to `f` (socket options, a duplicate to pass on).
+    pub fn with_fd<R>(&self, f: impl FnOnce(BorrowedFd<'_>) -> R) -> Option<R> {
+        self.fd.borrow().as_ref().map(|fd| f(fd.as_fd()))
     }
 
     pub fn remote(&self) -> Option<Endpoint> {
@@ -297,7 +304,10 @@ impl<C: ?Sized + 'static> Stream<C> {
     pub(super) fn emit(&self, cx: Option<&C>, when: When, ev: Event) {
         let Some(to) = self.to.upgrade() else { return };
         match (when, cx) {
-            (When::Now, Some(cx)) => to.event(cx, ev),
+            (When::Now, Some(cx)) => {
+                let ok = to.event(cx, ev);
+                self.io.host.after_event(cx, ok);
+            }
             _ => self.io.host.post(when, to, ev),
         }
     }

@@ -42,6 +42,7 @@ impl Host<Rec> for Queues {
         unimplemented!("streams start no timers")
     }
     fn cancel(&self, _id: TimerId) {}
+    fn after_event(&self, _cx: &Rec, _ok: bool) {}
     fn at_exit(&self, _f: Box<dyn Fn()>) {}
     fn flush_at_exit(&self, w: Weak<dyn Pending>) {
         self.flush.register(w);
@@ -226,7 +227,7 @@ pub fn describe(e: &IoError) -> String {
 }
 
 impl Handler<Rec> for Probe {
-    fn event(&self, cx: &Rec, ev: Event) {
+    fn event(&self, cx: &Rec, ev: Event) -> bool {
         let what = match &ev {
             Event::Connect => "connect".to_string(),
             Event::Data(b) => format!("data {}", String::from_utf8_lossy(b)),
@@ -243,6 +244,7 @@ impl Handler<Rec> for Probe {
         if let Some(h) = self.hook.borrow().as_ref() {
             h(self, &ev);
         }
+        true
     }
 
     fn read(&self, cx: &Rec, bytes: &[u8], fds: Vec<OwnedFd>) {

@@ -1,7 +1,7 @@
 //! `Stream` on real socketpairs, pipes and TCP sockets, driven by the test kit's
 //! poll loop; each test states the exact events a binding hears, in order.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use super::events::{Event, IoError};
 use super::stream::{DrainAt, Kind, Phase, ReadSize, StreamOpts};
@@ -272,7 +272,7 @@ fn passes_descriptors_and_holds_writes_until_ack() {
 
 fn listener() -> (OwnedFd, Endpoint) {
     let l = sys::listen_tcp("127.0.0.1:0".parse().expect("addr"), sys::BACKLOG, false).expect("listen");
-    let at = sys::local(l.as_raw_fd()).expect("bound");
+    let at = sys::local(l.as_fd()).expect("bound");
     (l, at)
 }
 

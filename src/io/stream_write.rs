@@ -1,10 +1,10 @@
-//! A stream's write side: the queue, flushing what the kernel takes, completions on
-//! ticks, backpressure (`write` says false, `Drain` follows), the half-close
+//! A stream's write side: the queue, flushing what the kernel takes, completions
+//! (on ticks, or at once from a readiness report), backpressure (`write` says false, `Drain` follows), the half-close
 //! (`end`: `Finish` once everything is out), the fork channel's passed descriptors,
 //! ACK gate, corking and broken write side, and the exit flush (`io::flush::Pending`).
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::events::{Event, IoError, When};
 use super::flush::{Backlog, Pending};
@@ -50,7 +50,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             None => self.writes.borrow_mut().push(bytes, id),
         }
         if idle && self.phase.get() == Phase::Open && !self.corked.get() {
-            self.flush();
+            self.flush(None);
         }
         let ok = self.writes.borrow().len() < self.opts.high_water;
         if !ok {
@@ -105,7 +105,7 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     fn resume_writes(&self) {
         if self.phase.get() == Phase::Open {
-            self.flush();
+            self.flush(None);
         }
         self.update();
     }
@@ -120,9 +120,11 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.update();
     }
 
-    /// Writes what the kernel takes now; completions go out on ticks; a failure
-    /// destroys the stream.
-    pub(super) fn flush(&self) {
+    /// Writes what the kernel takes now; a failure destroys the stream. Completions
+    /// and `Drain` go out on ticks, or at once when `cx` is given (the descriptor
+    /// became writable: Node runs an asynchronous write's callback and `drain` from
+    /// the poll phase, a synchronous one's on a tick).
+    pub(super) fn flush(&self, cx: Option<&C>) {
         if self.phase.get() != Phase::Open || self.write_broken.get() {
             return;
         }
@@ -134,8 +136,9 @@ impl<C: ?Sized + 'static> Stream<C> {
             self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass))
         };
         self.bytes_written.set(self.bytes_written.get() + f.written as u64);
+        let when = if cx.is_some() { When::Now } else { When::Tick };
         for id in f.completed {
-            self.emit(None, When::Tick, Event::Written { id, err: None });
+            self.emit(cx, when, Event::Written { id, err: None });
         }
         if let Some((errno, id)) = f.error {
             let err = IoError::sys(errno, "write");
@@ -153,6 +156,10 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
             return;
         }
+        // A callback may have destroyed the stream: no `Drain` after that.
+        if self.phase.get() != Phase::Open {
+            return;
+        }
         let low = {
             let w = self.writes.borrow();
             match self.opts.drain_at {
@@ -161,13 +168,13 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
         };
         if low && self.need_drain.replace(false) {
-            self.emit(None, When::Tick, Event::Drain);
+            self.emit(cx, when, Event::Drain);
         }
     }
 
     /// The descriptor is writable: flush, then the half-close `end()` asked for.
     pub(super) fn on_writable(&self, cx: &C) {
-        self.flush();
+        self.flush(Some(cx));
         let done = self.phase.get() != Phase::Open || self.writes.borrow().has_output_now();
         if done || !self.ending.get() || self.shut.replace(true) {
             return self.update();
@@ -205,9 +212,14 @@ fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>
 /// Every stream is in the exit flush: what `write()` queued before the process
 /// ended is still written, under the one deadline rule.
 impl<C: ?Sized + 'static> Pending for Stream<C> {
-    fn flush_fd(&self) -> Option<RawFd> {
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
         let open = self.phase.get() == Phase::Open && !self.shut.get() && !self.write_broken.get();
-        (open && !self.writes.borrow().is_empty()).then(|| self.raw_fd()).flatten()
+        if open
+            && !self.writes.borrow().is_empty()
+            && let Some(fd) = self.fd.borrow().as_ref()
+        {
+            f(fd.as_fd());
+        }
     }
 
     fn write_now(&self) -> io::Result<usize> {

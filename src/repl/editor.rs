@@ -8,7 +8,7 @@
 //! ends abruptly keeps what was typed.
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,7 +59,8 @@ impl Editor {
         park: Arc<Park>,
     ) -> io::Result<Editor> {
         let (wake_r, wake_w) = crate::sys::fd::wake_pipe()?;
-        st.watch(wake_r.as_raw_fd(), Rc::new(Wake(wake_r)), true, false)?;
+        let wake = Rc::new(Wake(wake_r));
+        st.watch(wake.0.as_fd(), wake.clone(), true, false)?;
         let (req_tx, req_rx) = mpsc::channel::<String>();
         let (in_tx, in_rx) = mpsc::channel::<Input>();
         let (ready_tx, ready_rx) = mpsc::channel::<Started>();
@@ -170,12 +171,11 @@ struct Wake(OwnedFd);
 
 impl Source for Wake {
     fn on_ready(&self, _: &Runtime, _: Ready) {
-        drain(self.0.as_raw_fd());
+        drain(self.0.as_fd());
     }
 }
 
-fn drain(fd: RawFd) {
+fn drain(fd: BorrowedFd<'_>) {
     let mut buf = [0u8; 64];
-    // SAFETY: `buf` is a live 64-byte array and read writes at most buf.len() bytes.
-    while unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+    while nix::unistd::read(fd, &mut buf).is_ok_and(|n| n > 0) {}
 }

@@ -10,19 +10,23 @@ use crate::event_loop::TimerId;
 use crate::io::events::{Event, Handler, Host, Io, When};
 use crate::io::flush::Pending;
 
-type Work = Box<dyn FnOnce(&Runtime)>;
+/// Core work; false when script it called threw (see `Handler::event`).
+type Work = Box<dyn FnOnce(&Runtime) -> bool>;
 
 /// One piece of core work for the loop to run once.
 pub struct Posted(Cell<Option<Work>>);
 
 impl Posted {
-    fn task(f: impl FnOnce(&Runtime) + 'static) -> Task {
+    fn task(f: impl FnOnce(&Runtime) -> bool + 'static) -> Task {
         Task::Io(Rc::new(Posted(Cell::new(Some(Box::new(f))))))
     }
 
-    pub(super) fn run(&self, rt: &Runtime) {
-        if let Some(f) = self.0.take() {
-            f(rt);
+    /// Runs the work (once); false when script it called threw, so the drain that
+    /// runs it as a tick stops there.
+    pub(super) fn run(&self, rt: &Runtime) -> bool {
+        match self.0.take() {
+            Some(f) => f(rt),
+            None => true,
         }
     }
 }
@@ -41,13 +45,23 @@ impl Host<Runtime> for RtHost {
 
     fn after(&self, ms: u64, f: Box<dyn FnOnce(&Runtime)>) -> TimerId {
         let st = self.0.upgrade().expect("the runtime outlives its I/O");
-        st.timer_start_unref(ms, Posted::task(f))
+        st.timer_start_unref(
+            ms,
+            Posted::task(move |rt| {
+                f(rt);
+                true
+            }),
+        )
     }
 
     fn cancel(&self, id: TimerId) {
         if let Some(st) = self.0.upgrade() {
             st.timer_clear(id);
         }
+    }
+
+    fn after_event(&self, rt: &Runtime, ok: bool) {
+        rt.after_callback(ok);
     }
 
     fn at_exit(&self, f: Box<dyn Fn()>) {

@@ -24,6 +24,18 @@ impl Runtime {
         }
     }
 
+    /// What follows a callback from the loop (`ok`: it did not throw): the drain; or,
+    /// when it threw and the throw was handled, the drain owed instead, as in Node,
+    /// whose callback scope skips the tick queue after a throw: the rest runs after
+    /// the next callback, at the latest when the next check phase starts.
+    pub fn after_callback(&self, ok: bool) {
+        if ok {
+            self.drain();
+        } else {
+            self.st.lp.borrow_mut().set_resume_drain();
+        }
+    }
+
     /// Runs every nextTick, then every microtask, until both are empty, then the
     /// unhandled-rejection check; repeated while that schedules more.
     pub fn drain(&self) {

@@ -59,12 +59,11 @@ impl Runtime {
         self.st.flush();
         let ready = {
             let timeout = self.st.lp.borrow().poll_timeout();
-            // About to block with nothing due (a forked child gives back its code
+            // About to block with nothing due (a forked child gives back its idle
             // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
-            if timeout < 0 {
-                self.st.hooks.before_idle_wait();
-            }
+            let timeout = self.st.hooks.idle_wait_timeout(timeout);
             let r = self.st.reactor.wait(timeout);
+            self.st.hooks.after_wait(r.as_ref().map_or(0, Vec::len));
             self.st.lp.borrow_mut().update_time();
             r
         };
@@ -117,10 +116,11 @@ impl Runtime {
         }
     }
 
-    /// One callback into script from the loop, then the drain.
+    /// One callback into script from the loop, then the drain (owed instead when
+    /// the callback threw: [`Runtime::after_callback`]).
     pub fn macrotask(&self, task: &Task) {
-        self.call_task(task.clone());
-        self.drain();
+        let ok = self.call_task(task.clone());
+        self.after_callback(ok);
     }
 
     /// Calls a task's function; false if it threw (and the error was handled).
@@ -134,10 +134,7 @@ impl Runtime {
                 let r = f(&self.engine);
                 self.settle(r, None)
             }
-            Task::Io(p) => {
-                p.run(self);
-                true
-            }
+            Task::Io(p) => p.run(self),
         }
     }
 

@@ -1,9 +1,9 @@
 //! The runtime's side of the reactor (`io::reactor`): what a source watched with the
 //! runtime as its context is ([`Source`]), the signal pipe as one, and the `State`
-//! methods for bindings that still keep a bare descriptor (`watch`, `set_interest`,
-//! `unwatch`) until they hold an `io::handle::Handle`.
+//! methods for bindings that watch a descriptor they own without an
+//! `io::handle::Handle` (`watch`, `set_interest`, `unwatch`: they lend it for the call).
 
-use std::os::fd::{AsFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::{Runtime, State};
@@ -45,10 +45,10 @@ impl State {
     }
 
     /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
-    /// bindings that keep a bare descriptor (until they hold an `io::handle::Handle`).
+    /// bindings that own a descriptor without an `io::handle::Handle`.
     pub fn watch<S: Source + 'static>(
         &self,
-        fd: RawFd,
+        fd: BorrowedFd<'_>,
         source: Rc<S>,
         readable: bool,
         writable: bool,
@@ -62,13 +62,12 @@ impl State {
     }
 
     /// Changes what `fd`, watched under `token`, is watched for.
-    pub fn set_interest(&self, fd: RawFd, token: u64, read: bool, write: bool) -> std::io::Result<()> {
-        let i = Interest { read, write };
-        Ok(crate::sys::raw::with_fd(fd, |fd| self.reactor.set_interest(fd, token, i))?)
+    pub fn set_interest(&self, fd: BorrowedFd<'_>, token: u64, read: bool, write: bool) -> std::io::Result<()> {
+        Ok(self.reactor.set_interest(fd, token, Interest { read, write })?)
     }
 
     /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
-    pub fn unwatch(&self, fd: RawFd, token: u64) {
+    pub fn unwatch(&self, fd: BorrowedFd<'_>, token: u64) {
         let _ = self.set_interest(fd, token, false, false);
         self.reactor.close_token(token);
     }

@@ -62,6 +62,20 @@ pub fn dup_cloexec(fd: BorrowedFd<'_>) -> SysResult<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(r) })
 }
 
+/// A close-on-exec duplicate of the descriptor numbered `n` (one a script named:
+/// `listen({fd: n})`): the one way a bare number from outside becomes a descriptor.
+/// A number that is not open is EBADF.
+pub fn dup_number(n: i32) -> SysResult<OwnedFd> {
+    // SAFETY: F_DUPFD_CLOEXEC takes any integer: it only looks the number up in the
+    // descriptor table (EBADF when nothing is open there) and touches no memory.
+    let r = unsafe { libc::fcntl(n, libc::F_DUPFD_CLOEXEC, 3) };
+    if r < 0 {
+        return Err(Errno::last());
+    }
+    // SAFETY: F_DUPFD_CLOEXEC returned a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(r) })
+}
+
 /// `/dev/null`, opened once (read-write, close-on-exec) and shared by every child
 /// whose stdio is `"ignore"`; it stays open for the life of the process.
 pub fn dev_null() -> SysResult<BorrowedFd<'static>> {

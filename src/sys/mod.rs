@@ -11,7 +11,6 @@ pub mod fd;
 pub mod fs;
 pub mod host;
 pub mod path;
-pub mod raw;
 pub mod socket;
 pub mod trim;
 pub mod work;

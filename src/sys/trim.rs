@@ -1,55 +1,115 @@
-//! Gives back the page-table entries of code that only start-up ran.
+//! Gives back the pages an idle process holds only because it ran once: clean copies
+//! of its files (code, read-only data), and free heap.
 //!
-//! An idle forked child's resident set is mostly code: building the engine touches
-//! registration code all over the binary, and the kernel maps 64 KiB around each
-//! touched page, so about 4.5 MiB of procbox's 5.6 MiB of text stays resident though
-//! a child waiting for messages runs a few pages of it. The pages are clean copies of
-//! the files (shared page cache, never written), so dropping this process's mappings
-//! of them loses nothing: what runs later faults back in from the cache. Only
-//! executable mappings are touched: read-only data can be relocated memory (RELRO)
-//! whose contents exist nowhere else.
+//! An idle forked child's resident set is mostly file pages: building the engine
+//! touches registration code all over the binary, handling one message touches Rhai's
+//! evaluator, and the kernel maps 64 KiB around each touched page (fault-around), so
+//! 2.5–5 MiB of procbox's 6.3 MiB of text, and most of its read-only data (relocation
+//! table, constants, unwind tables), stay resident though a waiting child runs a few
+//! pages of them. Those pages are clean copies of the files (shared page cache, never
+//! written), so dropping this process's mappings of them loses nothing: what runs later
+//! faults back in from the cache. A mapping is dropped only when the kernel says it is
+//! file-backed, private, not writable and holds no anonymous (copied-on-write) page:
+//! relocated read-only data (RELRO) exists nowhere else and is left alone.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Once per process: drops the mappings of every file-backed executable segment.
-pub fn release_code_pages() {
-    static DONE: AtomicBool = AtomicBool::new(false);
-    if DONE.swap(true, Ordering::Relaxed) {
-        return;
+/// Drops the page-table entries of every clean read-only file mapping, and returns
+/// free heap pages to the kernel. Costs one read of `/proc/self/smaps` (about a
+/// hundred microseconds); whatever is used again faults back in.
+pub fn release_idle_pages() {
+    if let Ok(smaps) = std::fs::read_to_string("/proc/self/smaps") {
+        for (start, end) in clean_file_mappings(&smaps) {
+            // SAFETY: the range is a whole mapping of this process that the kernel just
+            // reported private, not writable, backed by a file and without anonymous
+            // pages: every resident page is the file's own content, so MADV_DONTNEED
+            // only drops page-table entries and the next access reads the same bytes
+            // back from the page cache. Nothing in this process makes such a mapping
+            // writable (RELRO is never unprotected again).
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+        }
     }
-    let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return };
-    for (start, end) in maps.lines().filter_map(code_segment) {
-        // SAFETY: the range is a whole mapping of this process, executable, private and
-        // not writable, backed by a file: MADV_DONTNEED only drops page-table entries,
-        // and the next access reads the same bytes back from the file's cache.
-        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns whole free pages of the allocator's arenas to
+    // the kernel (madvise); it takes the arenas' locks like any allocation.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
-/// `start-end r-xp offset dev inode /path`: the range of a file-backed code mapping.
-fn code_segment(line: &str) -> Option<(usize, usize)> {
-    let mut fields = line.split_whitespace();
-    let range = fields.next()?;
-    if fields.next()? != "r-xp" || !fields.nth(3).is_some_and(|path| path.starts_with('/')) {
-        return None;
+/// The ranges of the mappings in an smaps text that may be dropped: file-backed
+/// (a path), private, not writable, and with `Anonymous: 0 kB`.
+fn clean_file_mappings(smaps: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    for line in smaps.lines() {
+        if let Some(range) = mapping_header(line) {
+            current = range;
+        } else if let Some(kb) = line.strip_prefix("Anonymous:")
+            && let Some(range) = current.take()
+            && kb.trim().trim_end_matches("kB").trim() == "0"
+        {
+            out.push(range);
+        }
     }
-    let (a, b) = range.split_once('-')?;
-    Some((usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?))
+    out
+}
+
+/// A mapping's header line (`start-end perms offset dev inode [path]`): `Some(range)`
+/// when the mapping is a candidate, `Some(None)` for any other mapping, `None` when the
+/// line is not a header.
+fn mapping_header(line: &str) -> Option<Option<(usize, usize)>> {
+    let mut fields = line.split_whitespace();
+    let (a, b) = fields.next()?.split_once('-')?;
+    let perms = fields.next()?;
+    let (start, end) = (usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?);
+    let path = fields.nth(3);
+    let private_read_only = perms.len() == 4 && perms.starts_with('r') && perms.ends_with('p') && !perms.contains('w');
+    let candidate = private_read_only && path.is_some_and(|p| p.starts_with('/')) && end > start;
+    Some(candidate.then_some((start, end)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const SMAPS: &str = "\
+559b45400000-559b45537000 r--p 00000000 fe:00 5874173  /usr/bin/procbox
+Size:               1244 kB
+Rss:                 784 kB
+Anonymous:             0 kB
+559b45537000-559b45aaf000 r-xp 00142000 fe:00 5874173  /usr/bin/procbox
+Rss:                2540 kB
+Anonymous:             0 kB
+559b45aaf000-559b45af6000 r--p 006b9000 fe:00 5874173  /usr/bin/procbox
+Rss:                 304 kB
+Anonymous:           304 kB
+559b45af6000-559b45af8000 rw-p 00700000 fe:00 5874173  /usr/bin/procbox
+Anonymous:             8 kB
+7f0000000000-7f0000001000 rw-p 00000000 00:00 0
+Anonymous:             4 kB
+7ffd4590000-7ffd4592000 r-xp 00000000 00:00 0  [vdso]
+Anonymous:             0 kB
+7f0000002000-7f0000003000 r--s 00000000 00:05 12  /dev/shm/x
+Anonymous:             0 kB
+";
+
     #[test]
-    fn only_file_backed_code() {
-        let line = "559b45537000-559b45aaf000 r-xp 00142000 fe:00 5874173  /usr/bin/procbox";
-        assert_eq!(code_segment(line), Some((0x559b45537000, 0x559b45aaf000)));
-        assert_eq!(code_segment("559b45aaf000-559b45af6000 r--p 006b9000 fe:00 5874173 /usr/bin/procbox"), None);
-        assert_eq!(code_segment("7ffd4590000-7ffd4592000 r-xp 00000000 00:00 0 [vdso]"), None);
-        assert_eq!(code_segment("7f0000000000-7f0000001000 r-xp 00000000 00:00 0"), None);
-        // After it, the process still runs its code (faulted back in).
-        release_code_pages();
-        assert_eq!(format!("{}", 6 * 7), "42");
+    fn only_clean_private_read_only_file_mappings() {
+        // The relocated read-only data (anonymous pages), data, anonymous memory, the
+        // vdso and a shared mapping stay.
+        assert_eq!(
+            clean_file_mappings(SMAPS),
+            vec![(0x559b45400000, 0x559b45537000), (0x559b45537000, 0x559b45aaf000)]
+        );
+        assert_eq!(mapping_header("Rss:                 784 kB"), None);
+    }
+
+    #[test]
+    fn the_process_runs_on_after_a_release() {
+        let text = String::from("still here");
+        release_idle_pages();
+        // Code, read-only data and the heap fault back in.
+        assert_eq!(format!("{} {}", text, 6 * 7), "still here 42");
+        release_idle_pages();
+        assert_eq!(text.len(), 10);
     }
 }

@@ -7,7 +7,7 @@
 use std::any::Any;
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// libuv's default `UV_THREADPOOL_SIZE`.
@@ -20,9 +20,9 @@ struct Shared {
     jobs: Mutex<VecDeque<(u64, Job)>>,
     ready: Condvar,
     done: Mutex<Vec<(u64, Output)>>,
-    /// The eventfd written after each finished job. Never closed: a worker may still
-    /// write to it, and a closed number could be reused by another descriptor.
-    wake: RawFd,
+    /// The eventfd written after each finished job; closed with the last reference
+    /// (the workers hold one each), so a worker never writes to a reused number.
+    wake: OwnedFd,
 }
 
 pub struct WorkQueue {
@@ -34,10 +34,12 @@ pub struct WorkQueue {
 impl WorkQueue {
     pub fn new() -> io::Result<WorkQueue> {
         // SAFETY: eventfd returns a new descriptor or -1.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
-        if fd < 0 {
+        let raw = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if raw < 0 {
             return Err(io::Error::last_os_error());
         }
+        // SAFETY: a fresh descriptor that nothing else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
         let shared = Arc::new(Shared {
             jobs: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),
@@ -48,8 +50,8 @@ impl WorkQueue {
     }
 
     /// The descriptor that becomes readable when work has finished.
-    pub fn fd(&self) -> RawFd {
-        self.shared.wake
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.shared.wake.as_fd()
     }
 
     /// Queues `job`; a worker is started if fewer than [`THREADS`] run.
@@ -73,9 +75,8 @@ impl WorkQueue {
 
     /// Everything finished since the last call, in completion order.
     pub fn take_done(&self) -> Vec<(u64, Output)> {
-        let mut n = 0u64;
-        // SAFETY: reading the 8-byte counter of our own non-blocking eventfd.
-        unsafe { libc::read(self.fd(), (&mut n as *mut u64).cast(), 8) };
+        // Resets the counter of our own non-blocking eventfd (EAGAIN when it is 0).
+        let _ = nix::unistd::read(self.fd(), &mut [0u8; 8]);
         std::mem::take(&mut *self.shared.done.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
@@ -93,10 +94,8 @@ fn worker(shared: Arc<Shared>) {
         };
         let out = job();
         shared.done.lock().unwrap_or_else(|e| e.into_inner()).push((id, out));
-        let one = 1u64;
-        // SAFETY: writing 8 bytes to the eventfd; it lives as long as the process
-        // runs a loop, and a write to a closed descriptor only fails.
-        unsafe { libc::write(shared.wake, (&one as *const u64).cast(), 8) };
+        // The eventfd is open while `shared` is; a full counter (EAGAIN) still wakes.
+        let _ = nix::unistd::write(&shared.wake, &1u64.to_ne_bytes());
     }
 }
 
@@ -111,9 +110,8 @@ mod tests {
         let b = q.submit(|| Box::new("x".to_string()));
         let mut got = Vec::new();
         while got.len() < 2 {
-            let mut pfd = libc::pollfd { fd: q.fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: polling one live descriptor through a local pollfd.
-            unsafe { libc::poll(&mut pfd, 1, 5000) };
+            use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+            let _ = poll(&mut [PollFd::new(q.fd(), PollFlags::POLLIN)], PollTimeout::from(5000u16));
             got.extend(q.take_done());
         }
         got.sort_by_key(|(id, _)| *id);

@@ -54,9 +54,9 @@ fn adopt_parent_channel(st: &Rc<State>) -> Option<Endpoint> {
             listeners_changed(st, &e);
         }
     }));
-    // Waiting for messages with nothing else to do: the code start-up ran need not
-    // stay mapped (see sys::trim).
-    st.hooks.on_before_idle_wait(Rc::new(crate::sys::trim::release_code_pages));
+    // Waiting for messages with nothing else to do: the code and data start-up (or
+    // the last burst of messages) ran need not stay mapped (see sys::trim).
+    st.hooks.on_before_idle_wait(Rc::new(crate::sys::trim::release_idle_pages));
     Some(ep)
 }
 

@@ -77,8 +77,8 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
         return Ok(ListenArgs { bind: Ok(Bind::AnyHost { port: 0 }), lookup: false, backlog: sys::BACKLOG, cb });
     };
     if let Some(server) = first.read_lock::<Server>().map(|s| s.clone()) {
-        let bind = match server.raw_fd() {
-            Some(fd) => sys::dup(fd).map(Bind::Fd).map_err(|e| errors::plain("listen", e)),
+        let bind = match server.dup_fd() {
+            Some(fd) => Ok(Bind::Fd(fd)),
             None => Err(errors::plain("listen", libc::EINVAL)),
         };
         return Ok(ListenArgs { bind, lookup: false, backlog: backlog_at(1), cb });
@@ -92,10 +92,10 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
             }
             // A duplicate, not the descriptor itself: a wrong number must not let the
             // server close a descriptor the runtime owns (Node takes the fd over).
-            if sys::is_listening(fd as i32) {
-                sys::dup(fd as i32).map(Bind::Fd).map_err(|e| errors::plain("listen", e))
-            } else {
-                Err(errors::plain("listen", libc::EINVAL))
+            match sys::dup_number(fd as i32) {
+                Ok(fd) if sys::is_listening(std::os::fd::AsFd::as_fd(&fd)) => Ok(Bind::Fd(fd)),
+                // Not a listening socket (or not open: Node says EINVAL for both).
+                Ok(_) | Err(_) => Err(errors::plain("listen", libc::EINVAL)),
             }
         } else if let Some(path) = string_of(opts.get("path")) {
             let all = |k: &str| opts.get(k).is_some_and(truthy);

@@ -12,7 +12,7 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::os::fd::{OwnedFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
@@ -98,9 +98,9 @@ impl Server {
         self.0.listening()
     }
 
-    /// The listening descriptor (for handle passing).
-    pub fn raw_fd(&self) -> Option<RawFd> {
-        self.0.listener.borrow().as_ref().and_then(|l| l.raw_fd())
+    /// A duplicate of the listening descriptor (handle passing, `listen(server)`).
+    pub fn dup_fd(&self) -> Option<OwnedFd> {
+        self.0.listener.borrow().as_ref().and_then(|l| l.dup_fd())
     }
 
     pub fn address(&self) -> Option<Endpoint> {
@@ -190,9 +190,9 @@ impl Server {
                 };
             }
             Bind::Fd(fd) => {
-                use std::os::fd::AsRawFd;
-                match sys::adopt(fd.as_raw_fd()) {
-                    Ok(()) if sys::is_listening(fd.as_raw_fd()) => Ok(fd),
+                use std::os::fd::AsFd;
+                match sys::adopt(fd.as_fd()) {
+                    Ok(()) if sys::is_listening(fd.as_fd()) => Ok(fd),
                     Ok(()) => Err(errors::plain("listen", libc::EINVAL)),
                     Err(e) => Err(errors::plain("listen", e)),
                 }

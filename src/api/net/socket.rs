@@ -8,7 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::os::fd::{OwnedFd, RawFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
 use rhai::{Engine, EvalAltResult, Map};
@@ -54,16 +54,14 @@ pub enum Done {
 }
 
 impl Done {
-    /// Runs the callback now (the stream delivers completions on ticks).
-    fn call(self, rt: &Runtime, err: Option<Map>) {
+    /// Runs the callback now; false if it threw (see `io::Handler::event`).
+    fn call(self, rt: &Runtime, err: Option<Map>) -> bool {
         match self {
             Done::Script(cb) => {
                 let r = cb.call(&rt.engine, err.map(|e| vec![e.into()]).unwrap_or_default());
-                rt.settle(r, cb.source());
+                rt.settle(r, cb.source())
             }
-            Done::Native(f) => {
-                rt.settle(f(&rt.engine, err), None);
-            }
+            Done::Native(f) => rt.settle(f(&rt.engine, err), None),
         }
     }
 }
@@ -183,9 +181,14 @@ impl Socket {
         self.0.stream.connect(targets);
     }
 
-    /// The descriptor, while the socket is open (for handle passing).
-    pub fn raw_fd(&self) -> Option<RawFd> {
-        self.0.stream.raw_fd()
+    /// Lends the descriptor to `f` while the socket is open (socket options).
+    pub fn with_fd<R>(&self, f: impl FnOnce(BorrowedFd<'_>) -> R) -> Option<R> {
+        self.0.stream.with_fd(f)
+    }
+
+    /// A duplicate of the descriptor while the socket is open (handle passing).
+    pub fn dup_fd(&self) -> Option<OwnedFd> {
+        self.with_fd(sys::dup).and_then(Result::ok)
     }
 
     pub fn phase(&self) -> Phase {
@@ -268,7 +271,7 @@ impl Socket {
     }
 
     pub fn local(&self) -> Option<Endpoint> {
-        self.raw_fd().and_then(sys::local)
+        self.with_fd(sys::local).flatten()
     }
 
     pub fn destroyed(&self) -> bool {

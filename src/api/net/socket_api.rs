@@ -225,9 +225,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 
 /// Socket options apply to TCP sockets only; on others (and closed ones) they do
 /// nothing, as in Node.
-fn set_opt<E>(s: &Socket, f: impl Fn(i32) -> Result<(), E>) -> Socket {
-    if let (Some(fd), Some(Endpoint::Tcp(_))) = (s.raw_fd(), s.local()) {
-        let _ = f(fd);
+fn set_opt<E>(s: &Socket, f: impl Fn(std::os::fd::BorrowedFd<'_>) -> Result<(), E>) -> Socket {
+    if let Some(Endpoint::Tcp(_)) = s.local() {
+        let _ = s.with_fd(f);
     }
     s.clone()
 }

@@ -179,7 +179,7 @@ impl Conn {
     /// can make the peer drop what we just sent it.
     fn close_ended(&self) {
         let Some(s) = &self.sock else { return };
-        if let Some(fd) = s.raw_fd() {
+        s.with_fd(|fd| {
             let mut buf = Vec::with_capacity(64 * 1024);
             for _ in 0..DISCARD_READS {
                 buf.clear();
@@ -187,16 +187,16 @@ impl Conn {
                     break;
                 }
             }
-        }
+        });
         s.destroy(None);
     }
 
     /// Small frames go out at once: Nagle would hold a reply back for an ACK.
     fn no_delay(&self) {
-        if let Some(fd) = self.sock.as_ref().and_then(Socket::raw_fd)
+        if let Some(s) = &self.sock
             && matches!(self.remote(), Some(Endpoint::Tcp(_)))
         {
-            let _ = sys::set_nodelay(fd, true);
+            let _ = s.with_fd(|fd| sys::set_nodelay(fd, true));
         }
     }
 

@@ -3,7 +3,7 @@
 //! the child, under the one deadline rule every writer shares (Node drops it).
 
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
 use super::WritableInner;
@@ -15,9 +15,13 @@ pub(super) fn track(w: &Rc<WritableInner>) {
 }
 
 impl Pending for WritableInner {
-    fn flush_fd(&self) -> Option<RawFd> {
-        let fd = self.handle.borrow().as_ref().map(|h| h.fd().as_raw_fd())?;
-        (!self.destroyed.get() && !self.queue.borrow().is_empty()).then_some(fd)
+    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
+        if !self.destroyed.get()
+            && !self.queue.borrow().is_empty()
+            && let Some(h) = self.handle.borrow().as_ref()
+        {
+            f(h.fd());
+        }
     }
 
     fn write_now(&self) -> io::Result<usize> {

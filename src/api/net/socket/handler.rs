@@ -1,6 +1,6 @@
 //! What the socket does with its stream's events: each becomes the consumer's call
-//! and the script's event, with the settle and drain a call into script needs when it
-//! comes from the poll phase (ticks and the close phase drain on their own).
+//! and the script's event, settled; the result says whether script threw, and the
+//! host drains (or leaves the drain owed) after it (`io::Handler::event`).
 
 use rhai::{Dynamic, Map};
 
@@ -23,7 +23,7 @@ fn error_of(e: &IoError) -> Map {
 }
 
 impl Handler<Runtime> for SocketInner {
-    fn event(&self, rt: &Runtime, ev: Event) {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
         match ev {
             Event::Connect => self.on_connect(rt),
             Event::Data(bytes) => self.deliver(rt, bytes),
@@ -34,12 +34,12 @@ impl Handler<Runtime> for SocketInner {
                 let r = consumer
                     .map_or(Ok(()), |c| c.drained(&rt.engine))
                     .and_then(|_| self.emitter.emit(&rt.engine, "drain", &[]).map(drop));
-                rt.settle(r.map(|_| Dynamic::UNIT), None);
+                rt.settle(r.map(|_| Dynamic::UNIT), None)
             }
             Event::Written { id, err } => self.written(rt, id, err.as_ref().map(error_of)),
             Event::Error(e) => self.on_error(rt, &e),
             Event::Close { had_error } => self.on_close(rt, had_error),
-            Event::Accept(_) => {}
+            Event::Accept(_) => true,
         }
     }
 
@@ -57,30 +57,29 @@ impl Handler<Runtime> for SocketInner {
 }
 
 impl SocketInner {
-    fn on_connect(&self, rt: &Runtime) {
+    fn on_connect(&self, rt: &Runtime) -> bool {
         let consumer = self.consumer.borrow().clone();
         let r = consumer
             .map_or(Ok(()), |c| c.connected(&rt.engine))
             .and_then(|_| self.emitter.emit(&rt.engine, "connect", &[]))
             .and_then(|_| self.emitter.emit(&rt.engine, "ready", &[]));
-        rt.settle(r.map(|_| Dynamic::UNIT), None);
-        rt.drain();
+        rt.settle(r.map(|_| Dynamic::UNIT), None)
     }
 
-    fn on_finish(&self, rt: &Runtime) {
+    fn on_finish(&self, rt: &Runtime) -> bool {
         self.finished.set(true);
         let r = self.emitter.emit(&rt.engine, "finish", &[]);
-        rt.settle(r.map(|_| Dynamic::UNIT), None);
+        let ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
         if self.destroy_on_finish.get() {
             self.destroy(None);
         }
         self.maybe_destroy();
-        rt.drain();
+        ok
     }
 
     /// A consumer (the HTTP server) handles its socket's errors, as Node's own
     /// `error` listener does; the script's listeners still hear them.
-    fn on_error(&self, rt: &Runtime, e: &IoError) {
+    fn on_error(&self, rt: &Runtime, e: &IoError) -> bool {
         let given = match e {
             IoError::Destroyed => self.destroy_error.borrow_mut().take(),
             _ => None,
@@ -98,21 +97,25 @@ impl SocketInner {
             None => self.emitter.emit(&rt.engine, "error", &[e.into()]).map(drop),
         };
         // As before the stream core: an `error` that threw takes its `close` with it.
-        if !rt.settle(r.map(|_| Dynamic::UNIT), None) {
+        let ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
+        if !ok {
             self.error_threw.set(true);
         }
+        ok
     }
 
-    fn on_close(&self, rt: &Runtime, had_error: bool) {
+    fn on_close(&self, rt: &Runtime, had_error: bool) -> bool {
+        let mut ok = true;
         if !self.error_threw.get() {
             let consumer = self.consumer.borrow().clone();
             let r = consumer
                 .map_or(Ok(()), |c| c.close_phase(&rt.engine))
                 .and_then(|_| self.emitter.emit(&rt.engine, "close", &[Dynamic::from(had_error)]).map(drop));
-            rt.settle(r.map(|_| Dynamic::UNIT), None);
+            ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
         }
         // Nothing reaches the consumer after this: let it go, or a consumer that
         // holds its socket (an HTTP connection) and the socket keep each other alive.
         self.consumer.borrow_mut().take();
+        ok
     }
 }

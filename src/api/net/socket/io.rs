@@ -20,12 +20,11 @@ impl SocketInner {
         self.stream.write(bytes, id)
     }
 
-    /// A write completed, failed or was dropped (on a tick, in write order).
-    pub(super) fn written(&self, rt: &Runtime, id: u64, err: Option<rhai::Map>) {
+    /// A write completed, failed or was dropped (in write order); false if its
+    /// callback threw.
+    pub(super) fn written(&self, rt: &Runtime, id: u64, err: Option<rhai::Map>) -> bool {
         let done = self.dones.borrow_mut().remove(&id);
-        if let Some(d) = done {
-            d.call(rt, err);
-        }
+        done.is_none_or(|d| d.call(rt, err))
     }
 
     pub(super) fn set_consumer(&self, c: Rc<dyn Consumer>) {
@@ -52,7 +51,8 @@ impl SocketInner {
         }
     }
 
-    pub(super) fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
+    /// One read, to the consumer or the readable side; false if script threw.
+    pub(super) fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) -> bool {
         let consumer = self.consumer.borrow().clone();
         let r = match &consumer {
             Some(c) => c.data(&rt.engine, bytes),
@@ -64,28 +64,30 @@ impl SocketInner {
                 }
             }
         };
-        rt.settle(r.map(|_| Dynamic::UNIT), None);
+        let mut ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
         // A consumer whose listener threw may have more of this read to hand over.
         while let Some(r) = consumer.as_ref().and_then(|c| c.resume(&rt.engine)) {
-            rt.settle(r.map(|_| Dynamic::UNIT), None);
+            ok &= rt.settle(r.map(|_| Dynamic::UNIT), None);
         }
-        rt.drain();
         self.update();
+        ok
     }
 
-    pub(super) fn on_eof(&self, rt: &Runtime) {
+    /// The peer's EOF; false if script threw.
+    pub(super) fn on_eof(&self, rt: &Runtime) -> bool {
         self.inbox.borrow_mut().set_eof();
         self.update();
         let consumer = self.consumer.borrow().clone();
+        let mut ok = true;
         if let Some(c) = consumer {
             self.read_done.set(true);
             let r = c.end(&rt.engine);
-            rt.settle(r.map(|_| Dynamic::UNIT), None);
+            ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
             self.maybe_destroy();
         } else {
             self.maybe_end();
         }
-        rt.drain();
+        ok
     }
 
     /// The `data` listeners get a BLOB, or text after `setEncoding`.
