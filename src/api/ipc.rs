@@ -17,8 +17,9 @@
 //! peer cannot fill our memory). A malformed line is an `error`
 //! event and the messages after it still arrive (Node crashes). Everything queued is
 //! written before the process exits, whatever its size, while the peer reads
-//! (`outgoing`: the write side, `disconnect()` and the exit flush; `parent`: the
-//! channel to our own parent).
+//! (`outgoing`: the write side and `disconnect()`; `parent`: the channel to our own
+//! parent). The socket is an `io::Stream` (`ipc::channel::stream_opts`): its queue,
+//! ACK gate and exit flush; this binding hears its reads through `Handler::read`.
 
 mod outgoing;
 use outgoing::closed_error;
@@ -33,12 +34,12 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, ImmutableString, Map};
 
-use crate::event_loop::Ready;
-use crate::ipc::channel::Channel;
+use crate::io::{Event, Handler, Stream};
+use crate::ipc::channel::{self, Reader};
 use crate::ipc::framing::{self, Frame};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{Runtime, Source, State, Task};
+use crate::runtime::{Runtime, State, Task};
 use crate::value::{error, json};
 
 /// Wire bytes of messages kept for a `message` listener that does not exist yet.
@@ -58,23 +59,20 @@ pub struct Inner {
     st: Rc<State>,
     /// Where `message`, `disconnect`, `error` and `internalMessage` are emitted.
     owner: Emitter,
-    chan: RefCell<Option<Channel>>,
-    token: Cell<Option<u64>>,
-    writing: Cell<bool>,
-    /// A write failed: nothing more is written; reads go on to the EOF.
-    write_broken: Cell<bool>,
+    /// The socket: writes, the ACK gate, liveness, the exit flush.
+    stream: Rc<Stream<Runtime>>,
+    reader: RefCell<Reader>,
     connected: Cell<bool>,
-    /// Counted as a ref'd loop handle right now.
-    /// Holds the loop while active and ref'd.
-    hold: Cell<Option<crate::event_loop::Hold>>,
     /// The liveness policy's wish (parent: while open; child: while listened to).
     want_ref: Cell<bool>,
+    /// Send callbacks by the stream's completion id.
     callbacks: RefCell<HashMap<u64, Callback>>,
     /// Messages whose `message` tick is queued, in order: each run of `emit_next`
     /// (one tick per message, as Node) emits the first. One shared task instead of a
     /// closure made per message.
     inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>>,
     emit_next: Task,
+    next_id: Cell<u64>,
     /// Messages waiting for a `message` listener.
     backlog: RefCell<VecDeque<(Dynamic, Dynamic)>>,
     /// The backlog's weight, and how many messages it turned away since it last emptied.
@@ -82,15 +80,13 @@ pub struct Inner {
     backlog_dropped: Cell<u64>,
     /// A flush is already queued for the end of this drain.
     flush_queued: Cell<bool>,
-    me: RefCell<std::rc::Weak<Inner>>,
+    me: std::rc::Weak<Inner>,
     /// Called once when the channel is gone (the parent's `close` waits for it).
     on_closed: RefCell<Option<Box<dyn Fn()>>>,
     /// Host code reading messages before the script does (the process pool).
     tap: RefCell<Option<Tap>>,
     /// `disconnect()` was called and the queue is still being written.
     ending: Cell<bool>,
-    /// Who is at the other end, as the exit flush's warning names it.
-    peer: RefCell<String>,
 }
 
 /// Sees each incoming message first, on the loop's turn (no nextTick); gives it back
@@ -103,7 +99,6 @@ pub struct Endpoint(pub Rc<Inner>);
 impl Endpoint {
     /// Opens an endpoint over `fd` reporting to `owner`.
     pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
-        let chan = Channel::new(fd)?;
         let inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>> = Rc::default();
         let emit_next = {
             let (owner, inbox) = (owner.clone(), inbox.clone());
@@ -112,36 +107,40 @@ impl Endpoint {
                 owner.emit_owned(engine, "message", vec![msg, handle]).map(|_| Dynamic::UNIT)
             }))
         };
-        let ep = Endpoint(Rc::new(Inner {
-            st: st.clone(),
-            owner,
-            chan: RefCell::new(Some(chan)),
-            token: Cell::new(None),
-            writing: Cell::new(false),
-            write_broken: Cell::new(false),
-            connected: Cell::new(true),
-            hold: Cell::new(None),
-            want_ref: Cell::new(want_ref),
-            callbacks: RefCell::new(HashMap::new()),
-            inbox,
-            emit_next,
-            backlog: RefCell::new(VecDeque::new()),
-            backlog_bytes: Cell::new(0),
-            backlog_dropped: Cell::new(0),
-            on_closed: RefCell::new(None),
-            tap: RefCell::new(None),
-            flush_queued: Cell::new(false),
-            me: RefCell::new(std::rc::Weak::new()),
-            ending: Cell::new(false),
-            peer: RefCell::new("the IPC channel".into()),
+        let io = st.io();
+        let ep = Endpoint(Rc::new_cyclic(|me: &std::rc::Weak<Inner>| {
+            let to: std::rc::Weak<dyn Handler<Runtime>> = me.clone();
+            Inner {
+                st: st.clone(),
+                owner,
+                stream: Stream::new(&io, channel::stream_opts(), to),
+                reader: RefCell::new(Reader::default()),
+                connected: Cell::new(true),
+                want_ref: Cell::new(want_ref),
+                callbacks: RefCell::new(HashMap::new()),
+                next_id: Cell::new(1),
+                inbox,
+                emit_next,
+                backlog: RefCell::new(VecDeque::new()),
+                backlog_bytes: Cell::new(0),
+                backlog_dropped: Cell::new(0),
+                on_closed: RefCell::new(None),
+                tap: RefCell::new(None),
+                flush_queued: Cell::new(false),
+                me: me.clone(),
+                ending: Cell::new(false),
+            }
         }));
-        *ep.0.me.borrow_mut() = Rc::downgrade(&ep.0);
-        let token =
-            st.watch(ep.0.chan.borrow().as_ref().map(Channel::fd).expect("opened above"), ep.0.clone(), true, false)?;
-        ep.0.token.set(Some(token));
+        let s = &ep.0.stream;
+        s.set_flush_names(("message", "IPC channel"));
+        s.set_flush_peer("the IPC channel".into());
+        s.hold_writes_until_ack(true);
+        s.adopt(fd);
+        if s.destroyed() {
+            return Err(std::io::Error::other("the IPC channel could not be watched"));
+        }
         ep.0.update_ref();
-        let strong: Rc<dyn crate::io::flush::Pending> = ep.0.clone();
-        st.exit_flush.register(Rc::downgrade(&strong));
+        s.read_start();
         Ok(ep)
     }
 }
@@ -164,7 +163,7 @@ impl Inner {
 
     /// Names the peer in the exit flush's warning ("the IPC channel to child 42").
     pub fn set_peer(&self, name: &str) {
-        *self.peer.borrow_mut() = name.to_string();
+        self.stream.set_flush_peer(name.to_string());
     }
 
     pub fn set_tap(&self, tap: Option<Tap>) {
@@ -179,14 +178,12 @@ impl Inner {
         if !self.connected() {
             return false;
         }
-        let below = match self.chan.borrow_mut().as_mut() {
-            Some(chan) => chan.enqueue(framing::encode(json_text), None).1,
-            None => return false,
-        };
+        if !now {
+            self.flush_later();
+        }
+        let below = self.stream.write(framing::encode(json_text), None);
         if now {
             self.pump();
-        } else {
-            self.flush_later();
         }
         below
     }
@@ -198,8 +195,7 @@ impl Inner {
     }
 
     fn update_ref(&self) {
-        let want = self.want_ref.get() && self.connected.get();
-        self.st.set_hold(&self.hold, want);
+        self.stream.set_ref(self.want_ref.get() && self.connected.get());
     }
 
     /// `send(msg, handle?, cb?)`: false when the channel is closed or the queue is
@@ -244,12 +240,17 @@ impl Inner {
         // The line is the JSON text plus "\n": appended in place, not copied.
         let mut line = text.into_bytes();
         line.push(b'\n');
-        let (id, below) = self.chan.borrow_mut().as_mut().expect("connected").enqueue(line, fd);
-        if let Some(cb) = cb {
+        let id = cb.map(|cb| {
+            let id = self.next_id.replace(self.next_id.get() + 1);
             self.callbacks.borrow_mut().insert(id, cb);
-        }
+            id
+        });
+        // Corked first: what this macrotask sends goes out after its drain.
         self.flush_later();
-        Ok(below)
+        Ok(match fd {
+            Some(fd) => self.stream.write_with_fd(line, fd, id),
+            None => self.stream.write(line, id),
+        })
     }
 
     /// A `message` listener was added: deliver what waited for it.
@@ -311,15 +312,11 @@ impl Inner {
         }
         match framing::command(&v).as_deref() {
             Some("NODE_HANDLE_ACK") => {
-                if let Some(chan) = self.chan.borrow_mut().as_mut() {
-                    chan.ack();
-                }
+                self.stream.ack();
                 self.pump();
             }
             Some("NODE_HANDLE_NACK") => {
-                if let Some(chan) = self.chan.borrow_mut().as_mut() {
-                    chan.ack();
-                }
+                self.stream.ack();
                 let err = error::coded("Error", "ERR_IPC_HANDLE_REJECTED", "The peer could not take the handle");
                 self.emit_later("error", err.into());
                 self.pump();
@@ -351,44 +348,59 @@ fn frame_error(error_text: &str, excerpt: &str) -> Dynamic {
     m.into()
 }
 
-impl Source for Inner {
-    fn on_ready(&self, rt: &Runtime, ready: Ready) {
-        if self.ending() {
-            if ready.writable {
-                self.pump();
-            }
-            if ready.readable && self.ending() {
-                self.discard_input();
-            }
-            return rt.drain();
+impl Handler<Runtime> for Inner {
+    /// The stream's reads: every line they complete, decoded in one batch; then the
+    /// drain (the messages' ticks run before the next read).
+    fn read(&self, rt: &Runtime, bytes: &[u8], fds: Vec<OwnedFd>) {
+        // A disconnecting channel drops the peer's input (and the descriptors that
+        // came with it), as Node's closed one would.
+        if self.ending() || !self.connected.get() {
+            return;
         }
-        if ready.writable {
-            self.pump();
-        }
-        if ready.readable && self.connected.get() {
-            let read = match self.chan.borrow_mut().as_mut() {
-                Some(chan) => chan.read(),
-                None => return,
-            };
-            match read {
-                Ok((incoming, eof)) => {
-                    for msg in incoming {
-                        match msg.frame {
-                            Frame::Message(v) => self.on_message(v, msg.handle, msg.size),
-                            Frame::Malformed { error, excerpt } => {
-                                self.emit_later("error", frame_error(&error, &excerpt))
-                            }
-                            Frame::TooLarge(n) => self
-                                .emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), "")),
-                        }
-                    }
-                    if eof {
-                        self.close();
-                    }
-                }
-                Err(_) => self.close(),
-            }
-        }
+        self.reader.borrow_mut().feed(bytes, fds, |msg| self.on_frame(msg.frame, msg.handle, msg.size));
         rt.drain();
+    }
+
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        match ev {
+            Event::Written { id, err } => {
+                let cb = self.callbacks.borrow_mut().remove(&id);
+                if let Some(cb) = cb {
+                    let arg = if err.is_some() { closed_error() } else { Dynamic::UNIT };
+                    let r = cb.call(&rt.engine, vec![arg]);
+                    return rt.settle(r, cb.source());
+                }
+            }
+            // The peer's EOF (or a reset): the end of a disconnect, or of the channel.
+            Event::End => {
+                if self.ending() {
+                    self.release();
+                } else {
+                    let last = self.reader.borrow_mut().finish();
+                    if let Some(frame) = last {
+                        self.on_frame(frame, None, 0);
+                    }
+                    self.close();
+                }
+            }
+            // A disconnect's queue is out (and the write side shut).
+            Event::Finish => self.release(),
+            // The stream broke on its own (it could not be watched).
+            Event::Error(_) => self.close(),
+            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } | Event::Accept(_) => {}
+        }
+        true
+    }
+}
+
+impl Inner {
+    fn on_frame(&self, frame: Frame, handle: Option<OwnedFd>, size: usize) {
+        match frame {
+            Frame::Message(v) => self.on_message(v, handle, size),
+            Frame::Malformed { error, excerpt } => self.emit_later("error", frame_error(&error, &excerpt)),
+            Frame::TooLarge(n) => {
+                self.emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), ""))
+            }
+        }
     }
 }

@@ -44,6 +44,8 @@ pub use events::{Event, Handler, Io, IoError};
 pub use stream::{Stream, StreamOpts};
 
 #[cfg(test)]
+mod stream_chan_tests;
+#[cfg(test)]
 mod stream_pipe_tests;
 #[cfg(test)]
 mod stream_testkit;

@@ -87,6 +87,14 @@ pub struct StreamOpts {
     /// A destroyed stream's `Error` comes on a tick, not in the close phase (a
     /// child's stdin, as procbox always had it); `Close` stays in the close phase.
     pub error_on_tick: bool,
+    /// Queued writes keep the loop alive (libuv's write request). False for the fork
+    /// channel: what it still has queued at exit goes through the exit flush, under
+    /// its deadline, instead of holding the process.
+    pub writes_keep_alive: bool,
+    /// A failed write stops the writing only (each queued write hears the error) and
+    /// the stream reads on to the peer's EOF, instead of being destroyed: what the
+    /// peer sent before it went is still delivered (the fork channel).
+    pub write_error_keeps_reading: bool,
 }
 
 impl StreamOpts {
@@ -102,6 +110,8 @@ impl StreamOpts {
             read_error: OnReadError::Error,
             nonblocking: true,
             error_on_tick: false,
+            writes_keep_alive: true,
+            write_error_keeps_reading: false,
         }
     }
 
@@ -168,6 +178,10 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) in_flush: Cell<bool>,
     /// How the exit flush's warning names a write and the stream.
     pub(super) flush_names: Cell<(&'static str, &'static str)>,
+    /// Writes queue without being written until `uncork` (see `stream_write`).
+    pub(super) corked: Cell<bool>,
+    /// A write failed and `write_error_keeps_reading` is set: nothing more is written.
+    pub(super) write_broken: Cell<bool>,
 }
 
 impl<C: ?Sized + 'static> Stream<C> {
@@ -205,6 +219,8 @@ impl<C: ?Sized + 'static> Stream<C> {
             bytes_written: Cell::new(0),
             in_flush: Cell::new(false),
             flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
+            corked: Cell::new(false),
+            write_broken: Cell::new(false),
         })
     }
 
@@ -367,13 +383,17 @@ impl<C: ?Sized + 'static> Stream<C> {
         let open = phase == Phase::Open;
         let read = open && self.reading.get() && !self.eof.get();
         let pending_shut = self.ending.get() && !self.shut.get();
-        let write = phase == Phase::Connecting || (open && (self.writes.borrow().has_output_now() || pending_shut));
+        // Corked writes wait for `uncork` unless the descriptor is watched already.
+        let queued = self.writes.borrow().has_output_now()
+            && !self.write_broken.get()
+            && (!self.corked.get() || self.interest.get().write);
+        let write = phase == Phase::Connecting || (open && (queued || pending_shut));
         self.set_interest(Interest { read, write });
         if self.phase.get() == Phase::Closed {
             return;
         }
         set_guard(&self.hold, read && self.refd.get(), || self.io.reactor.hold());
-        set_guard(&self.request, write, || self.io.reactor.request());
+        set_guard(&self.request, write && self.opts.writes_keep_alive, || self.io.reactor.request());
     }
 
     fn set_interest(&self, i: Interest) {

@@ -45,8 +45,10 @@ impl<C: ?Sized + 'static> Stream<C> {
                     if n < size && hangup && self.opts.hup_short_read_is_eof {
                         return self.on_eof(cx);
                     }
-                    // The pipe is empty: another read would only say EAGAIN.
-                    if n < size && matches!(self.opts.read_size, ReadSize::Adaptive { .. }) {
+                    // A short read emptied the pipe, or the socket into the reused
+                    // buffer (the fork channel's rule): the poller is level-triggered,
+                    // so another read would only say EAGAIN.
+                    if n < size && matches!(self.opts.read_size, ReadSize::Adaptive { .. } | ReadSize::Reused(_)) {
                         return;
                     }
                 }
@@ -90,7 +92,13 @@ impl<C: ?Sized + 'static> Stream<C> {
                 // Taken out while the handler runs, so nothing it calls can find the
                 // buffer borrowed.
                 let mut buf = std::mem::take(&mut *self.rbuf.borrow_mut());
-                buf.resize(size, 0);
+                if buf.is_empty() {
+                    // Zeroed by the allocator (fresh pages, no memset): an idle fork
+                    // channel neither pays for nor maps its 256 KiB until data comes.
+                    buf = vec![0; size];
+                } else {
+                    buf.resize(size, 0);
+                }
                 let mut fds: Vec<OwnedFd> = Vec::new();
                 let got = {
                     let fd = self.fd.borrow();

@@ -1,7 +1,7 @@
 //! A stream's write side: the queue, flushing what the kernel takes, completions
 //! (on ticks, or at once from a readiness report), backpressure (`write` says false, `Drain` follows), the half-close
-//! (`end`: `Finish` once everything is out), the fork channel's passed descriptors
-//! and ACK gate, and the exit flush (`io::flush::Pending`).
+//! (`end`: `Finish` once everything is out), the fork channel's passed descriptors,
+//! ACK gate, corking and broken write side, and the exit flush (`io::flush::Pending`).
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -32,6 +32,12 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
             return false;
         }
+        if self.write_broken.get() {
+            if let Some(id) = id {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::Destroyed) });
+            }
+            return false;
+        }
         if self.ending.get() {
             if let Some(id) = id {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::WriteAfterEnd) });
@@ -48,7 +54,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             Some(fd) => self.writes.borrow_mut().push_with_fd(bytes, fd, id),
             None => self.writes.borrow_mut().push(bytes, id),
         }
-        if idle && self.phase.get() == Phase::Open {
+        if idle && self.phase.get() == Phase::Open && !self.corked.get() {
             self.flush(None);
         }
         let ok = self.writes.borrow().len() < self.opts.high_water;
@@ -75,6 +81,30 @@ impl<C: ?Sized + 'static> Stream<C> {
     pub fn ack(&self) {
         self.writes.borrow_mut().ack();
         self.resume_writes();
+    }
+
+    /// From now on writes only queue (no system call per write) until
+    /// [`Stream::uncork`]: the fork channel writes what one macrotask sent in one go,
+    /// after its drain.
+    pub fn cork(&self) {
+        self.corked.set(true);
+    }
+
+    /// Ends [`Stream::cork`]: writes what the kernel takes now.
+    pub fn uncork(&self) {
+        self.corked.set(false);
+        self.flush_writes();
+    }
+
+    /// Writes what the kernel takes now, corked or not; the rest waits for the
+    /// descriptor to become writable.
+    pub fn flush_writes(&self) {
+        self.resume_writes();
+    }
+
+    /// A failed write stopped the writing (`write_error_keeps_reading`).
+    pub fn write_broken(&self) -> bool {
+        self.write_broken.get()
     }
 
     fn resume_writes(&self) {
@@ -131,7 +161,7 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     /// [`Stream::flush`]'s work, handing completions and `Drain` to `send`.
     fn flush_with(&self, send: &mut dyn FnMut(Event)) {
-        if self.phase.get() != Phase::Open {
+        if self.phase.get() != Phase::Open || self.write_broken.get() {
             return;
         }
         let kind = self.opts.kind;
@@ -150,7 +180,16 @@ impl<C: ?Sized + 'static> Stream<C> {
             if let Some(id) = id {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
             }
-            return self.destroy(Some(err));
+            if !self.opts.write_error_keeps_reading {
+                return self.destroy(Some(err));
+            }
+            // The writing is over; reading goes on to the peer's EOF.
+            self.write_broken.set(true);
+            let dropped = self.writes.borrow_mut().clear();
+            for id in dropped {
+                self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
+            }
+            return;
         }
         // A callback may have destroyed the stream: no `Drain` after that.
         if self.phase.get() != Phase::Open {
@@ -210,7 +249,7 @@ fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>
 /// ended is still written, under the one deadline rule.
 impl<C: ?Sized + 'static> Pending for Stream<C> {
     fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
-        let open = self.phase.get() == Phase::Open && !self.shut.get();
+        let open = self.phase.get() == Phase::Open && !self.shut.get() && !self.write_broken.get();
         if open
             && !self.writes.borrow().is_empty()
             && let Some(fd) = self.fd.borrow().as_ref()

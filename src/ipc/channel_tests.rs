@@ -1,168 +1,93 @@
-//! Tests of [`super::Channel`] over a real socketpair.
+//! Tests of [`super::Reader`], the channel's read-side codec (its write side is the
+//! stream's queue: `io::write_queue` and `io::stream_chan_tests`).
 
-use super::super::framing::encode;
 use super::*;
 use serde_json::json;
-use std::os::fd::AsRawFd;
 
-fn pair() -> (Channel, Channel) {
-    let (a, b) = crate::sys::fd::socketpair().unwrap();
-    (Channel::new(a).unwrap(), Channel::new(b).unwrap())
+fn null_fd() -> OwnedFd {
+    std::fs::File::open("/dev/null").expect("/dev/null").into()
 }
 
-fn messages(c: &mut Channel) -> Vec<serde_json::Value> {
-    c.read()
-        .unwrap()
-        .0
-        .into_iter()
-        .filter_map(|i| match i.frame {
-            // Back to a `Value` (comparable, and `Send` for the reader thread).
-            Frame::Message(v) => Some(serde_json::from_str(&crate::value::json::stringify(&v, "")?).ok()?),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Writes everything queued, waiting (5 s at most per wait) for the reader.
-fn flush_wait(c: &mut Channel) {
-    c.release_held();
-    while c.has_output() {
-        c.flush().unwrap();
-        let mut p = libc::pollfd { fd: c.fd().as_raw_fd(), events: libc::POLLOUT, revents: 0 };
-        // SAFETY: `p` is one valid pollfd for the call's duration; `c` owns the fd.
-        assert!(unsafe { libc::poll(&mut p, 1, 5000) } > 0, "the reader stalled");
-    }
-}
-
-#[test]
-fn messages_arrive_in_order() {
-    let (mut a, mut b) = pair();
-    a.enqueue(encode("{\"n\":1}"), None);
-    a.enqueue(encode("\"two\""), None);
-    assert_eq!(a.flush().unwrap(), vec![1, 2]);
-    assert_eq!(messages(&mut b), vec![json!({"n": 1}), json!("two")]);
-}
-
-#[test]
-fn high_water_mark_reports_false_but_keeps_the_message() {
-    let (mut a, mut b) = pair();
-    let big = format!("\"{}\"", "x".repeat(HIGH_WATER));
-    let (_, below) = a.enqueue(encode(&big), None);
-    assert!(!below);
-    let reader = std::thread::spawn(move || {
-        let mut got = Vec::new();
-        while got.is_empty() {
-            let mut p = libc::pollfd { fd: b.fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: `p` is one valid pollfd for the call's duration; `b` owns the fd.
-            unsafe { libc::poll(&mut p, 1, 5000) };
-            got = messages(&mut b);
+/// Feeds one read; the messages it completed, as JSON values, with whether each got
+/// a descriptor and its size on the wire.
+fn feed(r: &mut Reader, bytes: &[u8], fds: usize) -> Vec<(serde_json::Value, bool, usize)> {
+    let mut got = Vec::new();
+    r.feed(bytes, (0..fds).map(|_| null_fd()).collect(), |i| {
+        if let Frame::Message(v) = i.frame {
+            let text = crate::value::json::stringify(&v, "").unwrap_or_default();
+            got.push((serde_json::from_str(&text).unwrap_or_default(), i.handle.is_some(), i.size));
         }
-        got
     });
-    flush_wait(&mut a);
-    assert_eq!(reader.join().unwrap()[0].as_str().unwrap().len(), HIGH_WATER);
+    got
 }
 
 #[test]
-fn sends_wait_for_the_handle_ack() {
-    let (mut a, mut b) = pair();
-    let (h, _keep) = crate::sys::fd::socketpair().unwrap();
-    a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Server\",\"msg\":\"server\"}"), Some(h));
-    a.enqueue(encode("{\"plain\":true}"), None);
-    a.flush().unwrap();
-    let (got, _) = b.read().unwrap();
-    assert_eq!(got.len(), 1, "the plain message is held until the ACK");
-    assert!(got[0].handle.is_some());
-    a.ack();
-    a.flush().unwrap();
-    assert_eq!(messages(&mut b), vec![json!({"plain": true})]);
+fn lines_arrive_in_order_with_their_sizes() {
+    let mut r = Reader::default();
+    let got = feed(&mut r, b"1\n\"abc\"\n{\"n\"", 0);
+    assert_eq!(got, vec![(json!(1), false, 2), (json!("abc"), false, 6)]);
+    assert_eq!(feed(&mut r, b":2}\n", 0), vec![(json!({"n": 2}), false, 8)]);
+    assert!(r.finish().is_none());
 }
 
 #[test]
 fn descriptors_on_ordinary_messages_are_closed() {
-    let (a, mut b) = pair();
-    let (p0, _p1) = crate::sys::fd::socketpair().unwrap();
+    let mut r = Reader::default();
     for i in 0..200 {
-        let line = format!("{{\"n\":{i}}}\n");
-        socket::sendmsg(a.fd.as_fd(), line.as_bytes(), Some(p0.as_fd())).unwrap();
+        let got = feed(&mut r, format!("{{\"n\":{i}}}\n").as_bytes(), 1);
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].1, "an ordinary message gets no descriptor");
+        assert_eq!(r.open_fds(), 0);
     }
     // A descriptor with a partial line waits for the line, then goes too.
-    socket::sendmsg(a.fd.as_fd(), b"{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\"", Some(p0.as_fd())).unwrap();
-    let mut got = 0;
-    while got < 200 {
-        let (incoming, _) = b.read().unwrap();
-        assert!(incoming.iter().all(|i| i.handle.is_none()));
-        got += incoming.len();
-        assert!(b.open_fds() <= 1, "{} descriptors kept", b.open_fds());
-    }
-    socket::sendmsg(a.fd.as_fd(), b"}\n{\"cmd\":\"NODE_HANDLE\"}\n", None).unwrap();
-    let mut incoming = Vec::new();
-    while incoming.len() < 2 {
-        incoming.extend(b.read().unwrap().0);
-    }
-    assert!(incoming[0].handle.is_some(), "the handle line claims the descriptor sent with its start");
-    assert!(incoming[1].handle.is_none(), "a handle line without a descriptor gets none");
-    assert_eq!(b.open_fds(), 0);
+    assert!(feed(&mut r, b"{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\"", 1).is_empty());
+    assert_eq!(r.open_fds(), 1);
+    let got = feed(&mut r, b"}\n{\"cmd\":\"NODE_HANDLE\"}\n", 0);
+    assert!(got[0].1, "the handle line claims the descriptor sent with its start");
+    assert!(!got[1].1, "a handle line without a descriptor gets none");
+    assert_eq!(r.open_fds(), 0);
 }
 
 #[test]
-fn line_sizes_are_reported() {
-    let (mut a, mut b) = pair();
-    a.enqueue(encode("1"), None);
-    a.enqueue(encode("\"abc\""), None);
-    a.flush().unwrap();
-    let sizes: Vec<usize> = b.read().unwrap().0.iter().map(|i| i.size).collect();
-    assert_eq!(sizes, vec![2, 6]);
+fn an_unclaimed_descriptor_before_a_handle_line_is_skipped() {
+    let mut r = Reader::default();
+    // Two reads, one descriptor each: the first one's line is no handle line.
+    assert!(feed(&mut r, b"1", 1).is_empty());
+    let got = feed(&mut r, b"\n{\"cmd\":\"NODE_HANDLE\"}\n", 1);
+    assert_eq!(got.len(), 2);
+    assert!(!got[0].1);
+    assert!(got[1].1, "the handle line starts in the second read: its descriptor");
+    assert_eq!(r.open_fds(), 0);
 }
 
 #[test]
-fn an_emptied_write_queue_gives_its_memory_back() {
-    let (mut a, mut b) = pair();
-    for _ in 0..20_000 {
-        a.enqueue(encode("1"), None);
-    }
-    let reader = std::thread::spawn(move || {
-        let mut n = 0;
-        while n < 20_000 {
-            let mut p = libc::pollfd { fd: b.fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: `p` is one valid pollfd for the call's duration; `b` owns the fd.
-            unsafe { libc::poll(&mut p, 1, 5000) };
-            n += b.read().unwrap().0.len();
-        }
+fn the_eof_reports_a_partial_line_and_closes_descriptors() {
+    let mut r = Reader::default();
+    assert!(feed(&mut r, b"{\"cmd\":\"NODE_HANDLE\"", 2).is_empty());
+    assert!(matches!(r.finish(), Some(Frame::Malformed { .. })));
+    assert_eq!(r.open_fds(), 0);
+    assert!(r.finish().is_none());
+}
+
+#[test]
+fn malformed_lines_are_reported_and_the_next_ones_arrive() {
+    let mut r = Reader::default();
+    let mut kinds = Vec::new();
+    r.feed(b"{oops\n7\n", Vec::new(), |i| {
+        kinds.push(match i.frame {
+            Frame::Message(_) => "message",
+            Frame::Malformed { .. } => "malformed",
+            Frame::TooLarge(_) => "too large",
+        })
     });
-    flush_wait(&mut a);
-    reader.join().unwrap();
-    assert!(a.out.capacity() <= 1024, "write queue kept {} slots", a.out.capacity());
+    assert_eq!(kinds, ["malformed", "message"]);
 }
 
 #[test]
-fn peer_close_is_eof() {
-    let (a, mut b) = pair();
-    drop(a);
-    let (got, eof) = b.read().unwrap();
-    assert!(got.is_empty() && eof);
-}
-
-#[test]
-fn discarding_input_drops_lines_and_descriptors_and_sees_the_eof() {
-    let (mut a, b) = pair();
-    let (p0, _p1) = crate::sys::fd::socketpair().unwrap();
-    socket::sendmsg(b.fd.as_fd(), b"{\"cmd\":\"NODE_HANDLE\"}\n1\n", Some(p0.as_fd())).unwrap();
-    assert!(!a.discard_input().unwrap(), "no EOF yet");
-    drop(b);
-    assert!(a.discard_input().unwrap(), "the peer's close is the EOF");
-    assert_eq!(a.open_fds(), 0);
-}
-
-#[test]
-fn held_messages_are_released_when_the_channel_ends() {
-    let (mut a, _b) = pair();
-    let (h, _keep) = crate::sys::fd::socketpair().unwrap();
-    a.enqueue(encode("{\"cmd\":\"NODE_HANDLE\",\"type\":\"x\",\"msg\":1}"), Some(h));
-    a.enqueue(encode("2"), None);
-    a.flush().unwrap();
-    assert_eq!(a.backlog(), (1, 2), "one message waits for the ACK");
-    a.release_held();
-    assert_eq!(a.flush().unwrap(), vec![2]);
-    assert!(!a.has_output());
+fn the_stream_options_are_the_channels() {
+    let o = stream_opts();
+    assert_eq!(o.kind, Kind::UnixFds);
+    assert_eq!(o.high_water, HIGH_WATER);
+    assert_eq!(o.read_size, ReadSize::Reused(256 * 1024));
+    assert!(!o.writes_keep_alive && o.write_error_keeps_reading);
 }

@@ -65,10 +65,4 @@ impl State {
     pub fn set_interest(&self, fd: BorrowedFd<'_>, token: u64, read: bool, write: bool) -> std::io::Result<()> {
         Ok(self.reactor.set_interest(fd, token, Interest { read, write })?)
     }
-
-    /// Unwatches `fd` and closes `token`'s table entry (the caller closes `fd`).
-    pub fn unwatch(&self, fd: BorrowedFd<'_>, token: u64) {
-        let _ = self.set_interest(fd, token, false, false);
-        self.reactor.close_token(token);
-    }
 }

@@ -1,6 +1,8 @@
-//! A fork channel's write side and its end: writing the queue as the socket takes
-//! it, `disconnect()` (which never blocks the loop), the peer's EOF, and the exit
-//! flush (`crate::io::flush`) that writes what is left when the process ends.
+//! A fork channel's write side and its end: batching what a macrotask sends (the
+//! stream is corked until the drain is over), `disconnect()` (which never blocks the
+//! loop), and the peer's EOF. The queue, the ACK gate and the exit flush
+//! (`crate::io::flush`, which writes what is left when the process ends) are the
+//! stream's.
 //!
 //! `disconnect()` follows Node's order: `connected` is false at once and
 //! `disconnect` is emitted on the next tick. Node then closes the socket and drops
@@ -10,15 +12,11 @@
 //! the queue is out, or the peer goes, or at exit through the exit flush. The
 //! writing does not keep the process alive: at exit the flush finishes it.
 
-use std::io;
-use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine};
 
 use super::Inner;
-use crate::io::flush::{Backlog, Pending};
-use crate::ipc::channel::Channel;
 use crate::ipc::framing;
 use crate::runtime::Task;
 use crate::runtime::callback::Callback;
@@ -45,73 +43,34 @@ impl Inner {
         if self.flush_queued.replace(true) {
             return;
         }
-        let me = self.me.borrow().clone();
+        self.stream.cork();
+        let me = self.me.clone();
         self.st.flush_soon.borrow_mut().push(Rc::new(move || {
             if let Some(inner) = me.upgrade() {
                 inner.flush_queued.set(false);
-                inner.pump();
+                inner.stream.uncork();
+                inner.written_out();
             }
         }));
     }
 
     /// Sends an internal message (`NODE_HANDLE_ACK` and friends).
     pub(super) fn send_internal(&self, json_text: &str) {
-        if let Some(chan) = self.chan.borrow_mut().as_mut() {
-            chan.enqueue(framing::encode(json_text), None);
-        }
+        self.stream.write(framing::encode(json_text), None);
         self.pump();
     }
 
-    /// Writes what the socket takes, queues the completion callbacks, and watches
-    /// for writability while anything is left.
+    /// Writes what the socket takes now (the stream watches for writability while
+    /// anything is left, and queues the completion callbacks).
     pub(super) fn pump(&self) {
-        if self.write_broken.get() {
-            return;
-        }
-        let result = match self.chan.borrow_mut().as_mut() {
-            Some(chan) => chan.flush().map(|done| (done, chan.wants_write())),
-            None => return,
-        };
-        match result {
-            Ok((done, more)) => {
-                for id in done {
-                    if let Some(cb) = self.callbacks.borrow_mut().remove(&id) {
-                        self.st.next_tick(Task::Call(cb, vec![Dynamic::UNIT]));
-                    }
-                }
-                if self.ending.get() && !more {
-                    return self.release();
-                }
-                if more != self.writing.get() {
-                    self.writing.set(more);
-                    self.watch_writes(more);
-                }
-            }
-            Err(_) => self.write_failed(),
-        }
+        self.stream.flush_writes();
+        self.written_out();
     }
 
-    /// A write failed (EPIPE: the peer is gone). What the peer sent before it went
-    /// may still be unread in the socket — a pool worker's last answers — and
-    /// closing now would drop it (the pool then failed an answered job with the
-    /// death that came after it, and ran the dead worker's next job twice). So
-    /// only writing stops; the read side takes the rest and closes at the EOF that
-    /// the peer's close makes readable (the poller is level-triggered). A channel
-    /// that is ending reads nothing more: it closes now.
-    fn write_failed(&self) {
-        self.write_broken.set(true);
-        if self.ending.get() {
-            return self.release();
-        }
-        if self.writing.replace(false) {
-            self.watch_writes(false);
-        }
-    }
-
-    /// Watches the socket for reading, and for writing too when `on`.
-    fn watch_writes(&self, on: bool) {
-        if let (Some(token), Some(chan)) = (self.token.get(), self.chan.borrow().as_ref()) {
-            let _ = self.st.set_interest(chan.fd(), token, true, on);
+    /// A disconnecting channel whose queue is out (or can never be) is done.
+    fn written_out(&self) {
+        if self.ending.get() && (self.stream.writable_length() == 0 || self.stream.write_broken()) {
+            self.release();
         }
     }
 
@@ -124,17 +83,15 @@ impl Inner {
             self.fail_later(None, err.into());
             return;
         }
-        let queued = self.chan.borrow_mut().as_mut().is_some_and(|chan| {
-            chan.release_held();
-            chan.has_output()
-        });
-        if !queued || self.write_broken.get() {
+        // Nothing will acknowledge a handle now: `end` releases what the gate held.
+        if self.stream.writable_length() == 0 || self.stream.write_broken() {
             return self.close();
         }
         self.connected.set(false);
         self.ending.set(true);
         self.update_ref();
         self.emit_disconnect();
+        self.stream.end();
         self.pump();
     }
 
@@ -151,19 +108,10 @@ impl Inner {
     }
 
     /// A disconnecting channel is done: its queue is written or can never be.
-    fn release(&self) {
+    pub(super) fn release(&self) {
         if self.ending.replace(false) {
             self.release_fd();
             self.closed_hook();
-        }
-    }
-
-    /// While disconnecting: the peer's input is dropped; its EOF (or a reset) ends
-    /// the writing too.
-    pub(super) fn discard_input(&self) {
-        let r = self.chan.borrow_mut().as_mut().map(Channel::discard_input);
-        if !matches!(r, Some(Ok(false))) {
-            self.release();
         }
     }
 
@@ -171,16 +119,10 @@ impl Inner {
         self.ending.get()
     }
 
-    /// Closes the socket; sends whose callbacks are still waiting failed.
+    /// Closes the socket; sends whose callbacks are still waiting fail (the stream
+    /// reports each dropped write on a tick, in order).
     fn release_fd(&self) {
-        if let (Some(token), Some(chan)) = (self.token.take(), self.chan.borrow().as_ref()) {
-            self.st.unwatch(chan.fd(), token);
-        }
-        self.chan.borrow_mut().take();
-        let pending: Vec<Callback> = self.callbacks.borrow_mut().drain().map(|(_, cb)| cb).collect();
-        for cb in pending {
-            self.st.next_tick(Task::Call(cb, vec![closed_error()]));
-        }
+        self.stream.destroy(None);
     }
 
     fn emit_disconnect(&self) {
@@ -200,35 +142,4 @@ impl Inner {
 /// What a send on a closed channel fails with.
 pub(super) fn closed_error() -> Dynamic {
     error::coded("Error", "ERR_IPC_CHANNEL_CLOSED", "Channel closed").into()
-}
-
-/// At exit, what the channel still has queued (held-back messages included: no ACK
-/// will come now) goes through the exit flush.
-impl Pending for Inner {
-    fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
-        if self.write_broken.get() {
-            return;
-        }
-        if let Some(c) = self.chan.borrow().as_ref().filter(|c| c.has_output()) {
-            f(c.fd());
-        }
-    }
-
-    fn write_now(&self) -> io::Result<usize> {
-        let mut chan = self.chan.borrow_mut();
-        let Some(chan) = chan.as_mut() else { return Ok(0) };
-        chan.release_held();
-        let before = chan.backlog().1;
-        chan.flush()?;
-        Ok(before - chan.backlog().1)
-    }
-
-    fn backlog(&self) -> Backlog {
-        let (items, bytes) = self.chan.borrow().as_ref().map(Channel::backlog).unwrap_or((0, 0));
-        Backlog { items, bytes, unit: "message" }
-    }
-
-    fn peer(&self) -> String {
-        self.peer.borrow().clone()
-    }
 }

@@ -41,10 +41,9 @@ fn adopt_parent_channel(st: &Rc<State>) -> Option<Endpoint> {
         st.eprint(&format!("procbox: IPC serialization '{mode}' is not supported; only 'json'\n"));
         return None;
     }
-    // SAFETY: `channel_fd` checked the descriptor is open; keep it out of our children.
-    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
     // SAFETY: the descriptor is open and nothing else in this process owns it (the
-    // parent passed it to us for the channel alone).
+    // parent passed it to us for the channel alone). The stream adopting it makes it
+    // close-on-exec (kept out of our children) and non-blocking.
     let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
     let ep = Endpoint::open(st, owned, st.process.clone(), false).ok()?;
     ep.set_peer("the IPC channel to the parent");

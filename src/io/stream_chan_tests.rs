@@ -1,0 +1,98 @@
+//! `Stream` as the fork channel uses it (`ipc::channel::stream_opts`): corked
+//! writes, a broken write side that keeps reading, writes that do not hold the loop,
+//! and the peer's name in the exit flush.
+
+use std::os::fd::OwnedFd;
+
+use super::flush::Pending;
+use super::stream::{Kind, ReadSize, StreamOpts};
+use super::stream_testkit::*;
+
+fn chan_opts() -> StreamOpts {
+    StreamOpts {
+        kind: Kind::UnixFds,
+        read_size: ReadSize::Reused(4096),
+        writes_keep_alive: false,
+        write_error_keeps_reading: true,
+        ..StreamOpts::socket()
+    }
+}
+
+/// Whether the exit flush would poll the stream now.
+fn in_exit_flush(s: &dyn Pending) -> bool {
+    let mut seen = false;
+    s.flush_fd(&mut |_| seen = true);
+    seen
+}
+
+fn send(fd: &OwnedFd, b: &[u8]) {
+    assert_eq!(nix::unistd::write(fd, b).expect("write"), b.len());
+}
+
+#[test]
+fn corked_writes_wait_for_uncork_and_go_together() {
+    let w = World::new();
+    let (a, b) = socketpair();
+    let p = socket_stream(&w, "a", a, chan_opts());
+    let s = p.s();
+    s.cork();
+    assert!(s.write(b"1\n".to_vec(), Some(1)));
+    assert!(s.write(b"2\n".to_vec(), None));
+    assert!(drain_peer(&b).is_empty(), "nothing written while corked");
+    assert!(!w.reactor.watched().iter().any(|i| i.write), "a corked queue is not watched");
+    s.uncork();
+    assert_eq!(drain_peer(&b), b"1\n2\n");
+    w.run_until(|w| w.logged("a:written 1"));
+    // Uncorked again: an idle queue writes at once.
+    assert!(s.write(b"3\n".to_vec(), None));
+    assert_eq!(drain_peer(&b), b"3\n");
+}
+
+#[test]
+fn a_failed_write_stops_writing_but_reading_goes_on_to_the_eof() {
+    let w = World::new();
+    let (a, b) = socketpair();
+    let p = socket_stream(&w, "a", a, chan_opts());
+    let s = p.s();
+    // The peer's last words, then it goes: they are still in our socket.
+    send(&b, b"answer\n");
+    drop(b);
+    s.cork();
+    s.write(b"job\n".to_vec(), Some(1));
+    s.write(b"job2\n".to_vec(), Some(2));
+    s.uncork();
+    assert!(s.write_broken(), "EPIPE");
+    assert!(!s.write(b"later\n".to_vec(), Some(3)), "a broken write side takes nothing");
+    assert!(!in_exit_flush(&*s), "nothing for the exit flush");
+    s.read_start();
+    w.run_until(|w| w.logged("a:end"));
+    assert_eq!(
+        w.log(),
+        [
+            "a:written 1 write EPIPE",
+            "a:written 2 write EPIPE",
+            "a:written 3 destroyed",
+            "a:read answer\n fds 0",
+            "a:end"
+        ]
+    );
+    assert!(!s.destroyed(), "the binding decides when to close");
+}
+
+#[test]
+fn queued_writes_do_not_hold_the_loop_but_reach_the_exit_flush() {
+    let w = World::new();
+    let (a, b) = socketpair();
+    let p = socket_stream(&w, "a", a, chan_opts());
+    let s = p.s();
+    s.set_ref(false);
+    s.read_start();
+    s.set_flush_peer("the IPC channel to child 42".into());
+    let chunk = vec![b'x'; 64 * 1024];
+    while s.write(chunk.clone(), None) {}
+    assert!(w.reactor.watched().iter().any(|i| i.write), "watched for writing");
+    assert_eq!(w.alive(), 0, "neither the unref'd read nor the writes hold the loop");
+    assert!(in_exit_flush(&*s));
+    assert_eq!(s.peer(), "the IPC channel to child 42");
+    drop(b);
+}
