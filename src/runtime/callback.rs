@@ -85,7 +85,7 @@ impl Callback {
 
     /// Parameters the script function declares (`None`: a native one, takes all).
     pub fn arity(&self) -> Option<usize> {
-        self.0.arity
+        self.arity
     }
 
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
