@@ -12,6 +12,10 @@ use std::prelude::v1::*;
 pub(super) struct LazyFunctions {
     /// Manifests, and whether their sub-modules are flattened. Later manifests take precedence.
     pub(super) manifests: Box<[(&'static ModuleManifest, bool)]>,
+    /// (procbox patch) The functions by hash, the one with the highest precedence for each,
+    /// built at the first lookup: 16 bytes a function instead of a registration, and a lookup
+    /// costs a binary search instead of hashing every function in the manifests.
+    pub(super) index: std::sync::OnceLock<Box<[(u64, &'static FnManifestEntry)]>>,
 }
 
 impl LazyFunctions {
@@ -23,6 +27,26 @@ impl LazyFunctions {
         for &(manifest, flatten) in &*self.manifests {
             manifest.for_each_fn(flatten, f);
         }
+    }
+    /// (procbox patch) The function with the highest precedence whose (unqualified) hash is
+    /// `hash`: what [`find_fn`][Self::find_fn] finds with `calc_hash(&[]) == hash`.
+    fn find_by_hash(&self, hash: u64) -> Option<&'static FnManifestEntry> {
+        let index = self.index.get_or_init(|| {
+            let mut all = Vec::new();
+            self.for_each_fn(&mut |f| all.push((f.calc_hash(&[]), f)));
+            // Stable: functions with equal hashes stay lowest precedence first.
+            all.sort_by_key(|&(hash, _)| hash);
+            let mut index: Vec<(u64, &'static FnManifestEntry)> = Vec::with_capacity(all.len());
+            for entry in all {
+                match index.last_mut() {
+                    Some(last) if last.0 == entry.0 => *last = entry,
+                    _ => index.push(entry),
+                }
+            }
+            index.into_boxed_slice()
+        });
+        let i = index.binary_search_by_key(&hash, |&(h, _)| h).ok()?;
+        Some(index[i].1)
     }
     /// Find the function in the manifests with the highest precedence that matches a predicate.
     fn find_fn(
@@ -43,7 +67,7 @@ impl Module {
     pub(super) fn get_lazy_fn(&self, hash_native: u64) -> Option<RhaiFunc> {
         self.lazy_functions
             .as_ref()?
-            .find_fn(&mut |f| f.calc_hash(&[]) == hash_native)
+            .find_by_hash(hash_native)
             .map(|f| RhaiFunc::StaticPlugin { func: f.func() })
     }
     /// Create a new [`Module`] from a plugin module's [manifest][crate::plugin::ModuleManifest].
@@ -110,7 +134,10 @@ impl Module {
             .map_or_else(Vec::new, |f| f.manifests.into_vec());
         let manifests: Box<[_]> = existing.into_iter().chain(manifests).collect();
         if !manifests.is_empty() {
-            self.lazy_functions = Some(LazyFunctions { manifests });
+            self.lazy_functions = Some(LazyFunctions {
+                manifests,
+                index: Default::default(),
+            });
         }
 
         self.flags
@@ -142,6 +169,19 @@ impl Module {
         self.flags
             .remove(ModuleFlags::INDEXED | ModuleFlags::INDEXED_GLOBAL_FUNCTIONS);
         self
+    }
+    /// (procbox patch) Is there a function called `name`, of any arity, in this [`Module`]:
+    /// registered, or in its plugin module manifests (which `iter_fn` does not list)?
+    #[must_use]
+    pub(crate) fn has_fn_named(&self, name: &str) -> bool {
+        if self.iter_fn().any(|(_, meta)| meta.name == name) {
+            return true;
+        }
+        let mut found = false;
+        if let Some(lazy) = &self.lazy_functions {
+            lazy.for_each_fn(&mut |f| found |= f.name() == name);
+        }
+        found
     }
     /// Does this [`Module`] (or any sub-module) contain functions in plugin module manifests,
     /// which are looked up only when called?
