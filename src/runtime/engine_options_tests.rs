@@ -84,3 +84,40 @@ fn fn_globals_only_top_level_variables() {
     let script = "fn f() { inner } { let inner = 1; f() }";
     assert!(eval(&engine(false, false, true), script).is_err());
 }
+
+/// The standard package looked up lazily (`new_engine`, the vendored lookup index)
+/// gives what the eager one gives, and a function registered by the host still takes
+/// precedence over the package's own.
+#[test]
+fn lazy_standard_package_finds_what_the_eager_one_does() {
+    let scripts = [
+        "let a = [3, 1, 2]; a.sort(); a.len() * 100 + a[0] * 10 + a[2]",
+        "let s = \"hello\"; s.len() + s.index_of('l') + s.sub_string(1, 3).len()",
+        "let m = #{a: 1, b: 2}; m.keys().len() + m.values().reduce(|x, y| x + y, 0)",
+        "(2.5).floor().to_int() + max(3, 9) + abs(-4) + parse_int(\"12\") + (7 % 3)",
+        "let b = blob(4, 1); b.len() + b[0] + if (1..5).contains(3) { 1 } else { 0 }",
+        "let t = timestamp(); if t.elapsed >= 0.0 { 1 } else { 0 }",
+        "let x = 10; if x.is_odd { 1 } else { 0 } + x.to_string().len() + \"a,b,c\".split(\",\").len()",
+    ];
+    let eager = Engine::new();
+    let lazy = super::new_engine();
+    for script in scripts {
+        assert_eq!(eval(&lazy, script).unwrap(), eval(&eager, script).unwrap(), "{script}");
+    }
+    let err = eval(&lazy, "no_such_fn(1)").unwrap_err();
+    assert!(matches!(*err, EvalAltResult::ErrorFunctionNotFound(..)), "{err}");
+    // A standard function's name is known to the JS options though not registered: a
+    // wrong-arity call stays "function not found" (not "variable not found").
+    let (mut eager, mut lazy) = (Engine::new(), super::new_engine());
+    for e in [&mut eager, &mut lazy] {
+        e.set_js_call_fn_vars(true).set_js_fn_globals(true);
+    }
+    for script in ["max()", "fn f() { max(1) } f()"] {
+        let (a, b) = (eval(&eager, script).unwrap_err(), eval(&lazy, script).unwrap_err());
+        assert!(a.to_string().contains("Function not found: max"), "{script}: {a}");
+        assert_eq!(a.to_string(), b.to_string(), "{script}");
+    }
+    let mut lazy = super::new_engine();
+    lazy.register_fn("len", |_: &mut rhai::Array| 99 as INT);
+    assert_eq!(eval(&lazy, "[1, 2].len()").unwrap(), 99);
+}

@@ -3,7 +3,7 @@
 //! names and messages as libuv gives them ([`errno`]), and the file operations
 //! themselves ([`fs`]), with the worker threads that run them off the loop ([`work`]),
 //! procbox's own copy of the environment ([`environ`]), and giving back start-up code
-//! pages in an idle child ([`trim`]).
+//! pages and free heap in an idle child ([`trim`]).
 
 pub mod environ;
 pub mod errno;

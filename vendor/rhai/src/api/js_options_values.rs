@@ -165,7 +165,7 @@ impl Engine {
     /// Is there a function called `name` of any arity (script, registered, package,
     /// imported module)?
     fn js_fn_name_exists(&self, global: &GlobalRuntimeState, name: &str) -> bool {
-        let in_module = |m: &crate::Module| m.iter_fn().any(|(_, meta)| meta.name == name);
+        let in_module = |m: &crate::Module| m.has_fn_named(name);
         #[cfg(not(feature = "no_function"))]
         if global.lib.iter().any(|m| in_module(m)) {
             return true;
@@ -265,7 +265,7 @@ impl Engine {
         free: &mut crate::ThinVec<crate::Ident>,
     ) {
         let native = |name: &str| {
-            self.global_modules.iter().any(|m| m.iter_fn().any(|(_, meta)| meta.name == name))
+            self.global_modules.iter().any(|m| m.has_fn_named(name))
         };
         let mut found: Vec<crate::Ident> = Vec::new();
         for stmt in body {

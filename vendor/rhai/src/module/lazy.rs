@@ -12,6 +12,11 @@ use std::prelude::v1::*;
 pub(super) struct LazyFunctions {
     /// Manifests, and whether their sub-modules are flattened. Later manifests take precedence.
     pub(super) manifests: Box<[(&'static ModuleManifest, bool)]>,
+    /// (procbox patch) The functions by hash, the one with the highest precedence for each,
+    /// built at the first lookup: about 32 bytes a function instead of a registration, and a
+    /// lookup costs one hash-table probe (as for a registered function) instead of hashing
+    /// every function in the manifests.
+    pub(super) index: std::sync::OnceLock<crate::func::StraightHashMap<&'static FnManifestEntry>>,
 }
 
 impl LazyFunctions {
@@ -23,6 +28,20 @@ impl LazyFunctions {
         for &(manifest, flatten) in &*self.manifests {
             manifest.for_each_fn(flatten, f);
         }
+    }
+    /// (procbox patch) The function with the highest precedence whose (unqualified) hash is
+    /// `hash`: what [`find_fn`][Self::find_fn] finds with `calc_hash(&[]) == hash`.
+    fn find_by_hash(&self, hash: u64) -> Option<&'static FnManifestEntry> {
+        let index = self.index.get_or_init(|| {
+            let mut index = new_hash_map(0);
+            // From the lowest precedence to the highest: the last one in stays.
+            self.for_each_fn(&mut |f| {
+                index.insert(f.calc_hash(&[]), f);
+            });
+            index.shrink_to_fit();
+            index
+        });
+        index.get(&hash).copied()
     }
     /// Find the function in the manifests with the highest precedence that matches a predicate.
     fn find_fn(
@@ -43,7 +62,7 @@ impl Module {
     pub(super) fn get_lazy_fn(&self, hash_native: u64) -> Option<RhaiFunc> {
         self.lazy_functions
             .as_ref()?
-            .find_fn(&mut |f| f.calc_hash(&[]) == hash_native)
+            .find_by_hash(hash_native)
             .map(|f| RhaiFunc::StaticPlugin { func: f.func() })
     }
     /// Create a new [`Module`] from a plugin module's [manifest][crate::plugin::ModuleManifest].
@@ -110,7 +129,10 @@ impl Module {
             .map_or_else(Vec::new, |f| f.manifests.into_vec());
         let manifests: Box<[_]> = existing.into_iter().chain(manifests).collect();
         if !manifests.is_empty() {
-            self.lazy_functions = Some(LazyFunctions { manifests });
+            self.lazy_functions = Some(LazyFunctions {
+                manifests,
+                index: Default::default(),
+            });
         }
 
         self.flags
@@ -142,6 +164,19 @@ impl Module {
         self.flags
             .remove(ModuleFlags::INDEXED | ModuleFlags::INDEXED_GLOBAL_FUNCTIONS);
         self
+    }
+    /// (procbox patch) Is there a function called `name`, of any arity, in this [`Module`]:
+    /// registered, or in its plugin module manifests (which `iter_fn` does not list)?
+    #[must_use]
+    pub(crate) fn has_fn_named(&self, name: &str) -> bool {
+        if self.iter_fn().any(|(_, meta)| meta.name == name) {
+            return true;
+        }
+        let mut found = false;
+        if let Some(lazy) = &self.lazy_functions {
+            lazy.for_each_fn(&mut |f| found |= f.name() == name);
+        }
+        found
     }
     /// Does this [`Module`] (or any sub-module) contain functions in plugin module manifests,
     /// which are looked up only when called?
