@@ -86,9 +86,27 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     /// Writes what the kernel takes now; a failure destroys the stream. Completions
     /// and `Drain` go out on ticks, or at once when `cx` is given (the descriptor
-    /// became writable: Node runs an asynchronous write's callback and `drain` from
-    /// the poll phase, a synchronous one's on a tick).
+    /// became writable: Node runs an asynchronous write's callbacks and `drain` from
+    /// the poll phase, together in one callback scope, so the host's drain follows
+    /// them all; a synchronous write's on a tick).
     pub(super) fn flush(&self, cx: Option<&C>) {
+        let now = cx.and_then(|cx| self.to.upgrade().map(|to| (cx, to)));
+        // Whether everything delivered at once went well; `None`: nothing was.
+        let mut ok: Option<bool> = None;
+        self.flush_with(&mut |ev| match &now {
+            Some((cx, to)) => {
+                let went_well = to.event(cx, ev);
+                ok = Some(ok.unwrap_or(true) && went_well);
+            }
+            None => self.emit(None, When::Tick, ev),
+        });
+        if let (Some((cx, _)), Some(ok)) = (now, ok) {
+            self.io.host.after_event(cx, ok);
+        }
+    }
+
+    /// [`Stream::flush`]'s work, handing completions and `Drain` to `send`.
+    fn flush_with(&self, send: &mut dyn FnMut(Event)) {
         if self.phase.get() != Phase::Open {
             return;
         }
@@ -100,9 +118,8 @@ impl<C: ?Sized + 'static> Stream<C> {
             self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass))
         };
         self.bytes_written.set(self.bytes_written.get() + f.written as u64);
-        let when = if cx.is_some() { When::Now } else { When::Tick };
         for id in f.completed {
-            self.emit(cx, when, Event::Written { id, err: None });
+            send(Event::Written { id, err: None });
         }
         if let Some((errno, id)) = f.error {
             let err = IoError::sys(errno, "write");
@@ -123,7 +140,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
         };
         if low && self.need_drain.replace(false) {
-            self.emit(cx, when, Event::Drain);
+            send(Event::Drain);
         }
     }
 
