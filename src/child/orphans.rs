@@ -58,9 +58,7 @@ pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
             break;
         }
         let command = tree::comm(pid).unwrap_or_default();
-        let mut w = 0;
-        // SAFETY: reaps exactly this pid; `w` outlives the call.
-        let r = unsafe { libc::waitpid(pid, &mut w, libc::WNOHANG) };
+        let Ok((r, w)) = process::waitpid(pid, libc::WNOHANG) else { break };
         if r != pid {
             break;
         }
@@ -95,8 +93,7 @@ pub fn terminate_all(groups: &[i32], grace: Duration) -> usize {
     };
     let reap_all = || {
         // At exit every ended child is ours to reap, adopted or not.
-        // SAFETY: waitpid with a null status pointer.
-        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
+        while process::waitpid(-1, libc::WNOHANG).is_ok_and(|(r, _)| r > 0) {}
     };
     let fds = signal_all(libc::SIGTERM);
     if fds.is_empty() {

@@ -58,7 +58,13 @@ pub fn set_cloexec(fd: BorrowedFd<'_>) -> SysResult<()> {
 
 /// A second descriptor for the same open file, close-on-exec, numbered 3 or above.
 pub fn dup_cloexec(fd: BorrowedFd<'_>) -> SysResult<OwnedFd> {
-    let r = fcntl(fd, FcntlArg::F_DUPFD_CLOEXEC(3))?;
+    dup_cloexec_from(fd, 3)
+}
+
+/// [`dup_cloexec`] numbered `min` or above (3 at least): a descriptor a child's stdio
+/// `dup2`s cannot overwrite.
+pub fn dup_cloexec_from(fd: BorrowedFd<'_>, min: i32) -> SysResult<OwnedFd> {
+    let r = fcntl(fd, FcntlArg::F_DUPFD_CLOEXEC(min.max(3)))?;
     // SAFETY: F_DUPFD_CLOEXEC returned a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(r) })
 }

@@ -45,3 +45,35 @@ pub fn wait_ready(fds: &[(BorrowedFd<'_>, PollFlags)], ms: i32) -> Option<Vec<bo
     poll(&mut polls, timeout).ok()?;
     Some(polls.iter().map(|p| p.revents().is_some_and(|r| !r.is_empty())).collect())
 }
+
+/// `wait4(pid, WNOHANG)`, EINTR retried: `Ok(None)` while `pid` runs, else its raw
+/// wait status and the CPU time (user + system, ms) it used.
+pub fn wait4_nohang(pid: i32) -> SysResult<Option<(i32, u64)>> {
+    let mut w = 0;
+    loop {
+        // SAFETY: a zeroed rusage is a valid out-parameter (plain integers).
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: wait4 only writes the two live out-parameters.
+        let r = unsafe { libc::wait4(pid, &mut w, libc::WNOHANG, &mut ru) };
+        if r == 0 {
+            return Ok(None);
+        }
+        if r > 0 {
+            let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+            return Ok(Some((w, ms(ru.ru_utime) + ms(ru.ru_stime))));
+        }
+        match Errno::last() {
+            Errno::EINTR => continue,
+            e => return Err(e),
+        }
+    }
+}
+
+/// `waitpid(pid, flags)` once (EINTR is the caller's): the pid reaped (0 with
+/// `WNOHANG` while none ended) and its raw wait status.
+pub fn waitpid(pid: i32, flags: i32) -> SysResult<(i32, i32)> {
+    let mut w = 0;
+    // SAFETY: waitpid writes the status into the live local `w`.
+    let r = unsafe { libc::waitpid(pid, &mut w, flags) };
+    if r < 0 { Err(Errno::last()) } else { Ok((r, w)) }
+}

@@ -25,10 +25,10 @@ use super::options::{Res, thrown};
 use super::sandbox::Sandbox;
 use crate::child::contain::{Contain, Limit};
 use crate::child::orphans::pidfd_signal;
-use crate::sys::process;
 use crate::child::tree;
 use crate::event_loop::TimerId;
 use crate::runtime::{State, Task};
+use crate::sys::process;
 
 /// Set in a lifeline child's environment: that procbox arms its own children's.
 pub const LIFELINE_ENV: &str = "PROCBOX_LIFELINE";

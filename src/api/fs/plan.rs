@@ -227,10 +227,7 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
         "truncate" => {
             let p = args::path(&need(a, 0), "path")?;
             let len = arg(a, 1).and_then(|v| v.as_int().ok()).unwrap_or(0);
-            plan(move || {
-                sys(core::truncate(&p, len))
-                .map(|_| Out::Unit)
-            })
+            plan(move || sys(core::truncate(&p, len)).map(|_| Out::Unit))
         }
         _ => unreachable!("unknown fs operation {op}"),
     })
