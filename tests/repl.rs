@@ -264,9 +264,15 @@ fn multi_line_function_then_call() {
 fn timer_fires_while_the_prompt_waits() {
     let mut r = Repl::start("timer");
     r.expect("> ");
-    r.eval(r#"let t = setTimeout(|| print("tick"), 300);"#);
+    // The timer fires once the file `go` exists, which the test makes once the
+    // half line is typed (a 300 ms timeout raced the typing on a loaded machine).
+    // (Lines stay under the terminal's 100 columns: a wrapped echo is not one line.)
+    r.eval(r#"let fs = require("fs");"#);
+    r.eval(r#"let t = setInterval(|| if fs.existsSync("go") { fs.unlinkSync("go"); print("tick"); }, 20);"#);
     // Half a line is typed while the timer is pending; it survives the tick.
     r.type_keys("12");
+    r.expect("12");
+    std::fs::write(r.home.join("go"), "").unwrap();
     r.expect("tick\n");
     let after = r.expect("12");
     assert!(after.contains("> "), "prompt redrawn below the timer output: {after:?}");
@@ -308,8 +314,13 @@ fn process_exit_at_the_prompt_and_from_a_timer() {
     // is shown and the terminal is given back in cooked mode.
     let mut r = Repl::start("timer-exit");
     r.expect("> ");
-    r.eval(r#"let t = setTimeout(|| { print("done"); process.exit(3) }, 200);"#);
+    // The timer acts once the file `go` exists, made once "partial" is typed (a
+    // 200 ms timeout could end the process before the test typed).
+    r.eval(r#"let fs = require("fs");"#);
+    r.eval(r#"let t = setInterval(|| if fs.existsSync("go") { print("done"); process.exit(3) }, 20);"#);
     r.type_keys("partial");
+    r.expect("partial");
+    std::fs::write(r.home.join("go"), "").unwrap();
     r.expect("done\n");
     assert_eq!(r.wait().code(), Some(3));
     assert!(r.terminal_is_cooked());

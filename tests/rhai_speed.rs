@@ -116,3 +116,47 @@ fn parameters_bound_by_shared_names_behave_as_before() {
     assert_eq!(scope.get_value::<INT>("s"), Some(3));
     assert_eq!(scope.iter().map(|(n, ..)| n.to_string()).collect::<Vec<_>>(), ["s"]);
 }
+
+/// A function pointer's copies share their curried values (copy-on-write): a copy
+/// still behaves as an independent value. Changing one copy's curry (`add_curry`,
+/// `set_curry`, `iter_curry_mut`, indexing) leaves the other as it was, in Rust and in
+/// script (`curry` on a copy); captured variables stay shared between closure copies,
+/// as they always were (they are shared cells, not values).
+#[test]
+fn curried_values_are_shared_copy_on_write() {
+    let mut a = FnPtr::new("f").unwrap();
+    a.add_curry(Dynamic::from(1_i64)).add_curry(Dynamic::from(2_i64));
+    let mut b = a.clone();
+    b.add_curry(Dynamic::from(3_i64));
+    for v in b.iter_curry_mut() {
+        *v = Dynamic::from(v.as_int().unwrap() * 10);
+    }
+    let ints = |f: &FnPtr| f.curry().iter().map(|v| v.as_int().unwrap()).collect::<Vec<_>>();
+    assert_eq!(ints(&a), [1, 2]);
+    assert_eq!(ints(&b), [10, 20, 30]);
+    let mut c = b.clone();
+    c[0] = Dynamic::from(7_i64);
+    c.set_curry([Dynamic::from(8_i64)].into_iter().chain(c.curry()[1..].iter().cloned()).collect::<Vec<_>>());
+    assert_eq!(ints(&b), [10, 20, 30]);
+    assert_eq!(ints(&c), [8, 20, 30]);
+    a.set_curry(Vec::new());
+    assert!(!a.is_curried());
+
+    let engine = Engine::new();
+    let r: INT = engine
+        .eval(
+            r#"
+            fn add(a, b, c) { a * 100 + b * 10 + c }
+            let f = Fn("add").curry(1);
+            let g = f.curry(2);
+            let h = f.curry(3);
+            let x = 0;
+            let inc = || { x += 1; x };
+            let inc2 = inc;
+            inc.call(); inc2.call();
+            g.call(4) * 1000 + h.call(5) + x * 1000000
+            "#,
+        )
+        .unwrap();
+    assert_eq!(r, 2 * 1_000_000 + 124 * 1000 + 135);
+}

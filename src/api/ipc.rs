@@ -70,6 +70,11 @@ pub struct Inner {
     /// The liveness policy's wish (parent: while open; child: while listened to).
     want_ref: Cell<bool>,
     callbacks: RefCell<HashMap<u64, Callback>>,
+    /// Messages whose `message` tick is queued, in order: each run of `emit_next`
+    /// (one tick per message, as Node) emits the first. One shared task instead of a
+    /// closure made per message.
+    inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>>,
+    emit_next: Task,
     /// Messages waiting for a `message` listener.
     backlog: RefCell<VecDeque<(Dynamic, Dynamic)>>,
     /// The backlog's weight, and how many messages it turned away since it last emptied.
@@ -99,6 +104,14 @@ impl Endpoint {
     /// Opens an endpoint over `fd` reporting to `owner`.
     pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
         let chan = Channel::new(fd)?;
+        let inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>> = Rc::default();
+        let emit_next = {
+            let (owner, inbox) = (owner.clone(), inbox.clone());
+            Task::Native(Rc::new(move |engine: &Engine| {
+                let Some((msg, handle)) = inbox.borrow_mut().pop_front() else { return Ok(Dynamic::UNIT) };
+                owner.emit_owned(engine, "message", vec![msg, handle]).map(|_| Dynamic::UNIT)
+            }))
+        };
         let ep = Endpoint(Rc::new(Inner {
             st: st.clone(),
             owner,
@@ -110,6 +123,8 @@ impl Endpoint {
             hold: Cell::new(None),
             want_ref: Cell::new(want_ref),
             callbacks: RefCell::new(HashMap::new()),
+            inbox,
+            emit_next,
             backlog: RefCell::new(VecDeque::new()),
             backlog_bytes: Cell::new(0),
             backlog_dropped: Cell::new(0),
@@ -269,13 +284,9 @@ impl Inner {
             self.backlog.borrow_mut().push_back((msg, handle));
             return;
         }
-        let owner = self.owner.clone();
-        // A tick runs once: the message moves into the emit instead of being copied.
-        let slot = Cell::new(Some((msg, handle)));
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            let (msg, handle) = slot.take().unwrap_or_default();
-            owner.emit_owned(engine, "message", vec![msg, handle]).map(|_| Dynamic::UNIT)
-        })));
+        // The message moves into the emit instead of being copied.
+        self.inbox.borrow_mut().push_back((msg, handle));
+        self.st.next_tick(self.emit_next.clone());
     }
 
     fn emit_later(&self, event: &'static str, arg: Dynamic) {

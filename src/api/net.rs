@@ -32,6 +32,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
 pub use listen_host::RtHost;
 pub use server::{Bind, Server};
+pub(crate) use socket::error_of;
 pub use socket::{Consumer, Done, Outcome, Phase, Socket};
 // Shared with other socket-based bindings (node-ipc).
 pub use args::port_of;

@@ -10,32 +10,32 @@
 //! Stdin is read only while it is resumed (a `data` listener resumes it); while it
 //! reads it keeps the process alive, as in Node. Its flow state is
 //! [`crate::io::readable::Readable`]'s with no read-ahead: it is read only while
-//! flowing, so each chunk is delivered as it is read (one read per readiness, on a
-//! descriptor left blocking: its `O_NONBLOCK` flag would be the shell's too).
+//! flowing, so each chunk is delivered as it is read: an I/O core [`Stream`] over a
+//! close-on-exec duplicate of fd 0, one read per readiness, the descriptor left
+//! blocking (its `O_NONBLOCK` flag would be the shell's too). `data`, `end` and
+//! `close` are each a macrotask of the poll phase.
 //!
 //! When the reader of stdout or stderr goes away (EPIPE), the stream emits `error`
 //! (`write EPIPE`, code `EPIPE`) on a later tick and drops what is written after; with
 //! no `error` listener the process ends at once with the report and status 1, as an
 //! unhandled `error` event ends Node (`runtime::State::after_output`).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::os::fd::AsFd;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use rhai::{Blob, Dynamic, Engine, FnPtr, ImmutableString, NativeCallContext};
 
 use super::events::{self, EventTarget};
 use super::stream_text::parse;
-use crate::event_loop::Ready;
 use crate::io::decode::TextMode;
 use crate::io::readable::Readable;
+use crate::io::stream::OnReadError;
+use crate::io::{Event, Handler, Stream, StreamOpts};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{Runtime, Source, State, Task};
-use crate::sys::fd::{self, Read};
-
-/// One read per readiness report, of at most this much.
-const READ_SIZE: usize = 64 * 1024;
+use crate::runtime::{Runtime, State, Task};
+use crate::sys::fd;
 
 #[derive(Clone)]
 pub struct Stdout {
@@ -99,25 +99,31 @@ fn write(ctx: &NativeCallContext, out: &Stdout, data: &Dynamic, cb: Option<FnPtr
 
 pub struct StdinInner {
     st: Rc<State>,
+    me: Weak<StdinInner>,
     emitter: Emitter,
-    token: Cell<Option<u64>>,
+    /// Reads a close-on-exec duplicate of fd 0, made at the first read.
+    stream: RefCell<Option<Rc<Stream<Runtime>>>>,
     flow: RefCell<Readable>,
-    /// Holds the loop while watched.
-    hold: Cell<Option<crate::event_loop::Hold>>,
     text: TextMode,
 }
 
 #[derive(Clone)]
 pub struct Stdin(Rc<StdinInner>);
 
+/// Stdin's reads: one per readiness report, of at most 64 KiB, on the shared file
+/// description left blocking; a read error is the end, as it always was.
+fn stdin_opts() -> StreamOpts {
+    StreamOpts { nonblocking: false, reads_per_wake: 1, read_error: OnReadError::Eof, ..StreamOpts::socket() }
+}
+
 impl Stdin {
     pub fn new(st: &Rc<State>) -> Stdin {
-        Stdin(Rc::new(StdinInner {
+        Stdin(Rc::new_cyclic(|me| StdinInner {
             st: st.clone(),
+            me: me.clone(),
             emitter: Emitter::default(),
-            token: Cell::new(None),
+            stream: RefCell::new(None),
             flow: RefCell::new(Readable::new(0)),
-            hold: Cell::new(None),
             text: TextMode::default(),
         }))
     }
@@ -125,67 +131,90 @@ impl Stdin {
     fn resume(&self) {
         // Nothing waits to flow (stdin reads only while flowing): no flow pass.
         let _ = self.0.flow.borrow_mut().resume();
-        self.update_watch();
+        self.0.update_watch();
     }
 
     fn pause(&self) {
         self.0.flow.borrow_mut().pause();
-        self.update_watch();
-    }
-
-    fn update_watch(&self) {
-        let i = &self.0;
-        let want = i.flow.borrow().wants_read();
-        match (want, i.token.get()) {
-            (true, None) => match i.st.watch(std::io::stdin().as_fd(), self.0.clone(), true, false) {
-                Ok(token) => {
-                    i.token.set(Some(token));
-                    i.hold.set(Some(i.st.hold()));
-                }
-                // Not pollable (closed): it never gives data, nor `end`.
-                Err(_) => i.flow.borrow_mut().destroy(),
-            },
-            (false, Some(_)) => i.stop(),
-            _ => {}
-        }
+        self.0.update_watch();
     }
 }
 
 impl StdinInner {
-    fn stop(&self) {
-        if let Some(token) = self.token.take() {
-            self.st.unwatch(std::io::stdin().as_fd(), token);
-            self.hold.set(None);
+    fn update_watch(&self) {
+        let want = self.flow.borrow().wants_read();
+        if want && self.stream.borrow().is_none() {
+            // A duplicate: the stream closes its own descriptor, never fd 0; O_NONBLOCK
+            // is left alone (the file description is the shell's too).
+            match fd::dup_cloexec(std::io::stdin().as_fd()) {
+                Ok(dup) => {
+                    let to: Weak<dyn Handler<Runtime>> = self.me.clone();
+                    let s = Stream::new(&self.st.io(), stdin_opts(), to);
+                    *self.stream.borrow_mut() = Some(s.clone());
+                    s.adopt(dup);
+                }
+                // Closed: it never gives data, nor `end`.
+                Err(_) => return self.flow.borrow_mut().destroy(),
+            }
         }
+        let stream = self.stream.borrow().clone();
+        let Some(s) = stream.filter(|s| !s.destroyed()) else { return };
+        if want != s.is_reading() {
+            if want { s.read_start() } else { s.read_stop() }
+        }
+    }
+
+    /// EOF (or a read error): `end` and `close`, each a macrotask, then the
+    /// duplicate closes.
+    fn on_eof(&self, rt: &Runtime) -> bool {
+        let ended = {
+            let mut flow = self.flow.borrow_mut();
+            flow.set_eof();
+            flow.take_end()
+        };
+        let stream = self.stream.borrow().clone();
+        if let Some(s) = stream {
+            s.destroy(None);
+        }
+        if !ended {
+            return true;
+        }
+        // Three macrotasks: each is followed by its drain (or owes it).
+        if let Some(rest) = self.text.rest() {
+            let ok = self.emit_now(rt, "data", &[rest.into()]);
+            rt.after_callback(ok);
+        }
+        let ok = self.emit_now(rt, "end", &[]);
+        rt.after_callback(ok);
+        self.emit_now(rt, "close", &[])
+    }
+
+    /// Emits `event`; false if a listener threw (and it was handled).
+    fn emit_now(&self, rt: &Runtime, event: &str, args: &[Dynamic]) -> bool {
+        let r = self.emitter.emit(&rt.engine, event, args);
+        rt.settle(r.map(|_| Dynamic::UNIT), None)
     }
 }
 
-impl Source for StdinInner {
-    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
-        let mut buf = Vec::with_capacity(READ_SIZE);
-        match fd::read_into(std::io::stdin().as_fd(), &mut buf) {
-            Read::Data(n) if n < READ_SIZE / 2 => buf.shrink_to_fit(),
-            Read::Data(_) => {}
-            Read::WouldBlock => return,
-            // A read error ends stdin as EOF does (as it always did).
-            Read::Eof | Read::Failed(_) => {
-                self.stop();
-                let mut flow = self.flow.borrow_mut();
-                flow.set_eof();
-                if !flow.take_end() {
-                    return;
-                }
-                drop(flow);
-                if let Some(rest) = self.text.rest() {
-                    rt.emit_macrotask(&self.emitter, "data", &[rest.into()]);
-                }
-                rt.emit_macrotask(&self.emitter, "end", &[]);
-                rt.emit_macrotask(&self.emitter, "close", &[]);
-                return;
-            }
+impl Handler<Runtime> for StdinInner {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        match ev {
+            Event::Data(buf) => match self.text.chunk(buf) {
+                Some(chunk) => self.emit_now(rt, "data", &[chunk.into()]),
+                None => true,
+            },
+            Event::End => self.on_eof(rt),
+            // `close` came with `end`; a stream that could not be watched gives nothing.
+            _ => true,
         }
-        let Some(chunk) = self.text.chunk(buf) else { return };
-        rt.emit_macrotask(&self.emitter, "data", &[chunk.into()]);
+    }
+
+    /// Not pollable (epoll refused it): it never gives data, nor `end`.
+    fn destroyed(&self) {
+        let mut flow = self.flow.borrow_mut();
+        if !flow.eof() {
+            flow.destroy();
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
+use rhai::{Dynamic, Engine, FnPtr, FuncRegistration, NativeCallContext};
 
 use crate::event_loop::TimerId;
 use crate::event_loop::timers::{MAX_DELAY, clamp_delay};
@@ -80,13 +80,14 @@ fn clear(st: &State, v: &Dynamic) {
 
 macro_rules! register_starters {
     ($engine:expr, $st:expr, $name:literal, $repeat:expr) => {{
+        // By reference (see `by_ref`): the hot forms, `setTimeout(f)` and `setTimeout(f, ms)`.
         let s = $st.clone();
-        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr| {
-            start(&ctx, &s, f, &Dynamic::UNIT, vec![], $repeat)
+        by_ref($name).register_into_engine($engine, move |ctx: NativeCallContext, f: &mut FnPtr| {
+            start(&ctx, &s, f.clone(), &Dynamic::UNIT, vec![], $repeat)
         });
         let s = $st.clone();
-        $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic| {
-            start(&ctx, &s, f, &ms, vec![], $repeat)
+        by_ref($name).register_into_engine($engine, move |ctx: NativeCallContext, f: &mut FnPtr, ms: Dynamic| {
+            start(&ctx, &s, f.clone(), &ms, vec![], $repeat)
         });
         let s = $st.clone();
         $engine.register_fn($name, move |ctx: NativeCallContext, f: FnPtr, ms: Dynamic, a: Dynamic| {
@@ -106,6 +107,15 @@ macro_rules! register_starters {
     }};
 }
 
+/// A starter that takes its function by reference (a pure "method" on the function
+/// pointer, for rhai): `setImmediate(cb)` with a variable `cb` then passes the variable
+/// itself instead of a boxed copy made for the call and dropped after it. Pure, so a
+/// constant function (`const F = || …; setImmediate(F)`) is accepted as before; the
+/// starter only copies the pointer (its captures are shared, not copied).
+fn by_ref(name: &str) -> FuncRegistration {
+    FuncRegistration::new(name).with_purity(true)
+}
+
 fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Immediate {
     let entry = st.immediate(Task::Call(Callback::new(ctx, f), args));
     Immediate { st: st.clone(), entry }
@@ -122,7 +132,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     }
 
     let s = st.clone();
-    engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr| immediate(&ctx, &s, f, vec![]));
+    by_ref("setImmediate").register_into_engine(engine, move |ctx: NativeCallContext, f: &mut FnPtr| {
+        immediate(&ctx, &s, f.clone(), vec![])
+    });
     let s = st.clone();
     engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic| {
         immediate(&ctx, &s, f, vec![a])

@@ -122,15 +122,6 @@ impl<C: ?Sized> Handle<C> {
     pub fn close(self) {
         drop(self);
     }
-
-    /// Closes the handle a binding keeps in `slot`, if any, after taking it out (the
-    /// table's reference to the binding goes with it: the caller must hold its own).
-    pub fn close_slot(slot: &std::cell::RefCell<Option<Handle<C>>>) {
-        let handle = slot.borrow_mut().take();
-        if let Some(h) = handle {
-            h.close();
-        }
-    }
 }
 
 impl<C: ?Sized> Drop for Handle<C> {

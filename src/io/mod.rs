@@ -28,6 +28,7 @@ pub mod flush;
 pub mod handle;
 pub mod listener;
 pub mod reactor;
+pub mod read_size;
 pub mod readable;
 #[allow(dead_code)]
 pub mod stream;
@@ -42,6 +43,8 @@ pub mod write_queue;
 pub use events::{Event, Handler, Io, IoError};
 pub use stream::{Stream, StreamOpts};
 
+#[cfg(test)]
+mod stream_pipe_tests;
 #[cfg(test)]
 mod stream_testkit;
 #[cfg(test)]

@@ -47,7 +47,6 @@ pub struct Interest {
 impl Interest {
     pub const NONE: Interest = Interest { read: false, write: false };
     pub const READ: Interest = Interest { read: true, write: false };
-    pub const WRITE: Interest = Interest { read: false, write: true };
 
     pub fn is_empty(self) -> bool {
         !self.read && !self.write

@@ -53,6 +53,10 @@ pub enum ReadSize {
     /// One buffer of this size, reused: bytes (and passed descriptors) go to
     /// [`Handler::read`].
     Reused(usize),
+    /// A new buffer per read, of `first` bytes at first; a read that comes back full
+    /// grows the pipe (`F_SETPIPE_SZ`) and the reads, up to `max` (see
+    /// `io::read_size`). A short read ends the wake-up: the pipe is empty.
+    Adaptive { first: usize, max: usize },
 }
 
 /// What a failed read means.
@@ -80,6 +84,9 @@ pub struct StreamOpts {
     /// Set O_NONBLOCK on an adopted descriptor. False for an inherited stdin (its
     /// file description is shared): then one read per readiness report.
     pub nonblocking: bool,
+    /// A destroyed stream's `Error` comes on a tick, not in the close phase (a
+    /// child's stdin, as procbox always had it); `Close` stays in the close phase.
+    pub error_on_tick: bool,
 }
 
 impl StreamOpts {
@@ -94,12 +101,22 @@ impl StreamOpts {
             hup_short_read_is_eof: false,
             read_error: OnReadError::Error,
             nonblocking: true,
+            error_on_tick: false,
         }
     }
 
-    /// One end of a pipe, Node's stream rules.
+    /// One end of a pipe (a child's stdio), Node's stream rules and procbox's pipe
+    /// reads: 64 KiB growing to 1 MiB, a short read with a hang-up is the end, a read
+    /// error is the end.
     pub fn pipe() -> StreamOpts {
-        StreamOpts { kind: Kind::Pipe, drain_at: DrainAt::Empty, read_error: OnReadError::Eof, ..StreamOpts::socket() }
+        StreamOpts {
+            kind: Kind::Pipe,
+            drain_at: DrainAt::Empty,
+            read_size: ReadSize::Adaptive { first: 64 * 1024, max: crate::sys::fd::BIG_PIPE },
+            hup_short_read_is_eof: true,
+            read_error: OnReadError::Eof,
+            ..StreamOpts::socket()
+        }
     }
 }
 
@@ -139,17 +156,25 @@ pub struct Stream<C: ?Sized + 'static> {
     pub(super) remote: RefCell<Option<Endpoint>>,
     /// The reused read buffer (`ReadSize::Reused`) or a pipe's scratch.
     pub(super) rbuf: RefCell<Vec<u8>>,
+    /// The next read's size (grows with `ReadSize::Adaptive`).
+    pub(super) read_size: Cell<usize>,
+    /// Who reads what we write, as the exit flush's warning names it, when the
+    /// stream has no remote address ("the stdin of child 42").
+    pub(super) peer_name: RefCell<Option<String>>,
     pub(super) bytes_read: Cell<u64>,
     pub(super) bytes_written: Cell<u64>,
+    /// In the exit flush (from the first write on: a stream that never writes, a
+    /// child's stdout, costs it nothing).
+    pub(super) in_flush: Cell<bool>,
     /// How the exit flush's warning names a write and the stream.
     pub(super) flush_names: Cell<(&'static str, &'static str)>,
 }
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// A stream with no descriptor yet; [`Stream::adopt`] or [`Stream::connect`]
-    /// gives it one. It is registered with the exit flush at once.
+    /// gives it one. It joins the exit flush with its first write.
     pub fn new(io: &Io<C>, opts: StreamOpts, to: Weak<dyn Handler<C>>) -> Rc<Self> {
-        let s = Rc::new_cyclic(|me| Stream {
+        Rc::new_cyclic(|me| Stream {
             io: io.clone(),
             opts,
             to,
@@ -172,13 +197,15 @@ impl<C: ?Sized + 'static> Stream<C> {
             delayed_error: Cell::new(None),
             remote: RefCell::new(None),
             rbuf: RefCell::new(Vec::new()),
+            read_size: Cell::new(match opts.read_size {
+                ReadSize::Fixed(n) | ReadSize::Reused(n) | ReadSize::Adaptive { first: n, .. } => n,
+            }),
+            peer_name: RefCell::new(None),
             bytes_read: Cell::new(0),
             bytes_written: Cell::new(0),
+            in_flush: Cell::new(false),
             flush_names: Cell::new(("write", if opts.kind == Kind::Pipe { "pipe" } else { "socket" })),
-        });
-        let pending: Rc<dyn super::flush::Pending> = s.clone();
-        io.host.flush_at_exit(Rc::downgrade(&pending));
-        s
+        })
     }
 
     /// A stream over an open descriptor (accepted, inherited, a pipe end): `to` must
@@ -261,6 +288,11 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.ending.get()
     }
 
+    /// `end()` took effect (the write side is shut, or a pipe's closed).
+    pub fn finished(&self) -> bool {
+        self.shut.get()
+    }
+
     /// The peer's EOF was read.
     pub fn read_eof(&self) -> bool {
         self.eof.get()
@@ -314,7 +346,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         }
         let had_error = err.is_some();
         if let Some(e) = err {
-            self.emit(None, When::Close, Event::Error(e));
+            self.emit(None, if self.opts.error_on_tick { When::Tick } else { When::Close }, Event::Error(e));
         }
         self.emit(None, When::Close, Event::Close { had_error });
         // The posted events keep the binding until they are delivered.

@@ -1,11 +1,12 @@
 //! A stream's read side and its readiness reports: `read_start`/`read_stop`, the
-//! read loop (bounded reads per wake-up, one `Data` per read or the reused buffer
-//! handed to `Handler::read`), the end of the input, and the dispatch of a ready
+//! read loop (bounded reads per wake-up, one `Data` per read, of a fixed or adaptive
+//! size, or the reused buffer handed to `Handler::read`), the end of the input, and the dispatch of a ready
 //! descriptor to the connect, write and read paths.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::events::{Event, IoError, Source, When};
+use super::read_size;
 use super::stream::{Kind, OnReadError, Phase, ReadSize, Stream};
 use crate::event_loop::Ready;
 use crate::sys::errno::Errno;
@@ -41,8 +42,12 @@ impl<C: ?Sized + 'static> Stream<C> {
             match got {
                 Got::Read(n) => {
                     self.bytes_read.set(self.bytes_read.get() + n as u64);
-                    if hangup && self.opts.hup_short_read_is_eof && n < size {
+                    if n < size && hangup && self.opts.hup_short_read_is_eof {
                         return self.on_eof(cx);
+                    }
+                    // The pipe is empty: another read would only say EAGAIN.
+                    if n < size && matches!(self.opts.read_size, ReadSize::Adaptive { .. }) {
+                        return;
                     }
                 }
                 Got::Eof => return self.on_eof(cx),
@@ -58,7 +63,8 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// One read, delivered to the handler; how many bytes, and the buffer size.
     fn read_once(&self, cx: &C) -> (Got, usize) {
         match self.opts.read_size {
-            ReadSize::Fixed(size) => {
+            ReadSize::Fixed(_) | ReadSize::Adaptive { .. } => {
+                let size = self.read_size.get();
                 let mut buf = Vec::new();
                 let got = match self.opts.kind {
                     Kind::Socket | Kind::Pipe => {
@@ -70,6 +76,9 @@ impl<C: ?Sized + 'static> Stream<C> {
                     Kind::UnixFds => self.read_scratch(&mut buf, size),
                 };
                 if let Got::Read(n) = got {
+                    if let ReadSize::Adaptive { max, .. } = self.opts.read_size {
+                        self.read_size.set(read_size::next(size, n, max, |want| self.grow_pipe(want)));
+                    }
                     if n < size / 2 {
                         buf.shrink_to_fit();
                     }
@@ -117,6 +126,11 @@ impl<C: ?Sized + 'static> Stream<C> {
         }
         *self.rbuf.borrow_mut() = scratch;
         got
+    }
+
+    /// Asks the kernel for a pipe buffer of `size` bytes; what it gave.
+    fn grow_pipe(&self, size: usize) -> Option<usize> {
+        self.fd.borrow().as_ref().and_then(|fd| sysfd::grow_pipe(fd.as_fd(), size))
     }
 
     /// The input is over: stop reading, `End` now.

@@ -5,6 +5,7 @@
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::rc::Rc;
 
 use super::events::{Event, IoError, When};
 use super::flush::{Backlog, Pending};
@@ -38,6 +39,10 @@ impl<C: ?Sized + 'static> Stream<C> {
             self.destroy(Some(IoError::WriteAfterEnd));
             return false;
         }
+        if !self.in_flush.replace(true) {
+            let pending: Rc<dyn Pending> = self.rc();
+            self.io.host.flush_at_exit(Rc::downgrade(&pending));
+        }
         let idle = !self.writes.borrow().has_output_now();
         match fd {
             Some(fd) => self.writes.borrow_mut().push_with_fd(bytes, fd, id),
@@ -52,6 +57,11 @@ impl<C: ?Sized + 'static> Stream<C> {
         }
         self.update();
         ok
+    }
+
+    /// Names the reader in the exit flush's warning when there is no remote address.
+    pub fn set_flush_peer(&self, name: String) {
+        *self.peer_name.borrow_mut() = Some(name);
     }
 
     /// Turns the ACK gate on: after a write that passes a descriptor, later writes
@@ -76,12 +86,26 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     /// Half-closes once everything queued is written: `Finish` then (the poll phase).
     /// Nothing will acknowledge a passed descriptor any more: held writes go out.
+    /// A pipe has no half-close: once everything is written it finishes on a tick and
+    /// closes (`Close` in the close phase), as Node destroys a write-only pipe after
+    /// `finish`.
     pub fn end(&self) {
         if self.phase.get() == Phase::Closed || self.ending.replace(true) {
             return;
         }
         self.writes.borrow_mut().release_held();
+        self.finish_pipe();
         self.update();
+    }
+
+    /// A pipe whose `end()` came and whose queue is empty: `Finish`, then closed.
+    fn finish_pipe(&self) {
+        let open = self.phase.get() == Phase::Open && self.ending.get() && !self.shut.get();
+        if open && self.opts.kind == Kind::Pipe && self.writes.borrow().is_empty() {
+            self.shut.set(true);
+            self.emit(None, When::Tick, Event::Finish);
+            self.destroy(None);
+        }
     }
 
     /// Writes what the kernel takes now; a failure destroys the stream. Completions
@@ -142,6 +166,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         if low && self.need_drain.replace(false) {
             send(Event::Drain);
         }
+        self.finish_pipe();
     }
 
     /// The descriptor is writable: flush, then the half-close `end()` asked for.
@@ -158,8 +183,8 @@ impl<C: ?Sized + 'static> Stream<C> {
                     let _ = socket::shutdown_write(fd.as_fd());
                 }
             }
-            // A pipe's write end has no half-close: closing it is the EOF.
-            Kind::Pipe => self.release_fd(),
+            // Finished by `finish_pipe`, never here.
+            Kind::Pipe => return self.update(),
         }
         self.update();
         self.emit(Some(cx), When::Now, Event::Finish);
@@ -213,6 +238,9 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
     }
 
     fn peer(&self) -> String {
+        if let Some(name) = self.peer_name.borrow().as_ref() {
+            return name.clone();
+        }
         let what = self.flush_names.get().1;
         match self.remote.borrow().as_ref().map(|r| r.describe()).filter(|d| !d.is_empty()) {
             Some(to) => format!("the {what} to {to}"),

@@ -42,10 +42,11 @@ thread_local! {
     static LAST_HOME: RefCell<Weak<Home>> = const { RefCell::new(Weak::new()) };
 }
 
+/// Kept by value, not behind an `Rc`: scheduling one (a `setImmediate`, a `nextTick`)
+/// then costs no allocation of its own, and a copy is a few reference counts (rhai's
+/// `FnPtr` shares its captures between copies).
 #[derive(Clone)]
-pub struct Callback(Rc<Inner>);
-
-struct Inner {
+pub struct Callback {
     f: FnPtr,
     home: Rc<Home>,
     /// Declared parameters (without captures); `None` for native functions.
@@ -75,16 +76,21 @@ impl Callback {
     pub fn new(ctx: &NativeCallContext, f: FnPtr) -> Callback {
         let home = home_for(ctx);
         let arity = home.arity_of(&f);
-        Callback(Rc::new(Inner { f, home, arity }))
+        Callback { f, home, arity }
     }
 
     pub fn fn_ptr(&self) -> &FnPtr {
-        &self.0.f
+        &self.f
+    }
+
+    /// Parameters the script function declares (`None`: a native one, takes all).
+    pub fn arity(&self) -> Option<usize> {
+        self.arity
     }
 
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
     pub fn call(&self, engine: &Engine, mut args: Vec<Dynamic>) -> RhaiResult {
-        if let Some(n) = self.0.arity {
+        if let Some(n) = self.arity {
             args.resize(n, Dynamic::UNIT);
         }
         let depth = NESTING.with(|d| d.replace(d.get() + 1));
@@ -92,14 +98,14 @@ impl Callback {
             NESTING.with(|d| d.set(depth));
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
-        let fast = match self.0.home.fast.try_borrow_mut() {
-            Ok(mut fast) => self.0.home.call_fast(&mut fast, engine, &self.0.f, &mut args),
+        let fast = match self.home.fast.try_borrow_mut() {
+            Ok(mut fast) => self.home.call_fast(&mut fast, engine, &self.f, &mut args),
             Err(_) => None,
         };
         let mut r = fast.unwrap_or_else(|| {
             #[allow(deprecated)]
-            let ctx = self.0.home.store.create_context(engine);
-            self.0.f.call_raw(&ctx, None, args)
+            let ctx = self.home.store.create_context(engine);
+            self.f.call_raw(&ctx, None, args)
         });
         NESTING.with(|d| d.set(depth));
         // The host called it: the stored context's position is where the callback was
@@ -114,19 +120,19 @@ impl Callback {
 
     /// Same function (and same captures) as `f`: how `removeListener` finds a listener.
     pub fn is(&self, f: &FnPtr) -> bool {
-        same_fn(&self.0.f, f)
+        same_fn(&self.f, f)
     }
 
     /// The source (script path) the callback was registered from.
     pub fn source(&self) -> Option<&str> {
-        self.0.home.store.source.as_deref()
+        self.home.store.source.as_deref()
     }
 
     /// Another function called in this callback's stored context, with every
     /// argument: how host code listens on an emitter (a `FnPtr::from_fn` closure)
     /// after the script call that gave it a context has returned.
     pub fn with_fn(&self, f: FnPtr) -> Callback {
-        Callback(Rc::new(Inner { f, home: self.0.home.clone(), arity: None }))
+        Callback { f, home: self.home.clone(), arity: None }
     }
 }
 
@@ -148,9 +154,10 @@ impl Home {
     /// True when `ctx.store_data()` would equal this store, once reset to level 0.
     fn matches(&self, ctx: &NativeCallContext) -> bool {
         let s = &self.store;
-        s.fn_name == ctx.fn_name()
+        // The position first: cheapest, and what differs between call sites.
+        s.pos == ctx.call_position()
+            && s.fn_name == ctx.fn_name()
             && s.source.as_deref() == ctx.fn_source()
-            && s.pos == ctx.call_position()
             && same_global(&s.global, ctx.global_runtime_state())
     }
 
@@ -285,7 +292,7 @@ mod tests {
     }
 
     fn same_home(a: &Callback, b: &Callback) -> bool {
-        Rc::ptr_eq(&a.0.home, &b.0.home)
+        Rc::ptr_eq(&a.home, &b.home)
     }
 
     #[test]
@@ -295,14 +302,14 @@ mod tests {
         let cbs = kept.borrow().clone();
         assert!(same_home(&cbs[0], &cbs[1]) && same_home(&cbs[1], &cbs[2]));
         assert!(!same_home(&cbs[2], &cbs[3]), "another call site is another context");
-        assert_eq!(cbs[3].0.home.store.pos.line(), Some(1));
+        assert_eq!(cbs[3].home.store.pos.line(), Some(1));
     }
 
     #[test]
     fn arity_is_per_function_not_per_home() {
         let (engine, kept) = engine();
         engine.run("for f in [|a| a, |a, b| b, || 0, |a| a] { keep(f); }").unwrap();
-        let arities: Vec<_> = kept.borrow().iter().map(|c| c.0.arity).collect();
+        let arities: Vec<_> = kept.borrow().iter().map(|c| c.arity).collect();
         assert_eq!(arities, [Some(1), Some(2), Some(0), Some(1)]);
         let r = kept.borrow()[1].call(&engine, vec![Dynamic::from(1_i64), Dynamic::from(2_i64), Dynamic::from(3_i64)]);
         assert_eq!(r.unwrap().as_int(), Ok(2));

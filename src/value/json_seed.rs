@@ -13,8 +13,17 @@ use std::fmt;
 use rhai::{Array, Dynamic, INT, ImmutableString, Map};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// Parses one complete JSON text (whitespace around it allowed).
+/// Parses one complete JSON text (whitespace around it allowed). Small common texts
+/// take `json_fast`, which gives the same values; the rest, and every error, serde_json.
 pub fn from_slice(text: &[u8]) -> Result<Dynamic, serde_json::Error> {
+    match super::json_fast::parse(text) {
+        Some(v) => Ok(v),
+        None => from_slice_serde(text),
+    }
+}
+
+/// [`from_slice`] through serde_json only.
+pub fn from_slice_serde(text: &[u8]) -> Result<Dynamic, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(text);
     let v = Seed.deserialize(&mut de)?;
     de.end()?;

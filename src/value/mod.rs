@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod inspect_layout;
 pub mod json;
 pub mod json_deep;
+pub mod json_fast;
 #[cfg(test)]
 mod json_fuzz;
 pub mod json_seed;

@@ -11,10 +11,10 @@
 //! Like a Node socket it reads eagerly into a buffer (up to
 //! [`crate::io::readable::READ_AHEAD`]) until something consumes it; a `data`
 //! listener, `resume()` or `pipe()` makes it flow. The flow state is
-//! [`crate::io::readable::Readable`]'s.
+//! [`crate::io::readable::Readable`]'s; reading is the I/O core's [`Stream`] (a pipe
+//! stream: reads grow with the pipe up to 1 MiB while they come back full).
 //! `end` comes on a tick after EOF and `close` in the loop's close phase (as a
-//! libuv handle's), after the child's `close` bookkeeping. A stream that keeps filling its
-//! reads asks the kernel for a bigger pipe and reads bigger chunks.
+//! libuv handle's), after the child's `close` bookkeeping.
 
 use std::cell::{Cell, RefCell};
 use std::os::fd::OwnedFd;
@@ -23,19 +23,11 @@ use std::rc::{Rc, Weak};
 use rhai::{Dynamic, Engine, EvalAltResult};
 
 use crate::api::events::EventTarget;
-use crate::event_loop::Ready;
 use crate::io::decode::TextMode;
-use crate::io::handle::Handle;
-use crate::io::reactor::Interest;
 use crate::io::readable::{self, Readable as Flow};
+use crate::io::{Event, Handler, Stream, StreamOpts};
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{RhaiResult, Runtime, Source, State, Task};
-use crate::sys::fd::{self, BIG_PIPE, Read};
-
-/// The first reads' size; a read that fills it grows the pipe and the reads.
-const FIRST_READ: usize = 64 * 1024;
-/// Reads per readiness report, so one busy pipe cannot starve the loop.
-const READS_PER_WAKE: usize = 16;
+use crate::runtime::{RhaiResult, Runtime, State, Task};
 
 /// A native consumer of the bytes (exec's capture, `pipe()`); it sees every chunk
 /// before the script's `data` listeners.
@@ -53,18 +45,17 @@ pub struct ReadableInner {
     st: Rc<State>,
     me: Weak<ReadableInner>,
     emitter: Emitter,
-    /// The pipe's read end until the stream closes: open in the reactor (which keeps
-    /// this stream alive meanwhile, as libuv's handle queue does), active (holding
-    /// the loop) while watched.
-    handle: RefCell<Option<Handle<Runtime>>>,
+    /// Reads the pipe once started; `None` for an inert stream. Open, it is in the
+    /// reactor's table and keeps this binding alive (libuv's handle queue).
+    stream: Option<Rc<Stream<Runtime>>>,
+    /// The descriptor until the first read starts the stream.
+    fd: RefCell<Option<OwnedFd>>,
     flow: RefCell<Flow>,
-    close_queued: Cell<bool>,
     destroyed: Cell<bool>,
     text: TextMode,
     sinks: RefCell<Vec<Rc<Sink>>>,
     /// The child's bookkeeping, run just before the `close` listeners.
     close_hook: RefCell<Option<Hook>>,
-    read_size: Cell<usize>,
 }
 
 #[derive(Clone)]
@@ -79,18 +70,21 @@ impl Readable {
         if inert {
             flow.destroy();
         }
-        Readable(Rc::new_cyclic(|me| ReadableInner {
-            st: st.clone(),
-            me: me.clone(),
-            emitter: Emitter::default(),
-            handle: RefCell::new(fd.map(|fd| Handle::new(fd, st.reactor()))),
-            flow: RefCell::new(flow),
-            close_queued: Cell::new(inert),
-            destroyed: Cell::new(inert),
-            text: TextMode::default(),
-            sinks: RefCell::new(Vec::new()),
-            close_hook: RefCell::new(None),
-            read_size: Cell::new(FIRST_READ),
+        let io = (!inert).then(|| st.io());
+        Readable(Rc::new_cyclic(|me: &Weak<ReadableInner>| {
+            let to: Weak<dyn Handler<Runtime>> = me.clone();
+            ReadableInner {
+                st: st.clone(),
+                me: me.clone(),
+                emitter: Emitter::default(),
+                stream: io.map(|io| Stream::new(&io, StreamOpts::pipe(), to)),
+                fd: RefCell::new(fd),
+                flow: RefCell::new(flow),
+                destroyed: Cell::new(inert),
+                text: TextMode::default(),
+                sinks: RefCell::new(Vec::new()),
+                close_hook: RefCell::new(None),
+            }
         }))
     }
 
@@ -140,7 +134,6 @@ impl Readable {
             return;
         }
         i.flow.borrow_mut().destroy();
-        i.update_watch();
         i.queue_close();
     }
 }
@@ -152,17 +145,20 @@ impl ReadableInner {
 
     /// Reads while there is a reason to: the data flows, or the buffer has room.
     fn update_watch(&self) {
+        let Some(stream) = &self.stream else { return };
         let want = self.flow.borrow().wants_read();
-        let handle = self.handle.borrow();
-        let Some(h) = handle.as_ref() else { return };
-        if want == h.interest().read {
+        if want == stream.is_reading() || stream.destroyed() {
             return;
         }
         if want {
-            h.open(self.rc());
+            // The first read opens the stream in the reactor.
+            if let Some(fd) = self.fd.borrow_mut().take() {
+                stream.adopt(fd);
+            }
+            stream.read_start();
+        } else {
+            stream.read_stop();
         }
-        let ok = h.set_interest(if want { Interest::READ } else { Interest::NONE }).is_ok();
-        h.set_active(want && ok);
     }
 
     fn resume(&self) {
@@ -199,21 +195,22 @@ impl ReadableInner {
         self.emitter.emit(engine, "data", &[chunk.into()]).map(drop)
     }
 
-    fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) {
+    /// Buffers or delivers a read; false if a listener threw (the host drains).
+    fn deliver(&self, rt: &Runtime, bytes: Vec<u8>) -> bool {
         let now = self.flow.borrow_mut().push(bytes);
-        if let Some(bytes) = now {
-            let r = self.emit_data(&rt.engine, bytes);
-            rt.settle(r.map(|_| Dynamic::UNIT), None);
-            rt.drain();
-        }
+        let ok = match now {
+            Some(bytes) => rt.settle(self.emit_data(&rt.engine, bytes).map(|_| Dynamic::UNIT), None),
+            None => true,
+        };
         self.update_watch();
+        ok
     }
 
-    fn on_eof(&self, rt: &Runtime) {
+    fn on_eof(&self) -> bool {
         self.flow.borrow_mut().set_eof();
         self.update_watch();
         self.maybe_end();
-        rt.drain();
+        true
     }
 
     /// `end` once EOF was read and everything before it was delivered.
@@ -239,64 +236,33 @@ impl ReadableInner {
         self.emitter.emit(engine, "end", &[]).map(|_| Dynamic::UNIT)
     }
 
-    /// Closes the descriptor now and emits `close` in the loop's close phase.
+    /// Closes the descriptor now; `close` follows in the loop's close phase.
     fn queue_close(&self) {
-        // Out of the poller before the descriptor goes.
         self.flow.borrow_mut().set_eof();
-        self.update_watch();
-        Handle::close_slot(&self.handle);
-        if self.close_queued.replace(true) {
-            return;
+        self.fd.borrow_mut().take();
+        if let Some(s) = &self.stream {
+            s.destroy(None);
         }
-        let me = self.rc();
-        self.st.close_later(Task::Native(Rc::new(move |engine: &Engine| {
-            let hook = me.close_hook.borrow_mut().take();
-            if let Some(hook) = hook {
-                hook(engine)?;
-            }
-            me.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
-        })));
     }
 
-    fn grow(&self) {
-        let size = self.read_size.get();
-        if size < BIG_PIPE {
-            let got = self.handle.borrow().as_ref().and_then(|h| fd::grow_pipe(h.fd(), BIG_PIPE)).unwrap_or(size);
-            self.read_size.set(got.max(size * 2).min(BIG_PIPE));
+    /// The child's bookkeeping, then the `close` listeners.
+    fn on_close(&self, engine: &Engine) -> RhaiResult {
+        let hook = self.close_hook.borrow_mut().take();
+        if let Some(hook) = hook {
+            hook(engine)?;
         }
+        self.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
     }
 }
 
-impl Source for ReadableInner {
-    fn on_ready(&self, rt: &Runtime, ready: Ready) {
-        for _ in 0..READS_PER_WAKE {
-            let size = self.read_size.get();
-            let mut buf = Vec::with_capacity(size);
-            let got = match &*self.handle.borrow() {
-                Some(h) if h.interest().read => fd::read_into(h.fd(), &mut buf),
-                _ => return,
-            };
-            match got {
-                Read::Data(n) => {
-                    let full = n == size;
-                    if full {
-                        self.grow();
-                    } else if n < size / 2 {
-                        buf.shrink_to_fit();
-                    }
-                    self.deliver(rt, buf);
-                    if !full {
-                        // libuv's shortcut: a short read with the writer gone is EOF.
-                        if ready.hangup {
-                            self.on_eof(rt);
-                        }
-                        return;
-                    }
-                }
-                // A read error ends a pipe as EOF does (`ECONNRESET` on a socketpair).
-                Read::Eof | Read::Failed(_) => return self.on_eof(rt),
-                Read::WouldBlock => return,
-            }
+impl Handler<Runtime> for ReadableInner {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        match ev {
+            Event::Data(bytes) => self.deliver(rt, bytes),
+            Event::End => self.on_eof(),
+            Event::Close { .. } => rt.settle(self.on_close(&rt.engine), None),
+            // A pipe's read error is its end (`OnReadError::Eof`); nothing is written.
+            _ => true,
         }
     }
 }

@@ -9,58 +9,44 @@
 //! c.stdin.end();
 //! ```
 //!
-//! Writes go straight to the pipe when it has room; the rest waits for the poller.
-//! A reader that went away gives EPIPE (procbox ignores SIGPIPE): the write's
-//! callback and an `error` event get `write EPIPE`, then `close`.
+//! An adapter over the I/O core's pipe [`Stream`]: it writes what the pipe takes at
+//! once and the rest when the pipe has room, keeps the loop alive meanwhile, and
+//! delivers completions (ticks), `drain` (once the queue is empty), `finish` (a tick
+//! after the last byte, then the pipe closes) and `close` (close phase). A reader
+//! that went away gives EPIPE (procbox ignores SIGPIPE): the write's callback and an
+//! `error` event (on a tick) get `write EPIPE`, then `close`. What is queued at exit
+//! is in the exit flush.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::HashMap;
 use std::os::fd::OwnedFd;
 use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, Map};
 
-mod exit_flush;
-
 use crate::api::events::EventTarget;
-use crate::event_loop::Ready;
-use crate::io::handle::Handle;
-use crate::io::reactor::Interest;
+use crate::io::{Event, Handler, IoError, Stream, StreamOpts};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
-use crate::runtime::{Runtime, Source, State, Task};
-use crate::sys::errno::{Errno, SysResult};
-use crate::sys::fd::write_some;
+use crate::runtime::{Runtime, State, Task};
 use crate::value::error;
 
 /// `write()` returns false from this much queued on (Node's default highWaterMark).
 pub const HIGH_WATER: usize = 16 * 1024;
 
-struct Pending {
-    data: Vec<u8>,
-    done: usize,
-    cb: Option<Callback>,
-}
-
 pub struct WritableInner {
     st: Rc<State>,
-    me: Weak<WritableInner>,
     emitter: Emitter,
-    /// The pipe (or file), open in the reactor (which keeps this stream alive) from
-    /// creation until `close`; active, so holding the loop, while watched for room.
-    /// `None` once closed, or for an inert stream.
-    handle: RefCell<Option<Handle<Runtime>>>,
-    queue: RefCell<VecDeque<Pending>>,
-    queued: Cell<usize>,
+    /// The pipe (or file); `None` for an inert stream.
+    stream: Option<Rc<Stream<Runtime>>>,
+    /// Write callbacks by completion id.
+    dones: RefCell<HashMap<u64, Callback>>,
+    next_id: Cell<u64>,
     ending: Cell<bool>,
-    finished: Cell<bool>,
+    /// Destroyed, broken or inert (not set by the close that follows `finish`).
     destroyed: Cell<bool>,
-    close_queued: Cell<bool>,
-    need_drain: Cell<bool>,
     /// Native `drain` listeners (a piped source waiting to resume).
     drain_hooks: RefCell<Vec<Box<dyn FnOnce()>>>,
-    /// Who reads it, as the exit flush's warning names it.
-    peer: RefCell<String>,
 }
 
 #[derive(Clone)]
@@ -72,63 +58,63 @@ fn stream_error(code: &str, message: &str) -> Map {
 
 impl Writable {
     pub fn new(st: &Rc<State>, fd: Option<OwnedFd>) -> Writable {
-        let inert = fd.is_none();
-        let w = Writable(Rc::new_cyclic(|me| WritableInner {
-            st: st.clone(),
-            me: me.clone(),
-            emitter: Emitter::default(),
-            handle: RefCell::new(fd.map(|fd| Handle::new(fd, st.reactor()))),
-            queue: RefCell::new(VecDeque::new()),
-            queued: Cell::new(0),
-            ending: Cell::new(false),
-            finished: Cell::new(false),
-            destroyed: Cell::new(inert),
-            close_queued: Cell::new(inert),
-            need_drain: Cell::new(false),
-            drain_hooks: RefCell::new(Vec::new()),
-            peer: RefCell::new("a write stream".into()),
+        let opts = StreamOpts { high_water: HIGH_WATER, error_on_tick: true, ..StreamOpts::pipe() };
+        let io = fd.is_some().then(|| st.io());
+        let w = Writable(Rc::new_cyclic(|me: &Weak<WritableInner>| {
+            let to: Weak<dyn Handler<Runtime>> = me.clone();
+            WritableInner {
+                st: st.clone(),
+                emitter: Emitter::default(),
+                stream: io.map(|io| Stream::new(&io, opts, to)),
+                dones: RefCell::new(HashMap::new()),
+                next_id: Cell::new(0),
+                ending: Cell::new(false),
+                destroyed: Cell::new(fd.is_none()),
+                drain_hooks: RefCell::new(Vec::new()),
+            }
         }));
-        if let Some(h) = &*w.0.handle.borrow() {
-            h.open(w.0.clone());
+        if let (Some(s), Some(fd)) = (&w.0.stream, fd) {
+            s.set_flush_peer("a write stream".into());
+            s.adopt(fd);
         }
-        exit_flush::track(&w.0);
         w
     }
 
     /// Names the reader in the exit flush's warning ("the stdin of child 42").
     pub fn set_peer(&self, name: String) {
-        *self.0.peer.borrow_mut() = name;
+        if let Some(s) = &self.0.stream {
+            s.set_flush_peer(name);
+        }
     }
 
     /// Queues `data`; false when the caller should wait for `drain`.
     pub fn write(&self, data: Vec<u8>, cb: Option<Callback>) -> bool {
         let i = &self.0;
-        if i.destroyed.get() {
-            let err = stream_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
-            if let Some(cb) = cb {
-                i.st.next_tick(Task::Call(cb, vec![err.into()]));
+        let stream = match &i.stream {
+            Some(s) if !i.destroyed.get() => s,
+            _ => {
+                let err = stream_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+                if let Some(cb) = cb {
+                    i.st.next_tick(Task::Call(cb, vec![err.into()]));
+                }
+                return false;
             }
-            return false;
-        }
+        };
         if i.ending.get() {
             let err = stream_error("ERR_STREAM_WRITE_AFTER_END", "write after end");
             if let Some(cb) = cb {
-                i.st.next_tick(Task::Call(cb, vec![err.clone().into()]));
+                i.st.next_tick(Task::Call(cb, vec![err.into()]));
             }
-            i.fail(err);
+            i.fail_after_end();
             return false;
         }
-        let len = data.len();
-        i.queue.borrow_mut().push_back(Pending { data, done: 0, cb });
-        i.queued.set(i.queued.get() + len);
-        if !i.watched() {
-            i.flush();
-        }
-        let ok = i.queued.get() < HIGH_WATER;
-        if !ok {
-            i.need_drain.set(true);
-        }
-        ok
+        let id = cb.map(|cb| {
+            let id = i.next_id.get() + 1;
+            i.next_id.set(id);
+            i.dones.borrow_mut().insert(id, cb);
+            id
+        });
+        stream.write(data, id)
     }
 
     /// Closes once everything queued is written; `finish`, then `close`.
@@ -137,19 +123,22 @@ impl Writable {
         if i.destroyed.get() || i.ending.replace(true) {
             return;
         }
-        if i.queue.borrow().is_empty() {
-            i.finish();
+        if let Some(s) = &i.stream {
+            s.end();
         }
     }
 
-    /// Closes now, dropping what is queued; `close` follows.
+    /// Closes now, dropping what is queued (their callbacks never run); `close`
+    /// follows.
     pub fn destroy(&self) {
         let i = &self.0;
         if i.destroyed.replace(true) {
             return;
         }
-        i.drop_queue();
-        i.queue_close();
+        i.dones.borrow_mut().clear();
+        if let Some(s) = &i.stream {
+            s.destroy(None);
+        }
     }
 
     /// Runs `f` at the next `drain` (the queue went below the high-water mark).
@@ -162,125 +151,66 @@ impl Writable {
     }
 
     pub fn writable_length(&self) -> usize {
-        self.0.queued.get()
+        self.0.stream.as_ref().map_or(0, |s| s.writable_length())
     }
 }
 
 impl WritableInner {
-    fn rc(&self) -> Rc<WritableInner> {
-        self.me.upgrade().expect("a stream outlives its own calls")
-    }
-
-    /// Watched for room (a write is waiting).
-    fn watched(&self) -> bool {
-        self.handle.borrow().as_ref().is_some_and(|h| h.interest().write)
-    }
-
-    fn set_watch(&self, on: bool) {
-        if let Some(h) = &*self.handle.borrow() {
-            let ok = h.set_interest(if on { Interest::WRITE } else { Interest::NONE }).is_ok();
-            h.set_active(on && ok);
-        }
-    }
-
-    /// Writes what the descriptor takes now (EBADF once closed).
-    fn write_now(&self, bytes: &[u8]) -> SysResult<usize> {
-        self.handle.borrow().as_ref().map_or(Err(Errno::EBADF), |h| write_some(h.fd(), bytes))
-    }
-
-    /// Writes what the pipe takes now; callbacks of completed writes run on ticks.
-    fn flush(&self) {
-        loop {
-            let mut q = self.queue.borrow_mut();
-            let Some(front) = q.front_mut() else { break };
-            match self.write_now(&front.data[front.done..]) {
-                Ok(n) => {
-                    front.done += n;
-                    self.queued.set(self.queued.get() - n);
-                    if front.done < front.data.len() {
-                        drop(q);
-                        self.set_watch(true);
-                        return;
-                    }
-                    let done = q.pop_front().expect("front exists");
-                    drop(q);
-                    if let Some(cb) = done.cb {
-                        self.st.next_tick(Task::Call(cb, vec![]));
-                    }
-                }
-                Err(errno) => {
-                    let failed = q.pop_front().and_then(|p| p.cb);
-                    drop(q);
-                    let err = error::syscall("write", errno);
-                    if let Some(cb) = failed {
-                        self.st.next_tick(Task::Call(cb, vec![err.clone().into()]));
-                    }
-                    self.fail(err);
-                    return;
-                }
-            }
-        }
-        self.set_watch(false);
-        if self.need_drain.replace(false) {
-            let me = self.rc();
-            self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                let hooks = std::mem::take(&mut *me.drain_hooks.borrow_mut());
-                hooks.into_iter().for_each(|h| h());
-                me.emitter.emit(engine, "drain", &[]).map(|_| Dynamic::UNIT)
-            })));
-        }
-        if self.ending.get() {
-            self.finish();
-        }
-    }
-
-    fn finish(&self) {
-        if self.finished.replace(true) {
-            return;
-        }
-        self.queue_close();
-        let me = self.rc();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            me.emitter.emit(engine, "finish", &[]).map(|_| Dynamic::UNIT)
-        })));
-    }
-
-    /// The stream broke: `error` on a tick (uncaught without a listener), then `close`.
-    fn fail(&self, err: Map) {
+    /// A write after `end()`: the stream breaks with `error` on a tick (and `close`,
+    /// unless `finish` closed it already).
+    fn fail_after_end(&self) {
         if self.destroyed.replace(true) {
             return;
         }
-        self.drop_queue();
-        let me = self.rc();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            me.queue_close();
-            me.emitter.emit(engine, "error", &[err.clone().into()]).map(|_| Dynamic::UNIT)
-        })));
-    }
-
-    fn drop_queue(&self) {
-        self.queue.borrow_mut().clear();
-        self.queued.set(0);
-        self.set_watch(false);
-    }
-
-    fn queue_close(&self) {
-        self.set_watch(false);
-        Handle::close_slot(&self.handle);
-        if self.close_queued.replace(true) {
-            return;
+        self.dones.borrow_mut().clear();
+        match &self.stream {
+            Some(s) if !s.destroyed() => s.destroy(Some(IoError::WriteAfterEnd)),
+            _ => {
+                let (emitter, err) =
+                    (self.emitter.clone(), stream_error("ERR_STREAM_WRITE_AFTER_END", "write after end"));
+                self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+                    emitter.emit(engine, "error", &[err.clone().into()]).map(|_| Dynamic::UNIT)
+                })));
+            }
         }
-        let me = self.rc();
-        self.st.close_later(Task::Native(Rc::new(move |engine: &Engine| {
-            me.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
-        })));
+    }
+
+    /// False if a listener threw (and it was handled).
+    fn emit(&self, rt: &Runtime, event: &str, args: &[Dynamic]) -> bool {
+        let r = self.emitter.emit(&rt.engine, event, args);
+        rt.settle(r.map(|_| Dynamic::UNIT), None)
     }
 }
 
-impl Source for WritableInner {
-    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
-        self.flush();
-        rt.drain();
+impl Handler<Runtime> for WritableInner {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        match ev {
+            // Writes dropped by a destroy or a failure never call back (as always).
+            Event::Written { err: Some(IoError::Destroyed), .. } => true,
+            Event::Written { id, err } => {
+                let cb = self.dones.borrow_mut().remove(&id);
+                let Some(cb) = cb else { return true };
+                let args = err.map(|e| vec![crate::api::net::error_of(&e).into()]).unwrap_or_default();
+                let r = cb.call(&rt.engine, args);
+                rt.settle(r, cb.source())
+            }
+            Event::Drain => {
+                let hooks = std::mem::take(&mut *self.drain_hooks.borrow_mut());
+                hooks.into_iter().for_each(|h| h());
+                self.emit(rt, "drain", &[])
+            }
+            Event::Finish => self.emit(rt, "finish", &[]),
+            Event::Error(e) => self.emit(rt, "error", &[crate::api::net::error_of(&e).into()]),
+            Event::Close { .. } => self.emit(rt, "close", &[]),
+            Event::Connect | Event::Data(_) | Event::End | Event::Accept(_) => true,
+        }
+    }
+
+    /// A failure (EPIPE) broke the stream; the close after `finish` is no break.
+    fn destroyed(&self) {
+        if !self.stream.as_ref().is_some_and(|s| s.finished()) {
+            self.destroyed.set(true);
+        }
     }
 }
 

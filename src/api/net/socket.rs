@@ -14,6 +14,7 @@ use std::rc::{Rc, Weak};
 use rhai::{Engine, EvalAltResult, Map};
 
 mod handler;
+pub(crate) use handler::error_of;
 mod io;
 
 use super::server::ServerInner;

@@ -44,6 +44,8 @@ struct Side {
     waiting: Cell<bool>,
     /// Held while a job runs (a pool worker's; `None` for a plain fork).
     lifeline: Option<Lifeline>,
+    /// The tick that runs the next job, made once (weak: no cycle through the side).
+    run: Task,
 }
 
 /// This runtime's worker side, a slot on the runtime state.
@@ -95,7 +97,14 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
         *side.f.borrow_mut() = cb;
         return Ok(());
     }
-    let side = Rc::new(Side {
+    let side = Rc::new_cyclic(|me: &std::rc::Weak<Side>| Side {
+        run: {
+            let me = me.clone();
+            Task::Native(Rc::new(move |engine: &Engine| match me.upgrade() {
+                Some(side) => side.run_one(engine),
+                None => Ok(Dynamic::UNIT),
+            }))
+        },
         st: st.clone(),
         ep: ep.clone(),
         f: RefCell::new(cb),
@@ -157,8 +166,7 @@ impl Side {
             return;
         }
         self.scheduled.set(true);
-        let me = self.clone();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| me.run_one(engine))));
+        self.st.next_tick(self.run.clone());
     }
 
     fn run_one(self: &Rc<Self>, engine: &Engine) -> RhaiResult {
@@ -167,7 +175,10 @@ impl Side {
         let Some((id, job)) = next else { return Ok(Dynamic::UNIT) };
         let f = self.f.borrow().clone();
         hold(self.lifeline, true);
-        match f.call(engine, vec![job, self.progress(id)]) {
+        // A job function that declares no `progress` parameter would not see it:
+        // not made (a native function per job).
+        let args = if f.arity().is_some_and(|n| n < 2) { vec![job] } else { vec![job, self.progress(id)] };
+        match f.call(engine, args) {
             Ok(v) if v.is::<Promise>() => {
                 self.waiting.set(true);
                 let p = v.cast::<Promise>();

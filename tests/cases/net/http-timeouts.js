@@ -1,9 +1,12 @@
 // Node twin of http-timeouts.rhai.
+// The timeouts are 1 s and 2 s: the second request's head is read before its
+// 'request' event, and the timers must not run first even on a loaded machine that
+// pauses the process between the connection and the read.
 const http = require("http");
 const net = require("net");
 const d = http.createServer((req, res) => res.end());
 console.log(`defaults: headers=${d.headersTimeout} request=${d.requestTimeout} keepAlive=${d.keepAliveTimeout}`);
-const opts = { headersTimeout: 200, requestTimeout: 400, connectionsCheckingInterval: 20 };
+const opts = { headersTimeout: 1000, requestTimeout: 2000, connectionsCheckingInterval: 20 };
 const server = http.createServer(opts, (req, res) => {
   console.log(`server: request ${req.method} ${req.url}`);
 });

@@ -1,10 +1,12 @@
 // Promise combinators and the microtask hops of adoption and finally.
+// The timers' delays are far apart (1, 200, 400 ms): a loaded machine pausing the
+// script between two of these lines must not change which is due first.
 const log = (...a) => console.log(...a);
-Promise.all([1, Promise.resolve(2), new Promise((r) => setTimeout(() => r(3), 60))]).then((v) => log('all', JSON.stringify(v)));
+Promise.all([1, Promise.resolve(2), new Promise((r) => setTimeout(() => r(3), 200))]).then((v) => log('all', JSON.stringify(v)));
 Promise.all([]).then((v) => log('all of nothing', JSON.stringify(v)));
 Promise.all([Promise.reject(new Error('first bad')), 2]).catch((e) => log('all rejected:', e.message));
 Promise.allSettled([Promise.reject(new Error('no')), 1]).then((v) => log('allSettled', JSON.stringify(v.map((x) => x.status))));
-Promise.race([new Promise((r) => setTimeout(() => r('slow'), 30)), new Promise((r) => setTimeout(() => r('fast'), 1))]).then((v) => log('race', v));
+Promise.race([new Promise((r) => setTimeout(() => r('slow'), 400)), new Promise((r) => setTimeout(() => r('fast'), 1))]).then((v) => log('race', v));
 Promise.any([Promise.reject(new Error('a')), Promise.resolve('b')]).then((v) => log('any', v));
 Promise.any([Promise.reject(new Error('a'))]).catch((e) => log('any rejected', e.name, e.message, e.errors.length));
 Promise.resolve().then(() => log('a1')).then(() => log('a2')).then(() => log('a3')).then(() => log('a4')).then(() => log('a5'));

@@ -4035,7 +4035,7 @@ impl Engine {
         // Define the function pointer
         let fn_ptr = crate::FnPtr {
             name: fn_name,
-            curry: ThinVec::new(),
+            curry: Default::default(),
             typ: crate::types::fn_ptr::FnPtrType::Script {
                 num_params: fn_def.params.len(),
                 hash: calc_fn_hash(None, &fn_def.name, fn_def.params.len()),

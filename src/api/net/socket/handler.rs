@@ -11,7 +11,7 @@ use crate::runtime::Runtime;
 use crate::value::error;
 
 /// The error object a script sees for `e`.
-fn error_of(e: &IoError) -> Map {
+pub(crate) fn error_of(e: &IoError) -> Map {
     match e {
         IoError::Sys { errno, syscall } => error::syscall(syscall, *errno as i32),
         IoError::Connect { errno, to } => errors::connect(*errno as i32, to),

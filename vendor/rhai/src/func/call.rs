@@ -73,13 +73,18 @@ impl Engine {
             // Handle fn_ptr.call(...)
             KEYWORD_FN_PTR_CALL if target.as_ref().is_fnptr() => {
                 let fn_ptr = target.as_ref().read_lock::<FnPtr>().unwrap();
-                let curry = &mut fn_ptr.curry().iter().cloned().collect::<FnArgsVec<_>>();
+                // Pushed one by one (procbox): collecting iterators into a `SmallVec`
+                // costs more, and this is every `f.call()`.
+                let curry = &mut FnArgsVec::<Dynamic>::new();
+                for value in fn_ptr.curry() {
+                    curry.push(value.clone());
+                }
 
                 // Arguments are passed as-is, adding the curried arguments
-                let args = &mut curry
-                    .iter_mut()
-                    .chain(call_args.iter_mut())
-                    .collect::<FnArgsVec<_>>();
+                let args = &mut FnArgsVec::<&mut Dynamic>::new();
+                for value in curry.iter_mut().chain(call_args.iter_mut()) {
+                    args.push(value);
+                }
 
                 #[cfg(not(feature = "no_function"))]
                 let linked_script = fn_ptr
@@ -166,7 +171,13 @@ impl Engine {
                 let FnPtr { name, curry, typ } = fn_ptr;
 
                 // Adding the curried arguments and the remaining arguments
-                let curry = &mut curry.into_iter().collect::<FnArgsVec<_>>();
+                let curry = &mut {
+                    let mut values = FnArgsVec::<Dynamic>::new();
+                    for value in curry.iter() {
+                        values.push(value.clone());
+                    }
+                    values
+                };
                 let args = &mut FnArgsVec::with_capacity(curry.len() + call_args.len());
                 args.extend(curry.iter_mut());
                 args.extend(call_args.iter_mut().skip(1));
@@ -468,7 +479,7 @@ impl Engine {
                     typ,
                 } = fn_ptr;
 
-                curry.extend(extra_curry);
+                curry.extend(extra_curry.iter().cloned());
 
                 // Get scripted function if linked
                 #[cfg(not(feature = "no_function"))]

@@ -797,7 +797,7 @@ impl fmt::Debug for Dynamic {
                             fmt::Display::fmt(&fnptr.typ, f)?;
                             f.write_str("(")?;
                             fmt::Debug::fmt(fnptr.fn_name(), f)?;
-                            for curry in &fnptr.curry {
+                            for curry in fnptr.curry() {
                                 f.write_str(", ")?;
                                 checked_debug_fmt(f, curry, dict)?;
                             }

@@ -90,9 +90,76 @@ pub struct FnPtr {
     /// Name of the function.
     pub(crate) name: ImmutableString,
     /// Curried arguments.
-    pub(crate) curry: ThinVec<Dynamic>,
+    pub(crate) curry: Curry,
     /// Type of function pointer.
     pub(crate) typ: FnPtrType,
+}
+
+/// The curried arguments of a [`FnPtr`], shared by its copies (procbox speed-up).
+///
+/// Copying a function pointer (every time a closure is passed by value to a native
+/// function) copied the whole list, one allocation plus a copy of each value. Now a
+/// copy shares the list and a change copies it first (copy-on-write), so every copy
+/// still behaves as an independent value.
+#[derive(Clone, Default)]
+pub(crate) struct Curry(Option<Shared<[Dynamic]>>);
+
+impl Curry {
+    /// The arguments, in order.
+    #[inline(always)]
+    #[must_use]
+    pub(crate) fn as_slice(&self) -> &[Dynamic] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+    /// The arguments, mutably: copied first if another copy of the pointer shares them.
+    #[inline]
+    pub(crate) fn make_mut(&mut self) -> &mut [Dynamic] {
+        match self.0 {
+            None => &mut [],
+            Some(ref mut list) => {
+                if Shared::get_mut(list).is_none() {
+                    *list = list.iter().cloned().collect();
+                }
+                Shared::get_mut(list).expect("just made unique")
+            }
+        }
+    }
+    /// Appends values (a new list; the old one stays with any other copy).
+    pub(crate) fn extend(&mut self, iter: impl IntoIterator<Item = Dynamic>) {
+        let mut iter = iter.into_iter().peekable();
+        if iter.peek().is_none() {
+            return;
+        }
+        *self = self.as_slice().iter().cloned().chain(iter).collect();
+    }
+}
+
+impl std::ops::Deref for Curry {
+    type Target = [Dynamic];
+
+    #[inline(always)]
+    fn deref(&self) -> &[Dynamic] {
+        self.as_slice()
+    }
+}
+
+impl FromIterator<Dynamic> for Curry {
+    #[inline]
+    fn from_iter<T: IntoIterator<Item = Dynamic>>(iter: T) -> Self {
+        let list: Vec<Dynamic> = iter.into_iter().collect();
+        if list.is_empty() {
+            Self(None)
+        } else {
+            Self(Some(list.into()))
+        }
+    }
+}
+
+impl From<ThinVec<Dynamic>> for Curry {
+    #[inline]
+    fn from(list: ThinVec<Dynamic>) -> Self {
+        list.into_iter().collect()
+    }
 }
 
 impl fmt::Display for FnPtr {
@@ -197,7 +264,7 @@ impl FnPtr {
     /// Get the curried arguments.
     #[inline(always)]
     pub fn curry(&self) -> &[Dynamic] {
-        self.curry.as_ref()
+        self.curry.as_slice()
     }
     /// Iterate the curried arguments.
     #[inline(always)]
@@ -207,12 +274,12 @@ impl FnPtr {
     /// Mutably-iterate the curried arguments.
     #[inline(always)]
     pub fn iter_curry_mut(&mut self) -> impl Iterator<Item = &mut Dynamic> {
-        self.curry.iter_mut()
+        self.curry.make_mut().iter_mut()
     }
     /// Add a new curried argument.
     #[inline(always)]
     pub fn add_curry(&mut self, value: Dynamic) -> &mut Self {
-        self.curry.push(value);
+        self.curry.extend(Some(value));
         self
     }
     /// Set curried arguments to the function pointer.
@@ -725,7 +792,7 @@ impl TryFrom<ImmutableString> for FnPtr {
         if is_valid_function_name(&value) {
             Ok(Self {
                 name: value,
-                curry: ThinVec::new(),
+                curry: Curry::default(),
                 typ: FnPtrType::Normal,
             })
         } else if is_reserved_keyword_or_symbol(&value).0
@@ -746,7 +813,7 @@ impl<T: Into<Shared<crate::func::ScriptFuncDef>>> From<T> for FnPtr {
 
         Self {
             name: fn_def.name.clone(),
-            curry: ThinVec::new(),
+            curry: Curry::default(),
             typ: FnPtrType::Script {
                 num_params: fn_def.params.len(),
                 hash: crate::calc_fn_hash(None, &fn_def.name, fn_def.params.len()),
@@ -760,14 +827,14 @@ impl Index<usize> for FnPtr {
 
     #[inline(always)]
     fn index(&self, index: usize) -> &Self::Output {
-        self.curry.index(index)
+        self.curry.as_slice().index(index)
     }
 }
 
 impl IndexMut<usize> for FnPtr {
     #[inline(always)]
     fn index_mut(&mut self, index: usize) -> &mut Self::Output {
-        self.curry.index_mut(index)
+        self.curry.make_mut().index_mut(index)
     }
 }
 

@@ -573,7 +573,7 @@ fn get_constant(
                     })
                 }
             };
-            Dynamic::from(FnPtr { name, curry, typ })
+            Dynamic::from(FnPtr { name, curry: curry.into(), typ })
         }
 
         #[cfg(not(feature = "no_index"))]

@@ -1,0 +1,249 @@
+//! A short parser for the JSON the fork channel carries most: small objects and arrays
+//! of integers, short strings, booleans and `null`, straight into script values.
+//!
+//! It only ever answers when it is sure of giving exactly what serde_json (through
+//! `json_seed`) gives: anything it does not handle, or anything wrong, is `None`, and
+//! the caller parses the text again with serde_json, which then gives the value or the
+//! error. So errors, floats (serde_json's own float algorithm), integers past 18
+//! digits, `-0`, `\u` surrogates, control characters and deep nesting all keep their
+//! serde_json behaviour. What it does take is built the way `json_seed` builds it:
+//! integers as `INT`, strings as shared strings, keys straight into the map's key
+//! type, a duplicate key keeping its last value. Tests compare both on every input
+//! (fixed cases and a deterministic fuzz).
+
+use rhai::{Array, Dynamic, INT, Identifier, ImmutableString, Map};
+
+/// Nesting handled here; deeper texts go to serde_json (whose limit is 128).
+const MAX_DEPTH: usize = 64;
+
+/// The value of `text`, or `None` when serde_json must decide.
+pub fn parse(text: &[u8]) -> Option<Dynamic> {
+    let mut p = Parser { s: text, i: 0 };
+    p.ws();
+    let v = p.value(0)?;
+    p.ws();
+    (p.i == text.len()).then_some(v)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+/// A string's text: borrowed from the input when it has no escapes.
+enum Text<'a> {
+    Raw(&'a str),
+    Owned(String),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Raw(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    /// JSON's four whitespace bytes, as serde_json skips them.
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Dynamic> {
+        match self.peek()? {
+            b'{' if depth < MAX_DEPTH => self.object(depth + 1),
+            b'[' if depth < MAX_DEPTH => self.array(depth + 1),
+            b'"' => {
+                let t = self.string()?;
+                Some(match t {
+                    Text::Raw(s) => ImmutableString::from(s).into(),
+                    Text::Owned(s) => ImmutableString::from(s).into(),
+                })
+            }
+            b't' => self.word(b"true", Dynamic::TRUE),
+            b'f' => self.word(b"false", Dynamic::FALSE),
+            b'n' => self.word(b"null", Dynamic::UNIT),
+            b'-' | b'0'..=b'9' => self.integer(),
+            _ => None,
+        }
+    }
+
+    fn word(&mut self, w: &[u8], v: Dynamic) -> Option<Dynamic> {
+        let end = self.i + w.len();
+        (self.s.get(self.i..end)? == w).then(|| {
+            self.i = end;
+            v
+        })
+    }
+
+    /// An integer of at most 18 digits (it fits an `i64` whatever they are). A
+    /// fraction, an exponent, a leading zero before a digit, `-0` or more digits:
+    /// serde_json's business.
+    fn integer(&mut self) -> Option<Dynamic> {
+        let neg = self.peek() == Some(b'-');
+        if neg {
+            self.i += 1;
+        }
+        let start = self.i;
+        let mut n: INT = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            if self.i - start == 18 {
+                return None;
+            }
+            n = n * 10 + INT::from(d - b'0');
+            self.i += 1;
+        }
+        let digits = self.i - start;
+        if digits == 0 || (digits > 1 && self.s[start] == b'0') || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        if neg {
+            // serde_json makes `-0` the float -0.0.
+            return (n != 0).then(|| Dynamic::from_int(-n));
+        }
+        Some(Dynamic::from_int(n))
+    }
+
+    /// A string at `"`: its text, with the simple escapes resolved. A `\u` escape of
+    /// a surrogate, a control character or invalid UTF-8: `None`.
+    fn string(&mut self) -> Option<Text<'a>> {
+        self.i += 1;
+        let start = self.i;
+        // The common string: no escape, printable ASCII up to the closing quote.
+        let rest = self.s.get(start..)?;
+        let end = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest[end] == b'"' {
+            let raw = &rest[..end];
+            // Without early exit, so the compiler can check 16 bytes at a time.
+            let (control, high) = raw.iter().fold((false, false), |(c, h), &b| (c | (b < 0x20), h | (b >= 0x80)));
+            if !control && !high {
+                self.i = start + end + 1;
+                // SAFETY: every byte of `raw` is below 0x80 (checked just above), and
+                // ASCII is valid UTF-8.
+                return Some(Text::Raw(unsafe { std::str::from_utf8_unchecked(raw) }));
+            }
+        }
+        let mut owned: Option<String> = None;
+        let mut run = start;
+        loop {
+            let b = self.peek()?;
+            match b {
+                b'"' => {
+                    let tail = std::str::from_utf8(&self.s[run..self.i]).ok()?;
+                    self.i += 1;
+                    return Some(match owned {
+                        None => Text::Raw(tail),
+                        Some(mut o) => {
+                            o.push_str(tail);
+                            Text::Owned(o)
+                        }
+                    });
+                }
+                b'\\' => {
+                    let chunk = std::str::from_utf8(&self.s[run..self.i]).ok()?;
+                    let o = owned.get_or_insert_with(String::new);
+                    o.push_str(chunk);
+                    let c = match *self.s.get(self.i + 1)? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = std::str::from_utf8(self.s.get(self.i + 2..self.i + 6)?).ok()?;
+                            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                                return None;
+                            }
+                            // Surrogates (pairs or lone): serde_json's business.
+                            let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+                            self.i += 4;
+                            c
+                        }
+                        _ => return None,
+                    };
+                    o.push(c);
+                    self.i += 2;
+                    run = self.i;
+                }
+                0..=0x1f => return None,
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Dynamic> {
+        self.i += 1;
+        let mut out = Array::new();
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(Dynamic::from_array(out));
+        }
+        loop {
+            out.push(self.value(depth)?);
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b']' => {
+                    self.i += 1;
+                    return Some(Dynamic::from_array(out));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Dynamic> {
+        self.i += 1;
+        let mut out = Map::new();
+        self.ws();
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(Dynamic::from_map(out));
+        }
+        loop {
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key: Identifier = self.string()?.as_str().into();
+            self.ws();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.i += 1;
+            self.ws();
+            let v = self.value(depth)?;
+            out.insert(key, v);
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b'}' => {
+                    self.i += 1;
+                    return Some(Dynamic::from_map(out));
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "json_fast_tests.rs"]
+mod tests;
