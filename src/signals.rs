@@ -83,7 +83,9 @@ extern "C" fn on_signal(signo: libc::c_int) {
 pub fn pipe() -> io::Result<std::os::fd::OwnedFd> {
     use std::os::fd::IntoRawFd;
     let (r, w) = crate::sys::fd::wake_pipe()?;
-    // The write end lives as long as the process (the handler writes to it).
+    // The write end lives as long as the process (the handler writes to it). A number
+    // in an atomic, not an `OwnedFd`: the signal handler may only do async-signal-safe
+    // loads and `write(2)`; nothing ever closes it, so the number cannot be reused.
     WRITE_FD.store(w.into_raw_fd(), Ordering::Relaxed);
     Ok(r)
 }

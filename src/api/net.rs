@@ -25,7 +25,7 @@ mod server_api;
 mod socket;
 mod socket_api;
 
-use std::os::fd::{OwnedFd, RawFd};
+use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
@@ -185,18 +185,12 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         else {
             return Ok(Socket::new(&m.0));
         };
-        let fd = fd as RawFd;
-        // SAFETY: integer-only fcntl; a closed `fd` is EBADF, which is what it checks.
-        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
-            return Err(error::throw(error::syscall("open", libc::EBADF)));
+        // The script hands the descriptor over, as Node's `new net.Socket({fd})` does:
+        // the socket owns and closes it from here (a closed number is EBADF).
+        match crate::sys::fd::take_number(fd as i32) {
+            Ok(owned) => Ok(socket_from_fd(&m.0, owned)),
+            Err(e) => Err(error::throw(error::syscall("open", e as i32))),
         }
-        // SAFETY: integer-only fcntl on the descriptor checked open above.
-        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
-        // SAFETY: `fd` is open (checked above) and the script hands it over, as Node's
-        // `new net.Socket({fd})` does: the socket owns and closes it from here. Giving a
-        // descriptor procbox itself uses is the script's error, as in Node (see
-        // docs/notes/audit.md).
-        Ok(socket_from_fd(&m.0, unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) }))
     });
     engine.register_fn("Server", |m: &mut NetModule| Server::new(&m.0));
     engine.register_fn("isIP", |_: &mut NetModule, s: Dynamic| if s.is_string() { is_ip(&s.to_string()) } else { 0 });

@@ -140,10 +140,9 @@ fn kill(st: &State, pid: &Dynamic, sig: &Dynamic) -> Res<bool> {
     let signo = signal_of(sig)?;
     // The signal may be for us: nothing written so far may be lost.
     st.flush();
-    // SAFETY: kill takes no pointers; any pid and signal number is defined behaviour
-    // (a bad one is an errno, reported below), as `process.kill` is in Node.
-    if unsafe { libc::kill(pid as libc::pid_t, signo) } < 0 {
-        return Err(error::throw(error::syscall("kill", nix::errno::Errno::last())));
+    // Any pid and signal number: a bad one is an errno, reported, as in Node.
+    if let Err(e) = crate::sys::process::kill(pid as i32, signo) {
+        return Err(error::throw(error::syscall("kill", e)));
     }
     Ok(true)
 }

@@ -13,7 +13,8 @@ pub enum Stdio {
     Inherit,
     /// `/dev/null` for indexes 0–2; nothing above.
     Ignore,
-    /// This descriptor of the parent.
+    /// This descriptor of the parent, by number: Node's `stdio: [n]` names it so, the
+    /// parent keeps owning it, and the child only `dup2`s the number (see `spawn`).
     Fd(RawFd),
 }
 

@@ -6,7 +6,7 @@
 //! its own seccomp state, so the parent sharing its memory is not confined.
 
 use std::ffi::CStr;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::Arc;
 
 use crate::perm::kernel::Confinement;
@@ -41,15 +41,10 @@ pub struct Prepared {
 /// program at the shared instructions; `uid` is the one the child will run as.
 pub fn prepare(c: &Arc<Confinement>, min_fd: usize, uid: Option<u32>) -> Result<Prepared, i32> {
     let ruleset = match &c.ruleset {
-        Some(fd) => {
-            // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own; the result is ours.
-            let n = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min_fd.max(3) as RawFd) };
-            if n < 0 {
-                return Err(Errno::last_raw());
-            }
-            // SAFETY: `n` was just returned by fcntl and nothing else owns it.
-            Some(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(n) })
-        }
+        Some(fd) => Some(
+            crate::sys::fd::dup_cloexec_from(fd.as_fd(), i32::try_from(min_fd).unwrap_or(i32::MAX))
+                .map_err(|e| e as i32)?,
+        ),
         None => None,
     };
     // SAFETY: geteuid/getegid cannot fail.

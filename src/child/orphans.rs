@@ -7,11 +7,12 @@
 //! for the child-process layer (its `waitpid(pid)`), anything else is an orphan and
 //! is reaped here, after its command name was read (a zombie still has one).
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use super::reap::Status;
 use super::tree;
+use crate::sys::process;
 
 /// An adopted orphan that ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,9 +58,7 @@ pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
             break;
         }
         let command = tree::comm(pid).unwrap_or_default();
-        let mut w = 0;
-        // SAFETY: reaps exactly this pid; `w` outlives the call.
-        let r = unsafe { libc::waitpid(pid, &mut w, libc::WNOHANG) };
+        let Ok((r, w)) = process::waitpid(pid, libc::WNOHANG) else { break };
         if r != pid {
             break;
         }
@@ -68,21 +67,11 @@ pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
     out
 }
 
-/// A pidfd for `pid` (`None` once it is gone). Only as safe as the pid is: open it
-/// while the pid is pinned (our unreaped child) or re-check what it refers to.
-pub fn pidfd(pid: i32) -> Option<OwnedFd> {
-    // SAFETY: pidfd_open takes integers and touches no memory of ours.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    // SAFETY: a non-negative result is a new descriptor that nothing else owns (the
-    // kernel makes pidfds close-on-exec).
-    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
-}
+pub use crate::sys::process::pidfd_open as pidfd;
 
 /// Sends `signo` through a pidfd: never to a process that merely reuses the pid.
 pub fn pidfd_signal(fd: &OwnedFd, signo: i32) -> std::io::Result<()> {
-    // SAFETY: a valid pidfd, no siginfo, no flags.
-    let r = unsafe { libc::syscall(libc::SYS_pidfd_send_signal, fd.as_raw_fd(), signo, std::ptr::null::<u8>(), 0) };
-    if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) }
+    Ok(process::pidfd_send_signal(fd.as_fd(), signo)?)
 }
 
 /// Ends every live descendant of ours: SIGTERM to each group in `groups` (leaders
@@ -93,8 +82,8 @@ pub fn terminate_all(groups: &[i32], grace: Duration) -> usize {
     let me = std::process::id() as i32;
     let signal_all = |signo: i32| -> Vec<OwnedFd> {
         for &g in groups {
-            // SAFETY: a plain kill(2) on a group whose leader we have not reaped.
-            unsafe { libc::kill(-g, signo) };
+            // A group whose leader we have not reaped: the id is still ours.
+            let _ = process::kill(-g, signo);
         }
         let fds: Vec<OwnedFd> = tree::live_descendants(me).into_iter().filter_map(pidfd).collect();
         for fd in &fds {
@@ -104,8 +93,7 @@ pub fn terminate_all(groups: &[i32], grace: Duration) -> usize {
     };
     let reap_all = || {
         // At exit every ended child is ours to reap, adopted or not.
-        // SAFETY: waitpid with a null status pointer.
-        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
+        while process::waitpid(-1, libc::WNOHANG).is_ok_and(|(r, _)| r > 0) {}
     };
     let fds = signal_all(libc::SIGTERM);
     if fds.is_empty() {
@@ -137,8 +125,6 @@ pub fn terminate_all(groups: &[i32], grace: Duration) -> usize {
 
 /// Waits until one of the pidfds is readable (its process ended), at most `ms`.
 fn wait_any(fds: &[OwnedFd], ms: i32) {
-    let mut polls: Vec<libc::pollfd> =
-        fds.iter().map(|f| libc::pollfd { fd: f.as_raw_fd(), events: libc::POLLIN, revents: 0 }).collect();
-    // SAFETY: `polls` is a valid array for the call's duration.
-    unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, ms) };
+    let polls: Vec<_> = fds.iter().map(|f| (f.as_fd(), process::PollFlags::POLLIN)).collect();
+    let _ = process::wait_ready(&polls, ms);
 }

@@ -4,6 +4,8 @@
 //! SIGCHLD arrives; a child that exits while the script is busy stays a zombie until
 //! the loop runs again, as in Node.
 
+use crate::sys::process;
+
 /// How a child ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -41,37 +43,20 @@ pub fn try_wait(pid: i32) -> Option<Status> {
 /// [`try_wait`], with the CPU time (user + system, in ms) the child used: how a
 /// SIGKILL is recognised as the CPU limit's (`crate::child::contain`).
 pub fn try_wait_usage(pid: i32) -> Option<(Status, u64)> {
-    let mut w = 0;
-    loop {
-        // SAFETY: a zeroed rusage is a valid out-parameter; `w` outlives the call.
-        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: wait4 only writes the two out-parameters.
-        let r = unsafe { libc::wait4(pid, &mut w, libc::WNOHANG, &mut ru) };
-        if r == pid {
-            let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
-            return Some((Status::from_raw(w), ms(ru.ru_utime) + ms(ru.ru_stime)));
-        }
-        if r == 0 {
-            return None;
-        }
-        match nix::errno::Errno::last() {
-            nix::errno::Errno::EINTR => continue,
-            _ => return Some((Status::Exited(0), 0)),
-        }
+    match process::wait4_nohang(pid) {
+        Ok(None) => None,
+        Ok(Some((w, ms))) => Some((Status::from_raw(w), ms)),
+        Err(_) => Some((Status::Exited(0), 0)),
     }
 }
 
 /// Blocks until `pid` ends and reaps it.
 pub fn wait(pid: i32) -> Status {
-    let mut w = 0;
     loop {
-        // SAFETY: waitpid writes the status into the live local `w`.
-        let r = unsafe { libc::waitpid(pid, &mut w, 0) };
-        if r == pid {
-            return Status::from_raw(w);
-        }
-        if nix::errno::Errno::last() != nix::errno::Errno::EINTR {
-            return Status::Exited(0);
+        match process::waitpid(pid, 0) {
+            Ok((r, w)) if r == pid => return Status::from_raw(w),
+            Err(nix::errno::Errno::EINTR) => {}
+            _ => return Status::Exited(0),
         }
     }
 }

@@ -40,11 +40,17 @@ struct Plan {
     sh_argv: Vec<*const c_char>,
     envp: Vec<*const c_char>,
     cwd: Option<CString>,
-    /// Per child descriptor: the parent descriptor to put there, or -1.
+    /// Per child descriptor: the parent descriptor to put there, or -1. Numbers, not
+    /// `BorrowedFd`s: the vfork child rearranges them with `dup2` and moves some out of
+    /// the way (`stdio`), which needs plain integers; the descriptors they name are
+    /// owned by `spawn`'s locals (`child_ends`, `/dev/null`, the script's) until the
+    /// child has exec'd.
     sources: Vec<RawFd>,
     detached: bool,
     uid: Option<u32>,
     gid: Option<u32>,
+    /// The error pipe's write end, owned by `spawn`'s `err_w` until the child exec'd;
+    /// a number for the same reason as `sources`.
     err_fd: RawFd,
     /// The permission policy's kernel side (`confine`), if any.
     confine: Option<confine::Prepared>,
@@ -144,17 +150,16 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
     drop(stack);
     let pid = pid?;
 
-    let mut code: i32 = 0;
+    let mut code = [0u8; std::mem::size_of::<i32>()];
     let n = loop {
-        // SAFETY: the destination is the live local `code`, and the length is its size.
-        let n = unsafe { libc::read(err_r.as_raw_fd(), (&mut code as *mut i32).cast(), std::mem::size_of::<i32>()) };
-        if n >= 0 || Errno::last_raw() != libc::EINTR {
-            break n;
+        match nix::unistd::read(err_r.as_fd(), &mut code) {
+            Err(Errno::EINTR) => continue,
+            r => break r.unwrap_or(0),
         }
     };
-    if n == std::mem::size_of::<i32>() as isize {
+    if n == code.len() {
         super::reap::wait(pid);
-        return Err(code);
+        return Err(i32::from_ne_bytes(code));
     }
     Ok(Spawned { pid, fds: parent_fds })
 }

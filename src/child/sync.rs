@@ -7,12 +7,13 @@
 //! `max_buffer` kills the child with `kill_signal`, closes the pipes and waits, then
 //! reports ETIMEDOUT or ENOBUFS as Node does.
 
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use super::reap::{Status, try_wait, wait};
 use super::{Command, spawn};
 use crate::sys::fd::{Read, read_into, write_some};
+use crate::sys::process::{self, PollFlags, pidfd_open};
 
 /// Reads grow the output by this much at a time.
 const CHUNK: usize = 64 * 1024;
@@ -35,13 +36,6 @@ pub struct SyncOutput {
     pub output: Vec<Option<Vec<u8>>>,
     /// The spawn failure, or ETIMEDOUT, or ENOBUFS.
     pub error: Option<i32>,
-}
-
-fn pidfd_open(pid: i32) -> Option<OwnedFd> {
-    // SAFETY: pidfd_open takes two integers and returns a new descriptor or -1.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    // SAFETY: a new descriptor we own; the kernel sets close-on-exec on pidfds.
-    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
 /// Runs `cmd` to completion.
@@ -69,12 +63,11 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
     let deadline = opts.timeout.map(|t| start + t);
 
     loop {
-        let mut polls: Vec<libc::pollfd> = Vec::new();
+        let mut polls = Vec::new();
         let mut which: Vec<usize> = Vec::new();
         for (i, f) in fds.iter().enumerate() {
             if let Some(f) = f {
-                let events = if i == 0 { libc::POLLOUT } else { libc::POLLIN };
-                polls.push(libc::pollfd { fd: f.as_raw_fd(), events, revents: 0 });
+                polls.push((f.as_fd(), if i == 0 { PollFlags::POLLOUT } else { PollFlags::POLLIN }));
                 which.push(i);
             }
         }
@@ -84,7 +77,7 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
         if status.is_none()
             && let Some(p) = &pidfd
         {
-            polls.push(libc::pollfd { fd: p.as_raw_fd(), events: libc::POLLIN, revents: 0 });
+            polls.push((p.as_fd(), PollFlags::POLLIN));
         }
         let mut timeout = deadline
             .map(|d| d.saturating_duration_since(Instant::now()).as_millis().min(i32::MAX as u128) as i32)
@@ -93,18 +86,15 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
             // No pidfd (old kernel): look again every few milliseconds.
             timeout = if timeout < 0 { 5 } else { timeout.min(5) };
         }
-        // SAFETY: `polls` is a live vector and the count passed is its length.
-        let n = unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, timeout) };
-        if n < 0 {
-            continue;
-        }
+        let Some(ready) = process::wait_ready(&polls, timeout) else { continue };
+        let pidfd_ready = polls.len() > which.len() && ready.last().copied().unwrap_or(false);
+        drop(polls);
         if deadline.is_some_and(|d| Instant::now() >= d) && (status.is_none() || !which.is_empty()) {
             error = Some(libc::ETIMEDOUT);
             break;
         }
         for (k, &i) in which.iter().enumerate() {
-            let revents = polls[k].revents;
-            if revents == 0 {
+            if !ready.get(k).copied().unwrap_or(false) {
                 continue;
             }
             let Some(fd) = fds[i].as_ref().map(|f| f.as_fd()) else { continue };
@@ -132,7 +122,7 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
         if error.is_some() {
             break;
         }
-        if status.is_none() && (pidfd.is_none() || polls.last().is_some_and(|p| p.revents != 0)) {
+        if status.is_none() && (pidfd.is_none() || pidfd_ready) {
             status = try_wait(pid);
         }
     }
@@ -140,8 +130,8 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
         if status.is_none() {
             // With killTree the child leads its group: end the whole of it.
             let target = if cmd.contain.kill_tree { -pid } else { pid };
-            // SAFETY: kill(2) on our unreaped child (or the group it leads).
-            unsafe { libc::kill(target, opts.kill_signal) };
+            // Our unreaped child (or the group it leads): the id is still ours.
+            let _ = process::kill(target, opts.kill_signal);
         }
         fds.clear();
     }

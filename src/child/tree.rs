@@ -205,8 +205,11 @@ pub fn comm(pid: i32) -> Option<String> {
 
 /// Whether any process is in group `pgid` (then the number cannot be reused).
 pub fn group_exists(pgid: i32) -> bool {
-    // SAFETY: signal 0 only checks: no signal is sent.
-    unsafe { libc::kill(-pgid, 0) == 0 || nix::errno::Errno::last() == nix::errno::Errno::EPERM }
+    // Signal 0 only checks: no signal is sent.
+    match crate::sys::process::kill(-pgid, 0) {
+        Ok(()) => true,
+        Err(e) => e == nix::errno::Errno::EPERM,
+    }
 }
 
 /// Prints a tree as an indented table (the REPL's `.ps`).

@@ -45,14 +45,8 @@ pub fn probe() -> Support {
     let cgroup2 = ["/sys/fs/cgroup/cgroup.controllers", "/sys/fs/cgroup/unified/cgroup.controllers"]
         .iter()
         .find_map(|p| read_trim(p));
-    // SAFETY: pidfd_open on our own pid; the descriptor is closed at once.
-    let pidfd = unsafe {
-        let fd = libc::syscall(libc::SYS_pidfd_open, libc::getpid(), 0);
-        if fd >= 0 {
-            libc::close(fd as i32);
-        }
-        fd >= 0
-    };
+    // A pidfd on our own pid, closed at once: whether the kernel has them.
+    let pidfd = crate::sys::process::pidfd_open(std::process::id() as i32).is_some();
     let mut reaper: libc::c_int = 0;
     // SAFETY: PR_GET_CHILD_SUBREAPER writes one int into `reaper`.
     let subreaper = unsafe { libc::prctl(libc::PR_GET_CHILD_SUBREAPER, &mut reaper as *mut libc::c_int) } == 0;

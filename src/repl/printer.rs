@@ -16,7 +16,6 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::RawFd;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -26,7 +25,7 @@ use rustyline::ExternalPrinter;
 
 use super::terminal;
 use crate::runtime::State;
-use crate::runtime::output::{Sink, write_all};
+use crate::runtime::output::{Sink, StdOutput, write_all};
 
 /// At most this many queued messages before the loop thread waits for the terminal.
 const CAP: usize = 256;
@@ -105,7 +104,7 @@ fn forward(mut printer: Box<dyn ExternalPrinter + Send>, shared: Arc<Shared>) {
         match msg {
             Msg::Text(s) => {
                 if printer.print(s.clone()).is_err() {
-                    let _ = write_all(1, s.as_bytes());
+                    let _ = write_all(StdOutput::Out, s.as_bytes());
                 }
             }
             Msg::Sentinel => {
@@ -183,15 +182,15 @@ impl Printer {
             terminal::restore();
         }
         self.direct = true;
-        let _ = write_all(1, &std::mem::take(&mut self.line));
+        let _ = write_all(StdOutput::Out, &std::mem::take(&mut self.line));
     }
 
-    fn write(&mut self, fd: RawFd, bytes: &[u8]) -> io::Result<()> {
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
         if !self.direct && self.exiting() {
             self.leave();
         }
-        if self.direct || (fd == 2 && !self.err_tty) {
-            return write_all(fd, bytes);
+        if self.direct || (to == StdOutput::Err && !self.err_tty) {
+            return write_all(to, bytes);
         }
         self.line.extend_from_slice(bytes);
         if let Some(end) = self.line.iter().rposition(|&b| b == b'\n') {
@@ -217,8 +216,8 @@ impl Printer {
 struct Handle(Rc<RefCell<Printer>>);
 
 impl Sink for Handle {
-    fn write(&mut self, fd: RawFd, bytes: &[u8]) -> io::Result<()> {
-        self.0.borrow_mut().write(fd, bytes)
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
+        self.0.borrow_mut().write(to, bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -234,8 +233,7 @@ pub fn install(st: &Rc<State>, printer: Box<dyn ExternalPrinter + Send>, park: A
     if std::thread::Builder::new().name("repl-printer".into()).spawn(move || forward(printer, s)).is_err() {
         return; // output stays direct: correct, only less tidy at the prompt
     }
-    // SAFETY: isatty takes and returns integers only.
-    let err_tty = unsafe { libc::isatty(2) } == 1;
+    let err_tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let p = Printer { shared, line: Vec::new(), park, st: Rc::downgrade(st), direct: false, err_tty };
     let p = Rc::new(RefCell::new(p));
     st.out.borrow_mut().sink = Some(Box::new(Handle(p.clone())));

@@ -30,6 +30,6 @@ pub fn restore() {
     if let Some(t) = COOKED.get() {
         // SAFETY: `t` is a termios tcgetattr filled in, read-only for the call.
         unsafe { libc::tcsetattr(0, libc::TCSADRAIN, t) };
-        let _ = crate::runtime::output::write_all(1, b"\x1b[?2004l");
+        let _ = crate::runtime::output::write_all(crate::runtime::output::StdOutput::Out, b"\x1b[?2004l");
     }
 }

@@ -11,12 +11,13 @@
 //! process (`State::after_output`).
 
 use std::io;
-use std::os::fd::RawFd;
+
+pub use crate::sys::fd::StdOutput;
 
 /// Where output goes instead of fd 1 and 2: the REPL prints through its line editor,
 /// so text written while a prompt is up appears above it.
 pub trait Sink {
-    fn write(&mut self, fd: RawFd, bytes: &[u8]) -> io::Result<()>;
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()>;
     fn flush(&mut self) -> io::Result<()>;
 }
 
@@ -25,41 +26,42 @@ pub struct Output {
     /// Per stream (stdout, stderr): set once it reported EPIPE; later output is dropped.
     broken: [bool; 2],
     /// A stream that just broke, not yet handled by the runtime.
-    newly_broken: Option<RawFd>,
+    newly_broken: Option<StdOutput>,
     /// The REPL's printer; `None` (scripts): straight to the descriptors.
     pub sink: Option<Box<dyn Sink>>,
 }
 
 impl Output {
     pub fn stdout(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.write(1, bytes)
+        self.write(StdOutput::Out, bytes)
     }
 
     pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.write(2, bytes)
+        self.write(StdOutput::Err, bytes)
     }
 
-    fn write(&mut self, fd: RawFd, bytes: &[u8]) -> io::Result<()> {
-        let i = (fd - 1) as usize;
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
+        let i = usize::from(to == StdOutput::Err);
         if self.broken[i] {
             return Ok(());
         }
         let r = match self.sink.as_mut() {
-            Some(sink) => sink.write(fd, bytes),
-            None => write_all(fd, bytes),
+            Some(sink) => sink.write(to, bytes),
+            None => write_all(to, bytes),
         };
         if let Err(e) = &r
             && e.kind() == io::ErrorKind::BrokenPipe
         {
             self.broken[i] = true;
-            self.newly_broken.get_or_insert(fd);
+            self.newly_broken.get_or_insert(to);
         }
         r
     }
 
-    /// The stream (1 or 2) that reported EPIPE since the last call, once.
-    pub fn take_broken(&mut self) -> Option<RawFd> {
-        self.newly_broken.take()
+    /// The stream's number (1 or 2: the `fd` of `process.stdout`/`stderr`, which
+    /// names it to the bindings) that reported EPIPE since the last call, once.
+    pub fn take_broken(&mut self) -> Option<i32> {
+        self.newly_broken.take().map(StdOutput::number)
     }
 
     /// Nothing is held back, except by the REPL's printer; kept so call sites say where
@@ -74,24 +76,6 @@ impl Output {
 
 /// Writes everything, waiting out EINTR and EAGAIN (a descriptor someone else made
 /// non-blocking).
-pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> io::Result<()> {
-    while !bytes.is_empty() {
-        // SAFETY: `bytes` is a live slice; write reads at most `len` bytes from it.
-        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
-        if n >= 0 {
-            bytes = &bytes[n as usize..];
-            continue;
-        }
-        let e = io::Error::last_os_error();
-        match e.kind() {
-            io::ErrorKind::Interrupted => {}
-            io::ErrorKind::WouldBlock => {
-                let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
-                // SAFETY: one valid pollfd on the stack.
-                unsafe { libc::poll(&mut p, 1, -1) };
-            }
-            _ => return Err(e),
-        }
-    }
-    Ok(())
+pub fn write_all(to: StdOutput, bytes: &[u8]) -> io::Result<()> {
+    crate::sys::fd::write_all_blocking(to.fd(), bytes).map_err(io::Error::from)
 }

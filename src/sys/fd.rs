@@ -11,6 +11,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::OnceLock;
 
 use nix::fcntl::{FcntlArg, FdFlag, OFlag, fcntl};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 pub use super::errno::{Errno, SysResult};
 
@@ -57,7 +58,13 @@ pub fn set_cloexec(fd: BorrowedFd<'_>) -> SysResult<()> {
 
 /// A second descriptor for the same open file, close-on-exec, numbered 3 or above.
 pub fn dup_cloexec(fd: BorrowedFd<'_>) -> SysResult<OwnedFd> {
-    let r = fcntl(fd, FcntlArg::F_DUPFD_CLOEXEC(3))?;
+    dup_cloexec_from(fd, 3)
+}
+
+/// [`dup_cloexec`] numbered `min` or above (3 at least): a descriptor a child's stdio
+/// `dup2`s cannot overwrite.
+pub fn dup_cloexec_from(fd: BorrowedFd<'_>, min: i32) -> SysResult<OwnedFd> {
+    let r = fcntl(fd, FcntlArg::F_DUPFD_CLOEXEC(min.max(3)))?;
     // SAFETY: F_DUPFD_CLOEXEC returned a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(r) })
 }
@@ -74,6 +81,41 @@ pub fn dup_number(n: i32) -> SysResult<OwnedFd> {
     }
     // SAFETY: F_DUPFD_CLOEXEC returned a fresh descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(r) })
+}
+
+/// Takes over the descriptor numbered `n`, which someone outside handed this process
+/// by number (a script's `new net.Socket({fd})`, the parent's `NODE_CHANNEL_FD`): from
+/// here the returned `OwnedFd` owns and closes it, as Node's handle does. A number that
+/// is not open is EBADF. It is made close-on-exec (it is for this process alone).
+/// Handing over a descriptor procbox itself uses is the script's error, as in Node
+/// (docs/notes/audit.md): the one place a bare number becomes owned without a dup.
+pub fn take_number(n: i32) -> SysResult<OwnedFd> {
+    if n < 0 {
+        return Err(Errno::EBADF);
+    }
+    // SAFETY: F_GETFD takes any integer and touches no memory: it only looks the number
+    // up (EBADF when nothing is open there).
+    if unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
+        return Err(Errno::last());
+    }
+    // SAFETY: `n` is open (checked above) and its owner outside handed it over to us;
+    // nothing else in this process holds it as owned.
+    let fd = unsafe { OwnedFd::from_raw_fd(n) };
+    let _ = set_cloexec(fd.as_fd());
+    Ok(fd)
+}
+
+/// Whether the descriptor numbered `n` is an open socket (`Err(EBADF)`: not open), asked
+/// before [`take_number`] where a wrong number must be reported without taking it.
+pub fn number_is_socket(n: i32) -> SysResult<bool> {
+    // SAFETY: fstat writes only into the zeroed struct we pass; any integer is a valid
+    // argument (EBADF when nothing is open there).
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::fstat(n, &mut st) } != 0 {
+        return Err(Errno::last());
+    }
+    Ok(st.st_mode & libc::S_IFMT == libc::S_IFSOCK)
 }
 
 /// `/dev/null`, opened once (read-write, close-on-exec) and shared by every child
@@ -138,6 +180,46 @@ pub fn read_into(fd: BorrowedFd<'_>, buf: &mut Vec<u8>) -> Read {
 /// pipe is full); `Err` is a real failure (EPIPE: the reader is gone).
 pub fn write_some(fd: BorrowedFd<'_>, bytes: &[u8]) -> SysResult<usize> {
     write_all_now(bytes, |rest| nix::unistd::write(fd, rest))
+}
+
+/// Writes all of `bytes`, waiting in `poll` while the descriptor would block: for
+/// stdout and stderr, which another process sharing them may have made non-blocking.
+/// EINTR is retried; the error is the first real failure (EPIPE: the reader is gone).
+pub fn write_all_blocking(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> SysResult<()> {
+    loop {
+        let n = write_some(fd, bytes)?;
+        bytes = bytes.get(n..).unwrap_or_default();
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let mut p = [PollFd::new(fd, PollFlags::POLLOUT)];
+        let _ = poll(&mut p, PollTimeout::NONE);
+    }
+}
+
+/// One of the process's two output streams, fd 1 or 2: named, not numbered, so the
+/// only numbers are here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StdOutput {
+    Out,
+    Err,
+}
+
+impl StdOutput {
+    /// Node's `process.stdout.fd` / `process.stderr.fd`.
+    pub fn number(self) -> i32 {
+        match self {
+            StdOutput::Out => 1,
+            StdOutput::Err => 2,
+        }
+    }
+
+    pub fn fd(self) -> BorrowedFd<'static> {
+        // SAFETY: descriptors 1 and 2 belong to the process for its whole life: procbox
+        // never closes them (std's own `Stdout::as_fd` borrows 1 the same way). If the
+        // parent left one closed, a write is EBADF, as it was by number.
+        unsafe { BorrowedFd::borrow_raw(self.number()) }
+    }
 }
 
 /// The loop behind [`write_some`] and `socket::send_some`: calls `once` until

@@ -28,6 +28,7 @@ use crate::child::orphans::pidfd_signal;
 use crate::child::tree;
 use crate::event_loop::TimerId;
 use crate::runtime::{State, Task};
+use crate::sys::process;
 
 /// Set in a lifeline child's environment: that procbox arms its own children's.
 pub const LIFELINE_ENV: &str = "PROCBOX_LIFELINE";
@@ -252,16 +253,15 @@ impl Guard {
             signo = libc::SIGKILL;
         }
         if let Some(g) = self.group.filter(|_| signo != 0) {
-            // SAFETY: kill(2); the leader is not reaped, so the group id is ours.
-            if unsafe { libc::kill(-g, signo) } == 0 {
+            // The leader is not reaped, so the group id is ours.
+            if process::kill(-g, signo).is_ok() {
                 return Ok(());
             }
         }
         match &self.pidfd {
             Some(fd) => pidfd_signal(fd, signo),
-            // SAFETY: kill(2) on our unreaped child.
-            None if unsafe { libc::kill(pid, signo) } == 0 => Ok(()),
-            None => Err(std::io::Error::last_os_error()),
+            // Our unreaped child: the pid is ours.
+            None => Ok(process::kill(pid, signo)?),
         }
     }
 
@@ -307,8 +307,8 @@ impl Guard {
             // After the leader's reap, only while the group has members: then the
             // number cannot have been reused.
             Some(g) if !self.reaped.get() || tree::group_exists(g) => {
-                // SAFETY: kill(2) on our child's group (see above).
-                unsafe { libc::kill(-g, libc::SIGKILL) };
+                // Our child's group (see above).
+                let _ = process::kill(-g, libc::SIGKILL);
             }
             _ if !self.reaped.get() => {
                 if let Some(fd) = &self.pidfd {

@@ -227,20 +227,7 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
         "truncate" => {
             let p = args::path(&need(a, 0), "path")?;
             let len = arg(a, 1).and_then(|v| v.as_int().ok()).unwrap_or(0);
-            plan(move || {
-                sys(core::open(&p, libc::O_WRONLY, 0).and_then(|fd| {
-                    // SAFETY: ftruncate on a descriptor we just opened.
-                    let r = unsafe { libc::ftruncate(fd, len) };
-                    let e = std::io::Error::last_os_error();
-                    let _ = core::close(fd);
-                    if r < 0 {
-                        Err(core::FsError::new(e.raw_os_error().unwrap_or(0), "ftruncate", None))
-                    } else {
-                        Ok(())
-                    }
-                }))
-                .map(|_| Out::Unit)
-            })
+            plan(move || sys(core::truncate(&p, len)).map(|_| Out::Unit))
         }
         _ => unreachable!("unknown fs operation {op}"),
     })

@@ -10,7 +10,7 @@
 //! fs.createReadStream("/tmp/log.txt").pipe(spawn("cat").stdin);
 //! ```
 
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::AsFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, Map};
@@ -58,12 +58,11 @@ fn create_read(st: &Rc<State>, path: &Dynamic, opts: &Dynamic) -> Res<Readable> 
     let start = opts.get("start").and_then(|v| v.as_int().ok());
     let r = match &opened {
         Ok(fd) => {
+            let fd = core::own(*fd);
             if let Some(start) = start {
-                // SAFETY: seeking a descriptor we just opened.
-                unsafe { libc::lseek(*fd, start, libc::SEEK_SET) };
+                let _ = core::seek(fd.as_fd(), start); // as before: a failed seek reads from where it is
             }
-            // SAFETY: the descriptor is ours; the stream owns and closes it.
-            Readable::new(st, Some(unsafe { OwnedFd::from_raw_fd(*fd) }))
+            Readable::new(st, Some(fd))
         }
         Err(_) => Readable::new(st, None),
     };
@@ -79,8 +78,7 @@ fn create_write(st: &Rc<State>, path: &Dynamic, opts: &Dynamic) -> Res<Writable>
     args::encoding_of(&opts)?;
     let (opened, _) = open(path, &opts, "w")?;
     let w = match &opened {
-        // SAFETY: the descriptor is ours; the stream owns and closes it.
-        Ok(fd) => Writable::new(st, Some(unsafe { OwnedFd::from_raw_fd(*fd) })),
+        Ok(fd) => Writable::new(st, Some(core::own(*fd))),
         Err(_) => Writable::new(st, None),
     };
     announce(st, w.emitter().clone(), opened);

@@ -2,7 +2,6 @@
 //! `NODE_CHANNEL_FD`, and the script surface on `process` (`send`, `connected`,
 //! `disconnect()`, `channel.ref()`/`unref()`, the card's global `send`).
 
-use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine};
@@ -41,10 +40,9 @@ fn adopt_parent_channel(st: &Rc<State>) -> Option<Endpoint> {
         st.eprint(&format!("procbox: IPC serialization '{mode}' is not supported; only 'json'\n"));
         return None;
     }
-    // SAFETY: the descriptor is open and nothing else in this process owns it (the
-    // parent passed it to us for the channel alone). The stream adopting it makes it
-    // close-on-exec (kept out of our children) and non-blocking.
-    let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    // The parent passed it for the channel alone; the stream adopting it makes it
+    // non-blocking.
+    let owned = crate::sys::fd::take_number(fd).ok()?;
     let ep = Endpoint::open(st, owned, st.process.clone(), false).ok()?;
     ep.set_peer("the IPC channel to the parent");
     st.slots.put(Parent(ep.clone()));
@@ -67,16 +65,11 @@ fn channel_fd(text: &str) -> Result<i32, &'static str> {
     if fd < 0 {
         return Err("is negative");
     }
-    // SAFETY: fstat only writes into the zeroed struct we pass; any fd value is safe.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: as above.
-    if unsafe { libc::fstat(fd, &mut st) } != 0 {
-        return Err("is not an open descriptor");
+    match crate::sys::fd::number_is_socket(fd) {
+        Err(_) => Err("is not an open descriptor"),
+        Ok(false) => Err("is not a socket"),
+        Ok(true) => Ok(fd),
     }
-    if st.st_mode & libc::S_IFMT != libc::S_IFSOCK {
-        return Err("is not a socket");
-    }
-    Ok(fd)
 }
 
 /// `process.on("message" | "disconnect")` changed: a child's channel keeps it alive

@@ -2,7 +2,7 @@
 //! not, retried on EINTR), and whole-file reads and writes.
 
 use std::ffi::CString;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use super::{FsError, FsResult};
 
@@ -22,6 +22,36 @@ pub fn close(fd: RawFd) -> FsResult<()> {
     // SAFETY: closing a descriptor the script owns; a bad one gives EBADF.
     if unsafe { libc::close(fd) } < 0 {
         return Err(FsError::io(std::io::Error::last_os_error(), "close", None));
+    }
+    Ok(())
+}
+
+/// The script's descriptor `fd` (from `fs.open` or its `{fd}` option) handed to a
+/// stream, which owns and closes it from here, as Node's `autoClose` stream does. The
+/// number stays the script's choice: one not open fails the stream's first read or
+/// write with EBADF, as in Node.
+pub fn own(fd: RawFd) -> OwnedFd {
+    // SAFETY: the script gave this number to the stream; nothing else in procbox owns
+    // a number the script's fd table holds (procbox's own descriptors are never
+    // exposed by number to fs).
+    unsafe { OwnedFd::from_raw_fd(fd) }
+}
+
+/// `lseek(fd, at, SEEK_SET)`: a stream's `start` option.
+pub fn seek(fd: BorrowedFd<'_>, at: i64) -> FsResult<()> {
+    // SAFETY: integer-only call on a descriptor the caller lends.
+    if unsafe { libc::lseek(fd.as_raw_fd(), at, libc::SEEK_SET) } < 0 {
+        return Err(FsError::io(std::io::Error::last_os_error(), "lseek", None));
+    }
+    Ok(())
+}
+
+/// `truncate(path, len)` as Node does it: open for writing, `ftruncate`, close.
+pub fn truncate(path: &str, len: i64) -> FsResult<()> {
+    let fd = own(open(path, libc::O_WRONLY, 0)?);
+    // SAFETY: integer-only call on the descriptor just opened, owned here.
+    if unsafe { libc::ftruncate(fd.as_raw_fd(), len) } < 0 {
+        return Err(FsError::new(std::io::Error::last_os_error().raw_os_error().unwrap_or(0), "ftruncate", None));
     }
     Ok(())
 }

@@ -1,0 +1,79 @@
+//! Process descriptors and signals, one copy each: `pidfd_open`, `pidfd_send_signal`
+//! (raw `syscall`: neither libc nor nix 0.32 wraps them), `kill`, and waiting on a set
+//! of descriptors with `poll` (nix). Descriptors come in as `BorrowedFd` and go out
+//! as `OwnedFd`.
+
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+pub use nix::poll::PollFlags;
+use nix::poll::{PollFd, PollTimeout, poll};
+
+use super::errno::{Errno, SysResult};
+
+/// A pidfd for `pid` (`None` once it is gone, or on a kernel without pidfds). Only as
+/// safe as the pid is: open it while the pid is pinned (our unreaped child) or
+/// re-check what it refers to.
+pub fn pidfd_open(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open takes integers and touches no memory of ours.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    // SAFETY: a non-negative result is a new descriptor that nothing else owns (the
+    // kernel makes pidfds close-on-exec).
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// Sends `signo` through a pidfd: never to a process that merely reuses the pid.
+pub fn pidfd_send_signal(fd: BorrowedFd<'_>, signo: i32) -> SysResult<()> {
+    // SAFETY: a lent (valid) descriptor, no siginfo, no flags.
+    let r = unsafe { libc::syscall(libc::SYS_pidfd_send_signal, fd.as_raw_fd(), signo, std::ptr::null::<u8>(), 0) };
+    if r < 0 { Err(Errno::last()) } else { Ok(()) }
+}
+
+/// `kill(2)`: `target` is a pid, or minus a process group id. The result is ignored by
+/// callers that signal what may have ended meanwhile.
+pub fn kill(target: i32, signo: i32) -> SysResult<()> {
+    // SAFETY: kill takes integers only (nix's `kill` takes a `Signal`, which cannot
+    // express signal 0 with a group target or a number nix does not name).
+    if unsafe { libc::kill(target, signo) } < 0 { Err(Errno::last()) } else { Ok(()) }
+}
+
+/// Waits at most `ms` (negative: without limit) until one of `fds` is ready for
+/// `events`. Returns which ones are (their `revents` were non-zero), in `fds`'
+/// order (all false after a timeout); `None` when the wait failed (EINTR).
+pub fn wait_ready(fds: &[(BorrowedFd<'_>, PollFlags)], ms: i32) -> Option<Vec<bool>> {
+    let mut polls: Vec<PollFd<'_>> = fds.iter().map(|&(fd, ev)| PollFd::new(fd, ev)).collect();
+    let timeout = if ms < 0 { PollTimeout::NONE } else { PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX) };
+    poll(&mut polls, timeout).ok()?;
+    Some(polls.iter().map(|p| p.revents().is_some_and(|r| !r.is_empty())).collect())
+}
+
+/// `wait4(pid, WNOHANG)`, EINTR retried: `Ok(None)` while `pid` runs, else its raw
+/// wait status and the CPU time (user + system, ms) it used.
+pub fn wait4_nohang(pid: i32) -> SysResult<Option<(i32, u64)>> {
+    let mut w = 0;
+    loop {
+        // SAFETY: a zeroed rusage is a valid out-parameter (plain integers).
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: wait4 only writes the two live out-parameters.
+        let r = unsafe { libc::wait4(pid, &mut w, libc::WNOHANG, &mut ru) };
+        if r == 0 {
+            return Ok(None);
+        }
+        if r > 0 {
+            let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+            return Ok(Some((w, ms(ru.ru_utime) + ms(ru.ru_stime))));
+        }
+        match Errno::last() {
+            Errno::EINTR => continue,
+            e => return Err(e),
+        }
+    }
+}
+
+/// `waitpid(pid, flags)` once (EINTR is the caller's): the pid reaped (0 with
+/// `WNOHANG` while none ended) and its raw wait status.
+pub fn waitpid(pid: i32, flags: i32) -> SysResult<(i32, i32)> {
+    let mut w = 0;
+    // SAFETY: waitpid writes the status into the live local `w`.
+    let r = unsafe { libc::waitpid(pid, &mut w, flags) };
+    if r < 0 { Err(Errno::last()) } else { Ok((r, w)) }
+}
