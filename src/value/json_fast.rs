@@ -246,4 +246,4 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 #[path = "json_fast_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -7,11 +7,12 @@
 use rhai::{Array, Dynamic, Map};
 
 use super::parse;
+use crate::value::json_fuzz::Rng;
 use crate::value::json_seed::from_slice_serde;
 
 /// Type name of every node, the JSON text and the sign of floats: what a script can
 /// tell apart.
-fn shape(d: &Dynamic) -> String {
+pub(crate) fn shape(d: &Dynamic) -> String {
     let text = crate::value::json::stringify(d, "").unwrap_or_default();
     let mut kinds = String::new();
     walk(d, &mut kinds);
@@ -113,20 +114,6 @@ fn leaves_the_rest_to_serde_json() {
     assert!(parse(nest(65).as_bytes()).is_none());
     assert!(parse(b"\"\xff\"").is_none());
     assert!(parse(b"\"a\\n\xc3\"").is_none());
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const WS: &[&str] = &["", "", "", " ", "\n", "\t", "\r", "  "];

@@ -122,6 +122,7 @@ impl<'de> Visitor<'de> for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::json_fast::tests::shape;
     use serde_json::Value;
 
     /// The old way: a `Value` tree, then converted.
@@ -131,27 +132,6 @@ mod tests {
 
     fn direct(text: &str) -> Result<Dynamic, String> {
         from_slice(text.as_bytes()).map_err(|e| e.to_string())
-    }
-
-    /// Type name and JSON text: what a script can tell apart.
-    fn shape(d: &Dynamic) -> String {
-        let text = super::super::json::stringify(d, "").unwrap_or_default();
-        let mut kinds = String::new();
-        walk(d, &mut kinds);
-        format!("{text} {kinds}")
-    }
-
-    fn walk(d: &Dynamic, out: &mut String) {
-        out.push_str(d.type_name());
-        out.push(' ');
-        if let Some(a) = d.read_lock::<Array>() {
-            a.iter().for_each(|x| walk(x, out));
-        } else if let Some(m) = d.read_lock::<Map>() {
-            m.values().for_each(|x| walk(x, out));
-        } else if let Ok(f) = d.as_float() {
-            // -0.0 and 0.0 print alike: tell them apart.
-            out.push_str(if f.is_sign_negative() { "neg " } else { "pos " });
-        }
     }
 
     #[test]
