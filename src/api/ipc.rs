@@ -21,6 +21,7 @@
 //! parent). The socket is an `io::Stream` (`ipc::channel::stream_opts`): its queue,
 //! ACK gate and exit flush; this binding hears its reads through `Handler::read`.
 
+mod incoming;
 mod outgoing;
 use outgoing::closed_error;
 mod parent;
@@ -32,11 +33,11 @@ use std::collections::{HashMap, VecDeque};
 use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine, ImmutableString, Map};
+use rhai::{Dynamic, Engine};
 
 use crate::io::{Event, Handler, Stream};
 use crate::ipc::channel::{self, Reader};
-use crate::ipc::framing::{self, Frame};
+use crate::ipc::framing;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, State, Task};
@@ -252,100 +253,6 @@ impl Inner {
             None => self.stream.write(line, id),
         })
     }
-
-    /// A `message` listener was added: deliver what waited for it.
-    pub fn flush_backlog(&self) {
-        if !self.owner.has("message") {
-            return;
-        }
-        let waiting = std::mem::take(&mut *self.backlog.borrow_mut());
-        self.backlog_bytes.set(0);
-        self.backlog_dropped.set(0);
-        for (msg, handle) in waiting {
-            self.deliver(msg, handle, 0);
-        }
-    }
-
-    /// Emits `msg` on the next tick, or keeps it (within [`BACKLOG_MAX`]) until a
-    /// `message` listener exists.
-    fn deliver(&self, msg: Dynamic, handle: Dynamic, size: usize) {
-        if !self.owner.has("message") {
-            let weight = self.backlog_bytes.get() + size + BACKLOG_ENTRY;
-            if weight > BACKLOG_MAX {
-                if self.backlog_dropped.replace(self.backlog_dropped.get() + 1) == 0 {
-                    self.st.eprint(&format!(
-                        "procbox: warning: no 'message' listener and {} MiB of messages already waiting; \
-                         dropping further messages until one is added\n",
-                        BACKLOG_MAX >> 20
-                    ));
-                }
-                return;
-            }
-            self.backlog_bytes.set(weight);
-            self.backlog.borrow_mut().push_back((msg, handle));
-            return;
-        }
-        // The message moves into the emit instead of being copied.
-        self.inbox.borrow_mut().push_back((msg, handle));
-        self.st.next_tick(self.emit_next.clone());
-    }
-
-    fn emit_later(&self, event: &'static str, arg: Dynamic) {
-        let owner = self.owner.clone();
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            owner.emit(engine, event, std::slice::from_ref(&arg)).map(|_| Dynamic::UNIT)
-        })));
-    }
-
-    fn on_message(&self, v: Dynamic, fd: Option<OwnedFd>, size: usize) {
-        let tap = self.tap.borrow().clone();
-        let v = match tap {
-            Some(tap) => match tap(v) {
-                Some(v) => v,
-                None => return,
-            },
-            None => v,
-        };
-        if !framing::is_internal(&v) {
-            self.deliver(v, Dynamic::UNIT, size);
-            return;
-        }
-        match framing::command(&v).as_deref() {
-            Some("NODE_HANDLE_ACK") => {
-                self.stream.ack();
-                self.pump();
-            }
-            Some("NODE_HANDLE_NACK") => {
-                self.stream.ack();
-                let err = error::coded("Error", "ERR_IPC_HANDLE_REJECTED", "The peer could not take the handle");
-                self.emit_later("error", err.into());
-                self.pump();
-            }
-            Some("NODE_HANDLE") => {
-                let mut v = v;
-                let mut take = |name: &str| v.write_lock::<Map>().and_then(|mut m| m.remove(name)).unwrap_or_default();
-                let kind = take("type").read_lock::<ImmutableString>().map(|s| s.to_string()).unwrap_or_default();
-                let made = fd.and_then(|fd| {
-                    let from_fd = self.st.slots.get::<HandleCodec>()?.from_fd;
-                    from_fd(&self.st, &kind, fd)
-                });
-                match made {
-                    Some(handle) => {
-                        self.send_internal("{\"cmd\":\"NODE_HANDLE_ACK\"}");
-                        self.deliver(take("msg"), handle, size);
-                    }
-                    None => self.send_internal("{\"cmd\":\"NODE_HANDLE_NACK\"}"),
-                }
-            }
-            _ => self.emit_later("internalMessage", v),
-        }
-    }
-}
-
-fn frame_error(error_text: &str, excerpt: &str) -> Dynamic {
-    let mut m: Map = error::coded("Error", "ERR_IPC_BAD_MESSAGE", &format!("Malformed IPC message: {error_text}"));
-    m.insert("data".into(), excerpt.into());
-    m.into()
 }
 
 impl Handler<Runtime> for Inner {
@@ -390,17 +297,5 @@ impl Handler<Runtime> for Inner {
             Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } | Event::Accept(_) => {}
         }
         true
-    }
-}
-
-impl Inner {
-    fn on_frame(&self, frame: Frame, handle: Option<OwnedFd>, size: usize) {
-        match frame {
-            Frame::Message(v) => self.on_message(v, handle, size),
-            Frame::Malformed { error, excerpt } => self.emit_later("error", frame_error(&error, &excerpt)),
-            Frame::TooLarge(n) => {
-                self.emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), ""))
-            }
-        }
     }
 }

@@ -32,6 +32,7 @@ pub mod read_size;
 pub mod readable;
 #[allow(dead_code)]
 pub mod stream;
+mod stream_opts;
 #[allow(dead_code)]
 mod stream_read;
 #[allow(dead_code)]
