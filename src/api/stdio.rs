@@ -181,18 +181,12 @@ impl StdinInner {
         }
         // Three macrotasks: each is followed by its drain (or owes it).
         if let Some(rest) = self.text.rest() {
-            let ok = self.emit_now(rt, "data", &[rest.into()]);
+            let ok = rt.emit_settled(&self.emitter, "data", &[rest.into()]);
             rt.after_callback(ok);
         }
-        let ok = self.emit_now(rt, "end", &[]);
+        let ok = rt.emit_settled(&self.emitter, "end", &[]);
         rt.after_callback(ok);
-        self.emit_now(rt, "close", &[])
-    }
-
-    /// Emits `event`; false if a listener threw (and it was handled).
-    fn emit_now(&self, rt: &Runtime, event: &str, args: &[Dynamic]) -> bool {
-        let r = self.emitter.emit(&rt.engine, event, args);
-        rt.settle(r.map(|_| Dynamic::UNIT), None)
+        rt.emit_settled(&self.emitter, "close", &[])
     }
 }
 
@@ -200,7 +194,7 @@ impl Handler<Runtime> for StdinInner {
     fn event(&self, rt: &Runtime, ev: Event) -> bool {
         match ev {
             Event::Data(buf) => match self.text.chunk(buf) {
-                Some(chunk) => self.emit_now(rt, "data", &[chunk.into()]),
+                Some(chunk) => rt.emit_settled(&self.emitter, "data", &[chunk.into()]),
                 None => true,
             },
             Event::End => self.on_eof(rt),

@@ -1,7 +1,7 @@
 //! A stream's read side and its readiness reports: `read_start`/`read_stop`, the
 //! read loop (bounded reads per wake-up, one `Data` per read, of a fixed or adaptive
-//! size, or the reused buffer handed to `Handler::read`), the end of the input, and the dispatch of a ready
-//! descriptor to the connect, write and read paths.
+//! size, or the reused buffer handed to `Handler::read`), the end of the input, and
+//! the dispatch of a ready descriptor to the connect, write and read paths.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 

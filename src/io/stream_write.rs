@@ -1,7 +1,8 @@
-//! A stream's write side: the queue, flushing what the kernel takes, completions
-//! (on ticks, or at once from a readiness report), backpressure (`write` says false, `Drain` follows), the half-close
-//! (`end`: `Finish` once everything is out), the fork channel's passed descriptors,
-//! ACK gate, corking and broken write side, and the exit flush (`io::flush::Pending`).
+//! A stream's write side: the queue, flushing what the kernel takes, completions (on
+//! ticks, or at once from a readiness report), backpressure (`write` says false,
+//! `Drain` follows), the half-close (`end`: `Finish` once everything is out), the
+//! fork channel's passed descriptors, ACK gate, corking and broken write side, and
+//! the exit flush (`io::flush::Pending`).
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -74,13 +75,13 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// wait for [`Stream::ack`].
     pub fn hold_writes_until_ack(&self, on: bool) {
         self.writes.borrow_mut().set_gate(on);
-        self.resume_writes();
+        self.flush_writes();
     }
 
     /// The peer acknowledged the descriptor in flight.
     pub fn ack(&self) {
         self.writes.borrow_mut().ack();
-        self.resume_writes();
+        self.flush_writes();
     }
 
     /// From now on writes only queue (no system call per write) until
@@ -96,18 +97,14 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.flush_writes();
     }
 
-    /// Writes what the kernel takes now, corked or not; the rest waits for the
-    /// descriptor to become writable.
-    pub fn flush_writes(&self) {
-        self.resume_writes();
-    }
-
     /// A failed write stopped the writing (`write_error_keeps_reading`).
     pub fn write_broken(&self) -> bool {
         self.write_broken.get()
     }
 
-    fn resume_writes(&self) {
+    /// Writes what the kernel takes now, corked or not; the rest waits for the
+    /// descriptor to become writable.
+    pub fn flush_writes(&self) {
         if self.phase.get() == Phase::Open {
             self.flush(None);
         }

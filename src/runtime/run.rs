@@ -109,10 +109,8 @@ impl Runtime {
         }
         for signo in pending {
             let Some(name) = signals::name(signo) else { continue };
-            let args = vec![Dynamic::from(name), Dynamic::from(signo as i64)];
-            let r = self.st.process.emit(&self.engine, name, &args);
-            self.settle(r.map(|_| Dynamic::UNIT), None);
-            self.drain();
+            let args = [Dynamic::from(name), Dynamic::from(signo as i64)];
+            self.emit_macrotask(&self.st.process, name, &args);
         }
     }
 
@@ -140,8 +138,14 @@ impl Runtime {
 
     /// Emits an event on an emitter as a macrotask.
     pub fn emit_macrotask(&self, emitter: &Emitter, event: &str, args: &[Dynamic]) {
-        let r = emitter.emit(&self.engine, event, args);
-        self.settle(r.map(|_| Dynamic::UNIT), None);
+        self.emit_settled(emitter, event, args);
         self.drain();
+    }
+
+    /// Emits an event and settles what its listeners did; false if one threw (and
+    /// it was handled): the settle result an `io::Handler` returns.
+    pub fn emit_settled(&self, emitter: &Emitter, event: &str, args: &[Dynamic]) -> bool {
+        let r = emitter.emit(&self.engine, event, args);
+        self.settle(r.map(|_| Dynamic::UNIT), None)
     }
 }

@@ -174,12 +174,6 @@ impl WritableInner {
             }
         }
     }
-
-    /// False if a listener threw (and it was handled).
-    fn emit(&self, rt: &Runtime, event: &str, args: &[Dynamic]) -> bool {
-        let r = self.emitter.emit(&rt.engine, event, args);
-        rt.settle(r.map(|_| Dynamic::UNIT), None)
-    }
 }
 
 impl Handler<Runtime> for WritableInner {
@@ -197,11 +191,11 @@ impl Handler<Runtime> for WritableInner {
             Event::Drain => {
                 let hooks = std::mem::take(&mut *self.drain_hooks.borrow_mut());
                 hooks.into_iter().for_each(|h| h());
-                self.emit(rt, "drain", &[])
+                rt.emit_settled(&self.emitter, "drain", &[])
             }
-            Event::Finish => self.emit(rt, "finish", &[]),
-            Event::Error(e) => self.emit(rt, "error", &[crate::api::net::error_of(&e).into()]),
-            Event::Close { .. } => self.emit(rt, "close", &[]),
+            Event::Finish => rt.emit_settled(&self.emitter, "finish", &[]),
+            Event::Error(e) => rt.emit_settled(&self.emitter, "error", &[crate::api::net::error_of(&e).into()]),
+            Event::Close { .. } => rt.emit_settled(&self.emitter, "close", &[]),
             Event::Connect | Event::Data(_) | Event::End | Event::Accept(_) => true,
         }
     }

@@ -68,8 +68,7 @@ impl SocketInner {
 
     fn on_finish(&self, rt: &Runtime) -> bool {
         self.finished.set(true);
-        let r = self.emitter.emit(&rt.engine, "finish", &[]);
-        let ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
+        let ok = rt.emit_settled(&self.emitter, "finish", &[]);
         if self.destroy_on_finish.get() {
             self.destroy(None);
         }
