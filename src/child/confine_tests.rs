@@ -3,7 +3,7 @@
 //! and returns (reported as skipped, with the reason).
 
 use std::io::Read;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::sync::Arc;
 
 use crate::child::reap::{Status, wait};
@@ -34,8 +34,8 @@ fn run(p: &Policy, tmp: bool, script: &str) -> (String, Status) {
     cmd.confine = Some(Arc::new(c));
     let sp = spawn(&cmd).unwrap();
     let fd = sp.fds.into_iter().nth(1).flatten().unwrap();
-    // SAFETY: clearing O_NONBLOCK on our own pipe end, to read it to EOF.
-    unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, 0) };
+    // Clearing O_NONBLOCK on our own pipe end, to read it to EOF.
+    crate::sys::fd::set_nonblocking(fd.as_fd(), false).unwrap();
     let mut out = String::new();
     std::fs::File::from(fd).read_to_string(&mut out).unwrap();
     (out, wait(sp.pid))
@@ -148,7 +148,7 @@ fn private_tmp_is_empty_and_writable() {
 #[test]
 #[ignore]
 fn spawn_cost() {
-    let conf = |bpf: Vec<libc::sock_filter>, ruleset| {
+    let conf = |bpf: Vec<crate::sys::spawn::confine::Filter>, ruleset| {
         Some(Arc::new(kernel::Confinement { ruleset, bpf, tmp: false, tmp_access: 0 }))
     };
     let mut open = Policy::open();
@@ -170,14 +170,7 @@ fn spawn_cost() {
         ("nnp+seccomp", conf(std::mem::take(&mut c.bpf), None)),
         ("nnp+landlock scope", conf(Vec::new(), fd)),
     ];
-    let cpu = || {
-        // SAFETY: all zeros is a valid rusage (plain integers).
-        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: getrusage fills the struct we pass.
-        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
-        let t = |v: libc::timeval| v.tv_sec as f64 * 1e6 + v.tv_usec as f64;
-        t(u.ru_utime) + t(u.ru_stime)
-    };
+    let cpu = crate::sys::task::children_cpu_us;
     for round in 0..2 {
         for (name, conf) in &variants {
             let before = cpu();
@@ -206,13 +199,13 @@ fn denied_system_calls_fail_with_eperm() {
     p.all = false;
     let script = "perl -e 'syscall(250, 99999, 0, 0, 0, 0); print $! + 0, \"\\n\"'";
     let (out, _) = run(&p, false, script);
-    assert_eq!(out, format!("{}\n", libc::EPERM));
+    assert_eq!(out, format!("{}\n", crate::sys::errno::Errno::EPERM as i32));
     let mut cmd = Command::new("/bin/sh", &["-c", script]);
     cmd.stdio = vec![Stdio::Ignore, Stdio::Pipe, Stdio::Inherit];
     let sp = spawn(&cmd).unwrap();
     let fd = sp.fds.into_iter().nth(1).flatten().unwrap();
-    // SAFETY: clearing O_NONBLOCK on our own pipe end, to read it to EOF.
-    unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, 0) };
+    // Clearing O_NONBLOCK on our own pipe end, to read it to EOF.
+    crate::sys::fd::set_nonblocking(fd.as_fd(), false).unwrap();
     let mut free = String::new();
     std::fs::File::from(fd).read_to_string(&mut free).unwrap();
     wait(sp.pid);

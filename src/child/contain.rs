@@ -1,20 +1,17 @@
-//! Containment applied between fork and exec: the child's own process group
-//! (`killTree`), its lifeline (`PR_SET_PDEATHSIG` with the parent re-check), its
-//! resource limits (rlimits), and the PID namespace it may be born into.
+//! Containment: what a child asks for ([`Contain`]: its own process group for
+//! `killTree`, a lifeline, resource limits, a PID namespace), turned by [`prepare`]
+//! into the steps the child takes between clone and exec
+//! ([`sys::spawn::contain`](crate::sys::spawn::contain), the mechanism: maps,
+//! `setpgid`, `setrlimit`, `PR_SET_PDEATHSIG`), and afterwards which limit explains a
+//! death ([`Contain::limit_hit`]) and why the kernel refused a namespace.
 //!
-//! Like the rest of the spawn path, the parent prepares everything ([`prepare`],
-//! called while building the `Plan`), and the child ([`apply`]) only makes raw system
-//! calls on that prepared data: it runs on the parent's memory (`CLONE_VM`) and must
-//! not allocate. The PID namespace is not a step of the child: it is a `clone` flag
-//! ([`Prepared::clone_flags`]); the child only writes its user-namespace maps when an
-//! unprivileged parent needed a user namespace to get one.
-//!
-//! Order in the child (after stdio, `chdir` and `setuid`, right before the
-//! permissions module and `execve`): user-namespace maps, process group, rlimits,
-//! then the lifeline last, because a credential change clears `PDEATHSIG`.
+//! The policy here: a detached child already leads a session (no group of its own);
+//! limits only lower (never above our own hard limit); without root, a PID namespace
+//! needs a user namespace in which our ids are root. libc's signal and errno
+//! constants are used as data (match arms), no libc function is called.
 
-use nix::errno::Errno;
-use std::ffi::CString;
+use crate::sys::spawn::contain::{Rlimit, Steps, hard_limit};
+use crate::sys::task;
 
 /// A resource limit: which one, as the script names it, and its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,16 +32,16 @@ pub enum Limit {
 
 impl Limit {
     /// The rlimit resource and its (soft, hard) values.
-    fn rlimit(self) -> (libc::__rlimit_resource_t, u64, u64) {
+    fn rlimit(self) -> (Rlimit, u64, u64) {
         match self {
             // The hard limit one second above the soft one: the child first gets the
             // catchable SIGXCPU, and SIGKILL only if it goes on.
-            Limit::Cpu(s) => (libc::RLIMIT_CPU, s, s.saturating_add(1)),
-            Limit::Memory(b) => (libc::RLIMIT_AS, b, b),
-            Limit::Files(n) => (libc::RLIMIT_NOFILE, n, n),
-            Limit::FileSize(b) => (libc::RLIMIT_FSIZE, b, b),
-            Limit::Procs(n) => (libc::RLIMIT_NPROC, n, n),
-            Limit::Core(b) => (libc::RLIMIT_CORE, b, b),
+            Limit::Cpu(s) => (Rlimit::RLIMIT_CPU, s, s.saturating_add(1)),
+            Limit::Memory(b) => (Rlimit::RLIMIT_AS, b, b),
+            Limit::Files(n) => (Rlimit::RLIMIT_NOFILE, n, n),
+            Limit::FileSize(b) => (Rlimit::RLIMIT_FSIZE, b, b),
+            Limit::Procs(n) => (Rlimit::RLIMIT_NPROC, n, n),
+            Limit::Core(b) => (Rlimit::RLIMIT_CORE, b, b),
         }
     }
 }
@@ -75,28 +72,12 @@ impl Contain {
     }
 }
 
-/// [`Contain`] turned into what the child reads: numbers and C strings only.
-pub struct Prepared {
-    group: bool,
-    lifeline: bool,
-    /// Our pid, for the lifeline's re-check after arming.
-    parent: libc::pid_t,
-    rlimits: Vec<(libc::__rlimit_resource_t, libc::rlimit)>,
-    pid_ns: bool,
-    /// `Some` when the namespace needs a user namespace too (we are not root): the
-    /// contents of `/proc/self/uid_map` and `gid_map` (our ids as root inside).
-    maps: Option<(CString, CString)>,
-}
-
-/// Prepares `c` in the parent. `detached` children already lead a session.
-pub fn prepare(c: &Contain, detached: bool) -> Prepared {
-    // SAFETY: getpid/geteuid/getegid cannot fail and touch no memory.
-    let (parent, uid, gid) = unsafe { (libc::getpid(), libc::geteuid(), libc::getegid()) };
-    let maps = (c.pid_ns && uid != 0).then(|| {
-        let map = |id: u32| CString::new(format!("0 {id} 1")).expect("digits only");
-        (map(uid), map(gid))
-    });
-    Prepared {
+/// Prepares `c` in the parent: what the child's containment steps
+/// ([`sys::spawn::contain`](crate::sys::spawn::contain)) read. `detached` children
+/// already lead a session.
+pub fn prepare(c: &Contain, detached: bool) -> Steps {
+    let (parent, uid, gid) = (task::pid(), task::euid(), task::egid());
+    Steps {
         group: c.kill_tree && !detached,
         lifeline: c.lifeline,
         parent,
@@ -107,82 +88,14 @@ pub fn prepare(c: &Contain, detached: bool) -> Prepared {
                 let (res, soft, hard) = l.rlimit();
                 // Limits only lower: above our own hard limit the kernel would refuse
                 // (EPERM without CAP_SYS_RESOURCE), and that hard limit applies anyway.
-                let mut cur = libc::rlimit { rlim_cur: 0, rlim_max: libc::RLIM_INFINITY };
-                // SAFETY: getrlimit writes only `cur`.
-                unsafe { libc::getrlimit(res, &mut cur) };
-                (res, libc::rlimit { rlim_cur: soft.min(cur.rlim_max), rlim_max: hard.min(cur.rlim_max) })
+                let max = hard_limit(res);
+                (res, soft.min(max), hard.min(max))
             })
             .collect(),
         pid_ns: c.pid_ns,
-        maps,
-    }
-}
-
-impl Prepared {
-    /// Flags the clone needs on top of procbox's own.
-    pub fn clone_flags(&self) -> libc::c_int {
-        match (self.pid_ns, self.maps.is_some()) {
-            (false, _) => 0,
-            (true, false) => libc::CLONE_NEWPID,
-            (true, true) => libc::CLONE_NEWPID | libc::CLONE_NEWUSER,
-        }
-    }
-}
-
-/// Writes `text` to a `/proc/self` file with raw calls (no allocation).
-///
-/// # Safety
-/// Only in the spawned child, on prepared data.
-unsafe fn write_file(path: &std::ffi::CStr, text: &[u8]) -> Result<(), i32> {
-    // SAFETY: a NUL-terminated path and a buffer that outlive the calls.
-    unsafe {
-        let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-        if fd < 0 {
-            return Err(Errno::last_raw());
-        }
-        let n = libc::write(fd, text.as_ptr().cast(), text.len());
-        let e = Errno::last_raw();
-        libc::close(fd);
-        if n != text.len() as isize { Err(e) } else { Ok(()) }
-    }
-}
-
-/// The child's containment steps; `Err(errno)` fails the spawn.
-///
-/// # Safety
-/// Only in the spawned child before `execve`: it changes the calling process.
-pub unsafe fn apply(p: &Prepared) -> Result<(), i32> {
-    // SAFETY: raw system calls on data prepared by the parent, which waits for us.
-    unsafe {
-        if let Some((uid_map, gid_map)) = &p.maps {
-            // An unprivileged process may map only its own ids, and only after
-            // giving up setgroups in the namespace.
-            write_file(c"/proc/self/setgroups", b"deny")?;
-            write_file(c"/proc/self/uid_map", uid_map.as_bytes())?;
-            write_file(c"/proc/self/gid_map", gid_map.as_bytes())?;
-        }
-        if p.group && libc::setpgid(0, 0) < 0 {
-            return Err(Errno::last_raw());
-        }
-        for (res, lim) in &p.rlimits {
-            if libc::setrlimit(*res, lim) < 0 {
-                return Err(Errno::last_raw());
-            }
-        }
-        if p.lifeline {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) < 0 {
-                return Err(Errno::last_raw());
-            }
-            // The arming race: if procbox died before the prctl, nothing will fire,
-            // and we have been re-parented. (In a new PID namespace our parent is
-            // outside it and getppid() is 0: procbox is alive while it waits on the
-            // vfork, and the lifeline then covers what follows.)
-            let ppid = libc::getppid();
-            if ppid != p.parent && !(p.pid_ns && ppid == 0) {
-                libc::_exit(128 + libc::SIGKILL);
-            }
-        }
-        Ok(())
+        // Not root: the namespace needs a user namespace too, in which our ids are
+        // root (the contents of uid_map and gid_map).
+        maps: (c.pid_ns && uid != 0).then(|| (format!("0 {uid} 1").into_bytes(), format!("0 {gid} 1").into_bytes())),
     }
 }
 
@@ -196,8 +109,7 @@ pub fn is_namespace_refusal(errno: i32) -> bool {
 /// known to be the cause.
 pub fn namespace_refusal(errno: i32) -> String {
     let sysctl = |path: &str| std::fs::read_to_string(path).ok().map(|s| s.trim().to_string());
-    // SAFETY: geteuid cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
+    let root = task::euid() == 0;
     let cause = if !root && sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns").as_deref() == Some("1") {
         "AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=1)"
             .to_string()
@@ -244,9 +156,8 @@ mod tests {
         let c = Contain { kill_tree: true, limits: vec![Limit::Cpu(2)], pid_ns: true, ..Contain::default() };
         let p = prepare(&c, false);
         assert!(p.group);
-        assert_eq!(p.rlimits[0].1.rlim_cur, 2);
-        assert_eq!(p.rlimits[0].1.rlim_max, 3);
-        assert_ne!(p.clone_flags() & libc::CLONE_NEWPID, 0);
+        assert_eq!((p.rlimits[0].1, p.rlimits[0].2), (2, 3));
+        assert!(p.clone_flags().contains(nix::sched::CloneFlags::CLONE_NEWPID));
         assert!(!prepare(&c, true).group, "a detached child already leads a session");
     }
 }

@@ -24,36 +24,14 @@ pub struct Orphan {
 
 /// Makes this process a child subreaper.
 pub fn become_subreaper() -> std::io::Result<()> {
-    // SAFETY: a prctl with integer arguments only.
-    if unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong, 0, 0, 0) } < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// The next ended child, not reaped (`None` when none has ended).
-fn peek() -> Option<i32> {
-    // SAFETY: a zeroed siginfo is a valid out-parameter for waitid.
-    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: waitid writes only `info`.
-        let r = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
-        if r == 0 {
-            // SAFETY: waitid filled `info` for a child state change (si_pid 0: none).
-            let pid = unsafe { info.si_pid() };
-            return (pid != 0).then_some(pid);
-        }
-        if nix::errno::Errno::last() != nix::errno::Errno::EINTR {
-            return None;
-        }
-    }
+    Ok(crate::sys::task::become_subreaper()?)
 }
 
 /// Reaps every ended child that `ours` does not claim; stops at the first one it
 /// claims (its own `waitpid` takes it, and its SIGCHLD brings us back here).
 pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
     let mut out = Vec::new();
-    while let Some(pid) = peek() {
+    while let Some(pid) = process::peek_ended() {
         if ours(pid) {
             break;
         }

@@ -133,8 +133,8 @@ mod tests {
         got.sort_by_key(|(d, _)| *d);
         assert_eq!(got, [("a", Status::Exited(3)), ("b", Status::Signaled(libc::SIGTERM))]);
         assert!(!r.is_empty());
-        // SAFETY: kill takes no pointers; `slow` is the test's unreaped child.
-        unsafe { libc::kill(slow, libc::SIGKILL) };
+        // `slow` is the test's unreaped child.
+        process::kill(slow, libc::SIGKILL).unwrap();
         assert_eq!(wait(slow), Status::Signaled(libc::SIGKILL));
     }
 }

@@ -105,9 +105,7 @@ fn read_stat(pid: i32) -> Option<Stat> {
 
 /// Clock ticks per second and page size.
 fn units() -> (u64, u64) {
-    // SAFETY: sysconf only reads a system constant.
-    let (hz, page) = unsafe { (libc::sysconf(libc::_SC_CLK_TCK), libc::sysconf(libc::_SC_PAGESIZE)) };
-    (hz.max(1) as u64, page.max(1) as u64)
+    (crate::sys::task::clock_ticks(), crate::sys::task::page_size())
 }
 
 /// The boot time in ms since the epoch (`btime` of `/proc/stat`), read once.
@@ -265,9 +263,9 @@ mod tests {
         let sleep = found.iter().find(|p| p.ppid == sp.pid).expect("the grandchild is listed");
         assert_eq!(sleep.depth, sh.depth + 1);
         assert!(live_descendants(me).contains(&sleep.pid));
-        // SAFETY: kill(2) on the grandchild we just found (its parent, our child, is
-        // not reaped, so the sleep cannot have been re-parented and its pid reused).
-        unsafe { libc::kill(sleep.pid, libc::SIGKILL) };
+        // The grandchild we just found (its parent, our child, is not reaped, so the
+        // sleep cannot have been re-parented and its pid reused).
+        crate::sys::process::kill(sleep.pid, libc::SIGKILL).unwrap();
         crate::child::reap::wait(sp.pid);
     }
 }

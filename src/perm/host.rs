@@ -1,6 +1,6 @@
 //! What this kernel can enforce, probed without side effects, and the table
 //! `procbox --sandbox-report` prints: each mechanism, whether it is there, and what
-//! each flag would use.
+//! each flag would use. The probes themselves are system calls, in `crate::sys::task`.
 
 /// The probed mechanisms.
 #[derive(Clone, Debug)]
@@ -19,19 +19,10 @@ pub struct Support {
     pub subreaper: bool,
 }
 
-/// `landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)`.
-pub fn landlock_abi() -> i32 {
-    // SAFETY: the version query reads no memory (NULL attributes, size 0).
-    let v = unsafe { libc::syscall(libc::SYS_landlock_create_ruleset, std::ptr::null::<u8>(), 0usize, 1u32) };
-    if v < 0 { 0 } else { v as i32 }
-}
-
-/// Whether seccomp filter mode exists: `PR_GET_SECCOMP` fails with EINVAL without
-/// CONFIG_SECCOMP, and a filter is then refused too.
-pub fn seccomp() -> bool {
-    // SAFETY: PR_GET_SECCOMP only reads the calling thread's mode.
-    unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 }
-}
+/// Whether seccomp filter mode exists.
+pub use crate::sys::task::has_seccomp as seccomp;
+/// Landlock's ABI version; 0 when Landlock is absent or disabled.
+pub use crate::sys::task::landlock_abi;
 
 fn read_trim(path: &str) -> Option<String> {
     std::fs::read_to_string(path).ok().map(|s| s.trim().to_string())
@@ -47,9 +38,7 @@ pub fn probe() -> Support {
         .find_map(|p| read_trim(p));
     // A pidfd on our own pid, closed at once: whether the kernel has them.
     let pidfd = crate::sys::process::pidfd_open(std::process::id() as i32).is_some();
-    let mut reaper: libc::c_int = 0;
-    // SAFETY: PR_GET_CHILD_SUBREAPER writes one int into `reaper`.
-    let subreaper = unsafe { libc::prctl(libc::PR_GET_CHILD_SUBREAPER, &mut reaper as *mut libc::c_int) } == 0;
+    let subreaper = crate::sys::task::has_subreaper();
     Support {
         landlock: landlock_abi(),
         seccomp: seccomp(),

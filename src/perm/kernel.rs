@@ -78,7 +78,7 @@ const LOADERS: &[&str] = &[
 pub struct Confinement {
     /// The Landlock ruleset; `None` when nothing is restricted or with no Landlock.
     pub ruleset: Option<OwnedFd>,
-    pub bpf: Vec<libc::sock_filter>,
+    pub bpf: Vec<crate::sys::spawn::confine::Filter>,
     /// A private `/tmp` (mount namespace) for this child.
     pub tmp: bool,
     /// The Landlock rights the child grants itself on its private `/tmp` once

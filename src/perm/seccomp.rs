@@ -5,6 +5,10 @@
 //! around path checks); and, when the policy grants no network, IP and packet
 //! sockets (Landlock only filters TCP ports, so UDP and raw sockets would pass).
 //! Denied calls fail with EPERM; anything else runs unchanged.
+//!
+//! libc is used here for data only: system-call numbers, BPF opcodes, address
+//! families and the `sock_filter` instruction layout the kernel reads. The program is
+//! installed by the child in `crate::sys::spawn::confine`.
 
 /// How much network the policy leaves a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,5 +13,7 @@ pub mod host;
 pub mod path;
 pub mod process;
 pub mod socket;
+pub mod spawn;
+pub mod task;
 pub mod trim;
 pub mod work;

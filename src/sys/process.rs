@@ -69,6 +69,26 @@ pub fn wait4_nohang(pid: i32) -> SysResult<Option<(i32, u64)>> {
     }
 }
 
+/// The next ended child, not reaped (`waitid(P_ALL, WEXITED | WNOHANG | WNOWAIT)`,
+/// EINTR retried): its pid, `None` when none has ended. Raw `waitid`: nix's turns
+/// the status into a `Signal`, and fails for a child a real-time signal killed.
+pub fn peek_ended() -> Option<i32> {
+    // SAFETY: a zeroed siginfo is a valid out-parameter for waitid.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: waitid writes only `info`.
+        let r = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT) };
+        if r == 0 {
+            // SAFETY: waitid filled `info` for a child state change (si_pid 0: none).
+            let pid = unsafe { info.si_pid() };
+            return (pid != 0).then_some(pid);
+        }
+        if Errno::last() != Errno::EINTR {
+            return None;
+        }
+    }
+}
+
 /// `waitpid(pid, flags)` once (EINTR is the caller's): the pid reaped (0 with
 /// `WNOHANG` while none ended) and its raw wait status.
 pub fn waitpid(pid: i32, flags: i32) -> SysResult<(i32, i32)> {

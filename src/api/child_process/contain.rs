@@ -155,8 +155,7 @@ pub fn check(m: &Map) -> Res<()> {
 /// `procs` as root: the kernel does not enforce RLIMIT_NPROC for root (said once).
 pub fn warnings(st: &Rc<State>, o: &Opts, uid: Option<u32>) {
     if o.contain.limits.iter().any(|l| matches!(l, Limit::Procs(_)))
-        // SAFETY: geteuid cannot fail and touches no memory.
-        && uid.unwrap_or(unsafe { libc::geteuid() }) == 0
+        && uid.unwrap_or_else(crate::sys::task::euid) == 0
         && !WARNED_PROCS.with(|w| w.replace(true))
     {
         crate::api::process::warn(
