@@ -12,6 +12,8 @@ pub mod fs;
 pub mod host;
 pub mod path;
 pub mod process;
+pub mod signal;
 pub mod socket;
+pub mod term;
 pub mod trim;
 pub mod work;
