@@ -13,6 +13,7 @@ pub mod host;
 pub mod path;
 pub mod process;
 pub mod signal;
+pub mod sockaddr;
 pub mod socket;
 pub mod term;
 pub mod trim;
