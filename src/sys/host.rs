@@ -1,6 +1,7 @@
 //! What `require("os")` reports, read the way libuv reads it on Linux: `/proc/stat`
 //! and sysfs for CPUs, `/proc/meminfo` for memory, `/proc/loadavg`, `/proc/uptime`,
-//! `uname(2)`, the password database for the user.
+//! `uname(2)`, the password database for the user; and this process's own facts
+//! (user and parent ids, page size, the allocator's heap).
 
 use std::ffi::CStr;
 
@@ -59,19 +60,59 @@ pub fn cpus() -> Vec<Cpu> {
     out
 }
 
-/// `uv_available_parallelism`: the CPUs this process may run on (its affinity mask;
-/// like libuv, and unlike Rust's std, a cgroup quota does not lower it).
-pub fn available_parallelism() -> i64 {
+/// The CPUs in this process's affinity mask (`None` when it cannot be read: a kernel
+/// mask wider than `cpu_set_t`).
+pub fn affinity_cpus() -> Option<usize> {
     // SAFETY: cpu_set_t is plain bits; sched_getaffinity fills it for our own pid.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: the size passed is that of `set`, a live local the kernel writes into.
-    let n = if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
+    // (nix's `sched_getaffinity` gives a `CpuSet` that cannot count its bits.)
+    if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
         // SAFETY: counting bits of the set sched_getaffinity filled.
-        unsafe { libc::CPU_COUNT(&set) as i64 }
+        Some(unsafe { libc::CPU_COUNT(&set) } as usize)
     } else {
-        0
-    };
-    n.max(1)
+        None
+    }
+}
+
+/// `uv_available_parallelism`: the CPUs this process may run on (its affinity mask;
+/// like libuv, and unlike Rust's std, a cgroup quota does not lower it).
+pub fn available_parallelism() -> i64 {
+    affinity_cpus().unwrap_or(0).max(1) as i64
+}
+
+/// The machine's name (`uname`'s nodename, which is what `gethostname` returns on
+/// Linux), `localhost` when it cannot be read.
+pub fn hostname() -> String {
+    let [_, node, ..] = uname();
+    if node.is_empty() { "localhost".into() } else { node }
+}
+
+/// Our real user id (the owner checks of the node-ipc socket directory).
+pub fn uid() -> u32 {
+    nix::unistd::getuid().as_raw()
+}
+
+/// Our parent's pid (`process.ppid`).
+pub fn parent_pid() -> i32 {
+    nix::unistd::getppid().as_raw()
+}
+
+/// The size of a memory page in bytes (4096 where it cannot be read).
+pub fn page_size() -> i64 {
+    match nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE) {
+        Ok(Some(n)) if n > 0 => n,
+        _ => 4096,
+    }
+}
+
+/// The allocator's heap: (bytes it holds from the kernel, bytes in use), large
+/// mappings included, as `process.memoryUsage()`'s `heapTotal`/`heapUsed` report it.
+pub fn heap_usage() -> (i64, i64) {
+    // SAFETY: mallinfo2 takes no arguments and returns a struct by value (glibc ≥ 2.33,
+    // which the libc crate's binding requires; nix does not wrap it).
+    let heap = unsafe { libc::mallinfo2() };
+    ((heap.arena + heap.hblkhd) as i64, heap.uordblks as i64 + heap.hblkhd as i64)
 }
 
 fn meminfo(key: &str) -> i64 {
