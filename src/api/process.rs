@@ -168,17 +168,14 @@ fn emit_warning(st: &Rc<State>, warning: &Dynamic, opts: &Dynamic, code: &Dynami
 }
 
 fn memory_usage() -> Map {
-    // SAFETY: sysconf takes and returns integers only.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as i64;
+    let page = crate::sys::task::page_size() as i64;
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let rss = statm.split_whitespace().nth(1).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) * page;
-    // SAFETY: mallinfo2 takes no arguments and returns a struct by value (glibc ≥ 2.33,
-    // which the libc crate's binding requires).
-    let heap = unsafe { libc::mallinfo2() };
+    let (heap_total, heap_used) = crate::sys::host::heap_usage();
     let mut m = Map::new();
     m.insert("rss".into(), rss.into());
-    m.insert("heapTotal".into(), ((heap.arena + heap.hblkhd) as i64).into());
-    m.insert("heapUsed".into(), (heap.uordblks as i64 + heap.hblkhd as i64).into());
+    m.insert("heapTotal".into(), heap_total.into());
+    m.insert("heapUsed".into(), heap_used.into());
     m.insert("external".into(), 0_i64.into());
     m.insert("arrayBuffers".into(), 0_i64.into());
     m
@@ -198,7 +195,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     events::register::<Process>(engine, st);
 
     engine.register_get("pid", |_: &mut Process| std::process::id() as i64);
-    engine.register_get("ppid", |_: &mut Process| nix::unistd::getppid().as_raw() as i64);
+    engine.register_get("ppid", |_: &mut Process| crate::sys::task::parent_pid() as i64);
     engine.register_get("argv", |p: &mut Process| strings(&p.0.argv));
     engine.register_get("execArgv", |p: &mut Process| strings(&p.0.exec_argv));
     engine.register_get("execPath", |p: &mut Process| p.0.exec_path.clone());

@@ -74,9 +74,15 @@ impl Stdout {
     }
 }
 
+/// `isTTY` of fd 0, 1 or 2 (std's `IsTerminal`, i.e. isatty(3)).
 fn is_tty(fd: i32) -> bool {
-    // SAFETY: isatty takes and returns integers only; a bad `fd` is just "not a tty".
-    unsafe { libc::isatty(fd) == 1 }
+    use crate::sys::fd::StdOutput;
+    use std::io::IsTerminal;
+    match fd {
+        0 => std::io::stdin().is_terminal(),
+        1 => StdOutput::Out.fd().is_terminal(),
+        _ => StdOutput::Err.fd().is_terminal(),
+    }
 }
 
 fn bytes_of(v: &Dynamic) -> Vec<u8> {

@@ -24,10 +24,7 @@ fn setup() -> (Rc<Counts>, Rc<Reactor<RefCell<u32>>>) {
     (live, r)
 }
 
-fn is_open(raw: i32) -> bool {
-    // SAFETY: F_GETFD on a bare number only reads its flags; a closed number is EBADF.
-    unsafe { libc::fcntl(raw, libc::F_GETFD) >= 0 }
-}
+use crate::sys::fd::is_open;
 
 #[test]
 fn close_unwatches_and_closes_the_descriptor() {

@@ -241,13 +241,11 @@ fn emfile_in_this_process() {
     let (host, b, l, path) = start("emfile");
     let _client = UnixStream::connect(&path).expect("connect");
     // Lower the soft limit to just above what is open, then take every free slot.
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: `lim` is a valid rlimit for the kernel to fill.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).expect("getrlimit");
     let highest = std::fs::read_dir("/proc/self/fd").expect("fd list").count() as u64 + 64;
-    lim.rlim_cur = highest.min(lim.rlim_max);
-    // SAFETY: as above; only the soft limit changes, within the hard one.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
+    // Only the soft limit changes, within the hard one.
+    setrlimit(Resource::RLIMIT_NOFILE, highest.min(hard), hard).expect("setrlimit");
     let devnull = std::fs::File::open("/dev/null").expect("/dev/null");
     let mut fillers = Vec::new();
     while let Ok(fd) = devnull.try_clone() {

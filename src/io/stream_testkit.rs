@@ -4,13 +4,14 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
 
 use super::events::{Event, Handler, Hold, Host, Interest, Io, IoError, Request, Source, Watch, When};
 use super::flush::{ExitFlush, Pending};
 use super::stream::{Stream, StreamOpts};
 use crate::event_loop::{Counts, Ready, TimerId};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 /// The context `C` of the tests: the log every handler writes to.
 #[derive(Default)]
@@ -124,28 +125,29 @@ impl World {
         if watched.is_empty() && !queued {
             return false;
         }
-        let mut polled: Vec<libc::pollfd> = watched
+        let mut polled: Vec<PollFd<'_>> = watched
             .iter()
-            .map(|(_, fd, i, _)| libc::pollfd {
-                fd: *fd,
-                events: if i.read { libc::POLLIN } else { 0 } | if i.write { libc::POLLOUT } else { 0 },
-                revents: 0,
+            .map(|(_, fd, i, _)| {
+                let mut events = PollFlags::empty();
+                events.set(PollFlags::POLLIN, i.read);
+                events.set(PollFlags::POLLOUT, i.write);
+                // SAFETY: a watched descriptor is owned by its source, which the table
+                // (and `watched`) keeps alive for this whole turn.
+                PollFd::new(unsafe { BorrowedFd::borrow_raw(*fd) }, events)
             })
             .collect();
         let timeout = if queued { 0 } else { timeout_ms };
-        // SAFETY: `polled` is a live array of `polled.len()` initialised pollfds.
-        let n = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, timeout) };
-        assert!(n >= 0, "poll failed");
+        poll(&mut polled, PollTimeout::try_from(timeout).unwrap_or(PollTimeout::NONE)).expect("poll failed");
         for ((token, _, _, src), p) in watched.iter().zip(&polled) {
-            let r = p.revents;
-            if r == 0 {
+            let r = p.revents().unwrap_or(PollFlags::empty());
+            if r.is_empty() {
                 continue;
             }
-            let err = r & (libc::POLLHUP | libc::POLLERR) != 0;
+            let err = r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR);
             let ready = Ready {
                 token: *token,
-                readable: r & libc::POLLIN != 0 || err,
-                writable: r & libc::POLLOUT != 0 || r & libc::POLLERR != 0,
+                readable: r.contains(PollFlags::POLLIN) || err,
+                writable: r.contains(PollFlags::POLLOUT) || r.contains(PollFlags::POLLERR),
                 hangup: err,
             };
             src.on_ready(&self.cx, ready);
@@ -254,12 +256,10 @@ impl Handler<Rec> for Probe {
 
 /// A connected, non-blocking, close-on-exec Unix stream socketpair.
 pub fn socketpair() -> (OwnedFd, OwnedFd) {
-    let mut fds = [0; 2];
-    let ty = libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
-    // SAFETY: `fds` has room for the two descriptors socketpair writes.
-    assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, fds.as_mut_ptr()) }, 0);
-    // SAFETY: two fresh descriptors nothing else owns.
-    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+    let (a, b) = crate::sys::fd::socketpair().expect("socketpair");
+    crate::sys::fd::set_nonblocking(a.as_fd(), true).expect("O_NONBLOCK");
+    crate::sys::fd::set_nonblocking(b.as_fd(), true).expect("O_NONBLOCK");
+    (a, b)
 }
 
 /// A non-blocking, close-on-exec pipe: (read end, write end).

@@ -36,7 +36,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            id: hostname(),
+            id: crate::sys::host::hostname(),
             appspace: "app.".into(),
             // node-ipc 9.x hard-codes the world-shared /tmp/; procbox uses a directory
             // only this user can enter (see `sockdir`).
@@ -65,18 +65,6 @@ impl Config {
     pub fn socket_path(&self, id: &str) -> String {
         format!("{}{}{}", self.socket_root, self.appspace, id)
     }
-}
-
-/// `os.hostname()`.
-pub fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is writable for its whole length.
-    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if r != 0 {
-        return "localhost".into();
-    }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
 #[cfg(test)]

@@ -10,10 +10,7 @@
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-fn uid() -> u32 {
-    // SAFETY: getuid takes no arguments, touches no memory and always succeeds.
-    unsafe { libc::getuid() }
-}
+use crate::sys::task::uid;
 
 /// The private directory under the temp dir (honours `TMPDIR`, as `os.tmpdir()`).
 pub fn private_dir() -> PathBuf {

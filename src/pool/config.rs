@@ -50,12 +50,8 @@ impl Config {
 
 /// CPUs this process may run on (its affinity mask), at least 1.
 pub fn cpus() -> usize {
-    // SAFETY: a zeroed cpu_set_t is a valid empty set; the kernel fills it.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0 {
-            return (libc::CPU_COUNT(&set) as usize).max(1);
-        }
+    match crate::sys::host::affinity_cpus() {
+        Some(n) => n.max(1),
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     }
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }

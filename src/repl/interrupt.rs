@@ -14,6 +14,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rhai::{Dynamic, Engine, EvalAltResult};
 
+use crate::sys::signal::{self, Saved};
+
+/// SIGINT's number, as data.
+const SIGINT: i32 = libc::SIGINT;
+
 static FLAG: AtomicBool = AtomicBool::new(false);
 /// An evaluation is running: SIGINT stops it.
 static ARMED: AtomicBool = AtomicBool::new(false);
@@ -21,46 +26,22 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 /// The value carried by `ErrorTerminated` when Ctrl-C stopped the code.
 const TOKEN: &str = "SIGINT";
 
-extern "C" fn on_sigint(_: libc::c_int) {
+extern "C" fn on_sigint(_: i32) {
     if ARMED.load(Ordering::Relaxed) {
         FLAG.store(true, Ordering::Relaxed);
     }
 }
 
-fn handler() -> libc::sighandler_t {
-    on_sigint as *const () as libc::sighandler_t
-}
-
-/// Installs the handler for SIGINT, returning the disposition it replaces.
-fn install() -> libc::sigaction {
-    // SAFETY: sigaction structs are plain old data (all-zero is a valid, empty value);
-    // both pointers are to live locals. `on_sigint` is async-signal-safe: it only
-    // touches atomics.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = handler();
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut sa.sa_mask);
-        let mut before: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(libc::SIGINT, &sa, &mut before);
-        before
-    }
-}
-
-fn current() -> libc::sighandler_t {
-    // SAFETY: a zeroed sigaction is valid; a null new action only queries, writing the
-    // current one into the live local `now`.
-    unsafe {
-        let mut now: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(libc::SIGINT, std::ptr::null(), &mut now);
-        now.sa_sigaction
-    }
+/// Installs the handler for SIGINT, returning the disposition it replaces (`None`
+/// only if sigaction failed, which it cannot for SIGINT and a valid handler).
+fn install() -> Option<Saved> {
+    signal::install(SIGINT, on_sigint).ok()
 }
 
 /// SIGINT must not kill the REPL: catch it unless someone else does already (a
 /// script's `process.on("SIGINT")` listener).
 pub fn shield() {
-    if current() == libc::SIG_DFL {
+    if signal::is_default(SIGINT) {
         install();
     }
 }
@@ -73,7 +54,7 @@ pub fn watch(engine: &mut Engine) {
 /// Ctrl-C interrupts code until this is dropped; the SIGINT disposition in force
 /// before (default, or the runtime's for a `process.on("SIGINT")` listener) returns.
 pub struct Armed {
-    before: libc::sigaction,
+    before: Option<Saved>,
 }
 
 pub fn arm() -> Armed {
@@ -87,10 +68,10 @@ impl Drop for Armed {
         ARMED.store(false, Ordering::Relaxed);
         FLAG.store(false, Ordering::Relaxed);
         // Code that ran may have added a SIGINT listener: its handler stays.
-        if current() == handler() {
-            // SAFETY: `before` is the disposition sigaction returned in `install`, so a
-            // valid one to put back; a null old-action pointer is allowed.
-            unsafe { libc::sigaction(libc::SIGINT, &self.before, std::ptr::null_mut()) };
+        if signal::is_handled_by(SIGINT, on_sigint)
+            && let Some(before) = &self.before
+        {
+            let _ = signal::reinstate(before);
         }
         shield();
     }

@@ -40,7 +40,7 @@ pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
 
 use crate::event_loop::Loop;
 use crate::io::reactor::Reactor;
-use crate::signals;
+use crate::sys;
 use callback::Callback;
 use emitter::Emitter;
 use output::Output;
@@ -73,8 +73,8 @@ pub struct Launch {
 impl Runtime {
     /// `bind` registers the script surface (`api::register`: `main` composes).
     pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
-        let _ = signals::ignore(libc::SIGPIPE);
-        let signal_pipe = signals::pipe()?;
+        let _ = sys::signal::ignore(libc::SIGPIPE);
+        let signal_pipe = sys::signal::pipe()?;
         let lp = Loop::new()?;
         let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
         watch::open_signals(&reactor, signal_pipe)?;

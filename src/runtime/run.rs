@@ -95,7 +95,7 @@ impl Runtime {
 
     /// Signal listeners run as macrotasks with `(name, number)`.
     pub(super) fn deliver_signals(&self, pipe: std::os::fd::BorrowedFd<'_>) {
-        let pending = signals::read_pending(pipe);
+        let pending = crate::sys::signal::read_pending(pipe);
         let mut hooked: Vec<i32> = Vec::new();
         for &signo in &pending {
             if hooked.contains(&signo) {

@@ -138,9 +138,9 @@ impl State {
         let wanted = listening || self.signal_hooks.borrow().contains_key(&signo);
         let mut caught = self.caught.borrow_mut();
         if wanted && caught.insert(signo) {
-            let _ = signals::catch(signo);
+            let _ = crate::sys::signal::catch(signo);
         } else if !wanted && caught.remove(&signo) {
-            let _ = signals::restore(signo);
+            let _ = crate::sys::signal::restore(signo);
         }
     }
 

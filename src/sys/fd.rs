@@ -105,6 +105,15 @@ pub fn take_number(n: i32) -> SysResult<OwnedFd> {
     Ok(fd)
 }
 
+/// Whether a descriptor is open under the number `n` now (tests check that a number a
+/// handle owned was closed with it).
+#[cfg(test)]
+pub fn is_open(n: i32) -> bool {
+    // SAFETY: F_GETFD takes any integer and touches no memory (EBADF when nothing is
+    // open there); a number cannot be lent as a `BorrowedFd` before it is known open.
+    unsafe { libc::fcntl(n, libc::F_GETFD) >= 0 }
+}
+
 /// Whether the descriptor numbered `n` is an open socket (`Err(EBADF)`: not open), asked
 /// before [`take_number`] where a wrong number must be reported without taking it.
 pub fn number_is_socket(n: i32) -> SysResult<bool> {

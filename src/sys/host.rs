@@ -1,6 +1,7 @@
 //! What `require("os")` reports, read the way libuv reads it on Linux: `/proc/stat`
 //! and sysfs for CPUs, `/proc/meminfo` for memory, `/proc/loadavg`, `/proc/uptime`,
-//! `uname(2)`, the password database for the user.
+//! `uname(2)`, the password database for the user; and the allocator's heap (the
+//! process's own ids and page size are in `sys::task`).
 
 use std::ffi::CStr;
 
@@ -59,19 +60,41 @@ pub fn cpus() -> Vec<Cpu> {
     out
 }
 
-/// `uv_available_parallelism`: the CPUs this process may run on (its affinity mask;
-/// like libuv, and unlike Rust's std, a cgroup quota does not lower it).
-pub fn available_parallelism() -> i64 {
+/// The CPUs in this process's affinity mask (`None` when it cannot be read: a kernel
+/// mask wider than `cpu_set_t`).
+pub fn affinity_cpus() -> Option<usize> {
     // SAFETY: cpu_set_t is plain bits; sched_getaffinity fills it for our own pid.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: the size passed is that of `set`, a live local the kernel writes into.
-    let n = if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
+    // (nix's `sched_getaffinity` gives a `CpuSet` that cannot count its bits.)
+    if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) } == 0 {
         // SAFETY: counting bits of the set sched_getaffinity filled.
-        unsafe { libc::CPU_COUNT(&set) as i64 }
+        Some(unsafe { libc::CPU_COUNT(&set) } as usize)
     } else {
-        0
-    };
-    n.max(1)
+        None
+    }
+}
+
+/// `uv_available_parallelism`: the CPUs this process may run on (its affinity mask;
+/// like libuv, and unlike Rust's std, a cgroup quota does not lower it).
+pub fn available_parallelism() -> i64 {
+    affinity_cpus().unwrap_or(0).max(1) as i64
+}
+
+/// The machine's name (`uname`'s nodename, which is what `gethostname` returns on
+/// Linux), `localhost` when it cannot be read.
+pub fn hostname() -> String {
+    let [_, node, ..] = uname();
+    if node.is_empty() { "localhost".into() } else { node }
+}
+
+/// The allocator's heap: (bytes it holds from the kernel, bytes in use), large
+/// mappings included, as `process.memoryUsage()`'s `heapTotal`/`heapUsed` report it.
+pub fn heap_usage() -> (i64, i64) {
+    // SAFETY: mallinfo2 takes no arguments and returns a struct by value (glibc ≥ 2.33,
+    // which the libc crate's binding requires; nix does not wrap it).
+    let heap = unsafe { libc::mallinfo2() };
+    ((heap.arena + heap.hblkhd) as i64, heap.uordblks as i64 + heap.hblkhd as i64)
 }
 
 fn meminfo(key: &str) -> i64 {

@@ -36,6 +36,17 @@ pub fn kill(target: i32, signo: i32) -> SysResult<()> {
     if unsafe { libc::kill(target, signo) } < 0 { Err(Errno::last()) } else { Ok(()) }
 }
 
+/// Blocks until our child `pid` has ended, leaving it unreaped (`waitid` with
+/// `WNOWAIT`, EINTR retried), so its pid (and group id) cannot be reused until the
+/// caller reaps it. Returns early only if `pid` is not our child.
+pub fn wait_ended_unreaped(pid: i32) {
+    use nix::sys::wait::{Id, WaitPidFlag, waitid};
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT;
+    // Err other than EINTR: not our child, or nix could not name the status (a
+    // real-time signal killed it), which is ended all the same.
+    while waitid(Id::Pid(nix::unistd::Pid::from_raw(pid)), flags) == Err(Errno::EINTR) {}
+}
+
 /// Waits at most `ms` (negative: without limit) until one of `fds` is ready for
 /// `events`. Returns which ones are (their `revents` were non-zero), in `fds`'
 /// order (all false after a timeout); `None` when the wait failed (EINTR).

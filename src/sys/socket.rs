@@ -12,7 +12,8 @@ use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 pub use super::errno::{Errno, SysResult};
-use crate::net::addr::{self, Endpoint, RawAddr};
+use super::sockaddr::{self as addr, RawAddr};
+use crate::net::addr::Endpoint;
 
 /// Node's default listen backlog.
 pub const BACKLOG: i32 = 511;

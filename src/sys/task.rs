@@ -9,6 +9,16 @@ use nix::unistd::SysconfVar;
 
 use super::errno::SysResult;
 
+/// The real user id (the owner checks of the node-ipc socket directory).
+pub fn uid() -> u32 {
+    nix::unistd::getuid().as_raw()
+}
+
+/// The parent's pid (`process.ppid`).
+pub fn parent_pid() -> i32 {
+    nix::unistd::getppid().as_raw()
+}
+
 /// The effective user id.
 pub fn euid() -> u32 {
     nix::unistd::geteuid().as_raw()

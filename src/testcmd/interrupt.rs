@@ -3,9 +3,12 @@
 //! reach it; without this a hung case would outlive the run it belonged to.
 //!
 //! The running groups sit in a fixed table of atomics, one slot per job, so the
-//! signal handler only loads atomics and calls kill(2), both async-signal-safe.
+//! signal handler only loads atomics and calls kill(2), both async-signal-safe (the
+//! calls are [`crate::sys`]'s; the `libc::SIG*` here are signal numbers, data).
 
 use std::sync::atomic::{AtomicI32, Ordering};
+
+use crate::sys::{process, signal};
 
 /// More jobs than slots just go unregistered (and are not killed on Ctrl-C).
 const SLOTS: usize = 256;
@@ -19,27 +22,23 @@ pub fn set(slot: usize, pgid: i32) {
     }
 }
 
-extern "C" fn on_signal(sig: libc::c_int) {
+extern "C" fn on_signal(sig: i32) {
     for g in &GROUPS {
         let pgid = g.load(Ordering::SeqCst);
         if pgid > 0 {
-            // SAFETY: kill(2) is async-signal-safe; the group is one a job started
-            // and has not reaped the leader of (the slot is cleared before reaping).
-            unsafe { libc::kill(-pgid, libc::SIGKILL) };
+            // The group is one a job started and has not reaped the leader of (the
+            // slot is cleared before reaping), so the id still names it.
+            let _ = process::kill(-pgid, libc::SIGKILL);
         }
     }
-    // SAFETY: signal(2) and raise(3) are async-signal-safe; with the default action
-    // back, the process ends by the same signal, as the user asked.
-    unsafe {
-        libc::signal(sig, libc::SIG_DFL);
-        libc::raise(sig);
-    }
+    // With the default action back, the process ends by the same signal, as the user
+    // asked.
+    signal::reraise_default(sig);
 }
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP.
 pub fn install() {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: a handler that only does async-signal-safe work (see on_signal).
-        unsafe { libc::signal(sig, on_signal as *const () as libc::sighandler_t) };
+        let _ = signal::install(sig, on_signal);
     }
 }

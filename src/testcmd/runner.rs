@@ -80,14 +80,14 @@ pub fn run(job: &Job) -> Result<Run, String> {
     let stdout = collect(child.stdout.take().expect("piped stdout"), tx.clone());
     let stderr = collect(child.stderr.take().expect("piped stderr"), tx.clone());
     std::thread::spawn(move || {
-        wait_no_reap(pid);
+        crate::sys::process::wait_ended_unreaped(pid);
         tx.send(Event::Exited).ok();
     });
     let seen = wait_events(&rx, 3, start + job.timeout);
     let finished = seen == 3;
-    // SAFETY: kill(2) on the group this run created; the leader is not reaped yet
-    // (wait_no_reap leaves it a zombie), so the group id still names our group.
-    unsafe { libc::kill(-pid, libc::SIGKILL) };
+    // The group this run created: the leader is not reaped yet (wait_ended_unreaped leaves
+    // it a zombie), so the group id still names our group.
+    let _ = crate::sys::process::kill(-pid, libc::SIGKILL);
     if !finished {
         wait_events(&rx, 3 - seen, Instant::now() + GRACE);
     }
@@ -131,20 +131,6 @@ fn collect(mut pipe: impl Read + Send + 'static, tx: std::sync::mpsc::Sender<Eve
         tx.send(Event::Closed).ok();
     });
     buf
-}
-
-/// Blocks until `pid` has exited, leaving it unreaped.
-fn wait_no_reap(pid: i32) {
-    loop {
-        // SAFETY: zeroed siginfo_t is a valid out-parameter for waitid(2).
-        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        // SAFETY: waitid(2) on our own child with a valid siginfo_t pointer; WNOWAIT
-        // leaves the child waitable, so std's Child::wait still reaps it later.
-        let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) };
-        if r == 0 || nix::errno::Errno::last() != nix::errno::Errno::EINTR {
-            return;
-        }
-    }
 }
 
 fn status(waited: std::io::Result<std::process::ExitStatus>) -> End {

@@ -243,9 +243,8 @@ impl Host {
         let Some(c) = workers.get(&w) else { return };
         if let Some(pid) = c.0.pid.filter(|_| c.0.exit_code.get().is_none() && c.0.signal_code.get().is_none()) {
             self.st.flush();
-            // SAFETY: kill takes no pointers; the worker was not reaped (checked above),
-            // so `pid` still names it.
-            unsafe { libc::kill(pid, signo) };
+            // The worker was not reaped (checked above), so `pid` still names it.
+            let _ = crate::sys::process::kill(pid, signo);
         }
     }
 

@@ -123,7 +123,7 @@ fn quiet(st: &State, p: Promise) {
 
 /// This machine's name (a worker's consumer name and a caller's id start with it).
 pub fn hostname() -> String {
-    crate::sys::host::uname().get(1).cloned().unwrap_or_else(|| "localhost".into())
+    crate::sys::host::hostname()
 }
 
 /// A worker's `{name, message, code}` as an Error value.
