@@ -27,7 +27,6 @@ mod stdio;
 
 use std::cell::RefCell;
 use std::ffi::CString;
-use std::marker::PhantomData;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use nix::sched::CloneFlags;
@@ -81,7 +80,6 @@ struct Child<'a> {
     sources: Vec<RawFd>,
     /// The error pipe's write end, owned by `spawn`'s `err_w` until the child exec'd.
     err_fd: RawFd,
-    _borrow: PhantomData<BorrowedFd<'a>>,
 }
 
 /// Starts `plan`; the child's pid. `Err` when it could not run: ENOENT/EACCES from
@@ -99,7 +97,7 @@ pub fn spawn(plan: Plan<'_>) -> SysResult<i32> {
         .collect();
     let (err_r, err_w) = super::fd::pipe()?;
     let flags = CloneFlags::CLONE_VM | CloneFlags::CLONE_VFORK | plan.contain.clone_flags();
-    let mut child = Child { plan, sources, err_fd: err_w.as_raw_fd(), _borrow: PhantomData };
+    let mut child = Child { plan, sources, err_fd: err_w.as_raw_fd() };
     // Block every signal around the clone: a handler running in the child would write
     // into procbox's signal pipe. The child resets the dispositions, then unblocks.
     let mut old = SigSet::empty();
