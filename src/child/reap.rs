@@ -55,7 +55,7 @@ pub fn wait(pid: i32) -> Status {
     loop {
         match process::waitpid(pid, 0) {
             Ok((r, w)) if r == pid => return Status::from_raw(w),
-            Err(nix::errno::Errno::EINTR) => {}
+            Err(crate::sys::errno::Errno::EINTR) => {}
             _ => return Status::Exited(0),
         }
     }
