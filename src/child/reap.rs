@@ -15,7 +15,7 @@ pub enum Status {
 
 impl Status {
     pub fn from_raw(w: i32) -> Status {
-        if libc::WIFSIGNALED(w) { Status::Signaled(libc::WTERMSIG(w)) } else { Status::Exited(libc::WEXITSTATUS(w)) }
+        process::decode_status(w).map_or_else(Status::Signaled, Status::Exited)
     }
 
     pub fn code(self) -> Option<i32> {
@@ -55,7 +55,7 @@ pub fn wait(pid: i32) -> Status {
     loop {
         match process::waitpid(pid, 0) {
             Ok((r, w)) if r == pid => return Status::from_raw(w),
-            Err(nix::errno::Errno::EINTR) => {}
+            Err(crate::sys::errno::Errno::EINTR) => {}
             _ => return Status::Exited(0),
         }
     }

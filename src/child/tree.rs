@@ -206,7 +206,7 @@ pub fn group_exists(pgid: i32) -> bool {
     // Signal 0 only checks: no signal is sent.
     match crate::sys::process::kill(-pgid, 0) {
         Ok(()) => true,
-        Err(e) => e == nix::errno::Errno::EPERM,
+        Err(e) => e == crate::sys::errno::Errno::EPERM,
     }
 }
 

@@ -7,8 +7,10 @@
 //! Denied calls fail with EPERM; anything else runs unchanged.
 //!
 //! libc is used here for data only: system-call numbers, BPF opcodes, address
-//! families and the `sock_filter` instruction layout the kernel reads. The program is
-//! installed by the child in `crate::sys::spawn::confine`.
+//! families and return values; no libc function is called. The instructions are
+//! `sys::spawn::confine::Filter`s, which the child installs there.
+
+use crate::sys::spawn::confine::Filter;
 
 /// How much network the policy leaves a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,12 +70,12 @@ const AUDIT_ARCH: u32 = 0xc000_003e;
 #[cfg(target_arch = "aarch64")]
 const AUDIT_ARCH: u32 = 0xc000_00b7;
 
-fn stmt(code: u16, k: u32) -> libc::sock_filter {
-    libc::sock_filter { code, jt: 0, jf: 0, k }
+fn stmt(code: u16, k: u32) -> Filter {
+    Filter { code, jt: 0, jf: 0, k }
 }
 
-fn jump(code: u16, k: u32, jt: u8, jf: u8) -> libc::sock_filter {
-    libc::sock_filter { code, jt, jf, k }
+fn jump(code: u16, k: u32, jt: u8, jf: u8) -> Filter {
+    Filter { code, jt, jf, k }
 }
 
 /// The program: a wrong architecture kills, x32 system calls (x86_64) and the
@@ -85,7 +87,7 @@ fn jump(code: u16, k: u32, jt: u8, jf: u8) -> libc::sock_filter {
 /// action cache it computes by running the filter over every system-call number)
 /// grows with the length: measured, seccompiler's program added 60-80 µs CPU to
 /// every spawn, which alone broke the 15% budget for spawn + wait.
-pub fn program(net: Net) -> Vec<libc::sock_filter> {
+pub fn program(net: Net) -> Vec<Filter> {
     let deny = denied_always();
     let ret_allow = stmt(BPF_RET_K, libc::SECCOMP_RET_ALLOW);
     let ret_errno = stmt(BPF_RET_K, libc::SECCOMP_RET_ERRNO | libc::EPERM as u32);
@@ -100,7 +102,7 @@ pub fn program(net: Net) -> Vec<libc::sock_filter> {
     let socket = net != Net::Open;
     let tests = deny.len() + usize::from(cfg!(target_arch = "x86_64")) + usize::from(socket);
     let mut left = tests;
-    let mut test = |p: &mut Vec<libc::sock_filter>, code: u16, k: u32| {
+    let mut test = |p: &mut Vec<Filter>, code: u16, k: u32| {
         left -= 1;
         // ahead: the remaining tests, then ALLOW; EPERM follows ALLOW.
         p.push(jump(code, k, (left + 1) as u8, 0));

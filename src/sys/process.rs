@@ -108,3 +108,9 @@ pub fn waitpid(pid: i32, flags: i32) -> SysResult<(i32, i32)> {
     let r = unsafe { libc::waitpid(pid, &mut w, flags) };
     if r < 0 { Err(Errno::last()) } else { Ok((r, w)) }
 }
+
+/// A raw wait status decoded: `Ok(exit code)`, or `Err(signal)` for a child a signal
+/// ended (any number, real-time signals too, which nix's `WaitStatus` cannot name).
+pub fn decode_status(w: i32) -> Result<i32, i32> {
+    if libc::WIFSIGNALED(w) { Err(libc::WTERMSIG(w)) } else { Ok(libc::WEXITSTATUS(w)) }
+}

@@ -25,8 +25,8 @@ pub mod contain;
 pub mod exec;
 mod stdio;
 
+use std::cell::RefCell;
 use std::ffi::CString;
-use std::marker::PhantomData;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use nix::sched::CloneFlags;
@@ -37,6 +37,14 @@ use super::errno::{Errno, SysResult};
 
 /// The child's stack while it prepares the exec: it only runs a few small frames.
 const STACK_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// That stack, allocated (and zeroed) once per thread that spawns: the child runs
+    /// on it only while this thread sleeps in the vfork-style `clone`, so one per
+    /// thread is enough. (A fresh zeroed 64 KiB per spawn was a quarter of the
+    /// parent's instructions in `bench/child`'s spawn loop.)
+    static STACK: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// What goes at one stdio index of the child.
 #[derive(Clone, Copy, Debug)]
@@ -72,7 +80,6 @@ struct Child<'a> {
     sources: Vec<RawFd>,
     /// The error pipe's write end, owned by `spawn`'s `err_w` until the child exec'd.
     err_fd: RawFd,
-    _borrow: PhantomData<BorrowedFd<'a>>,
 }
 
 /// Starts `plan`; the child's pid. `Err` when it could not run: ENOENT/EACCES from
@@ -90,20 +97,24 @@ pub fn spawn(plan: Plan<'_>) -> SysResult<i32> {
         .collect();
     let (err_r, err_w) = super::fd::pipe()?;
     let flags = CloneFlags::CLONE_VM | CloneFlags::CLONE_VFORK | plan.contain.clone_flags();
-    let mut child = Child { plan, sources, err_fd: err_w.as_raw_fd(), _borrow: PhantomData };
-    let mut stack = vec![0u8; STACK_BYTES];
+    let mut child = Child { plan, sources, err_fd: err_w.as_raw_fd() };
     // Block every signal around the clone: a handler running in the child would write
     // into procbox's signal pipe. The child resets the dispositions, then unblocks.
     let mut old = SigSet::empty();
     pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::all()), Some(&mut old))?;
-    // SAFETY: with CLONE_VFORK this thread sleeps until the child execs or exits, so
-    // `stack` (the child's only stack, which `child_main`'s few frames fit in) and
-    // `child` (everything the child reads, no allocation needed) outlive its use of
-    // them; the child makes only the calls `exec_child` allows.
-    let pid = unsafe { nix::sched::clone(Box::new(|| child_main(&mut child)), &mut stack, flags, Some(libc::SIGCHLD)) };
-    pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None)?;
+    let pid = STACK.with_borrow_mut(|stack| {
+        if stack.is_empty() {
+            stack.resize(STACK_BYTES, 0);
+        }
+        // SAFETY: with CLONE_VFORK this thread sleeps until the child execs or exits,
+        // so `stack` (the child's only stack, which `child_main`'s few frames fit in)
+        // and `child` (everything the child reads, no allocation needed) outlive its
+        // use of them; the child makes only the calls `exec_child` allows.
+        unsafe { nix::sched::clone(Box::new(|| child_main(&mut child)), stack, flags, Some(libc::SIGCHLD)) }
+    });
+    // Cannot fail (a valid `how`); a failure must not leak the child started.
+    let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
     drop(err_w);
-    drop(stack);
     let pid = pid?.as_raw();
 
     let mut code = [0u8; std::mem::size_of::<i32>()];
