@@ -2,9 +2,9 @@
 //! event names on `process`). The `libc::SIG*` values here are data (the table), not
 //! calls: dispositions and the loop's self-pipe are [`crate::sys::signal`]'s.
 
-/// `api/contain.rs` restores a disposition, and `main.rs`/`sys/work.rs` block signals
-/// in their threads, under these names (the calls are [`crate::sys::signal`]'s).
-pub use crate::sys::signal::{block_in_this_thread, restore};
+/// `api/contain.rs` restores a disposition under this name (the call itself is in
+/// [`crate::sys::signal`]).
+pub use crate::sys::signal::restore;
 
 /// Linux signal names in number order (as `os.constants.signals` lists them).
 const NAMES: &[(&str, i32)] = &[
