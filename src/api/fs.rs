@@ -12,6 +12,9 @@
 //! let log = fs.openSync("/tmp/daemon.log", "a");
 //! spawn("date", [], #{stdio: ["ignore", log, log]});
 //! ```
+//!
+//! The `libc::` names here are open, access and file-type flag bits, used as data; no
+//! libc function is called here (system calls are [`crate::sys`]'s).
 
 mod args;
 mod guard;

@@ -7,6 +7,9 @@
 //! print(`${os.platform()} ${os.arch()} ${os.hostname()} ${os.totalmem()}`);
 //! print(os.constants.signals.SIGTERM);    // 15
 //! ```
+//!
+//! `libc::ENOENT` here is an errno number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use std::rc::Rc;
 

@@ -8,6 +8,9 @@
 //! process.exitCode = 3;
 //! process.kill(process.pid, "SIGTERM");
 //! ```
+//!
+//! `libc::EINVAL`, `libc::SIGTERM` here are errno and signal numbers, used as data; no
+//! libc function is called here (system calls are [`crate::sys`]'s).
 
 use std::rc::Rc;
 

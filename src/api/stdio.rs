@@ -19,6 +19,9 @@
 //! (`write EPIPE`, code `EPIPE`) on a later tick and drops what is written after; with
 //! no `error` listener the process ends at once with the report and status 1, as an
 //! unhandled `error` event ends Node (`runtime::State::after_output`).
+//!
+//! `libc::EPIPE` here is an errno number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use std::cell::RefCell;
 use std::os::fd::AsFd;

@@ -6,6 +6,9 @@
 //! `<temp dir>/procbox-<uid>/`, which a server creates 0700 and, when it already
 //! exists, accepts only if it is a real directory owned by us and closed to others;
 //! a client connecting into it checks the same before it connects.
+//!
+//! `libc::EACCES`, `libc::EIO` here are errno numbers, used as data; no libc function is
+//! called here (system calls are [`crate::sys`]'s).
 
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};

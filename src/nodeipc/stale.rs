@@ -4,6 +4,9 @@
 //! the name from a live one. Here only a stale socket goes: a socket file nobody
 //! accepts on (connect is refused). A live server, or a file that is not a socket,
 //! makes the new server fail with EADDRINUSE instead.
+//!
+//! `libc::EADDRINUSE`, `libc::EIO` here are errno numbers, used as data; no libc function
+//! is called here (system calls are [`crate::sys`]'s).
 
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;

@@ -1,5 +1,8 @@
 //! The core's rules, driven by hand: each test plays the bindings' part (spawn,
 //! ready, answers, exits, the clock) and checks the actions that come out.
+//!
+//! `libc::SIGTERM` here is a signal number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use super::*;
 

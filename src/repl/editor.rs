@@ -8,7 +8,7 @@
 //! ends abruptly keeps what was typed.
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -95,7 +95,7 @@ impl Editor {
                 if in_tx.send(input).is_err() {
                     break;
                 }
-                let _ = nix::unistd::write(&wake_w, b"!");
+                let _ = crate::sys::fd::write_some(wake_w.as_fd(), b"!");
             }
         })?;
         let started = ready_rx.recv().map_err(|_| io::Error::other("the line editor did not start"))?;
@@ -171,11 +171,6 @@ struct Wake(OwnedFd);
 
 impl Source for Wake {
     fn on_ready(&self, _: &Runtime, _: Ready) {
-        drain(self.0.as_fd());
+        crate::sys::fd::drain(self.0.as_fd());
     }
-}
-
-fn drain(fd: BorrowedFd<'_>) {
-    let mut buf = [0u8; 64];
-    while nix::unistd::read(fd, &mut buf).is_ok_and(|n| n > 0) {}
 }

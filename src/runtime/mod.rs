@@ -4,6 +4,9 @@
 //! then drains: every nextTick, then every microtask, repeated until both are empty,
 //! then the unhandled-rejection check. [`Runtime::run_loop`] lists the phases in
 //! libuv's order; [`Runtime::exit`] is the only way out of the process.
+//!
+//! `libc::SIGPIPE` here is a signal number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 // Rhai marks the stored-context API volatile ("deprecated"); it is the one way that
 // works for closures from modules and imports (DESIGN §4).

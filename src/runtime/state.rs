@@ -2,6 +2,9 @@
 //! cell per part so a callback can run while none is borrowed; output, exit work and
 //! signal dispositions. The loop's methods for bindings are in `loop_api.rs`, the
 //! reactor's in `watch.rs`.
+//!
+//! `libc::EPIPE` here is an errno number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};

@@ -26,6 +26,12 @@ pub fn wake_pipe() -> SysResult<(OwnedFd, OwnedFd)> {
     nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
 }
 
+/// Reads and discards what a non-blocking wake pipe holds (until EAGAIN or EOF).
+pub fn drain(fd: BorrowedFd<'_>) {
+    let mut buf = [0u8; 64];
+    while nix::unistd::read(fd, &mut buf).is_ok_and(|n| n > 0) {}
+}
+
 /// A two-way AF_UNIX stream socketpair, both ends close-on-exec.
 pub fn socketpair() -> SysResult<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];

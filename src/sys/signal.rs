@@ -1,6 +1,6 @@
 //! Signal dispositions, one place: every `sigaction(2)` procbox makes, the loop's
-//! self-pipe and its async-signal-safe handler, and re-raising a signal with its
-//! default action. Built on nix's `sigaction`/`raise`/`write`; the one raw call is
+//! self-pipe and its async-signal-safe handler, re-raising a signal with its default
+//! action, `raise` and the parent-death signal. Built on nix's `sigaction`/`raise`/`write`; the one raw call is
 //! [`is_handled_by`]'s query (nix's `sigaction` always installs a new action, and
 //! installing one just to read the old would open a window where a signal finds the
 //! wrong handler).
@@ -98,6 +98,17 @@ pub fn reraise_default(signo: i32) {
     {
         let _ = nix::sys::signal::raise(signal);
     }
+}
+
+/// Raises `signo` in this process (`raise(3)`).
+pub fn raise(signo: i32) -> SysResult<()> {
+    nix::sys::signal::raise(signal_of(signo)?)
+}
+
+/// Asks the kernel to send us `signo` when the thread that forked us ends
+/// (`PR_SET_PDEATHSIG`; `None` clears it). It belongs to the calling thread's task.
+pub fn set_parent_death_signal(signo: Option<i32>) -> SysResult<()> {
+    nix::sys::prctl::set_pdeathsig(signo.map(signal_of).transpose()?)
 }
 
 /// The self-pipe's write end, as a number in an atomic: the handler may only do

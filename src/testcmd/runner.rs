@@ -10,6 +10,9 @@
 //!
 //! The leader is waited for without reaping (`waitid` with `WNOWAIT`) until the group
 //! has been killed, so its pid, which is the group's id, cannot be reused meanwhile.
+//!
+//! `libc::SIGKILL` here is a signal number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use std::io::Read;
 

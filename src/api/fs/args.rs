@@ -1,5 +1,8 @@
 //! Arguments of the `fs` functions as Node checks them (paths, flags, modes,
 //! encodings, data, option maps), and failures turned into Node's error values.
+//!
+//! `libc::EISDIR` here is an errno number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use rhai::{Blob, Dynamic, EvalAltResult, Map};
 

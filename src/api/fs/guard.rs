@@ -1,6 +1,9 @@
 //! The permission check in front of every `fs` operation: which paths an operation
 //! reads and which it writes (`--allow-read`, `--allow-write`). Operations on a
 //! descriptor are not checked: the descriptor was opened under a check.
+//!
+//! The `libc::` names here are open, access and file-type flag bits, used as data; no
+//! libc function is called here (system calls are [`crate::sys`]'s).
 
 use rhai::Dynamic;
 

@@ -2,6 +2,9 @@
 //! `(port, host?, backlog?, cb?)`, `(path, cb?)`, `(options, cb?)`, `(handle, cb?)`.
 //! A string that is not a number is a Unix socket path. Bad ports throw; a host that
 //! does not resolve is reported later as an `error` event, as Node's lookup is.
+//!
+//! `libc::EINVAL` here is an errno number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use rhai::{Dynamic, FnPtr, Map};
 

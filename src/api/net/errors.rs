@@ -2,6 +2,9 @@
 //! `connect ECONNREFUSED 127.0.0.1:1`, `listen EADDRINUSE: address already in use
 //! :::8080`, `ERR_SOCKET_BAD_PORT`, … with `code`, `errno`, `syscall`, `address`,
 //! `port` where Node has them.
+//!
+//! The `libc::` names here are errno numbers, used as data; no libc function is called
+//! here (system calls are [`crate::sys`]'s).
 
 use rhai::{Dynamic, Map};
 

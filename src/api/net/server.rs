@@ -9,6 +9,9 @@
 //! Accepting, the back-off when out of descriptors, the socket file (unlinked on
 //! `close()` and at exit) and ref/unref are `crate::io::listener`'s; this is the
 //! adapter that turns them into `connection` and `error`.
+//!
+//! `libc::EINVAL`, `libc::EIO` here are errno numbers, used as data; no libc function is
+//! called here (system calls are [`crate::sys`]'s).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};

@@ -10,6 +10,9 @@
 //! Workers hold the host strongly through their channel tap and `close` listener,
 //! so a pool whose script variable is gone still finishes its jobs; the cycle ends
 //! when the last worker has closed.
+//!
+//! `libc::SIGKILL`, `libc::SIGTERM` here are signal numbers, used as data; no libc
+//! function is called here (system calls are [`crate::sys`]'s).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

@@ -15,9 +15,11 @@
 //! it holds the lifeline only while a job runs. A seed-style worker (a `message`
 //! listener) gives no sign of when it works: it holds the lifeline from start-up.
 
-use nix::sys::prctl;
-use nix::sys::signal::{Signal, raise};
-use nix::unistd::getppid;
+use crate::sys::host::parent_pid;
+use crate::sys::signal::{raise, set_parent_death_signal};
+
+/// SIGKILL's number, as data.
+const SIGKILL: i32 = libc::SIGKILL;
 
 /// A pool worker's lifeline: the pool's pid (-1: a pool worker that was not told
 /// the pid). Only a pool worker has one (the worker side keeps it).
@@ -39,11 +41,11 @@ impl Lifeline {
     pub fn hold(self, on: bool) {
         let pool = self.0;
         if !on {
-            let _ = prctl::set_pdeathsig(None);
+            let _ = set_parent_death_signal(None);
             return;
         }
-        if prctl::set_pdeathsig(Signal::SIGKILL).is_ok() && pool > 0 && getppid().as_raw() != pool {
-            let _ = raise(Signal::SIGKILL);
+        if set_parent_death_signal(Some(SIGKILL)).is_ok() && pool > 0 && parent_pid() != pool {
+            let _ = raise(SIGKILL);
         }
     }
 }

@@ -9,6 +9,9 @@
 //! - a tagged worker (the `worker(|job| …)` helper) gets `{"__pool":id,"job":…}` and
 //!   answers `{"__pool":id,"result":…}`, `{"__pool":id,"error":…}`, or any number of
 //!   `{"__pool":id,"progress":…}` first.
+//!
+//! `libc::SIGKILL` here is a signal number, used as data; no libc function is called here
+//! (system calls are [`crate::sys`]'s).
 
 use rhai::{Dynamic, INT, Map};
 
