@@ -3,8 +3,7 @@
 //! names and messages as libuv gives them ([`errno`]), and the file operations
 //! themselves ([`fs`]), with the worker threads that run them off the loop ([`work`]),
 //! procbox's own copy of the environment ([`environ`]), and giving back start-up code
-//! pages and free heap in an idle child ([`trim`]), and keeping the process's signals
-//! off every thread but the script's ([`sigmask`]).
+//! pages and free heap in an idle child ([`trim`]).
 
 pub mod environ;
 pub mod errno;
@@ -12,7 +11,6 @@ pub mod fd;
 pub mod fs;
 pub mod host;
 pub mod path;
-pub mod sigmask;
 pub mod process;
 pub mod socket;
 pub mod trim;
