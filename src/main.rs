@@ -71,6 +71,8 @@ const STACK: usize = 256 << 20;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let worker = std::thread::Builder::new().name("procbox".into()).stack_size(STACK).spawn(move || run(args));
+    // Signals for the process go to the script's thread (see the function).
+    sys::process::block_async_signals_in_this_thread();
     // The thread's 256 MiB stack is a mapping the OS may refuse (`ulimit -v`, no
     // memory, the thread limit): say so and exit 1 rather than abort.
     let code = match worker {

@@ -1,11 +1,12 @@
-//! A listening socket, Rhai-free: accepting in batches, backing off when the process
+//! A listening socket, Rhai-free: accepting, backing off when the process
 //! is out of descriptors, the socket file it bound, and whether it keeps the loop
 //! alive. `net.Server` (and so `http.Server`) and node-ipc's server are adapters
 //! over it; what an accepted connection means is theirs ([`Accept`]).
 //!
 //! Rules (libuv's, where it has one):
-//! - up to [`ACCEPTS_PER_WAKE`] connections per readiness report, so a flood cannot
-//!   starve the loop;
+//! - one connection per readiness report (libuv's `uv__server_io` since 1.45, in
+//!   Node 20): the next one waits for the next poll, after the check phase, so the
+//!   immediates a `connection` listener queued run before the next `connection`;
 //! - `EMFILE`/`ENFILE`/`ENOBUFS`/`ENOMEM` from `accept`: the connection waits in the
 //!   kernel's queue and the socket stays readable, so the listener stops watching it
 //!   for [`BACK_OFF_MS`] (an unref'd timer holding a `Weak`: it keeps nothing alive)
@@ -36,8 +37,6 @@ use crate::net::Endpoint;
 use crate::sys::errno::Errno;
 use crate::sys::socket;
 
-/// Connections accepted per readiness report.
-pub const ACCEPTS_PER_WAKE: usize = 64;
 /// How long to stop accepting when out of descriptors.
 pub const BACK_OFF_MS: u64 = 100;
 
@@ -157,24 +156,23 @@ impl<C: ?Sized + 'static> Listener<C> {
         drop(to);
     }
 
-    /// The socket is readable: accept what waits, up to one batch.
+    /// The socket is readable: accept one connection (the socket stays readable
+    /// while more wait: the reactor reports it again in the next poll).
     pub fn on_ready(&self, cx: &C) {
-        for _ in 0..ACCEPTS_PER_WAKE {
-            let Some(to) = self.to.borrow().clone() else { return };
-            // The handle's borrow ends before the binding runs (it may close us).
-            let got = match self.handle.borrow().as_ref() {
-                Some(h) => socket::accept(h.fd()),
-                None => return,
-            };
-            match got {
-                Ok(Some(conn)) => to.accepted(cx, conn),
-                Ok(None) => return,
-                Err(errno) => {
-                    if matches!(errno, Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM) {
-                        self.back_off();
-                    }
-                    return to.accept_failed(cx, errno);
+        let Some(to) = self.to.borrow().clone() else { return };
+        // The handle's borrow ends before the binding runs (it may close us).
+        let got = match self.handle.borrow().as_ref() {
+            Some(h) => socket::accept(h.fd()),
+            None => return,
+        };
+        match got {
+            Ok(Some(conn)) => to.accepted(cx, conn),
+            Ok(None) => {}
+            Err(errno) => {
+                if matches!(errno, Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM) {
+                    self.back_off();
                 }
+                to.accept_failed(cx, errno);
             }
         }
     }

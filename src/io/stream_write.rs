@@ -169,10 +169,10 @@ impl<C: ?Sized + 'static> Stream<C> {
             self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass))
         };
         self.bytes_written.set(self.bytes_written.get() + f.written as u64);
-        for id in f.completed {
-            send(Event::Written { id, err: None });
-        }
         if let Some((errno, id)) = f.error {
+            for id in f.completed {
+                send(Event::Written { id, err: None });
+            }
             let err = IoError::sys(errno, "write");
             if let Some(id) = id {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(err.clone()) });
@@ -188,10 +188,8 @@ impl<C: ?Sized + 'static> Stream<C> {
             }
             return;
         }
-        // A callback may have destroyed the stream: no `Drain` after that.
-        if self.phase.get() != Phase::Open {
-            return;
-        }
+        // Node's `afterWrite`: `drain` before the callbacks of the writes that let the
+        // queue go low, and none once `end()` was called.
         let low = {
             let w = self.writes.borrow();
             match self.opts.drain_at {
@@ -199,8 +197,11 @@ impl<C: ?Sized + 'static> Stream<C> {
                 DrainAt::BelowHighWater => w.len() < self.opts.high_water,
             }
         };
-        if low && self.need_drain.replace(false) {
+        if low && !self.ending.get() && self.need_drain.replace(false) {
             send(Event::Drain);
+        }
+        for id in f.completed {
+            send(Event::Written { id, err: None });
         }
         self.finish_pipe();
     }

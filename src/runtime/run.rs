@@ -136,10 +136,12 @@ impl Runtime {
         }
     }
 
-    /// Emits an event on an emitter as a macrotask.
+    /// Emits an event on an emitter as a macrotask: then the drain, or the drain
+    /// owed when a listener threw and the throw was handled (the settle rule, as
+    /// for timers: Node's callback scope skips the tick queue after a throw).
     pub fn emit_macrotask(&self, emitter: &Emitter, event: &str, args: &[Dynamic]) {
-        self.emit_settled(emitter, event, args);
-        self.drain();
+        let ok = self.emit_settled(emitter, event, args);
+        self.after_callback(ok);
     }
 
     /// Emits an event and settles what its listeners did; false if one threw (and

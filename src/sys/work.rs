@@ -82,6 +82,8 @@ impl WorkQueue {
 }
 
 fn worker(shared: Arc<Shared>) {
+    // Signals for the process go to the script's thread.
+    crate::sys::process::block_async_signals_in_this_thread();
     loop {
         let (id, job) = {
             let mut q = shared.jobs.lock().unwrap_or_else(|e| e.into_inner());

@@ -267,8 +267,8 @@ impl ChildInner {
             })));
             self.maybe_close(&rt.engine)
         })();
-        rt.settle(r, None);
-        rt.drain();
+        let ok = rt.settle(r, None);
+        rt.after_callback(ok);
     }
 
     /// Counts one of the closes `close` waits for (the exit and each output stream).

@@ -116,23 +116,23 @@ pub(super) fn register_streams(engine: &mut Engine, st: &Rc<State>) {
         w.end();
         w.clone()
     });
-    let ev = events::state(st);
     engine.register_fn("end", move |ctx: NativeCallContext, w: &mut Writable, data: Dynamic| -> Res<Writable> {
         if let Some(cb) = data.clone().try_cast::<FnPtr>() {
-            events::add(&ev, &ctx, w, "finish".into(), cb, true, false)?;
+            w.end_with(Callback::new(&ctx, cb));
+            return Ok(w.clone());
         } else if !data.is_unit() {
             w.write(chunk_bytes(&data)?, None);
         }
         w.end();
         Ok(w.clone())
     });
-    let ev = events::state(st);
     engine.register_fn(
         "end",
         move |ctx: NativeCallContext, w: &mut Writable, data: Dynamic, cb: FnPtr| -> Res<Writable> {
-            w.write(chunk_bytes(&data)?, None);
-            events::add(&ev, &ctx, w, "finish".into(), cb, true, false)?;
-            w.end();
+            if !data.is_unit() {
+                w.write(chunk_bytes(&data)?, None);
+            }
+            w.end_with(Callback::new(&ctx, cb));
             Ok(w.clone())
         },
     );

@@ -81,6 +81,7 @@ fn create_write(st: &Rc<State>, path: &Dynamic, opts: &Dynamic) -> Res<Writable>
         Ok(fd) => Writable::new(st, Some(core::own(*fd))),
         Err(_) => Writable::new(st, None),
     };
+    w.set_file();
     announce(st, w.emitter().clone(), opened);
     Ok(w)
 }

@@ -212,8 +212,8 @@ impl ServerInner {
         }));
         self.sockets.borrow_mut().push(sock.clone());
         let r = self.emitter.emit(&rt.engine, "connect", &[Dynamic::from(sock)]);
-        rt.settle(r.map(|_| Dynamic::UNIT), None);
-        rt.drain();
+        let ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
+        rt.after_callback(ok);
     }
 }
 
@@ -224,8 +224,8 @@ impl Accept<Runtime> for ServerInner {
 
     fn accept_failed(&self, rt: &Runtime, errno: Errno) {
         let r = self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall("accept", errno), &[]);
-        rt.settle(r, None);
-        rt.drain();
+        let ok = rt.settle(r, None);
+        rt.after_callback(ok);
     }
 }
 
