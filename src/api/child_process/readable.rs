@@ -71,20 +71,17 @@ impl Readable {
             flow.destroy();
         }
         let io = (!inert).then(|| st.io());
-        Readable(Rc::new_cyclic(|me: &Weak<ReadableInner>| {
-            let to: Weak<dyn Handler<Runtime>> = me.clone();
-            ReadableInner {
-                st: st.clone(),
-                me: me.clone(),
-                emitter: Emitter::default(),
-                stream: io.map(|io| Stream::new(&io, StreamOpts::pipe(), to)),
-                fd: RefCell::new(fd),
-                flow: RefCell::new(flow),
-                destroyed: Cell::new(inert),
-                text: TextMode::default(),
-                sinks: RefCell::new(Vec::new()),
-                close_hook: RefCell::new(None),
-            }
+        Readable(crate::api::stream_api::new_adapter(|me, to| ReadableInner {
+            st: st.clone(),
+            me: me.clone(),
+            emitter: Emitter::default(),
+            stream: io.map(|io| Stream::new(&io, StreamOpts::pipe(), to)),
+            fd: RefCell::new(fd),
+            flow: RefCell::new(flow),
+            destroyed: Cell::new(inert),
+            text: TextMode::default(),
+            sinks: RefCell::new(Vec::new()),
+            close_hook: RefCell::new(None),
         }))
     }
 
@@ -273,7 +270,7 @@ impl EventTarget for Readable {
     }
 
     fn listeners_changed(&self, event: &str) {
-        if event == "data" && self.0.emitter.has("data") && self.0.flow.borrow().listener_resumes() {
+        if crate::api::stream_api::data_listener_resumes(event, &self.0.emitter, &self.0.flow) {
             self.0.resume();
         }
     }

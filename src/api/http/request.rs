@@ -214,10 +214,7 @@ impl RequestInner {
     }
 
     fn emit_close(&self, engine: &Engine) -> RhaiResult {
-        if self.closed.replace(true) {
-            return Ok(Dynamic::UNIT);
-        }
-        self.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
+        crate::api::stream_api::emit_close_once(&self.closed, &self.emitter, engine)
     }
 }
 
@@ -227,7 +224,7 @@ impl EventTarget for Request {
     }
 
     fn listeners_changed(&self, event: &str) {
-        if event == "data" && self.0.emitter.has("data") && self.0.flow.borrow().listener_resumes() {
+        if crate::api::stream_api::data_listener_resumes(event, &self.0.emitter, &self.0.flow) {
             self.0.resume();
         }
     }

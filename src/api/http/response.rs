@@ -296,10 +296,7 @@ impl ResponseInner {
     }
 
     fn emit_close(&self, engine: &Engine) -> RhaiResult {
-        if self.closed.replace(true) {
-            return Ok(Dynamic::UNIT);
-        }
-        self.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
+        crate::api::stream_api::emit_close_once(&self.closed, &self.emitter, engine)
     }
 }
 
