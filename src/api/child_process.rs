@@ -19,7 +19,7 @@ mod children;
 pub(crate) mod contain;
 mod exec;
 pub(crate) mod fork;
-mod options;
+pub(crate) mod options;
 mod permissions;
 mod readable;
 mod sandbox;

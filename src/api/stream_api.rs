@@ -114,3 +114,29 @@ pub fn new_adapter<T: Handler<Runtime> + 'static>(
         make(me, to)
     })
 }
+
+/// `EventTarget` for a binding `T(Rc<Inner>)` whose inner has an `emitter`; with
+/// `readable`, a new `data` listener also resumes the flow (`flow`, `resume()`).
+macro_rules! event_target {
+    ($t:ty) => {
+        impl $crate::api::events::EventTarget for $t {
+            fn emitter(&self) -> &$crate::runtime::emitter::Emitter {
+                &self.0.emitter
+            }
+        }
+    };
+    ($t:ty, readable) => {
+        impl $crate::api::events::EventTarget for $t {
+            fn emitter(&self) -> &$crate::runtime::emitter::Emitter {
+                &self.0.emitter
+            }
+
+            fn listeners_changed(&self, event: &str) {
+                if $crate::api::stream_api::data_listener_resumes(event, &self.0.emitter, &self.0.flow) {
+                    self.0.resume();
+                }
+            }
+        }
+    };
+}
+pub(crate) use event_target;

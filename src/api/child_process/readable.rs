@@ -22,7 +22,6 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, EvalAltResult};
 
-use crate::api::events::EventTarget;
 use crate::io::decode::TextMode;
 use crate::io::readable::{self, Readable as Flow};
 use crate::io::{Event, Handler, Stream, StreamOpts};
@@ -264,14 +263,4 @@ impl Handler<Runtime> for ReadableInner {
     }
 }
 
-impl EventTarget for Readable {
-    fn emitter(&self) -> &Emitter {
-        &self.0.emitter
-    }
-
-    fn listeners_changed(&self, event: &str) {
-        if crate::api::stream_api::data_listener_resumes(event, &self.0.emitter, &self.0.flow) {
-            self.0.resume();
-        }
-    }
-}
+crate::api::stream_api::event_target!(Readable, readable);

@@ -18,7 +18,7 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
-use crate::api::events::{self, EventTarget};
+use crate::api::events;
 use crate::api::net::{Outcome, Socket};
 use crate::api::stream_text::parse;
 use crate::io::decode::TextMode;
@@ -218,17 +218,7 @@ impl RequestInner {
     }
 }
 
-impl EventTarget for Request {
-    fn emitter(&self) -> &Emitter {
-        &self.0.emitter
-    }
-
-    fn listeners_changed(&self, event: &str) {
-        if crate::api::stream_api::data_listener_resumes(event, &self.0.emitter, &self.0.flow) {
-            self.0.resume();
-        }
-    }
-}
+crate::api::stream_api::event_target!(Request, readable);
 
 fn set_encoding(r: &Request, enc: &str) -> Res<Request> {
     r.0.text.set(parse(enc)?);

@@ -20,7 +20,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext}
 
 use super::conn::Conn;
 use super::request::Request;
-use crate::api::events::{self, EventTarget};
+use crate::api::events;
 use crate::api::net::{Done, chunk_bytes};
 use crate::net::http::headers::{is_token, is_valid_value};
 use crate::net::http::response::{self, Framing, LAST_CHUNK, status_text};
@@ -300,8 +300,4 @@ impl ResponseInner {
     }
 }
 
-impl EventTarget for Response {
-    fn emitter(&self) -> &Emitter {
-        &self.0.emitter
-    }
-}
+crate::api::stream_api::event_target!(Response);

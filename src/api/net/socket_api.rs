@@ -57,26 +57,9 @@ pub fn chunk_bytes(v: &Dynamic, enc: Option<&str>) -> Res<Vec<u8>> {
     }
     let msg = format!(
         "The \"chunk\" argument must be of type string or an instance of Buffer or Uint8Array. Received {}",
-        received(v)
+        crate::api::child_process::options::received(v)
     );
     Err(error::throw(error::coded("TypeError", "ERR_INVALID_ARG_TYPE", &msg)))
-}
-
-/// How Node's `ERR_INVALID_ARG_TYPE` shows the value it got.
-fn received(v: &Dynamic) -> String {
-    if v.is_unit() {
-        "null".into()
-    } else if v.is_int() || v.is_float() {
-        format!("type number ({})", crate::api::to_text(v))
-    } else if v.is_bool() {
-        format!("type boolean ({v})")
-    } else if v.is_map() {
-        "an instance of Object".into()
-    } else if v.is_array() {
-        "an instance of Array".into()
-    } else {
-        format!("type {}", v.type_name())
-    }
 }
 
 fn write(ctx: &NativeCallContext, s: &Socket, data: &Dynamic, enc: Option<&str>, cb: Option<FnPtr>) -> Res<bool> {
