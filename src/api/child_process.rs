@@ -19,7 +19,7 @@ mod children;
 pub(crate) mod contain;
 mod exec;
 pub(crate) mod fork;
-mod options;
+pub(crate) mod options;
 mod permissions;
 mod readable;
 mod sandbox;
@@ -183,14 +183,7 @@ fn register_child(engine: &mut Engine, st: &Rc<State>) {
         let signo = if sig.as_int() == Ok(0) { 0 } else { signal_arg(&sig)? };
         c.kill(ctx.engine(), signo)
     });
-    engine.register_fn("ref", |c: &mut ChildProcess| {
-        c.set_ref(true);
-        c.clone()
-    });
-    engine.register_fn("unref", |c: &mut ChildProcess| {
-        c.set_ref(false);
-        c.clone()
-    });
+    super::stream_api::register_ref::<ChildProcess>(engine);
     // Identity, as `===` on Node's objects: `readyPool.indexOf(child)` in the seed's pool.
     engine.register_fn("==", |a: &mut ChildProcess, b: ChildProcess| Rc::ptr_eq(&a.0, &b.0));
     engine.register_fn("!=", |a: &mut ChildProcess, b: ChildProcess| !Rc::ptr_eq(&a.0, &b.0));
@@ -275,4 +268,10 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 /// The object `require("child_process")` returns.
 pub fn module(_st: &Rc<State>) -> Dynamic {
     Dynamic::from(ChildProcessModule)
+}
+
+impl super::stream_api::Refable for ChildProcess {
+    fn set_ref(&self, on: bool) {
+        ChildProcess::set_ref(self, on)
+    }
 }

@@ -23,6 +23,7 @@ pub mod process;
 pub mod promise;
 pub mod redis;
 pub mod stdio;
+pub mod stream_api;
 pub mod stream_text;
 pub mod string_decoder;
 pub mod timers;

@@ -34,7 +34,7 @@ use super::stream_text::parse;
 use crate::io::decode::TextMode;
 use crate::io::readable::Readable;
 use crate::io::stream::OnReadError;
-use crate::io::{Event, Handler, Stream, StreamOpts};
+use crate::io::{Event, Handler, IoError, Stream, StreamOpts};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{Runtime, State, Task};
@@ -53,7 +53,10 @@ impl EventTarget for Stdout {
     }
 }
 
-/// Routes a broken stream to its `error` listeners; `false` when there are none.
+/// Routes a failed write on a broken stream to its `error` listeners; `false` when
+/// there are none. Node's order: the write's callback gets the error on a tick
+/// (queued by `write`, before this), and that tick queues the `error` event, so
+/// ticks queued after the write run before `error`. Each failed write emits one.
 fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
     let (out, err, s) = (out.emitter.clone(), err.emitter.clone(), Rc::downgrade(st));
     *st.on_broken_output.borrow_mut() = Some(Rc::new(move |fd| {
@@ -62,12 +65,25 @@ fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
         if !emitter.has("error") {
             return false;
         }
-        let e = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
-        st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            emitter.emit(engine, "error", std::slice::from_ref(&e)).map(|_| Dynamic::UNIT)
+        let later = Rc::downgrade(&st);
+        st.next_tick(Task::Native(Rc::new(move |_: &Engine| {
+            let (emitter, e) = (emitter.clone(), write_error(libc::EPIPE));
+            if let Some(st) = later.upgrade() {
+                st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
+                    emitter.emit(engine, "error", std::slice::from_ref(&e)).map(|_| Dynamic::UNIT)
+                })));
+            }
+            Ok(Dynamic::UNIT)
         })));
         true
     }));
+}
+
+/// A failed write's error, mapped as the I/O core maps a stream's (`write EPIPE`,
+/// `code`, `errno`, `syscall`).
+fn write_error(errno: i32) -> Dynamic {
+    let e = IoError::sys(nix::errno::Errno::from_raw(errno), "write");
+    Dynamic::from_map(crate::api::net::error_of(&e))
 }
 
 impl Stdout {
@@ -95,15 +111,21 @@ fn bytes_of(v: &Dynamic) -> Vec<u8> {
     }
 }
 
+/// Synchronous write-through, as Node on a file or a terminal (and on a pipe or a
+/// socket whose reader keeps up): `true` once the bytes are written, `false` when the
+/// write failed; the callback always comes on a tick (docs/notes/stdout.md).
 fn write(ctx: &NativeCallContext, out: &Stdout, data: &Dynamic, cb: Option<FnPtr>) -> bool {
     let bytes = bytes_of(data);
     let r = if out.fd == 1 { out.st.out.borrow_mut().stdout(&bytes) } else { out.st.out.borrow_mut().stderr(&bytes) };
-    out.st.after_output();
     if let Some(f) = cb {
-        let err = r.err().map(|e| Dynamic::from(e.to_string())).unwrap_or(Dynamic::UNIT);
+        let err = match &r {
+            Ok(()) => Dynamic::UNIT,
+            Err(e) => write_error(e.raw_os_error().unwrap_or(libc::EIO)),
+        };
         out.st.next_tick(Task::Call(Callback::new(ctx, f), vec![err]));
     }
-    true
+    out.st.after_output();
+    r.is_ok()
 }
 
 pub struct StdinInner {
@@ -221,6 +243,18 @@ impl Handler<Runtime> for StdinInner {
     }
 }
 
+impl super::stream_api::Flow for Stdin {
+    fn pause(&self) {
+        Stdin::pause(self)
+    }
+    fn resume(&self) {
+        Stdin::resume(self)
+    }
+    fn is_paused(&self) -> bool {
+        self.0.flow.borrow().is_paused()
+    }
+}
+
 impl EventTarget for Stdin {
     fn emitter(&self) -> &Emitter {
         &self.0.emitter
@@ -245,14 +279,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     events::register::<Stdout>(engine, st);
 
     events::register::<Stdin>(engine, st);
-    engine.register_fn("resume", |s: &mut Stdin| {
-        s.resume();
-        s.clone()
-    });
-    engine.register_fn("pause", |s: &mut Stdin| {
-        s.pause();
-        s.clone()
-    });
+    super::stream_api::register_flow::<Stdin>(engine);
     engine.register_fn("setEncoding", |s: &mut Stdin| {
         s.0.text.set("utf8");
         s.clone()
@@ -266,6 +293,15 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     engine.register_get("readableEncoding", |s: &mut Stdin| s.0.text.encoding().map(Dynamic::from).unwrap_or_default());
     engine.register_get("isTTY", |_: &mut Stdin| is_tty(0));
     engine.register_get("fd", |_: &mut Stdin| 0_i64);
+    // `process.stdout.write(x)`: after a method call on a property, Rhai writes the
+    // value back through the property's setter; with none it builds and drops two
+    // errors per call (~6 000 instructions, bench/stdio). Writing the same handle back
+    // changes nothing, and assigning one of these to `process.stdout` is ignored, as
+    // in Node (a getter-only property); assigning anything else is still an error.
+    use super::process::Process;
+    engine.register_set("stdout", |_: &mut Process, _: Stdout| {});
+    engine.register_set("stderr", |_: &mut Process, _: Stdout| {});
+    engine.register_set("stdin", |_: &mut Process, _: Stdin| {});
     let out = Stdout { st: st.clone(), fd: 1, emitter: Rc::default() };
     let err = Stdout { st: st.clone(), fd: 2, emitter: Rc::default() };
     install_broken_hook(st, &out, &err);

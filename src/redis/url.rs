@@ -31,23 +31,9 @@ impl Default for Options {
     }
 }
 
+/// `%XX` decoded, invalid sequences kept: the HTTP client's rule for userinfo.
 fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::net::http::client::percent_decode(s)
 }
 
 /// Parses a connection URL; `Err` names what is wrong, as node-redis's TypeError does.

@@ -6,9 +6,11 @@
 //! reader takes the bytes, so unlike Node on a pipe, `process.exit()` never truncates.
 //!
 //! A reader that went away (EPIPE; SIGPIPE is ignored) marks that stream broken: its
-//! later output is dropped, and the runtime is told once ([`Output::take_broken`]) so
-//! it can emit `error` on `process.stdout`/`stderr` or, with no listener, end the
-//! process (`State::after_output`).
+//! later output is dropped and fails with EPIPE again without a system call (Node
+//! tries the write and gets EPIPE again), and the runtime is told of each failed write
+//! ([`Output::take_broken`]) so it can emit `error` on `process.stdout`/`stderr` once
+//! per write, as Node does, or, with no listener, end the process
+//! (`State::after_output`).
 
 use std::io;
 
@@ -25,8 +27,8 @@ pub trait Sink {
 pub struct Output {
     /// Per stream (stdout, stderr): set once it reported EPIPE; later output is dropped.
     broken: [bool; 2],
-    /// A stream that just broke, not yet handled by the runtime.
-    newly_broken: Option<StdOutput>,
+    /// A stream whose write failed with EPIPE, not yet handled by the runtime.
+    failed: Option<StdOutput>,
     /// The REPL's printer; `None` (scripts): straight to the descriptors.
     pub sink: Option<Box<dyn Sink>>,
 }
@@ -43,7 +45,8 @@ impl Output {
     fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
         let i = usize::from(to == StdOutput::Err);
         if self.broken[i] {
-            return Ok(());
+            self.failed.get_or_insert(to);
+            return Err(io::Error::from_raw_os_error(libc::EPIPE));
         }
         let r = match self.sink.as_mut() {
             Some(sink) => sink.write(to, bytes),
@@ -53,15 +56,15 @@ impl Output {
             && e.kind() == io::ErrorKind::BrokenPipe
         {
             self.broken[i] = true;
-            self.newly_broken.get_or_insert(to);
+            self.failed.get_or_insert(to);
         }
         r
     }
 
     /// The stream's number (1 or 2: the `fd` of `process.stdout`/`stderr`, which
-    /// names it to the bindings) that reported EPIPE since the last call, once.
+    /// names it to the bindings) whose write failed with EPIPE since the last call.
     pub fn take_broken(&mut self) -> Option<i32> {
-        self.newly_broken.take().map(StdOutput::number)
+        self.failed.take().map(StdOutput::number)
     }
 
     /// Nothing is held back, except by the REPL's printer; kept so call sites say where

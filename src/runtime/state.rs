@@ -100,7 +100,8 @@ impl State {
         }
         let err = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
         let report = errors::crash_report(self, &err, None);
-        self.eprint(&report);
+        // Not `eprint`: on a broken stderr that would fail and come back here.
+        let _ = self.out.borrow_mut().stderr(report.as_bytes());
         self.flush();
         self.exit_work();
         std::process::exit(1)

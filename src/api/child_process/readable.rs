@@ -22,7 +22,6 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Dynamic, Engine, EvalAltResult};
 
-use crate::api::events::EventTarget;
 use crate::io::decode::TextMode;
 use crate::io::readable::{self, Readable as Flow};
 use crate::io::{Event, Handler, Stream, StreamOpts};
@@ -71,20 +70,17 @@ impl Readable {
             flow.destroy();
         }
         let io = (!inert).then(|| st.io());
-        Readable(Rc::new_cyclic(|me: &Weak<ReadableInner>| {
-            let to: Weak<dyn Handler<Runtime>> = me.clone();
-            ReadableInner {
-                st: st.clone(),
-                me: me.clone(),
-                emitter: Emitter::default(),
-                stream: io.map(|io| Stream::new(&io, StreamOpts::pipe(), to)),
-                fd: RefCell::new(fd),
-                flow: RefCell::new(flow),
-                destroyed: Cell::new(inert),
-                text: TextMode::default(),
-                sinks: RefCell::new(Vec::new()),
-                close_hook: RefCell::new(None),
-            }
+        Readable(crate::api::stream_api::new_adapter(|me, to| ReadableInner {
+            st: st.clone(),
+            me: me.clone(),
+            emitter: Emitter::default(),
+            stream: io.map(|io| Stream::new(&io, StreamOpts::pipe(), to)),
+            fd: RefCell::new(fd),
+            flow: RefCell::new(flow),
+            destroyed: Cell::new(inert),
+            text: TextMode::default(),
+            sinks: RefCell::new(Vec::new()),
+            close_hook: RefCell::new(None),
         }))
     }
 
@@ -267,14 +263,4 @@ impl Handler<Runtime> for ReadableInner {
     }
 }
 
-impl EventTarget for Readable {
-    fn emitter(&self) -> &Emitter {
-        &self.0.emitter
-    }
-
-    fn listeners_changed(&self, event: &str) {
-        if event == "data" && self.0.emitter.has("data") && self.0.flow.borrow().listener_resumes() {
-            self.0.resume();
-        }
-    }
-}
+crate::api::stream_api::event_target!(Readable, readable);

@@ -2,6 +2,7 @@
 //! `Writable` stdin): their methods, and `readable.pipe(dest)`.
 
 use super::*;
+use crate::api::stream_api::{self, Flow};
 
 fn chunk_bytes(v: &Dynamic) -> Res<Vec<u8>> {
     if let Some(b) = v.read_lock::<Blob>() {
@@ -77,15 +78,7 @@ pub(super) fn register_streams(engine: &mut Engine, st: &Rc<State>) {
         r.set_encoding(encoding_arg(&enc)?);
         Ok(r.clone())
     });
-    engine.register_fn("pause", |r: &mut Readable| {
-        r.pause();
-        r.clone()
-    });
-    engine.register_fn("resume", |r: &mut Readable| {
-        r.resume();
-        r.clone()
-    });
-    engine.register_fn("isPaused", |r: &mut Readable| r.is_paused());
+    stream_api::register_flow::<Readable>(engine);
     engine.register_fn("destroy", |r: &mut Readable| {
         r.destroy();
         r.clone()
@@ -142,4 +135,16 @@ pub(super) fn register_streams(engine: &mut Engine, st: &Rc<State>) {
     });
     engine.register_get("writable", |w: &mut Writable| w.writable());
     engine.register_get("writableLength", |w: &mut Writable| w.writable_length() as i64);
+}
+
+impl Flow for Readable {
+    fn pause(&self) {
+        Readable::pause(self)
+    }
+    fn resume(&self) {
+        Readable::resume(self)
+    }
+    fn is_paused(&self) -> bool {
+        Readable::is_paused(self)
+    }
 }

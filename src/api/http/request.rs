@@ -18,7 +18,7 @@ use std::rc::{Rc, Weak};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
-use crate::api::events::{self, EventTarget};
+use crate::api::events;
 use crate::api::net::{Outcome, Socket};
 use crate::api::stream_text::parse;
 use crate::io::decode::TextMode;
@@ -214,24 +214,11 @@ impl RequestInner {
     }
 
     fn emit_close(&self, engine: &Engine) -> RhaiResult {
-        if self.closed.replace(true) {
-            return Ok(Dynamic::UNIT);
-        }
-        self.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
+        crate::api::stream_api::emit_close_once(&self.closed, &self.emitter, engine)
     }
 }
 
-impl EventTarget for Request {
-    fn emitter(&self) -> &Emitter {
-        &self.0.emitter
-    }
-
-    fn listeners_changed(&self, event: &str) {
-        if event == "data" && self.0.emitter.has("data") && self.0.flow.borrow().listener_resumes() {
-            self.0.resume();
-        }
-    }
-}
+crate::api::stream_api::event_target!(Request, readable);
 
 fn set_encoding(r: &Request, enc: &str) -> Res<Request> {
     r.0.text.set(parse(enc)?);

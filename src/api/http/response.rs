@@ -20,7 +20,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext}
 
 use super::conn::Conn;
 use super::request::Request;
-use crate::api::events::{self, EventTarget};
+use crate::api::events;
 use crate::api::net::{Done, chunk_bytes};
 use crate::net::http::headers::{is_token, is_valid_value};
 use crate::net::http::response::{self, Framing, LAST_CHUNK, status_text};
@@ -296,15 +296,8 @@ impl ResponseInner {
     }
 
     fn emit_close(&self, engine: &Engine) -> RhaiResult {
-        if self.closed.replace(true) {
-            return Ok(Dynamic::UNIT);
-        }
-        self.emitter.emit(engine, "close", &[]).map(|_| Dynamic::UNIT)
+        crate::api::stream_api::emit_close_once(&self.closed, &self.emitter, engine)
     }
 }
 
-impl EventTarget for Response {
-    fn emitter(&self) -> &Emitter {
-        &self.0.emitter
-    }
-}
+crate::api::stream_api::event_target!(Response);

@@ -2,6 +2,7 @@
 //! registered on the engine (the response itself is in `response.rs`).
 
 use super::*;
+use crate::api::stream_api;
 
 /// `write(data, enc?, cb?)` and `end(data?, enc?, cb?)` arguments: data, then the
 /// callback wherever it is last.
@@ -83,19 +84,6 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             r.0.conn.socket().write(head, None);
         }
     });
-    engine.register_fn("write", |ctx: NativeCallContext, r: &mut Response, a: Dynamic| write(&ctx, r, vec![a]));
-    engine.register_fn("write", |ctx: NativeCallContext, r: &mut Response, a: Dynamic, b: Dynamic| {
-        write(&ctx, r, vec![a, b])
-    });
-    engine.register_fn("write", |ctx: NativeCallContext, r: &mut Response, a: Dynamic, b: Dynamic, c: Dynamic| {
-        write(&ctx, r, vec![a, b, c])
-    });
-    engine.register_fn("end", |ctx: NativeCallContext, r: &mut Response| end(&ctx, r, vec![]));
-    engine.register_fn("end", |ctx: NativeCallContext, r: &mut Response, a: Dynamic| end(&ctx, r, vec![a]));
-    engine.register_fn("end", |ctx: NativeCallContext, r: &mut Response, a: Dynamic, b: Dynamic| {
-        end(&ctx, r, vec![a, b])
-    });
-    engine.register_fn("end", |ctx: NativeCallContext, r: &mut Response, a: Dynamic, b: Dynamic, c: Dynamic| {
-        end(&ctx, r, vec![a, b, c])
-    });
+    stream_api::register_varargs(engine, "write", 1, 3, write);
+    stream_api::register_varargs(engine, "end", 0, 3, end);
 }

@@ -14,6 +14,7 @@ use super::args;
 use super::server::{Bind, Server};
 use super::socket_api::address_of;
 use crate::api::events;
+use crate::api::stream_api::{self, Refable};
 use crate::runtime::Task;
 use crate::runtime::callback::Callback;
 use crate::value::error;
@@ -42,20 +43,7 @@ pub fn listen(ctx: &NativeCallContext, s: &Server, args: Vec<Dynamic>) -> Res<Se
 pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
     engine.register_type_with_name::<Server>("Server");
     events::register::<Server>(engine, st);
-    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server| listen(&ctx, s, vec![]));
-    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic| listen(&ctx, s, vec![a]));
-    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic| {
-        listen(&ctx, s, vec![a, b])
-    });
-    engine.register_fn("listen", |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic, c: Dynamic| {
-        listen(&ctx, s, vec![a, b, c])
-    });
-    engine.register_fn(
-        "listen",
-        |ctx: NativeCallContext, s: &mut Server, a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| {
-            listen(&ctx, s, vec![a, b, c, d])
-        },
-    );
+    stream_api::register_varargs(engine, "listen", 0, 4, listen);
     engine.register_fn("close", |s: &mut Server| {
         s.close(None);
         s.clone()
@@ -65,14 +53,7 @@ pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
         s.clone()
     });
     engine.register_fn("address", |s: &mut Server| address_of(s.address()));
-    engine.register_fn("ref", |s: &mut Server| {
-        s.set_ref(true);
-        s.clone()
-    });
-    engine.register_fn("unref", |s: &mut Server| {
-        s.set_ref(false);
-        s.clone()
-    });
+    stream_api::register_ref::<Server>(engine);
     engine.register_fn("getConnections", |ctx: NativeCallContext, s: &mut Server, f: FnPtr| {
         let args = vec![Dynamic::UNIT, Dynamic::from(s.connections() as i64)];
         s.0.st().next_tick(Task::Call(Callback::new(&ctx, f), args));
@@ -80,4 +61,10 @@ pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
     });
     engine.register_get("listening", |s: &mut Server| s.listening());
     engine.register_get("connections", |s: &mut Server| s.connections() as i64);
+}
+
+impl Refable for Server {
+    fn set_ref(&self, on: bool) {
+        Server::set_ref(self, on)
+    }
 }

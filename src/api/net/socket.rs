@@ -21,7 +21,7 @@ use super::server::ServerInner;
 use crate::api::events::EventTarget;
 use crate::io::decode::TextMode;
 use crate::io::readable::Readable as Inbox;
-use crate::io::{Handler, Stream, StreamOpts, stream};
+use crate::io::{Stream, StreamOpts, stream};
 use crate::net::Endpoint;
 use crate::net::sys;
 use crate::runtime::callback::Callback;
@@ -139,27 +139,24 @@ impl Socket {
     /// A socket with no connection yet (`net.Socket()`).
     pub fn new(st: &Rc<State>) -> Socket {
         let io = st.io();
-        Socket(Rc::new_cyclic(|me: &Weak<SocketInner>| {
-            let to: Weak<dyn Handler<Runtime>> = me.clone();
-            SocketInner {
-                st: st.clone(),
-                me: me.clone(),
-                emitter: Emitter::default(),
-                stream: Stream::new(&io, StreamOpts { high_water: HIGH_WATER, ..StreamOpts::socket() }, to),
-                inbox: RefCell::new(Inbox::default()),
-                text: TextMode::default(),
-                flow_queued: Cell::new(false),
-                read_done: Cell::new(false),
-                finished: Cell::new(false),
-                destroy_on_finish: Cell::new(false),
-                allow_half_open: Cell::new(false),
-                dones: RefCell::new(HashMap::new()),
-                next_id: Cell::new(0),
-                destroy_error: RefCell::new(None),
-                error_threw: Cell::new(false),
-                consumer: RefCell::new(None),
-                server: RefCell::new(None),
-            }
+        Socket(crate::api::stream_api::new_adapter(|me, to| SocketInner {
+            st: st.clone(),
+            me: me.clone(),
+            emitter: Emitter::default(),
+            stream: Stream::new(&io, StreamOpts { high_water: HIGH_WATER, ..StreamOpts::socket() }, to),
+            inbox: RefCell::new(Inbox::default()),
+            text: TextMode::default(),
+            flow_queued: Cell::new(false),
+            read_done: Cell::new(false),
+            finished: Cell::new(false),
+            destroy_on_finish: Cell::new(false),
+            allow_half_open: Cell::new(false),
+            dones: RefCell::new(HashMap::new()),
+            next_id: Cell::new(0),
+            destroy_error: RefCell::new(None),
+            error_threw: Cell::new(false),
+            consumer: RefCell::new(None),
+            server: RefCell::new(None),
         }))
     }
 

@@ -16,6 +16,7 @@ use rhai::{Blob, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, Na
 use super::args;
 use super::socket::{Done, Phase, Socket};
 use crate::api::events;
+use crate::api::stream_api::{self, Flow, Refable};
 use crate::net::{Endpoint, sys};
 use crate::runtime::State;
 use crate::runtime::callback::Callback;
@@ -56,26 +57,9 @@ pub fn chunk_bytes(v: &Dynamic, enc: Option<&str>) -> Res<Vec<u8>> {
     }
     let msg = format!(
         "The \"chunk\" argument must be of type string or an instance of Buffer or Uint8Array. Received {}",
-        received(v)
+        crate::api::child_process::options::received(v)
     );
     Err(error::throw(error::coded("TypeError", "ERR_INVALID_ARG_TYPE", &msg)))
-}
-
-/// How Node's `ERR_INVALID_ARG_TYPE` shows the value it got.
-fn received(v: &Dynamic) -> String {
-    if v.is_unit() {
-        "null".into()
-    } else if v.is_int() || v.is_float() {
-        format!("type number ({})", crate::api::to_text(v))
-    } else if v.is_bool() {
-        format!("type boolean ({v})")
-    } else if v.is_map() {
-        "an instance of Object".into()
-    } else if v.is_array() {
-        "an instance of Array".into()
-    } else {
-        format!("type {}", v.type_name())
-    }
 }
 
 fn write(ctx: &NativeCallContext, s: &Socket, data: &Dynamic, enc: Option<&str>, cb: Option<FnPtr>) -> Res<bool> {
@@ -167,13 +151,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             write(&ctx, s, &d, Some(&enc), Some(cb))
         },
     );
-    engine.register_fn("end", |ctx: NativeCallContext, s: &mut Socket| end(&ctx, s, vec![]));
-    engine.register_fn("end", |ctx: NativeCallContext, s: &mut Socket, a: Dynamic| end(&ctx, s, vec![a]));
-    engine
-        .register_fn("end", |ctx: NativeCallContext, s: &mut Socket, a: Dynamic, b: Dynamic| end(&ctx, s, vec![a, b]));
-    engine.register_fn("end", |ctx: NativeCallContext, s: &mut Socket, a: Dynamic, b: Dynamic, c: Dynamic| {
-        end(&ctx, s, vec![a, b, c])
-    });
+    stream_api::register_varargs(engine, "end", 0, 3, end);
     engine.register_fn("destroy", |s: &mut Socket| {
         s.destroy(None);
         s.clone()
@@ -188,23 +166,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("setEncoding", |s: &mut Socket, enc: Dynamic| {
         if enc.is_unit() { set_encoding(s, None) } else { set_encoding(s, Some(&enc.to_string())) }
     });
-    engine.register_fn("pause", |s: &mut Socket| {
-        s.pause();
-        s.clone()
-    });
-    engine.register_fn("resume", |s: &mut Socket| {
-        s.resume();
-        s.clone()
-    });
-    engine.register_fn("isPaused", |s: &mut Socket| s.is_paused());
-    engine.register_fn("ref", |s: &mut Socket| {
-        s.set_ref(true);
-        s.clone()
-    });
-    engine.register_fn("unref", |s: &mut Socket| {
-        s.set_ref(false);
-        s.clone()
-    });
+    stream_api::register_flow::<Socket>(engine);
+    stream_api::register_ref::<Socket>(engine);
     engine.register_fn("hasRef", |s: &mut Socket| s.has_ref());
     engine.register_fn("setNoDelay", |s: &mut Socket| set_opt(s, |fd| sys::set_nodelay(fd, true)));
     engine.register_fn("setNoDelay", |s: &mut Socket, on: bool| set_opt(s, |fd| sys::set_nodelay(fd, on)));
@@ -213,13 +176,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         set_opt(s, |fd| sys::set_keepalive(fd, on, (ms / 1000) as i32))
     });
     engine.register_fn("address", |s: &mut Socket| address_of(s.local()));
-    engine.register_fn("connect", |ctx: NativeCallContext, s: &mut Socket, a: Dynamic| connect(&ctx, s, vec![a]));
-    engine.register_fn("connect", |ctx: NativeCallContext, s: &mut Socket, a: Dynamic, b: Dynamic| {
-        connect(&ctx, s, vec![a, b])
-    });
-    engine.register_fn("connect", |ctx: NativeCallContext, s: &mut Socket, a: Dynamic, b: Dynamic, c: Dynamic| {
-        connect(&ctx, s, vec![a, b, c])
-    });
+    stream_api::register_varargs(engine, "connect", 1, 3, connect);
     register_getters(engine);
 }
 
@@ -259,4 +216,22 @@ fn register_getters(engine: &mut Engine) {
             _ => "closed",
         }
     });
+}
+
+impl Flow for Socket {
+    fn pause(&self) {
+        Socket::pause(self)
+    }
+    fn resume(&self) {
+        Socket::resume(self)
+    }
+    fn is_paused(&self) -> bool {
+        Socket::is_paused(self)
+    }
+}
+
+impl Refable for Socket {
+    fn set_ref(&self, on: bool) {
+        Socket::set_ref(self, on)
+    }
 }

@@ -126,7 +126,7 @@ pub struct Url {
 }
 
 /// `%XX` sequences decoded (invalid ones kept), as Node decodes a URL's userinfo.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
