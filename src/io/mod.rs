@@ -36,8 +36,6 @@ mod stream_opts;
 #[allow(dead_code)]
 mod stream_read;
 #[allow(dead_code)]
-pub mod stream_seam;
-#[allow(dead_code)]
 mod stream_write;
 pub mod write_queue;
 
