@@ -3,8 +3,6 @@
 //! poll phase like any other outcome (libuv's `delayed_error`), so a script always
 //! hears `connect` or `error` after the call that started it returned.
 
-use std::os::fd::AsFd;
-
 use super::events::{Event, IoError, When};
 use super::stream::{Phase, Stream};
 use crate::net::Endpoint;
@@ -55,8 +53,8 @@ impl<C: ?Sized + 'static> Stream<C> {
     pub(super) fn on_connected(&self, cx: &C) {
         let connected = match self.delayed_error.take() {
             Some(e) => Err(e),
-            None => match self.fd.borrow().as_ref() {
-                Some(fd) => sys::take_error(fd.as_fd()),
+            None => match self.with_fd(sys::take_error) {
+                Some(r) => r,
                 None => return,
             },
         };
@@ -66,7 +64,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         if let Err(errno) = connected {
             let failed = self.targets.borrow_mut().pop_front();
             if !self.targets.borrow().is_empty() {
-                self.release_fd();
+                self.close_handle();
                 return self.connect_next();
             }
             let to = failed.unwrap_or(Endpoint::Tcp(([0, 0, 0, 0], 0).into()));
@@ -74,7 +72,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         }
         self.targets.borrow_mut().clear();
         self.phase.set(Phase::Open);
-        *self.remote.borrow_mut() = self.fd.borrow().as_ref().and_then(|f| sys::peer(f.as_fd()));
+        *self.remote.borrow_mut() = self.with_fd(sys::peer).flatten();
         self.flush(None);
         self.update();
         // Even when that first flush broke the stream: `connect`, then `error` and

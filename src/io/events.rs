@@ -23,7 +23,7 @@ use std::rc::{Rc, Weak};
 use crate::sys::errno::Errno;
 
 use super::flush::Pending;
-pub use super::stream_seam::{Hold, Interest, Request, Source, Watch};
+pub use super::reactor::{Interest, Reactor, Source};
 use crate::event_loop::TimerId;
 use crate::net::Endpoint;
 
@@ -100,9 +100,9 @@ pub trait Host<C: ?Sized> {
 }
 
 /// The context every core object is built with: the reactor that watches its
-/// descriptor and the host that runs its events.
+/// descriptor (the runtime's; a test's own) and the host that runs its events.
 pub struct Io<C: ?Sized> {
-    pub reactor: Rc<dyn Watch<C>>,
+    pub reactor: Rc<Reactor<C>>,
     pub host: Rc<dyn Host<C>>,
 }
 

@@ -1,19 +1,22 @@
 //! `Handle`: one owned descriptor in the reactor, with its token, its interest and its
-//! liveness (libuv's rule: it holds the loop while active and ref'd).
+//! liveness, as libuv counts it: the handle holds the loop while active and ref'd
+//! (a [`Hold`]), and a request in flight on it (queued writes, a connect, a pending
+//! shutdown) counts apart, ref'd or not (a [`Request`]).
 //!
 //! Dropping a handle (or [`Handle::close`], which says so at the call site) is the
 //! only way its descriptor closes: the drop unwatches it and leaves the reactor's table
 //! first, then the `OwnedFd` field closes the descriptor. No hand-written `close(2)`.
 //!
 //! Methods take `&self` (cells), so a binding keeps its handle in a plain field or in
-//! a `RefCell<Option<Handle>>` it empties on close.
+//! a `RefCell<Option<Handle>>` it empties on close. Setters that change nothing cost
+//! a compare: a stream calls them after every write.
 
 use std::cell::Cell;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::reactor::{Interest, Reactor, Source, Token};
-use crate::event_loop::Hold;
+use crate::event_loop::{Hold, Request};
 use crate::sys::errno::{Errno, SysResult};
 
 pub struct Handle<C: ?Sized> {
@@ -23,12 +26,13 @@ pub struct Handle<C: ?Sized> {
     refd: Cell<bool>,
     active: Cell<bool>,
     hold: Cell<Option<Hold>>,
+    request: Cell<Option<Request>>,
     reactor: Rc<Reactor<C>>,
 }
 
 impl<C: ?Sized> Handle<C> {
     /// A handle for `fd`, not open in the reactor yet (see [`Handle::open`]): ref'd,
-    /// inactive, watching nothing.
+    /// inactive, with nothing pending, watching nothing.
     pub fn new(fd: OwnedFd, reactor: &Rc<Reactor<C>>) -> Self {
         Handle {
             fd,
@@ -37,6 +41,7 @@ impl<C: ?Sized> Handle<C> {
             refd: Cell::new(true),
             active: Cell::new(false),
             hold: Cell::new(None),
+            request: Cell::new(None),
             reactor: reactor.clone(),
         }
     }
@@ -57,8 +62,8 @@ impl<C: ?Sized> Handle<C> {
         self.fd.as_fd()
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
     /// The token readiness reports carry, while open.
+    #[cfg(test)]
     pub fn token(&self) -> Option<Token> {
         self.token.get()
     }
@@ -70,45 +75,61 @@ impl<C: ?Sized> Handle<C> {
     /// Watches the descriptor for `i` (empty: unwatched, still open). EBADF when the
     /// handle is not open.
     pub fn set_interest(&self, i: Interest) -> SysResult<()> {
-        let t = self.token.get().ok_or(Errno::EBADF)?;
         if i == self.interest.get() {
             return Ok(());
         }
+        let t = self.token.get().ok_or(Errno::EBADF)?;
         self.reactor.set_interest(self.fd.as_fd(), t, i)?;
         self.interest.set(i);
         Ok(())
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
     /// `ref()`/`unref()`: whether this handle, while active, keeps the loop alive.
     pub fn set_ref(&self, on: bool) {
-        self.refd.set(on);
-        self.update_hold();
+        if self.refd.replace(on) != on {
+            self.update_hold();
+        }
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
+    #[cfg(test)]
     pub fn is_ref(&self) -> bool {
         self.refd.get()
     }
 
-    /// Whether the handle is doing something (reading, listening, waiting to write):
-    /// what the binding decides; the loop is held iff active and ref'd.
+    /// Whether the handle is doing something (reading, listening): what the binding
+    /// decides; the loop is held iff active and ref'd.
     pub fn set_active(&self, on: bool) {
-        self.active.set(on);
-        self.update_hold();
+        if self.active.replace(on) != on {
+            self.update_hold();
+        }
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
-    pub fn is_active(&self) -> bool {
-        self.active.get()
+    /// Whether a request is in flight on the handle (writes queued, a connect, a
+    /// shutdown): the loop is kept alive for it whether the handle is ref'd or not.
+    pub fn set_pending(&self, on: bool) {
+        let cur = self.request.take();
+        self.request.set(match (on, cur) {
+            (true, None) => Some(self.reactor.request()),
+            (true, cur) => cur,
+            (false, _) => None,
+        });
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
-    /// Whether the handle holds the loop now.
+    /// Whether the handle holds the loop now (as a ref'd active handle).
+    #[cfg(test)]
     pub fn holds(&self) -> bool {
         let h = self.hold.take();
         let on = h.is_some();
         self.hold.set(h);
+        on
+    }
+
+    /// Whether a request is in flight now.
+    #[cfg(test)]
+    pub fn is_pending(&self) -> bool {
+        let r = self.request.take();
+        let on = r.is_some();
+        self.request.set(r);
         on
     }
 
@@ -118,7 +139,8 @@ impl<C: ?Sized> Handle<C> {
         self.hold.set(if want { cur.or_else(|| Some(self.reactor.hold())) } else { None });
     }
 
-    /// Unwatches, leaves the table, releases the loop, closes the descriptor.
+    /// Unwatches, leaves the table, releases the loop (hold and request), closes the
+    /// descriptor.
     pub fn close(self) {
         drop(self);
     }
@@ -126,12 +148,15 @@ impl<C: ?Sized> Handle<C> {
 
 impl<C: ?Sized> Drop for Handle<C> {
     /// Unwatch and leave the table before the `OwnedFd` field closes the descriptor
-    /// (this closes nothing itself).
+    /// (this closes nothing itself); the guards release the loop as they drop.
     fn drop(&mut self) {
         if let Some(t) = self.token.take() {
-            self.reactor.close(self.fd.as_fd(), t);
+            if self.interest.get().is_empty() {
+                self.reactor.close_token(t);
+            } else {
+                self.reactor.close(self.fd.as_fd(), t);
+            }
         }
-        drop(self.hold.take());
     }
 }
 

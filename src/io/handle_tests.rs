@@ -69,6 +69,28 @@ fn holds_the_loop_iff_active_and_refd() {
 }
 
 #[test]
+fn a_pending_request_counts_apart_and_ignores_ref() {
+    let (live, r) = setup();
+    let (rd, _wr) = pipe().unwrap();
+    let h = Handle::new(rd, &r);
+    h.open(Rc::new(Nothing));
+    h.set_ref(false);
+    assert!(!h.is_ref());
+    h.set_pending(true);
+    h.set_pending(true);
+    assert!(h.is_pending() && !h.holds());
+    assert_eq!((live.handles(), live.requests()), (0, 1), "unref'd, one request held once");
+    h.set_active(true);
+    h.set_ref(true);
+    assert_eq!((live.handles(), live.requests()), (1, 1), "handles and requests counted apart");
+    h.set_pending(false);
+    assert_eq!((live.handles(), live.requests()), (1, 0));
+    h.set_pending(true);
+    h.close();
+    assert!(!live.any(), "closing releases the hold and the request");
+}
+
+#[test]
 fn a_handle_dropped_in_its_own_source_closes_cleanly() {
     // The binding owns its handle and is the handle's source: closing from inside
     // on_ready drops the table's reference to the binding while it runs.

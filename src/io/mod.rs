@@ -12,7 +12,9 @@
 //!   file, ref/unref) under `net.Server` and node-ipc's server.
 //! - [`reactor`]: epoll and the table of open handles (`Source<C>`, `Interest`,
 //!   `Ready`); [`handle`]: one owned descriptor in it, holding the loop while active
-//!   and ref'd, closed only by being dropped.
+//!   and ref'd and while a request is pending on it, closed only by being dropped.
+//!   Every stream and listener keeps its descriptor in a `Handle`.
+//! - [`stream`]: a socket, pipe or channel that reads and writes (`Stream<C>`).
 //! - [`readable`]: a readable stream's flow state (flowing, paused, read-ahead,
 //!   `end` once), sans-IO.
 
@@ -35,8 +37,6 @@ pub mod stream;
 mod stream_opts;
 #[allow(dead_code)]
 mod stream_read;
-#[allow(dead_code)]
-pub mod stream_seam;
 #[allow(dead_code)]
 mod stream_write;
 pub mod write_queue;

@@ -81,6 +81,8 @@ enum Watched {
 struct Entry<C: ?Sized> {
     src: Rc<dyn Source<C>>,
     watched: Watched,
+    /// What it is watched for (tests read it; one store per change).
+    interest: Interest,
 }
 
 /// Events one wait can return; more wait for the next turn (level-triggered).
@@ -114,7 +116,6 @@ impl<C: ?Sized> Reactor<C> {
         self.live.hold()
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
     /// One request in flight (write, connect, shutdown): alive even when unref'd.
     pub fn request(&self) -> Request {
         self.live.request()
@@ -124,12 +125,12 @@ impl<C: ?Sized> Reactor<C> {
     pub fn open(&self, src: Rc<dyn Source<C>>) -> Token {
         let token = self.next.get();
         self.next.set(token + 1);
-        self.table.borrow_mut().insert(token, Entry { src, watched: Watched::No });
+        self.table.borrow_mut().insert(token, Entry { src, watched: Watched::No, interest: Interest::NONE });
         token
     }
 
-    #[allow(dead_code)] // for the bindings that move onto Handle next (S9-S13)
     /// Whether `token` names an open handle.
+    #[cfg(test)]
     pub fn is_open(&self, token: Token) -> bool {
         self.table.borrow().contains_key(&token)
     }
@@ -171,6 +172,7 @@ impl<C: ?Sized> Reactor<C> {
             },
         };
         entry.watched = now;
+        entry.interest = i;
         Ok(())
     }
 
@@ -232,6 +234,12 @@ impl<C: ?Sized> Reactor<C> {
     #[cfg(test)]
     pub fn open_count(&self) -> usize {
         self.table.borrow().len()
+    }
+
+    /// What each open, watched handle is watched for (tests).
+    #[cfg(test)]
+    pub fn watched(&self) -> Vec<Interest> {
+        self.table.borrow().values().filter(|e| e.watched != Watched::No).map(|e| e.interest).collect()
     }
 }
 

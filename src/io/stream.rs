@@ -10,18 +10,23 @@
 //! readable state (`io::readable`), which starts and stops the stream. The write side
 //! is complete here: a binding only maps completion ids back to its callbacks.
 //!
-//! Liveness, as libuv: reading keeps the loop alive while the stream is ref'd;
-//! writes, a connect and a pending shutdown keep it alive even when unref'd.
-//! Ownership: an open stream is kept by the reactor's table and keeps its binding,
-//! until it is destroyed, so a binding no script variable holds still hears its
-//! events (a paused socket stays connected).
+//! The descriptor is an [`io::handle::Handle`](super::handle::Handle), and so is the
+//! liveness, as libuv: the handle is active while reading, so it holds the loop
+//! while the stream is ref'd; writes, a connect and a pending shutdown are the
+//! handle's pending request, which keeps the loop alive even when unref'd.
+//! [`Stream::update`] turns the stream's state into the handle's interest, activity
+//! and request after each change; closing the handle is the only way the
+//! descriptor closes. Ownership: an open stream is kept by the reactor's table and
+//! keeps its binding, until it is destroyed, so a binding no script variable holds
+//! still hears its events (a paused socket stays connected).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::rc::{Rc, Weak};
 
-use super::events::{Event, Handler, Hold, Interest, Io, IoError, Request, Source, When};
+use super::events::{Event, Handler, Interest, Io, IoError, Source, When};
+use super::handle::Handle;
 use super::write_queue::WriteQueue;
 use crate::net::Endpoint;
 
@@ -44,11 +49,10 @@ pub struct Stream<C: ?Sized + 'static> {
     me: Weak<Stream<C>>,
     /// The binding, kept while the stream is open (see the module doc).
     owner: RefCell<Option<Rc<dyn Handler<C>>>>,
-    pub(super) fd: RefCell<Option<OwnedFd>>,
-    token: Cell<Option<u64>>,
-    interest: Cell<Interest>,
-    hold: RefCell<Option<Hold>>,
-    request: RefCell<Option<Request>>,
+    /// The descriptor, open in the reactor, while the stream has one.
+    handle: RefCell<Option<Handle<C>>>,
+    /// `ref()`/`unref()`, kept here too: a stream may be unref'd before it has a
+    /// handle, and a connect that falls back to the next address gets a new one.
     refd: Cell<bool>,
     pub(super) phase: Cell<Phase>,
     pub(super) reading: Cell<bool>,
@@ -91,11 +95,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             to,
             me: me.clone(),
             owner: RefCell::new(None),
-            fd: RefCell::new(None),
-            token: Cell::new(None),
-            interest: Cell::new(Interest::default()),
-            hold: RefCell::new(None),
-            request: RefCell::new(None),
+            handle: RefCell::new(None),
             refd: Cell::new(true),
             phase: Cell::new(Phase::Idle),
             reading: Cell::new(false),
@@ -149,23 +149,27 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.me.upgrade().expect("a stream outlives its own calls")
     }
 
-    /// Takes `fd` as the descriptor; the first one opens the stream in the reactor.
+    /// Takes `fd` as the descriptor: a handle open in the reactor with the stream as
+    /// its source; the stream keeps its binding from the first one on.
     pub(super) fn install(&self, fd: OwnedFd) {
-        if self.token.get().is_none() {
-            let src: Rc<dyn Source<C>> = self.rc();
-            self.token.set(Some(self.io.reactor.open(src)));
+        let h = Handle::new(fd, &self.io.reactor);
+        let src: Rc<dyn Source<C>> = self.rc();
+        h.open(src);
+        h.set_ref(self.refd.get());
+        let old = self.handle.replace(Some(h));
+        drop(old);
+        if self.owner.borrow().is_none() {
             *self.owner.borrow_mut() = self.to.upgrade();
         }
-        *self.fd.borrow_mut() = Some(fd);
     }
 
-    /// Unwatches and closes the descriptor; the stream stays in the reactor's table.
-    pub(super) fn release_fd(&self) {
-        self.set_interest(Interest::default());
-        self.fd.borrow_mut().take();
-        self.interest.set(Interest::default());
-        self.hold.borrow_mut().take();
-        self.request.borrow_mut().take();
+    /// Closes the handle: unwatched, out of the reactor's table, the loop released,
+    /// the descriptor closed.
+    pub(super) fn close_handle(&self) {
+        let h = self.handle.borrow_mut().take();
+        if let Some(h) = h {
+            h.close();
+        }
     }
 
     pub fn phase(&self) -> Phase {
@@ -175,12 +179,13 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// The descriptor's number while open (tests check it is closed); system calls
     /// borrow the descriptor through [`Stream::with_fd`].
     pub fn raw_fd(&self) -> Option<RawFd> {
-        self.fd.borrow().as_ref().map(|f| f.as_raw_fd())
+        self.with_fd(|fd| fd.as_raw_fd())
     }
 
-    /// Lends the open descriptor to `f` (socket options, a duplicate to pass on).
+    /// Lends the open descriptor to `f` (socket options, a duplicate to pass on, a
+    /// system call). `f` must not call back into the stream.
     pub fn with_fd<R>(&self, f: impl FnOnce(BorrowedFd<'_>) -> R) -> Option<R> {
-        self.fd.borrow().as_ref().map(|fd| f(fd.as_fd()))
+        self.handle.borrow().as_ref().map(|h| f(h.fd()))
     }
 
     pub fn remote(&self) -> Option<Endpoint> {
@@ -219,7 +224,9 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     pub fn set_ref(&self, on: bool) {
         self.refd.set(on);
-        self.update();
+        if let Some(h) = self.handle.borrow().as_ref() {
+            h.set_ref(on);
+        }
     }
 
     pub fn has_ref(&self) -> bool {
@@ -244,10 +251,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         if self.phase.replace(Phase::Closed) == Phase::Closed {
             return;
         }
-        self.release_fd();
-        if let Some(t) = self.token.take() {
-            self.io.reactor.close(t);
-        }
+        self.close_handle();
         self.targets.borrow_mut().clear();
         self.reading.set(false);
         let dropped = self.writes.borrow_mut().clear();
@@ -271,54 +275,34 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.phase.get() == Phase::Closed
     }
 
-    /// Brings the watched interest and the loop's liveness in line with the state.
+    /// Brings the handle in line with the state: watched for what the stream wants,
+    /// active while reading (so it holds the loop while ref'd), a request pending
+    /// while it has something to write, connects or shuts down.
     pub(super) fn update(&self) {
         let phase = self.phase.get();
-        if phase == Phase::Closed || self.fd.borrow().is_none() {
+        if phase == Phase::Closed {
             return;
         }
+        let handle = self.handle.borrow();
+        let Some(h) = handle.as_ref() else { return };
         let open = phase == Phase::Open;
         let read = open && self.reading.get() && !self.eof.get();
         let pending_shut = self.ending.get() && !self.shut.get();
         // Corked writes wait for `uncork` unless the descriptor is watched already.
         let queued = self.writes.borrow().has_output_now()
             && !self.write_broken.get()
-            && (!self.corked.get() || self.interest.get().write);
+            && (!self.corked.get() || h.interest().write);
         let write = phase == Phase::Connecting || (open && (queued || pending_shut));
-        self.set_interest(Interest { read, write });
-        if self.phase.get() == Phase::Closed {
-            return;
+        if let Err(e) = h.set_interest(Interest { read, write }) {
+            drop(handle);
+            return self.destroy(Some(IoError::sys(e, "epoll_ctl")));
         }
-        set_guard(&self.hold, read && self.refd.get(), || self.io.reactor.hold());
-        set_guard(&self.request, write && self.opts.writes_keep_alive, || self.io.reactor.request());
-    }
-
-    fn set_interest(&self, i: Interest) {
-        if i == self.interest.get() {
-            return;
-        }
-        let Some(token) = self.token.get() else { return };
-        let r = match self.fd.borrow().as_ref() {
-            Some(fd) => self.io.reactor.set_interest(fd.as_fd(), token, i),
-            None => return,
-        };
-        match r {
-            Ok(()) => self.interest.set(i),
-            Err(e) => self.destroy(Some(IoError::sys(e, "epoll_ctl"))),
-        }
+        h.set_active(read);
+        h.set_pending(write && self.opts.writes_keep_alive);
     }
 
     /// Where the ready report lands.
     pub(super) fn interest(&self) -> Interest {
-        self.interest.get()
-    }
-}
-
-fn set_guard<G>(slot: &RefCell<Option<G>>, on: bool, take: impl FnOnce() -> G) {
-    let held = slot.borrow().is_some();
-    if on && !held {
-        *slot.borrow_mut() = Some(take());
-    } else if !on && held {
-        slot.borrow_mut().take();
+        self.handle.borrow().as_ref().map_or(Interest::NONE, |h| h.interest())
     }
 }

@@ -3,7 +3,7 @@
 //! size, or the reused buffer handed to `Handler::read`), the end of the input, and
 //! the dispatch of a ready descriptor to the connect, write and read paths.
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 
 use super::events::{Event, IoError, Source, When};
 use super::read_size;
@@ -70,10 +70,11 @@ impl<C: ?Sized + 'static> Stream<C> {
                 let mut buf = Vec::new();
                 let got = match self.opts.kind {
                     Kind::Socket | Kind::Pipe => {
-                        let fd = self.fd.borrow();
-                        let Some(fd) = fd.as_ref() else { return (Got::WouldBlock, size) };
                         buf.reserve_exact(size);
-                        Got::from(sysfd::read_into(fd.as_fd(), &mut buf))
+                        match self.with_fd(|fd| sysfd::read_into(fd, &mut buf)) {
+                            Some(r) => Got::from(r),
+                            None => return (Got::WouldBlock, size),
+                        }
                     }
                     Kind::UnixFds => self.read_scratch(&mut buf, size),
                 };
@@ -100,13 +101,8 @@ impl<C: ?Sized + 'static> Stream<C> {
                     buf.resize(size, 0);
                 }
                 let mut fds: Vec<OwnedFd> = Vec::new();
-                let got = {
-                    let fd = self.fd.borrow();
-                    match fd.as_ref() {
-                        None => Got::WouldBlock,
-                        Some(fd) => read_reused(self.opts.kind, fd.as_fd(), &mut buf, &mut fds),
-                    }
-                };
+                let got =
+                    self.with_fd(|fd| read_reused(self.opts.kind, fd, &mut buf, &mut fds)).unwrap_or(Got::WouldBlock);
                 if let (Got::Read(n), Some(to)) = (&got, self.to.upgrade()) {
                     to.read(cx, buf.get(..*n).unwrap_or_default(), fds);
                 }
@@ -122,13 +118,9 @@ impl<C: ?Sized + 'static> Stream<C> {
     fn read_scratch(&self, out: &mut Vec<u8>, size: usize) -> Got {
         let mut scratch = std::mem::take(&mut *self.rbuf.borrow_mut());
         scratch.resize(size, 0);
-        let got = {
-            let fd = self.fd.borrow();
-            match fd.as_ref() {
-                None => Got::WouldBlock,
-                Some(fd) => read_reused(self.opts.kind, fd.as_fd(), &mut scratch, &mut Vec::new()),
-            }
-        };
+        let got = self
+            .with_fd(|fd| read_reused(self.opts.kind, fd, &mut scratch, &mut Vec::new()))
+            .unwrap_or(Got::WouldBlock);
         if let Got::Read(n) = got {
             out.extend_from_slice(scratch.get(..n).unwrap_or_default());
         }
@@ -138,7 +130,7 @@ impl<C: ?Sized + 'static> Stream<C> {
 
     /// Asks the kernel for a pipe buffer of `size` bytes; what it gave.
     fn grow_pipe(&self, size: usize) -> Option<usize> {
-        self.fd.borrow().as_ref().and_then(|fd| sysfd::grow_pipe(fd.as_fd(), size))
+        self.with_fd(|fd| sysfd::grow_pipe(fd, size)).flatten()
     }
 
     /// The input is over: stop reading, `End` now.

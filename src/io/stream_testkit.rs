@@ -1,17 +1,16 @@
-//! A small loop for the stream tests: a reactor over `poll(2)`, a host with tick
-//! and close queues, and a recorder context whose handlers log every event, so a
-//! test states the exact order of what a binding would hear.
+//! A small loop for the stream tests: the real reactor (epoll) with a context of
+//! its own, a host with tick and close queues, and a recorder context whose handlers
+//! log every event, so a test states the exact order of what a binding would hear.
 
-use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::os::fd::{AsFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
-use super::events::{Event, Handler, Hold, Host, Interest, Io, IoError, Request, Source, Watch, When};
+use super::events::{Event, Handler, Host, Io, IoError, Reactor, When};
 use super::flush::{ExitFlush, Pending};
 use super::stream::{Stream, StreamOpts};
-use crate::event_loop::{Counts, Ready, TimerId};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use crate::event_loop::{Counts, TimerId};
 
 /// The context `C` of the tests: the log every handler writes to.
 #[derive(Default)]
@@ -20,10 +19,6 @@ pub struct Rec {
 }
 
 type Posted = (Rc<dyn Handler<Rec>>, Event);
-/// An open source and what its descriptor is watched for, if anything.
-type Entry = (Rc<dyn Source<Rec>>, Option<(RawFd, Interest)>);
-/// A watched source for one poll.
-type Watched = (u64, RawFd, Interest, Rc<dyn Source<Rec>>);
 
 #[derive(Default)]
 pub struct Queues {
@@ -50,63 +45,22 @@ impl Host<Rec> for Queues {
     }
 }
 
-/// The reactor: open sources, what each watches, and the loop's liveness count.
-#[derive(Default)]
-pub struct PollReactor {
-    next: Cell<u64>,
-    table: RefCell<HashMap<u64, Entry>>,
-    pub live: Rc<Counts>,
-}
-
-impl Watch<Rec> for PollReactor {
-    fn open(&self, src: Rc<dyn Source<Rec>>) -> u64 {
-        let t = self.next.get() + 1;
-        self.next.set(t);
-        self.table.borrow_mut().insert(t, (src, None));
-        t
-    }
-    fn set_interest(&self, fd: BorrowedFd, token: u64, i: Interest) -> crate::sys::errno::SysResult<()> {
-        let mut table = self.table.borrow_mut();
-        let entry = table.get_mut(&token).expect("set_interest on an open source");
-        entry.1 = (!i.is_empty()).then_some((fd.as_raw_fd(), i));
-        Ok(())
-    }
-    fn close(&self, token: u64) {
-        let gone = self.table.borrow_mut().remove(&token);
-        assert!(gone.is_some(), "close of an unknown token");
-    }
-    fn hold(&self) -> Hold {
-        self.live.hold()
-    }
-    fn request(&self) -> Request {
-        self.live.request()
-    }
-}
-
-impl PollReactor {
-    pub fn open_sources(&self) -> usize {
-        self.table.borrow().len()
-    }
-
-    /// What `token`'s descriptor is watched for now.
-    pub fn watched(&self) -> Vec<Interest> {
-        self.table.borrow().values().filter_map(|(_, w)| w.map(|(_, i)| i)).collect()
-    }
-}
-
 pub struct World {
     pub cx: Rec,
-    pub reactor: Rc<PollReactor>,
+    pub reactor: Rc<Reactor<Rec>>,
+    /// The loop's liveness counts, which the reactor's guards count in.
+    pub live: Rc<Counts>,
     pub q: Rc<Queues>,
     pub io: Io<Rec>,
 }
 
 impl World {
     pub fn new() -> World {
-        let reactor = Rc::new(PollReactor::default());
+        let live = Rc::new(Counts::default());
+        let reactor = Rc::new(Reactor::new(live.clone()).expect("epoll"));
         let q = Rc::new(Queues::default());
         let io = Io { reactor: reactor.clone(), host: q.clone() };
-        World { cx: Rec::default(), reactor, q, io }
+        World { cx: Rec::default(), reactor, live, q, io }
     }
 
     /// One loop turn: ticks, poll (up to `timeout_ms`), dispatch with the ticks after
@@ -114,43 +68,13 @@ impl World {
     pub fn turn(&self, timeout_ms: i32) -> bool {
         // Ticks queued outside the loop (by the test, as by a script) run first.
         self.run_queue(&self.q.ticks);
-        let watched: Vec<Watched> = self
-            .reactor
-            .table
-            .borrow()
-            .iter()
-            .filter_map(|(t, (src, w))| w.map(|(fd, i)| (*t, fd, i, src.clone())))
-            .collect();
         let queued = !self.q.ticks.borrow().is_empty() || !self.q.closing.borrow().is_empty();
-        if watched.is_empty() && !queued {
+        if self.reactor.watched().is_empty() && !queued {
             return false;
         }
-        let mut polled: Vec<PollFd<'_>> = watched
-            .iter()
-            .map(|(_, fd, i, _)| {
-                let mut events = PollFlags::empty();
-                events.set(PollFlags::POLLIN, i.read);
-                events.set(PollFlags::POLLOUT, i.write);
-                // SAFETY: a watched descriptor is owned by its source, which the table
-                // (and `watched`) keeps alive for this whole turn.
-                PollFd::new(unsafe { BorrowedFd::borrow_raw(*fd) }, events)
-            })
-            .collect();
         let timeout = if queued { 0 } else { timeout_ms };
-        poll(&mut polled, PollTimeout::try_from(timeout).unwrap_or(PollTimeout::NONE)).expect("poll failed");
-        for ((token, _, _, src), p) in watched.iter().zip(&polled) {
-            let r = p.revents().unwrap_or(PollFlags::empty());
-            if r.is_empty() {
-                continue;
-            }
-            let err = r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR);
-            let ready = Ready {
-                token: *token,
-                readable: r.contains(PollFlags::POLLIN) || err,
-                writable: r.contains(PollFlags::POLLOUT) || r.contains(PollFlags::POLLERR),
-                hangup: err,
-            };
-            src.on_ready(&self.cx, ready);
+        for ready in self.reactor.wait(timeout).expect("epoll_wait") {
+            self.reactor.dispatch(&self.cx, ready);
             // Each macrotask is followed by its ticks (Node's nextTick queue).
             self.run_queue(&self.q.ticks);
         }
@@ -188,7 +112,7 @@ impl World {
 
     /// Ref'd handles held plus requests in flight.
     pub fn alive(&self) -> usize {
-        self.reactor.live.handles() + self.reactor.live.requests()
+        self.live.handles() + self.live.requests()
     }
 }
 

@@ -1,5 +1,5 @@
 //! `Stream` on real socketpairs, pipes and TCP sockets, driven by the test kit's
-//! poll loop; each test states the exact events a binding hears, in order.
+//! loop over the real reactor; each test states the exact events a binding hears, in order.
 
 use std::os::fd::{AsFd, OwnedFd};
 
@@ -29,7 +29,7 @@ fn reads_and_writes_a_socketpair() {
     w.run_until(|w| w.logged("a:data abc"));
     assert_eq!(w.log(), ["a:written 1", "a:data abc"]);
     assert_eq!(s.bytes(), (3, 11));
-    assert_eq!(w.reactor.open_sources(), 1);
+    assert_eq!(w.reactor.open_count(), 1);
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn epipe_fails_the_write_then_error_and_close() {
     assert!(!s.write(b"later".to_vec(), Some(8)));
     w.run_until(|w| w.logged("a:close true"));
     assert_eq!(w.log(), ["a:written 7 write EPIPE", "a:written 8 destroyed", "a:error write EPIPE", "a:close true"]);
-    assert_eq!(w.reactor.open_sources(), 0);
+    assert_eq!(w.reactor.open_count(), 0);
     assert_eq!(w.alive(), 0);
 }
 
@@ -159,7 +159,7 @@ fn read_stop_leaves_data_in_the_kernel_until_read_start() {
     }
     assert_eq!(w.log(), ["a:data one"], "stopped: not read, not ended");
     assert!(w.reactor.watched().is_empty(), "paused and hung up: unwatched");
-    assert_eq!(w.reactor.open_sources(), 1, "still open (a paused socket stays connected)");
+    assert_eq!(w.reactor.open_count(), 1, "still open (a paused socket stays connected)");
     assert_eq!(w.alive(), 0, "a paused stream does not hold the loop");
     *p.hook.borrow_mut() = None;
     s.read_start();
@@ -350,34 +350,4 @@ fn exit_flush_writes_what_is_queued() {
     drop(p);
     drop(s);
     assert_eq!(reader.join().expect("reader"), total);
-}
-
-#[test]
-fn runs_on_the_real_reactor() {
-    use super::events::Io;
-    use super::reactor::Reactor;
-    let live = std::rc::Rc::new(crate::event_loop::Counts::default());
-    let reactor = std::rc::Rc::new(Reactor::<Rec>::new(live.clone()).expect("epoll"));
-    let w = World::new();
-    let io = Io { reactor: reactor.clone(), host: w.q.clone() };
-    let (a, b) = socketpair();
-    let p = Probe::with("r", |to| super::stream::Stream::new(&io, StreamOpts::socket(), to));
-    let s = p.s();
-    s.adopt(a);
-    s.read_start();
-    assert!(live.any(), "reading holds the loop");
-    send(&b, b"via epoll");
-    drop(b);
-    for _ in 0..50 {
-        if w.logged("r:end") {
-            break;
-        }
-        for ready in reactor.wait(100).expect("wait") {
-            reactor.dispatch(&w.cx, ready);
-        }
-    }
-    assert_eq!(w.log(), ["r:data via epoll", "r:end"]);
-    assert!(!live.any(), "the end released the hold");
-    s.destroy(None);
-    assert_eq!(reactor.open_count(), 0, "destroy closed it in the table");
 }

@@ -5,7 +5,7 @@
 //! the exit flush (`io::flush::Pending`).
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::events::{Event, IoError, When};
@@ -162,12 +162,8 @@ impl<C: ?Sized + 'static> Stream<C> {
             return;
         }
         let kind = self.opts.kind;
-        let f = {
-            let fd = self.fd.borrow();
-            let Some(fd) = fd.as_ref() else { return };
-            let fd = fd.as_fd();
-            self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass))
-        };
+        let flushed = self.with_fd(|fd| self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass)));
+        let Some(f) = flushed else { return };
         self.bytes_written.set(self.bytes_written.get() + f.written as u64);
         if let Some((errno, id)) = f.error {
             for id in f.completed {
@@ -216,9 +212,7 @@ impl<C: ?Sized + 'static> Stream<C> {
         match self.opts.kind {
             // ENOTCONN (the peer already reset) changes nothing: the write side is over.
             Kind::Socket | Kind::UnixFds => {
-                if let Some(fd) = self.fd.borrow().as_ref() {
-                    let _ = socket::shutdown_write(fd.as_fd());
-                }
+                let _ = self.with_fd(socket::shutdown_write);
             }
             // Finished by `finish_pipe`, never here.
             Kind::Pipe => return self.update(),
@@ -248,24 +242,24 @@ fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>
 impl<C: ?Sized + 'static> Pending for Stream<C> {
     fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>)) {
         let open = self.phase.get() == Phase::Open && !self.shut.get() && !self.write_broken.get();
-        if open
-            && !self.writes.borrow().is_empty()
-            && let Some(fd) = self.fd.borrow().as_ref()
-        {
-            f(fd.as_fd());
+        if open && !self.writes.borrow().is_empty() {
+            self.with_fd(f);
         }
     }
 
     fn write_now(&self) -> io::Result<usize> {
         let kind = self.opts.kind;
-        let fd = self.fd.borrow();
-        let Some(fd) = fd.as_ref().map(|f| f.as_fd()) else { return Ok(0) };
-        let mut w = self.writes.borrow_mut();
-        w.release_held();
-        let f = w.flush_fds(|b, pass| write_some(kind, fd, b, pass));
-        match f.error {
-            Some((errno, _)) => Err(errno.into()),
-            None => Ok(f.written),
+        let flushed = self.with_fd(|fd| {
+            let mut w = self.writes.borrow_mut();
+            w.release_held();
+            w.flush_fds(|b, pass| write_some(kind, fd, b, pass))
+        });
+        match flushed {
+            None => Ok(0),
+            Some(f) => match f.error {
+                Some((errno, _)) => Err(errno.into()),
+                None => Ok(f.written),
+            },
         }
     }
 
