@@ -90,7 +90,10 @@ impl Callback {
 
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
     pub fn call(&self, engine: &Engine, mut args: Vec<Dynamic>) -> RhaiResult {
-        if let Some(n) = self.arity {
+        // Checked first: `resize` is an out-of-line call even when nothing changes.
+        if let Some(n) = self.arity
+            && args.len() != n
+        {
             args.resize(n, Dynamic::UNIT);
         }
         let depth = NESTING.with(|d| d.replace(d.get() + 1));
@@ -184,7 +187,7 @@ impl Home {
         let curried = f.curry().len();
         if let Some((name, c, arity)) = &*self.last_arity.borrow()
             && *c == curried
-            && name.as_str() == f.fn_name()
+            && same_name(name, f.fn_name())
         {
             return *arity;
         }
@@ -233,6 +236,13 @@ fn still_clean(now: &GlobalRuntimeState, stored: &GlobalRuntimeState) -> bool {
             _ => false,
         }
         && now.tag.is_unit()
+}
+
+/// `kept == name`, by address first: a closure registered again shares its name's
+/// text with the one kept (which keeps that text alive, so equal addresses are equal
+/// text).
+fn same_name(kept: &ImmutableString, name: &str) -> bool {
+    (kept.as_ptr() == name.as_ptr() && kept.len() == name.len()) || kept.as_str() == name
 }
 
 fn same_rc<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {

@@ -121,3 +121,81 @@ fn lazy_standard_package_finds_what_the_eager_one_does() {
     lazy.register_fn("len", |_: &mut rhai::Array| 99 as INT);
     assert_eq!(eval(&lazy, "[1, 2].len()").unwrap(), 99);
 }
+
+/// A global-module variable for the `js_global_handles` tests: `bump` changes the value
+/// itself (not a handle), `clones` counts the copies Rhai made of it.
+#[derive(Debug)]
+struct Global {
+    n: INT,
+    clones: std::rc::Rc<std::cell::Cell<INT>>,
+}
+
+impl Clone for Global {
+    fn clone(&self) -> Self {
+        self.clones.set(self.clones.get() + 1);
+        Global { n: self.n, clones: self.clones.clone() }
+    }
+}
+
+fn global_engine(on: bool) -> (Engine, std::rc::Rc<std::cell::Cell<INT>>) {
+    let mut e = Engine::new();
+    e.set_js_global_handles(on);
+    let clones = std::rc::Rc::new(std::cell::Cell::new(0));
+    e.register_type_with_name::<Global>("Global");
+    e.register_fn("bump", |g: &mut Global| g.n += 1);
+    e.register_get("n", |g: &mut Global| g.n);
+    e.register_get("clones", |g: &mut Global| g.clones.get());
+    // Calls back into script while the method runs on `g` (as an `emit` does).
+    e.register_fn("run", |ctx: rhai::NativeCallContext, _: &mut Global, f: rhai::FnPtr| -> Result<INT, _> {
+        f.call_within_context(&ctx, ())
+    });
+    let mut m = rhai::Module::new();
+    m.set_var("g", Global { n: 0, clones: clones.clone() });
+    m.set_var("k", 5 as INT);
+    e.register_global_module(m.into());
+    (e, clones)
+}
+
+#[test]
+fn global_handles_reuse_one_copy_per_variable() {
+    for on in [false, true] {
+        let (e, clones) = global_engine(on);
+        let registered = clones.get();
+        assert_eq!(eval(&e, "let t = 0; for i in 0..50 { t += g.n } t + k.abs()").unwrap(), 5, "on: {on}");
+        let copies = clones.get() - registered;
+        assert!(if on { copies == 1 } else { copies >= 50 }, "on: {on}, {copies} copies");
+    }
+}
+
+#[test]
+fn global_handles_reentry_takes_a_fresh_copy() {
+    // The chain on `g` runs `run`, whose callback uses `g` again: the kept copy is
+    // locked, so the inner access copies, as stock Rhai always does.
+    for on in [false, true] {
+        let (e, _) = global_engine(on);
+        assert_eq!(eval(&e, "g.run(|| g.run(|| g.n + 7))").unwrap(), 7, "on: {on}");
+    }
+}
+
+#[test]
+fn global_handles_scope_variables_still_shadow() {
+    for on in [false, true] {
+        let (e, _) = global_engine(on);
+        let mut scope = rhai::Scope::new();
+        scope.push("g", Global { n: 9, clones: Default::default() });
+        assert_eq!(e.eval_with_scope::<INT>(&mut scope, "g.n").unwrap(), 9, "on: {on}");
+        assert_eq!(eval(&e, "let g = #{n: 3}; g.n").unwrap(), 3, "on: {on}");
+    }
+}
+
+#[test]
+fn global_handles_keep_what_a_method_changed() {
+    // The documented difference: only sound for handles. Stock Rhai changes a copy made
+    // for the call; with the option the kept copy is changed.
+    let (off, _) = global_engine(false);
+    assert_eq!(eval(&off, "g.bump(); g.bump(); g.n").unwrap(), 0);
+    let (on, _) = global_engine(true);
+    assert_eq!(eval(&on, "g.bump(); g.bump(); g.n").unwrap(), 2);
+    // A read of the variable as a value is still the module's own value.
+    assert_eq!(eval(&on, "g.bump(); let c = g; c.n").unwrap(), 0);
+}

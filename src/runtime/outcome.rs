@@ -44,7 +44,7 @@ impl Runtime {
                 let tick = self.st.ticks.borrow_mut().pop_front();
                 let Some(tick) = tick else { break };
                 {
-                    if !self.call_task(tick) {
+                    if !self.call_task(&tick) {
                         // Node postpones the rest of the drain after a handled
                         // exception until after the next macrotask.
                         self.st.lp.borrow_mut().set_resume_drain();

@@ -117,15 +117,17 @@ impl Runtime {
     /// One callback into script from the loop, then the drain (owed instead when
     /// the callback threw: [`Runtime::after_callback`]).
     pub fn macrotask(&self, task: &Task) {
-        let ok = self.call_task(task.clone());
+        let ok = self.call_task(task);
         self.after_callback(ok);
     }
 
     /// Calls a task's function; false if it threw (and the error was handled).
-    pub(super) fn call_task(&self, task: Task) -> bool {
+    pub(super) fn call_task(&self, task: &Task) -> bool {
         match task {
+            // Borrowed: a queued entry is not copied to be run (an empty argument list
+            // copies without allocating).
             Task::Call(cb, args) => {
-                let r = cb.call(&self.engine, args);
+                let r = cb.call(&self.engine, args.clone());
                 self.settle(r, cb.source())
             }
             Task::Native(f) => {

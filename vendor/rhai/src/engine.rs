@@ -105,6 +105,11 @@ pub struct Engine {
     /// The type part of typed-method hashes, per type name (procbox addition, see
     /// [`Engine::typed_method_hash`]); emptied whenever a module or type is registered.
     pub(crate) type_hashes: Locked<Vec<(usize, usize, u64)>>,
+    /// The kept copies of global-module variables (procbox addition, see
+    /// [`Engine::set_js_global_handles`]): name, shared copy (`None`: no custom type).
+    /// Emptied whenever a global module is registered.
+    #[cfg(not(feature = "no_closure"))]
+    pub(crate) js_global_cells: Locked<Vec<(ImmutableString, Option<Dynamic>)>>,
 
     /// A set of symbols to disable.
     pub(crate) disabled_symbols: BTreeSet<Identifier>,
@@ -289,6 +294,9 @@ impl Engine {
 
         interned_strings: None,
         type_hashes: Locked::new(Vec::new()),
+        #[cfg(not(feature = "no_closure"))]
+        js_global_cells: Locked::new(Vec::new()),
+
         disabled_symbols: BTreeSet::new(),
         #[cfg(not(feature = "no_custom_syntax"))]
         custom_keywords: std::collections::BTreeMap::new(),

@@ -24,6 +24,8 @@ bitflags! {
         const SHARED_HANDLES = 0b010;
         /// See [`Engine::set_js_fn_globals`].
         const FN_GLOBALS = 0b100;
+        /// See [`Engine::set_js_global_handles`].
+        const GLOBAL_HANDLES = 0b1000;
     }
 }
 
@@ -51,7 +53,22 @@ impl Engine {
         self.js_closures.set(JsClosures::FN_GLOBALS, enable);
         self
     }
+    /// A method call or property chain on a variable of a global module (one registered
+    /// with [`Engine::register_global_module`]) that holds a custom type runs on one kept
+    /// copy of it per variable, instead of a fresh copy per access; the copy is locked
+    /// while the chain runs, and an access meanwhile (a callee running script that uses
+    /// the same variable) takes a fresh copy, as without the option. Default `false`.
+    /// Only sound when every custom type is a *handle* (a copy is the same object), as
+    /// for [`Engine::set_js_shared_handles`]: a method that changed the value itself
+    /// would change the kept copy, where stock Rhai changes a copy made for the call.
+    #[cfg(not(feature = "no_closure"))]
+    #[inline]
+    pub fn set_js_global_handles(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::GLOBAL_HANDLES, enable);
+        self
+    }
     /// Is the given JavaScript-like closure option on?
+
     #[inline(always)]
     #[must_use]
     pub(crate) const fn js(&self, option: JsClosures) -> bool {

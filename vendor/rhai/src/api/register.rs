@@ -21,6 +21,12 @@ impl Engine {
     pub(crate) fn global_namespace_mut(&mut self) -> &mut Module {
         // A type's display name may change: forget the typed-method hashes.
         self.type_hashes = crate::Locked::new(Vec::new());
+        // A global module may be added or changed: forget the kept global copies.
+        #[cfg(not(feature = "no_closure"))]
+        {
+            self.js_global_cells = crate::Locked::new(Vec::new());
+        }
+
         if self.global_modules.is_empty() {
             let mut global_namespace = Module::new();
             global_namespace.set_internal(true);

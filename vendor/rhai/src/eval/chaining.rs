@@ -106,7 +106,20 @@ impl Engine {
                 #[cfg(feature = "debugging")]
                 self.dbg(global, caches, scope, this_ptr.as_deref_mut(), lhs)?;
 
+                // procbox js_global_handles: a global-module handle's kept copy, locked.
+                #[cfg(not(feature = "no_closure"))]
+                if let Some(mut cell) = self.js_global_handle(scope, lhs) {
+                    let target = &mut Target::try_from(&mut cell)?;
+                    return self
+                        .eval_dot_index_chain_raw(
+                            global, caches, None, None, lhs, expr, target, rhs, idx_values,
+                            new_val,
+                        )
+                        .map(|(v, ..)| v);
+                }
+
                 let mut target = self.search_namespace(global, caches, scope, this_ptr, lhs)?;
+
                 #[cfg(not(feature = "no_closure"))]
                 if matches!(target, Target::SharedValue { .. })
                     && self.js(crate::api::js_closures::JsClosures::SHARED_HANDLES)

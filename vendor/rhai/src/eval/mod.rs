@@ -11,6 +11,10 @@ mod global_state;
 mod indexing;
 mod js;
 #[cfg(not(feature = "no_ast"))]
+#[cfg(not(feature = "no_closure"))]
+mod js_handles;
+
+#[cfg(not(feature = "no_ast"))]
 mod stmt;
 mod switch;
 mod target;

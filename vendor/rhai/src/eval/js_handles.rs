@@ -1,0 +1,58 @@
+//! procbox: chains on global-module variables run on a kept copy (the
+//! `js_global_handles` option, [`Engine::set_js_global_handles`]).
+//!
+//! Stock Rhai hands a global-module variable out by value: `process.nextTick(f)` copies
+//! the `process` object (two allocations for a custom type) and drops the copy after the
+//! call, on every call. With the option on, such a chain runs on one shared copy per
+//! variable, locked while the chain runs, so nothing is allocated per access.
+
+use crate::api::js_closures::JsClosures;
+use crate::ast::Expr;
+use crate::types::dynamic::Union;
+use crate::{Dynamic, Engine, Scope};
+#[cfg(feature = "no_std")]
+use std::prelude::v1::*;
+
+/// At most this many names are remembered (each distinct root name of a chain that is
+/// no local variable: a handful in practice).
+const MAX_CELLS: usize = 64;
+
+impl Engine {
+    /// The kept copy of the global-module variable `expr` names, when the option is on,
+    /// `expr` is a plain variable the parser did not resolve to a local, no variable of
+    /// that name is in scope, no variable resolver is installed (each of which stock
+    /// Rhai would consult first), the first global module having the variable holds a
+    /// custom type in it, and the copy is not locked by a chain running on it (the
+    /// caller then takes the ordinary path, a fresh copy). The result is shared: the
+    /// caller locks it for the chain.
+    pub(crate) fn js_global_handle(&self, scope: &Scope, expr: &Expr) -> Option<Dynamic> {
+        if !self.js(JsClosures::GLOBAL_HANDLES) || self.resolve_var.is_some() {
+            return None;
+        }
+        let Expr::Variable(v, None, ..) = expr else {
+            return None;
+        };
+        #[cfg(not(feature = "no_module"))]
+        if !v.2.is_empty() {
+            return None;
+        }
+        if v.0.is_some() || scope.search(&v.1).is_some() {
+            return None;
+        }
+        let name = &v.1;
+        let mut cells = crate::func::locked_write(&self.js_global_cells)?;
+        let cell = if let Some((_, cell)) = cells.iter().find(|(n, _)| n == name) {
+            cell.clone()
+        } else {
+            let value = self.global_modules.iter().find_map(|m| m.get_var(name));
+            let cell = value
+                .filter(|v| matches!(v.0, Union::Variant(..)))
+                .map(Dynamic::into_shared);
+            if cells.len() < MAX_CELLS {
+                cells.push((name.clone(), cell.clone()));
+            }
+            cell
+        }?;
+        (!cell.is_locked()).then_some(cell)
+    }
+}
