@@ -70,6 +70,7 @@ const STACK: usize = 256 << 20;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    sys::trim::one_arena();
     let worker = std::thread::Builder::new().name("procbox".into()).stack_size(STACK).spawn(move || run(args));
     // The thread's 256 MiB stack is a mapping the OS may refuse (`ulimit -v`, no
     // memory, the thread limit): say so and exit 1 rather than abort.
