@@ -31,6 +31,7 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 pub struct AssertModule(Rc<State>);
 
 pub fn module(st: &Rc<State>) -> Dynamic {
+    crate::api::deferred::load::<AssertModule>(st);
     Dynamic::from(AssertModule(st.clone()))
 }
 
@@ -219,17 +220,23 @@ macro_rules! two_or_three {
     }};
 }
 
+/// `assert(v[, msg])` now (a plain function every script has); the module's methods at
+/// the first `require("assert")` (`api::deferred`: only the module object leads to them).
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    let s = st.clone();
+    engine.register_fn("assert", move |ctx: NativeCallContext, v: Dynamic| ok(&s, &ctx, &[v]));
+    let s = st.clone();
+    engine.register_fn("assert", move |ctx: NativeCallContext, v: Dynamic, msg: Dynamic| ok(&s, &ctx, &[v, msg]));
+    crate::api::deferred::defer::<AssertModule>(st, register_now);
+}
+
+fn register_now(engine: &mut Engine, _: &Rc<State>) {
     engine.register_type_with_name::<AssertModule>("AssertModule");
     engine.register_fn("ok", |ctx: NativeCallContext, m: &mut AssertModule| ok(&m.0, &ctx, &[]));
     engine.register_fn("ok", |ctx: NativeCallContext, m: &mut AssertModule, v: Dynamic| ok(&m.0, &ctx, &[v]));
     engine.register_fn("ok", |ctx: NativeCallContext, m: &mut AssertModule, v: Dynamic, msg: Dynamic| {
         ok(&m.0, &ctx, &[v, msg])
     });
-    let s = st.clone();
-    engine.register_fn("assert", move |ctx: NativeCallContext, v: Dynamic| ok(&s, &ctx, &[v]));
-    let s = st.clone();
-    engine.register_fn("assert", move |ctx: NativeCallContext, v: Dynamic, msg: Dynamic| ok(&s, &ctx, &[v, msg]));
     two_or_three!(engine, "equal", |a, e, m| {
         let pass = equality::loose_equal(&a, &e);
         simple_check(a, e, m, "==", pass)

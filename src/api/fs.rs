@@ -184,8 +184,15 @@ fn constants() -> Map {
     m
 }
 
-pub fn register(engine: &mut Engine, st: &Rc<State>) {
+/// The request queue now; the functions at the first `require("fs")` or
+/// `require("fs/promises")` (`api::deferred`: only those module objects lead to the
+/// types whose functions these are).
+pub fn register(_: &mut Engine, st: &Rc<State>) {
     st.slots.put_rc(Requests::new(st));
+    crate::api::deferred::defer::<FsModule>(st, register_now);
+}
+
+fn register_now(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<FsModule>("FsModule");
     engine.register_type_with_name::<FsPromises>("FsPromises");
     stats::register(engine);
@@ -214,10 +221,12 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 
 /// The object `require("fs")` returns.
 pub fn module(st: &Rc<State>) -> Dynamic {
+    crate::api::deferred::load::<FsModule>(st);
     Dynamic::from(FsModule(requests(st)))
 }
 
 /// The object `require("fs/promises")` returns.
 pub fn promises_module(st: &Rc<State>) -> Dynamic {
+    crate::api::deferred::load::<FsModule>(st);
     Dynamic::from(FsPromises(requests(st)))
 }

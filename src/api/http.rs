@@ -43,6 +43,7 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 pub struct HttpModule(Rc<State>);
 
 pub fn module(st: &Rc<State>) -> Dynamic {
+    crate::api::deferred::load::<HttpModule>(st);
     Dynamic::from(HttpModule(st.clone()))
 }
 
@@ -107,7 +108,15 @@ fn timeout_property(engine: &mut Engine, name: &str, field: Field) {
     );
 }
 
+/// The methods and properties of `net.Server` that http adds (every server has them,
+/// as before) now; the rest at the first `require("http")` (`api::deferred`: only the
+/// module object leads to requests, responses and client requests).
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
+    crate::api::deferred::defer::<HttpModule>(st, register_now);
+    register_server(engine);
+}
+
+fn register_now(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<HttpModule>("HttpModule");
     request::register(engine, st);
     client_api::register(engine, st);
@@ -140,6 +149,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_get("METHODS", |_: &mut HttpModule| -> Array {
         crate::net::http::parse::METHODS.iter().map(|m| Dynamic::from(*m)).collect()
     });
+}
+
+fn register_server(engine: &mut Engine) {
     for (name, field) in TIMEOUTS {
         timeout_property(engine, name, field);
     }

@@ -7,6 +7,7 @@ pub mod buffer;
 pub mod child_process;
 pub mod console;
 pub mod contain;
+pub mod deferred;
 pub mod events;
 pub mod fs;
 pub mod globals;
@@ -89,6 +90,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
     engine.register_get("stderr", move |_: &mut process::Process| stderr.clone());
     engine.register_get("stdin", move |_: &mut process::Process| stdin.clone());
+    deferred::install(engine, st);
 
     let mut globals = Module::new();
     globals.set_var("process", process::Process(st.clone()));

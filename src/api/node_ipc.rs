@@ -74,6 +74,7 @@ pub struct IpcOf(Rc<IpcInner>);
 /// `require` returns the same instance every time, as Node's module cache does: it
 /// is kept in a slot on the runtime state.
 pub fn module(st: &Rc<State>) -> Dynamic {
+    crate::api::deferred::load::<NodeIpc>(st);
     let ipc = st.slots.get_or_init(|| NodeIpc::new(st));
     Dynamic::from(NodeIpc::clone(&ipc))
 }
@@ -243,7 +244,13 @@ fn register_log(engine: &mut Engine) {
     );
 }
 
-pub fn register(engine: &mut Engine, st: &Rc<State>) {
+/// Everything at the first `require("node-ipc")` (`api::deferred`: only the module
+/// object leads to the types whose functions these are).
+pub fn register(_: &mut Engine, st: &Rc<State>) {
+    crate::api::deferred::defer::<NodeIpc>(st, register_now);
+}
+
+fn register_now(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<NodeIpc>("NodeIpc");
     engine.register_type_with_name::<IpcOf>("IpcOf");
     config_api::register(engine);

@@ -18,9 +18,9 @@ type Vars = Vec<(String, String)>;
 fn vars() -> MutexGuard<'static, Vars> {
     static VARS: OnceLock<Mutex<Vars>> = OnceLock::new();
     let m = VARS.get_or_init(|| {
-        let initial = std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
-            .collect();
+        // UTF-8 text is kept as it is (no copy); other bytes become U+FFFD.
+        let text = |s: std::ffi::OsString| s.into_string().unwrap_or_else(|s| s.to_string_lossy().into_owned());
+        let initial = std::env::vars_os().map(|(k, v)| (text(k), text(v))).collect();
         Mutex::new(initial)
     });
     // A panic while holding the lock can't leave the list half-written (each

@@ -11,6 +11,8 @@
 //! faults back in from the cache. A mapping is dropped only when the kernel says it is
 //! file-backed, private, not writable and holds no anonymous (copied-on-write) page:
 //! relocated read-only data (RELRO) exists nowhere else and is left alone.
+//!
+//! [`one_arena`] is the other end: how the heap grows at start-up.
 
 /// Drops the page-table entries of every clean read-only file mapping, and returns
 /// free heap pages to the kernel. Costs one read of `/proc/self/smaps` (about a
@@ -32,6 +34,22 @@ pub fn release_idle_pages() {
     // the kernel (madvise); it takes the arenas' locks like any allocation.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// Makes every thread allocate from malloc's main heap; call before the first thread
+/// is spawned. The script runs on a thread of its own (for its stack), and glibc gives
+/// a second thread a fresh arena that grows one `mprotect` call per 4 KiB page: about
+/// 65 system calls while the engine is built. The main heap grows by `brk` with a
+/// 128 KiB pad, and the process has one busy thread at a time anyway (the main thread
+/// only waits for the script thread; file-system workers and the REPL's threads
+/// allocate little), so sharing one arena costs no contention.
+pub fn one_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of the allocator; M_ARENA_MAX is a valid
+    // parameter and 1 a valid value. No other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

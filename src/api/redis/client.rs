@@ -90,6 +90,7 @@ pub fn closed_error() -> Dynamic {
 
 impl Client {
     pub fn new(st: &Rc<State>, opts: Options, max_offline: usize) -> Client {
+        super::load(st);
         Client(Rc::new_cyclic(|me| Inner {
             st: st.clone(),
             me: me.clone(),

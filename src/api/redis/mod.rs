@@ -39,7 +39,16 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 pub struct RedisModule(Rc<State>);
 
 pub fn module(st: &Rc<State>) -> Dynamic {
+    load(st);
     Dynamic::from(RedisModule(st.clone()))
+}
+
+/// Registers the redis functions if that has not been done: at `require("redis")` and
+/// [`Client::new`] (a remote pool makes clients of its own), before any value of a redis
+/// type exists. They are ~1 000 functions (every command at 0–6 arguments, on clients
+/// and on `multi()`), half of procbox's (`api::deferred`).
+pub fn load(st: &State) {
+    crate::api::deferred::load::<RedisModule>(st);
 }
 
 fn string_opt(m: &Map, k: &str) -> Option<String> {
@@ -125,8 +134,12 @@ fn register_method(engine: &mut Engine, name: &'static str) {
     arities!(a, b, c, d, e, f);
 }
 
-pub fn register(engine: &mut Engine, st: &Rc<State>) {
-    let _ = st;
+/// Everything at the first [`load`].
+pub fn register(_: &mut Engine, st: &Rc<State>) {
+    crate::api::deferred::defer::<RedisModule>(st, register_now);
+}
+
+fn register_now(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<RedisModule>("RedisModule");
     engine.register_type_with_name::<Client>("RedisClient");
     engine.register_type_with_name::<Multi>("RedisMulti");

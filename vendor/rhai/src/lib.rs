@@ -252,6 +252,9 @@ use func::calc_typed_method_hash;
 use func::{calc_fn_hash, calc_fn_hash_full, calc_var_hash};
 pub use func::{plugin, FnAccess, FuncArgs, NativeCallContext, RhaiNativeFunc};
 pub use module::{FnNamespace, FuncRegistration, Module};
+/// (procbox patch) Functions registered when the host first asks for them.
+#[cfg(not(feature = "sync"))]
+pub use module::DeferredFns;
 pub use packages::string_basic::{FUNC_TO_DEBUG, FUNC_TO_STRING};
 pub use rhai_codegen::*;
 #[cfg(not(feature = "no_time"))]

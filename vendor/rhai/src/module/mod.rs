@@ -1,10 +1,14 @@
 //! Module defining external-loaded modules for Rhai.
 
+#[cfg(not(feature = "sync"))]
+mod deferred;
 mod lazy;
 mod namespace;
 /// Module containing all built-in [module resolvers][ModuleResolver].
 pub mod resolvers;
 
+#[cfg(not(feature = "sync"))]
+pub use deferred::DeferredFns;
 #[cfg(not(feature = "no_module"))]
 pub use namespace::Namespace;
 #[cfg(not(feature = "no_module"))]
@@ -667,6 +671,9 @@ pub struct Module {
     flags: ModuleFlags,
     /// Functions in plugin module manifests, looked up only when called. Never empty if [`Some`].
     lazy_functions: Option<lazy::LazyFunctions>,
+    /// (procbox patch) Sets of functions registered when the host first asks for them.
+    #[cfg(not(feature = "sync"))]
+    deferred: Vec<DeferredFns>,
 }
 
 impl Default for Module {
@@ -799,6 +806,8 @@ impl Module {
             all_type_iterators: BTreeMap::new(),
             flags: ModuleFlags::INDEXED,
             lazy_functions: None,
+            #[cfg(not(feature = "sync"))]
+            deferred: Vec::new(),
         }
     }
 
@@ -934,6 +943,8 @@ impl Module {
         self.type_iterators.clear();
         self.all_type_iterators.clear();
         self.lazy_functions = None;
+        #[cfg(not(feature = "sync"))]
+        self.deferred.clear();
         self.flags
             .remove(ModuleFlags::INDEXED | ModuleFlags::INDEXED_GLOBAL_FUNCTIONS);
     }
@@ -1088,7 +1099,9 @@ impl Module {
     #[inline(always)]
     #[must_use]
     fn get_custom_type_by_name_raw(&self, type_name: &str) -> Option<&CustomTypeInfo> {
-        self.custom_types.get(type_name)
+        self.custom_types
+            .get(type_name)
+            .or_else(|| self.deferred_fns().find_map(|m| m.get_custom_type_by_name_raw(type_name)))
     }
 
     /// Returns `true` if this [`Module`] contains no items.
@@ -1121,6 +1134,25 @@ impl Module {
                 .map_or(true, StraightHashMap::is_empty)
             && self.all_type_iterators.is_empty()
             && self.lazy_functions.is_none()
+            && !self.has_deferred_fns()
+    }
+    /// (procbox patch) Does this module have deferred functions, loaded or not?
+    #[inline(always)]
+    #[must_use]
+    fn has_deferred_fns(&self) -> bool {
+        #[cfg(not(feature = "sync"))]
+        return !self.deferred.is_empty();
+        #[cfg(feature = "sync")]
+        return false;
+    }
+    /// (procbox patch) The deferred sets served after this module's own functions, those
+    /// loaded so far.
+    #[inline(always)]
+    fn deferred_fns(&self) -> impl Iterator<Item = &Module> {
+        #[cfg(not(feature = "sync"))]
+        return self.deferred.iter().filter_map(DeferredFns::module);
+        #[cfg(feature = "sync")]
+        return std::iter::empty();
     }
 
     /// Is the [`Module`] indexed?
@@ -1497,6 +1529,7 @@ impl Module {
             .as_ref()
             .map_or(false, |m| m.contains_key(&hash_fn))
             || self.get_lazy_fn(hash_fn).is_some()
+            || self.deferred_fns().any(|m| m.contains_fn(hash_fn))
     }
 
     /// _(metadata)_ Update the metadata (parameter names/types, return type and doc-comments) of a registered function.
@@ -1968,6 +2001,7 @@ impl Module {
             .and_then(|m| m.get(&hash_native))
             .map(|(f, _)| Cow::Borrowed(f))
             .or_else(|| self.get_lazy_fn(hash_native).map(Cow::Owned))
+            .or_else(|| self.deferred_fns().find_map(|m| m.get_fn(hash_native)))
     }
 
     /// Can the particular function with [`Dynamic`] parameter(s) exist in the [`Module`]?
@@ -1975,8 +2009,9 @@ impl Module {
     /// A `true` return value does not automatically imply that the function _must_ exist.
     #[inline(always)]
     #[must_use]
-    pub(crate) const fn may_contain_dynamic_fn(&self, hash_script: u64) -> bool {
+    pub(crate) fn may_contain_dynamic_fn(&self, hash_script: u64) -> bool {
         !self.dynamic_functions_filter.is_absent(hash_script)
+            || self.deferred_fns().any(|m| m.may_contain_dynamic_fn(hash_script))
     }
 
     /// Does the particular namespace-qualified function exist in the [`Module`]?
@@ -2278,6 +2313,7 @@ impl Module {
     pub(crate) fn iter_fn(&self) -> impl Iterator<Item = (&RhaiFunc, &FuncMetadata)> {
         self.functions
             .iter()
+            .chain(self.deferred_fns().filter_map(|m| m.functions.as_ref()))
             .flat_map(StraightHashMap::values)
             .map(|(f, m)| (f, &**m))
     }
@@ -2947,6 +2983,9 @@ impl Module {
     #[inline]
     #[must_use]
     pub(crate) fn get_iter(&self, id: TypeId) -> Option<&FnIterator> {
-        self.type_iterators.get(&id).map(|f| &**f)
+        self.type_iterators
+            .get(&id)
+            .map(|f| &**f)
+            .or_else(|| self.deferred_fns().find_map(|m| m.get_iter(id)))
     }
 }
