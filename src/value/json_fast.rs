@@ -35,8 +35,7 @@ fn shared(text: &str) -> ImmutableString {
     ident(text).into()
 }
 
-/// Strings up to this long are looked up in [`RECENT`] (and a string's first bytes
-/// scanned without memchr).
+/// Strings up to this long are looked up in [`RECENT`].
 const SHORT: usize = 16;
 
 thread_local! {
@@ -169,13 +168,7 @@ impl<'a> Parser<'a> {
         let start = self.i;
         // The common string: no escape, printable ASCII up to the closing quote.
         let rest = self.s.get(start..)?;
-        // Keys and short values end within a few bytes: a plain look at those is
-        // cheaper than memchr's set-up (about 60 instructions a call).
-        let end = match rest.iter().take(SHORT).position(|&b| b == b'"' || b == b'\\') {
-            Some(end) => end,
-            None if rest.len() <= SHORT => return None,
-            None => SHORT + memchr::memchr2(b'"', b'\\', &rest[SHORT..])?,
-        };
+        let end = memchr::memchr2(b'"', b'\\', rest)?;
         if rest[end] == b'"' {
             let raw = &rest[..end];
             // Without early exit, so the compiler can check 16 bytes at a time.
