@@ -264,7 +264,7 @@ impl Handler<Runtime> for Inner {
         if self.ending() || !self.connected.get() {
             return;
         }
-        self.reader.borrow_mut().feed(bytes, fds, |msg| self.on_frame(msg.frame, msg.handle, msg.size));
+        self.reader.borrow_mut().feed(bytes, fds, |msg| self.on_frame(msg.frame, msg.handle, msg.size, msg.cmd));
         rt.drain();
     }
 
@@ -285,7 +285,7 @@ impl Handler<Runtime> for Inner {
                 } else {
                     let last = self.reader.borrow_mut().finish();
                     if let Some(frame) = last {
-                        self.on_frame(frame, None, 0);
+                        self.on_frame(frame, None, 0, None);
                     }
                     self.close();
                 }

@@ -27,6 +27,7 @@ mod remote_api;
 mod wire;
 mod worker;
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -81,9 +82,25 @@ fn create(ctx: &NativeCallContext, st: &Rc<State>, script: &Dynamic, opts: &Dyna
 
 /// The job as JSON text, made once (a retried job is not serialized again).
 fn job_text(job: &Dynamic) -> Res<Rc<str>> {
-    json::stringify(job, "")
-        .map(Rc::from)
-        .ok_or_else(|| type_error("The \"job\" argument must be serializable to JSON. Received a function".into()))
+    thread_local! {
+        /// Written into, then copied once into the job's `Rc<str>` (a fresh `String`
+        /// per job was one allocation, copy and free more).
+        static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|scratch| {
+        let mut out = scratch.borrow_mut();
+        out.clear();
+        if json::stringify_into(&mut out, job, "") {
+            let text = Rc::from(out.as_str());
+            // A huge job's buffer is not kept for the next ones.
+            if out.capacity() > 1 << 16 {
+                *out = String::new();
+            }
+            Ok(text)
+        } else {
+            Err(type_error("The \"job\" argument must be serializable to JSON. Received a function".into()))
+        }
+    })
 }
 
 fn callback(ctx: &NativeCallContext, v: &Dynamic, what: &str) -> Res<Callback> {

@@ -14,7 +14,9 @@
 use std::collections::VecDeque;
 use std::os::fd::OwnedFd;
 
-use super::framing::{Decoder, Frame, Located};
+use rhai::ImmutableString;
+
+use super::framing::{Decoder, Frame};
 use crate::io::stream::{Kind, OnReadError, ReadSize, StreamOpts};
 
 /// Above this many queued bytes `send()` returns false (Node's value).
@@ -59,6 +61,8 @@ pub struct Incoming {
     pub handle: Option<OwnedFd>,
     /// Bytes the line took on the wire (its newline included).
     pub size: usize,
+    /// The message's `cmd` field (a string in an object), looked up once here.
+    pub cmd: Option<ImmutableString>,
 }
 
 /// The read side's codec: bytes and descriptors in, messages out.
@@ -84,19 +88,16 @@ impl Reader {
         let (from, to) = (self.read_pos, self.read_pos + bytes.len() as u64);
         self.read_pos = to;
         self.fds.extend(fds.into_iter().map(|fd| Received { from, to, fd }));
-        let mut lines = self.decoder.push_located(bytes).into_iter().peekable();
-        let next_start = self.decoder.next_start();
-        while let Some(Located { start, frame }) = lines.next() {
-            // A line's size on the wire: up to where the next one starts.
-            let end = lines.peek().map_or(next_start, |l| l.start);
-            let handle = match &frame {
-                Frame::Message(v) if super::framing::command(v).as_deref() == Some("NODE_HANDLE") => {
-                    self.claim_fd(start)
-                }
+        let Reader { decoder, fds, .. } = self;
+        decoder.push_each(bytes, |start, frame, size| {
+            let cmd = match &frame {
+                Frame::Message(v) => super::framing::command(v),
                 _ => None,
             };
-            each(Incoming { frame, handle, size: end.saturating_sub(start) as usize });
-        }
+            let handle = if cmd.as_deref() == Some("NODE_HANDLE") { claim_fd(fds, start) } else { None };
+            each(Incoming { frame, handle, size, cmd });
+        });
+        let next_start = self.decoder.next_start();
         // No line will start where these arrived any more: nothing can claim them.
         while self.fds.front().is_some_and(|r| r.to <= next_start) {
             self.fds.pop_front();
@@ -110,21 +111,21 @@ impl Reader {
         self.decoder.finish()
     }
 
-    /// The descriptor that came with the bytes where a `NODE_HANDLE` line starts;
-    /// earlier ones that no line claimed are closed on the way.
-    fn claim_fd(&mut self, start: u64) -> Option<OwnedFd> {
-        while self.fds.front().is_some_and(|r| r.to <= start) {
-            self.fds.pop_front();
-        }
-        match self.fds.front() {
-            Some(r) if r.from <= start => self.fds.pop_front().map(|r| r.fd),
-            _ => None,
-        }
-    }
-
     #[cfg(test)]
     fn open_fds(&self) -> usize {
         self.fds.len()
+    }
+}
+
+/// The descriptor that came with the bytes where a `NODE_HANDLE` line starts;
+/// earlier ones that no line claimed are closed on the way.
+fn claim_fd(fds: &mut VecDeque<Received>, start: u64) -> Option<OwnedFd> {
+    while fds.front().is_some_and(|r| r.to <= start) {
+        fds.pop_front();
+    }
+    match fds.front() {
+        Some(r) if r.from <= start => fds.pop_front().map(|r| r.fd),
+        _ => None,
     }
 }
 

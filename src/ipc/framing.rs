@@ -20,6 +20,7 @@ pub enum Frame {
 
 /// A decoded line and where it started in the byte stream (descriptors that came
 /// with the bytes at that position belong to it).
+#[cfg(test)]
 #[derive(Debug)]
 pub struct Located {
     pub start: u64,
@@ -31,11 +32,10 @@ pub struct Located {
 pub const KEEP_CAPACITY: usize = 1 << 20;
 
 pub struct Decoder {
+    /// The start of a line whose newline has not come yet (never holds a newline).
     buf: Vec<u8>,
     /// Stream offset just past the last byte pushed.
     pos: u64,
-    /// Bytes of `buf` already searched for a newline.
-    scanned: usize,
     max: usize,
     /// Discarding the remainder of an oversized line.
     skipping: bool,
@@ -43,7 +43,7 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn new(max: usize) -> Decoder {
-        Decoder { buf: Vec::new(), pos: 0, scanned: 0, max, skipping: false }
+        Decoder { buf: Vec::new(), pos: 0, max, skipping: false }
     }
 
     /// Adds bytes from the peer; returns every line they completed.
@@ -52,16 +52,28 @@ impl Decoder {
         self.push_located(bytes).into_iter().map(|l| l.frame).collect()
     }
 
+    /// [`push`](Self::push), with each line's start offset in the stream.
+    #[cfg(test)]
+    pub fn push_located(&mut self, bytes: &[u8]) -> Vec<Located> {
+        let mut frames = Vec::new();
+        self.push_each(bytes, |start, frame, _| frames.push(Located { start, frame }));
+        frames
+    }
+
     /// Where the next line to be reported starts: no line starts before it any more.
     pub fn next_start(&self) -> u64 {
         self.pos - self.buf.len() as u64
     }
 
-    /// [`push`](Self::push), with each line's start offset in the stream.
-    pub fn push_located(&mut self, bytes: &[u8]) -> Vec<Located> {
-        // Sized up front: a read of thousands of small lines grew (and copied) the
-        // vector of frames a dozen times, about 500 instructions a message.
-        let mut frames = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    /// Adds bytes from the peer and calls `each(start, frame, size)` for every line
+    /// they complete, in order: its start offset in the stream, and the bytes it took
+    /// on the wire (its newline included). Nothing is collected: a read of thousands
+    /// of lines made a vector of frames that large (its allocation set off malloc's
+    /// consolidation of the freed messages, about 300 instructions a message). Whole
+    /// lines are parsed where they lie in `bytes`; only a line's start whose newline
+    /// has not come yet is kept (copying every read into the buffer first cost about
+    /// 100 a message).
+    pub fn push_each(&mut self, bytes: &[u8], mut each: impl FnMut(u64, Frame, usize)) {
         let mut data = bytes;
         self.pos += bytes.len() as u64;
         if self.skipping {
@@ -70,29 +82,41 @@ impl Decoder {
                     self.skipping = false;
                     data = &data[i + 1..];
                 }
-                None => return frames,
+                None => return,
             }
         }
-        self.buf.extend_from_slice(data);
-        let base = self.pos - self.buf.len() as u64;
+        // Stream offset of data[0].
+        let mut base = self.pos - data.len() as u64;
+        if !self.buf.is_empty() {
+            let Some(nl) = memchr::memchr(b'\n', data) else {
+                self.buf.extend_from_slice(data);
+                return self.check_size(each);
+            };
+            self.buf.extend_from_slice(&data[..nl]);
+            let start = base - (self.buf.len() - nl) as u64;
+            each(start, decode(&self.buf), self.buf.len() + 1);
+            self.buf.clear();
+            data = &data[nl + 1..];
+            base += nl as u64 + 1;
+        }
         let mut start = 0;
-        // Not collected first: a read of thousands of lines grew (and copied) that
-        // vector of positions a dozen times, about 500 instructions a message.
-        for i in memchr::memchr_iter(b'\n', &self.buf[self.scanned..]) {
-            let nl = i + self.scanned;
-            frames.push(Located { start: base + start as u64, frame: decode(&self.buf[start..nl]) });
+        for nl in memchr::memchr_iter(b'\n', data) {
+            each(base + start as u64, decode(&data[start..nl]), nl + 1 - start);
             start = nl + 1;
         }
-        self.buf.drain(..start);
-        self.scanned = self.buf.len();
+        self.buf.extend_from_slice(&data[start..]);
+        self.check_size(each);
+    }
+
+    /// A partial line over the cap is reported, and the rest of it will be skipped.
+    fn check_size(&mut self, mut each: impl FnMut(u64, Frame, usize)) {
         if self.buf.len() > self.max {
-            frames.push(Located { start: self.next_start(), frame: Frame::TooLarge(self.buf.len()) });
+            let n = self.buf.len();
+            each(self.next_start(), Frame::TooLarge(n), n);
             self.buf.clear();
-            self.scanned = 0;
             self.skipping = true;
         }
         self.shrink();
-        frames
     }
 
     /// A huge line is gone: give its memory back instead of keeping it for the
@@ -115,7 +139,6 @@ impl Decoder {
         }
         let excerpt = excerpt(&self.buf);
         self.buf = Vec::new();
-        self.scanned = 0;
         Some(Frame::Malformed { error: "incomplete message at end of channel".into(), excerpt })
     }
 }
@@ -151,7 +174,12 @@ pub fn command(v: &Dynamic) -> Option<ImmutableString> {
 
 /// Node keeps messages whose `cmd` starts with `NODE_` (and is longer) internal.
 pub fn is_internal(v: &Dynamic) -> bool {
-    command(v).is_some_and(|c| c.len() > 5 && c.starts_with("NODE_"))
+    command(v).is_some_and(|c| is_internal_command(&c))
+}
+
+/// [`is_internal`] for a `cmd` already looked up.
+pub fn is_internal_command(cmd: &str) -> bool {
+    cmd.len() > 5 && cmd.starts_with("NODE_")
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@
 //! type, a duplicate key keeping its last value. Tests compare both on every input
 //! (fixed cases and a deterministic fuzz).
 
+use std::cell::RefCell;
+
 use rhai::{Array, Dynamic, INT, Identifier, ImmutableString, Map};
 
 /// Nesting handled here; deeper texts go to serde_json (whose limit is 128).
@@ -23,6 +25,56 @@ pub fn parse(text: &[u8]) -> Option<Dynamic> {
     let v = p.value(0)?;
     p.ws();
     (p.i == text.len()).then_some(v)
+}
+
+/// A shared string holding `text`: one allocation for the text (when it does not fit
+/// inline) and one for the share. `ImmutableString::from` copies a long text twice,
+/// into a `String` and then into smartstring's own buffer (three allocations, a
+/// free and two copies for every message's longer strings).
+fn shared(text: &str) -> ImmutableString {
+    ident(text).into()
+}
+
+/// Strings up to this long are looked up in [`RECENT`].
+const SHORT: usize = 16;
+
+thread_local! {
+    /// Short string values seen lately, by a hash of their bytes: a message's tags
+    /// (`"kind":"event"`, `"type":"job"`) repeat from one message to the next, and a
+    /// hit is a reference count instead of an allocation (and a free when the
+    /// message is dropped). V8's `JSON.parse` shares its short strings the same way
+    /// (it internalizes string values of up to 10 characters). Strings are
+    /// immutable values in Rhai (a change copies a shared one first), so sharing
+    /// one between messages is invisible to scripts.
+    static RECENT: RefCell<[Option<ImmutableString>; 32]> = const { RefCell::new([const { None }; 32]) };
+}
+
+/// `text` as a shared string: a recent equal one when there is one.
+fn short_or_shared(text: &str) -> ImmutableString {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return shared(text) };
+    if b.len() > SHORT {
+        return shared(text);
+    }
+    let slot = (b.len() * 7 + usize::from(first) * 3 + usize::from(last)) % 32;
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        match &recent[slot] {
+            Some(s) if s.as_str() == text => s.clone(),
+            _ => {
+                let s = shared(text);
+                recent[slot] = Some(s.clone());
+                s
+            }
+        }
+    })
+}
+
+/// `text` as a map key (the same one copy for a long key).
+fn ident(text: &str) -> Identifier {
+    let mut s = Identifier::new();
+    s.push_str(text);
+    s
 }
 
 struct Parser<'a> {
@@ -63,10 +115,7 @@ impl<'a> Parser<'a> {
             b'[' if depth < MAX_DEPTH => self.array(depth + 1),
             b'"' => {
                 let t = self.string()?;
-                Some(match t {
-                    Text::Raw(s) => ImmutableString::from(s).into(),
-                    Text::Owned(s) => ImmutableString::from(s).into(),
-                })
+                Some(short_or_shared(t.as_str()).into())
             }
             b't' => self.word(b"true", Dynamic::TRUE),
             b'f' => self.word(b"false", Dynamic::FALSE),
@@ -219,7 +268,7 @@ impl<'a> Parser<'a> {
             if self.peek()? != b'"' {
                 return None;
             }
-            let key: Identifier = self.string()?.as_str().into();
+            let key = ident(self.string()?.as_str());
             self.ws();
             if self.peek()? != b':' {
                 return None;

@@ -207,3 +207,30 @@ fn agrees_with_serde_json_on_generated_and_mutated_texts() {
     // all, this test would compare nothing.
     assert!(taken * 5 > total, "short parser took {taken} of {total}");
 }
+
+/// Recent short string values are shared between parses: equal where they should be,
+/// and a script changing one (Rhai copies a shared string before changing it) leaves
+/// the other message, and the next parse, as they were. Long and empty strings are
+/// not shared.
+#[test]
+fn recent_short_strings_are_shared_but_stay_values() {
+    let engine = rhai::Engine::new();
+    let mut scope = rhai::Scope::new();
+    let text = br#"{"kind":"event","long":"0123456789abcdef0123","e":""}"#;
+    scope.push("a", parse(text).unwrap());
+    scope.push("b", parse(text).unwrap());
+    let r: String = engine
+        .eval_with_scope(&mut scope, r#"a.kind += "!"; a.long += "?"; `${a.kind} ${b.kind} ${b.long.len()}`"#)
+        .unwrap();
+    assert_eq!(r, "event! event 20");
+    let c = parse(text).unwrap();
+    let m = c.read_lock::<Map>().unwrap();
+    assert_eq!(m["kind"].clone().into_immutable_string().unwrap(), "event");
+    let b = scope.get_value::<Map>("b").unwrap();
+    let (x, y) =
+        (b["kind"].clone().into_immutable_string().unwrap(), m["kind"].clone().into_immutable_string().unwrap());
+    assert!(x.ptr_eq(&y), "a recent short value is one shared string");
+    let (x, y) =
+        (b["long"].clone().into_immutable_string().unwrap(), m["long"].clone().into_immutable_string().unwrap());
+    assert!(!x.ptr_eq(&y), "longer strings are not looked up");
+}

@@ -58,31 +58,36 @@ impl Inner {
         })));
     }
 
-    fn on_message(&self, v: Dynamic, fd: Option<OwnedFd>, size: usize) {
+    /// `cmd`: the message's `cmd` field, as the reader looked it up.
+    fn on_message(&self, v: Dynamic, fd: Option<OwnedFd>, size: usize, cmd: Option<ImmutableString>) {
         let tap = self.tap.borrow().clone();
-        let v = match tap {
+        let (v, cmd) = match tap {
             Some(tap) => match tap(v) {
-                Some(v) => v,
+                // What the tap gives back is looked at anew.
+                Some(v) => {
+                    let cmd = framing::command(&v);
+                    (v, cmd)
+                }
                 None => return,
             },
-            None => v,
+            None => (v, cmd),
         };
-        if !framing::is_internal(&v) {
+        let Some(cmd) = cmd.filter(|c| framing::is_internal_command(c)) else {
             self.deliver(v, Dynamic::UNIT, size);
             return;
-        }
-        match framing::command(&v).as_deref() {
-            Some("NODE_HANDLE_ACK") => {
+        };
+        match cmd.as_str() {
+            "NODE_HANDLE_ACK" => {
                 self.stream.ack();
                 self.pump();
             }
-            Some("NODE_HANDLE_NACK") => {
+            "NODE_HANDLE_NACK" => {
                 self.stream.ack();
                 let err = error::coded("Error", "ERR_IPC_HANDLE_REJECTED", "The peer could not take the handle");
                 self.emit_later("error", err.into());
                 self.pump();
             }
-            Some("NODE_HANDLE") => {
+            "NODE_HANDLE" => {
                 let mut v = v;
                 let mut take = |name: &str| v.write_lock::<Map>().and_then(|mut m| m.remove(name)).unwrap_or_default();
                 let kind = take("type").read_lock::<ImmutableString>().map(|s| s.to_string()).unwrap_or_default();
@@ -102,9 +107,9 @@ impl Inner {
         }
     }
 
-    pub(super) fn on_frame(&self, frame: Frame, handle: Option<OwnedFd>, size: usize) {
+    pub(super) fn on_frame(&self, frame: Frame, handle: Option<OwnedFd>, size: usize, cmd: Option<ImmutableString>) {
         match frame {
-            Frame::Message(v) => self.on_message(v, handle, size),
+            Frame::Message(v) => self.on_message(v, handle, size, cmd),
             Frame::Malformed { error, excerpt } => self.emit_later("error", frame_error(&error, &excerpt)),
             Frame::TooLarge(n) => {
                 self.emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), ""))
