@@ -2,10 +2,6 @@
 //! event names on `process`). The `libc::SIG*` values here are data (the table), not
 //! calls: dispositions and the loop's self-pipe are [`crate::sys::signal`]'s.
 
-/// `api/contain.rs` restores a disposition under this name (the call itself is in
-/// [`crate::sys::signal`]).
-pub use crate::sys::signal::restore;
-
 /// Linux signal names in number order (as `os.constants.signals` lists them).
 const NAMES: &[(&str, i32)] = &[
     ("SIGHUP", libc::SIGHUP),

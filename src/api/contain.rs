@@ -137,9 +137,7 @@ pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
                 }
                 rt.st.flush();
                 terminate(&super::child_process::children(&rt.st));
-                let _ = signals::restore(signo);
-                // SAFETY: raise(3) with the default disposition just restored.
-                unsafe { libc::raise(signo) };
+                crate::sys::signal::reraise_default(signo);
             })),
         );
     }
