@@ -36,7 +36,9 @@ pub enum Event {
     Data(Vec<u8>),
     /// The peer will send no more (EOF).
     End,
-    /// The write queue went low (see the stream's `DrainAt`) after a `write` said false.
+    /// The write queue went low (see the stream's `DrainAt`) after a `write` said false;
+    /// sent before the completions of the flush that let it go low, and never after
+    /// `end()` (Node's `afterWrite`).
     Drain,
     /// `end()` took effect: everything queued was written and the write side shut.
     Finish,
