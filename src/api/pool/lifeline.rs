@@ -15,8 +15,8 @@
 //! it holds the lifeline only while a job runs. A seed-style worker (a `message`
 //! listener) gives no sign of when it works: it holds the lifeline from start-up.
 
-use crate::sys::task::parent_pid;
 use crate::sys::signal::{raise, set_parent_death_signal};
+use crate::sys::task::parent_pid;
 
 /// SIGKILL's number, as data.
 const SIGKILL: i32 = libc::SIGKILL;
