@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
 use super::events::{Event, Handler, Host, Io, IoError, Reactor, When};
@@ -180,12 +180,10 @@ impl Handler<Rec> for Probe {
 
 /// A connected, non-blocking, close-on-exec Unix stream socketpair.
 pub fn socketpair() -> (OwnedFd, OwnedFd) {
-    let mut fds = [0; 2];
-    let ty = libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
-    // SAFETY: `fds` has room for the two descriptors socketpair writes.
-    assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, fds.as_mut_ptr()) }, 0);
-    // SAFETY: two fresh descriptors nothing else owns.
-    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+    let (a, b) = crate::sys::fd::socketpair().expect("socketpair");
+    crate::sys::fd::set_nonblocking(a.as_fd(), true).expect("O_NONBLOCK");
+    crate::sys::fd::set_nonblocking(b.as_fd(), true).expect("O_NONBLOCK");
+    (a, b)
 }
 
 /// A non-blocking, close-on-exec pipe: (read end, write end).
