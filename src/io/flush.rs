@@ -110,6 +110,12 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
                 Err(_) => return false,
             }
             if !has_output(&*e.w) || e.hung_up {
+                // Read what the peer sent meanwhile before leaving: a Unix socket
+                // closed with unread input makes the peer's read fail (ECONNRESET)
+                // after the data, although everything was delivered.
+                if e.reading {
+                    discard_input(e.fd.as_fd(), &mut scratch);
+                }
                 return false;
             }
             if e.clock.expired(rule, now) {

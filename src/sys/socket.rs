@@ -199,10 +199,17 @@ pub fn is_listening(fd: BorrowedFd<'_>) -> bool {
     get_int(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN).is_ok_and(|v| v != 0)
 }
 
-/// Makes a descriptor from elsewhere (a passed handle, `{fd: n}`) behave like ours.
+/// Makes a descriptor from elsewhere (a passed handle, `{fd: n}`, a pipe end) behave
+/// like ours: non-blocking and close-on-exec. One system call each, with no read of
+/// the flags first (libuv's `uv__nonblock_ioctl` and `uv__cloexec`): every stream's
+/// descriptor comes through here, a spawned child's three pipes included.
 pub fn adopt(fd: BorrowedFd<'_>) -> SysResult<()> {
-    super::fd::set_nonblocking(fd, true)?;
-    super::fd::set_cloexec(fd)
+    let on: libc::c_int = 1;
+    // SAFETY: FIONBIO reads one int through the pointer, which points at `on`, alive
+    // for the call; it changes only the O_NONBLOCK status flag of `fd`'s description.
+    Errno::result(unsafe { libc::ioctl(fd.as_raw_fd(), libc::FIONBIO, &on) })?;
+    // FD_CLOEXEC is the only descriptor flag: setting it outright loses nothing.
+    nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC)).map(drop)
 }
 
 pub fn shutdown_write(fd: BorrowedFd<'_>) -> SysResult<()> {

@@ -87,3 +87,18 @@ fn a_descriptor_travels_with_its_bytes() {
     assert!(flags & libc::FD_CLOEXEC != 0, "received fds are close-on-exec");
     assert_eq!(recvmsg(b.as_fd(), &mut buf, &mut fds), Err(Errno::EAGAIN));
 }
+
+#[test]
+fn adopt_makes_a_blocking_inheritable_descriptor_ours() {
+    let (rd, _wr) = nix::unistd::pipe().unwrap();
+    let flags = |fd: BorrowedFd<'_>| {
+        let fl = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETFL).unwrap();
+        let fd_fl = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETFD).unwrap();
+        (fl & libc::O_NONBLOCK != 0, fd_fl & libc::FD_CLOEXEC != 0, fl & libc::O_ACCMODE)
+    };
+    assert_eq!(flags(rd.as_fd()), (false, false, libc::O_RDONLY));
+    adopt(rd.as_fd()).unwrap();
+    assert_eq!(flags(rd.as_fd()), (true, true, libc::O_RDONLY), "non-blocking, close-on-exec, mode kept");
+    adopt(rd.as_fd()).unwrap();
+    assert_eq!(flags(rd.as_fd()), (true, true, libc::O_RDONLY), "adopting twice changes nothing");
+}
