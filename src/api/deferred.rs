@@ -10,7 +10,9 @@
 //!
 //! An area defers its functions in its `register` with [`defer`], keyed by its module
 //! object's type, and calls [`load`] before making a value of its types;
-//! `api::register` serves every deferred set from one global module ([`install`]).
+//! `api::register` serves every deferred set from the global module that holds the
+//! globals ([`install`]): a module of its own would be one more for every function
+//! lookup that misses to walk.
 
 use std::cell::RefCell;
 use std::marker::PhantomData;
@@ -50,13 +52,11 @@ pub fn load<M: 'static>(st: &State) {
     }
 }
 
-/// One global module serving every set deferred so far; called once, after the areas
-/// registered.
-pub fn install(engine: &mut Engine, st: &State) {
+/// Makes `holder` (a global module) serve every set deferred so far; called once,
+/// after the areas registered.
+pub fn install(holder: &mut Module, st: &State) {
     let Some(pending) = st.slots.get::<Pending>() else { return };
-    let mut holder = Module::new();
     for fns in pending.0.borrow_mut().drain(..) {
         holder.add_deferred_fns(fns);
     }
-    engine.register_global_module(holder.into());
 }

@@ -90,9 +90,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());
     engine.register_get("stderr", move |_: &mut process::Process| stderr.clone());
     engine.register_get("stdin", move |_: &mut process::Process| stdin.clone());
-    deferred::install(engine, st);
 
     let mut globals = Module::new();
+    deferred::install(&mut globals, st);
     globals.set_var("process", process::Process(st.clone()));
     globals.set_var("console", console);
     globals.set_var("Promise", promise::statics(st));

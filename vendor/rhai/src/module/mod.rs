@@ -2001,7 +2001,20 @@ impl Module {
             .and_then(|m| m.get(&hash_native))
             .map(|(f, _)| Cow::Borrowed(f))
             .or_else(|| self.get_lazy_fn(hash_native).map(Cow::Owned))
-            .or_else(|| self.deferred_fns().find_map(|m| m.get_fn(hash_native)))
+            .or_else(|| {
+                if self.has_deferred_fns() {
+                    self.get_deferred_fn(hash_native)
+                } else {
+                    None
+                }
+            })
+    }
+    /// (procbox patch) [`get_fn`][Self::get_fn] in the deferred sets: out of line, so the
+    /// lookup every function call makes stays as small as stock Rhai's.
+    #[cold]
+    #[inline(never)]
+    fn get_deferred_fn(&self, hash_native: u64) -> Option<Cow<'_, RhaiFunc>> {
+        self.deferred_fns().find_map(|m| m.get_fn(hash_native))
     }
 
     /// Can the particular function with [`Dynamic`] parameter(s) exist in the [`Module`]?
@@ -2011,7 +2024,15 @@ impl Module {
     #[must_use]
     pub(crate) fn may_contain_dynamic_fn(&self, hash_script: u64) -> bool {
         !self.dynamic_functions_filter.is_absent(hash_script)
-            || self.deferred_fns().any(|m| m.may_contain_dynamic_fn(hash_script))
+            || (self.has_deferred_fns() && self.deferred_may_contain_dynamic_fn(hash_script))
+    }
+
+    /// (procbox patch) [`may_contain_dynamic_fn`][Self::may_contain_dynamic_fn] in the
+    /// deferred sets, out of line.
+    #[cold]
+    #[inline(never)]
+    fn deferred_may_contain_dynamic_fn(&self, hash_script: u64) -> bool {
+        self.deferred_fns().any(|m| m.may_contain_dynamic_fn(hash_script))
     }
 
     /// Does the particular namespace-qualified function exist in the [`Module`]?
