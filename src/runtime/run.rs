@@ -127,7 +127,7 @@ impl Runtime {
             // Borrowed: a queued entry is not copied to be run (an empty argument list
             // copies without allocating).
             Task::Call(cb, args) => {
-                let r = cb.call(&self.engine, args.clone());
+                let r = cb.call_for_effect(&self.engine, args.clone());
                 self.settle(r, cb.source())
             }
             Task::Native(f) => {
