@@ -111,7 +111,10 @@ impl Engine {
                 #[cfg(not(feature = "no_closure"))]
                 let mut new_val = new_val;
                 #[cfg(not(feature = "no_closure"))]
-                if self.js(crate::api::js_closures::JsClosures::GLOBAL_HANDLES) {
+                if self.js(crate::api::js_closures::JsClosures::GLOBAL_HANDLES)
+                    && matches!(lhs, Expr::Variable(v, None, ..) if v.0.is_none())
+                {
+
                     if let Some(r) =
                         self.js_global_chain(global, caches, scope, lhs, expr, rhs, idx_values, &mut new_val)
                     {

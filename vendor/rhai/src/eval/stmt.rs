@@ -87,20 +87,21 @@ impl Engine {
             #[cfg(not(feature = "no_module"))]
             let orig_imports_len = global.num_imports();
 
-            if js_hints
+            let js_hinted = js_hints
                 && matches!(stmt, Stmt::FnCall(..) | Stmt::If(..) | Stmt::Block(..))
-                && (js_unused || !js_last.map_or(false, |last| std::ptr::eq(last, stmt)))
-            {
+                && (js_unused || !js_last.map_or(false, |last| std::ptr::eq(last, stmt)));
+            if js_hinted {
                 global.js_stmt_unused = true;
             }
 
             let result =
                 self.eval_stmt(global, caches, scope, this_ptr, stmt, restore_orig_state);
-            if js_hints {
+            if js_hinted {
                 // Not taken (the statement failed before it looked): never seen by another.
                 global.js_stmt_unused = false;
             }
             let result = result?;
+
 
             #[cfg(not(feature = "no_module"))]
             if matches!(stmt, Stmt::Import(..)) {
