@@ -125,7 +125,10 @@ fn by_ref(name: &str) -> FuncRegistration {
 
 fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Dynamic {
     let entry = st.immediate(Task::Call(Callback::new(ctx, f), args));
-    handle(ctx, Immediate { st: st.clone(), entry })
+    if ctx.js_result_unused() {
+        return Dynamic::UNIT;
+    }
+    Dynamic::from(Immediate { st: st.clone(), entry })
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
