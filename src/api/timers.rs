@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine, FnPtr, FuncRegistration, NativeCallContext};
+use rhai::{Dynamic, Engine, FnPtr, FuncRegistration, NativeCallContext, Variant};
 
 use crate::event_loop::TimerId;
 use crate::event_loop::timers::{MAX_DELAY, clamp_delay};
@@ -49,6 +49,13 @@ fn delay_of(v: &Dynamic) -> f64 {
     }
 }
 
+/// The handle a starter returns, as the script's value; `()` when the call is a
+/// statement whose value is discarded (rhai's `js_result_hints`, e.g. `setImmediate(f);`
+/// in a loop): nobody could receive it, and a custom value costs two allocations.
+fn handle<T: Variant + Clone>(ctx: &NativeCallContext, h: T) -> Dynamic {
+    if ctx.js_result_unused() { Dynamic::UNIT } else { Dynamic::from(h) }
+}
+
 fn start(
     ctx: &NativeCallContext,
     st: &Rc<State>,
@@ -56,7 +63,7 @@ fn start(
     delay: &Dynamic,
     args: Vec<Dynamic>,
     repeat: bool,
-) -> Timeout {
+) -> Dynamic {
     let ms = delay_of(delay);
     if ms > MAX_DELAY {
         let msg = format!(
@@ -67,7 +74,7 @@ fn start(
     }
     let task = Task::Call(Callback::new(ctx, f), args);
     let id = st.timer_start(clamp_delay(ms), repeat, task);
-    Timeout { st: st.clone(), id }
+    handle(ctx, Timeout { st: st.clone(), id })
 }
 
 fn clear(st: &State, v: &Dynamic) {
@@ -116,9 +123,12 @@ fn by_ref(name: &str) -> FuncRegistration {
     FuncRegistration::new(name).with_purity(true)
 }
 
-fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Immediate {
+fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Dynamic {
     let entry = st.immediate(Task::Call(Callback::new(ctx, f), args));
-    Immediate { st: st.clone(), entry }
+    if ctx.js_result_unused() {
+        return Dynamic::UNIT;
+    }
+    Dynamic::from(Immediate { st: st.clone(), entry })
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {

@@ -89,7 +89,19 @@ impl Callback {
     }
 
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
-    pub fn call(&self, engine: &Engine, mut args: Vec<Dynamic>) -> RhaiResult {
+    pub fn call(&self, engine: &Engine, args: Vec<Dynamic>) -> RhaiResult {
+        self.call_with(engine, args, false)
+    }
+
+    /// [`Callback::call`] for a caller that discards the function's value (a timer, an
+    /// immediate, a nextTick): rhai is told so (`js_result_hints`), so a call such as
+    /// `setImmediate(f)` that is the callback's last statement need not build the
+    /// handle nobody receives.
+    pub fn call_for_effect(&self, engine: &Engine, args: Vec<Dynamic>) -> RhaiResult {
+        self.call_with(engine, args, true)
+    }
+
+    fn call_with(&self, engine: &Engine, mut args: Vec<Dynamic>, unused: bool) -> RhaiResult {
         // Checked first: `resize` is an out-of-line call even when nothing changes.
         if let Some(n) = self.arity
             && args.len() != n
@@ -102,7 +114,7 @@ impl Callback {
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
         let fast = match self.home.fast.try_borrow_mut() {
-            Ok(mut fast) => self.home.call_fast(&mut fast, engine, &self.f, &mut args),
+            Ok(mut fast) => self.home.call_fast(&mut fast, engine, &self.f, &mut args, unused),
             Err(_) => None,
         };
         let mut r = fast.unwrap_or_else(|| {
@@ -166,12 +178,23 @@ impl Home {
 
     /// Calls `f` in the working copy of the stored state; `None` (nothing done) when
     /// `f` is no script function of that arity, which only `call_raw` can call.
-    fn call_fast(&self, fast: &mut Fast, engine: &Engine, f: &FnPtr, args: &mut [Dynamic]) -> Option<RhaiResult> {
+    fn call_fast(
+        &self,
+        fast: &mut Fast,
+        engine: &Engine,
+        f: &FnPtr,
+        args: &mut [Dynamic],
+        unused: bool,
+    ) -> Option<RhaiResult> {
         let Fast { global, caches, scope } = fast;
         let global = global.get_or_insert_with(|| self.store.global.clone());
         // Each call counts its operations from zero, as a fresh copy would.
         global.num_operations = 0;
+        // The body's value is discarded: rhai's hint for its last statement. Reset after,
+        // whatever happened (taken by the body, or not reached).
+        global.js_block_unused = unused;
         let r = f.call_raw_in_state(engine, global, caches, scope, self.store.pos, args);
+        global.js_block_unused = false;
         // A call restores the level, the scope and the imports; anything else it left
         // changed (it never should) costs a fresh copy at the next call.
         if !still_clean(global, &self.store.global) {

@@ -199,3 +199,77 @@ fn global_handles_keep_what_a_method_changed() {
     // A read of the variable as a value is still the module's own value.
     assert_eq!(eval(&on, "g.bump(); let c = g; c.n").unwrap(), 0);
 }
+
+/// What `probe()` saw of `js_result_unused`, call by call.
+fn hints(on: bool, script: &str) -> Vec<bool> {
+    let mut e = Engine::new();
+    e.set_js_result_hints(on);
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let s = seen.clone();
+    e.register_fn("probe", move |ctx: rhai::NativeCallContext| -> INT {
+        s.borrow_mut().push(ctx.js_result_unused());
+        1
+    });
+    let s = seen.clone();
+    e.register_fn("probe", move |ctx: rhai::NativeCallContext, x: INT| -> INT {
+        s.borrow_mut().push(ctx.js_result_unused());
+        x + 1
+    });
+    // A native function calling a script closure whose value it uses.
+    e.register_fn("apply", |ctx: rhai::NativeCallContext, f: rhai::FnPtr| -> Result<INT, _> {
+        f.call_within_context(&ctx, ())
+    });
+    e.run(script).unwrap();
+    seen.take()
+}
+
+#[test]
+fn result_hints_mark_discarded_statements_only() {
+    let cases: &[(&str, &[bool])] = &[
+        ("probe(); probe()", &[true, false]),
+        ("for i in 0..2 { probe() } let x = 0; while x < 1 { x += 1; probe() }", &[true, true, true]),
+        ("let x = probe(); [probe()]; probe() + 1; if true { probe() }", &[false, false, false, false]),
+        ("let t = true; if t { probe(); probe() } else { probe() } 1", &[true, true]),
+        ("let t = false; if t { 0 } else { probe() }", &[false]),
+        ("let t = false; if t { 0 } else { probe() } 1", &[true]),
+        ("{ probe(); { probe() } } { probe() }", &[true, true, false]),
+        // Arguments are used; the outer call is discarded (it runs after them).
+        ("probe(probe()); 1", &[false, true]),
+        // A script function's body is not hinted, nor a closure a native function calls.
+        ("fn f() { probe() } f(); f()", &[false, false]),
+        ("apply(|| probe()); let v = apply(|| { probe(); probe() }); v", &[false, true, false]),
+        ("loop { probe(); break; }", &[true]),
+    ];
+    for (script, want) in cases {
+        assert_eq!(hints(true, script), *want, "{script}");
+        assert!(hints(false, script).iter().all(|u| !u), "off: {script}");
+        assert_eq!(hints(false, script).len(), want.len(), "off: {script}");
+    }
+}
+
+#[test]
+#[allow(deprecated)]
+fn result_hints_from_the_host_for_a_discarded_body() {
+    // The host marks a body's value discarded (a callback whose value it ignores).
+    let mut e = Engine::new();
+    e.set_js_result_hints(true);
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let s = seen.clone();
+    e.register_fn("probe", move |ctx: rhai::NativeCallContext| s.borrow_mut().push(ctx.js_result_unused()));
+    let kept = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let k = kept.clone();
+    e.register_fn("keep", move |ctx: rhai::NativeCallContext, f: rhai::FnPtr| {
+        k.borrow_mut().push((f, ctx.store_data()))
+    });
+    e.run("keep(|n| if n > 0 { probe() } else { probe(); 0 })").unwrap();
+    let (f, store) = kept.borrow_mut().remove(0);
+    let mut global = store.global.clone();
+    let (mut caches, mut scope) = (rhai::Caches::new(), rhai::Scope::new());
+    for (n, unused) in [(1 as INT, true), (1, false), (0, true)] {
+        global.js_block_unused = unused;
+        let r = f.call_raw_in_state(&e, &mut global, &mut caches, &mut scope, store.pos, [n.into()]);
+        global.js_block_unused = false;
+        assert!(r.expect("a script function").is_ok());
+    }
+    assert_eq!(seen.take(), [true, false, true]);
+}

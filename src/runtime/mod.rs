@@ -163,6 +163,8 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_js_self_capture(true).set_js_shared_handles(true).set_js_fn_globals(true);
     // `process.nextTick(f)` without copying `process` per call (vendor/README.md).
     engine.set_js_global_handles(true);
+    // `setImmediate(f);` as a statement builds no handle (vendor/README.md).
+    engine.set_js_result_hints(true);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
     // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.

@@ -127,7 +127,9 @@ impl Runtime {
             // Borrowed: a queued entry is not copied to be run (an empty argument list
             // copies without allocating).
             Task::Call(cb, args) => {
-                let r = cb.call(&self.engine, args.clone());
+                // An empty list made, not cloned (the clone is an out-of-line call).
+                let args = if args.is_empty() { Vec::new() } else { args.clone() };
+                let r = cb.call_for_effect(&self.engine, args);
                 self.settle(r, cb.source())
             }
             Task::Native(f) => {

@@ -315,7 +315,9 @@ impl Engine {
             FnCallHashes::from_native_only(calc_fn_hash(None, op, 2)),
             false,
             Position::NONE,
+            false,
         )?
+
         .try_cast_result::<T>()
         .map_err(|v| {
             let typename = match type_name::<T>() {

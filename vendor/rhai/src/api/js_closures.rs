@@ -26,6 +26,8 @@ bitflags! {
         const FN_GLOBALS = 0b100;
         /// See [`Engine::set_js_global_handles`].
         const GLOBAL_HANDLES = 0b1000;
+        /// See [`Engine::set_js_result_hints`].
+        const RESULT_HINTS = 0b10000;
     }
 }
 
@@ -67,7 +69,30 @@ impl Engine {
         self.js_closures.set(JsClosures::GLOBAL_HANDLES, enable);
         self
     }
+    /// A native function can tell, by [`NativeCallContext::js_result_unused`][crate::NativeCallContext::js_result_unused],
+    /// that its call is a statement whose value is discarded: a statement of a block
+    /// other than its last, the last statement of a loop body, of a branch of such an
+    /// `if`, or of a statement block whose value the host discards
+    /// ([`GlobalRuntimeState::js_block_unused`][crate::GlobalRuntimeState]). It may
+    /// then skip building its result (`setImmediate(f);` need not make the handle that
+    /// nobody receives). Calls inside a script function called as such a statement are
+    /// not hinted (the function's value is not known to be discarded). Default `false`:
+    /// the hint is never given.
+    #[inline]
+    pub fn set_js_result_hints(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::RESULT_HINTS, enable);
+        self
+    }
+    /// Marks the next statements block evaluated as one whose value is discarded, when
+    /// [`Engine::set_js_result_hints`] is on (a loop body).
+    #[inline(always)]
+    pub(crate) fn js_hint_block(&self, global: &mut crate::eval::GlobalRuntimeState) {
+        if self.js(JsClosures::RESULT_HINTS) {
+            global.js_block_unused = true;
+        }
+    }
     /// Is the given JavaScript-like closure option on?
+
 
     #[inline(always)]
     #[must_use]

@@ -106,16 +106,20 @@ impl Engine {
                 #[cfg(feature = "debugging")]
                 self.dbg(global, caches, scope, this_ptr.as_deref_mut(), lhs)?;
 
-                // procbox js_global_handles: a global-module handle's kept copy, locked.
+                // procbox js_global_handles: a global-module handle's kept copy, locked
+                // (out of line: this function is hot and recursive).
                 #[cfg(not(feature = "no_closure"))]
-                if let Some(mut cell) = self.js_global_handle(scope, lhs) {
-                    let target = &mut Target::try_from(&mut cell)?;
-                    return self
-                        .eval_dot_index_chain_raw(
-                            global, caches, None, None, lhs, expr, target, rhs, idx_values,
-                            new_val,
-                        )
-                        .map(|(v, ..)| v);
+                let mut new_val = new_val;
+                #[cfg(not(feature = "no_closure"))]
+                if self.js(crate::api::js_closures::JsClosures::GLOBAL_HANDLES)
+                    && matches!(lhs, Expr::Variable(v, None, ..) if v.0.is_none())
+                {
+
+                    if let Some(r) =
+                        self.js_global_chain(global, caches, scope, lhs, expr, rhs, idx_values, &mut new_val)
+                    {
+                        return r;
+                    }
                 }
 
                 let mut target = self.search_namespace(global, caches, scope, this_ptr, lhs)?;
@@ -161,7 +165,38 @@ impl Engine {
         .map(|(v, ..)| v)
     }
 
+    /// A chain rooted at a global-module handle, run on its kept copy (see
+    /// [`Engine::js_global_handle`]); `None` (nothing done, `new_val` untouched) when
+    /// the ordinary path must run.
+    #[cfg(not(feature = "no_closure"))]
+    #[inline(never)]
+    fn js_global_chain(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        scope: &Scope,
+        lhs: &Expr,
+        expr: &Expr,
+        rhs: &Expr,
+        idx_values: &mut FnArgsVec<Dynamic>,
+        new_val: &mut Option<(Dynamic, &OpAssignment)>,
+    ) -> Option<RhaiResult> {
+        let mut cell = self.js_global_handle(scope, lhs)?;
+        let target = &mut match Target::try_from(&mut cell) {
+            Ok(target) => target,
+            Err(err) => return Some(Err(err)),
+        };
+        let new_val = new_val.take();
+        Some(
+            self.eval_dot_index_chain_raw(
+                global, caches, None, None, lhs, expr, target, rhs, idx_values, new_val,
+            )
+            .map(|(v, ..)| v),
+        )
+    }
+
     /// Evaluate a chain of indexes and store the results in a [`FnArgsVec`].
+
     fn eval_dot_index_chain_arguments(
         &self,
         global: &mut GlobalRuntimeState,

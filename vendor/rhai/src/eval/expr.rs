@@ -245,8 +245,9 @@ impl Engine {
         // Other expressions
         match expr {
             Expr::FnCall(x, pos) => {
-                self.eval_fn_call_expr(global, caches, scope, this_ptr, x, *pos)
+                self.eval_fn_call_expr(global, caches, scope, this_ptr, x, *pos, false)
             }
+
 
             Expr::ThisPtr(var_pos) => this_ptr
                 .ok_or_else(|| ERR::ErrorUnboundThis(*var_pos).into())

@@ -81,6 +81,16 @@ pub struct GlobalRuntimeState {
     pub(crate) grain_faults: Option<crate::Shared<crate::Locked<Vec<crate::grain::Fault>>>>,
     /// Custom state that can be used by the external host.
     pub tag: Dynamic,
+    /// procbox `js_result_hints` ([`Engine::set_js_result_hints`][crate::Engine::set_js_result_hints]):
+    /// the value of the next statements block evaluated is discarded. Set just before
+    /// the block (a loop body, a branch, a callback's body by the host), taken at its start.
+    pub js_block_unused: bool,
+    /// procbox `js_result_hints`: the statement about to be evaluated is one whose value
+    /// is discarded (a call or an `if`); taken by it at once.
+    pub(crate) js_stmt_unused: bool,
+    /// procbox `js_result_hints`: the native function about to be called is a statement
+    /// whose value is discarded; taken into its context at once.
+    pub(crate) js_discard: bool,
     /// Debugging interface.
     #[cfg(feature = "debugging")]
     #[cfg(not(feature = "no_ast"))]
@@ -123,6 +133,9 @@ impl Engine {
             grain_faults: None,
 
             tag: self.default_tag().clone(),
+            js_block_unused: false,
+            js_stmt_unused: false,
+            js_discard: false,
 
             #[cfg(feature = "debugging")]
             #[cfg(not(feature = "no_ast"))]
@@ -166,6 +179,11 @@ impl Clone for GlobalRuntimeState {
             grain_faults: self.grain_faults.clone(),
 
             tag: self.tag.clone(),
+            // Transient hints, meaningful only at the point they are set: not copied.
+            js_block_unused: false,
+            js_stmt_unused: false,
+            js_discard: false,
+
 
             #[cfg(feature = "debugging")]
             #[cfg(not(feature = "no_ast"))]

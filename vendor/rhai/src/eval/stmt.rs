@@ -30,6 +30,12 @@ impl Engine {
         statements: &[Stmt],
         restore_orig_state: bool,
     ) -> RhaiResult {
+        // procbox js_result_hints: is this block's value discarded? Taken at once.
+        let js_unused = global.js_block_unused;
+        if js_unused {
+            global.js_block_unused = false;
+        }
+
         if statements.is_empty() {
             return Ok(Dynamic::UNIT);
         }
@@ -70,6 +76,10 @@ impl Engine {
             let orig_fn_resolution_caches_len = caches.fn_resolution_caches_len();
         }
 
+        // procbox js_result_hints: statements other than the last are discarded.
+        let js_hints = self.js(crate::api::js_closures::JsClosures::RESULT_HINTS);
+        let js_last = statements.last();
+
         // Run the statements
         statements.iter().try_fold(Dynamic::UNIT, |_, stmt| {
             let this_ptr = this_ptr.as_deref_mut();
@@ -77,8 +87,21 @@ impl Engine {
             #[cfg(not(feature = "no_module"))]
             let orig_imports_len = global.num_imports();
 
+            let js_hinted = js_hints
+                && matches!(stmt, Stmt::FnCall(..) | Stmt::If(..) | Stmt::Block(..))
+                && (js_unused || !js_last.map_or(false, |last| std::ptr::eq(last, stmt)));
+            if js_hinted {
+                global.js_stmt_unused = true;
+            }
+
             let result =
-                self.eval_stmt(global, caches, scope, this_ptr, stmt, restore_orig_state)?;
+                self.eval_stmt(global, caches, scope, this_ptr, stmt, restore_orig_state);
+            if js_hinted {
+                // Not taken (the statement failed before it looked): never seen by another.
+                global.js_stmt_unused = false;
+            }
+            let result = result?;
+
 
             #[cfg(not(feature = "no_module"))]
             if matches!(stmt, Stmt::Import(..)) {
@@ -217,16 +240,28 @@ impl Engine {
 
             // Block scope
             Stmt::Block(stmts, ..) => {
+                // procbox js_result_hints: a discarded block's last statement is too.
+                if global.js_stmt_unused {
+                    global.js_stmt_unused = false;
+                    global.js_block_unused = true;
+                }
                 if stmts.is_empty() {
+                    global.js_block_unused = false;
                     Ok(Dynamic::UNIT)
                 } else {
                     self.eval_stmt_block(global, caches, scope, this_ptr, stmts.statements(), true)
                 }
             }
 
+
             // Function call
             Stmt::FnCall(x, pos) => {
-                self.eval_fn_call_expr(global, caches, scope, this_ptr, x, *pos)
+                // procbox js_result_hints: taken before the arguments are evaluated.
+                let discard = global.js_stmt_unused;
+                if discard {
+                    global.js_stmt_unused = false;
+                }
+                self.eval_fn_call_expr(global, caches, scope, this_ptr, x, *pos, discard)
             }
 
             // Assignment
@@ -478,15 +513,24 @@ impl Engine {
             Stmt::If(x, ..) => {
                 let FlowControl { expr, body, branch } = &**x;
 
+                // procbox js_result_hints: taken before the condition is evaluated.
+                let js_unused = global.js_stmt_unused;
+                if js_unused {
+                    global.js_stmt_unused = false;
+                }
+
                 let guard_val = self.condition(
                     &self.eval_expr(global, caches, scope, this_ptr.as_deref_mut(), expr)?,
                     expr,
                 )?;
 
                 if guard_val && !body.is_empty() {
+                    global.js_block_unused = js_unused;
                     self.eval_stmt_block(global, caches, scope, this_ptr, body.statements(), true)
                 } else if !guard_val && !branch.is_empty() {
+                    global.js_block_unused = js_unused;
                     self.eval_stmt_block(global, caches, scope, this_ptr, branch.statements(), true)
+
                 } else {
                     Ok(Dynamic::UNIT)
                 }
@@ -591,6 +635,7 @@ impl Engine {
                     let this_ptr = this_ptr.as_deref_mut();
                     let statements = body.statements();
 
+                    self.js_hint_block(global); // procbox js_result_hints: a loop body
                     match self.eval_stmt_block(global, caches, scope, this_ptr, statements, true) {
                         Ok(..) => (),
                         Err(err) => match *err {
@@ -623,6 +668,7 @@ impl Engine {
                     let this_ptr = this_ptr.as_deref_mut();
                     let statements = body.statements();
 
+                    self.js_hint_block(global); // procbox js_result_hints: a loop body
                     match self.eval_stmt_block(global, caches, scope, this_ptr, statements, true) {
                         Ok(..) => (),
                         Err(err) => match *err {
@@ -644,6 +690,7 @@ impl Engine {
                         let this_ptr = this_ptr.as_deref_mut();
                         let statements = body.statements();
 
+                        self.js_hint_block(global); // procbox js_result_hints: a loop body
                         match self
                             .eval_stmt_block(global, caches, scope, this_ptr, statements, true)
                         {
@@ -764,6 +811,7 @@ impl Engine {
                         let this_ptr = this_ptr.as_deref_mut();
                         let statements = body.statements();
 
+                        self.js_hint_block(global); // procbox js_result_hints: a loop body
                         match self
                             .eval_stmt_block(global, caches, scope, this_ptr, statements, true)
                         {

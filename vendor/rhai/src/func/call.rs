@@ -444,6 +444,7 @@ impl Engine {
         hashes: FnCallHashes,
         capture_parent_scope: bool,
         pos: Position,
+        discard: bool,
     ) -> RhaiResult {
         let mut first_arg = first_arg;
         let mut args_expr = args_expr;
@@ -762,9 +763,19 @@ impl Engine {
 
         args.extend(arg_values.iter_mut());
 
-        match self.exec_fn_call(
+        // procbox js_result_hints: the native function called next is told (the
+        // arguments are evaluated: no other call can see it).
+        if discard {
+            global.js_discard = true;
+        }
+        let result = self.exec_fn_call(
             global, caches, None, fn_name, op_token, hashes, args, is_ref_mut, false, pos,
-        ) {
+        );
+        if discard {
+            global.js_discard = false;
+        }
+        match result {
+
             Ok((v, ..)) => Ok(v),
             // JS option: `f(x)` on a variable holding a function pointer
             Err(err) if self.js_call_fn_vars && op_token.is_none() => {
@@ -937,6 +948,7 @@ impl Engine {
         mut this_ptr: Option<&mut Dynamic>,
         expr: &FnCallExpr,
         pos: Position,
+        discard: bool,
     ) -> RhaiResult {
         let FnCallExpr {
             #[cfg(not(feature = "no_module"))]
@@ -1057,7 +1069,7 @@ impl Engine {
 
         self.make_function_call(
             global, caches, scope, this_ptr, name, op_token, first_arg, rest_args, *hashes,
-            *capture, pos,
+            *capture, pos, discard,
         )
     }
 }

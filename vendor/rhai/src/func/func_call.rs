@@ -544,6 +544,12 @@ impl Engine {
         non_volatile_only: bool,
         pos: Position,
     ) -> RhaiResultOf<(Dynamic, bool)> {
+        // procbox js_result_hints: this call's hint, taken before anything can run.
+        let js_discard = global.js_discard;
+        if js_discard {
+            global.js_discard = false;
+        }
+
         self.track_operation(global, pos)?;
 
         // Check for data race.
@@ -606,9 +612,14 @@ impl Engine {
             }
 
             // Run external function
-            let context = func
-                .has_context()
-                .then(|| (self, name, source.as_deref(), &*global, pos).into());
+            let context = func.has_context().then(|| {
+                let mut context: crate::NativeCallContext =
+
+                    (self, name, source.as_deref(), &*global, pos).into();
+                context.js_result_unused = js_discard;
+                context
+            });
+
 
             let mut _result = match func {
                 f if !f.is_pure() && args.get(0).map_or(false, |v| v.is_read_only()) => {

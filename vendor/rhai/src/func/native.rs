@@ -83,6 +83,8 @@ pub struct NativeCallContext<'a> {
     global: &'a GlobalRuntimeState,
     /// [Position] of the function call.
     pos: Position,
+    /// procbox `js_result_hints`: the call is a statement whose value is discarded.
+    pub(crate) js_result_unused: bool,
 }
 
 /// _(internals)_ Context of a native Rust function call, intended for persistence.
@@ -146,6 +148,7 @@ impl<'a>
             source: value.2,
             global: value.3,
             pos: value.4,
+            js_result_unused: false,
         }
     }
 }
@@ -172,7 +175,9 @@ impl<'a> NativeCallContext<'a> {
             source,
             global,
             pos,
+            js_result_unused: false,
         }
+
     }
 
     /// _(internals)_ Create a [`NativeCallContext`] from a [`NativeCallContextStore`].
@@ -193,6 +198,7 @@ impl<'a> NativeCallContext<'a> {
             source: context.source.as_deref(),
             global: &context.global,
             pos: context.pos,
+            js_result_unused: false,
         }
     }
     /// _(internals)_ Store this [`NativeCallContext`] into a [`NativeCallContextStore`].
@@ -215,6 +221,14 @@ impl<'a> NativeCallContext<'a> {
         }
     }
 
+    /// procbox `js_result_hints` ([`Engine::set_js_result_hints`]): is this call a
+    /// statement whose value is discarded? Always `false` with the option off, and for a
+    /// context made any other way than by a script's call.
+    #[inline(always)]
+    #[must_use]
+    pub const fn js_result_unused(&self) -> bool {
+        self.js_result_unused
+    }
     /// The current [`Engine`].
     #[inline(always)]
     #[must_use]

@@ -302,7 +302,13 @@ impl Engine {
 
         let global = global_ref.as_mut_level_up();
 
+        // procbox js_result_hints: a hint meant for a native function is not this one's.
+        if global.js_discard {
+            global.js_discard = false;
+        }
+
         self.track_operation(global, pos)?;
+
 
         // Check for stack overflow
         #[cfg(not(feature = "unchecked"))]
