@@ -204,8 +204,18 @@ fn procs_fails_a_fork_for_an_ordinary_user() {
     assert!(out.contains("code=2"), "{out}");
 }
 
+/// Held by the test that steers the next pid and by the one that forks a thousand
+/// processes: run side by side (cargo runs a file's tests in threads), the storm takes
+/// every pid the steering test asks for, and its 20 tries all fail.
+static PID_STORM: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn pid_storm() -> std::sync::MutexGuard<'static, ()> {
+    PID_STORM.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[test]
 fn a_thousand_orphans_are_adopted_and_reaped_with_no_zombie_left() {
+    let _storm = pid_storm();
     // 2 000 forks: 15 s on a loaded 2-core machine, past the usual 60 s deadline with
     // more load; the deadlines here (300 s, and 120 s for the orphans to be reported
     // after the shell ended) are for a hang, and the poll ends as soon as all came.
@@ -241,6 +251,7 @@ fn a_kill_after_the_reap_never_signals_a_process_that_reuses_the_pid() {
         eprintln!("skipped: needs root to steer the next pid (ns_last_pid)");
         return;
     }
+    let _storm = pid_storm();
     // The first child ends and is reaped; ns_last_pid makes the next child (the
     // decoy) get the same pid. A kill of the first one must reach nobody.
     let out = run(r#"
