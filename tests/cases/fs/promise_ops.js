@@ -5,6 +5,9 @@ const path = require("path");
 const d = fs.mkdtempSync(path.join(require("os").tmpdir(), "procbox-ops-"));
 const f = path.join(d, "f.txt");
 fs.writeFileSync(f, "0123456789");
+// truncate works on its own file: copyFile and truncate on one file would race in
+// the thread pool (Node's too).
+fs.writeFileSync(path.join(d, "cut.txt"), "0123456789");
 fs.mkdirSync(path.join(d, "empty"));
 fs.symlinkSync("f.txt", path.join(d, "ln"));
 const p = fs.promises;
@@ -16,7 +19,7 @@ Promise.all([
     p.lstat(path.join(d, "ln")),
     p.readlink(path.join(d, "ln")),
     p.chmod(f, 0x1a4),
-    p.truncate(path.join(d, "copy.txt"), 4),
+    p.truncate(path.join(d, "cut.txt"), 4),
     p.rmdir(path.join(d, "empty")),
     p.open(f, "r"),
     p.symlink("nowhere", path.join(d, "dangling")),
@@ -28,7 +31,7 @@ Promise.all([
     console.log(`lstat: ${r[4].isSymbolicLink()}`);
     console.log(`readlink: ${r[5]}`);
     console.log(`chmod: ${fs.statSync(f).mode & 0x1ff}`);
-    console.log(`truncate: ${fs.readFileSync(path.join(d, "copy.txt"), "utf8")}`);
+    console.log(`truncate: ${fs.readFileSync(path.join(d, "cut.txt"), "utf8")}`);
     console.log(`rmdir: ${fs.existsSync(path.join(d, "empty"))}`);
     console.log(`open: ${r[9].fd > 2}`);
     r[9].close().then(() => console.log(`handle closed: ${r[9].fd}`));
