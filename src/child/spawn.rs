@@ -36,12 +36,22 @@ fn cstring(s: &str) -> Result<CString, i32> {
     CString::new(s).map_err(|_| raw(Errno::EINVAL))
 }
 
+/// `KEY=VALUE`, one entry of the child's environment, built from the bytes: a
+/// `format!` per variable was about a third of a pipe spawn's instructions.
+fn env_entry(k: &str, v: &str) -> Result<CString, i32> {
+    let mut b = Vec::with_capacity(k.len() + v.len() + 2);
+    b.extend_from_slice(k.as_bytes());
+    b.push(b'=');
+    b.extend_from_slice(v.as_bytes());
+    CString::new(b).map_err(|_| raw(Errno::EINVAL))
+}
+
 /// Starts `cmd`. `Err(errno)` when it could not run: ENOENT/EACCES from the exec,
 /// ENOENT/ENOTDIR from `cwd`, EAGAIN from the process limit, EINVAL for a NUL byte.
 pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
     let candidates = cmd.candidates().iter().map(|s| cstring(s)).collect::<Result<Vec<_>, _>>()?;
     let argv = cmd.argv.iter().map(|s| cstring(s)).collect::<Result<Vec<_>, _>>()?;
-    let env = cmd.env.iter().map(|(k, v)| cstring(&format!("{k}={v}"))).collect::<Result<Vec<_>, _>>()?;
+    let env = cmd.env.iter().map(|(k, v)| env_entry(k, v)).collect::<Result<Vec<_>, _>>()?;
     let cwd = cmd.cwd.as_deref().map(cstring).transpose()?;
 
     // The child ends, owned here until the child has exec'd; `stdio` names them.

@@ -8,8 +8,9 @@ fn chunk_bytes(v: &Dynamic) -> Res<Vec<u8>> {
     if let Some(b) = v.read_lock::<Blob>() {
         return Ok(b.clone());
     }
-    if v.is_string() {
-        return Ok(v.to_string().into_bytes());
+    // The string's bytes as they are: `to_string()` would run them through `Display`.
+    if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
+        return Ok(s.as_bytes().to_vec());
     }
     Err(options::thrown(
         "TypeError",
