@@ -34,12 +34,12 @@ use crate::value::{js_number, number};
 /// The same module holds the plugin-compiled string functions (`fast`): it is
 /// searched before Rhai's packages, so its `split` replaces Rhai's; one module, as
 /// Rhai walks every global module on each method call (`map_type_name`).
-pub fn register(engine: &mut Engine) {
+pub fn register(engine: &mut Engine, st: &crate::runtime::State) {
     strings::register(engine);
     arrays::register(engine);
     iterate::register(engine);
     numbers::register(engine);
-    math::register(engine);
+    math::register(engine, st);
     object::register(engine);
     let mut m = rhai::exported_module!(fast::js_strings);
     m.set_var("Math", math::MathGlobal);
