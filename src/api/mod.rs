@@ -84,7 +84,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     assert::register(engine, st);
     timers_promises::register(engine);
     string_decoder::register(engine);
-    js::register(engine, st);
+    js::register(engine);
+    js::register_random(engine, st);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

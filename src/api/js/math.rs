@@ -81,7 +81,13 @@ macro_rules! min_max {
     };
 }
 
-pub fn register(engine: &mut Engine, st: &crate::runtime::State) {
+/// `Math.random()`: the binding keeps the seed's `Rc`.
+pub fn register_random(engine: &mut Engine, st: &crate::runtime::State) {
+    let s = st.slots.get_or_init(|| Seed(Cell::new(seed())));
+    engine.register_fn("random", move |_: &mut MathGlobal| random(&s));
+}
+
+pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<MathGlobal>("Math");
     for (name, v) in [
         ("PI", std::f64::consts::PI),
@@ -114,8 +120,6 @@ pub fn register(engine: &mut Engine, st: &crate::runtime::State) {
     );
     engine.register_fn("pow", |_: &mut MathGlobal, b: INT, e: INT| pow(b, e));
     engine.register_fn("pow", |_: &mut MathGlobal, b: Dynamic, e: Dynamic| num(to_f64(&b).powf(to_f64(&e))));
-    let s = st.slots.get_or_init(|| Seed(Cell::new(seed())));
-    engine.register_fn("random", move |_: &mut MathGlobal| random(&s));
     // The rest take any number (`Math.floor("3.7")` is 3, as in JS).
     for name in ["floor", "ceil", "round", "trunc", "abs", "sign"] {
         let f: fn(f64) -> f64 = match name {

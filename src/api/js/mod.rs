@@ -34,12 +34,12 @@ use crate::value::{js_number, number};
 /// The same module holds the plugin-compiled string functions (`fast`): it is
 /// searched before Rhai's packages, so its `split` replaces Rhai's; one module, as
 /// Rhai walks every global module on each method call (`map_type_name`).
-pub fn register(engine: &mut Engine, st: &crate::runtime::State) {
+pub fn register(engine: &mut Engine) {
     strings::register(engine);
     arrays::register(engine);
     iterate::register(engine);
     numbers::register(engine);
-    math::register(engine, st);
+    math::register(engine);
     object::register(engine);
     let mut m = rhai::exported_module!(fast::js_strings);
     m.set_var("Math", math::MathGlobal);
@@ -211,6 +211,12 @@ pub fn js_equal(a: &Dynamic, b: &Dynamic, nan_equal: bool) -> bool {
             && x.iter().all(|(k, p)| y.get(k.as_str()).is_some_and(|q| js_equal(p, q, nan_equal)));
     }
     false
+}
+
+/// `Math.random()`, whose seed is a slot on the runtime state (apart from
+/// [`register`], which needs no runtime, so a bare engine can test the JS names).
+pub fn register_random(engine: &mut Engine, st: &crate::runtime::State) {
+    math::register_random(engine, st);
 }
 
 #[cfg(test)]
