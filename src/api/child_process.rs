@@ -81,7 +81,7 @@ fn start_spec(ch: &Children, spec: &options::Spawn) -> Res<ChildProcess> {
 fn spawn(ch: &Children, file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<ChildProcess> {
     let file = file_arg(file, "file")?;
     let (args, opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
-    let spec = normalize(file, args, &opts, options::SPAWN)?;
+    let spec = normalize(&ch.st, file, args, &opts, options::SPAWN)?;
     let c = ch.start(&spec)?;
     if let (Some(ms), Some(_)) = (spec.timeout, c.0.pid) {
         c.arm_timeout(ms, spec.kill_signal);
@@ -98,7 +98,7 @@ fn exec(ch: &Children, ctx: &NativeCallContext, command: &Dynamic, a: &Dynamic, 
         opts.remove("shell");
     }
     let cb = callback_arg(ctx, cb)?;
-    let spec = normalize(command.clone(), Vec::new(), &opts, options::EXEC)?;
+    let spec = normalize(&ch.st, command.clone(), Vec::new(), &opts, options::EXEC)?;
     let c = ch.start(&spec)?;
     ExecJob::attach(&c, cb, command, &spec);
     Ok(c)
@@ -119,20 +119,26 @@ fn exec_file(ch: &Children, ctx: &NativeCallContext, file: &Dynamic, rest: [&Dyn
     };
     let cb = callback_arg(ctx, rest.next().unwrap_or(&Dynamic::UNIT))?;
     let cmd = std::iter::once(file.clone()).chain(args.iter().cloned()).collect::<Vec<_>>().join(" ");
-    let spec = normalize(file, args, &opts, options::EXEC_FILE)?;
+    let spec = normalize(&ch.st, file, args, &opts, options::EXEC_FILE)?;
     let c = ch.start(&spec)?;
     ExecJob::attach(&c, cb, cmd, &spec);
     Ok(c)
 }
 
-fn file_args_opts(file: &Dynamic, a: &Dynamic, b: &Dynamic, d: options::Defaults) -> Res<options::Spawn> {
+fn file_args_opts(
+    ch: &Children,
+    file: &Dynamic,
+    a: &Dynamic,
+    b: &Dynamic,
+    d: options::Defaults,
+) -> Res<options::Spawn> {
     let file = file_arg(file, "file")?;
     let (args, opts) = if a.is_map() { (Vec::new(), options_arg(a)?) } else { (args_arg(a)?, options_arg(b)?) };
-    normalize(file, args, &opts, d)
+    normalize(&ch.st, file, args, &opts, d)
 }
 
 fn spawn_sync(ch: &Children, file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Map> {
-    let spec = file_args_opts(file, a, b, options::SYNC)?;
+    let spec = file_args_opts(ch, file, a, b, options::SYNC)?;
     sync::spawn_sync(&ch.st, &spec)
 }
 
@@ -142,12 +148,12 @@ fn exec_sync(ch: &Children, command: &Dynamic, opts: &Dynamic) -> Res<Dynamic> {
     if !opts.get("shell").is_some_and(|s| s.is_string()) {
         opts.remove("shell");
     }
-    let spec = normalize(command.clone(), Vec::new(), &opts, options::EXEC_SYNC)?;
+    let spec = normalize(&ch.st, command.clone(), Vec::new(), &opts, options::EXEC_SYNC)?;
     sync::exec_sync(&ch.st, &spec, Some(&command))
 }
 
 fn exec_file_sync(ch: &Children, file: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Dynamic> {
-    let spec = file_args_opts(file, a, b, options::SYNC)?;
+    let spec = file_args_opts(ch, file, a, b, options::SYNC)?;
     sync::exec_sync(&ch.st, &spec, None)
 }
 

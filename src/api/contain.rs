@@ -32,8 +32,11 @@ use crate::signals;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
-thread_local! {
-    static GRACE_MS: Cell<u64> = const { Cell::new(DEFAULT_FORCE_KILL_MS) };
+/// The SIGTERM → SIGKILL delay at exit (ms), a slot on the runtime state.
+struct Grace(Cell<u64>);
+
+fn grace(st: &State) -> Rc<Grace> {
+    st.slots.get_or_init(|| Grace(Cell::new(DEFAULT_FORCE_KILL_MS)))
 }
 
 /// A process of the tree as the script sees it.
@@ -91,7 +94,7 @@ fn orphan_map(o: &Orphan) -> Map {
 /// The SIGCHLD hook's second half under containment: adopted orphans are reaped
 /// and reported (`process.on("orphan")`); `ours` claims our own children.
 pub fn reap_orphans(rt: &Runtime, ours: impl Fn(i32) -> bool) {
-    if !contained() {
+    if !contained(&rt.st) {
         return;
     }
     for o in orphans::reap_adopted(ours) {
@@ -100,26 +103,27 @@ pub fn reap_orphans(rt: &Runtime, ours: impl Fn(i32) -> bool) {
 }
 
 /// Ends what is left of our tree (the exit path of a contained procbox).
-fn terminate(children: &super::child_process::Children) {
+fn terminate(children: &super::child_process::Children, grace: &Grace) {
     let groups = children.live_groups();
-    orphans::terminate_all(&groups, Duration::from_millis(GRACE_MS.with(Cell::get)));
+    orphans::terminate_all(&groups, Duration::from_millis(grace.0.get()));
 }
 
 /// `process.contain()`: idempotent; `grace` (ms) is the SIGTERM → SIGKILL delay at exit.
 pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
+    let delay = self::grace(st);
     if let Some(ms) = grace {
-        GRACE_MS.with(|g| g.set(ms));
+        delay.0.set(ms);
     }
-    if contained() {
+    if contained(st) {
         return Ok(());
     }
     orphans::become_subreaper().map_err(|e| {
         crate::value::error::throw(crate::value::error::syscall("prctl", e.raw_os_error().unwrap_or(libc::EINVAL)))
     })?;
-    set_contained();
+    set_contained(st);
     let children = super::child_process::children(st);
     children.hold_sigchld();
-    st.at_exit.borrow_mut().push(Rc::new(move || terminate(&children)));
+    st.at_exit.borrow_mut().push(Rc::new(move || terminate(&children, &delay)));
     // The REPL handles SIGINT itself (its Ctrl-C stops the running code).
     let repl = st.on_uncaught.borrow().is_some();
     for signo in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
@@ -136,7 +140,7 @@ pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
                     return;
                 }
                 rt.st.flush();
-                terminate(&super::child_process::children(&rt.st));
+                terminate(&super::child_process::children(&rt.st), &self::grace(&rt.st));
                 crate::sys::signal::reraise_default(signo);
             })),
         );
@@ -165,7 +169,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         };
         enable(&s, grace)
     });
-    engine.register_get("contained", |_: &mut Process| contained());
+    let s = st.clone();
+    engine.register_get("contained", move |_: &mut Process| contained(&s));
     engine.register_fn("children", |_: &mut Process| tree_array(std::process::id() as i32));
     engine.register_fn("tree", |_: &mut ChildProcessModule| tree_array(std::process::id() as i32));
     engine.register_fn("tree", |c: &mut ChildProcess| child_tree(c));

@@ -85,6 +85,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     timers_promises::register(engine);
     string_decoder::register(engine);
     js::register(engine);
+    js::register_random(engine, st);
     let console = console::register(engine, st);
     let (stdout, stderr, stdin) = stdio::register(engine, st);
     engine.register_get("stdout", move |_: &mut process::Process| stdout.clone());

@@ -34,6 +34,8 @@ use super::RhaiResult;
 /// stored context restarts Rhai's own call-level count, so we keep our own.
 const MAX_NESTING: usize = 256;
 
+// The runtime's own bookkeeping of calls into scripts (nesting depth, arity memo,
+// last home), used where no `State` is at hand: not per-area state, so not a slot.
 thread_local! {
     static NESTING: Cell<usize> = const { Cell::new(0) };
     static ARITY: RefCell<HashMap<(ImmutableString, usize), Option<usize>>> = RefCell::new(HashMap::new());

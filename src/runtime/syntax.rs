@@ -42,6 +42,8 @@ const FREED: &[&str] = &[
     "var",
 ];
 
+// The tokenizer's state between two tokens (Rhai's token mapper gets no `State`):
+// the runtime's own, not per-area state, so not a slot.
 thread_local! {
     static AFTER_DOT: Cell<bool> = const { Cell::new(false) };
 }

@@ -38,7 +38,7 @@ impl Children {
     /// report each exit.
     fn reap(&self, rt: &Runtime) {
         let done = self.reaper.borrow_mut().reap();
-        if self.reaper.borrow().is_empty() && !contain::contained() {
+        if self.reaper.borrow().is_empty() && !contain::contained(&self.st) {
             self.st.hook_signal(libc::SIGCHLD, None);
         }
         for (_, status, cpu, child) in done {
@@ -72,7 +72,7 @@ impl Children {
         let (spawned, contained) = match contain::spawn(st, spec) {
             Ok(r) => r,
             Err(e) => {
-                if self.reaper.borrow().is_empty() && !contain::contained() {
+                if self.reaper.borrow().is_empty() && !contain::contained(&self.st) {
                     st.hook_signal(libc::SIGCHLD, None);
                 }
                 return Err(e);
@@ -108,7 +108,7 @@ impl Children {
                 Ok(c)
             }
             Err(errno) => {
-                if self.reaper.borrow().is_empty() && !contain::contained() {
+                if self.reaper.borrow().is_empty() && !contain::contained(&self.st) {
                     st.hook_signal(libc::SIGCHLD, None);
                 }
                 if !ASYNC_ERRORS.contains(&errno) {

@@ -36,29 +36,35 @@ pub const LIFELINE_ENV: &str = "PROCBOX_LIFELINE";
 /// `forceKillAfter`'s default when `killTree` is on (ms).
 pub const DEFAULT_FORCE_KILL_MS: u64 = 5000;
 
-thread_local! {
+/// The process's containment switches, a slot on the runtime state.
+#[derive(Default)]
+pub struct Containment {
     /// `--contain` / `process.contain()` is on.
-    static CONTAINED: Cell<bool> = const { Cell::new(false) };
+    on: Cell<bool>,
     /// The `procs`-as-root warning was given (once per process).
-    static WARNED_PROCS: Cell<bool> = const { Cell::new(false) };
+    warned_procs: Cell<bool>,
     /// We were started with a lifeline (read once from the environment).
-    static INHERITED_LIFELINE: Cell<Option<bool>> = const { Cell::new(None) };
+    inherited_lifeline: Cell<Option<bool>>,
 }
 
-pub fn set_contained() {
-    CONTAINED.with(|c| c.set(true));
-}
-
-pub fn contained() -> bool {
-    CONTAINED.with(Cell::get)
-}
-
-fn inherited_lifeline() -> bool {
-    INHERITED_LIFELINE.with(|c| {
-        let v = c.get().unwrap_or_else(|| std::env::var(LIFELINE_ENV).is_ok_and(|v| v == "1"));
-        c.set(Some(v));
+impl Containment {
+    fn inherited_lifeline(&self) -> bool {
+        let v = self.inherited_lifeline.get().unwrap_or_else(|| std::env::var(LIFELINE_ENV).is_ok_and(|v| v == "1"));
+        self.inherited_lifeline.set(Some(v));
         v
-    })
+    }
+}
+
+fn state(st: &State) -> Rc<Containment> {
+    st.slots.get_or_init(Containment::default)
+}
+
+pub fn set_contained(st: &State) {
+    state(st).on.set(true);
+}
+
+pub fn contained(st: &State) -> bool {
+    state(st).on.get()
 }
 
 /// The parsed containment options (the core part goes into the `Command`).
@@ -128,9 +134,16 @@ fn limits_opt(m: &Map) -> Res<Vec<Limit>> {
 /// `killTree`, `forceKillAfter`, `lifeline`, `limits`, and the sandbox's `pid` and
 /// `bestEffort` (from `super::sandbox::parse`, the one parser of the `sandbox` map); a
 /// lifeline child's environment gets [`LIFELINE_ENV`].
-pub fn parse(m: &Map, sb: &Sandbox, env: &mut Vec<(String, String)>) -> Res<Opts> {
-    let kill_tree = bool_opt(m, "killTree")?.unwrap_or_else(contained);
-    let lifeline = bool_opt(m, "lifeline")?.unwrap_or_else(|| contained() || inherited_lifeline());
+pub fn parse(st: &State, m: &Map, sb: &Sandbox, env: &mut Vec<(String, String)>) -> Res<Opts> {
+    parse_with(Some(&state(st)), m, sb, env)
+}
+
+/// [`parse`] with the defaults of `c` (`None`: not contained, no lifeline inherited).
+fn parse_with(c: Option<&Containment>, m: &Map, sb: &Sandbox, env: &mut Vec<(String, String)>) -> Res<Opts> {
+    let contained = c.is_some_and(|c| c.on.get());
+    let kill_tree = bool_opt(m, "killTree")?.unwrap_or(contained);
+    let lifeline =
+        bool_opt(m, "lifeline")?.unwrap_or_else(|| contained || c.is_some_and(Containment::inherited_lifeline));
     let force = match m.get("forceKillAfter").filter(|v| !v.is_unit()) {
         Some(v) => Some(number(v, "options.forceKillAfter")?).filter(|&n| n > 0),
         None => kill_tree.then_some(DEFAULT_FORCE_KILL_MS),
@@ -147,16 +160,17 @@ pub fn parse(m: &Map, sb: &Sandbox, env: &mut Vec<(String, String)>) -> Res<Opts
 /// What the pool passes on to its workers' `fork`.
 pub const KEYS: &[&str] = &["killTree", "forceKillAfter", "lifeline", "limits", "sandbox"];
 
-/// Validates the containment options of a map (the pool checks its own at creation).
+/// Validates the containment options of a map (the pool checks its own at creation);
+/// the defaults do not change what is refused.
 pub fn check(m: &Map) -> Res<()> {
-    parse(m, &Sandbox::default(), &mut Vec::new()).map(drop)
+    parse_with(None, m, &Sandbox::default(), &mut Vec::new()).map(drop)
 }
 
 /// `procs` as root: the kernel does not enforce RLIMIT_NPROC for root (said once).
 pub fn warnings(st: &Rc<State>, o: &Opts, uid: Option<u32>) {
     if o.contain.limits.iter().any(|l| matches!(l, Limit::Procs(_)))
         && uid.unwrap_or_else(crate::sys::task::euid) == 0
-        && !WARNED_PROCS.with(|w| w.replace(true))
+        && !state(st).warned_procs.replace(true)
     {
         crate::api::process::warn(
             st,

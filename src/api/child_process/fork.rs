@@ -71,7 +71,7 @@ pub fn fork(ch: &Children, module: &Dynamic, a: &Dynamic, b: &Dynamic) -> Res<Ch
     opts.insert("stdio".into(), stdio);
     opts.remove("shell");
     let argv = exec_argv.into_iter().chain(std::iter::once(module)).chain(args).collect();
-    let spec = normalize(exec_path, argv, &opts, options::SPAWN)?;
+    let spec = normalize(&ch.st, exec_path, argv, &opts, options::SPAWN)?;
     start_spec(ch, &spec)
 }
 

@@ -12,6 +12,7 @@ use rhai::{Array, Blob, Dynamic, EvalAltResult, Map};
 use crate::api::process::Env;
 use crate::api::stdio::{Stdin, Stdout};
 use crate::child::{Command, Stdio};
+use crate::runtime::State;
 use crate::signals;
 use crate::value::{encoding, error, js_number};
 
@@ -308,7 +309,7 @@ pub struct Spawn {
 }
 
 /// Node's `normalizeSpawnArguments` plus the exec options.
-pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Res<Spawn> {
+pub fn normalize(st: &State, file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Res<Spawn> {
     let cwd = string_opt(opts, "cwd", "of type string or an instance of Buffer or URL")?;
     let argv0 = string_opt(opts, "argv0", "of type string")?;
     let shell = match opts.get("shell").filter(|v| !v.is_unit()) {
@@ -348,9 +349,9 @@ pub fn normalize(file: String, args: Vec<String>, opts: &Map, d: Defaults) -> Re
         env.push(("NODE_CHANNEL_SERIALIZATION_MODE".into(), "json".into()));
     }
     let sandbox = super::sandbox::parse(opts)?;
-    let contain = super::contain::parse(opts, sandbox.as_ref().unwrap_or(&Default::default()), &mut env)?;
+    let contain = super::contain::parse(st, opts, sandbox.as_ref().unwrap_or(&Default::default()), &mut env)?;
     // After every change to `env`: it adds the policy variable and checks loader variables.
-    let confine = super::permissions::apply(&file, &mut env, sandbox.as_ref())?;
+    let confine = super::permissions::apply(st, &file, &mut env, sandbox.as_ref())?;
     let cmd = Command {
         file: file.clone(),
         argv: args.clone(),

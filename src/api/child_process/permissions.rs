@@ -13,6 +13,7 @@ use super::sandbox::Sandbox;
 use crate::api::permission::denied;
 use crate::perm::rule::Grant;
 use crate::perm::{self, Denied, Perm, Policy, kernel, resolve};
+use crate::runtime::State;
 
 /// The option's entries as a requested policy (what it does not name: all the
 /// parent has).
@@ -51,36 +52,36 @@ fn is_self(program: &str) -> bool {
 /// (program name, PATH) → the program found.
 type Found = HashMap<(String, Option<String>), Option<String>>;
 
-thread_local! {
+/// The spawn path's caches, a slot on the runtime state.
+#[derive(Default)]
+struct Caches {
     /// Programs already found, by (name, PATH): a spawn loop resolves once. Only
     /// names and absolute paths (a relative path depends on the directory).
-    static FOUND: RefCell<Found> = RefCell::new(HashMap::new());
+    found: RefCell<Found>,
     /// The last policy handed to a child, in its JSON form.
-    static JSON: RefCell<Option<(Policy, String)>> = const { RefCell::new(None) };
+    json: RefCell<Option<(Policy, String)>>,
 }
 
-fn find(file: &str, path_var: Option<&str>) -> Option<String> {
-    if file.contains('/') && !file.starts_with('/') {
-        return resolve::program(file, path_var);
-    }
-    let key = (file.to_string(), path_var.map(String::from));
-    if let Some(hit) = FOUND.with(|f| f.borrow().get(&key).cloned()) {
-        return hit;
-    }
-    let found = resolve::program(file, path_var);
-    FOUND.with(|f| {
-        let mut f = f.borrow_mut();
+impl Caches {
+    fn find(&self, file: &str, path_var: Option<&str>) -> Option<String> {
+        if file.contains('/') && !file.starts_with('/') {
+            return resolve::program(file, path_var);
+        }
+        let key = (file.to_string(), path_var.map(String::from));
+        if let Some(hit) = self.found.borrow().get(&key).cloned() {
+            return hit;
+        }
+        let found = resolve::program(file, path_var);
+        let mut f = self.found.borrow_mut();
         if f.len() >= 256 {
             f.clear();
         }
         f.insert(key, found.clone());
-    });
-    found
-}
+        found
+    }
 
-fn json(p: &Policy) -> String {
-    JSON.with(|j| {
-        let mut j = j.borrow_mut();
+    fn json(&self, p: &Policy) -> String {
+        let mut j = self.json.borrow_mut();
         match &*j {
             Some((q, text)) if q == p => text.clone(),
             _ => {
@@ -89,12 +90,13 @@ fn json(p: &Policy) -> String {
                 text
             }
         }
-    })
+    }
 }
 
 /// Decides the child's policy; `env` is the child's environment (the policy is
 /// added to it). `None`: no policy, the child runs as before.
 pub fn apply(
+    st: &State,
     file: &str,
     env: &mut Vec<(String, String)>,
     sb: Option<&Sandbox>,
@@ -104,6 +106,7 @@ pub fn apply(
     if global.is_none() && !wants {
         return Ok(None);
     }
+    let caches = st.slots.get_or_init(Caches::default);
     let path_var = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone());
     let base = global.as_deref().cloned().unwrap_or_else(Policy::open);
     let policy = match sb.filter(|s| !s.grants.is_empty()) {
@@ -111,7 +114,7 @@ pub fn apply(
         None => base,
     };
     // The program, as execvp will find it with the child's PATH.
-    if let Some(prog) = find(file, path_var.as_deref())
+    if let Some(prog) = caches.find(file, path_var.as_deref())
         && !is_self(&prog)
     {
         let shown = file.rsplit('/').next().unwrap_or(file);
@@ -137,7 +140,7 @@ pub fn apply(
         super::options::thrown("Error", "ERR_SANDBOX_UNAVAILABLE", format!("cannot confine the child: {e}"))
     })?;
     env.retain(|(k, _)| k != perm::ENV_VAR && k != perm::startup::SANDBOX_VAR);
-    env.push((perm::ENV_VAR.into(), json(&policy)));
+    env.push((perm::ENV_VAR.into(), caches.json(&policy)));
     if best {
         env.push((perm::startup::SANDBOX_VAR.into(), "best-effort".into()));
     }

@@ -18,6 +18,9 @@ use crate::runtime::RhaiResult;
 thread_local! {
     /// Parameter counts of anonymous functions, by name. An anonymous function's
     /// name is a hash of its definition, so a name always has the same count.
+    /// Not a slot on `State`: a memo of what the interpreter compiled (the same for
+    /// any runtime), read on every array method call, where a callback gets only
+    /// Rhai's call context and no `State`.
     static PARAMS: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new());
 }
 

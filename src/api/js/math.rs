@@ -26,9 +26,8 @@ type Unary = fn(f64) -> f64;
 #[derive(Clone)]
 pub struct MathGlobal;
 
-thread_local! {
-    static SEED: Cell<u64> = Cell::new(seed());
-}
+/// `Math.random()`'s state, a slot on the runtime state (the binding keeps the `Rc`).
+struct Seed(Cell<u64>);
 
 fn seed() -> u64 {
     let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
@@ -36,15 +35,13 @@ fn seed() -> u64 {
 }
 
 /// xorshift64*: statistically fine for `Math.random()`, which promises nothing more.
-fn random() -> f64 {
-    SEED.with(|s| {
-        let mut x = s.get();
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        s.set(x);
-        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    })
+fn random(s: &Seed) -> f64 {
+    let mut x = s.0.get();
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    s.0.set(x);
+    (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// JS's `Math.round`: halves go up (toward +∞), unlike Rust's `round`.
@@ -84,6 +81,12 @@ macro_rules! min_max {
     };
 }
 
+/// `Math.random()`: the binding keeps the seed's `Rc`.
+pub fn register_random(engine: &mut Engine, st: &crate::runtime::State) {
+    let s = st.slots.get_or_init(|| Seed(Cell::new(seed())));
+    engine.register_fn("random", move |_: &mut MathGlobal| random(&s));
+}
+
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<MathGlobal>("Math");
     for (name, v) in [
@@ -117,7 +120,6 @@ pub fn register(engine: &mut Engine) {
     );
     engine.register_fn("pow", |_: &mut MathGlobal, b: INT, e: INT| pow(b, e));
     engine.register_fn("pow", |_: &mut MathGlobal, b: Dynamic, e: Dynamic| num(to_f64(&b).powf(to_f64(&e))));
-    engine.register_fn("random", |_: &mut MathGlobal| random());
     // The rest take any number (`Math.floor("3.7")` is 3, as in JS).
     for name in ["floor", "ceil", "round", "trunc", "abs", "sign"] {
         let f: fn(f64) -> f64 = match name {

@@ -213,5 +213,11 @@ pub fn js_equal(a: &Dynamic, b: &Dynamic, nan_equal: bool) -> bool {
     false
 }
 
+/// `Math.random()`, whose seed is a slot on the runtime state (apart from
+/// [`register`], which needs no runtime, so a bare engine can test the JS names).
+pub fn register_random(engine: &mut Engine, st: &crate::runtime::State) {
+    math::register_random(engine, st);
+}
+
 #[cfg(test)]
 mod tests;
