@@ -231,40 +231,48 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<Dynamic> {
+    /// Past a container's opening byte and the whitespace after it: whether an item
+    /// follows (false: the container is empty and its `close` is consumed).
+    fn open(&mut self, close: u8) -> bool {
         self.i += 1;
-        let mut out = Array::new();
         self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Some(Dynamic::from_array(out));
-        }
-        loop {
-            out.push(self.value(depth)?);
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.i += 1;
-                    self.ws();
-                }
-                b']' => {
-                    self.i += 1;
-                    return Some(Dynamic::from_array(out));
-                }
-                _ => return None,
+        let empty = self.peek() == Some(close);
+        self.i += usize::from(empty);
+        !empty
+    }
+
+    /// After an item: `,` and the whitespace after it (another item follows), or
+    /// `close` (consumed: the container ends); anything else is not the short form.
+    fn next_item(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                self.ws();
+                Some(true)
             }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
         }
     }
 
-    fn object(&mut self, depth: usize) -> Option<Dynamic> {
-        self.i += 1;
-        let mut out = Map::new();
-        self.ws();
-        if self.peek()? == b'}' {
-            self.i += 1;
-            return Some(Dynamic::from_map(out));
+    fn array(&mut self, depth: usize) -> Option<Dynamic> {
+        let mut out = Array::new();
+        let mut more = self.open(b']');
+        while more {
+            out.push(self.value(depth)?);
+            more = self.next_item(b']')?;
         }
-        loop {
+        Some(Dynamic::from_array(out))
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Dynamic> {
+        let mut out = Map::new();
+        let mut more = self.open(b'}');
+        while more {
             if self.peek()? != b'"' {
                 return None;
             }
@@ -277,19 +285,9 @@ impl<'a> Parser<'a> {
             self.ws();
             let v = self.value(depth)?;
             out.insert(key, v);
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.i += 1;
-                    self.ws();
-                }
-                b'}' => {
-                    self.i += 1;
-                    return Some(Dynamic::from_map(out));
-                }
-                _ => return None,
-            }
+            more = self.next_item(b'}')?;
         }
+        Some(Dynamic::from_map(out))
     }
 }
 
