@@ -95,8 +95,16 @@ pub fn snapshot() -> Vars {
 mod tests {
     use super::*;
 
+    /// The map is process-wide and the test harness runs tests on threads: the test
+    /// that writes must not run while the other compares snapshots.
+    fn serial() -> MutexGuard<'static, ()> {
+        static LOCK: Mutex<()> = Mutex::new(());
+        LOCK.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     #[test]
     fn bad_names_and_values_are_refused_without_change() {
+        let _serial = serial();
         let before = snapshot();
         for name in ["A=B", "", "A\0B"] {
             assert_eq!(set(name, "1").unwrap_err().argument, "name");
@@ -109,6 +117,7 @@ mod tests {
 
     #[test]
     fn set_get_remove_stay_in_our_map() {
+        let _serial = serial();
         set("PROCBOX_ENV_TEST_SET", "x=y").unwrap();
         assert_eq!(get("PROCBOX_ENV_TEST_SET").as_deref(), Some("x=y"));
         assert!(std::env::var_os("PROCBOX_ENV_TEST_SET").is_none(), "the real environment is untouched");
