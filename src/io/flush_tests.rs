@@ -82,6 +82,15 @@ fn run(writers: Vec<Rc<dyn Pending>>, idle_ms: u64) -> (Vec<String>, Duration) {
 
 const MIB: usize = 1 << 20;
 
+/// A writer with 1 MiB queued (1000-byte messages) to a peer that stays open and reads
+/// nothing, flushed under an idle time of `idle_ms`: the writer, the warnings, the time taken.
+fn unread_peer(idle_ms: u64) -> (Rc<TestWriter>, Vec<String>, Duration) {
+    let (a, _b) = pair();
+    let w = TestWriter::new(a, MIB, 1000);
+    let (warnings, took) = run(vec![w.clone()], idle_ms);
+    (w, warnings, took)
+}
+
 #[test]
 fn a_reading_peer_gets_everything() {
     let (a, b) = pair();
@@ -127,10 +136,7 @@ fn two_exiting_writers_do_not_wait_for_each_other() {
 
 #[test]
 fn a_peer_that_reads_nothing_is_given_up_on_after_the_idle_time() {
-    let (a, _b) = pair();
-    let w = TestWriter::new(a, MIB, 1000);
-    let keep = w.clone();
-    let (warnings, took) = run(vec![w], 200);
+    let (keep, warnings, took) = unread_peer(200);
     assert!(took >= Duration::from_millis(200), "took {took:?}");
     assert!(took < Duration::from_secs(5), "took {took:?}");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -153,10 +159,7 @@ fn a_closed_peer_is_dropped_quietly_and_at_once() {
 
 #[test]
 fn a_zero_deadline_writes_what_fits_and_waits_for_nothing() {
-    let (a, _b) = pair();
-    let w = TestWriter::new(a, MIB, 1000);
-    let keep = w.clone();
-    let (warnings, took) = run(vec![w], 0);
+    let (keep, warnings, took) = unread_peer(0);
     assert!(keep.sent.get() > 0, "what the socket takes at once is written");
     assert_eq!(warnings.len(), 1);
     assert!(took < Duration::from_secs(2), "took {took:?}");

@@ -2,13 +2,16 @@
 //! loop iff active and ref'd.
 
 use std::cell::RefCell;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::rc::Rc;
 
 use super::*;
 use crate::event_loop::Counts;
 use crate::io::reactor::Ready;
 use crate::sys::fd::{pipe, set_nonblocking, write_some};
+
+/// The context: how many readiness reports the sources were given.
+type Cx = RefCell<u32>;
 
 struct Nothing;
 
@@ -25,6 +28,16 @@ fn setup() -> (Rc<Counts>, Rc<Reactor<RefCell<u32>>>) {
 }
 
 use crate::sys::fd::is_open;
+
+/// An open handle on the read end of a new pipe (not watched, not active), with the
+/// counts it holds in; the last item is the write end.
+fn open_handle() -> (Rc<Counts>, Rc<Reactor<Cx>>, Handle<Cx>, OwnedFd) {
+    let (live, r) = setup();
+    let (rd, wr) = pipe().unwrap();
+    let h = Handle::new(rd, &r);
+    h.open(Rc::new(Nothing));
+    (live, r, h, wr)
+}
 
 #[test]
 fn close_unwatches_and_closes_the_descriptor() {
@@ -51,10 +64,7 @@ fn close_unwatches_and_closes_the_descriptor() {
 
 #[test]
 fn holds_the_loop_iff_active_and_refd() {
-    let (live, r) = setup();
-    let (rd, _wr) = pipe().unwrap();
-    let h = Handle::new(rd, &r);
-    h.open(Rc::new(Nothing));
+    let (live, _r, h, _wr) = open_handle();
     assert!(!h.holds() && !live.any());
     h.set_active(true);
     assert!(h.holds() && live.handles() == 1);
@@ -70,10 +80,7 @@ fn holds_the_loop_iff_active_and_refd() {
 
 #[test]
 fn a_pending_request_counts_apart_and_ignores_ref() {
-    let (live, r) = setup();
-    let (rd, _wr) = pipe().unwrap();
-    let h = Handle::new(rd, &r);
-    h.open(Rc::new(Nothing));
+    let (live, _r, h, _wr) = open_handle();
     h.set_ref(false);
     assert!(!h.is_ref());
     h.set_pending(true);

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::{Accept, BACK_OFF_MS, ListenHost, Listener, SocketFile};
 use crate::event_loop::Counts;
@@ -109,6 +109,15 @@ fn start(name: &str) -> (Rc<Host>, Rc<Binding>, Rc<Listener<()>>, PathBuf) {
     (host, b, l, path)
 }
 
+/// Drops the test's references to the listener (the binding's and `l`); the `Weak`
+/// shows whether anything else (the reactor's table, a hook) still keeps it.
+fn let_go(b: &Binding, l: Rc<Listener<()>>) -> Weak<Listener<()>> {
+    drop(b.listener.borrow_mut().take());
+    let weak = Rc::downgrade(&l);
+    drop(l);
+    weak
+}
+
 #[test]
 fn accepts_one_connection_per_wake() {
     let (host, b, l, path) = start("one");
@@ -179,9 +188,7 @@ fn at_exit_hook_is_weak_and_idle_after_close() {
     assert!(!path.exists());
     // Someone else binds the path now: our hook must not remove their file.
     let (_, _other) = unix_listener("exit-after-close");
-    drop(b.listener.borrow_mut().take());
-    let weak = Rc::downgrade(&l);
-    drop(l);
+    let weak = let_go(&b, l);
     assert!(weak.upgrade().is_none(), "neither the host nor the hook keeps a closed listener");
     for hook in host.exits.borrow().iter() {
         hook();
@@ -280,9 +287,7 @@ fn emfile_in_this_process() {
 #[test]
 fn the_reactor_dispatches_and_keeps_an_open_listener() {
     let (host, b, l, path) = start("reactor");
-    drop(b.listener.borrow_mut().take());
-    let weak = Rc::downgrade(&l);
-    drop(l);
+    let weak = let_go(&b, l);
     // Nobody but the reactor's table (and the at-exit hook's Weak) knows the listener.
     let _c = UnixStream::connect(&path).expect("connect");
     for ready in host.reactor.wait(1000).expect("wait") {

@@ -1,7 +1,7 @@
 //! Tests of [`super::Reactor`] on real pipes, with a recording context.
 
 use std::cell::RefCell;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
 use super::*;
@@ -23,6 +23,21 @@ fn reactor() -> Reactor<Log> {
     Reactor::new(Rc::default()).unwrap()
 }
 
+/// Opens a source named `name` and watches `fd` for reading under its token.
+fn watch(r: &Reactor<Log>, fd: BorrowedFd, name: &'static str) -> Token {
+    let t = r.open(Rc::new(Named(name)));
+    r.set_interest(fd, t, Interest::READ).unwrap();
+    t
+}
+
+/// A reactor watching the read end of a new pipe: (reactor, token, read end, write end).
+fn watched_pipe(name: &'static str) -> (Reactor<Log>, Token, OwnedFd, OwnedFd) {
+    let r = reactor();
+    let (rd, wr) = pipe().unwrap();
+    let t = watch(&r, rd.as_fd(), name);
+    (r, t, rd, wr)
+}
+
 fn run(r: &Reactor<Log>, timeout: i32) -> Vec<(&'static str, Ready)> {
     let log = Log::default();
     for ready in r.wait(timeout).unwrap() {
@@ -33,10 +48,7 @@ fn run(r: &Reactor<Log>, timeout: i32) -> Vec<(&'static str, Ready)> {
 
 #[test]
 fn a_pipe_becomes_readable_and_its_source_is_called() {
-    let r = reactor();
-    let (rd, wr) = pipe().unwrap();
-    let t = r.open(Rc::new(Named("pipe")));
-    r.set_interest(rd.as_fd(), t, Interest::READ).unwrap();
+    let (r, t, _rd, wr) = watched_pipe("pipe");
     assert!(run(&r, 0).is_empty());
     write_some(wr.as_fd(), b"x").unwrap();
     let got = run(&r, 1000);
@@ -47,10 +59,7 @@ fn a_pipe_becomes_readable_and_its_source_is_called() {
 
 #[test]
 fn an_empty_interest_unwatches_but_the_handle_stays_open() {
-    let r = reactor();
-    let (rd, wr) = pipe().unwrap();
-    let t = r.open(Rc::new(Named("pipe")));
-    r.set_interest(rd.as_fd(), t, Interest::READ).unwrap();
+    let (r, t, rd, wr) = watched_pipe("pipe");
     drop(wr);
     let got = run(&r, 1000);
     assert!(got.len() == 1 && got[0].1.hangup, "hung up: {:?}", got.first().map(|g| g.1));
@@ -93,12 +102,8 @@ fn a_descriptor_epoll_refuses_is_always_ready() {
 
 #[test]
 fn a_descriptor_watched_again_under_a_new_token_reports_the_new_one() {
-    let r = reactor();
-    let (rd, wr) = pipe().unwrap();
-    let old = r.open(Rc::new(Named("old")));
-    r.set_interest(rd.as_fd(), old, Interest::READ).unwrap();
-    let new = r.open(Rc::new(Named("new")));
-    r.set_interest(rd.as_fd(), new, Interest::READ).unwrap();
+    let (r, _old, rd, wr) = watched_pipe("old");
+    watch(&r, rd.as_fd(), "new");
     write_some(wr.as_fd(), b"x").unwrap();
     let got = run(&r, 1000);
     assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), ["new"]);

@@ -2,8 +2,6 @@
 //! writes, a broken write side that keeps reading, writes that do not hold the loop,
 //! and the peer's name in the exit flush.
 
-use std::os::fd::OwnedFd;
-
 use super::flush::Pending;
 use super::stream::{Kind, ReadSize, StreamOpts};
 use super::stream_testkit::*;
@@ -25,16 +23,9 @@ fn in_exit_flush(s: &dyn Pending) -> bool {
     seen
 }
 
-fn send(fd: &OwnedFd, b: &[u8]) {
-    assert_eq!(nix::unistd::write(fd, b).expect("write"), b.len());
-}
-
 #[test]
 fn corked_writes_wait_for_uncork_and_go_together() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, chan_opts());
-    let s = p.s();
+    let (w, _p, s, b) = socket_world(chan_opts());
     s.cork();
     assert!(s.write(b"1\n".to_vec(), Some(1)));
     assert!(s.write(b"2\n".to_vec(), None));
@@ -50,10 +41,7 @@ fn corked_writes_wait_for_uncork_and_go_together() {
 
 #[test]
 fn a_failed_write_stops_writing_but_reading_goes_on_to_the_eof() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, chan_opts());
-    let s = p.s();
+    let (w, _p, s, b) = socket_world(chan_opts());
     // The peer's last words, then it goes: they are still in our socket.
     send(&b, b"answer\n");
     drop(b);
@@ -81,10 +69,7 @@ fn a_failed_write_stops_writing_but_reading_goes_on_to_the_eof() {
 
 #[test]
 fn queued_writes_do_not_hold_the_loop_but_reach_the_exit_flush() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, chan_opts());
-    let s = p.s();
+    let (w, _p, s, b) = socket_world(chan_opts());
     s.set_ref(false);
     s.read_start();
     s.set_flush_peer("the IPC channel to child 42".into());

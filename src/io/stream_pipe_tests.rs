@@ -22,24 +22,24 @@ fn fill(fd: &OwnedFd, n: usize) {
     assert_eq!(nix::unistd::write(fd, &vec![b'x'; n]).expect("write"), n, "the pipe holds {n} bytes");
 }
 
-/// A reader whose `Data` sizes are recorded.
-fn reader(w: &World, fd: OwnedFd) -> (Rc<Probe>, Rc<RefCell<Vec<usize>>>) {
+/// Stream `r` on the read end of a pipe, its `Data` sizes recorded; the last item is
+/// the write end.
+fn reader() -> (World, Rc<Probe>, Rc<RefCell<Vec<usize>>>, OwnedFd) {
+    let (r, wr) = pipe();
+    let (w, p, _, wr) = world_with("r", r, wr, StreamOpts::pipe());
     let sizes = Rc::new(RefCell::new(Vec::new()));
-    let p = socket_stream(w, "r", fd, StreamOpts::pipe());
     let seen = sizes.clone();
     p.on(move |_, ev| {
         if let Event::Data(b) = ev {
             seen.borrow_mut().push(b.len());
         }
     });
-    (p, sizes)
+    (w, p, sizes, wr)
 }
 
 #[test]
 fn a_full_read_grows_the_pipe_and_the_reads() {
-    let w = World::new();
-    let (r, wr) = pipe();
-    let (p, sizes) = reader(&w, r);
+    let (w, p, sizes, wr) = reader();
     let s = p.s();
     s.read_start();
     assert_eq!(s.read_size.get(), 64 * K, "reads start at 64 KiB");
@@ -60,14 +60,12 @@ fn a_full_read_grows_the_pipe_and_the_reads() {
 
 #[test]
 fn a_short_read_ends_the_wake_up_a_full_one_reads_on() {
-    let w = World::new();
-    let (r, wr) = pipe();
+    let (w, p, sizes, wr) = reader();
     // A big pipe before the stream reads it: its first read (64 KiB) comes back full.
     let _ = crate::sys::fd::grow_pipe(wr.as_fd(), 256 * K);
     if pipe_size(&wr) < 256 * K {
         return; // the user's pipe quota is spent: nothing to show here
     }
-    let (p, sizes) = reader(&w, r);
     p.s().read_start();
     fill(&wr, 100 * K);
     w.turn(50);
@@ -79,9 +77,7 @@ fn a_short_read_ends_the_wake_up_a_full_one_reads_on() {
 
 #[test]
 fn a_short_read_with_the_writer_gone_is_the_end() {
-    let w = World::new();
-    let (r, wr) = pipe();
-    let (p, sizes) = reader(&w, r);
+    let (w, p, sizes, wr) = reader();
     p.s().read_start();
     fill(&wr, 10);
     drop(wr);
@@ -92,10 +88,7 @@ fn a_short_read_with_the_writer_gone_is_the_end() {
 
 #[test]
 fn end_finishes_on_a_tick_once_written_then_closes() {
-    let w = World::new();
-    let (r, wr) = pipe();
-    let p = socket_stream(&w, "w", wr, StreamOpts::pipe());
-    let s = p.s();
+    let (w, _p, s, r) = pipe_writer(StreamOpts::pipe());
     let size = pipe_size(&r);
     assert!(!s.write(vec![b'y'; size + 20 * K], Some(1)), "over the high-water mark after what the pipe took");
     s.end();
@@ -112,11 +105,9 @@ fn end_finishes_on_a_tick_once_written_then_closes() {
 
 #[test]
 fn end_with_nothing_queued_finishes_at_once() {
-    let w = World::new();
-    let (r, wr) = pipe();
-    let p = socket_stream(&w, "w", wr, StreamOpts::pipe());
-    p.s().end();
-    assert_eq!(p.s().raw_fd(), None, "closed at once: the reader sees EOF");
+    let (w, _p, s, r) = pipe_writer(StreamOpts::pipe());
+    s.end();
+    assert_eq!(s.raw_fd(), None, "closed at once: the reader sees EOF");
     assert!(drain_peer(&r).is_empty());
     w.run_until(|w| w.logged("w:close false"));
     assert_eq!(w.log(), ["w:finish", "w:close false"]);
@@ -124,18 +115,15 @@ fn end_with_nothing_queued_finishes_at_once() {
 
 #[test]
 fn error_on_tick_comes_before_the_close_phase() {
-    let w = World::new();
-    let (r, wr) = pipe();
+    let (w, _p, s, r) = pipe_writer(StreamOpts { error_on_tick: true, ..StreamOpts::pipe() });
     drop(r);
-    let opts = StreamOpts { error_on_tick: true, ..StreamOpts::pipe() };
-    let p = socket_stream(&w, "w", wr, opts);
     // A close-phase event queued before the failure: with the error in the close
     // phase it would come after this one; on a tick it comes first.
     let (r2, other_wr) = pipe();
     drop(r2);
     let other = socket_stream(&w, "o", other_wr, StreamOpts::pipe());
     other.s().destroy(None);
-    p.s().write(b"x".to_vec(), Some(1));
+    s.write(b"x".to_vec(), Some(1));
     w.run_until(|w| w.logged("w:close true"));
     assert_eq!(w.log(), ["w:written 1 write EPIPE", "w:error write EPIPE", "o:close false", "w:close true"]);
 }

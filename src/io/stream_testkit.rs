@@ -210,3 +210,32 @@ pub fn socket_stream(w: &World, name: &'static str, fd: OwnedFd, opts: StreamOpt
     p.s().adopt(fd);
     p
 }
+
+/// A new world with one stream, its probe named `name`, over `ours`; `peer` is the
+/// other end, left to the test to read, write or drop.
+pub fn world_with(name: &'static str, ours: OwnedFd, peer: OwnedFd, opts: StreamOpts) -> One {
+    let w = World::new();
+    let p = socket_stream(&w, name, ours, opts);
+    let s = p.s();
+    (w, p, s, peer)
+}
+
+/// What [`world_with`] builds: the world, the probe, its stream and the peer end.
+pub type One = (World, Rc<Probe>, Rc<Stream<Rec>>, OwnedFd);
+
+/// Stream `a` on one end of a socketpair; the peer is the other end.
+pub fn socket_world(opts: StreamOpts) -> One {
+    let (a, b) = socketpair();
+    world_with("a", a, b, opts)
+}
+
+/// Stream `w` on the write end of a pipe; the peer is the read end.
+pub fn pipe_writer(opts: StreamOpts) -> One {
+    let (r, wr) = pipe();
+    world_with("w", wr, r, opts)
+}
+
+/// Writes all of `b` to `fd` at once (it must fit).
+pub fn send(fd: &OwnedFd, b: &[u8]) {
+    assert_eq!(nix::unistd::write(fd, b).expect("write"), b.len());
+}

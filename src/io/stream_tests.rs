@@ -9,16 +9,9 @@ use super::stream_testkit::*;
 use crate::io::deadline::Rule;
 use crate::net::{Endpoint, sys};
 
-fn send(fd: &OwnedFd, b: &[u8]) {
-    assert_eq!(nix::unistd::write(fd, b).expect("write"), b.len());
-}
-
 #[test]
 fn reads_and_writes_a_socketpair() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    let s = p.s();
+    let (w, _p, s, b) = socket_world(StreamOpts::socket());
     s.read_start();
     assert_eq!(w.alive(), 1, "reading while ref'd holds the loop");
     assert!(s.write(b"hello".to_vec(), Some(1)));
@@ -35,10 +28,7 @@ fn reads_and_writes_a_socketpair() {
 #[test]
 fn backpressure_partial_writes_and_drain() {
     for (drain_at, high_water) in [(DrainAt::BelowHighWater, 16 * 1024), (DrainAt::Empty, 16 * 1024)] {
-        let w = World::new();
-        let (a, b) = socketpair();
-        let p = socket_stream(&w, "a", a, StreamOpts { drain_at, high_water, ..StreamOpts::socket() });
-        let s = p.s();
+        let (w, _p, s, b) = socket_world(StreamOpts { drain_at, high_water, ..StreamOpts::socket() });
         let chunk = vec![b'x'; 64 * 1024];
         // The kernel's buffer takes some, then EAGAIN: the rest waits in the queue.
         let mut n = 0;
@@ -76,11 +66,8 @@ fn backpressure_partial_writes_and_drain() {
 
 #[test]
 fn epipe_fails_the_write_then_error_and_close() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
+    let (w, _p, s, b) = socket_world(StreamOpts::socket());
     drop(b);
-    let s = p.s();
     assert!(s.write(b"lost".to_vec(), Some(7)));
     assert!(s.destroyed());
     assert!(!s.write(b"later".to_vec(), Some(8)));
@@ -92,10 +79,7 @@ fn epipe_fails_the_write_then_error_and_close() {
 
 #[test]
 fn end_shuts_the_write_side_and_reading_goes_on() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    let s = p.s();
+    let (w, _p, s, b) = socket_world(StreamOpts::socket());
     s.read_start();
     s.write(b"last".to_vec(), Some(1));
     s.end();
@@ -122,10 +106,8 @@ fn end_shuts_the_write_side_and_reading_goes_on() {
 
 #[test]
 fn hang_up_ends_the_input_once_and_stops_watching() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    p.s().read_start();
+    let (w, _p, s, b) = socket_world(StreamOpts::socket());
+    s.read_start();
     send(&b, b"bye");
     drop(b);
     w.run_until(|w| w.logged("a:end"));
@@ -133,16 +115,13 @@ fn hang_up_ends_the_input_once_and_stops_watching() {
     assert!(w.reactor.watched().is_empty(), "no spin on a hung-up descriptor");
     assert_eq!(w.alive(), 0);
     assert!(!w.turn(0), "nothing left to do");
-    p.s().destroy(None);
+    s.destroy(None);
     w.run_until(|w| w.logged("a:close false"));
 }
 
 #[test]
 fn read_stop_leaves_data_in_the_kernel_until_read_start() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    let s = p.s();
+    let (w, p, s, b) = socket_world(StreamOpts::socket());
     // A binding's read-ahead: stop after the first chunk.
     p.on(|p, ev| {
         if matches!(ev, Event::Data(_)) {
@@ -169,10 +148,7 @@ fn read_stop_leaves_data_in_the_kernel_until_read_start() {
 
 #[test]
 fn unref_releases_the_read_hold_but_not_writes() {
-    let w = World::new();
-    let (a, _b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    let s = p.s();
+    let (w, _p, s, _b) = socket_world(StreamOpts::socket());
     s.read_start();
     assert_eq!(w.alive(), 1);
     s.set_ref(false);
@@ -186,10 +162,7 @@ fn unref_releases_the_read_hold_but_not_writes() {
 
 #[test]
 fn destroy_drops_queued_writes_then_closes() {
-    let w = World::new();
-    let (a, _b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    let s = p.s();
+    let (w, _p, s, _b) = socket_world(StreamOpts::socket());
     s.write(vec![0u8; 4 << 20], Some(1));
     s.write(b"tail".to_vec(), Some(2));
     let fd = s.raw_fd().expect("open");
@@ -203,11 +176,8 @@ fn destroy_drops_queued_writes_then_closes() {
 
 #[test]
 fn the_open_stream_keeps_its_binding() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
+    let (w, p, s, b) = socket_world(StreamOpts::socket());
     let weak = std::rc::Rc::downgrade(&p);
-    let s = p.s();
     drop(p);
     assert!(weak.upgrade().is_some(), "kept while open");
     s.read_start();
@@ -221,9 +191,7 @@ fn the_open_stream_keeps_its_binding() {
 
 #[test]
 fn pipes_end_by_closing_and_hup_short_read_is_eof() {
-    let w = World::new();
-    let (r, wr) = pipe();
-    let writer = socket_stream(&w, "w", wr, StreamOpts::pipe());
+    let (w, writer, _, r) = pipe_writer(StreamOpts::pipe());
     let opts = StreamOpts { hup_short_read_is_eof: true, ..StreamOpts::pipe() };
     let reader = socket_stream(&w, "r", r, opts);
     reader.s().read_start();
@@ -239,23 +207,18 @@ fn pipes_end_by_closing_and_hup_short_read_is_eof() {
 
 #[test]
 fn pipe_with_no_reader_is_epipe() {
-    let w = World::new();
-    let (r, wr) = pipe();
+    let (w, _p, s, r) = pipe_writer(StreamOpts::pipe());
     drop(r);
-    let p = socket_stream(&w, "w", wr, StreamOpts::pipe());
-    assert!(p.s().write(b"x".to_vec(), Some(1)));
+    assert!(s.write(b"x".to_vec(), Some(1)));
     w.run_until(|w| w.logged("w:close true"));
     assert_eq!(w.log(), ["w:written 1 write EPIPE", "w:error write EPIPE", "w:close true"]);
 }
 
 #[test]
 fn passes_descriptors_and_holds_writes_until_ack() {
-    let w = World::new();
-    let (a, b) = socketpair();
     let opts = StreamOpts { kind: Kind::UnixFds, read_size: ReadSize::Reused(4096), ..StreamOpts::socket() };
-    let p = socket_stream(&w, "a", a, opts);
+    let (w, _p, s, b) = socket_world(opts);
     let peer = socket_stream(&w, "b", b, opts);
-    let s = p.s();
     s.hold_writes_until_ack(true);
     let (keep, pass) = socketpair();
     s.write_with_fd(b"handle\n".to_vec(), pass, Some(1));
@@ -318,10 +281,7 @@ fn socket_stream_idle(w: &World) -> std::rc::Rc<Probe> {
 
 #[test]
 fn exit_flush_writes_what_is_queued() {
-    let w = World::new();
-    let (a, b) = socketpair();
-    let p = socket_stream(&w, "a", a, StreamOpts::socket());
-    let s = p.s();
+    let (w, p, s, b) = socket_world(StreamOpts::socket());
     let total = 1 << 20;
     assert!(!s.write(vec![b'z'; total], None));
     s.set_flush_names(("message", "channel"));

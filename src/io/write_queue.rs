@@ -205,6 +205,13 @@ mod tests {
         std::fs::File::open("/dev/null").expect("/dev/null").into()
     }
 
+    /// Queues what a handle send is: `handle` with a descriptor (id `id`), then the
+    /// `message` that follows it (id `id + 1`).
+    fn push_handle_then(q: &mut WriteQueue<i32>, handle: &[u8], message: &[u8], id: i32) {
+        q.push_with_fd(handle.to_vec(), null_fd(), Some(id));
+        q.push(message.to_vec(), Some(id + 1));
+    }
+
     #[test]
     fn descriptor_goes_with_the_first_byte_only() {
         let mut q = WriteQueue::default();
@@ -226,10 +233,8 @@ mod tests {
     fn ack_gate_holds_what_follows_a_passed_descriptor() {
         let mut q = WriteQueue::default();
         q.set_gate(true);
-        q.push_with_fd(b"h1".to_vec(), null_fd(), Some(1));
-        q.push(b"m2".to_vec(), Some(2));
-        q.push_with_fd(b"h3".to_vec(), null_fd(), Some(3));
-        q.push(b"m4".to_vec(), Some(4));
+        push_handle_then(&mut q, b"h1", b"m2", 1);
+        push_handle_then(&mut q, b"h3", b"m4", 3);
         assert_eq!((q.len(), q.chunks()), (8, 4));
         let mut out = Vec::new();
         let mut all = |q: &mut WriteQueue<i32>| {
@@ -254,12 +259,10 @@ mod tests {
     fn release_and_clear_cover_held_chunks() {
         let mut q = WriteQueue::default();
         q.set_gate(true);
-        q.push_with_fd(b"h".to_vec(), null_fd(), Some(1));
-        q.push(b"m".to_vec(), Some(2));
+        push_handle_then(&mut q, b"h", b"m", 1);
         q.release_held();
         assert_eq!(q.flush_fds(|b, _| Ok(b.len())).completed, vec![1, 2]);
-        q.push_with_fd(b"h".to_vec(), null_fd(), Some(3));
-        q.push(b"m".to_vec(), Some(4));
+        push_handle_then(&mut q, b"h", b"m", 3);
         assert_eq!(q.clear(), vec![3, 4]);
         assert_eq!(q.len(), 0);
     }

@@ -74,6 +74,17 @@ pub fn describe(v: &Dynamic) -> Option<String> {
     None
 }
 
+/// The `is…()` method for each file type.
+const KIND_TESTS: [(&str, Kind); 7] = [
+    ("isFile", Kind::File),
+    ("isDirectory", Kind::Dir),
+    ("isSymbolicLink", Kind::Symlink),
+    ("isFIFO", Kind::Fifo),
+    ("isSocket", Kind::Socket),
+    ("isCharacterDevice", Kind::Char),
+    ("isBlockDevice", Kind::Block),
+];
+
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<Stats>("Stats");
     macro_rules! ints {
@@ -84,25 +95,16 @@ pub fn register(engine: &mut Engine) {
     ints!("dev" => dev, "ino" => ino, "mode" => mode, "nlink" => nlink, "uid" => uid, "gid" => gid,
           "rdev" => rdev, "size" => size, "blksize" => blksize, "blocks" => blocks,
           "atimeMs" => atime_ms, "mtimeMs" => mtime_ms, "ctimeMs" => ctime_ms, "birthtimeMs" => birthtime_ms);
-    engine.register_fn("isFile", |s: &mut Stats| s.0.is_file());
-    engine.register_fn("isDirectory", |s: &mut Stats| s.0.is_dir());
-    engine.register_fn("isSymbolicLink", |s: &mut Stats| s.0.is_symlink());
-    engine.register_fn("isFIFO", |s: &mut Stats| s.0.is_fifo());
-    engine.register_fn("isSocket", |s: &mut Stats| s.0.is_socket());
-    engine.register_fn("isCharacterDevice", |s: &mut Stats| s.0.is_char_device());
-    engine.register_fn("isBlockDevice", |s: &mut Stats| s.0.is_block_device());
     engine.register_fn("to_string", |s: &mut Stats| format!("Stats {{ size: {}, mode: {} }}", s.0.size, s.0.mode));
 
     engine.register_type_with_name::<Dirent>("Dirent");
     engine.register_get("name", |d: &mut Dirent| d.0.0.clone());
     engine.register_get("parentPath", |d: &mut Dirent| d.0.1.clone());
     engine.register_get("path", |d: &mut Dirent| d.0.1.clone());
-    engine.register_fn("isFile", |d: &mut Dirent| d.0.2 == Kind::File);
-    engine.register_fn("isDirectory", |d: &mut Dirent| d.0.2 == Kind::Dir);
-    engine.register_fn("isSymbolicLink", |d: &mut Dirent| d.0.2 == Kind::Symlink);
-    engine.register_fn("isFIFO", |d: &mut Dirent| d.0.2 == Kind::Fifo);
-    engine.register_fn("isSocket", |d: &mut Dirent| d.0.2 == Kind::Socket);
-    engine.register_fn("isCharacterDevice", |d: &mut Dirent| d.0.2 == Kind::Char);
-    engine.register_fn("isBlockDevice", |d: &mut Dirent| d.0.2 == Kind::Block);
+    // Node's `is…()` methods, the same on both: one per file type.
+    for (name, kind) in KIND_TESTS {
+        engine.register_fn(name, move |s: &mut Stats| s.0.kind() == kind);
+        engine.register_fn(name, move |d: &mut Dirent| d.0.2 == kind);
+    }
     engine.register_fn("to_string", |d: &mut Dirent| format!("Dirent {{ name: '{}' }}", d.0.0));
 }

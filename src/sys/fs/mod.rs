@@ -105,33 +105,22 @@ impl Stat {
         }
     }
 
-    fn kind(&self) -> u32 {
-        self.mode as u32 & libc::S_IFMT
-    }
-    pub fn is_file(&self) -> bool {
-        self.kind() == libc::S_IFREG
-    }
-    pub fn is_dir(&self) -> bool {
-        self.kind() == libc::S_IFDIR
-    }
-    pub fn is_symlink(&self) -> bool {
-        self.kind() == libc::S_IFLNK
-    }
-    pub fn is_fifo(&self) -> bool {
-        self.kind() == libc::S_IFIFO
-    }
-    pub fn is_socket(&self) -> bool {
-        self.kind() == libc::S_IFSOCK
-    }
-    pub fn is_char_device(&self) -> bool {
-        self.kind() == libc::S_IFCHR
-    }
-    pub fn is_block_device(&self) -> bool {
-        self.kind() == libc::S_IFBLK
+    /// The file's type, from the type bits of its mode.
+    pub fn kind(&self) -> Kind {
+        match self.mode as u32 & libc::S_IFMT {
+            libc::S_IFREG => Kind::File,
+            libc::S_IFDIR => Kind::Dir,
+            libc::S_IFLNK => Kind::Symlink,
+            libc::S_IFIFO => Kind::Fifo,
+            libc::S_IFSOCK => Kind::Socket,
+            libc::S_IFCHR => Kind::Char,
+            libc::S_IFBLK => Kind::Block,
+            _ => Kind::Unknown,
+        }
     }
 }
 
-/// A directory entry's type, as `Dirent` reports it.
+/// A file's type, as `Stats` and `Dirent` report it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     File,

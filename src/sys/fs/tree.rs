@@ -123,7 +123,7 @@ pub fn rm(path: &str, recursive: bool, force: bool) -> Result<(), Failure> {
         Err(e) if force && e.errno == libc::ENOENT => return Ok(()),
         Err(e) => return Err(Failure::Sys(e)),
     };
-    if !st.is_dir() {
+    if st.kind() != Kind::Dir {
         return unlink(path).map_err(Failure::Sys);
     }
     if !recursive {
