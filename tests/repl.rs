@@ -239,6 +239,21 @@ fn values_are_echoed_like_node() {
 }
 
 #[test]
+fn stdout_write_callbacks_come_after_the_write_through_the_printer() {
+    let mut r = Repl::start("writecb");
+    r.expect("> ");
+    // The bytes go through the REPL's printer, not the stream: the callback still
+    // comes, once, with no error.
+    r.type_keys("process.stdout.write(\"out-1\\n\", |e| print(`cb-1 ${e == ()}`));\r");
+    r.expect("out-1\n");
+    r.expect("cb-1 true\n");
+    r.type_keys("process.stderr.write(\"err-2\\n\", |e| print(`cb-2 ${e == ()}`));\r");
+    r.expect("err-2\n");
+    r.expect("cb-2 true\n");
+    assert_eq!(r.eval("1 + 1"), "2\n");
+}
+
+#[test]
 fn multi_line_function_then_call() {
     let mut r = Repl::start("multiline");
     r.expect("> ");

@@ -15,15 +15,20 @@
 //! blocking (its `O_NONBLOCK` flag would be the shell's too). `data`, `end` and
 //! `close` are each a macrotask of the poll phase.
 //!
-//! When the reader of stdout or stderr goes away (EPIPE), the stream emits `error`
-//! (`write EPIPE`, code `EPIPE`) on a later tick and drops what is written after; with
-//! no `error` listener the process ends at once with the report and status 1, as an
-//! unhandled `error` event ends Node (`runtime::State::after_output`).
+//! Stdout and stderr are adapters over I/O core streams too: each is the handler of a
+//! [`Stream`] with blocking writes (`StreamOpts::blocking_output`, libuv's
+//! `UV_HANDLE_BLOCKING_WRITES`) over a close-on-exec duplicate of fd 1 or 2, which
+//! `runtime::output` writes everything through (`print`, `console.*`, error
+//! reports, pipes into stdout): a write goes out whole inside the call, its callback
+//! comes with the stream's `Written` completion on a tick.
 //!
-//! `libc::EPIPE` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
+//! When the reader of stdout or stderr goes away (EPIPE), the stream emits `error`
+//! (`write EPIPE`, code `EPIPE`) on a later tick, once per failed write; with no
+//! `error` listener the process ends at once with the report and status 1, as an
+//! unhandled `error` event ends Node (`runtime::State::after_output`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::os::fd::AsFd;
 use std::rc::{Rc, Weak};
 
@@ -37,19 +42,30 @@ use crate::io::stream::OnReadError;
 use crate::io::{Event, Handler, IoError, Stream, StreamOpts};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
+use crate::runtime::output::StdOutput;
 use crate::runtime::{Runtime, State, Task};
 use crate::sys::fd;
 
+/// `process.stdout` or `process.stderr`: the handler of that descriptor's stream in
+/// `runtime::output`, whose write completions it maps back to the write callbacks.
 #[derive(Clone)]
-pub struct Stdout {
+pub struct Stdout(Rc<StdoutInner>);
+
+pub struct StdoutInner {
     st: Rc<State>,
-    fd: i32,
+    to: StdOutput,
     emitter: Rc<Emitter>,
+    /// The output goes through a stream (false only when the descriptor was closed
+    /// before we started: nothing to duplicate).
+    attached: Cell<bool>,
+    /// Write callbacks by completion id, in write order (completions come in order).
+    callbacks: RefCell<VecDeque<(u64, Callback)>>,
+    next_id: Cell<u64>,
 }
 
 impl EventTarget for Stdout {
     fn emitter(&self) -> &Emitter {
-        &self.emitter
+        &self.0.emitter
     }
 }
 
@@ -58,7 +74,7 @@ impl EventTarget for Stdout {
 /// (queued by `write`, before this), and that tick queues the `error` event, so
 /// ticks queued after the write run before `error`. Each failed write emits one.
 fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
-    let (out, err, s) = (out.emitter.clone(), err.emitter.clone(), Rc::downgrade(st));
+    let (out, err, s) = (out.0.emitter.clone(), err.0.emitter.clone(), Rc::downgrade(st));
     *st.on_broken_output.borrow_mut() = Some(Rc::new(move |fd| {
         let emitter = if fd == 1 { out.clone() } else { err.clone() };
         let Some(st) = s.upgrade() else { return false };
@@ -67,7 +83,7 @@ fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
         }
         let later = Rc::downgrade(&st);
         st.next_tick(Task::Native(Rc::new(move |_: &Engine| {
-            let (emitter, e) = (emitter.clone(), write_error(libc::EPIPE));
+            let (emitter, e) = (emitter.clone(), write_error(&IoError::sys(nix::errno::Errno::EPIPE, "write")));
             if let Some(st) = later.upgrade() {
                 st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
                     emitter.emit(engine, "error", std::slice::from_ref(&e)).map(|_| Dynamic::UNIT)
@@ -79,23 +95,65 @@ fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
     }));
 }
 
-/// A failed write's error, mapped as the I/O core maps a stream's (`write EPIPE`,
-/// `code`, `errno`, `syscall`).
-fn write_error(errno: i32) -> Dynamic {
-    let e = IoError::sys(nix::errno::Errno::from_raw(errno), "write");
-    Dynamic::from_map(crate::api::net::error_of(&e))
+/// A failed write's error, mapped as every stream adapter maps its stream's
+/// (`write EPIPE`, `code`, `errno`, `syscall`).
+fn write_error(e: &IoError) -> Dynamic {
+    Dynamic::from_map(crate::api::net::error_of(e))
+}
+
+/// What a write callback gets: `()` (null) or the error.
+fn callback_arg(r: Option<&IoError>) -> Dynamic {
+    r.map_or(Dynamic::UNIT, write_error)
 }
 
 impl Stdout {
+    fn new(st: &Rc<State>, to: StdOutput) -> Stdout {
+        let out = Stdout(Rc::new(StdoutInner {
+            st: st.clone(),
+            to,
+            emitter: Rc::default(),
+            attached: Cell::new(false),
+            callbacks: RefCell::new(VecDeque::new()),
+            next_id: Cell::new(0),
+        }));
+        // A close-on-exec duplicate: the stream owns and closes its own descriptor,
+        // never fd 1 or 2, and no child inherits it (children get fd 1 and 2
+        // themselves). It shares their file description (offset, flags, the reader),
+        // so every write lands exactly as on fd 1 or 2, in program order with any
+        // other writer of them. Not made non-blocking (the shell's, the children's).
+        if let Ok(dup) = fd::dup_cloexec(to.fd()) {
+            let h: Rc<dyn Handler<Runtime>> = out.0.clone();
+            let s = Stream::open(&st.io(), dup, StreamOpts::blocking_output(), Rc::downgrade(&h));
+            st.out.borrow_mut().attach(to, s);
+            out.0.attached.set(true);
+        }
+        out
+    }
+
     /// 1 or 2: where `pipe()` and a child's `stdio` send bytes.
     pub fn fd(&self) -> i32 {
-        self.fd
+        self.0.to.number()
+    }
+}
+
+impl Handler<Runtime> for StdoutInner {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        let Event::Written { id, err } = ev else { return true };
+        let cb = {
+            let mut cbs = self.callbacks.borrow_mut();
+            match cbs.front() {
+                Some((first, _)) if *first == id => cbs.pop_front(),
+                _ => cbs.iter().position(|(i, _)| *i == id).and_then(|at| cbs.remove(at)),
+            }
+        };
+        let Some((_, cb)) = cb else { return true };
+        let r = cb.call_for_effect(&rt.engine, vec![callback_arg(err.as_ref())]);
+        rt.settle(r, cb.source())
     }
 }
 
 /// `isTTY` of fd 0, 1 or 2 (std's `IsTerminal`, i.e. isatty(3)).
 fn is_tty(fd: i32) -> bool {
-    use crate::sys::fd::StdOutput;
     use std::io::IsTerminal;
     match fd {
         0 => std::io::stdin().is_terminal(),
@@ -104,27 +162,39 @@ fn is_tty(fd: i32) -> bool {
     }
 }
 
-fn bytes_of(v: &Dynamic) -> Vec<u8> {
-    match v.read_lock::<Blob>() {
-        Some(b) => b.clone(),
-        None => super::to_text(v).into_bytes(),
+/// Lends `v`'s bytes to `f`: a string's or a blob's as they are (no copy), anything
+/// else as its text.
+fn with_bytes<R>(v: &Dynamic, f: impl FnOnce(&[u8]) -> R) -> R {
+    if let Some(s) = v.read_lock::<ImmutableString>() {
+        return f(s.as_bytes());
     }
+    if let Some(b) = v.read_lock::<Blob>() {
+        return f(&b);
+    }
+    f(super::to_text(v).as_bytes())
 }
 
-/// Synchronous write-through, as Node on a file or a terminal (and on a pipe or a
-/// socket whose reader keeps up): `true` once the bytes are written, `false` when the
-/// write failed; the callback always comes on a tick (docs/notes/stdout.md).
+/// A blocking write through the stream, as Node on a file or a terminal (and on a
+/// pipe or a socket whose reader keeps up): `true` once the bytes are written,
+/// `false` when the write failed; the callback comes on a tick, as the stream's
+/// completion (docs/notes/stdoutstream.md).
 fn write(ctx: &NativeCallContext, out: &Stdout, data: &Dynamic, cb: Option<FnPtr>) -> bool {
-    let bytes = bytes_of(data);
-    let r = if out.fd == 1 { out.st.out.borrow_mut().stdout(&bytes) } else { out.st.out.borrow_mut().stderr(&bytes) };
-    if let Some(f) = cb {
-        let err = match &r {
-            Ok(()) => Dynamic::UNIT,
-            Err(e) => write_error(e.raw_os_error().unwrap_or(libc::EIO)),
-        };
-        out.st.next_tick(Task::Call(Callback::new(ctx, f), vec![err]));
+    let o = &out.0;
+    let (id, unattached) = match cb {
+        Some(f) if o.attached.get() => {
+            let id = o.next_id.get() + 1;
+            o.next_id.set(id);
+            o.callbacks.borrow_mut().push_back((id, Callback::new(ctx, f)));
+            (Some(id), None)
+        }
+        Some(f) => (None, Some(Callback::new(ctx, f))),
+        None => (None, None),
+    };
+    let r = with_bytes(data, |bytes| o.st.out.borrow_mut().write(o.to, bytes, id));
+    if let Some(cb) = unattached {
+        o.st.next_tick(Task::Call(cb, vec![callback_arg(r.as_ref().err())]));
     }
-    out.st.after_output();
+    o.st.after_output();
     r.is_ok()
 }
 
@@ -274,8 +344,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     engine.register_fn("write", |ctx: NativeCallContext, o: &mut Stdout, data: Dynamic, cb: FnPtr| {
         write(&ctx, o, &data, Some(cb))
     });
-    engine.register_get("isTTY", |o: &mut Stdout| is_tty(o.fd));
-    engine.register_get("fd", |o: &mut Stdout| o.fd as i64);
+    engine.register_get("isTTY", |o: &mut Stdout| is_tty(o.fd()));
+    engine.register_get("fd", |o: &mut Stdout| o.fd() as i64);
     events::register::<Stdout>(engine, st);
 
     events::register::<Stdin>(engine, st);
@@ -302,8 +372,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) -> (Stdout, Stdout, Stdin) 
     engine.register_set("stdout", |_: &mut Process, _: Stdout| {});
     engine.register_set("stderr", |_: &mut Process, _: Stdout| {});
     engine.register_set("stdin", |_: &mut Process, _: Stdin| {});
-    let out = Stdout { st: st.clone(), fd: 1, emitter: Rc::default() };
-    let err = Stdout { st: st.clone(), fd: 2, emitter: Rc::default() };
+    let out = Stdout::new(st, StdOutput::Out);
+    let err = Stdout::new(st, StdOutput::Err);
     install_broken_hook(st, &out, &err);
     (out, err, Stdin::new(st))
 }

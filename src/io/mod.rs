@@ -14,7 +14,8 @@
 //!   `Ready`); [`handle`]: one owned descriptor in it, holding the loop while active
 //!   and ref'd and while a request is pending on it, closed only by being dropped.
 //!   Every stream and listener keeps its descriptor in a `Handle`.
-//! - [`stream`]: a socket, pipe or channel that reads and writes (`Stream<C>`).
+//! - [`stream`]: a socket, pipe or channel that reads and writes (`Stream<C>`);
+//!   with blocking writes (`stream_blocking`) it is `process.stdout`/`stderr`.
 //! - [`readable`]: a readable stream's flow state (flowing, paused, read-ahead,
 //!   `end` once), sans-IO.
 
@@ -34,6 +35,7 @@ pub mod read_size;
 pub mod readable;
 #[allow(dead_code)]
 pub mod stream;
+mod stream_blocking;
 mod stream_opts;
 #[allow(dead_code)]
 mod stream_read;
@@ -44,6 +46,8 @@ pub mod write_queue;
 pub use events::{Event, Handler, Io, IoError};
 pub use stream::{Stream, StreamOpts};
 
+#[cfg(test)]
+mod stream_blocking_tests;
 #[cfg(test)]
 mod stream_chan_tests;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! How an `io::Stream` behaves, chosen per binding: which system calls move the
 //! bytes, when `Drain` follows a full write, how reads are sized, what a failed read
-//! means, and the liveness and timing rules the fork channel, child pipes and stdin
-//! need apart from a `net` socket's.
+//! means, and the liveness and timing rules the fork channel, child pipes, stdin and
+//! stdout need apart from a `net` socket's.
 
 /// Which system calls move the bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +73,13 @@ pub struct StreamOpts {
     /// the stream reads on to the peer's EOF, instead of being destroyed: what the
     /// peer sent before it went is still delivered (the fork channel).
     pub write_error_keeps_reading: bool,
+    /// Blocking writes (libuv's `UV_HANDLE_BLOCKING_WRITES`, Node's stdout on a
+    /// terminal): each write goes out completely inside the call, on a descriptor left
+    /// as it is (blocking, being shared; a non-blocking one is waited out in `poll`),
+    /// with no queue, no watch, no `Drain`; its completion comes on a tick as a queued
+    /// write's. A failed write fails that write only: the stream stays open and the
+    /// next write tries again (see `io::stream_blocking`). `process.stdout`/`stderr`.
+    pub blocking_writes: bool,
 }
 
 impl StreamOpts {
@@ -90,6 +97,7 @@ impl StreamOpts {
             error_on_tick: false,
             writes_keep_alive: true,
             write_error_keeps_reading: false,
+            blocking_writes: false,
         }
     }
 
@@ -104,6 +112,19 @@ impl StreamOpts {
             hup_short_read_is_eof: true,
             read_error: OnReadError::Eof,
             ..StreamOpts::socket()
+        }
+    }
+
+    /// Standard output or error: write-only, blocking writes on the descriptor as
+    /// inherited (never made non-blocking: its file description is the shell's and
+    /// the children's too); `write(2)`, which fits every kind of descriptor fd 1 can be.
+    pub fn blocking_output() -> StreamOpts {
+        StreamOpts {
+            nonblocking: false,
+            blocking_writes: true,
+            // Nothing is ever queued; and stdout never keeps the loop alive.
+            writes_keep_alive: false,
+            ..StreamOpts::pipe()
         }
     }
 }

@@ -16,7 +16,8 @@ use crate::sys::{fd as sysfd, socket};
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// Queues `bytes`; `Written { id }` follows on a tick once they are out. False
-    /// when the caller should wait for `Drain`.
+    /// when the caller should wait for `Drain`. In blocking-writes mode, written now
+    /// ([`Stream::write_through`]); false when that failed.
     pub fn write(&self, bytes: Vec<u8>, id: Option<u64>) -> bool {
         self.queue_write(bytes, None, id)
     }
@@ -27,6 +28,12 @@ impl<C: ?Sized + 'static> Stream<C> {
     }
 
     fn queue_write(&self, bytes: Vec<u8>, fd: Option<OwnedFd>, id: Option<u64>) -> bool {
+        // No queue: written now (`io::stream_blocking`). A passed descriptor still
+        // queues (the queue pairs it with its first byte), and on a blocking
+        // descriptor its flush writes everything at once too.
+        if self.opts.blocking_writes && fd.is_none() {
+            return self.write_through(&bytes, id).is_ok();
+        }
         if self.phase.get() == Phase::Closed {
             if let Some(id) = id {
                 self.emit(None, When::Tick, Event::Written { id, err: Some(IoError::Destroyed) });
@@ -223,7 +230,7 @@ impl<C: ?Sized + 'static> Stream<C> {
 }
 
 /// Writes what the descriptor takes now (possibly 0), or the errno.
-fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>) -> SysResult<usize> {
+pub(super) fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>) -> SysResult<usize> {
     match kind {
         Kind::Socket => socket::send_some(fd, bytes),
         Kind::UnixFds => loop {

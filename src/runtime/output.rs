@@ -1,19 +1,27 @@
-//! The one ordered output stream behind `print`, `console.*` and `process.stdout`.
+//! The one ordered output path behind `print`, `console.*`, `process.stdout`/`stderr`,
+//! uncaught-error reports, the REPL's printer and `child.stdout.pipe(process.stdout)`.
 //!
-//! Every write goes straight to the descriptor, as Node's console does for terminals
-//! and files: a script stuck in a long computation still shows what it printed, and
-//! a signal that kills the process cannot lose buffered text. Writes block until the
-//! reader takes the bytes, so unlike Node on a pipe, `process.exit()` never truncates.
+//! Fd 1 and 2 are each an I/O core stream with blocking writes
+//! (`io::stream_blocking`, libuv's `UV_HANDLE_BLOCKING_WRITES`, as Node's stdout on a
+//! terminal), attached by the bindings (`api::stdio`: `process.stdout`/`stderr` are
+//! their handlers, hearing the write completions). Every write goes out completely
+//! inside the call, as Node's console does for terminals and files: a script stuck in
+//! a long computation still shows what it printed, a signal that kills the process
+//! cannot lose buffered text, and, unlike Node on a pipe, `process.exit()` never
+//! truncates. Until the streams are attached (a bare runtime in tests) output goes
+//! straight to the descriptors.
 //!
-//! A reader that went away (EPIPE; SIGPIPE is ignored) marks that stream broken: its
-//! later output is dropped and fails with EPIPE again without a system call (Node
-//! tries the write and gets EPIPE again), and the runtime is told of each failed write
-//! ([`Output::take_broken`]) so it can emit `error` on `process.stdout`/`stderr` once
-//! per write, as Node does, or, with no listener, end the process
-//! (`State::after_output`).
+//! A reader that went away (EPIPE; SIGPIPE is ignored) fails that write; the runtime
+//! is told of each failed write ([`Output::take_broken`]) so it can emit `error` on
+//! `process.stdout`/`stderr` once per write, as Node does, or, with no listener, end
+//! the process (`State::after_output`). The next write tries again, as Node's does.
 
 use std::io;
+use std::rc::Rc;
 
+use super::Runtime;
+use crate::io::{IoError, Stream};
+use crate::sys::errno::Errno;
 pub use crate::sys::fd::StdOutput;
 
 /// Where output goes instead of fd 1 and 2: the REPL prints through its line editor,
@@ -25,37 +33,45 @@ pub trait Sink {
 
 #[derive(Default)]
 pub struct Output {
-    /// Per stream (stdout, stderr): set once it reported EPIPE; later output is dropped.
-    broken: [bool; 2],
+    /// The streams on fd 1 and 2, once attached.
+    streams: [Option<Rc<Stream<Runtime>>>; 2],
     /// A stream whose write failed with EPIPE, not yet handled by the runtime.
     failed: Option<StdOutput>,
-    /// The REPL's printer; `None` (scripts): straight to the descriptors.
+    /// The REPL's printer; `None` (scripts): through the streams.
     pub sink: Option<Box<dyn Sink>>,
 }
 
 impl Output {
-    pub fn stdout(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.write(StdOutput::Out, bytes)
+    /// Sends `to`'s output through `s` (a stream with blocking writes on a duplicate of
+    /// its descriptor) from now on.
+    pub fn attach(&mut self, to: StdOutput, s: Rc<Stream<Runtime>>) {
+        self.streams[usize::from(to == StdOutput::Err)] = Some(s);
     }
 
-    pub fn stderr(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.write(StdOutput::Err, bytes)
+    pub fn stdout(&mut self, bytes: &[u8]) -> Result<(), IoError> {
+        self.write(StdOutput::Out, bytes, None)
     }
 
-    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
-        let i = usize::from(to == StdOutput::Err);
-        if self.broken[i] {
-            self.failed.get_or_insert(to);
-            return Err(io::Error::from_raw_os_error(libc::EPIPE));
-        }
-        let r = match self.sink.as_mut() {
-            Some(sink) => sink.write(to, bytes),
-            None => write_all(to, bytes),
+    pub fn stderr(&mut self, bytes: &[u8]) -> Result<(), IoError> {
+        self.write(StdOutput::Err, bytes, None)
+    }
+
+    /// Writes all of `bytes` to `to` now; `Written { id }` reaches the stream's
+    /// handler on a tick (with the REPL's printer too: it took the bytes instead).
+    pub fn write(&mut self, to: StdOutput, bytes: &[u8], id: Option<u64>) -> Result<(), IoError> {
+        let stream = self.streams[usize::from(to == StdOutput::Err)].as_ref();
+        let r = match (self.sink.as_mut(), stream) {
+            (None, Some(s)) => s.write_through(bytes, id),
+            (Some(sink), s) => {
+                let r = sink.write(to, bytes).map_err(|e| write_error(&e));
+                if let (Some(s), Some(id)) = (s, id) {
+                    s.written_elsewhere(id, r.clone().err());
+                }
+                r
+            }
+            (None, None) => crate::sys::fd::write_all_blocking(to.fd(), bytes).map_err(|e| IoError::sys(e, "write")),
         };
-        if let Err(e) = &r
-            && e.kind() == io::ErrorKind::BrokenPipe
-        {
-            self.broken[i] = true;
+        if let Err(IoError::Sys { errno: Errno::EPIPE, .. }) = r {
             self.failed.get_or_insert(to);
         }
         r
@@ -77,8 +93,14 @@ impl Output {
     }
 }
 
-/// Writes everything, waiting out EINTR and EAGAIN (a descriptor someone else made
-/// non-blocking).
+/// A failed write as every stream reports one (`write EPIPE`).
+fn write_error(e: &io::Error) -> IoError {
+    IoError::sys(e.raw_os_error().map_or(Errno::EIO, Errno::from_raw), "write")
+}
+
+/// Writes everything straight to the descriptor, waiting out EINTR and EAGAIN (a
+/// descriptor someone else made non-blocking): before the streams are attached, and
+/// for the REPL's own terminal output.
 pub fn write_all(to: StdOutput, bytes: &[u8]) -> io::Result<()> {
     crate::sys::fd::write_all_blocking(to.fd(), bytes).map_err(io::Error::from)
 }

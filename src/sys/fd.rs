@@ -207,9 +207,15 @@ pub fn write_all_blocking(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> SysResult<()>
         if bytes.is_empty() {
             return Ok(());
         }
-        let mut p = [PollFd::new(fd, PollFlags::POLLOUT)];
-        let _ = poll(&mut p, PollTimeout::NONE);
+        wait_writable(fd);
     }
+}
+
+/// Waits in `poll` until `fd` takes bytes again (a short count from a non-blocking
+/// descriptor). Errors and EINTR just return: the caller's next write tells.
+pub fn wait_writable(fd: BorrowedFd<'_>) {
+    let mut p = [PollFd::new(fd, PollFlags::POLLOUT)];
+    let _ = poll(&mut p, PollTimeout::NONE);
 }
 
 /// One of the process's two output streams, fd 1 or 2: named, not numbered, so the
