@@ -16,9 +16,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Instant;
 
-/// Readiness reports come from the reactor (`io::reactor`); re-exported for the
-/// sources that still name it here.
-pub use crate::io::reactor::Ready;
 pub use immediates::{Immediate, Immediates};
 pub use live::{Counts, Hold, Request};
 pub use timers::{TimerId, Timers};

@@ -22,7 +22,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
 use super::events::{Event, Handler, Interest, Io, IoError, Source, When};
@@ -176,9 +176,11 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.phase.get()
     }
 
-    /// The descriptor's number while open (tests check it is closed); system calls
-    /// borrow the descriptor through [`Stream::with_fd`].
-    pub fn raw_fd(&self) -> Option<RawFd> {
+    /// The descriptor's number while open, for tests to check it is closed; code
+    /// borrows the descriptor through [`Stream::with_fd`].
+    #[cfg(test)]
+    pub fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
         self.with_fd(|fd| fd.as_raw_fd())
     }
 

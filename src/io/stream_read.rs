@@ -8,7 +8,7 @@ use std::os::fd::{BorrowedFd, OwnedFd};
 use super::events::{Event, IoError, Source, When};
 use super::read_size;
 use super::stream::{Kind, OnReadError, Phase, ReadSize, Stream};
-use crate::event_loop::Ready;
+use crate::io::reactor::Ready;
 use crate::sys::errno::Errno;
 use crate::sys::fd::{self as sysfd, Read};
 use crate::sys::socket;
@@ -164,19 +164,11 @@ impl From<Read> for Got {
 /// One read into `buf` (initialised): read(2) for pipes and sockets, recvmsg with
 /// the passed descriptors for `UnixFds`.
 fn read_reused(kind: Kind, fd: BorrowedFd, buf: &mut [u8], fds: &mut Vec<OwnedFd>) -> Got {
-    loop {
-        let r = match kind {
-            Kind::UnixFds => socket::recvmsg(fd, buf, fds),
-            Kind::Pipe | Kind::Socket => nix::unistd::read(fd, buf),
-        };
-        return match r {
-            Ok(0) => Got::Eof,
-            Ok(n) => Got::Read(n),
-            Err(Errno::EINTR) => continue,
-            Err(Errno::EAGAIN) => Got::WouldBlock,
-            Err(e) => Got::Failed(e),
-        };
+    match kind {
+        Kind::UnixFds => sysfd::read_once(|| socket::recvmsg(fd, buf, fds)),
+        Kind::Pipe | Kind::Socket => sysfd::read_slice(fd, buf),
     }
+    .into()
 }
 
 impl<C: ?Sized + 'static> Source<C> for Stream<C> {

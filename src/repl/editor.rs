@@ -25,7 +25,7 @@ use rustyline::{
 
 use super::complete::{Helper, Table};
 use super::printer::Park;
-use crate::event_loop::Ready;
+use crate::io::reactor::Ready;
 use crate::runtime::{Runtime, Source, State};
 
 /// What the editor thread answers.

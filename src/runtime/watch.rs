@@ -7,7 +7,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::{Runtime, State};
-use crate::event_loop::Ready;
+use crate::io::reactor::Ready;
 use crate::io::reactor::{Interest, Reactor};
 
 /// Something watched by the reactor with the runtime as its context: stdin, child

@@ -170,24 +170,36 @@ pub enum Read {
 /// Reads once into `buf`'s spare capacity (no zeroing, no allocation: the caller
 /// reserves), retrying EINTR. `read(2)` on a socket is `recv` with no flags.
 pub fn read_into(fd: BorrowedFd<'_>, buf: &mut Vec<u8>) -> Read {
-    loop {
+    read_once(|| {
         let spare = buf.spare_capacity_mut();
         // SAFETY: `spare` is the vector's unused capacity, valid for writes of
         // `spare.len()` bytes, and read writes at most that many.
         let n = unsafe { libc::read(fd.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len()) };
-        if n > 0 {
-            // SAFETY: the kernel initialised the first n bytes of the spare capacity.
-            unsafe { buf.set_len(buf.len() + n as usize) };
-            return Read::Data(n as usize);
+        if n < 0 {
+            return Err(Errno::last());
         }
-        if n == 0 {
-            return Read::Eof;
-        }
-        match Errno::last() {
-            Errno::EINTR => continue,
-            Errno::EAGAIN => return Read::WouldBlock,
-            e => return Read::Failed(e),
-        }
+        // SAFETY: the kernel initialised the first n bytes of the spare capacity.
+        unsafe { buf.set_len(buf.len() + n as usize) };
+        Ok(n as usize)
+    })
+}
+
+/// Reads once into `buf` (initialised: a buffer kept from read to read), retrying EINTR.
+pub fn read_slice(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Read {
+    read_once(|| nix::unistd::read(fd, buf))
+}
+
+/// One read by `read` (read(2), `recvmsg`…), retried on EINTR, as a [`Read`]: 0 bytes
+/// is the end, EAGAIN is "nothing now".
+pub fn read_once(mut read: impl FnMut() -> SysResult<usize>) -> Read {
+    loop {
+        return match read() {
+            Ok(0) => Read::Eof,
+            Ok(n) => Read::Data(n),
+            Err(Errno::EINTR) => continue,
+            Err(Errno::EAGAIN) => Read::WouldBlock,
+            Err(e) => Read::Failed(e),
+        };
     }
 }
 

@@ -179,27 +179,15 @@ pub struct User {
 }
 
 pub fn user_info() -> Option<User> {
-    // SAFETY: geteuid/getegid take no arguments, touch no memory and always succeed.
-    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
-    // SAFETY: passwd is plain old data (integers and pointers); all-zero is valid.
-    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut buf = vec![0 as libc::c_char; 16 * 1024];
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is to a live local buffer of the size given.
-    let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut result) };
-    if rc != 0 || result.is_null() {
-        return None;
-    }
-    let s = |p: *const libc::c_char| {
-        // SAFETY: getpwuid_r filled these with NUL-terminated strings inside `buf`.
-        if p.is_null() { String::new() } else { unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned() }
-    };
-    let shell = s(pw.pw_shell);
+    let (uid, gid) = (nix::unistd::geteuid(), nix::unistd::getegid());
+    // getpwuid_r, its buffer grown on ERANGE; names that are not UTF-8 come lossy.
+    let pw = nix::unistd::User::from_uid(uid).ok().flatten()?;
+    let shell = pw.shell.to_string_lossy().into_owned();
     Some(User {
-        uid: uid as i64,
-        gid: gid as i64,
-        username: s(pw.pw_name),
-        homedir: s(pw.pw_dir),
+        uid: uid.as_raw() as i64,
+        gid: gid.as_raw() as i64,
+        username: pw.name,
+        homedir: pw.dir.to_string_lossy().into_owned(),
         shell: (!shell.is_empty()).then_some(shell),
     })
 }

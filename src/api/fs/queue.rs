@@ -13,7 +13,7 @@ use rhai::Dynamic;
 
 use super::args::failure;
 use super::plan::{Out, Plan};
-use crate::event_loop::Ready;
+use crate::io::reactor::Ready;
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::Promise;
 use crate::runtime::{Runtime, Source, State, Task};

@@ -2,7 +2,7 @@
 //! not, retried on EINTR), and whole-file reads and writes.
 
 use std::ffi::CString;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use super::{FsError, FsResult};
 
@@ -39,21 +39,15 @@ pub fn own(fd: RawFd) -> OwnedFd {
 
 /// `lseek(fd, at, SEEK_SET)`: a stream's `start` option.
 pub fn seek(fd: BorrowedFd<'_>, at: i64) -> FsResult<()> {
-    // SAFETY: integer-only call on a descriptor the caller lends.
-    if unsafe { libc::lseek(fd.as_raw_fd(), at, libc::SEEK_SET) } < 0 {
-        return Err(FsError::io(std::io::Error::last_os_error(), "lseek", None));
-    }
-    Ok(())
+    nix::unistd::lseek(fd, at, nix::unistd::Whence::SeekSet)
+        .map(drop)
+        .map_err(|e| FsError::new(e as i32, "lseek", None))
 }
 
 /// `truncate(path, len)` as Node does it: open for writing, `ftruncate`, close.
 pub fn truncate(path: &str, len: i64) -> FsResult<()> {
     let fd = own(open(path, libc::O_WRONLY, 0)?);
-    // SAFETY: integer-only call on the descriptor just opened, owned here.
-    if unsafe { libc::ftruncate(fd.as_raw_fd(), len) } < 0 {
-        return Err(FsError::new(std::io::Error::last_os_error().raw_os_error().unwrap_or(0), "ftruncate", None));
-    }
-    Ok(())
+    nix::unistd::ftruncate(&fd, len).map_err(|e| FsError::new(e as i32, "ftruncate", None))
 }
 
 /// `write(2)` (or `pwrite` at `position`), retried on EINTR; bytes written.
