@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use rhai::{Dynamic, Engine};
+use rhai::{Dynamic, Engine, ImmutableString};
 
 use crate::runtime::State;
 use crate::value::{inspect, js_number, json};
@@ -94,8 +94,21 @@ pub fn format(args: &[Dynamic]) -> String {
 }
 
 fn emit(st: &State, to_stderr: bool, args: &[Dynamic]) {
-    let mut line = format(args);
-    line.push('\n');
+    let line = match args {
+        // One string (the common `console.log(`...`)`): shown as it is, so its bytes
+        // and the newline go into one buffer, without `format`'s two copies.
+        [one] if let Some(s) = one.read_lock::<ImmutableString>() => {
+            let mut line = String::with_capacity(s.len() + 1);
+            line.push_str(&s);
+            line.push('\n');
+            line
+        }
+        _ => {
+            let mut line = format(args);
+            line.push('\n');
+            line
+        }
+    };
     if to_stderr { st.eprint(&line) } else { st.print(&line) }
 }
 
