@@ -105,7 +105,7 @@ impl Endpoint {
             let (owner, inbox) = (owner.clone(), inbox.clone());
             Task::Native(Rc::new(move |engine: &Engine| {
                 let Some((msg, handle)) = inbox.borrow_mut().pop_front() else { return Ok(Dynamic::UNIT) };
-                owner.emit_owned(engine, "message", vec![msg, handle]).map(|_| Dynamic::UNIT)
+                owner.emit_owned(engine, "message", [msg, handle]).map(|_| Dynamic::UNIT)
             }))
         };
         let io = st.io();

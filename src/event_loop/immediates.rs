@@ -23,12 +23,18 @@ impl<T> Immediate<T> {
 
 pub struct Immediates<T> {
     queue: VecDeque<Rc<Immediate<T>>>,
+    /// The last batch's emptied buffer, for the queue of the next phase: a chain (each
+    /// immediate queueing the next) would otherwise allocate a queue per loop turn.
+    spare: VecDeque<Rc<Immediate<T>>>,
     refs: usize,
 }
 
+/// A spare buffer larger than this (entries) is dropped rather than kept.
+const SPARE_MAX: usize = 1024;
+
 impl<T> Default for Immediates<T> {
     fn default() -> Self {
-        Immediates { queue: VecDeque::new(), refs: 0 }
+        Immediates { queue: VecDeque::new(), spare: VecDeque::new(), refs: 0 }
     }
 }
 
@@ -57,9 +63,18 @@ impl<T> Immediates<T> {
         self.refs
     }
 
-    /// Starts a check phase: takes every immediate queued so far.
+    /// Starts a check phase: takes every immediate queued so far. Give the emptied
+    /// batch back with [`Immediates::recycle`].
     pub fn take_batch(&mut self) -> VecDeque<Rc<Immediate<T>>> {
-        std::mem::take(&mut self.queue)
+        let spare = std::mem::take(&mut self.spare);
+        std::mem::replace(&mut self.queue, spare)
+    }
+
+    /// Keeps a run batch's buffer for the next phase's queue (if it is empty and small).
+    pub fn recycle(&mut self, batch: VecDeque<Rc<Immediate<T>>>) {
+        if batch.is_empty() && batch.capacity() <= SPARE_MAX {
+            self.spare = batch;
+        }
     }
 
     /// Marks an entry of a batch as run; returns false if it was cleared meanwhile.
@@ -92,6 +107,12 @@ mod tests {
         }
         assert_eq!(ran, [1]);
         assert_eq!(q.refs(), 1);
+        // The emptied batch serves the phase after next; what is queued stays queued.
+        q.recycle(batch);
+        let next = q.take_batch();
+        assert_eq!(next.iter().map(|e| e.payload).collect::<Vec<_>>(), [3]);
+        q.push(4);
+        assert_eq!(q.take_batch().len(), 1);
     }
 
     #[test]

@@ -66,11 +66,21 @@ struct Home {
 }
 
 /// A copy of the stored global state, with the caches and scope calls reuse.
+///
+/// The caches keep one function-resolution cache from call to call (what a body calls
+/// is resolved once per home, not once per call), and the scope keeps the captured
+/// variables of the closure called last bound (rhai's `js_bound_captures`): a closure
+/// called again with the same captures (every link of a chain, every message to one
+/// listener) binds only its own parameters. The kept binding holds the captured cells
+/// until another closure of this home is called or the home is dropped.
 #[derive(Default)]
 struct Fast {
     global: Option<GlobalRuntimeState>,
     caches: Caches,
     scope: Scope<'static>,
+    /// The function whose captures `scope` holds, if any (a copy: it keeps the list of
+    /// captures alive, so the same list is the same closure).
+    bound: Option<FnPtr>,
 }
 
 impl Callback {
@@ -91,32 +101,39 @@ impl Callback {
     }
 
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
-    pub fn call(&self, engine: &Engine, args: Vec<Dynamic>) -> RhaiResult {
-        self.call_with(engine, args, false)
+    /// The arguments are consumed (left `()`): a slice or an array serves as well as a
+    /// `Vec`, so a caller with one or two arguments need not allocate a list.
+    pub fn call(&self, engine: &Engine, mut args: impl AsMut<[Dynamic]>) -> RhaiResult {
+        self.call_with(engine, args.as_mut(), false)
     }
 
     /// [`Callback::call`] for a caller that discards the function's value (a timer, an
     /// immediate, a nextTick): rhai is told so (`js_result_hints`), so a call such as
     /// `setImmediate(f)` that is the callback's last statement need not build the
     /// handle nobody receives.
-    pub fn call_for_effect(&self, engine: &Engine, args: Vec<Dynamic>) -> RhaiResult {
-        self.call_with(engine, args, true)
+    pub fn call_for_effect(&self, engine: &Engine, mut args: impl AsMut<[Dynamic]>) -> RhaiResult {
+        self.call_with(engine, args.as_mut(), true)
     }
 
-    fn call_with(&self, engine: &Engine, mut args: Vec<Dynamic>, unused: bool) -> RhaiResult {
-        // Checked first: `resize` is an out-of-line call even when nothing changes.
-        if let Some(n) = self.arity
-            && args.len() != n
-        {
-            args.resize(n, Dynamic::UNIT);
-        }
+    fn call_with(&self, engine: &Engine, args: &mut [Dynamic], unused: bool) -> RhaiResult {
+        // Fewer arguments than declared (rare) need a longer list; more are cut off.
+        let mut padded;
+        let args = match self.arity {
+            Some(n) if args.len() > n => args.get_mut(..n).unwrap_or_default(),
+            Some(n) if args.len() < n => {
+                padded = args.iter_mut().map(std::mem::take).collect::<Vec<_>>();
+                padded.resize(n, Dynamic::UNIT);
+                padded.as_mut_slice()
+            }
+            _ => args,
+        };
         let depth = NESTING.with(|d| d.replace(d.get() + 1));
         if depth >= MAX_NESTING {
             NESTING.with(|d| d.set(depth));
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
         let fast = match self.home.fast.try_borrow_mut() {
-            Ok(mut fast) => self.home.call_fast(&mut fast, engine, &self.f, &mut args, unused),
+            Ok(mut fast) => self.home.call_fast(&mut fast, engine, &self.f, args, unused),
             Err(_) => None,
         };
         let mut r = fast.unwrap_or_else(|| {
@@ -188,22 +205,37 @@ impl Home {
         args: &mut [Dynamic],
         unused: bool,
     ) -> Option<RhaiResult> {
-        let Fast { global, caches, scope } = fast;
+        let Fast { global, caches, scope, bound } = fast;
         let global = global.get_or_insert_with(|| self.store.global.clone());
         // Each call counts its operations from zero, as a fresh copy would.
         global.num_operations = 0;
+        // One resolution cache kept from call to call: otherwise the body's block makes
+        // one and drops it, and every call resolves every function it calls again.
+        if caches.fn_resolution_caches_len() == 0 {
+            caches.push_fn_resolution_cache();
+        }
+        // The captures left bound by the last call are this closure's, or go.
+        let mut is_bound = bound.as_ref().is_some_and(|b| b.same_captures(f));
+        if !is_bound && bound.is_some() {
+            *bound = None;
+            scope.clear();
+        }
         // The body's value is discarded: rhai's hint for its last statement. Reset after,
         // whatever happened (taken by the body, or not reached).
         global.js_block_unused = unused;
-        let r = f.call_raw_in_state(engine, global, caches, scope, self.store.pos, args);
+        let r = f.call_raw_in_bound_state(engine, global, caches, scope, &mut is_bound, self.store.pos, args);
         global.js_block_unused = false;
-        // A call restores the level, the scope and the imports; anything else it left
-        // changed (it never should) costs a fresh copy at the next call.
-        if !still_clean(global, &self.store.global) {
-            fast.global = None;
+        if is_bound {
+            if bound.is_none() {
+                *bound = Some(f.clone());
+            }
+        } else if !scope.is_empty() {
+            scope.clear();
         }
-        if !fast.scope.is_empty() {
-            fast.scope.clear();
+        // A call restores the level, the scope and the imports; anything else it left
+        // changed (it never should) costs a fresh state, caches and binding next time.
+        if !still_clean(global, &self.store.global) {
+            *fast = Fast::default();
         }
         r
     }
@@ -314,56 +346,4 @@ fn arity_of(f: &FnPtr, store: &NativeCallContextStore) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An engine whose `keep(f)` stores a callback, as `setImmediate` does.
-    fn engine() -> (Engine, Rc<RefCell<Vec<Callback>>>) {
-        let mut engine = Engine::new();
-        let kept = Rc::new(RefCell::new(Vec::new()));
-        let k = kept.clone();
-        engine.register_fn("keep", move |ctx: NativeCallContext, f: FnPtr| k.borrow_mut().push(Callback::new(&ctx, f)));
-        (engine, kept)
-    }
-
-    fn same_home(a: &Callback, b: &Callback) -> bool {
-        Rc::ptr_eq(&a.home, &b.home)
-    }
-
-    #[test]
-    fn one_call_site_shares_one_home() {
-        let (engine, kept) = engine();
-        engine.run("let n = 0; for i in 0..3 { keep(|| n += 1); } keep(|| n += 10);").unwrap();
-        let cbs = kept.borrow().clone();
-        assert!(same_home(&cbs[0], &cbs[1]) && same_home(&cbs[1], &cbs[2]));
-        assert!(!same_home(&cbs[2], &cbs[3]), "another call site is another context");
-        assert_eq!(cbs[3].home.store.pos.line(), Some(1));
-    }
-
-    #[test]
-    fn arity_is_per_function_not_per_home() {
-        let (engine, kept) = engine();
-        engine.run("for f in [|a| a, |a, b| b, || 0, |a| a] { keep(f); }").unwrap();
-        let arities: Vec<_> = kept.borrow().iter().map(|c| c.arity).collect();
-        assert_eq!(arities, [Some(1), Some(2), Some(0), Some(1)]);
-        let r = kept.borrow()[1].call(&engine, vec![Dynamic::from(1_i64), Dynamic::from(2_i64), Dynamic::from(3_i64)]);
-        assert_eq!(r.unwrap().as_int(), Ok(2));
-    }
-
-    #[test]
-    fn a_chain_reuses_its_home() {
-        // Each link registers the next from one block deeper: still the same context.
-        let (engine, kept) = engine();
-        engine.run("let n = 0; let tick; tick = || { n += 1; if n < 5 { keep(tick); } }; keep(tick);").unwrap();
-        let mut i = 0;
-        while i < kept.borrow().len() {
-            let cb = kept.borrow()[i].clone();
-            let _ = cb.call(&engine, vec![]).unwrap();
-            i += 1;
-        }
-        let cbs = kept.borrow();
-        assert_eq!(cbs.len(), 5);
-        assert!(!same_home(&cbs[0], &cbs[1]), "the first link is registered from the main script");
-        assert!(cbs[1..].iter().all(|c| same_home(c, &cbs[1])));
-    }
-}
+mod tests;

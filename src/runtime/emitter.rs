@@ -107,7 +107,14 @@ impl Emitter {
 
     /// [`emit`](Self::emit) with arguments it may keep: the last listener gets them,
     /// the others copies (a message map is copied once less per emit).
-    pub fn emit_owned(&self, engine: &Engine, event: &str, mut args: Vec<Dynamic>) -> Result<bool, Box<EvalAltResult>> {
+    /// A `Vec` or an array: the IPC channel passes `[message, handle]` without making a list.
+    pub fn emit_owned(
+        &self,
+        engine: &Engine,
+        event: &str,
+        mut args: impl AsMut<[Dynamic]>,
+    ) -> Result<bool, Box<EvalAltResult>> {
+        let args = args.as_mut();
         // The common case, one listener that stays (every IPC message, every pool
         // job): called without making a list of listeners or filtering out `once`
         // ones, about 250 instructions an emit. The listener is still looked up per
@@ -134,8 +141,7 @@ impl Emitter {
         }
         let last = listeners.len() - 1;
         for (i, cb) in listeners.into_iter().enumerate() {
-            let args = if i == last { std::mem::take(&mut args) } else { args.clone() };
-            let _ = cb.call(engine, args)?;
+            let _ = if i == last { cb.call(engine, &mut *args)? } else { cb.call(engine, args.to_vec())? };
         }
         Ok(true)
     }

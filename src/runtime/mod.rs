@@ -10,6 +10,8 @@
 
 // Rhai marks the stored-context API volatile ("deprecated"); it is the one way that
 // works for closures from modules and imports (DESIGN §4).
+#[cfg(test)]
+mod bound_captures_tests;
 #[allow(deprecated)]
 pub mod callback;
 pub mod emitter;
@@ -165,6 +167,8 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_js_global_handles(true);
     // `setImmediate(f);` as a statement builds no handle (vendor/README.md).
     engine.set_js_result_hints(true);
+    // A stored callback's captures stay bound between its calls (vendor/README.md).
+    engine.set_js_bound_captures(true);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
     // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.

@@ -85,12 +85,13 @@ impl Runtime {
         if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
             self.drain();
         }
-        let batch = self.st.lp.borrow_mut().immediates.take_batch();
-        for entry in batch {
+        let mut batch = self.st.lp.borrow_mut().immediates.take_batch();
+        while let Some(entry) = batch.pop_front() {
             if self.st.lp.borrow_mut().immediates.begin_run(&entry) {
                 self.macrotask(&entry.payload);
             }
         }
+        self.st.lp.borrow_mut().immediates.recycle(batch);
     }
 
     /// Signal listeners run as macrotasks with `(name, number)`.
@@ -127,9 +128,12 @@ impl Runtime {
             // Borrowed: a queued entry is not copied to be run (an empty argument list
             // copies without allocating).
             Task::Call(cb, args) => {
-                // An empty list made, not cloned (the clone is an out-of-line call).
-                let args = if args.is_empty() { Vec::new() } else { args.clone() };
-                let r = cb.call_for_effect(&self.engine, args);
+                // No list made for no arguments (a clone is an out-of-line call).
+                let r = if args.is_empty() {
+                    cb.call_for_effect(&self.engine, [])
+                } else {
+                    cb.call_for_effect(&self.engine, args.clone())
+                };
                 self.settle(r, cb.source())
             }
             Task::Native(f) => {

@@ -28,6 +28,8 @@ bitflags! {
         const GLOBAL_HANDLES = 0b1000;
         /// See [`Engine::set_js_result_hints`].
         const RESULT_HINTS = 0b10000;
+        /// See [`Engine::set_js_bound_captures`].
+        const BOUND_CAPTURES = 0b100000;
     }
 }
 
@@ -81,6 +83,21 @@ impl Engine {
     #[inline]
     pub fn set_js_result_hints(&mut self, enable: bool) -> &mut Self {
         self.js_closures.set(JsClosures::RESULT_HINTS, enable);
+        self
+    }
+    /// [`FnPtr::call_raw_in_bound_state`][crate::FnPtr::call_raw_in_bound_state] keeps a
+    /// closure's captured variables bound in the caller's scope from one call to the next,
+    /// instead of binding each (a copy of the shared value and a scope entry) and dropping
+    /// it again on every call. A shared captured variable is kept as it is (what the body
+    /// writes to it goes to the shared cell either way); a plain captured value (curried
+    /// by `curry`, or a module variable a closure names) is copied into its slot again at
+    /// each call, so a body's change to it does not outlive the call. Default `false`: the
+    /// method binds them per call, as [`FnPtr::call_raw_in_state`][crate::FnPtr::call_raw_in_state]
+    /// does. Nothing else in Rhai reads the option.
+    #[cfg(not(feature = "no_closure"))]
+    #[inline]
+    pub fn set_js_bound_captures(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::BOUND_CAPTURES, enable);
         self
     }
     /// Marks the next statements block evaluated as one whose value is discarded, when

@@ -288,6 +288,60 @@ impl Engine {
     /// **DO NOT** reuse the argument values except for the first `&mut` argument - all others are silently replaced by `()`!
     pub(crate) fn call_script_fn(
         &self,
+        global_ref: GlobalRef,
+        caches: &mut Caches,
+        scope: &mut Scope,
+        this_ptr: Option<&mut Dynamic>,
+        env: Option<&EncapsulatedEnviron>,
+        fn_def: &ScriptFuncDef,
+        args: &mut FnCallArgs,
+        rewind_scope: bool,
+        pos: Position,
+    ) -> RhaiResult {
+        self.call_script_fn_impl(
+            global_ref,
+            caches,
+            scope,
+            this_ptr,
+            env,
+            fn_def,
+            args,
+            rewind_scope,
+            pos,
+            0,
+        )
+    }
+
+    /// procbox `js_bound_captures`: [`call_script_fn`][Self::call_script_fn] with the first
+    /// `bound` parameters already bound in `scope` (by the host, kept between calls) and
+    /// `args` holding the others. The scope is rewound to its length at the call, so the
+    /// bound ones stay. The top-level variables the function uses (`free_vars`) go between
+    /// the bound parameters and the others: they and the bound ones (captures) are found by
+    /// name, never by offset, and no capture has a free variable's name.
+    #[cfg(not(feature = "no_closure"))]
+    #[allow(dead_code)]
+    pub(crate) fn call_script_fn_bound(
+        &self,
+        global_ref: GlobalRef,
+        caches: &mut Caches,
+        scope: &mut Scope,
+        env: Option<&EncapsulatedEnviron>,
+        fn_def: &ScriptFuncDef,
+        args: &mut FnCallArgs,
+        pos: Position,
+        bound: usize,
+    ) -> RhaiResult {
+        debug_assert!(bound <= fn_def.params.len() && bound <= scope.len());
+        self.call_script_fn_impl(
+            global_ref, caches, scope, None, env, fn_def, args, true, pos, bound,
+        )
+    }
+
+    /// The body of both: `bound` is a constant 0 in [`call_script_fn`][Self::call_script_fn],
+    /// so its code is stock Rhai's.
+    #[inline(always)]
+    fn call_script_fn_impl(
+        &self,
         mut global_ref: GlobalRef,
         caches: &mut Caches,
         scope: &mut Scope,
@@ -297,8 +351,9 @@ impl Engine {
         args: &mut FnCallArgs,
         rewind_scope: bool,
         pos: Position,
+        bound: usize,
     ) -> RhaiResult {
-        debug_assert_eq!(fn_def.params.len(), args.len());
+        debug_assert_eq!(fn_def.params.len(), args.len() + bound);
 
         let global = global_ref.as_mut_level_up();
 
@@ -318,7 +373,7 @@ impl Engine {
 
         // Guard against too many variables
         #[cfg(not(feature = "unchecked"))]
-        if scope.len() + fn_def.params.len() > self.max_variables() {
+        if scope.len() + fn_def.params.len() - bound > self.max_variables() {
             return Err(ERR::ErrorTooManyVariables(pos).into());
         }
 
@@ -416,10 +471,10 @@ impl Engine {
                 // Put arguments into scope as variables
                 // Names pushed as they are (shared strings): `extend` goes through
                 // `Identifier`, which copies each name twice (two allocations).
-                for (name, value) in fn_def.params.iter().zip(arg_values) {
+                for (name, value) in fn_def.params[bound..].iter().zip(arg_values) {
                     scope.push_entry(name.clone(), crate::AccessMode::ReadWrite, value);
                 }
-                _arg_slots += fn_def.params.len();
+                _arg_slots += fn_def.params.len() - bound;
 
                 #[cfg(feature = "debugging")]
                 if self.is_debugger_registered() {

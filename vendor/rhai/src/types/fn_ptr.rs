@@ -684,6 +684,116 @@ impl FnPtr {
         Some(result)
     }
 
+    /// _(internals)_ [`call_raw_in_state`][Self::call_raw_in_state] for a host that calls the
+    /// same closure over and over: with [`Engine::set_js_bound_captures`] on, the captured
+    /// variables stay bound in `scope` from one call to the next, instead of being copied
+    /// into it and dropped again on every call. Exported under the `internals` feature only.
+    ///
+    /// `bound` says what `scope` holds: `false`, nothing (it must be empty); `true`, what an
+    /// earlier call of this method left in it for a pointer with the same captures
+    /// ([`same_captures`][Self::same_captures]), untouched since. On return, `bound` says
+    /// whether `scope` now holds this pointer's captures (the option on and at least one
+    /// captured value); otherwise the scope is left as it was given and `bound` stays
+    /// `false`. A captured shared variable (what a closure captures) stays bound as it is:
+    /// the body writes it through its shared cell. A plain captured value (given to
+    /// `curry`, or a global such as a module variable that a closure names) is each
+    /// call's own copy, which the body may change: it is copied again from the pointer
+    /// into its slot at every call, as stock binding does. With the option off this is
+    /// `call_raw_in_state`.
+    ///
+    /// Only the function's other parameters are bound per call; the caller's `arg_values`
+    /// are consumed (taken). Returns `None`, having done nothing, when the pointer is not
+    /// linked to a script function of that arity. A function with an encapsulated
+    /// environment (defined in a module) gets a function-resolution cache of its own for
+    /// the call, so what it resolves is not kept in `caches` for another.
+    ///
+    /// Procbox addition.
+    #[cfg(feature = "internals")]
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_ast"))]
+    #[cfg(not(feature = "no_closure"))]
+    pub fn call_raw_in_bound_state(
+        &self,
+        engine: &Engine,
+        global: &mut crate::eval::GlobalRuntimeState,
+        caches: &mut crate::eval::Caches,
+        scope: &mut Scope,
+        bound: &mut bool,
+        pos: Position,
+        mut arg_values: impl AsMut<[Dynamic]>,
+    ) -> Option<RhaiResult> {
+        let arg_values = arg_values.as_mut();
+        let curry = self.curry();
+        let (fn_def, env) = self
+            .typ
+            .get_linked_script(global, curry.len() + arg_values.len())?;
+        let (fn_def, env) = (fn_def.clone(), env.cloned());
+        if *bound {
+            // A plain captured value is each call's own copy.
+            for (i, value) in curry.iter().enumerate() {
+                if !value.is_shared() {
+                    let slot = scope.get_mut_by_index(i);
+                    *slot = value.clone();
+                    slot.set_access_mode(crate::AccessMode::ReadWrite);
+                }
+            }
+        } else {
+            let bindable = engine.js(crate::api::js_closures::JsClosures::BOUND_CAPTURES)
+                && !curry.is_empty()
+                && scope.is_empty();
+            #[cfg(feature = "grain")]
+            let bindable = bindable
+                && matches!(fn_def.body, crate::func::ScriptFuncPayload::Statements(..));
+            if !bindable {
+                return self.call_raw_in_state(engine, global, caches, scope, pos, arg_values);
+            }
+            // Below the other parameters, as `call_script_fn` would push them.
+            for (name, value) in fn_def.params.iter().zip(curry) {
+                scope.push_entry(name.clone(), crate::AccessMode::ReadWrite, value.clone());
+            }
+            *bound = true;
+        }
+        let mut args = FnArgsVec::<&mut Dynamic>::new();
+        for value in arg_values.iter_mut() {
+            args.push(value);
+        }
+        let own_cache = env.is_some();
+        let orig_caches_len = caches.fn_resolution_caches_len();
+        if own_cache {
+            caches.push_fn_resolution_cache();
+        }
+        global.level += 1;
+        let result = engine.call_script_fn_bound(
+            (&mut *global).into(),
+            caches,
+            scope,
+            env.as_deref(),
+            &fn_def,
+            &mut args,
+            pos,
+            curry.len(),
+        );
+        global.level -= 1;
+        caches.rewind_fn_resolution_caches(orig_caches_len);
+        Some(result)
+    }
+
+    /// _(internals)_ Whether `other` is a copy of this pointer: the same function and the
+    /// same list of captured values (not merely equal ones), as
+    /// [`call_raw_in_bound_state`][Self::call_raw_in_bound_state] needs to reuse a binding.
+    /// Exported under the `internals` feature only. Procbox addition.
+    #[cfg(feature = "internals")]
+    #[inline]
+    #[must_use]
+    pub fn same_captures(&self, other: &Self) -> bool {
+        let same_list = match (&self.curry.0, &other.curry.0) {
+            (Some(a), Some(b)) => Shared::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_list && self.name == other.name
+    }
+
     /// _(internals)_ Make a call to a function pointer with either a specified number of arguments,
     /// or with extra arguments attached.
     /// Exported under the `internals` feature only.
