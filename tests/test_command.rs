@@ -143,20 +143,23 @@ fn a_failing_case_shows_a_unified_diff_and_exits_1() {
 
 fn a_timeout_kills_the_process_group_and_shows_what_was_printed() {
     let f = Fixture::new("timeout");
-    // The script starts a child in its group, says so, and never ends.
+    // The script starts a child in its group, says so, and never ends. The timeout
+    // counts from the case's start, so it must leave room for procbox to start and
+    // print first: 0.16 s at load 15 here, more on a loaded 2-core CI machine
+    // (300 ms was too close). 3 s is a margin, not a wait: the test is about the kill.
     f.file(
         "slow.rhai",
         "let c = spawn(\"sleep\", [\"60\"]);\nconsole.log(`child ${c.pid}`);\nsetInterval(|| {}, 1000);\n",
     );
-    f.file("slow.out", "child <PID>\n[exit 0]\n").file("slow.timeout", "300ms");
+    f.file("slow.out", "child <PID>\n[exit 0]\n").file("slow.timeout", "3000ms");
     let t0 = Instant::now();
     let r = f.test(&["cases"]);
     assert!(t0.elapsed() < Duration::from_secs(20), "took {:?}", t0.elapsed());
     assert_eq!(r.code(), Some(1), "{}", r.show());
     let out = r.stdout();
-    assert!(out.contains("timeout: timed out after 300 ms: its process group was killed"), "{}", r.show());
+    assert!(out.contains("timeout: timed out after 3000 ms: its process group was killed"), "{}", r.show());
     // What it printed so far is shown, the child line kept as its wildcard.
-    assert!(out.contains("+[timed out after 300 ms]") && out.contains("     child <PID>"), "{}", r.show());
+    assert!(out.contains("+[timed out after 3000 ms]") && out.contains("     child <PID>"), "{}", r.show());
     // The sleep started by the script was killed with the group: its pid is in what
     // the JSON report says the script printed.
     let r = f.test(&["cases", "--format", "json"]);

@@ -19,13 +19,17 @@ pub struct Config {
     pub kill_grace: u64,
     /// Jobs in flight at once on a worker that tags its replies (1: no prefetch).
     pub pipeline: usize,
+    /// A job is sent ahead only while the estimated run time of the jobs it would
+    /// wait behind stays under this (µs; [`PREFETCH_BUDGET`] unless set).
+    pub pipeline_budget: u64,
     /// Times a job whose worker died during it is run again before it fails
     /// (0: it fails at once; a job is never re-run silently).
     pub retries: u32,
 }
 
 /// A prefetched job waits behind the ones already sent; keep that wait under this
-/// much estimated run time, so only short jobs are ever pipelined.
+/// much estimated run time, so only short jobs are ever pipelined (the default of
+/// `pipelineBudget`).
 pub const PREFETCH_BUDGET: u64 = 2_000;
 
 /// Workers dying before they ever take a job, in a row, after which the pool stops
@@ -43,6 +47,7 @@ impl Config {
             idle_timeout: None,
             kill_grace: 1_000_000,
             pipeline: 4,
+            pipeline_budget: PREFETCH_BUDGET,
             retries: 0,
         }
     }

@@ -96,7 +96,7 @@ impl<J: Clone, T> Pool<J, T> {
     /// that tag their replies, so the next one starts without a round trip.
     fn prefetch(&mut self, now: u64) {
         let Some(est) = self.est_run else { return };
-        let (depth, max_tasks) = (self.cfg.pipeline, self.cfg.max_tasks_per_worker);
+        let (depth, max_tasks, budget) = (self.cfg.pipeline, self.cfg.max_tasks_per_worker, self.cfg.pipeline_budget);
         while !self.queue.is_empty() {
             let pick = self
                 .workers
@@ -107,7 +107,7 @@ impl<J: Clone, T> Pool<J, T> {
                         && w.tagged
                         && w.held.len() < depth
                         && w.may_take(max_tasks)
-                        && (w.held.len() as u64) * est.max(1) < config::PREFETCH_BUDGET
+                        && (w.held.len() as u64) * est.max(1) < budget
                 })
                 .min_by_key(|(_, w)| w.held.len())
                 .map(|(i, _)| i);

@@ -148,6 +148,24 @@ fn long_jobs_and_plain_workers_are_never_pipelined() {
 }
 
 #[test]
+fn a_larger_pipeline_budget_sends_longer_jobs_ahead() {
+    // pipelineBudget: 100 ms. A job estimated at 50 ms goes behind one (50 < 100),
+    // not behind two (100).
+    let mut c = cfg(1);
+    c.pipeline_budget = 100_000;
+    let mut p = P::new(c);
+    p.submit("long", 0, 0).unwrap();
+    let w = spawned(&take(&mut p))[0];
+    p.ready(w, true, 0);
+    take(&mut p);
+    p.complete(w, None, true, 50_000).unwrap();
+    for (i, job) in ["a", "b", "c"].into_iter().enumerate() {
+        p.submit(job, 1 + i as u32, 50_000).unwrap();
+    }
+    assert_eq!(sends(&take(&mut p)), [(w, "a"), (w, "b")]);
+}
+
+#[test]
 fn a_job_past_its_timeout_fails_and_its_worker_is_killed_then_replaced() {
     let mut c = cfg(1);
     c.task_timeout = Some(100);

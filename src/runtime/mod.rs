@@ -82,7 +82,7 @@ impl Runtime {
         let signal_pipe = sys::signal::pipe()?;
         let lp = Loop::new()?;
         let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
-        watch::open_signals(&reactor, signal_pipe)?;
+        let signal_token = watch::open_signals(&reactor, signal_pipe)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
         let live = lp.counts().clone();
         let st = Rc::new(State {
@@ -97,6 +97,7 @@ impl Runtime {
             exiting: Cell::new(false),
             sources: RefCell::new(HashMap::new()),
             reactor,
+            signal_token,
             caught: RefCell::new(HashSet::new()),
             signal_hooks: RefCell::new(HashMap::new()),
             at_exit: RefCell::new(Vec::new()),

@@ -41,6 +41,8 @@ pub struct State {
     pub sources: RefCell<HashMap<String, Rc<str>>>,
     /// epoll and the table of open handles (`io::reactor`).
     pub(super) reactor: Rc<Reactor<Runtime>>,
+    /// The signal pipe's token in the reactor: dispatched last in a batch (`run_poll`).
+    pub(super) signal_token: u64,
     pub(super) caught: RefCell<HashSet<i32>>,
     /// The runtime's own signal handlers (SIGCHLD: reaping), run once per batch of
     /// deliveries before the script's listeners; the signal stays caught meanwhile.

@@ -31,11 +31,13 @@ impl Source for SignalPipe {
     }
 }
 
-/// Opens the signal pipe's read end in the reactor, watched for reading, for good.
-pub(super) fn open_signals(reactor: &Reactor<Runtime>, read_end: OwnedFd) -> std::io::Result<()> {
+/// Opens the signal pipe's read end in the reactor, watched for reading, for good;
+/// returns its token.
+pub(super) fn open_signals(reactor: &Reactor<Runtime>, read_end: OwnedFd) -> std::io::Result<u64> {
     let pipe = Rc::new(SignalPipe(read_end));
     let token = reactor.open(pipe.clone());
-    Ok(reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?)
+    reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
+    Ok(token)
 }
 
 impl State {

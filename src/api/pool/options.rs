@@ -4,7 +4,8 @@
 //! ```rhai
 //! let p = pool("worker.rhai", #{min: 1, max: 4, maxQueue: 100, taskTimeout: 5000,
 //!                              maxTasksPerWorker: 1000, idleTimeout: 30000,
-//!                              retries: 0, env: #{MODE: "fast"}, execArgv: []});
+//!                              retries: 0, pipeline: 4, pipelineBudget: 2,
+//!                              env: #{MODE: "fast"}, execArgv: []});
 //! ```
 //!
 //! Unknown keys are refused rather than ignored: a misspelt `maxqueue` would
@@ -30,6 +31,7 @@ const KNOWN: &[&str] = &[
     "execArgv",
     "terminateTimeout",
     "pipeline",
+    "pipelineBudget",
     "retries",
     // Containment (issue 14), passed on to every worker's fork.
     "killTree",
@@ -151,6 +153,9 @@ pub fn parse(v: &Dynamic) -> Res<Options> {
     }
     if let Some(n) = count(&m, "pipeline", 1)? {
         config.pipeline = n as usize;
+    }
+    if let Some(ms) = millis(&m, "pipelineBudget")? {
+        config.pipeline_budget = micros(ms);
     }
     if let Some(n) = count(&m, "retries", 0)? {
         config.retries = n.min(u32::MAX as i64) as u32;
