@@ -179,12 +179,11 @@ impl Inner {
         if !self.connected() {
             return false;
         }
-        if !now {
-            self.flush_later();
-        }
         let below = self.stream.write(framing::encode(json_text), None);
         if now {
             self.pump();
+        } else {
+            self.flush_later();
         }
         below
     }
@@ -246,12 +245,14 @@ impl Inner {
             self.callbacks.borrow_mut().insert(id, cb);
             id
         });
-        // Corked first: what this macrotask sends goes out after its drain.
-        self.flush_later();
-        Ok(match fd {
+        let below = match fd {
             Some(fd) => self.stream.write_with_fd(line, fd, id),
             None => self.stream.write(line, id),
-        })
+        };
+        // Corked after the write (see `flush_later`): the rest of this macrotask's
+        // sends go out together after its drain.
+        self.flush_later();
+        Ok(below)
     }
 }
 

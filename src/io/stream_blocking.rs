@@ -16,6 +16,7 @@
 //! stream stays open and the next write tries again (Node's stdout, whose `destroy`
 //! does nothing, tries every write).
 
+use std::io::IoSlice;
 use std::os::fd::BorrowedFd;
 
 use super::events::{Event, IoError, When};
@@ -69,7 +70,7 @@ impl<C: ?Sized + 'static> Stream<C> {
 /// is non-blocking after all) waited out in `poll`; the first real failure ends it.
 fn write_all(kind: Kind, fd: BorrowedFd<'_>, mut bytes: &[u8]) -> SysResult<()> {
     loop {
-        let n = write_some(kind, fd, bytes, None)?;
+        let n = write_some(kind, fd, &[IoSlice::new(bytes)], None)?;
         bytes = bytes.get(n..).unwrap_or_default();
         if bytes.is_empty() {
             return Ok(());

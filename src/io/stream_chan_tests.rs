@@ -5,6 +5,7 @@
 use super::flush::Pending;
 use super::stream::{Kind, ReadSize, StreamOpts};
 use super::stream_testkit::*;
+use super::stream_write::CORKED_BATCH;
 
 fn chan_opts() -> StreamOpts {
     StreamOpts {
@@ -37,6 +38,27 @@ fn corked_writes_wait_for_uncork_and_go_together() {
     // Uncorked again: an idle queue writes at once.
     assert!(s.write(b"3\n".to_vec(), None));
     assert_eq!(drain_peer(&b), b"3\n");
+}
+
+#[test]
+fn a_long_corked_burst_is_written_while_it_is_made_in_gathered_writes() {
+    let w = World::new();
+    let (a, b) = socketpair();
+    let p = socket_stream(&w, "a", a, chan_opts());
+    let s = p.s();
+    s.cork();
+    let line = [b'x'; 99].iter().chain(b"\n").copied().collect::<Vec<u8>>();
+    let before = CORKED_BATCH / line.len();
+    for _ in 0..before {
+        s.write(line.clone(), None);
+    }
+    assert!(drain_peer(&b).is_empty(), "under the batch size: nothing written yet");
+    s.write(line.clone(), None);
+    assert_eq!(drain_peer(&b).len(), (before + 1) * line.len(), "the batch went out, all of it");
+    s.write(line.clone(), None);
+    assert!(drain_peer(&b).is_empty(), "a new batch starts");
+    s.uncork();
+    assert_eq!(drain_peer(&b), line);
 }
 
 #[test]

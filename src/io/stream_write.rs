@@ -4,15 +4,22 @@
 //! fork channel's passed descriptors, ACK gate, corking and broken write side, and
 //! the exit flush (`io::flush::Pending`).
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::events::{Event, IoError, When};
 use super::flush::{Backlog, Pending};
 use super::stream::{DrainAt, Kind, Phase, Stream};
+use super::write_queue::GATHER_MAX;
 use crate::sys::errno::{Errno, SysResult};
 use crate::sys::{fd as sysfd, socket};
+
+/// A corked stream still writes once this many bytes were queued since its last
+/// write: enough that a macrotask's few sends stay one system call, small enough
+/// that a burst's reader starts at once (the kernel holds about 200 KiB of a
+/// socketpair's data).
+pub const CORKED_BATCH: usize = 32 * 1024;
 
 impl<C: ?Sized + 'static> Stream<C> {
     /// Queues `bytes`; `Written { id }` follows on a tick once they are out. False
@@ -62,7 +69,13 @@ impl<C: ?Sized + 'static> Stream<C> {
             Some(fd) => self.writes.borrow_mut().push_with_fd(bytes, fd, id),
             None => self.writes.borrow_mut().push(bytes, id),
         }
-        if idle && self.phase.get() == Phase::Open && !self.corked.get() {
+        let open = self.phase.get() == Phase::Open;
+        if open && idle && !self.corked.get() {
+            self.flush(None);
+        } else if open && self.corked.get() && self.writes.borrow().queued_since_flush() >= CORKED_BATCH {
+            // A long burst (a loop of sends) streams out while it is being made, so
+            // the reader works meanwhile instead of after it (Node writes every send
+            // at once); what the kernel does not take now waits, as before.
             self.flush(None);
         }
         let ok = self.writes.borrow().len() < self.opts.high_water;
@@ -92,8 +105,9 @@ impl<C: ?Sized + 'static> Stream<C> {
     }
 
     /// From now on writes only queue (no system call per write) until
-    /// [`Stream::uncork`]: the fork channel writes what one macrotask sent in one go,
-    /// after its drain.
+    /// [`Stream::uncork`], or until [`CORKED_BATCH`] bytes wait: the fork channel
+    /// writes what one macrotask sent in one go, after its drain (a long burst in
+    /// gathered writes of about that size while it is sent).
     pub fn cork(&self) {
         self.corked.set(true);
     }
@@ -169,7 +183,9 @@ impl<C: ?Sized + 'static> Stream<C> {
             return;
         }
         let kind = self.opts.kind;
-        let flushed = self.with_fd(|fd| self.writes.borrow_mut().flush_fds(|b, pass| write_some(kind, fd, b, pass)));
+        let flushed = self.with_fd(|fd| {
+            self.writes.borrow_mut().flush_gathered(gather(kind), |b, pass| write_some(kind, fd, b, pass))
+        });
         let Some(f) = flushed else { return };
         self.bytes_written.set(self.bytes_written.get() + f.written as u64);
         if let Some((errno, id)) = f.error {
@@ -229,18 +245,30 @@ impl<C: ?Sized + 'static> Stream<C> {
     }
 }
 
-/// Writes what the descriptor takes now (possibly 0), or the errno.
-pub(super) fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[u8], pass: Option<BorrowedFd>) -> SysResult<usize> {
+/// How many queued writes one system call takes: the fork channel's messages go out
+/// gathered (a burst of sends is a few `sendmsg` calls, not one per message); other
+/// streams write one chunk at a time.
+fn gather(kind: Kind) -> usize {
     match kind {
-        Kind::Socket => socket::send_some(fd, bytes),
+        Kind::UnixFds => GATHER_MAX,
+        Kind::Socket | Kind::Pipe => 1,
+    }
+}
+
+/// Writes what the descriptor takes now (possibly 0), or the errno. `bytes` holds
+/// one slice unless [`gather`] allows more.
+pub(super) fn write_some(kind: Kind, fd: BorrowedFd, bytes: &[IoSlice], pass: Option<BorrowedFd>) -> SysResult<usize> {
+    let first = bytes.first().map_or(&[][..], |b| &b[..]);
+    match kind {
+        Kind::Socket => socket::send_some(fd, first),
         Kind::UnixFds => loop {
-            match socket::sendmsg(fd, bytes, pass) {
+            match socket::sendmsg_vectored(fd, bytes, pass) {
                 Err(Errno::EINTR) => {}
                 Err(Errno::EAGAIN) => return Ok(0),
                 r => return r,
             }
         },
-        Kind::Pipe => sysfd::write_some(fd, bytes),
+        Kind::Pipe => sysfd::write_some(fd, first),
     }
 }
 
@@ -259,7 +287,7 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
         let flushed = self.with_fd(|fd| {
             let mut w = self.writes.borrow_mut();
             w.release_held();
-            w.flush_fds(|b, pass| write_some(kind, fd, b, pass))
+            w.flush_gathered(gather(kind), |b, pass| write_some(kind, fd, b, pass))
         });
         match flushed {
             None => Ok(0),

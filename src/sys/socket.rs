@@ -8,6 +8,7 @@
 //! lock file (docs/notes/sysfd.md). Reads are `fd::read_into` (`read(2)` on a socket
 //! is `recv` with no flags).
 
+use std::io::IoSlice;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
@@ -247,14 +248,22 @@ type CmsgBuf = [u64; CMSG_SPACE / 8];
 
 /// One `sendmsg` (non-blocking, no retry), attaching `pass` to the first byte of
 /// `data`. May be short; EAGAIN and EINTR come back as errors.
+#[cfg(test)]
 pub fn sendmsg(fd: BorrowedFd<'_>, data: &[u8], pass: Option<BorrowedFd<'_>>) -> SysResult<usize> {
-    let mut iov = libc::iovec { iov_base: data.as_ptr() as *mut _, iov_len: data.len() };
+    sendmsg_vectored(fd, &[IoSlice::new(data)], pass)
+}
+
+/// [`sendmsg`] of several slices in one call (their bytes in order, as if joined):
+/// the fork channel writes a burst of queued messages with one system call.
+pub fn sendmsg_vectored(fd: BorrowedFd<'_>, data: &[IoSlice<'_>], pass: Option<BorrowedFd<'_>>) -> SysResult<usize> {
     let mut cmsg_buf: CmsgBuf = [0; CMSG_SPACE / 8];
     // SAFETY: msghdr is plain old data (integers and pointers); all-zero is valid and
     // means "no name, no iovecs, no control data".
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    msg.msg_iov = &mut iov;
-    msg.msg_iovlen = 1;
+    // `IoSlice` is ABI-compatible with `iovec` on Unix (std documents it); the kernel
+    // only reads through this pointer.
+    msg.msg_iov = data.as_ptr() as *mut libc::iovec;
+    msg.msg_iovlen = data.len();
     if let Some(pass) = pass {
         msg.msg_control = cmsg_buf.as_mut_ptr().cast();
         // SAFETY: CMSG_SPACE is arithmetic on its argument only.
@@ -270,8 +279,9 @@ pub fn sendmsg(fd: BorrowedFd<'_>, data: &[u8], pass: Option<BorrowedFd<'_>>) ->
             std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<RawFd>(), pass.as_raw_fd());
         }
     }
-    // SAFETY: every pointer in `msg` (the iovec over `data`, the control buffer) points
-    // to live locals or `data`, with the lengths set above; the kernel only reads them.
+    // SAFETY: every pointer in `msg` (the iovecs of `data`, each over a live slice;
+    // the control buffer) points to live locals or `data`, with the lengths set above;
+    // the kernel only reads them.
     let n = unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT) };
     Errno::result(n).map(|n| n as usize)
 }

@@ -37,8 +37,14 @@ impl Inner {
         }
     }
 
-    /// Batches writes: everything sent by one macrotask goes out in as few system
-    /// calls as the socket allows, right after its drain.
+    /// Batches writes, called after each send: the first send of a macrotask on an
+    /// idle channel was written at once (the stream was not corked yet), as Node
+    /// writes every send at once (libuv tries the write before queueing it): the peer
+    /// starts on it while this side finishes its callback (a pool's next job goes out
+    /// before the finished job's callback runs, as in Node's pools). Later sends of
+    /// the same macrotask are corked: they go out in as few system calls as the
+    /// socket allows, right after its drain (or in batches while a long burst is
+    /// still being sent: `io::Stream::cork`).
     pub(super) fn flush_later(&self) {
         if self.flush_queued.replace(true) {
             return;
