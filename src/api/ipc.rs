@@ -21,6 +21,7 @@
 //! parent). The socket is an `io::Stream` (`ipc::channel::stream_opts`): its queue,
 //! ACK gate and exit flush; this binding hears its reads through `Handler::read`.
 
+mod inbox;
 mod incoming;
 mod outgoing;
 use outgoing::closed_error;
@@ -36,7 +37,7 @@ use std::rc::Rc;
 use rhai::{Dynamic, Engine};
 
 use crate::io::{Event, Handler, Stream};
-use crate::ipc::channel::{self, Reader};
+use crate::ipc::channel::{self, Line, Reader};
 use crate::ipc::framing;
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
@@ -71,7 +72,7 @@ pub struct Inner {
     /// Messages whose `message` tick is queued, in order: each run of `emit_next`
     /// (one tick per message, as Node) emits the first. One shared task instead of a
     /// closure made per message.
-    inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>>,
+    inbox: Rc<inbox::Inbox>,
     emit_next: Task,
     next_id: Cell<u64>,
     /// Messages waiting for a `message` listener.
@@ -100,12 +101,16 @@ pub struct Endpoint(pub Rc<Inner>);
 impl Endpoint {
     /// Opens an endpoint over `fd` reporting to `owner`.
     pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
-        let inbox: Rc<RefCell<VecDeque<(Dynamic, Dynamic)>>> = Rc::default();
+        let inbox: Rc<inbox::Inbox> = Rc::default();
         let emit_next = {
             let (owner, inbox) = (owner.clone(), inbox.clone());
             Task::Native(Rc::new(move |engine: &Engine| {
-                let Some((msg, handle)) = inbox.borrow_mut().pop_front() else { return Ok(Dynamic::UNIT) };
-                owner.emit_owned(engine, "message", [msg, handle]).map(|_| Dynamic::UNIT)
+                let r = match inbox.next() {
+                    None => return Ok(Dynamic::UNIT),
+                    Some(inbox::Next::Message(msg, handle)) => owner.emit_owned(engine, "message", [msg, handle]),
+                    Some(inbox::Next::Error(err)) => owner.emit(engine, "error", std::slice::from_ref(&err)),
+                };
+                r.map(|_| Dynamic::UNIT)
             }))
         };
         let io = st.io();
@@ -265,7 +270,13 @@ impl Handler<Runtime> for Inner {
         if self.ending() || !self.connected.get() {
             return;
         }
-        self.reader.borrow_mut().feed(bytes, fds, |msg| self.on_frame(msg.frame, msg.handle, msg.size, msg.cmd));
+        // Lines may be decoded on their ticks when they go straight to a listener:
+        // not through a tap (which reads each message now), not into the backlog.
+        let later = self.tap.borrow().is_none() && self.owner.has("message");
+        self.reader.borrow_mut().feed(bytes, fds, later, |line| match line {
+            Line::Now(msg) => self.on_frame(msg.frame, msg.handle, msg.size, msg.cmd),
+            Line::Later(text) => self.deliver_line(text),
+        });
         rt.drain();
     }
 

@@ -12,13 +12,44 @@ fn null_fd() -> OwnedFd {
 /// a descriptor and its size on the wire.
 fn feed(r: &mut Reader, bytes: &[u8], fds: usize) -> Vec<(serde_json::Value, bool, usize)> {
     let mut got = Vec::new();
-    r.feed(bytes, (0..fds).map(|_| null_fd()).collect(), |i| {
-        if let Frame::Message(v) = i.frame {
+    r.feed(bytes, (0..fds).map(|_| null_fd()).collect(), true, |line| {
+        let (frame, handle, size) = match line {
+            Line::Now(i) => (i.frame, i.handle.is_some(), i.size),
+            Line::Later(text) => (crate::ipc::framing::decode(text), false, text.len() + 1),
+        };
+        if let Frame::Message(v) = frame {
             let text = crate::value::json::stringify(&v, "").unwrap_or_default();
-            got.push((serde_json::from_str(&text).unwrap_or_default(), i.handle.is_some(), i.size));
+            got.push((serde_json::from_str(&text).unwrap_or_default(), handle, size));
         }
     });
     got
+}
+
+/// Which lines of one read come undecoded (`Later`), by their text.
+fn later_lines(bytes: &[u8], later: bool) -> Vec<(String, bool)> {
+    let mut got = Vec::new();
+    Reader::default().feed(bytes, Vec::new(), later, |line| {
+        got.push(match line {
+            Line::Now(i) => (format!("{:?}", i.frame).chars().take(20).collect(), false),
+            Line::Later(text) => (String::from_utf8_lossy(text).into_owned(), true),
+        })
+    });
+    got
+}
+
+#[test]
+fn plain_short_lines_may_be_decoded_later_the_others_now() {
+    let long = format!("\"{}\"\n", "x".repeat(LATER_MAX));
+    let text = format!(
+        "{{\"a\":1}}\n[\"cmd\"]\n{{\"cmd\":\"NODE_HANDLE_ACK\"}}\n{{\"\\u0063md\":\"x\"}}\n\"a\\\"b\"\n{{oops\n{long}"
+    );
+    let got = later_lines(text.as_bytes(), true);
+    let later: Vec<bool> = got.iter().map(|(_, l)| *l).collect();
+    // A `cmd"` anywhere, any backslash, or a long line: decoded now. A malformed
+    // line may wait (its error comes on its tick either way).
+    assert_eq!(later, [true, false, false, false, false, true, false], "{got:?}");
+    assert_eq!(got[0].0, "{\"a\":1}");
+    assert!(later_lines(b"1\n2\n", false).iter().all(|(_, l)| !l), "not asked: all now");
 }
 
 #[test]
@@ -73,7 +104,8 @@ fn the_eof_reports_a_partial_line_and_closes_descriptors() {
 fn malformed_lines_are_reported_and_the_next_ones_arrive() {
     let mut r = Reader::default();
     let mut kinds = Vec::new();
-    r.feed(b"{oops\n7\n", Vec::new(), |i| {
+    r.feed(b"{oops\n7\n", Vec::new(), false, |line| {
+        let Line::Now(i) = line else { return kinds.push("later") };
         kinds.push(match i.frame {
             Frame::Message(_) => "message",
             Frame::Malformed { .. } => "malformed",

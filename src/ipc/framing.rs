@@ -69,11 +69,27 @@ impl Decoder {
     /// they complete, in order: its start offset in the stream, and the bytes it took
     /// on the wire (its newline included). Nothing is collected: a read of thousands
     /// of lines made a vector of frames that large (its allocation set off malloc's
-    /// consolidation of the freed messages, about 300 instructions a message). Whole
-    /// lines are parsed where they lie in `bytes`; only a line's start whose newline
-    /// has not come yet is kept (copying every read into the buffer first cost about
-    /// 100 a message).
+    /// consolidation of the freed messages, about 300 instructions a message).
+    #[cfg(test)]
     pub fn push_each(&mut self, bytes: &[u8], mut each: impl FnMut(u64, Frame, usize)) {
+        self.push_lines(bytes, |start, line, size| {
+            each(
+                start,
+                match line {
+                    Ok(text) => decode(text),
+                    Err(n) => Frame::TooLarge(n),
+                },
+                size,
+            )
+        });
+    }
+
+    /// [`push_each`](Self::push_each) with each line's text undecoded (`Err(n)`: a
+    /// line over the cap, `n` bytes so far), for a caller that decodes it later
+    /// (`decode`). Whole lines are handed over where they lie in `bytes`; only a
+    /// line's start whose newline has not come yet is kept (copying every read into
+    /// the buffer first cost about 100 instructions a message).
+    pub fn push_lines(&mut self, bytes: &[u8], mut each: impl FnMut(u64, Result<&[u8], usize>, usize)) {
         let mut data = bytes;
         self.pos += bytes.len() as u64;
         if self.skipping {
@@ -94,14 +110,14 @@ impl Decoder {
             };
             self.buf.extend_from_slice(&data[..nl]);
             let start = base - (self.buf.len() - nl) as u64;
-            each(start, decode(&self.buf), self.buf.len() + 1);
+            each(start, Ok(&self.buf), self.buf.len() + 1);
             self.buf.clear();
             data = &data[nl + 1..];
             base += nl as u64 + 1;
         }
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', data) {
-            each(base + start as u64, decode(&data[start..nl]), nl + 1 - start);
+            each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
             start = nl + 1;
         }
         self.buf.extend_from_slice(&data[start..]);
@@ -109,10 +125,10 @@ impl Decoder {
     }
 
     /// A partial line over the cap is reported, and the rest of it will be skipped.
-    fn check_size(&mut self, mut each: impl FnMut(u64, Frame, usize)) {
+    fn check_size(&mut self, mut each: impl FnMut(u64, Result<&[u8], usize>, usize)) {
         if self.buf.len() > self.max {
             let n = self.buf.len();
-            each(self.next_start(), Frame::TooLarge(n), n);
+            each(self.next_start(), Err(n), n);
             self.buf.clear();
             self.skipping = true;
         }
@@ -148,7 +164,8 @@ fn excerpt(line: &[u8]) -> String {
     if line.len() > 60 { format!("{s}…") } else { s }
 }
 
-fn decode(line: &[u8]) -> Frame {
+/// One line's message, or what is wrong with it.
+pub fn decode(line: &[u8]) -> Frame {
     match crate::value::lenient::parse(line) {
         Ok(v) => Frame::Message(v),
         Err(e) => Frame::Malformed {

@@ -234,3 +234,23 @@ fn recent_short_strings_are_shared_but_stay_values() {
         (b["long"].clone().into_immutable_string().unwrap(), m["long"].clone().into_immutable_string().unwrap());
     assert!(!x.ptr_eq(&y), "longer strings are not looked up");
 }
+
+#[test]
+fn the_word_scan_finds_the_first_byte_that_ends_a_plain_run() {
+    let naive = |b: &[u8]| b.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\' || c >= 0x80);
+    for len in 0..40 {
+        let plain = vec![b'a'; len];
+        assert_eq!(super::special(&plain), None);
+        for at in 0..len {
+            for first in [b'"', b'\\', 0, 0x1f, 0x7f, 0x80, 0xc3, 0xff, b' ', b'~'] {
+                let mut b = plain.clone();
+                b[at] = first;
+                // A second special byte after the first must not hide it.
+                if at + 1 < len {
+                    b[at + 1] = 0;
+                }
+                assert_eq!(super::special(&b), naive(&b), "{b:?}");
+            }
+        }
+    }
+}

@@ -47,7 +47,14 @@ impl Inner {
             return;
         }
         // The message moves into the emit instead of being copied.
-        self.inbox.borrow_mut().push_back((msg, handle));
+        self.inbox.push(msg, handle);
+        self.st.next_tick(self.emit_next.clone());
+    }
+
+    /// A plain message line for the listener, decoded on its tick
+    /// (`ipc::channel::Line::Later`: only while a `message` listener exists).
+    pub(super) fn deliver_line(&self, text: &[u8]) {
+        self.inbox.push_line(text);
         self.st.next_tick(self.emit_next.clone());
     }
 
@@ -118,7 +125,7 @@ impl Inner {
     }
 }
 
-fn frame_error(error_text: &str, excerpt: &str) -> Dynamic {
+pub(super) fn frame_error(error_text: &str, excerpt: &str) -> Dynamic {
     let mut m: Map = error::coded("Error", "ERR_IPC_BAD_MESSAGE", &format!("Malformed IPC message: {error_text}"));
     m.insert("data".into(), excerpt.into());
     m.into()
