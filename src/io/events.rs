@@ -24,7 +24,6 @@ use crate::sys::errno::Errno;
 
 use super::flush::Pending;
 pub use super::reactor::{Interest, Reactor, Source};
-use crate::event_loop::TimerId;
 use crate::net::Endpoint;
 
 /// What happened to a core object. Not `Clone`: posted once, taken once.
@@ -49,8 +48,6 @@ pub enum Event {
     Error(IoError),
     /// The object is closed: the last event it sends.
     Close { had_error: bool },
-    /// A listener accepted a connection.
-    Accept(OwnedFd),
 }
 
 /// When an event reaches its handler.
@@ -86,16 +83,10 @@ pub trait Handler<C: ?Sized> {
 pub trait Host<C: ?Sized> {
     /// Delivers `ev` to `to` when `when` says ([`When::Now`] runs it at once).
     fn post(&self, when: When, to: Rc<dyn Handler<C>>, ev: Event);
-    /// Runs `f` once, `ms` milliseconds from now; the timer does not keep the loop
-    /// alive (unref'd).
-    fn after(&self, ms: u64, f: Box<dyn FnOnce(&C)>) -> TimerId;
-    fn cancel(&self, id: TimerId);
     /// After a handler heard an event at once ([`When::Now`]), with what it returned:
     /// the host runs what follows a callback (the runtime drains, or leaves the
     /// drain owed when `ok` is false).
     fn after_event(&self, cx: &C, ok: bool);
-    /// Runs `f` when the process exits (a listener's socket-file unlink).
-    fn at_exit(&self, f: Box<dyn Fn()>);
     /// Registers a writer with the process's exit flush (`io::flush`): what it still
     /// has queued at exit is written then.
     fn flush_at_exit(&self, w: Weak<dyn Pending>);
@@ -130,13 +121,5 @@ pub enum IoError {
 impl IoError {
     pub fn sys(errno: Errno, syscall: &'static str) -> IoError {
         IoError::Sys { errno, syscall }
-    }
-
-    /// The errno behind the failure, if a system call failed.
-    pub fn errno(&self) -> Option<Errno> {
-        match self {
-            IoError::Sys { errno, .. } | IoError::Connect { errno, .. } => Some(*errno),
-            IoError::Destroyed | IoError::WriteAfterEnd => None,
-        }
     }
 }

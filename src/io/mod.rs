@@ -21,10 +21,6 @@
 pub mod connect;
 pub mod deadline;
 pub mod decode;
-// Not used yet (kept for the bindings still to come, see docs/notes/iotests.md):
-// `Event::Accept`, `Host::{after, cancel, at_exit}` (and so the runtime's timer work
-// for them), `IoError::errno`, `Stream::open`, `Stream::read_eof`.
-#[allow(dead_code)]
 pub mod events;
 pub mod flush;
 pub mod handle;
@@ -32,7 +28,6 @@ pub mod listener;
 pub mod reactor;
 pub mod read_size;
 pub mod readable;
-#[allow(dead_code)]
 pub mod stream;
 mod stream_blocking;
 mod stream_opts;

@@ -213,11 +213,6 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.shut.get()
     }
 
-    /// The peer's EOF was read.
-    pub fn read_eof(&self) -> bool {
-        self.eof.get()
-    }
-
     /// Names for the exit flush's warning: `("message", "IPC connection")` gives "3
     /// messages … to the IPC connection to …".
     pub fn set_flush_names(&self, names: (&'static str, &'static str)) {

@@ -10,7 +10,7 @@ use std::rc::{Rc, Weak};
 use super::events::{Event, Handler, Host, Io, IoError, Reactor, When};
 use super::flush::{ExitFlush, Pending};
 use super::stream::{Stream, StreamOpts};
-use crate::event_loop::{Counts, TimerId};
+use crate::event_loop::Counts;
 
 /// The context `C` of the tests: the log every handler writes to.
 #[derive(Default)]
@@ -34,12 +34,7 @@ impl Host<Rec> for Queues {
             When::Close => self.closing.borrow_mut().push_back((to, ev)),
         }
     }
-    fn after(&self, _ms: u64, _f: Box<dyn FnOnce(&Rec)>) -> TimerId {
-        unimplemented!("streams start no timers")
-    }
-    fn cancel(&self, _id: TimerId) {}
     fn after_event(&self, _cx: &Rec, _ok: bool) {}
-    fn at_exit(&self, _f: Box<dyn Fn()>) {}
     fn flush_at_exit(&self, w: Weak<dyn Pending>) {
         self.flush.register(w);
     }
@@ -164,7 +159,6 @@ impl Handler<Rec> for Probe {
             Event::Written { id, err: Some(e) } => format!("written {id} {}", describe(e)),
             Event::Error(e) => format!("error {}", describe(e)),
             Event::Close { had_error } => format!("close {had_error}"),
-            Event::Accept(_) => "accept".into(),
         };
         cx.log.borrow_mut().push(format!("{}:{what}", self.name));
         if let Some(h) = self.hook.borrow().as_ref() {

@@ -39,7 +39,6 @@ impl Handler<Runtime> for SocketInner {
             Event::Written { id, err } => self.written(rt, id, err.as_ref().map(error_of)),
             Event::Error(e) => self.on_error(rt, &e),
             Event::Close { had_error } => self.on_close(rt, had_error),
-            Event::Accept(_) => true,
         }
     }
 
