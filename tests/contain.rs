@@ -73,6 +73,7 @@ fn wait_until(deadline: Duration, mut f: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn a_sigkilled_parent_takes_lifeline_children_grandchildren_and_a_busy_pool_along() {
+    let _pids = pids_shared();
     let mut parent = Command::new(EXE).arg("tree.rhai").current_dir(DIR).stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(parent.stdout.take().unwrap()).lines();
     assert_eq!(lines.next().unwrap().unwrap(), "ready");
@@ -120,6 +121,7 @@ fn pids(text: &str, name: &str) -> Vec<i32> {
 
 #[test]
 fn a_setsid_escaper_survives_kill_tree_but_not_a_pid_sandbox() {
+    let _pids = pids_shared();
     // Once the shell, its sleep and the escaper run, the escaper leading its own
     // session (a deadline, no sleep), the script prints the tree and the escaper,
     // then kills the child.
@@ -158,6 +160,7 @@ fn a_setsid_escaper_survives_kill_tree_but_not_a_pid_sandbox() {
 
 #[test]
 fn a_child_ignoring_sigterm_gets_sigkill_after_force_kill_after() {
+    let _pids = pids_shared();
     let out = run(r#"
         let c = spawn("sh", ["-c", "trap '' TERM; echo armed; while :; do sleep 1; done"], #{killTree: true, forceKillAfter: 300});
         let t0 = 0;
@@ -170,6 +173,7 @@ fn a_child_ignoring_sigterm_gets_sigkill_after_force_kill_after() {
 
 #[test]
 fn each_rlimit_kills_or_fails_its_child() {
+    let _pids = pids_shared();
     // A path of this run's own: test runs on one machine may overlap.
     let fsize = format!("/dev/shm/procbox-contain-fsize-{}", std::process::id());
     let script = r#"
@@ -190,6 +194,7 @@ fn each_rlimit_kills_or_fails_its_child() {
 
 #[test]
 fn procs_fails_a_fork_for_an_ordinary_user() {
+    let _pids = pids_shared();
     // SAFETY: geteuid cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         eprintln!("skipped: needs root to start the child as another user");
@@ -204,18 +209,24 @@ fn procs_fails_a_fork_for_an_ordinary_user() {
     assert!(out.contains("code=2"), "{out}");
 }
 
-/// Held by the test that steers the next pid and by the one that forks a thousand
-/// processes: run side by side (cargo runs a file's tests in threads), the storm takes
-/// every pid the steering test asks for, and its 20 tries all fail.
-static PID_STORM: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The pid space, as the tests of this file use it (cargo runs them in threads): the
+/// test that steers the next pid needs no other test forking while it tries (before,
+/// its 20 tries failed when the thousand-orphan storm, or at times the other tests'
+/// children, took the pids it asked for), so it takes this lock alone; the storm
+/// takes it alone too; every other test shares it.
+static PIDS: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
-fn pid_storm() -> std::sync::MutexGuard<'static, ()> {
-    PID_STORM.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn pids_alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    PIDS.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn pids_shared() -> std::sync::RwLockReadGuard<'static, ()> {
+    PIDS.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[test]
 fn a_thousand_orphans_are_adopted_and_reaped_with_no_zombie_left() {
-    let _storm = pid_storm();
+    let _pids = pids_alone();
     // 2 000 forks: 15 s on a loaded 2-core machine, past the usual 60 s deadline with
     // more load; the deadlines here (300 s, and 120 s for the orphans to be reported
     // after the shell ended) are for a hang, and the poll ends as soon as all came.
@@ -251,7 +262,7 @@ fn a_kill_after_the_reap_never_signals_a_process_that_reuses_the_pid() {
         eprintln!("skipped: needs root to steer the next pid (ns_last_pid)");
         return;
     }
-    let _storm = pid_storm();
+    let _pids = pids_alone();
     // The first child ends and is reaped; ns_last_pid makes the next child (the
     // decoy) get the same pid. A kill of the first one must reach nobody.
     let out = run(r#"
@@ -277,6 +288,7 @@ fn a_kill_after_the_reap_never_signals_a_process_that_reuses_the_pid() {
 
 #[test]
 fn a_refused_pid_namespace_is_a_clear_error_or_with_best_effort_a_warning() {
+    let _pids = pids_shared();
     // A user namespace of our own where PID namespaces are disabled: the limit is
     // per user namespace, so the host is untouched.
     let code = r#"
@@ -328,6 +340,7 @@ const STUBBORN: &str = r#"
 
 #[test]
 fn contain_ends_the_tree_at_exit_with_sigkill_after_the_grace() {
+    let _pids = pids_shared();
     let (mut p, tree) = contained(&STUBBORN.replace("AFTER", "process.exit(0);"));
     let _reap = Reap(tree.clone());
     assert_eq!(tree.len(), 2, "{tree:?}");
@@ -339,6 +352,7 @@ fn contain_ends_the_tree_at_exit_with_sigkill_after_the_grace() {
 
 #[test]
 fn contain_ends_the_tree_on_sigterm_without_a_listener_then_dies_by_it() {
+    let _pids = pids_shared();
     let (mut p, tree) = contained(&STUBBORN.replace("AFTER", "setInterval(|| (), 1000);"));
     let _reap = Reap(tree.clone());
     assert_eq!(tree.len(), 2, "{tree:?}");
