@@ -15,11 +15,9 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
 use super::deadline::{self, Clock, Rule};
 use crate::sys::errno::Errno;
-use crate::sys::{fd as sysfd, socket};
+use crate::sys::{fd as sysfd, poll as sys_poll, socket};
 
 /// What a writer still has queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,16 +124,9 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
         });
         let Some(wait) = live.iter().map(|e| e.clock.left(rule, now)).min() else { return };
         let revents = {
-            let mut polled: Vec<PollFd> = live
-                .iter()
-                .map(|e| {
-                    let read = if e.reading { PollFlags::POLLIN } else { PollFlags::empty() };
-                    PollFd::new(e.fd.as_fd(), PollFlags::POLLOUT | read)
-                })
-                .collect();
-            let timeout = PollTimeout::try_from(millis(wait)).unwrap_or(PollTimeout::MAX);
-            match poll(&mut polled, timeout) {
-                Ok(_) => polled.iter().map(|p| p.revents().unwrap_or(PollFlags::empty())).collect::<Vec<_>>(),
+            let fds: Vec<(BorrowedFd, bool)> = live.iter().map(|e| (e.fd.as_fd(), e.reading)).collect();
+            match sys_poll::poll_once(&fds, millis(wait)) {
+                Ok(revents) => revents,
                 Err(Errno::EINTR) => continue,
                 Err(_) => {
                     // The poll itself failed (out of memory): waiting is impossible,
@@ -147,12 +138,11 @@ fn drive(writers: Vec<Rc<dyn Pending>>, rule: Rule, warn: &mut dyn FnMut(&str)) 
                 }
             }
         };
-        let gone = PollFlags::POLLHUP | PollFlags::POLLERR;
         for (e, r) in live.iter_mut().zip(revents) {
-            if e.reading && r.intersects(PollFlags::POLLIN | gone) {
+            if e.reading && (r.readable || r.gone) {
                 e.reading = discard_input(e.fd.as_fd(), &mut scratch);
             }
-            if r.intersects(gone) && !r.contains(PollFlags::POLLOUT) {
+            if r.gone && !r.writable {
                 e.hung_up = true;
             }
         }

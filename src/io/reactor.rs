@@ -1,5 +1,6 @@
-//! The reactor: epoll (nix's `Epoll`) and the table of OPEN handles, generic over the
-//! context `C` its sources are called with (the runtime; a recorder in tests).
+//! The reactor: the loop's epoll instance (`sys::poll::Poller`, where its system
+//! calls are) and the table of OPEN handles, generic over the context `C` its sources
+//! are called with (the runtime; a recorder in tests).
 //!
 //! A handle is *open* from [`Reactor::open`] to [`Reactor::close`], watched or not:
 //! the table keeps its source (in practice the binding) alive all that time, as
@@ -20,22 +21,13 @@ use std::collections::HashMap;
 use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
-use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
-
 use crate::event_loop::{Counts, Hold, Request};
 use crate::sys::errno::{Errno, SysResult};
+use crate::sys::poll::Poller;
+pub use crate::sys::poll::Ready;
 
 /// A handle's key in the table and in epoll's event data.
 pub type Token = u64;
-
-/// What one descriptor is ready for, as one wait reported it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ready {
-    pub token: Token,
-    pub readable: bool,
-    pub writable: bool,
-    pub hangup: bool,
-}
 
 /// What a descriptor is watched for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,17 +42,6 @@ impl Interest {
 
     pub fn is_empty(self) -> bool {
         !self.read && !self.write
-    }
-
-    fn flags(self) -> EpollFlags {
-        let mut f = EpollFlags::empty();
-        if self.read {
-            f |= EpollFlags::EPOLLIN | EpollFlags::EPOLLRDHUP;
-        }
-        if self.write {
-            f |= EpollFlags::EPOLLOUT;
-        }
-        f
     }
 }
 
@@ -85,29 +66,24 @@ struct Entry<C: ?Sized> {
     interest: Interest,
 }
 
-/// Events one wait can return; more wait for the next turn (level-triggered).
-const BATCH: usize = 64;
-
 pub struct Reactor<C: ?Sized> {
-    epoll: Epoll,
+    epoll: Poller,
     live: Rc<Counts>,
     next: Cell<Token>,
     table: RefCell<HashMap<Token, Entry<C>>>,
     /// Tokens of open handles watched as always ready (in the order they were added).
     always: RefCell<Vec<Token>>,
-    events: RefCell<Vec<EpollEvent>>,
 }
 
 impl<C: ?Sized> Reactor<C> {
     /// A reactor whose guards count in `live` (the loop's counts).
     pub fn new(live: Rc<Counts>) -> SysResult<Self> {
         Ok(Reactor {
-            epoll: Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?,
+            epoll: Poller::new()?,
             live,
             next: Cell::new(1),
             table: RefCell::new(HashMap::new()),
             always: RefCell::new(Vec::new()),
-            events: RefCell::new(vec![EpollEvent::empty(); BATCH]),
         })
     }
 
@@ -153,15 +129,15 @@ impl<C: ?Sized> Reactor<C> {
                 Watched::No
             }
             (Watched::Epoll, false) => {
-                self.epoll.modify(fd, &mut EpollEvent::new(i.flags(), token))?;
+                self.epoll.modify(fd, token, i.read, i.write)?;
                 Watched::Epoll
             }
-            (Watched::No, false) => match self.epoll.add(fd, EpollEvent::new(i.flags(), token)) {
+            (Watched::No, false) => match self.epoll.add(fd, token, i.read, i.write) {
                 Ok(()) => Watched::Epoll,
                 // Already registered under another token (a descriptor handed from
                 // one handle to the next without an unwatch): it is this one's now.
                 Err(Errno::EEXIST) => {
-                    self.epoll.modify(fd, &mut EpollEvent::new(i.flags(), token))?;
+                    self.epoll.modify(fd, token, i.read, i.write)?;
                     Watched::Epoll
                 }
                 Err(Errno::EPERM) => {
@@ -198,26 +174,10 @@ impl<C: ?Sized> Reactor<C> {
     pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
         let always = self.always.borrow();
         let timeout = if always.is_empty() { timeout_ms } else { 0 };
-        let timeout = EpollTimeout::try_from(timeout).unwrap_or(EpollTimeout::NONE);
         let mut out: Vec<Ready> =
             always.iter().map(|&token| Ready { token, readable: true, writable: true, hangup: false }).collect();
         drop(always);
-        let mut events = self.events.borrow_mut();
-        let n = match self.epoll.wait(&mut events, timeout) {
-            Ok(n) => n,
-            Err(Errno::EINTR) => 0,
-            Err(e) => return Err(e),
-        };
-        out.extend(events.iter().take(n).map(|e| {
-            let f = e.events();
-            let hangup = f.intersects(EpollFlags::EPOLLHUP | EpollFlags::EPOLLERR);
-            Ready {
-                token: e.data(),
-                readable: hangup || f.intersects(EpollFlags::EPOLLIN | EpollFlags::EPOLLRDHUP),
-                writable: f.intersects(EpollFlags::EPOLLOUT | EpollFlags::EPOLLERR),
-                hangup,
-            }
-        }));
+        self.epoll.wait(timeout, &mut out)?;
         Ok(out)
     }
 

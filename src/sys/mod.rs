@@ -11,6 +11,7 @@ pub mod fd;
 pub mod fs;
 pub mod host;
 pub mod path;
+pub mod poll;
 pub mod process;
 pub mod signal;
 pub mod sockaddr;
