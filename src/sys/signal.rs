@@ -68,6 +68,8 @@ pub fn ignore(signo: i32) -> SysResult<()> {
 }
 
 /// The handler address installed for `signo` now (`SIG_DFL` is 0, `SIG_IGN` 1).
+/// Raw libc: nix's `sigaction` always installs a new action, and only a null new
+/// action reads the current one without changing it.
 fn current(signo: i32) -> usize {
     // SAFETY: a zeroed sigaction is a valid value; a null new action only queries,
     // writing the current one into the live local `now` (an invalid `signo` is EINVAL

@@ -1,5 +1,11 @@
 //! Descriptor I/O: `open` (close-on-exec), `close`, `read`/`write` (positional or
 //! not, retried on EINTR), and whole-file reads and writes.
+//!
+//! Raw libc here, not nix: the script's descriptors are numbers it owns (Node's
+//! `fs.open` gives an integer, `fs.close` takes one, any number may be passed), so
+//! there is no `OwnedFd` to hand nix; reads go into a buffer's uninitialised capacity
+//! (nix's `read` wants an initialised slice); `madvise` and `fstat` serve the
+//! whole-file read's buffer sizing.
 
 use std::ffi::CString;
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};

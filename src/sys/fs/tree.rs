@@ -53,15 +53,11 @@ pub fn mkdir(path: &str, recursive: bool, mode: u32) -> FsResult<Option<String>>
 /// `mkdtemp(prefix)`: `prefix` + six random characters.
 pub fn mkdtemp(prefix: &str) -> FsResult<String> {
     let template = format!("{prefix}XXXXXX");
-    let c = cstr(&template)?;
-    let mut bytes = c.into_bytes_with_nul();
-    // SAFETY: `bytes` is a writable NUL-terminated template mkdtemp fills in place.
-    let p = unsafe { libc::mkdtemp(bytes.as_mut_ptr().cast()) };
-    if p.is_null() {
-        return Err(FsError::io(std::io::Error::last_os_error(), "mkdtemp", Some(&template)));
+    cstr(&template)?; // a NUL inside is EINVAL, as for every path here
+    match nix::unistd::mkdtemp(template.as_str()) {
+        Ok(dir) => Ok(dir.to_string_lossy().into_owned()),
+        Err(e) => Err(FsError::new(e as i32, "mkdtemp", Some(&template))),
     }
-    bytes.pop();
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// `readdir`: names in byte order (libuv's scandir sorts them), with their types.
@@ -187,10 +183,7 @@ pub fn chmod(path: &str, mode: u32) -> FsResult<()> {
 
 /// `access(path, mode)` (F_OK = 0, R_OK = 4, W_OK = 2, X_OK = 1).
 pub fn access(path: &str, mode: i32) -> FsResult<()> {
-    let c = cstr(path)?;
-    // SAFETY: `c` is a valid NUL-terminated path.
-    if unsafe { libc::access(c.as_ptr(), mode) } < 0 {
-        return Err(FsError::io(std::io::Error::last_os_error(), "access", Some(path)));
-    }
-    Ok(())
+    cstr(path)?;
+    let mode = nix::unistd::AccessFlags::from_bits_truncate(mode);
+    nix::unistd::access(path, mode).map_err(|e| FsError::new(e as i32, "access", Some(path)))
 }
