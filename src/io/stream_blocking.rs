@@ -66,15 +66,8 @@ impl<C: ?Sized + 'static> Stream<C> {
     }
 }
 
-/// Writes everything: EINTR retried (in `write_some`), a short count (the descriptor
-/// is non-blocking after all) waited out in `poll`; the first real failure ends it.
-fn write_all(kind: Kind, fd: BorrowedFd<'_>, mut bytes: &[u8]) -> SysResult<()> {
-    loop {
-        let n = write_some(kind, fd, &[IoSlice::new(bytes)], None)?;
-        bytes = bytes.get(n..).unwrap_or_default();
-        if bytes.is_empty() {
-            return Ok(());
-        }
-        sysfd::wait_writable(fd);
-    }
+/// Writes everything with the stream kind's system call: EINTR retried, a short
+/// count (the descriptor is non-blocking after all) waited out in `poll`.
+fn write_all(kind: Kind, fd: BorrowedFd<'_>, bytes: &[u8]) -> SysResult<()> {
+    sysfd::write_all_waiting(fd, bytes, |rest| write_some(kind, fd, &[IoSlice::new(rest)], None))
 }

@@ -221,9 +221,20 @@ pub fn write_some(fd: BorrowedFd<'_>, bytes: &[u8]) -> SysResult<usize> {
 /// Writes all of `bytes`, waiting in `poll` while the descriptor would block: for
 /// stdout and stderr, which another process sharing them may have made non-blocking.
 /// EINTR is retried; the error is the first real failure (EPIPE: the reader is gone).
-pub fn write_all_blocking(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> SysResult<()> {
+pub fn write_all_blocking(fd: BorrowedFd<'_>, bytes: &[u8]) -> SysResult<()> {
+    write_all_waiting(fd, bytes, |rest| write_some(fd, rest))
+}
+
+/// Writes all of `bytes` through `write_some` (one system call, EINTR retried, a
+/// short count when the descriptor would block), waiting in `poll` on `fd` after a
+/// short count; the error is the first real failure.
+pub fn write_all_waiting(
+    fd: BorrowedFd<'_>,
+    mut bytes: &[u8],
+    mut write_some: impl FnMut(&[u8]) -> SysResult<usize>,
+) -> SysResult<()> {
     loop {
-        let n = write_some(fd, bytes)?;
+        let n = write_some(bytes)?;
         bytes = bytes.get(n..).unwrap_or_default();
         if bytes.is_empty() {
             return Ok(());
