@@ -29,9 +29,23 @@ fn number(v: &Dynamic, int: bool) -> String {
 
 /// Node's `util.format`.
 pub fn format(args: &[Dynamic]) -> String {
-    let show = |v: &Dynamic| inspect::log_arg(v, &super::describe);
-    let mut rest = args.iter();
     let mut out = String::new();
+    format_into(&mut out, args);
+    out
+}
+
+/// A value as `console.log` shows it, added to `out`: a string as it is (its bytes
+/// copied once, not through a `String` of its own), anything else inspected.
+fn push_shown(out: &mut String, v: &Dynamic) {
+    match v.read_lock::<ImmutableString>() {
+        Some(s) => out.push_str(&s),
+        None => out.push_str(&inspect::log_arg(v, &super::describe)),
+    }
+}
+
+/// [`format`] into `out`.
+fn format_into(out: &mut String, args: &[Dynamic]) {
+    let mut rest = args.iter();
     match args.first() {
         Some(first) if first.is_string() && args.len() > 1 => {
             rest.next();
@@ -66,7 +80,7 @@ pub fn format(args: &[Dynamic]) -> String {
                         let o = inspect::Options { depth: Some(0), show_hidden: false };
                         out.push_str(&inspect::inspect_with(arg, &super::describe, &o))
                     }
-                    's' => out.push_str(&show(arg)),
+                    's' => push_shown(out, arg),
                     'd' => out.push_str(&number(arg, false)),
                     'i' => out.push_str(&number(arg, true)),
                     'f' => out.push_str(&number(arg, false)),
@@ -82,33 +96,23 @@ pub fn format(args: &[Dynamic]) -> String {
         }
         Some(first) => {
             rest.next();
-            out.push_str(&show(first));
+            push_shown(out, first);
         }
         None => {}
     }
     for a in rest {
         out.push(' ');
-        out.push_str(&show(a));
+        push_shown(out, a);
     }
-    out
 }
 
 fn emit(st: &State, to_stderr: bool, args: &[Dynamic]) {
-    let line = match args {
-        // One string (the common `console.log(`...`)`): shown as it is, so its bytes
-        // and the newline go into one buffer, without `format`'s two copies.
-        [one] if let Some(s) = one.read_lock::<ImmutableString>() => {
-            let mut line = String::with_capacity(s.len() + 1);
-            line.push_str(&s);
-            line.push('\n');
-            line
-        }
-        _ => {
-            let mut line = format(args);
-            line.push('\n');
-            line
-        }
-    };
+    // Sized for the common line, one string (`console.log(`...`)`): its bytes and the
+    // newline go into one allocation.
+    let first_len = args.first().and_then(|a| a.read_lock::<ImmutableString>().map(|s| s.len()));
+    let mut line = String::with_capacity(first_len.unwrap_or(0) + 1);
+    format_into(&mut line, args);
+    line.push('\n');
     if to_stderr { st.eprint(&line) } else { st.print(&line) }
 }
 
