@@ -106,10 +106,10 @@ impl Reader {
     /// One read: `bytes` and the descriptors that came with them. Calls `each` for
     /// every line they complete, in order (a generic call: nothing is collected or
     /// called through a `dyn` per message). With `later`, in a read of more than one
-    /// line, a short line that is
-    /// surely neither internal nor a handle's (no backslash, so no escaped key, and
-    /// no `cmd"` in it) comes undecoded, [`Line::Later`]: the binding decodes it on
-    /// its tick, right before its listener runs. A read brings hundreds of messages;
+    /// line, a short line that is surely neither internal nor a handle's (no
+    /// backslash, so no escaped key, and no `cmd"` in it) comes undecoded,
+    /// [`Line::Later`]: the binding decodes it on its tick, right before its listener
+    /// runs. A read brings hundreds of messages;
     /// decoded all at once, their allocations outran malloc's per-thread cache and
     /// went the slow way both when made and when freed (about 1 300 instructions a
     /// message), while one decoded, used and dropped at a time reuse the same memory.

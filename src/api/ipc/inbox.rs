@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use rhai::Dynamic;
 
-use super::incoming::frame_error;
+use super::incoming::{frame_error, too_large_error};
 use crate::ipc::framing::{self, Frame};
 
 /// After the inbox empties, a text buffer above this is given back.
@@ -64,7 +64,7 @@ impl Inbox {
                     Frame::Message(v) => Next::Message(v, Dynamic::UNIT),
                     Frame::Malformed { error, excerpt } => Next::Error(frame_error(&error, &excerpt)),
                     // Never queued as a line (the reader reports it at once).
-                    Frame::TooLarge(n) => Next::Error(frame_error(&format!("message of {n} bytes over the limit"), "")),
+                    Frame::TooLarge(n) => Next::Error(too_large_error(n)),
                 }
             }
         };

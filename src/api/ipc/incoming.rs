@@ -118,11 +118,14 @@ impl Inner {
         match frame {
             Frame::Message(v) => self.on_message(v, handle, size, cmd),
             Frame::Malformed { error, excerpt } => self.emit_later("error", frame_error(&error, &excerpt)),
-            Frame::TooLarge(n) => {
-                self.emit_later("error", frame_error(&format!("message of {n} bytes over the limit"), ""))
-            }
+            Frame::TooLarge(n) => self.emit_later("error", too_large_error(n)),
         }
     }
+}
+
+/// A line over the channel's size limit, as an `error` event's value.
+pub(super) fn too_large_error(size: usize) -> Dynamic {
+    frame_error(&format!("message of {size} bytes over the limit"), "")
 }
 
 pub(super) fn frame_error(error_text: &str, excerpt: &str) -> Dynamic {
