@@ -3,7 +3,10 @@
 // the call), a send after it fails with ERR_IPC_CHANNEL_CLOSED, and the child sees
 // every message sent before the call, then its own 'disconnect'. The child's
 // output comes through a pipe and is printed once it ended and the child exited:
-// the two processes' writes to one stdout would otherwise race. (No 'close' here:
+// the two processes' writes to one stdout would otherwise race. The child's exit is
+// printed there too, after the parent's immediate: a child that started, read and
+// exited while the parent was still in its first loop turn came before it (seen
+// once with a procbox child, which starts in about 2 ms). (No 'close' here:
 // Node 20 never emits it after the parent's disconnect(); see README.)
 const cp = require('child_process');
 if (process.argv[2] === 'child') {
@@ -17,14 +20,21 @@ if (process.argv[2] === 'child') {
   c.stdout.on('data', (s) => out.push(s));
   c.on('disconnect', () => console.log(`parent: 'disconnect', connected: ${c.connected}`));
   let seen = 0;
-  const flush = () => { seen += 1; if (seen === 2) process.stdout.write(out.join('')); };
+  let exited;
+  const flush = () => {
+    seen += 1;
+    if (seen === 3) {
+      console.log(`parent: child exited ${exited}`);
+      process.stdout.write(out.join(''));
+    }
+  };
   c.stdout.on('end', flush);
-  c.on('exit', (code) => { console.log(`parent: child exited ${code}`); flush(); });
+  c.on('exit', (code) => { exited = code; flush(); });
   for (const m of ['a', 'b', 'c']) c.send(m);
   c.disconnect();
   console.log(`parent: disconnect() returned, connected: ${c.connected}`);
   c.send('late', (err) => console.log(`parent: late send: ${err.code}`));
   process.nextTick(() => console.log('parent: nextTick queued after disconnect()'));
   Promise.resolve().then(() => console.log('parent: microtask'));
-  setImmediate(() => console.log('parent: immediate'));
+  setImmediate(() => { console.log('parent: immediate'); flush(); });
 }
