@@ -61,6 +61,23 @@ pub fn syscall(syscall: &str, errno: impl ErrnoValue) -> Map {
     m
 }
 
+/// A failed system call with paths, as Node's `uvException` builds it: message
+/// `ENOENT: no such file or directory, open '/x'`, `code`, `errno` (negative),
+/// `syscall`, and `path`/`dest` when given.
+pub fn uv(errno: crate::sys::errno::Errno, syscall: &str, path: Option<&str>, dest: Option<&str>) -> Map {
+    let message = crate::sys::errno::uv_message(errno, syscall, path, dest);
+    let mut m = coded("Error", errno_name(errno as i32), &message);
+    m.insert("errno".into(), (-(errno as i64)).into());
+    m.insert("syscall".into(), syscall.into());
+    if let Some(p) = path {
+        m.insert("path".into(), p.into());
+    }
+    if let Some(d) = dest {
+        m.insert("dest".into(), d.into());
+    }
+    m
+}
+
 pub fn throw(m: Map) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(m.into(), Position::NONE).into()
 }

@@ -7,7 +7,6 @@
 use rhai::{Blob, Dynamic, EvalAltResult, Map};
 
 use crate::api::child_process::options_received as received;
-use crate::sys::errno;
 use crate::sys::fs::{Failure, FsError, parse_flags};
 use crate::value::{encoding, error};
 
@@ -155,19 +154,9 @@ pub fn bytes_value(bytes: Vec<u8>, enc: Option<&'static str>) -> Dynamic {
     }
 }
 
-/// A system error as Node builds it: message, `code`, `errno` (negative), `syscall`,
-/// `path` and `dest` when there are paths.
+/// A system error as Node builds it (`value::error::uv`).
 pub fn fs_error(e: &FsError) -> Map {
-    let mut m = error::coded("Error", errno::code(e.errno), &e.message());
-    m.insert("errno".into(), (-(e.errno as i64)).into());
-    m.insert("syscall".into(), e.syscall.into());
-    if let Some(p) = &e.path {
-        m.insert("path".into(), p.clone().into());
-    }
-    if let Some(d) = &e.dest {
-        m.insert("dest".into(), d.clone().into());
-    }
-    m
+    error::uv(e.errno, e.syscall, e.path.as_deref(), e.dest.as_deref())
 }
 
 /// Any failure of an operation as the value a script sees.

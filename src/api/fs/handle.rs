@@ -43,7 +43,11 @@ impl FileHandle {
         let fd = self.0.1.get();
         let args: Vec<Dynamic> = std::iter::once(Dynamic::from(fd as i64)).chain(rest.iter().cloned()).collect();
         let plan = if fd < 0 {
-            Err(error::throw(super::args::fs_error(&crate::sys::fs::FsError::new(libc::EBADF, "close", None))))
+            Err(error::throw(super::args::fs_error(&crate::sys::fs::FsError::new(
+                crate::sys::errno::Errno::EBADF,
+                "close",
+                None,
+            ))))
         } else {
             make(op, &args)
         };

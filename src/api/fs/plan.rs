@@ -10,6 +10,7 @@ use rhai::{Array, Dynamic};
 
 use super::args::{self, Res, Target};
 use super::stats::{Dirent, Stats};
+use crate::sys::errno::Errno;
 use crate::sys::fs::{self as core, Failure, Kind, Stat};
 
 /// A job's result: plain data that may cross threads.
@@ -168,7 +169,7 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
             plan(move || {
                 let r = if link { core::lstat(&p) } else { core::stat(&p) };
                 match r {
-                    Err(e) if quiet && (e.errno == libc::ENOENT || e.errno == libc::ENOTDIR) => Ok(Out::NoEntry),
+                    Err(e) if quiet && matches!(e.errno, Errno::ENOENT | Errno::ENOTDIR) => Ok(Out::NoEntry),
                     r => sys(r).map(Out::Stat),
                 }
             })
