@@ -27,6 +27,7 @@ use crate::event_loop::timers::clamp_delay;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, State, Task};
 use crate::signals;
+use crate::sys::errno::Errno;
 use crate::value::error;
 
 /// One stdio slot as the script sees it.
@@ -125,7 +126,7 @@ impl ChildProcess {
 
     /// Opens the fork channel over the parent's end; `close` then also waits for it.
     pub fn attach_channel(&self, fd: std::os::fd::OwnedFd) {
-        let Ok(ep) = crate::api::ipc::Endpoint::open(&self.0.st, fd, self.0.emitter.clone(), true) else { return };
+        let Some(ep) = crate::api::ipc::Endpoint::open(&self.0.st, fd, self.0.emitter.clone(), true) else { return };
         if let Some(pid) = self.0.pid {
             ep.set_peer(&format!("the IPC channel to child {pid}"));
         }
@@ -200,18 +201,15 @@ impl ChildProcess {
         let c = &self.0;
         let Some(pid) = c.pid.filter(|_| c.running.get()) else { return Ok(false) };
         c.st.flush();
-        let sent = c.guard.signal(pid, signo);
-        if sent.is_ok() {
-            c.killed.set(true);
-            c.guard.arm_force_kill(&c.st, signo);
-            return Ok(true);
-        }
-        match sent.err().and_then(|e| e.raw_os_error()).unwrap_or(libc::EPERM) {
-            libc::ESRCH => {}
-            e @ (libc::EINVAL | libc::ENOSYS) => return Err(error::throw(error::syscall("kill", e))),
-            e => {
-                c.emit_error(engine, error::syscall("kill", e))?;
+        match c.guard.signal(pid, signo) {
+            Ok(()) => {
+                c.killed.set(true);
+                c.guard.arm_force_kill(&c.st, signo);
+                return Ok(true);
             }
+            Err(Errno::ESRCH) => {}
+            Err(e @ (Errno::EINVAL | Errno::ENOSYS)) => return Err(error::throw(error::syscall("kill", e))),
+            Err(e) => c.emit_error(engine, error::syscall("kill", e))?,
         }
         Ok(false)
     }

@@ -28,6 +28,7 @@ use crate::child::orphans::pidfd_signal;
 use crate::child::tree;
 use crate::event_loop::TimerId;
 use crate::runtime::{State, Task};
+use crate::sys::errno::SysResult;
 use crate::sys::process;
 
 /// Set in a lifeline child's environment: that procbox arms its own children's.
@@ -256,7 +257,7 @@ impl Guard {
     /// Sends `signo` to the child (not reaped yet): to its group with `killTree`,
     /// else through its pidfd. A namespace init that does not catch the signal would
     /// never see it: it gets SIGKILL, the one signal the kernel forces on it.
-    pub fn signal(&self, pid: i32, mut signo: i32) -> std::io::Result<()> {
+    pub fn signal(&self, pid: i32, mut signo: i32) -> SysResult<()> {
         if self.pid_ns
             && signo != 0
             && signo != libc::SIGKILL
@@ -274,7 +275,7 @@ impl Guard {
         match &self.pidfd {
             Some(fd) => pidfd_signal(fd, signo),
             // Our unreaped child: the pid is ours.
-            None => Ok(process::kill(pid, signo)?),
+            None => process::kill(pid, signo),
         }
     }
 

@@ -39,32 +39,13 @@ pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
     m
 }
 
-/// libuv's wording of an errno (`uv_strerror`) for the errors a listen can give.
-fn uv_message(errno: i32) -> String {
-    match errno {
-        libc::EADDRINUSE => "address already in use".into(),
-        libc::EADDRNOTAVAIL => "address not available".into(),
-        libc::EACCES => "permission denied".into(),
-        libc::ENOENT => "no such file or directory".into(),
-        libc::EINVAL => "invalid argument".into(),
-        libc::ENAMETOOLONG => "name too long".into(),
-        libc::ENOTSOCK => "socket operation on non-socket".into(),
-        e => {
-            let s = std::io::Error::from_raw_os_error(e).to_string();
-            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-            let mut c = s.chars();
-            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
-        }
-    }
-}
-
 /// A failed listen: `listen EADDRINUSE: address already in use :::8080` (Node's
 /// `uvExceptionWithHostPort`; for a Unix path Node reports `port: -1`).
 pub fn listen(syscall: &str, errno: impl ErrnoValue, at: &Endpoint) -> Map {
     let errno = errno.raw();
     let mut m = error::syscall(syscall, errno);
     let code = error::errno_name(errno);
-    set_message(&mut m, "Error", &format!("{syscall} {code}: {} {}", uv_message(errno), at.describe()));
+    set_message(&mut m, "Error", &format!("{syscall} {code}: {} {}", crate::sys::errno::message(errno), at.describe()));
     add_address(&mut m, at, Some(-1));
     m
 }

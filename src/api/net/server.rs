@@ -246,7 +246,7 @@ impl ServerInner {
 
     fn start(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let l = Listener::listen(self.st.reactor(), RtHost::shared(&self.st), fd, file, self.rc())
-            .map_err(|e| errors::plain("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+            .map_err(|e| errors::plain("listen", e))?;
         l.set_ref(self.refd.get());
         *self.listener.borrow_mut() = Some(l);
         Ok(())

@@ -178,7 +178,7 @@ impl ServerInner {
     fn listen_on(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let me = self.me.upgrade().expect("a server outlives its own calls");
         let l = Listener::listen(self.st.reactor(), RtHost::shared(&self.st), fd, file, me)
-            .map_err(|e| crate::value::error::syscall("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+            .map_err(|e| crate::value::error::syscall("listen", e))?;
         *self.listener.borrow_mut() = Some(l);
         Ok(())
     }

@@ -156,8 +156,7 @@ pub fn realpath(path: &str) -> FsResult<String> {
         Ok(p) => Ok(p.display().to_string()),
         Err(e) => {
             let errno = errno::from_io(&e);
-            let abs =
-                crate::sys::path::resolve(&[path], &std::env::current_dir().unwrap_or_default().display().to_string());
+            let abs = crate::sys::path::resolve(&[path], &crate::sys::task::cwd().unwrap_or_default());
             let mut prefix = String::new();
             for part in abs.split('/').filter(|p| !p.is_empty()) {
                 prefix.push('/');
