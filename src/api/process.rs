@@ -9,8 +9,8 @@
 //! process.kill(process.pid, "SIGTERM");
 //! ```
 //!
-//! `libc::EINVAL`, `libc::SIGTERM` here are errno and signal numbers, used as data; no
-//! libc function is called here (system calls are [`crate::sys`]'s).
+//! `libc::SIGTERM` here is a signal number, used as data; no libc function is called
+//! here (system calls are [`crate::sys`]'s).
 
 use std::rc::Rc;
 
@@ -39,7 +39,7 @@ impl EventTarget for Process {
     fn before_listen(&self, event: &str) -> Res<()> {
         match signals::number(event) {
             Some(signo) if signals::is_uncatchable(signo) => {
-                let mut e = error::syscall("uv_signal_start", libc::EINVAL);
+                let mut e = error::syscall("uv_signal_start", crate::sys::errno::Errno::EINVAL);
                 e.insert("message".into(), "uv_signal_start EINVAL".into());
                 Err(error::throw(e))
             }

@@ -65,7 +65,7 @@ pub struct ChildInner {
 pub struct ChildProcess(pub Rc<ChildInner>);
 
 /// The error of a failed spawn, as Node shapes it.
-pub fn spawn_error(syscall_prefix: &str, file: &str, args: &[String], errno: i32) -> Map {
+pub fn spawn_error(syscall_prefix: &str, file: &str, args: &[String], errno: Errno) -> Map {
     let mut e = error::syscall(&format!("{syscall_prefix} {file}"), errno);
     e.insert("path".into(), file.into());
     e.insert("spawnargs".into(), args.iter().skip(1).map(|a| Dynamic::from(a.clone())).collect::<rhai::Array>().into());
@@ -185,8 +185,8 @@ impl ChildProcess {
     }
 
     /// A failed spawn: `error` on the next tick, then `close(-errno, null)`.
-    pub fn fail_async(&self, errno: i32) {
-        self.0.exit_code.set(Some(-errno));
+    pub fn fail_async(&self, errno: Errno) {
+        self.0.exit_code.set(Some(-(errno as i32)));
         let me = self.0.clone();
         self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
             let err = spawn_error("spawn", &me.spawnfile, &me.spawnargs, errno);

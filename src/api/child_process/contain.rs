@@ -28,7 +28,7 @@ use crate::child::orphans::pidfd_signal;
 use crate::child::tree;
 use crate::event_loop::TimerId;
 use crate::runtime::{State, Task};
-use crate::sys::errno::SysResult;
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::process;
 
 /// Set in a lifeline child's environment: that procbox arms its own children's.
@@ -185,7 +185,7 @@ pub fn warnings(st: &Rc<State>, o: &Opts, uid: Option<u32>) {
 /// Starts `spec` (issuing its warnings first). Where the kernel refuses the PID
 /// namespace: a thrown error naming the cause, or with `bestEffort` a warning and
 /// the child without it. Returns the spawn's outcome and the options that applied.
-pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate::child::spawn::Spawned, i32>, Opts)> {
+pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(SysResult<crate::child::spawn::Spawned>, Opts)> {
     warnings(st, &spec.contain, spec.cmd.uid);
     let r = crate::child::spawn(&spec.cmd);
     match r {
@@ -201,7 +201,7 @@ pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate:
 
 /// The kernel refused the PID namespace (errno `e`): a thrown error naming the cause,
 /// or with `bestEffort` a warning and the command to run without the namespace.
-pub fn without_pid_ns(st: &Rc<State>, spec: &super::options::Spawn, e: i32) -> Res<crate::child::command::Command> {
+pub fn without_pid_ns(st: &Rc<State>, spec: &super::options::Spawn, e: Errno) -> Res<crate::child::command::Command> {
     let why = crate::child::contain::namespace_refusal(e);
     if !spec.contain.best_effort {
         let why = format!("{why}; set sandbox.bestEffort to run without it");

@@ -175,7 +175,7 @@ impl ExecJob {
             let message = format!("Command failed: {}\n{}", self.cmd, String::from_utf8_lossy(&err_bytes));
             let mut e = error::error("Error", &message, None);
             let code = match code {
-                Some(c) if c < 0 => Dynamic::from(error::errno_name(-c)),
+                Some(c) if c < 0 => Dynamic::from(error::errno_name(crate::sys::errno::Errno::from_raw(-c))),
                 Some(c) => Dynamic::from(c as i64),
                 None => Dynamic::UNIT,
             };

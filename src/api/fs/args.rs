@@ -1,8 +1,5 @@
 //! Arguments of the `fs` functions as Node checks them (paths, flags, modes,
 //! encodings, data, option maps), and failures turned into Node's error values.
-//!
-//! `libc::EISDIR` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use rhai::{Blob, Dynamic, EvalAltResult, Map};
 
@@ -166,7 +163,8 @@ pub fn failure(f: &Failure) -> Map {
         Failure::IsDir(p) => {
             let message = format!("Path is a directory: rm returned EISDIR (is a directory) {p}");
             let mut m = error::coded("SystemError", "ERR_FS_EISDIR", &message);
-            m.insert("errno".into(), (libc::EISDIR as i64).into());
+            // Node's `SystemError` carries the positive number.
+            m.insert("errno".into(), (crate::sys::errno::Errno::EISDIR as i64).into());
             m.insert("syscall".into(), "rm".into());
             m.insert("path".into(), p.clone().into());
             m

@@ -6,9 +6,6 @@
 //! fsp.open("/tmp/x.txt", "a")
 //!     .then(|h| h.appendFile("line\n").then(|v| h.close()));
 //! ```
-//!
-//! `libc::EBADF` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::cell::Cell;
 use std::rc::Rc;

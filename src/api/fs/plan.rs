@@ -2,9 +2,6 @@
 //! job (plain data in, plain data out) that the `*Sync` form runs at once and the
 //! callback and promise forms run on a worker, and the shaping of the job's result
 //! into a script value, back on the loop. One table, so the three forms agree.
-//!
-//! `libc::ENOENT`, `libc::ENOTDIR` here are errno numbers, used as data; no libc function
-//! is called here (system calls are [`crate::sys`]'s).
 
 use rhai::{Array, Dynamic};
 

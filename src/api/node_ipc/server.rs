@@ -10,9 +10,6 @@
 //!
 //! Accepting, the back-off when out of descriptors and the socket file (unlinked on
 //! `stop()` and at exit) are `crate::io::listener`'s, as for `net.Server`.
-//!
-//! `libc::EIO` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::cell::RefCell;
 use std::os::fd::OwnedFd;
