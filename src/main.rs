@@ -173,10 +173,10 @@ fn start_repl(exec: String, exec_argv: Vec<String>) -> i32 {
 static CONTAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The runtime, contained when `--contain` was given.
-fn new_runtime(launch: Launch) -> std::io::Result<Runtime> {
+fn new_runtime(launch: Launch) -> sys::errno::SysResult<Runtime> {
     let rt = Runtime::new(launch, api::register)?;
-    if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) && api::contain::enable(&rt.st, None).is_err() {
-        return Err(std::io::Error::last_os_error());
+    if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) {
+        api::contain::enable(&rt.st, None)?;
     }
     Ok(rt)
 }

@@ -99,8 +99,9 @@ pub type Tap = Rc<dyn Fn(Dynamic) -> Option<Dynamic>>;
 pub struct Endpoint(pub Rc<Inner>);
 
 impl Endpoint {
-    /// Opens an endpoint over `fd` reporting to `owner`.
-    pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
+    /// Opens an endpoint over `fd` reporting to `owner`; `None` when the channel could
+    /// not be watched (the stream reported why to its handler and closed `fd`).
+    pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> Option<Endpoint> {
         let inbox: Rc<inbox::Inbox> = Rc::default();
         let emit_next = {
             let (owner, inbox) = (owner.clone(), inbox.clone());
@@ -143,11 +144,11 @@ impl Endpoint {
         s.hold_writes_until_ack(true);
         s.adopt(fd);
         if s.destroyed() {
-            return Err(std::io::Error::other("the IPC channel could not be watched"));
+            return None;
         }
         ep.0.update_ref();
         s.read_start();
-        Ok(ep)
+        Some(ep)
     }
 }
 

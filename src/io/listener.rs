@@ -34,7 +34,7 @@ use std::rc::{Rc, Weak};
 use super::handle::Handle;
 use super::reactor::{Interest, Reactor, Ready, Source};
 use crate::net::Endpoint;
-use crate::sys::errno::Errno;
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::socket;
 
 /// How long to stop accepting when out of descriptors.
@@ -91,7 +91,7 @@ impl<C: ?Sized + 'static> Listener<C> {
         fd: OwnedFd,
         file: Option<SocketFile>,
         to: Rc<dyn Accept<C>>,
-    ) -> std::io::Result<Rc<Listener<C>>> {
+    ) -> SysResult<Rc<Listener<C>>> {
         let has_file = file.is_some();
         let l = Rc::new_cyclic(|me| Listener {
             host,
@@ -107,7 +107,7 @@ impl<C: ?Sized + 'static> Listener<C> {
         });
         if let Some(Err(e)) = watched {
             l.close();
-            return Err(e.into());
+            return Err(e);
         }
         if has_file {
             let w = Rc::downgrade(&l);
