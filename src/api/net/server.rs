@@ -242,8 +242,7 @@ impl ServerInner {
     }
 
     fn start(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
-        let l = Listener::listen(&self.st.io(), fd, file, self.rc())
-            .map_err(|e| errors::plain("listen", e))?;
+        let l = Listener::listen(&self.st.io(), fd, file, self.rc()).map_err(|e| errors::plain("listen", e))?;
         l.set_ref(self.refd.get());
         *self.listener.borrow_mut() = Some(l);
         Ok(())

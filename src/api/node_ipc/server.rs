@@ -173,8 +173,7 @@ impl ServerInner {
 
     fn listen_on(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let me = self.me.upgrade().expect("a server outlives its own calls");
-        let l = Listener::listen(&self.st.io(), fd, file, me)
-            .map_err(|e| crate::value::error::syscall("listen", e))?;
+        let l = Listener::listen(&self.st.io(), fd, file, me).map_err(|e| crate::value::error::syscall("listen", e))?;
         *self.listener.borrow_mut() = Some(l);
         Ok(())
     }
