@@ -3,7 +3,9 @@
 //! [`Handler`] (a binding: a script's socket, a server, the fs work queue, a test
 //! recorder), now or through the [`Host`] on a later phase of the loop. There is no
 //! second trait: a listener's accepted connection is an [`Event::Accepted`], its
-//! failed `accept` an [`Event::Error`].
+//! failed `accept` an [`Event::Error`], and a wake descriptor (`io::wake`: the fs
+//! work queue's eventfd, the signal pipe, the REPL's wake pipe) is
+//! [`Handler::ready`].
 //!
 //! The timing rules live in the core, once: what comes straight out of a readiness
 //! report (data, end, connect, finish, and the write completions and `drain` of a
@@ -20,7 +22,7 @@
 //! event delivered at once. The host also runs the core's few timers and exit hooks
 //! (a listener's back-off and its socket file: [`Host::after`], [`Host::at_exit`]).
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
 use crate::sys::errno::Errno;
@@ -80,6 +82,12 @@ pub trait Handler<C: ?Sized> {
     /// bytes are borrowed from it, with the descriptors that came along (SCM_RIGHTS);
     /// the fork channel frames here, with no `Vec` per read.
     fn read(&self, _cx: &C, _bytes: &[u8], _fds: Vec<OwnedFd>) {}
+    /// A wake descriptor (`io::wake`: an eventfd or self-pipe another thread or a
+    /// signal handler writes) is readable: the binding reads `fd` and runs what it
+    /// says. One wake may carry several results (fs completions, signals), each its
+    /// own callback into script with its own drain, so the binding runs those drains
+    /// itself (as `read` does) and the host adds none.
+    fn ready(&self, _cx: &C, _fd: BorrowedFd<'_>) {}
     /// Called at once (no context needed) when the object is destroyed, whoever
     /// destroyed it: `Error` and `Close` follow in the close phase. A binding drops
     /// what it buffered and tells its owners here (a server counting connections).

@@ -51,7 +51,6 @@ use emitter::Emitter;
 use output::Output;
 use promise::Queue;
 pub use state::State;
-pub use watch::Source;
 
 /// What the loop keeps for a timer, an immediate or a tick.
 #[derive(Clone)]
