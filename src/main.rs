@@ -70,7 +70,7 @@ const STACK: usize = 256 << 20;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    sys::trim::one_arena();
+    sys::trim::tune_heap();
     let worker = std::thread::Builder::new().name("procbox".into()).stack_size(STACK).spawn(move || run(args));
     // Signals for the process go to the script's thread (see the function).
     sys::process::block_async_signals_in_this_thread();

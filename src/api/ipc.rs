@@ -307,7 +307,7 @@ impl Handler<Runtime> for Inner {
             Event::Finish => self.release(),
             // The stream broke on its own (it could not be watched).
             Event::Error(_) => self.close(),
-            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } => {}
+            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } | Event::Accepted(_) => {}
         }
         true
     }

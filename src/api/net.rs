@@ -19,7 +19,6 @@
 
 mod args;
 pub mod errors;
-mod listen_host;
 mod server;
 mod server_api;
 mod socket;
@@ -30,7 +29,6 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
-pub use listen_host::RtHost;
 pub use server::{Bind, Server};
 pub(crate) use socket::error_of;
 pub use socket::{Consumer, Done, Outcome, Phase, Socket};

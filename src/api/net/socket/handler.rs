@@ -39,6 +39,8 @@ impl Handler<Runtime> for SocketInner {
             Event::Written { id, err } => self.written(rt, id, err.as_ref().map(error_of)),
             Event::Error(e) => self.on_error(rt, &e),
             Event::Close { had_error } => self.on_close(rt, had_error),
+            // A stream accepts nothing (that is a listener's event).
+            Event::Accepted(_) => true,
         }
     }
 
