@@ -1,14 +1,17 @@
 //! Descriptor I/O: `open` (close-on-exec), `close`, `read`/`write` (positional or
 //! not, retried on EINTR), and whole-file reads and writes.
 //!
-//! Raw libc here, not nix: the script's descriptors are numbers it owns (Node's
-//! `fs.open` gives an integer, `fs.close` takes one, any number may be passed), so
-//! there is no `OwnedFd` to hand nix; reads go into a buffer's uninitialised capacity
-//! (nix's `read` wants an initialised slice); `madvise` and `fstat` serve the
-//! whole-file read's buffer sizing.
+//! The script's descriptors are numbers it owns (Node's `fs.open` gives an integer,
+//! `fs.close` takes one, any number may be passed). `open` and `close` are nix's
+//! (the `OwnedFd` nix opens is handed to the script as its number; nix's `close`
+//! takes a number). Raw libc for the rest: `read`/`write` are paired with
+//! `pread`/`pwrite` (nix's need its `uio` feature, not available offline, see
+//! docs/notes/sysfd.md) and would need a `BorrowedFd` made from an unchecked number;
+//! reads go into a buffer's uninitialised capacity (nix's `read` wants an initialised
+//! slice); `madvise` and `fstat` serve the whole-file read's buffer sizing.
 
 use std::ffi::CString;
-use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
 use super::{FsError, FsResult};
 use crate::sys::errno::Errno;
@@ -17,20 +20,20 @@ pub(crate) fn cstr(path: &str) -> FsResult<CString> {
     CString::new(path).map_err(|_| FsError::new(Errno::EINVAL, "open", Some(path)))
 }
 
-/// `open(2)` with close-on-exec (a child gets the fd only through `stdio`).
+/// `open(2)` with close-on-exec (a child gets the fd only through `stdio`); the
+/// descriptor becomes the script's number. A NUL in `path` is EINVAL.
 pub fn open(path: &str, flags: i32, mode: u32) -> FsResult<RawFd> {
-    let c = cstr(path)?;
-    // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
-    let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, mode as libc::c_uint) };
-    if fd < 0 { Err(FsError::new(Errno::last(), "open", Some(path))) } else { Ok(fd) }
+    use nix::fcntl::OFlag;
+    use nix::sys::stat::Mode;
+    // `retain`: numeric flags and modes from a script pass through as given.
+    let flags = OFlag::from_bits_retain(flags | libc::O_CLOEXEC);
+    let mode = Mode::from_bits_retain(mode as libc::mode_t);
+    nix::fcntl::open(path, flags, mode).map(IntoRawFd::into_raw_fd).map_err(|e| FsError::new(e, "open", Some(path)))
 }
 
+/// `close(2)` on a number the script owns; one not open gives EBADF.
 pub fn close(fd: RawFd) -> FsResult<()> {
-    // SAFETY: closing a descriptor the script owns; a bad one gives EBADF.
-    if unsafe { libc::close(fd) } < 0 {
-        return Err(FsError::new(Errno::last(), "close", None));
-    }
-    Ok(())
+    nix::unistd::close(fd).map_err(|e| FsError::new(e, "close", None))
 }
 
 /// The script's descriptor `fd` (from `fs.open` or its `{fd}` option) handed to a

@@ -164,6 +164,11 @@ mod tests {
             read_file(&dir, libc::O_RDONLY).unwrap_err().message(),
             "EISDIR: illegal operation on a directory, read"
         );
+        assert_eq!(open("a\0b", libc::O_RDONLY, 0).unwrap_err().message(), "EINVAL: invalid argument, open 'a\0b'");
+        let fd = open(&f, libc::O_RDONLY, 0).unwrap();
+        close(fd).unwrap();
+        // Not `fd` again: another test's thread may have been given its number.
+        assert_eq!(close(-1).unwrap_err().message(), "EBADF: bad file descriptor, close");
         assert_eq!(mkdir(&format!("{dir}/x/y"), true, 0o777).unwrap(), Some(format!("{dir}/x")));
         assert_eq!(readdir(&dir).unwrap().iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), ["a.txt", "x"]);
         assert!(matches!(rm(&dir, false, false), Err(Failure::IsDir(_))));
