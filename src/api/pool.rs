@@ -81,9 +81,9 @@ fn create(ctx: &NativeCallContext, st: &Rc<State>, script: &Dynamic, opts: &Dyna
 }
 
 /// The job as JSON text, made once (a retried job is not serialized again).
-fn job_text(job: &Dynamic) -> Res<Rc<str>> {
+fn job_text(job: &Dynamic) -> Res<wire::Payload> {
     thread_local! {
-        /// Written into, then copied once into the job's `Rc<str>` (a fresh `String`
+        /// Written into, then copied once into the job's payload (a fresh `String`
         /// per job was one allocation, copy and free more).
         static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
     }
@@ -91,7 +91,7 @@ fn job_text(job: &Dynamic) -> Res<Rc<str>> {
         let mut out = scratch.borrow_mut();
         out.clear();
         if json::stringify_into(&mut out, job, "") {
-            let text = Rc::from(out.as_str());
+            let text = wire::Payload::new(&out);
             // A huge job's buffer is not kept for the next ones.
             if out.capacity() > 1 << 16 {
                 *out = String::new();

@@ -145,8 +145,15 @@ impl<J: Clone, T> Pool<J, T> {
         }
         let id = self.next_job;
         self.next_job += 1;
+        // Jobs already waiting mean the last event's pump left no worker idle and no
+        // room to send ahead (only an event about a worker changes that); with every
+        // worker slot taken, nothing can start either: this one just waits. A burst of
+        // submits so costs a push each, not a pump each.
+        let waits = !self.queue.is_empty() && self.live() >= self.cfg.max;
         self.queue.push_back(Job { id, payload, ticket, queued_at: now, crashes: 0 });
-        self.pump(now);
+        if !waits {
+            self.pump(now);
+        }
         Ok(id)
     }
 

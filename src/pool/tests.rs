@@ -385,3 +385,14 @@ fn jobs_sent_ahead_say_so_and_the_default_pipeline_is_16_deep() {
     p.complete(ws[0], None, true, 11).unwrap();
     assert_eq!(sends(&take(&mut p)).len(), 1, "one answer, one more sent ahead");
 }
+
+#[test]
+fn a_job_behind_waiting_ones_only_waits_unless_a_worker_may_start() {
+    let mut p = P::new(cfg(2));
+    p.submit("a", 0, 0).unwrap();
+    assert_eq!(spawned(&take(&mut p)).len(), 1);
+    p.submit("b", 1, 0).unwrap(); // one slot left: a second worker starts
+    assert_eq!(spawned(&take(&mut p)).len(), 1);
+    p.submit("c", 2, 0).unwrap(); // every slot taken, jobs waiting: nothing to do
+    assert!(take(&mut p).is_empty());
+}

@@ -77,7 +77,7 @@ pub fn settle_ticket(st: &State, ticket: Ticket, outcome: Result<Dynamic, Dynami
 pub struct Host {
     pub st: Rc<State>,
     me: Weak<Host>,
-    pub core: RefCell<Pool<Rc<str>, Ticket>>,
+    pub core: RefCell<Pool<wire::Payload, Ticket>>,
     workers: RefCell<Children>,
     script: String,
     fork_opts: Map,
@@ -128,7 +128,7 @@ impl Host {
     }
 
     /// Queues a job; a refusal reaches the caller like any other failure.
-    pub fn submit(&self, payload: Rc<str>, ticket: Ticket) {
+    pub fn submit(&self, payload: wire::Payload, ticket: Ticket) {
         let now = self.now();
         let r = self.core.borrow_mut().submit(payload, ticket, now);
         if let Err((ticket, failure)) = r {

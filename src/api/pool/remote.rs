@@ -139,7 +139,9 @@ fn error_from(body: &str) -> Dynamic {
 }
 
 impl Remote {
-    pub fn submit(&self, payload: Rc<str>, ticket: Ticket) {
+    pub fn submit(&self, payload: super::wire::Payload, ticket: Ticket) {
+        // The ledger keeps it shared (it may send it again to another worker).
+        let payload: Rc<str> = Rc::from(&*payload);
         let r = self.ledger.borrow_mut().submit(payload.clone(), ticket);
         let id = match r {
             Ok(id) => id,

@@ -13,6 +13,8 @@
 //! `libc::SIGKILL` here is a signal number, used as data; no libc function is called here
 //! (system calls are [`crate::sys`]'s).
 
+use std::rc::Rc;
+
 use rhai::{Dynamic, INT, Map};
 
 use crate::pool::{Failure, JobId};
@@ -27,6 +29,34 @@ pub const READY_CMD: &str = "NODE_POOL_READY";
 
 pub fn ready_message(tagged: bool) -> String {
     format!("{{\"cmd\":\"{READY_CMD}\",\"tagged\":{tagged}}}")
+}
+
+/// A job's JSON text, kept from its submit until its answer (a retry sends it again).
+/// Most jobs are short (a number, a short string): kept inline, no allocation made
+/// and freed per job; a longer one is shared, so sending it copies no text.
+#[derive(Clone, Debug)]
+pub enum Payload {
+    Inline(rhai::Identifier),
+    Shared(Rc<str>),
+}
+
+impl Payload {
+    /// What fits in a `SmartString` without its own allocation.
+    const INLINE: usize = 23;
+
+    pub fn new(text: &str) -> Payload {
+        if text.len() <= Self::INLINE { Payload::Inline(text.into()) } else { Payload::Shared(Rc::from(text)) }
+    }
+}
+
+impl std::ops::Deref for Payload {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Payload::Inline(s) => s.as_str(),
+            Payload::Shared(s) => s,
+        }
+    }
 }
 
 /// The job as a tagged worker receives it: the channel's line, newline included.
@@ -309,6 +339,16 @@ mod tests {
             r#"{"__pool":1,"result":[1}"#,
         ] {
             assert!(take(l).is_none(), "{l} taken");
+        }
+    }
+
+    #[test]
+    fn payloads_keep_their_text_inline_or_shared() {
+        for text in ["", "1", "\"23 bytes, just inline\"", "\"24 bytes: shared instead\"", &"x".repeat(1000)] {
+            let p = Payload::new(text);
+            assert_eq!(&*p, text);
+            assert_eq!(&*p.clone(), text);
+            assert_eq!(matches!(p, Payload::Inline(_)), text.len() <= 23, "{text}");
         }
     }
 

@@ -44,6 +44,10 @@ struct Side {
     waiting: Cell<bool>,
     /// Held while a job runs (a pool worker's; `None` for a plain fork).
     lifeline: Option<Lifeline>,
+    /// The lifeline is armed: from the start of a job until the worker runs out of
+    /// jobs (arming and disarming are three system calls: once per batch of jobs
+    /// sent ahead, not once per job; a worker with jobs queued is not idle).
+    armed: Cell<bool>,
     /// The tick that runs the next job, made once (weak: no cycle through the side).
     run: Task,
 }
@@ -112,6 +116,7 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
         scheduled: Cell::new(false),
         waiting: Cell::new(false),
         lifeline: w.lifeline.get(),
+        armed: Cell::new(false),
     });
     let s = side.clone();
     ep.set_tap(Some(Rc::new(move |v: Dynamic| s.take(v))));
@@ -186,11 +191,15 @@ impl Side {
         let next = self.jobs.borrow_mut().pop_front();
         let Some((id, job)) = next else { return Ok(Dynamic::UNIT) };
         let f = self.f.borrow().clone();
-        hold(self.lifeline, true);
+        self.arm(true);
         // A job function that declares no `progress` parameter would not see it:
         // not made (a native function per job).
-        let args = if f.arity().is_some_and(|n| n < 2) { vec![job] } else { vec![job, self.progress(id)] };
-        match f.call(engine, args) {
+        let r = if f.arity().is_some_and(|n| n < 2) {
+            f.call(engine, [job])
+        } else {
+            f.call(engine, [job, self.progress(id)])
+        };
+        match r {
             Ok(v) if v.is::<Promise>() => {
                 self.waiting.set(true);
                 let p = v.cast::<Promise>();
@@ -219,8 +228,18 @@ impl Side {
         self.schedule();
     }
 
+    /// Arms or disarms the lifeline, if that changes anything.
+    fn arm(&self, on: bool) {
+        if self.armed.replace(on) != on {
+            hold(self.lifeline, on);
+        }
+    }
+
     fn reply(&self, id: Option<u64>, outcome: Result<Dynamic, Dynamic>) {
-        hold(self.lifeline, false);
+        // Idle once no job waits: the channel's EOF ends us cleanly again.
+        if self.jobs.borrow().is_empty() {
+            self.arm(false);
+        }
         // Written now, not at the end of the drain: the next prefetched job runs in
         // this same drain, and a result held back behind a job that hangs would
         // time out although it was done.
