@@ -187,7 +187,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         // the socket owns and closes it from here (a closed number is EBADF).
         match crate::sys::fd::take_number(fd as i32) {
             Ok(owned) => Ok(socket_from_fd(&m.0, owned)),
-            Err(e) => Err(error::throw(error::syscall("open", e as i32))),
+            Err(e) => Err(error::throw(error::syscall("open", e))),
         }
     });
     engine.register_fn("Server", |m: &mut NetModule| Server::new(&m.0));

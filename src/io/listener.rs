@@ -37,7 +37,7 @@ use super::events::{Event, Handler, Host, Io, IoError};
 use super::handle::Handle;
 use super::reactor::{Interest, Ready, Source};
 use crate::net::Endpoint;
-use crate::sys::errno::Errno;
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::socket;
 
 /// How long to stop accepting when out of descriptors.
@@ -79,7 +79,7 @@ impl<C: ?Sized + 'static> Listener<C> {
         fd: OwnedFd,
         file: Option<SocketFile>,
         to: Rc<dyn Handler<C>>,
-    ) -> std::io::Result<Rc<Listener<C>>> {
+    ) -> SysResult<Rc<Listener<C>>> {
         let has_file = file.is_some();
         let l = Rc::new_cyclic(|me| Listener {
             host: io.host.clone(),
@@ -95,7 +95,7 @@ impl<C: ?Sized + 'static> Listener<C> {
         });
         if let Some(Err(e)) = watched {
             l.close();
-            return Err(e.into());
+            return Err(e);
         }
         if has_file {
             let w = Rc::downgrade(&l);

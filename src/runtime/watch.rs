@@ -9,6 +9,7 @@ use super::{Runtime, State};
 use crate::io::events::{Event, Handler};
 use crate::io::reactor::{Reactor, Token};
 use crate::io::wake::Wake;
+use crate::sys::errno::SysResult;
 
 /// The signal pipe's binding: its wake-ups are the signals to deliver. It keeps the
 /// loop alive by nothing (a process waiting only for a signal exits, as Node's).
@@ -26,8 +27,8 @@ impl Handler<Runtime> for Signals {
 
 /// Opens the signal pipe's read end in the reactor, watched for reading, for good;
 /// returns its token.
-pub(super) fn open_signals(reactor: &Rc<Reactor<Runtime>>, read_end: OwnedFd) -> std::io::Result<Token> {
-    Ok(Wake::open(reactor, read_end, Rc::new(Signals))?)
+pub(super) fn open_signals(reactor: &Rc<Reactor<Runtime>>, read_end: OwnedFd) -> SysResult<Token> {
+    Wake::open(reactor, read_end, Rc::new(Signals))
 }
 
 impl State {

@@ -19,6 +19,7 @@ use crate::io::wake::Wake;
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::Promise;
 use crate::runtime::{Runtime, State, Task};
+use crate::sys::errno::SysResult;
 use crate::sys::fs::Failure;
 use crate::sys::work::WorkQueue;
 
@@ -47,7 +48,7 @@ impl Requests {
     }
 
     /// Runs `plan` on a worker; `done` gets its outcome on the loop.
-    fn submit(&self, plan: Plan, done: Settle) -> std::io::Result<()> {
+    fn submit(&self, plan: Plan, done: Settle) -> SysResult<()> {
         let mut q = self.queue.borrow_mut();
         if q.is_none() {
             let queue = WorkQueue::new()?;
@@ -80,11 +81,7 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
-                e.raw_os_error().unwrap_or(0),
-                "uv_queue_work",
-                None,
-            ));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
             self.st.next_tick(Task::Call(cb2, vec![err.into()]));
         }
     }
@@ -104,11 +101,7 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
-                e.raw_os_error().unwrap_or(0),
-                "uv_queue_work",
-                None,
-            ));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
             p.reject(&self.st.micro, err.into());
         }
         p

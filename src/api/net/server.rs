@@ -9,9 +9,6 @@
 //! Accepting, the back-off when out of descriptors, the socket file (unlinked on
 //! `close()` and at exit) and ref/unref are `crate::io::listener`'s; this is the
 //! adapter that turns them into `connection` and `error`.
-//!
-//! `libc::EINVAL`, `libc::EIO` here are errno numbers, used as data; no libc function is
-//! called here (system calls are [`crate::sys`]'s).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -196,7 +193,7 @@ impl Server {
                 use std::os::fd::AsFd;
                 match sys::adopt(fd.as_fd()) {
                     Ok(()) if sys::is_listening(fd.as_fd()) => Ok(fd),
-                    Ok(()) => Err(errors::plain("listen", libc::EINVAL)),
+                    Ok(()) => Err(errors::plain("listen", Errno::EINVAL)),
                     Err(e) => Err(errors::plain("listen", e)),
                 }
             }
@@ -245,8 +242,7 @@ impl ServerInner {
     }
 
     fn start(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
-        let l = Listener::listen(&self.st.io(), fd, file, self.rc())
-            .map_err(|e| errors::plain("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+        let l = Listener::listen(&self.st.io(), fd, file, self.rc()).map_err(|e| errors::plain("listen", e))?;
         l.set_ref(self.refd.get());
         *self.listener.borrow_mut() = Some(l);
         Ok(())

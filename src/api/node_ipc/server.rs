@@ -10,9 +10,6 @@
 //!
 //! Accepting, the back-off when out of descriptors and the socket file (unlinked on
 //! `stop()` and at exit) are `crate::io::listener`'s, as for `net.Server`.
-//!
-//! `libc::EIO` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::cell::RefCell;
 use std::os::fd::OwnedFd;
@@ -176,8 +173,7 @@ impl ServerInner {
 
     fn listen_on(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let me = self.me.upgrade().expect("a server outlives its own calls");
-        let l = Listener::listen(&self.st.io(), fd, file, me)
-            .map_err(|e| crate::value::error::syscall("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+        let l = Listener::listen(&self.st.io(), fd, file, me).map_err(|e| crate::value::error::syscall("listen", e))?;
         *self.listener.borrow_mut() = Some(l);
         Ok(())
     }
