@@ -76,7 +76,8 @@ pub trait Handler<C: ?Sized> {
     /// Hears `ev`. False when script it called threw and the throw was handled
     /// (`uncaughtException`): as in Node, the rest of that drain is then owed (the
     /// tick queue stops there), so the caller must know. A handler never drains
-    /// itself.
+    /// itself here (`read` and `ready`, which may run several callbacks, do). A
+    /// wake's binding hears no events (`true`).
     fn event(&self, cx: &C, ev: Event) -> bool;
     /// Instead of [`Event::Data`] when the stream reads into one reused buffer: the
     /// bytes are borrowed from it, with the descriptors that came along (SCM_RIGHTS);
