@@ -121,8 +121,9 @@ pub type RawTap = Rc<dyn Fn(&[u8]) -> bool>;
 pub struct Endpoint(pub Rc<Inner>);
 
 impl Endpoint {
-    /// Opens an endpoint over `fd` reporting to `owner`.
-    pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
+    /// Opens an endpoint over `fd` reporting to `owner`; `None` when the channel could
+    /// not be watched (the stream reported why to its handler and closed `fd`).
+    pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> Option<Endpoint> {
         let inbox: Rc<inbox::Inbox> = Rc::default();
         let emit_next = {
             let (owner, inbox) = (owner.clone(), inbox.clone());
@@ -166,11 +167,11 @@ impl Endpoint {
         s.hold_writes_until_ack(true);
         s.adopt(fd);
         if s.destroyed() {
-            return Err(std::io::Error::other("the IPC channel could not be watched"));
+            return None;
         }
         ep.0.update_ref();
         s.read_start();
-        Ok(ep)
+        Some(ep)
     }
 }
 
@@ -350,7 +351,7 @@ impl Handler<Runtime> for Inner {
             Event::Finish => self.release(),
             // The stream broke on its own (it could not be watched).
             Event::Error(_) => self.close(),
-            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } => {}
+            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } | Event::Accepted(_) => {}
         }
         true
     }

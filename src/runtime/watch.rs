@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::{Runtime, State};
 use crate::io::reactor::Ready;
 use crate::io::reactor::{Interest, Reactor};
+use crate::sys::errno::SysResult;
 
 /// Something watched by the reactor with the runtime as its context: stdin, child
 /// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
@@ -33,7 +34,7 @@ impl Source for SignalPipe {
 
 /// Opens the signal pipe's read end in the reactor, watched for reading, for good;
 /// returns its token.
-pub(super) fn open_signals(reactor: &Reactor<Runtime>, read_end: OwnedFd) -> std::io::Result<u64> {
+pub(super) fn open_signals(reactor: &Reactor<Runtime>, read_end: OwnedFd) -> SysResult<u64> {
     let pipe = Rc::new(SignalPipe(read_end));
     let token = reactor.open(pipe.clone());
     reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
@@ -54,7 +55,7 @@ impl State {
         source: Rc<S>,
         readable: bool,
         writable: bool,
-    ) -> std::io::Result<u64> {
+    ) -> SysResult<u64> {
         let token = self.reactor.open(source);
         if let Err(e) = self.set_interest(fd, token, readable, writable) {
             self.reactor.close_token(token);
@@ -64,7 +65,7 @@ impl State {
     }
 
     /// Changes what `fd`, watched under `token`, is watched for.
-    pub fn set_interest(&self, fd: BorrowedFd<'_>, token: u64, read: bool, write: bool) -> std::io::Result<()> {
-        Ok(self.reactor.set_interest(fd, token, Interest { read, write })?)
+    pub fn set_interest(&self, fd: BorrowedFd<'_>, token: u64, read: bool, write: bool) -> SysResult<()> {
+        self.reactor.set_interest(fd, token, Interest { read, write })
     }
 }

@@ -17,6 +17,7 @@ use crate::io::reactor::Ready;
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::Promise;
 use crate::runtime::{Runtime, Source, State, Task};
+use crate::sys::errno::SysResult;
 use crate::sys::fs::Failure;
 use crate::sys::work::WorkQueue;
 
@@ -47,7 +48,7 @@ impl Requests {
     }
 
     /// Runs `plan` on a worker; `done` gets its outcome on the loop.
-    fn submit(&self, plan: Plan, done: Settle) -> std::io::Result<()> {
+    fn submit(&self, plan: Plan, done: Settle) -> SysResult<()> {
         let mut q = self.queue.borrow_mut();
         if q.is_none() {
             *q = Some(WorkQueue::new()?);
@@ -79,11 +80,7 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
-                e.raw_os_error().unwrap_or(0),
-                "uv_queue_work",
-                None,
-            ));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
             self.st.next_tick(Task::Call(cb2, vec![err.into()]));
         }
     }
@@ -103,11 +100,7 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
-                e.raw_os_error().unwrap_or(0),
-                "uv_queue_work",
-                None,
-            ));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
             p.reject(&self.st.micro, err.into());
         }
         p
