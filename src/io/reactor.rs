@@ -21,9 +21,9 @@ use std::collections::HashMap;
 use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
+use super::spin::Spin;
 use crate::event_loop::{Counts, Hold, Request};
 use crate::sys::errno::{Errno, SysResult};
-use super::spin::Spin;
 use crate::sys::poll::Poller;
 pub use crate::sys::poll::Ready;
 

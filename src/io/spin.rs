@@ -20,12 +20,18 @@
 //!   [`WINDOW_BUDGETS`] budgets of its start. A process that waited longer (an idle
 //!   child, a server between requests) blocks at once: idle stays at 0 CPU, and a
 //!   process spins at most one budget after its last I/O.
+//! - Never while the machine is crowded: more runnable tasks than CPUs
+//!   (`sys::load`, read at most every 2 ms). There the peer is woken at once anyway
+//!   (no CPU is idle, so none is halted), and a spin would keep a CPU from it
+//!   (measured at load 10 on 2 CPUs: twice the round-trip time).
 //! - A spin that found nothing makes the next spins rarer (skip 2, 4, … up to
 //!   [`MAX_SKIP`] waits); one that found I/O resets that. A peer slower than the
 //!   budget, or a busy machine where the peer cannot run while we spin, costs at most
 //!   one budget every [`MAX_SKIP`] waits.
 
 use std::cell::Cell;
+
+use crate::sys::load::Load;
 
 /// The spin budget when `PROCBOX_SPIN_US` is not set, in microseconds.
 pub const DEFAULT_BUDGET_US: u64 = 50;
@@ -47,6 +53,9 @@ pub struct Spin {
     misses: Cell<u32>,
     /// Waits left to block at once (after misses).
     skip: Cell<u32>,
+    /// Asked last: whether every CPU is taken (then the peer is woken at once anyway,
+    /// and a spin would keep a CPU from it). `None`: not asked (tests).
+    load: Option<Load>,
 }
 
 impl Spin {
@@ -65,7 +74,10 @@ impl Spin {
             None => DEFAULT_BUDGET_US,
             Some(v) => v.trim().parse().unwrap_or(0),
         };
-        Spin::new(budget, if budget == 0 { None } else { crate::sys::host::affinity_cpus() })
+        let cpus = if budget == 0 { None } else { crate::sys::host::affinity_cpus() };
+        let spin = Spin::new(budget, cpus);
+        let load = spin.enabled().then(|| Load::new(cpus.unwrap_or(2)));
+        Spin { load, ..spin }
     }
 
     /// Whether spinning is on at all.
@@ -85,6 +97,9 @@ impl Spin {
         let skip = self.skip.get();
         if skip > 0 {
             self.skip.set(skip - 1);
+            return None;
+        }
+        if self.load.as_ref().is_some_and(Load::crowded) {
             return None;
         }
         Some(self.budget_ns)
