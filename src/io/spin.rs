@@ -20,7 +20,7 @@
 //!   [`WINDOW_BUDGETS`] budgets of its start. A process that waited longer (an idle
 //!   child, a server between requests) blocks at once: idle stays at 0 CPU, and a
 //!   process spins at most one budget after its last I/O.
-//! - Never while the machine is crowded: more runnable tasks than CPUs
+//! - Never while the machine is crowded: more runnable tasks than CPUs plus one
 //!   (`sys::load`, read at most every 2 ms). There the peer is woken at once anyway
 //!   (no CPU is idle, so none is halted), and a spin would keep a CPU from it
 //!   (measured at load 10 on 2 CPUs: twice the round-trip time).

@@ -1,6 +1,6 @@
 //! Whether the machine's CPUs are all taken right now: the tasks the kernel counts as
 //! runnable (`/proc/loadavg`'s fourth field, `running/total`) against the CPUs this
-//! process may use. The loop's spinning (`io::spin`) asks before it polls: on a
+//! process may use, plus one. The loop's spinning (`io::spin`) asks before it polls: on a
 //! crowded machine a spinning process keeps a CPU from the very peer it waits for
 //! (measured: twice the round-trip time), while the peer is woken at once anyway.
 
@@ -27,15 +27,16 @@ impl Load {
         Load { file: File::open("/proc/loadavg").ok(), cpus, checked: Cell::new(None), crowded: Cell::new(false) }
     }
 
-    /// More runnable tasks than CPUs (this process counted among them). Unreadable:
-    /// not crowded.
+    /// More runnable tasks than CPUs plus one: beyond this process and one peer it may
+    /// just have woken (a pool's host and its two workers on two CPUs are not
+    /// crowded; two compiles next to a ping-pong are). Unreadable: not crowded.
     pub fn crowded(&self) -> bool {
         let now = Instant::now();
         if self.checked.get().is_some_and(|t| now.duration_since(t) < FRESH) {
             return self.crowded.get();
         }
         self.checked.set(Some(now));
-        let crowded = self.runnable().is_some_and(|n| n > self.cpus);
+        let crowded = self.runnable().is_some_and(|n| n > self.cpus.saturating_add(1));
         self.crowded.set(crowded);
         crowded
     }
