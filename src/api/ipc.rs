@@ -82,7 +82,8 @@ pub struct Inner {
     backlog_dropped: Cell<u64>,
     /// A flush is already queued for the end of this drain.
     flush_queued: Cell<bool>,
-    me: std::rc::Weak<Inner>,
+    /// What `flush_later` queues (`Inner::make_flush_task`).
+    flush_task: Rc<dyn Fn()>,
     /// Called once when the channel is gone (the parent's `close` waits for it).
     on_closed: RefCell<Option<Box<dyn Fn()>>>,
     /// Host code reading messages before the script does (the process pool).
@@ -157,7 +158,7 @@ impl Endpoint {
                 tap: RefCell::new(None),
                 raw_tap: RefCell::new(None),
                 flush_queued: Cell::new(false),
-                me: me.clone(),
+                flush_task: Inner::make_flush_task(me),
                 ending: Cell::new(false),
             }
         }));

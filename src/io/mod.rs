@@ -37,6 +37,7 @@ pub mod listener;
 pub mod reactor;
 pub mod read_size;
 pub mod readable;
+pub mod spin;
 pub mod stream;
 mod stream_blocking;
 mod stream_opts;

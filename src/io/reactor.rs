@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
+use super::spin::Spin;
 use crate::event_loop::{Counts, Hold, Request};
 use crate::sys::errno::{Errno, SysResult};
 use crate::sys::poll::Poller;
@@ -73,6 +74,8 @@ pub struct Reactor<C: ?Sized> {
     table: RefCell<HashMap<Token, Entry<C>>>,
     /// Tokens of open handles watched as always ready (in the order they were added).
     always: RefCell<Vec<Token>>,
+    /// Whether and how long a wait polls before it blocks (`io::spin`; off unless set).
+    spin: Spin,
 }
 
 impl<C: ?Sized> Reactor<C> {
@@ -84,7 +87,14 @@ impl<C: ?Sized> Reactor<C> {
             next: Cell::new(1),
             table: RefCell::new(HashMap::new()),
             always: RefCell::new(Vec::new()),
+            spin: Spin::default(),
         })
+    }
+
+    /// The same reactor with the spinning policy `spin` (the runtime's loop).
+    pub fn with_spin(mut self, spin: Spin) -> Self {
+        self.spin = spin;
+        self
     }
 
     /// One active, ref'd handle keeping the loop alive.
@@ -170,14 +180,36 @@ impl<C: ?Sized> Reactor<C> {
     }
 
     /// Waits up to `timeout_ms` (-1: forever; 0 when a descriptor is always ready)
-    /// and returns what is ready. EINTR is an empty (or always-ready) turn.
+    /// and returns what is ready. EINTR is an empty (or always-ready) turn. Right
+    /// after I/O, the spinning policy may poll first (`io::spin`).
     pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
         let always = self.always.borrow();
         let timeout = if always.is_empty() { timeout_ms } else { 0 };
         let mut out: Vec<Ready> =
             always.iter().map(|&token| Ready { token, readable: true, writable: true, hangup: false }).collect();
         drop(always);
+        if !self.spin.enabled() || timeout == 0 {
+            self.epoll.wait(timeout, &mut out)?;
+            return Ok(out);
+        }
+        if let Some(budget) = self.spin.budget(timeout) {
+            let start = std::time::Instant::now();
+            loop {
+                self.epoll.wait(0, &mut out)?;
+                if !out.is_empty() {
+                    self.spin.spun(true);
+                    return Ok(out);
+                }
+                if start.elapsed().as_nanos() as u64 >= budget {
+                    break;
+                }
+                std::hint::spin_loop();
+            }
+            self.spin.spun(false);
+        }
+        let blocked = std::time::Instant::now();
         self.epoll.wait(timeout, &mut out)?;
+        self.spin.waited(!out.is_empty(), blocked.elapsed().as_nanos() as u64);
         Ok(out)
     }
 

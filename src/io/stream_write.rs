@@ -115,6 +115,11 @@ impl<C: ?Sized + 'static> Stream<C> {
     /// Ends [`Stream::cork`]: writes what the kernel takes now.
     pub fn uncork(&self) {
         self.corked.set(false);
+        // Nothing queued (a round trip's one send went out at once): nothing to
+        // write, and corking changed nothing `update` derives from an empty queue.
+        if !self.writes.borrow().has_output_now() {
+            return;
+        }
         self.flush_writes();
     }
 

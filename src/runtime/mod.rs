@@ -80,7 +80,7 @@ impl Runtime {
         let _ = sys::signal::ignore(libc::SIGPIPE);
         let signal_pipe = sys::signal::pipe()?;
         let lp = Loop::new();
-        let reactor = Rc::new(Reactor::new(lp.counts().clone())?);
+        let reactor = Rc::new(Reactor::new(lp.counts().clone())?.with_spin(crate::io::spin::Spin::from_env()));
         let signal_token = watch::open_signals(&reactor, signal_pipe)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());
         let live = lp.counts().clone();

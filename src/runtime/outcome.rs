@@ -64,9 +64,17 @@ impl Runtime {
                 break;
             }
         }
-        let writes = std::mem::take(&mut *self.st.flush_soon.borrow_mut());
-        for write in writes {
-            write();
+        let mut writes = std::mem::take(&mut *self.st.flush_soon.borrow_mut());
+        if !writes.is_empty() {
+            for write in writes.drain(..) {
+                write();
+            }
+            // The list goes back for the next drain (no allocation per burst), unless
+            // a flush queued another meanwhile.
+            let mut slot = self.st.flush_soon.borrow_mut();
+            if slot.is_empty() {
+                *slot = writes;
+            }
         }
         self.st.flush();
     }

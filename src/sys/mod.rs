@@ -10,6 +10,7 @@ pub mod errno;
 pub mod fd;
 pub mod fs;
 pub mod host;
+pub mod load;
 pub mod path;
 pub mod poll;
 pub mod process;

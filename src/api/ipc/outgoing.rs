@@ -50,14 +50,20 @@ impl Inner {
             return;
         }
         self.stream.cork();
-        let me = self.me.clone();
-        self.st.flush_soon.borrow_mut().push(Rc::new(move || {
+        self.st.flush_soon.borrow_mut().push(self.flush_task.clone());
+    }
+
+    /// The end-of-drain flush [`Inner::flush_later`] queues: made once per channel
+    /// (a reference count per burst, not a closure).
+    pub(super) fn make_flush_task(me: &std::rc::Weak<Inner>) -> Rc<dyn Fn()> {
+        let me = me.clone();
+        Rc::new(move || {
             if let Some(inner) = me.upgrade() {
                 inner.flush_queued.set(false);
                 inner.stream.uncork();
                 inner.written_out();
             }
-        }));
+        })
     }
 
     /// Sends an internal message (`NODE_HANDLE_ACK` and friends).
