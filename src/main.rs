@@ -70,7 +70,7 @@ const STACK: usize = 256 << 20;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    sys::trim::one_arena();
+    sys::trim::tune_heap();
     let worker = std::thread::Builder::new().name("procbox".into()).stack_size(STACK).spawn(move || run(args));
     // Signals for the process go to the script's thread (see the function).
     sys::process::block_async_signals_in_this_thread();
@@ -173,10 +173,10 @@ fn start_repl(exec: String, exec_argv: Vec<String>) -> i32 {
 static CONTAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The runtime, contained when `--contain` was given.
-fn new_runtime(launch: Launch) -> std::io::Result<Runtime> {
+fn new_runtime(launch: Launch) -> sys::errno::SysResult<Runtime> {
     let rt = Runtime::new(launch, api::register)?;
-    if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) && api::contain::enable(&rt.st, None).is_err() {
-        return Err(std::io::Error::last_os_error());
+    if CONTAIN.load(std::sync::atomic::Ordering::Relaxed) {
+        api::contain::enable(&rt.st, None)?;
     }
     Ok(rt)
 }

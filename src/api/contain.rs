@@ -29,6 +29,7 @@ use crate::child::orphans::{self, Orphan};
 use crate::child::tree::{self, Proc};
 use crate::runtime::{Runtime, State};
 use crate::signals;
+use crate::sys::errno::SysResult;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -108,8 +109,9 @@ fn terminate(children: &super::child_process::Children, grace: &Grace) {
     orphans::terminate_all(&groups, Duration::from_millis(grace.0.get()));
 }
 
-/// `process.contain()`: idempotent; `grace` (ms) is the SIGTERM → SIGKILL delay at exit.
-pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
+/// `process.contain()` (and `--contain`): idempotent; `grace` (ms) is the SIGTERM →
+/// SIGKILL delay at exit. Fails only when the kernel refuses the subreaper flag.
+pub fn enable(st: &Rc<State>, grace: Option<u64>) -> SysResult<()> {
     let delay = self::grace(st);
     if let Some(ms) = grace {
         delay.0.set(ms);
@@ -117,9 +119,7 @@ pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
     if contained(st) {
         return Ok(());
     }
-    orphans::become_subreaper().map_err(|e| {
-        crate::value::error::throw(crate::value::error::syscall("prctl", e.raw_os_error().unwrap_or(libc::EINVAL)))
-    })?;
+    orphans::become_subreaper()?;
     set_contained(st);
     let children = super::child_process::children(st);
     children.hold_sigchld();
@@ -148,9 +148,14 @@ pub fn enable(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
     Ok(())
 }
 
+/// [`enable`] for a script: a refused flag is thrown as `prctl EINVAL`.
+fn enable_here(st: &Rc<State>, grace: Option<u64>) -> Res<()> {
+    enable(st, grace).map_err(|e| crate::value::error::throw(crate::value::error::syscall("prctl", e)))
+}
+
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
     let s = st.clone();
-    engine.register_fn("contain", move |_: &mut Process| enable(&s, None));
+    engine.register_fn("contain", move |_: &mut Process| enable_here(&s, None));
     let s = st.clone();
     engine.register_fn("contain", move |_: &mut Process, opts: Map| -> Res<()> {
         let grace = match opts.get("grace") {
@@ -167,7 +172,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             ),
             _ => None,
         };
-        enable(&s, grace)
+        enable_here(&s, grace)
     });
     let s = st.clone();
     engine.register_get("contained", move |_: &mut Process| contained(&s));

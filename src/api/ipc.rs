@@ -88,20 +88,43 @@ pub struct Inner {
     on_closed: RefCell<Option<Box<dyn Fn()>>>,
     /// Host code reading messages before the script does (the process pool).
     tap: RefCell<Option<Tap>>,
+    /// Host code reading plain lines as text, before anything is decoded.
+    raw_tap: RefCell<Option<RawTap>>,
     /// `disconnect()` was called and the queue is still being written.
     ending: Cell<bool>,
+}
+
+/// When a host-made line is written ([`Inner::send_line`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SendWhen {
+    /// At once (a progress report, a worker's answer).
+    Now,
+    /// As `send`: at once on an idle channel, else with the rest of this macrotask's.
+    Soon,
+    /// With the rest of this macrotask's, after its drain, in one write: for a peer
+    /// known to have work already (a pool job sent ahead), where a write of its own
+    /// would only cost a system call and a wake-up.
+    Batch,
 }
 
 /// Sees each incoming message first, on the loop's turn (no nextTick); gives it back
 /// to go the usual way, or keeps it (`None`).
 pub type Tap = Rc<dyn Fn(Dynamic) -> Option<Dynamic>>;
 
+/// Sees a plain line's text (no `cmd` key, no backslash: never internal, no handle;
+/// its newline left out) before it is decoded, when the read brought more than one
+/// line; true if it took the message. A line it declines is decoded and goes the
+/// usual way (the [`Tap`] first). The pool's envelopes are read so, without a map
+/// made and searched per job.
+pub type RawTap = Rc<dyn Fn(&[u8]) -> bool>;
+
 #[derive(Clone)]
 pub struct Endpoint(pub Rc<Inner>);
 
 impl Endpoint {
-    /// Opens an endpoint over `fd` reporting to `owner`.
-    pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> std::io::Result<Endpoint> {
+    /// Opens an endpoint over `fd` reporting to `owner`; `None` when the channel could
+    /// not be watched (the stream reported why to its handler and closed `fd`).
+    pub fn open(st: &Rc<State>, fd: OwnedFd, owner: Emitter, want_ref: bool) -> Option<Endpoint> {
         let inbox: Rc<inbox::Inbox> = Rc::default();
         let emit_next = {
             let (owner, inbox) = (owner.clone(), inbox.clone());
@@ -133,6 +156,7 @@ impl Endpoint {
                 backlog_dropped: Cell::new(0),
                 on_closed: RefCell::new(None),
                 tap: RefCell::new(None),
+                raw_tap: RefCell::new(None),
                 flush_queued: Cell::new(false),
                 flush_task: Inner::make_flush_task(me),
                 ending: Cell::new(false),
@@ -144,11 +168,11 @@ impl Endpoint {
         s.hold_writes_until_ack(true);
         s.adopt(fd);
         if s.destroyed() {
-            return Err(std::io::Error::other("the IPC channel could not be watched"));
+            return None;
         }
         ep.0.update_ref();
         s.read_start();
-        Ok(ep)
+        Some(ep)
     }
 }
 
@@ -177,19 +201,33 @@ impl Inner {
         *self.tap.borrow_mut() = tap;
     }
 
+    pub fn set_raw_tap(&self, tap: Option<RawTap>) {
+        *self.raw_tap.borrow_mut() = tap;
+    }
+
     /// Sends a message already in JSON text (host code that serialized it once):
     /// batched like `send`, or written `now` (a progress report from a job that may
     /// not let the drain end soon). False when the channel is closed or above the
     /// high-water mark.
     pub fn send_json(&self, json_text: &str, now: bool) -> bool {
+        self.send_line(framing::encode(json_text), if now { SendWhen::Now } else { SendWhen::Soon })
+    }
+
+    /// [`Inner::send_json`] for a line the caller framed itself (the JSON text and
+    /// its "\n" in one buffer, so it is not copied again), written as `when` says.
+    pub fn send_line(&self, line: Vec<u8>, when: SendWhen) -> bool {
         if !self.connected() {
             return false;
         }
-        let below = self.stream.write(framing::encode(json_text), None);
-        if now {
-            self.pump();
-        } else {
+        if when == SendWhen::Batch {
+            // Corked before the write: not even the first line of the turn goes alone.
             self.flush_later();
+        }
+        let below = self.stream.write(line, None);
+        match when {
+            SendWhen::Now => self.pump(),
+            SendWhen::Soon => self.flush_later(),
+            SendWhen::Batch => {}
         }
         below
     }
@@ -273,10 +311,17 @@ impl Handler<Runtime> for Inner {
         }
         // Lines may be decoded on their ticks when they go straight to a listener:
         // not through a tap (which reads each message now), not into the backlog.
-        let later = self.tap.borrow().is_none() && self.owner.has("message");
+        // A raw tap reads those lines' text.
+        let raw = self.raw_tap.borrow().clone();
+        let later = raw.is_some() || (self.tap.borrow().is_none() && self.owner.has("message"));
         self.reader.borrow_mut().feed(bytes, fds, later, |line| match line {
             Line::Now(msg) => self.on_frame(msg.frame, msg.handle, msg.size, msg.cmd),
-            Line::Later(text) => self.deliver_line(text),
+            Line::Later(text) => match &raw {
+                Some(raw) if raw(text) => {}
+                // Declined: decoded now, the usual way (a plain line has no `cmd`).
+                Some(_) => self.on_frame(framing::decode(text), None, text.len() + 1, None),
+                None => self.deliver_line(text),
+            },
         });
         rt.drain();
     }
@@ -307,7 +352,7 @@ impl Handler<Runtime> for Inner {
             Event::Finish => self.release(),
             // The stream broke on its own (it could not be watched).
             Event::Error(_) => self.close(),
-            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } => {}
+            Event::Connect | Event::Data(_) | Event::Drain | Event::Close { .. } | Event::Accepted(_) => {}
         }
         true
     }

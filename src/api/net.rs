@@ -19,7 +19,6 @@
 
 mod args;
 pub mod errors;
-mod listen_host;
 mod server;
 mod server_api;
 mod socket;
@@ -30,7 +29,6 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
-pub use listen_host::RtHost;
 pub use server::{Bind, Server};
 pub(crate) use socket::error_of;
 pub use socket::{Consumer, Done, Outcome, Phase, Socket};
@@ -189,7 +187,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         // the socket owns and closes it from here (a closed number is EBADF).
         match crate::sys::fd::take_number(fd as i32) {
             Ok(owned) => Ok(socket_from_fd(&m.0, owned)),
-            Err(e) => Err(error::throw(error::syscall("open", e as i32))),
+            Err(e) => Err(error::throw(error::syscall("open", e))),
         }
     });
     engine.register_fn("Server", |m: &mut NetModule| Server::new(&m.0));

@@ -7,9 +7,6 @@
 //! print(`${os.platform()} ${os.arch()} ${os.hostname()} ${os.totalmem()}`);
 //! print(os.constants.signals.SIGTERM);    // 15
 //! ```
-//!
-//! `libc::ENOENT` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::rc::Rc;
 
@@ -42,7 +39,7 @@ fn cpus() -> Array {
 
 fn user_info() -> Result<Map, Box<EvalAltResult>> {
     let Some(u) = host::user_info() else {
-        let mut e = error::syscall("uv_os_get_passwd", libc::ENOENT);
+        let mut e = error::syscall("uv_os_get_passwd", crate::sys::errno::Errno::ENOENT);
         e.insert("name".into(), "SystemError".into());
         e.insert("code".into(), "ERR_SYSTEM_ERROR".into());
         e.insert(

@@ -37,7 +37,7 @@ fn string(v: &Dynamic, name: &str) -> Res<String> {
 }
 
 fn cwd() -> String {
-    std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| "/".into())
+    crate::sys::task::cwd().unwrap_or_else(|_| "/".into())
 }
 
 fn join(args: &[Dynamic]) -> Res<String> {

@@ -104,7 +104,9 @@ fn job_text(job: &Dynamic) -> Res<Rc<str>> {
 }
 
 fn callback(ctx: &NativeCallContext, v: &Dynamic, what: &str) -> Res<Callback> {
-    match v.clone().try_cast::<FnPtr>() {
+    // Read in place: a copy of the `Dynamic` would box a copy of the function first.
+    let f = v.read_lock::<FnPtr>().map(|f| f.clone());
+    match f {
         Some(f) => Ok(Callback::new(ctx, f)),
         None => Err(type_error(format!(
             "The \"{what}\" argument must be of type function. Received {}",

@@ -9,8 +9,8 @@
 //! process.kill(process.pid, "SIGTERM");
 //! ```
 //!
-//! `libc::EINVAL`, `libc::SIGTERM` here are errno and signal numbers, used as data; no
-//! libc function is called here (system calls are [`crate::sys`]'s).
+//! `libc::SIGTERM` here is a signal number, used as data; no libc function is called
+//! here (system calls are [`crate::sys`]'s).
 
 use std::rc::Rc;
 
@@ -39,7 +39,7 @@ impl EventTarget for Process {
     fn before_listen(&self, event: &str) -> Res<()> {
         match signals::number(event) {
             Some(signo) if signals::is_uncatchable(signo) => {
-                let mut e = error::syscall("uv_signal_start", libc::EINVAL);
+                let mut e = error::syscall("uv_signal_start", crate::sys::errno::Errno::EINVAL);
                 e.insert("message".into(), "uv_signal_start EINVAL".into());
                 Err(error::throw(e))
             }
@@ -216,19 +216,12 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         Ok(())
     });
     engine.register_fn("cwd", |_: &mut Process| -> Res<String> {
-        std::env::current_dir()
-            .map(|d| d.display().to_string())
-            .map_err(|e| error::throw(error::syscall("uv_cwd", e.raw_os_error().unwrap_or(0))))
+        crate::sys::task::cwd().map_err(|e| error::throw(error::uv(e, "uv_cwd", None, None)))
     });
     engine.register_fn("chdir", |_: &mut Process, dir: ImmutableString| -> Res<()> {
-        std::env::set_current_dir(dir.as_str()).map_err(|e| {
-            let mut m = error::syscall("chdir", e.raw_os_error().unwrap_or(0));
-            let cwd = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
-            let msg = format!("{}: {}, chdir {cwd} -> '{dir}'", m["code"], e.kind().to_string().to_lowercase());
-            m.insert("message".into(), msg.into());
-            m.insert("path".into(), cwd.into());
-            m.insert("dest".into(), dir.clone().into());
-            error::throw(m)
+        crate::sys::task::chdir(dir.as_str()).map_err(|e| {
+            let cwd = crate::sys::task::cwd().unwrap_or_default();
+            error::throw(error::uv(e, "chdir", Some(&cwd), Some(&dir)))
         })
     });
     engine.register_fn("exit", |p: &mut Process| exit(&p.0, None));

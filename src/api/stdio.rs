@@ -83,7 +83,7 @@ fn install_broken_hook(st: &Rc<State>, out: &Stdout, err: &Stdout) {
         }
         let later = Rc::downgrade(&st);
         st.next_tick(Task::Native(Rc::new(move |_: &Engine| {
-            let (emitter, e) = (emitter.clone(), write_error(&IoError::sys(nix::errno::Errno::EPIPE, "write")));
+            let (emitter, e) = (emitter.clone(), write_error(&IoError::sys(crate::sys::errno::Errno::EPIPE, "write")));
             if let Some(st) = later.upgrade() {
                 st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
                     emitter.emit(engine, "error", std::slice::from_ref(&e)).map(|_| Dynamic::UNIT)

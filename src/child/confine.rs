@@ -7,17 +7,15 @@
 use std::os::fd::AsFd;
 
 use crate::perm::kernel::Confinement;
+use crate::sys::errno::SysResult;
 use crate::sys::spawn::confine::Steps;
 
 /// Duplicates the ruleset to a descriptor ≥ `min_fd` (so the child's stdio `dup2`s
 /// cannot overwrite it) and points the seccomp program at `c`'s instructions; `uid`
 /// is the one the child will run as.
-pub fn prepare(c: &Confinement, min_fd: usize, uid: Option<u32>) -> Result<Steps<'_>, i32> {
+pub fn prepare(c: &Confinement, min_fd: usize, uid: Option<u32>) -> SysResult<Steps<'_>> {
     let ruleset = match &c.ruleset {
-        Some(fd) => Some(
-            crate::sys::fd::dup_cloexec_from(fd.as_fd(), i32::try_from(min_fd).unwrap_or(i32::MAX))
-                .map_err(|e| e as i32)?,
-        ),
+        Some(fd) => Some(crate::sys::fd::dup_cloexec_from(fd.as_fd(), i32::try_from(min_fd).unwrap_or(i32::MAX))?),
         None => None,
     };
     let (euid, gid) = (crate::sys::task::euid(), crate::sys::task::egid());

@@ -10,6 +10,7 @@
 //! needs a user namespace in which our ids are root. libc's signal and errno
 //! constants are used as data (match arms), no libc function is called.
 
+use crate::sys::errno::Errno;
 use crate::sys::spawn::contain::{Rlimit, Steps, hard_limit};
 use crate::sys::task;
 
@@ -101,13 +102,13 @@ pub fn prepare(c: &Contain, detached: bool) -> Steps {
 
 /// Whether `errno` from a spawn that asked for a PID namespace means the kernel
 /// refused the namespace (an exec failure gives ENOENT, EACCES…).
-pub fn is_namespace_refusal(errno: i32) -> bool {
-    matches!(errno, libc::EPERM | libc::EINVAL | libc::ENOSPC | libc::EUSERS)
+pub fn is_namespace_refusal(errno: Errno) -> bool {
+    matches!(errno, Errno::EPERM | Errno::EINVAL | Errno::ENOSPC | Errno::EUSERS)
 }
 
 /// Why the kernel refused a namespace, naming the setting to change where one is
 /// known to be the cause.
-pub fn namespace_refusal(errno: i32) -> String {
+pub fn namespace_refusal(errno: Errno) -> String {
     let sysctl = |path: &str| std::fs::read_to_string(path).ok().map(|s| s.trim().to_string());
     let root = task::euid() == 0;
     let cause = if !root && sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns").as_deref() == Some("1") {
@@ -119,7 +120,7 @@ pub fn namespace_refusal(errno: i32) -> String {
         "user namespaces are disabled (sysctl user.max_user_namespaces=0)".to_string()
     } else if sysctl("/proc/sys/user/max_pid_namespaces").as_deref() == Some("0") {
         "PID namespaces are disabled (sysctl user.max_pid_namespaces=0)".to_string()
-    } else if errno == libc::ENOSPC || errno == libc::EUSERS {
+    } else if matches!(errno, Errno::ENOSPC | Errno::EUSERS) {
         "the namespace limit is reached (user.max_user_namespaces / user.max_pid_namespaces)".to_string()
     } else if root {
         "the process lacks CAP_SYS_ADMIN (a container without it, or a seccomp policy)".to_string()
@@ -127,10 +128,10 @@ pub fn namespace_refusal(errno: i32) -> String {
         "the kernel does not allow this user to create user namespaces (a container or seccomp policy)".to_string()
     };
     let name = match errno {
-        libc::EPERM => "EPERM",
-        libc::EINVAL => "EINVAL",
-        libc::ENOSPC => "ENOSPC",
-        libc::EUSERS => "EUSERS",
+        Errno::EPERM => "EPERM",
+        Errno::EINVAL => "EINVAL",
+        Errno::ENOSPC => "ENOSPC",
+        Errno::EUSERS => "EUSERS",
         _ => "error",
     };
     format!("sandbox.pid: cannot create a PID namespace ({name}): {cause}")

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::reap::Status;
 use super::tree;
+use crate::sys::errno::SysResult;
 use crate::sys::process;
 
 /// An adopted orphan that ended.
@@ -23,8 +24,8 @@ pub struct Orphan {
 }
 
 /// Makes this process a child subreaper.
-pub fn become_subreaper() -> std::io::Result<()> {
-    Ok(crate::sys::task::become_subreaper()?)
+pub fn become_subreaper() -> SysResult<()> {
+    crate::sys::task::become_subreaper()
 }
 
 /// Reaps every ended child that `ours` does not claim; stops at the first one it
@@ -48,8 +49,8 @@ pub fn reap_adopted(ours: impl Fn(i32) -> bool) -> Vec<Orphan> {
 pub use crate::sys::process::pidfd_open as pidfd;
 
 /// Sends `signo` through a pidfd: never to a process that merely reuses the pid.
-pub fn pidfd_signal(fd: &OwnedFd, signo: i32) -> std::io::Result<()> {
-    Ok(process::pidfd_send_signal(fd.as_fd(), signo)?)
+pub fn pidfd_signal(fd: &OwnedFd, signo: i32) -> SysResult<()> {
+    process::pidfd_send_signal(fd.as_fd(), signo)
 }
 
 /// Ends every live descendant of ours: SIGTERM to each group in `groups` (leaders

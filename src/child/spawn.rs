@@ -15,7 +15,7 @@ use std::os::fd::{AsFd, OwnedFd, RawFd};
 
 use super::command::{Command, Stdio};
 use super::confine;
-use crate::sys::errno::Errno;
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::fd as pipe;
 use crate::sys::spawn::{self as sys, Source};
 
@@ -26,29 +26,23 @@ pub struct Spawned {
     pub fds: Vec<Option<OwnedFd>>,
 }
 
-/// `spawn` reports plain errno numbers (what `value::error::syscall` and the
-/// `spawnSync` result take).
-fn raw(e: Errno) -> i32 {
-    e as i32
-}
-
-fn cstring(s: &str) -> Result<CString, i32> {
-    CString::new(s).map_err(|_| raw(Errno::EINVAL))
+fn cstring(s: &str) -> SysResult<CString> {
+    CString::new(s).map_err(|_| Errno::EINVAL)
 }
 
 /// `KEY=VALUE`, one entry of the child's environment, built from the bytes: a
 /// `format!` per variable was about a third of a pipe spawn's instructions.
-fn env_entry(k: &str, v: &str) -> Result<CString, i32> {
+fn env_entry(k: &str, v: &str) -> SysResult<CString> {
     let mut b = Vec::with_capacity(k.len() + v.len() + 2);
     b.extend_from_slice(k.as_bytes());
     b.push(b'=');
     b.extend_from_slice(v.as_bytes());
-    CString::new(b).map_err(|_| raw(Errno::EINVAL))
+    CString::new(b).map_err(|_| Errno::EINVAL)
 }
 
 /// Starts `cmd`. `Err(errno)` when it could not run: ENOENT/EACCES from the exec,
 /// ENOENT/ENOTDIR from `cwd`, EAGAIN from the process limit, EINVAL for a NUL byte.
-pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
+pub fn spawn(cmd: &Command) -> SysResult<Spawned> {
     let candidates = cmd.candidates().iter().map(|s| cstring(s)).collect::<Result<Vec<_>, _>>()?;
     let argv = cmd.argv.iter().map(|s| cstring(s)).collect::<Result<Vec<_>, _>>()?;
     let env = cmd.env.iter().map(|(k, v)| env_entry(k, v)).collect::<Result<Vec<_>, _>>()?;
@@ -62,13 +56,13 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
             Stdio::Pipe => {
                 let (mine, theirs) = match i {
                     0 => {
-                        let (r, w) = pipe::pipe().map_err(raw)?;
+                        let (r, w) = pipe::pipe()?;
                         (w, r)
                     }
-                    1 | 2 => pipe::pipe().map_err(raw)?,
-                    _ => pipe::socketpair().map_err(raw)?,
+                    1 | 2 => pipe::pipe()?,
+                    _ => pipe::socketpair()?,
                 };
-                pipe::set_nonblocking(mine.as_fd(), true).map_err(raw)?;
+                pipe::set_nonblocking(mine.as_fd(), true)?;
                 (Some(theirs), Some(mine))
             }
             _ => (None, None),
@@ -77,7 +71,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         parent_fds.push(mine);
     }
     let ignored = cmd.stdio.iter().take(3).any(|s| matches!(s, Stdio::Ignore));
-    let null = if ignored { Some(pipe::dev_null().map_err(raw)?) } else { None };
+    let null = if ignored { Some(pipe::dev_null()?) } else { None };
     let stdio = cmd
         .stdio
         .iter()
@@ -102,7 +96,7 @@ pub fn spawn(cmd: &Command) -> Result<Spawned, i32> {
         contain: super::contain::prepare(&cmd.contain, cmd.detached),
         confine,
     };
-    let pid = sys::spawn(plan).map_err(raw)?;
+    let pid = sys::spawn(plan)?;
     drop(child_ends);
     Ok(Spawned { pid, fds: parent_fds })
 }
@@ -138,15 +132,15 @@ mod tests {
     fn exec_failures_come_back_as_errno() {
         let mut c = Command::new("no-such-command-xyz", &[]);
         c.stdio = vec![Stdio::Ignore; 3];
-        assert_eq!(spawn(&c).unwrap_err(), raw(Errno::ENOENT));
+        assert_eq!(spawn(&c).unwrap_err(), Errno::ENOENT);
         c.file = "/etc/passwd".into();
-        assert_eq!(spawn(&c).unwrap_err(), raw(Errno::EACCES));
+        assert_eq!(spawn(&c).unwrap_err(), Errno::EACCES);
         c.file = "sh".into();
         c.cwd = Some("/nonexistent-dir".into());
-        assert_eq!(spawn(&c).unwrap_err(), raw(Errno::ENOENT));
+        assert_eq!(spawn(&c).unwrap_err(), Errno::ENOENT);
         c.cwd = None;
         c.env = vec![("PATH".into(), "/nonexistent".into())];
-        assert_eq!(spawn(&c).unwrap_err(), raw(Errno::ENOENT));
+        assert_eq!(spawn(&c).unwrap_err(), Errno::ENOENT);
     }
 
     #[test]

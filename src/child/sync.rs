@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::reap::{Status, try_wait, wait};
 use super::{Command, spawn};
+use crate::sys::errno::Errno;
 use crate::sys::fd::{Read, read_into, write_some};
 use crate::sys::process::{self, PollFlags, pidfd_open};
 
@@ -35,7 +36,7 @@ pub struct SyncOutput {
     /// anything not a pipe).
     pub output: Vec<Option<Vec<u8>>>,
     /// The spawn failure, or ETIMEDOUT, or ENOBUFS.
-    pub error: Option<i32>,
+    pub error: Option<Errno>,
 }
 
 /// Runs `cmd` to completion.
@@ -90,7 +91,7 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
         let pidfd_ready = polls.len() > which.len() && ready.last().copied().unwrap_or(false);
         drop(polls);
         if deadline.is_some_and(|d| Instant::now() >= d) && (status.is_none() || !which.is_empty()) {
-            error = Some(libc::ETIMEDOUT);
+            error = Some(Errno::ETIMEDOUT);
             break;
         }
         for (k, &i) in which.iter().enumerate() {
@@ -116,7 +117,7 @@ pub fn run(cmd: &Command, opts: &SyncOptions) -> SyncOutput {
                 Read::Eof | Read::Failed(_) => fds[i] = None,
             }
             if opts.max_buffer.is_some_and(|m| out.len() > m) {
-                error = Some(libc::ENOBUFS);
+                error = Some(Errno::ENOBUFS);
             }
         }
         if error.is_some() {
@@ -172,7 +173,7 @@ mod tests {
         let t = Instant::now();
         let r = run(&c, &SyncOptions { timeout: Some(Duration::from_millis(100)), ..opts() });
         assert!(t.elapsed() < Duration::from_secs(3));
-        assert_eq!((r.error, r.status), (Some(libc::ETIMEDOUT), Some(Status::Signaled(libc::SIGTERM))));
+        assert_eq!((r.error, r.status), (Some(Errno::ETIMEDOUT), Some(Status::Signaled(libc::SIGTERM))));
     }
 
     #[test]
@@ -180,13 +181,13 @@ mod tests {
         let mut c = Command::new("sh", &["-c", "head -c 100000 /dev/zero; exec sleep 5"]);
         c.stdio = vec![Stdio::Ignore, Stdio::Pipe, Stdio::Pipe];
         let r = run(&c, &SyncOptions { max_buffer: Some(1000), ..opts() });
-        assert_eq!(r.error, Some(libc::ENOBUFS));
+        assert_eq!(r.error, Some(Errno::ENOBUFS));
         assert_eq!(r.status, Some(Status::Signaled(libc::SIGTERM)));
     }
 
     #[test]
     fn spawn_failure_has_pid_zero() {
         let r = run(&Command::new("no-such-command-xyz", &[]), &opts());
-        assert_eq!((r.pid, r.error, r.status), (0, Some(libc::ENOENT), None));
+        assert_eq!((r.pid, r.error, r.status), (0, Some(Errno::ENOENT), None));
     }
 }

@@ -36,8 +36,8 @@ pub struct Loop<T: Clone> {
 }
 
 impl<T: Clone> Loop<T> {
-    pub fn new() -> std::io::Result<Self> {
-        Ok(Loop {
+    pub fn new() -> Self {
+        Loop {
             epoch: Instant::now(),
             now: 0,
             timers: Timers::new(),
@@ -45,7 +45,7 @@ impl<T: Clone> Loop<T> {
             counts: Rc::default(),
             closing: VecDeque::new(),
             resume_drain: false,
-        })
+        }
     }
 
     /// Milliseconds since the loop started, as of the last [`Loop::update_time`].
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn every_liveness_source_counts_and_closing_never_blocks() {
-        let mut lp: Loop<u32> = Loop::new().expect("epoll");
+        let mut lp: Loop<u32> = Loop::new();
         assert!(!lp.alive());
         assert_eq!(lp.poll_timeout(), 0, "a dead loop does not block");
         let hold = lp.counts().clone().hold();
@@ -144,7 +144,7 @@ mod tests {
 
     #[test]
     fn an_unrefd_timer_bounds_the_poll_without_keeping_alive() {
-        let mut lp: Loop<u32> = Loop::new().expect("epoll");
+        let mut lp: Loop<u32> = Loop::new();
         let now = lp.update_time();
         let id = lp.timers.start(50_000, now, false, 1);
         assert!(lp.alive());

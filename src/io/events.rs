@@ -1,7 +1,11 @@
 //! The one way the I/O core talks to whoever binds it: core objects (streams,
-//! listeners) turn readiness into [`Event`]s and hand them to a [`Handler`] (a
-//! binding: a script's socket, the HTTP server, a test recorder), now or through the
-//! [`Host`] on a later phase of the loop.
+//! listeners, wake descriptors) turn readiness into [`Event`]s and hand them to a
+//! [`Handler`] (a binding: a script's socket, a server, the fs work queue, a test
+//! recorder), now or through the [`Host`] on a later phase of the loop. There is no
+//! second trait: a listener's accepted connection is an [`Event::Accepted`], its
+//! failed `accept` an [`Event::Error`], and a wake descriptor (`io::wake`: the fs
+//! work queue's eventfd, the signal pipe, the REPL's wake pipe) is
+//! [`Handler::ready`].
 //!
 //! The timing rules live in the core, once: what comes straight out of a readiness
 //! report (data, end, connect, finish, and the write completions and `drain` of a
@@ -15,9 +19,10 @@
 //! ([`Handler::event`]'s result); what follows a callback (the runtime's drain of
 //! nextTicks and microtasks, or leaving it owed after a handled throw) is the
 //! host's: on its tick and close-phase queues, and [`Host::after_event`] after an
-//! event delivered at once.
+//! event delivered at once. The host also runs the core's few timers and exit hooks
+//! (a listener's back-off and its socket file: [`Host::after`], [`Host::at_exit`]).
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 
 use crate::sys::errno::Errno;
@@ -44,10 +49,14 @@ pub enum Event {
     /// A write with a completion id finished (`err: None`) or was dropped; these come
     /// in write order.
     Written { id: u64, err: Option<IoError> },
-    /// The object broke; [`Event::Close`] follows.
+    /// A stream broke; [`Event::Close`] follows. From a listener: `accept` failed
+    /// (`IoError::Sys`, syscall `accept`); it goes on listening (after a back-off
+    /// when out of descriptors) and sends no `Close`.
     Error(IoError),
     /// The object is closed: the last event it sends.
     Close { had_error: bool },
+    /// A listener accepted a connection: the descriptor is the binding's now.
+    Accepted(OwnedFd),
 }
 
 /// When an event reaches its handler.
@@ -73,6 +82,12 @@ pub trait Handler<C: ?Sized> {
     /// bytes are borrowed from it, with the descriptors that came along (SCM_RIGHTS);
     /// the fork channel frames here, with no `Vec` per read.
     fn read(&self, _cx: &C, _bytes: &[u8], _fds: Vec<OwnedFd>) {}
+    /// A wake descriptor (`io::wake`: an eventfd or self-pipe another thread or a
+    /// signal handler writes) is readable: the binding reads `fd` and runs what it
+    /// says. One wake may carry several results (fs completions, signals), each its
+    /// own callback into script with its own drain, so the binding runs those drains
+    /// itself (as `read` does) and the host adds none.
+    fn ready(&self, _cx: &C, _fd: BorrowedFd<'_>) {}
     /// Called at once (no context needed) when the object is destroyed, whoever
     /// destroyed it: `Error` and `Close` follow in the close phase. A binding drops
     /// what it buffered and tells its owners here (a server counting connections).
@@ -90,6 +105,11 @@ pub trait Host<C: ?Sized> {
     /// Registers a writer with the process's exit flush (`io::flush`): what it still
     /// has queued at exit is written then.
     fn flush_at_exit(&self, w: Weak<dyn Pending>);
+    /// Runs `f` once, `ms` milliseconds from now, from a timer that does not keep the
+    /// loop alive (a listener's back-off).
+    fn after(&self, ms: u64, f: Box<dyn FnOnce()>);
+    /// Runs `f` when the process exits (a listener's socket-file unlink).
+    fn at_exit(&self, f: Box<dyn Fn()>);
 }
 
 /// The context every core object is built with: the reactor that watches its

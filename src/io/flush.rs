@@ -10,13 +10,12 @@
 //! dropped quietly (what it did not read, it did not want; Node drops it too).
 
 use std::cell::{Cell, RefCell};
-use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
 use super::deadline::{self, Clock, Rule};
-use crate::sys::errno::Errno;
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::{fd as sysfd, poll as sys_poll, socket};
 
 /// What a writer still has queued.
@@ -36,7 +35,7 @@ pub trait Pending {
     fn flush_fd(&self, f: &mut dyn FnMut(BorrowedFd<'_>));
     /// Writes what the descriptor takes now (never blocks): the bytes written, or an
     /// error when the peer can take nothing more (gone, reset).
-    fn write_now(&self) -> io::Result<usize>;
+    fn write_now(&self) -> SysResult<usize>;
     fn backlog(&self) -> Backlog;
     /// Who the output is for, as the warning names it ("the IPC channel to the parent").
     fn peer(&self) -> String;

@@ -37,7 +37,7 @@ impl Pending for TestWriter {
         }
     }
 
-    fn write_now(&self) -> io::Result<usize> {
+    fn write_now(&self) -> SysResult<usize> {
         let mut total = 0;
         while self.sent.get() < self.data.len() {
             match socket::sendmsg(self.fd.as_fd(), &self.data[self.sent.get()..], None) {
@@ -46,7 +46,7 @@ impl Pending for TestWriter {
                     total += n;
                 }
                 Err(Errno::EAGAIN) => break,
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
         }
         Ok(total)

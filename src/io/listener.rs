@@ -1,7 +1,9 @@
 //! A listening socket, Rhai-free: accepting, backing off when the process
 //! is out of descriptors, the socket file it bound, and whether it keeps the loop
 //! alive. `net.Server` (and so `http.Server`) and node-ipc's server are adapters
-//! over it; what an accepted connection means is theirs ([`Accept`]).
+//! over it: a [`Handler`] like every binding, hearing [`Event::Accepted`] and, when
+//! `accept` fails, [`Event::Error`], both at once from the readiness report (then the
+//! host's `after_event`, as for a stream's data).
 //!
 //! Rules (libuv's, where it has one):
 //! - one connection per readiness report (libuv's `uv__server_io` since 1.45, in
@@ -23,37 +25,23 @@
 //! the reactor (whose table keeps the listener, and so its binding, alive) from
 //! `listen` to `close`, active for as long (its hold is the loop's ref), and closed
 //! only by `Handle::close`. A back-off is an empty interest, not a close. What the
-//! reactor does not do, the back-off timer and the at-exit hook, comes through
-//! [`ListenHost`].
+//! reactor does not do, the back-off timer and the at-exit hook, comes from the same
+//! [`Host`] that runs a stream's events (`Host::after`, `Host::at_exit`).
 
 use std::cell::RefCell;
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
+use super::events::{Event, Handler, Host, Io, IoError};
 use super::handle::Handle;
-use super::reactor::{Interest, Reactor, Ready, Source};
+use super::reactor::{Interest, Ready, Source};
 use crate::net::Endpoint;
-use crate::sys::errno::Errno;
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::socket;
 
 /// How long to stop accepting when out of descriptors.
 pub const BACK_OFF_MS: u64 = 100;
-
-/// What the listener needs from the runtime beyond the reactor.
-pub trait ListenHost {
-    /// Runs `f` once after `ms`, from an unref'd timer.
-    fn after(&self, ms: u64, f: Box<dyn FnOnce()>);
-    /// Runs `f` when the process exits.
-    fn at_exit(&self, f: Box<dyn Fn()>);
-}
-
-/// The binding: what an accepted connection or a failed `accept` means.
-pub trait Accept<C: ?Sized> {
-    fn accepted(&self, cx: &C, fd: OwnedFd);
-    /// `accept` failed with `errno`; the listener already backed off if it should.
-    fn accept_failed(&self, cx: &C, errno: Errno);
-}
 
 /// A Unix socket path this process bound: removed when dropped.
 pub struct SocketFile {
@@ -73,30 +61,30 @@ impl Drop for SocketFile {
 }
 
 pub struct Listener<C: ?Sized> {
-    host: Rc<dyn ListenHost>,
+    host: Rc<dyn Host<C>>,
     me: Weak<Listener<C>>,
     /// The listening socket while open; watched for reading except in a back-off.
     handle: RefCell<Option<Handle<C>>>,
     file: RefCell<Option<SocketFile>>,
     /// The binding, kept while open.
-    to: RefCell<Option<Rc<dyn Accept<C>>>>,
+    to: RefCell<Option<Rc<dyn Handler<C>>>>,
 }
 
 impl<C: ?Sized + 'static> Listener<C> {
-    /// Opens `fd` (already listening, non-blocking) in `reactor` and watches it. A
-    /// failure to watch closes `fd` and unlinks `file`.
+    /// Opens `fd` (already listening, non-blocking) in `io`'s reactor and watches
+    /// it; `to` hears what it accepts. A failure to watch closes `fd` and unlinks
+    /// `file`.
     pub fn listen(
-        reactor: &Rc<Reactor<C>>,
-        host: Rc<dyn ListenHost>,
+        io: &Io<C>,
         fd: OwnedFd,
         file: Option<SocketFile>,
-        to: Rc<dyn Accept<C>>,
-    ) -> std::io::Result<Rc<Listener<C>>> {
+        to: Rc<dyn Handler<C>>,
+    ) -> SysResult<Rc<Listener<C>>> {
         let has_file = file.is_some();
         let l = Rc::new_cyclic(|me| Listener {
-            host,
+            host: io.host.clone(),
             me: me.clone(),
-            handle: RefCell::new(Some(Handle::new(fd, reactor))),
+            handle: RefCell::new(Some(Handle::new(fd, &io.reactor))),
             file: RefCell::new(file),
             to: RefCell::new(Some(to)),
         });
@@ -107,7 +95,7 @@ impl<C: ?Sized + 'static> Listener<C> {
         });
         if let Some(Err(e)) = watched {
             l.close();
-            return Err(e.into());
+            return Err(e);
         }
         if has_file {
             let w = Rc::downgrade(&l);
@@ -165,16 +153,18 @@ impl<C: ?Sized + 'static> Listener<C> {
             Some(h) => socket::accept(h.fd()),
             None => return,
         };
-        match got {
-            Ok(Some(conn)) => to.accepted(cx, conn),
-            Ok(None) => {}
+        let ev = match got {
+            Ok(Some(conn)) => Event::Accepted(conn),
+            Ok(None) => return,
             Err(errno) => {
                 if matches!(errno, Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM) {
                     self.back_off();
                 }
-                to.accept_failed(cx, errno);
+                Event::Error(IoError::sys(errno, "accept"))
             }
-        }
+        };
+        let ok = to.event(cx, ev);
+        self.host.after_event(cx, ok);
     }
 
     /// Stops watching (the handle stays open, active and ref'd as it was) until

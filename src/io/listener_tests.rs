@@ -1,5 +1,6 @@
 //! `Listener` on real sockets and a real reactor, with a recording host: the back-off
-//! timers and at-exit hooks (run by the test); watching and holds are the reactor's.
+//! timers and at-exit hooks (run by the test), and what follows each event delivered
+//! at once; watching and holds are the reactor's.
 
 use std::cell::{Cell, RefCell};
 use std::os::fd::OwnedFd;
@@ -7,8 +8,10 @@ use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::rc::{Rc, Weak};
 
-use super::{Accept, BACK_OFF_MS, ListenHost, Listener, SocketFile};
+use super::{BACK_OFF_MS, Listener, SocketFile};
 use crate::event_loop::Counts;
+use crate::io::events::{self, Event, Handler, Io, IoError, When};
+use crate::io::flush::Pending;
 use crate::io::reactor::Reactor;
 use crate::net::sys;
 use crate::sys::errno::Errno;
@@ -22,17 +25,28 @@ struct Host {
     holds: Rc<Counts>,
     timers: RefCell<Vec<Timer>>,
     exits: RefCell<Vec<Box<dyn Fn()>>>,
+    /// What each `after_event` was told (whether the handler's script threw).
+    after_events: RefCell<Vec<bool>>,
 }
 
 impl Default for Host {
     fn default() -> Self {
         let holds = Rc::new(Counts::default());
         let reactor = Rc::new(Reactor::new(holds.clone()).expect("epoll"));
-        Host { reactor, holds, timers: RefCell::default(), exits: RefCell::default() }
+        Host { reactor, holds, timers: RefCell::default(), exits: RefCell::default(), after_events: RefCell::default() }
     }
 }
 
-impl ListenHost for Host {
+impl events::Host<()> for Host {
+    fn post(&self, _when: When, _to: Rc<dyn Handler<()>>, _ev: Event) {
+        unreachable!("a listener delivers at once");
+    }
+    fn after_event(&self, _cx: &(), ok: bool) {
+        self.after_events.borrow_mut().push(ok);
+    }
+    fn flush_at_exit(&self, _w: Weak<dyn Pending>) {
+        unreachable!("a listener writes nothing");
+    }
     fn after(&self, ms: u64, f: Box<dyn FnOnce()>) {
         self.timers.borrow_mut().push((ms, f));
     }
@@ -64,7 +78,8 @@ fn watching(l: &Listener<()>) -> bool {
 }
 
 fn listen(host: &Rc<Host>, fd: OwnedFd, file: Option<SocketFile>, b: &Rc<Binding>) -> Rc<Listener<()>> {
-    Listener::listen(&host.reactor, host.clone(), fd, file, b.clone()).expect("watch")
+    let io = Io { reactor: host.reactor.clone(), host: host.clone() };
+    Listener::listen(&io, fd, file, b.clone()).expect("watch")
 }
 
 /// Records what the listener hands over; can close it from inside `accepted`.
@@ -76,16 +91,20 @@ struct Binding {
     listener: RefCell<Option<Rc<Listener<()>>>>,
 }
 
-impl Accept<()> for Binding {
-    fn accepted(&self, _cx: &(), fd: OwnedFd) {
-        self.accepted.borrow_mut().push(fd);
-        if self.close_after.get() == Some(self.accepted.borrow().len()) {
-            let l = self.listener.borrow().clone();
-            l.expect("listener set").close();
+impl Handler<()> for Binding {
+    fn event(&self, _cx: &(), ev: Event) -> bool {
+        match ev {
+            Event::Accepted(fd) => {
+                self.accepted.borrow_mut().push(fd);
+                if self.close_after.get() == Some(self.accepted.borrow().len()) {
+                    let l = self.listener.borrow().clone();
+                    l.expect("listener set").close();
+                }
+            }
+            Event::Error(IoError::Sys { errno, syscall: "accept" }) => self.failed.borrow_mut().push(errno),
+            ev => panic!("a listener sent {ev:?}"),
         }
-    }
-    fn accept_failed(&self, _cx: &(), errno: Errno) {
-        self.failed.borrow_mut().push(errno);
+        true
     }
 }
 
@@ -130,6 +149,11 @@ fn accepts_one_connection_per_wake() {
     l.on_ready(&());
     assert_eq!(b.accepted.borrow().len(), clients.len());
     assert!(b.failed.borrow().is_empty());
+    assert_eq!(
+        *host.after_events.borrow(),
+        vec![true; 3],
+        "the host's after_event follows each event, not a wake with none"
+    );
     assert!(watching(&l) && host.open() == 1);
     l.close();
 }
@@ -263,6 +287,7 @@ fn emfile_in_this_process() {
     l.on_ready(&());
     assert_eq!(*b.failed.borrow(), vec![Errno::EMFILE]);
     assert!(b.accepted.borrow().is_empty());
+    assert_eq!(*host.after_events.borrow(), vec![true], "a failed accept is an event like a connection");
     assert!(!watching(&l) && host.open() == 1, "backed off: open, not watched");
     assert_eq!(host.holds.handles(), 1, "a listener in back-off still keeps the loop alive");
     // The timer holds a Weak: only the reactor's table (open handle) and the

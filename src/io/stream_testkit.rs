@@ -38,6 +38,12 @@ impl Host<Rec> for Queues {
     fn flush_at_exit(&self, w: Weak<dyn Pending>) {
         self.flush.register(w);
     }
+    fn after(&self, _ms: u64, _f: Box<dyn FnOnce()>) {
+        unreachable!("no stream starts a timer");
+    }
+    fn at_exit(&self, _f: Box<dyn Fn()>) {
+        unreachable!("no stream has an exit hook");
+    }
 }
 
 pub struct World {
@@ -159,6 +165,7 @@ impl Handler<Rec> for Probe {
             Event::Written { id, err: Some(e) } => format!("written {id} {}", describe(e)),
             Event::Error(e) => format!("error {}", describe(e)),
             Event::Close { had_error } => format!("close {had_error}"),
+            Event::Accepted(_) => "accepted".into(),
         };
         cx.log.borrow_mut().push(format!("{}:{what}", self.name));
         if let Some(h) = self.hook.borrow().as_ref() {

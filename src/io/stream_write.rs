@@ -4,7 +4,7 @@
 //! fork channel's passed descriptors, ACK gate, corking and broken write side, and
 //! the exit flush (`io::flush::Pending`).
 
-use std::io::{self, IoSlice};
+use std::io::IoSlice;
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
@@ -287,7 +287,7 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
         }
     }
 
-    fn write_now(&self) -> io::Result<usize> {
+    fn write_now(&self) -> SysResult<usize> {
         let kind = self.opts.kind;
         let flushed = self.with_fd(|fd| {
             let mut w = self.writes.borrow_mut();
@@ -297,7 +297,7 @@ impl<C: ?Sized + 'static> Pending for Stream<C> {
         match flushed {
             None => Ok(0),
             Some(f) => match f.error {
-                Some((errno, _)) => Err(errno.into()),
+                Some((errno, _)) => Err(errno),
                 None => Ok(f.written),
             },
         }

@@ -7,12 +7,13 @@
 //! exists, accepts only if it is a real directory owned by us and closed to others;
 //! a client connecting into it checks the same before it connects.
 //!
-//! `libc::EACCES`, `libc::EIO` here are errno numbers, used as data; no libc function is
-//! called here (system calls are [`crate::sys`]'s).
+//! The directory calls go through `std::fs` (paths, not strings); their errors become
+//! `sys`'s `Errno` through [`errno::from_io`], the one conversion.
 
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::sys::errno::{self, Errno, SysResult};
 use crate::sys::task::uid;
 
 /// The private directory under the temp dir (honours `TMPDIR`, as `os.tmpdir()`).
@@ -36,7 +37,7 @@ pub fn default_root() -> String {
 /// Before serving at `socket`: when it lies directly in [`private_dir`], makes sure
 /// that directory exists, is ours and is 0700. `Err(errno)` when it is not safe to use
 /// (EACCES: someone else's, or not a directory).
-pub fn prepare(socket: &Path) -> Result<(), i32> {
+pub fn prepare(socket: &Path) -> SysResult<()> {
     let dir = private_dir();
     if socket.parent() != Some(dir.as_path()) {
         return Ok(());
@@ -44,17 +45,16 @@ pub fn prepare(socket: &Path) -> Result<(), i32> {
     match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
+        Err(e) => return Err(errno::from_io(&e)),
     }
     // symlink_metadata: a symlink planted at the name is refused, not followed.
-    let meta = std::fs::symlink_metadata(&dir).map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+    let meta = std::fs::symlink_metadata(&dir).map_err(|e| errno::from_io(&e))?;
     if !meta.is_dir() || meta.uid() != uid() {
-        return Err(libc::EACCES);
+        return Err(Errno::EACCES);
     }
     if meta.mode() & 0o777 != 0o700 {
         // Ours but opened up (by us, or a umask at creation): close it again.
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| errno::from_io(&e))?;
     }
     Ok(())
 }
@@ -63,7 +63,7 @@ pub fn prepare(socket: &Path) -> Result<(), i32> {
 /// exists, it must be a real directory of ours closed to others (EACCES otherwise),
 /// so a client never reaches a socket another user placed there. Missing is fine:
 /// the connect then fails with ENOENT like any absent server.
-pub fn trusted(socket: &Path) -> Result<(), i32> {
+pub fn trusted(socket: &Path) -> SysResult<()> {
     let dir = private_dir();
     if socket.parent() != Some(dir.as_path()) {
         return Ok(());
@@ -71,7 +71,7 @@ pub fn trusted(socket: &Path) -> Result<(), i32> {
     match std::fs::symlink_metadata(&dir) {
         Err(_) => Ok(()),
         Ok(m) if m.is_dir() && m.uid() == uid() && m.mode() & 0o077 == 0 => Ok(()),
-        Ok(_) => Err(libc::EACCES),
+        Ok(_) => Err(Errno::EACCES),
     }
 }
 

@@ -7,7 +7,11 @@ use std::path::{Component, Path, PathBuf};
 
 /// `p` made absolute against the current directory, `.` and `..` folded away.
 pub fn lexical(p: &str) -> PathBuf {
-    let base = if p.starts_with('/') { PathBuf::from("/") } else { std::env::current_dir().unwrap_or_default() };
+    let base = if p.starts_with('/') {
+        PathBuf::from("/")
+    } else {
+        PathBuf::from(crate::sys::task::cwd().unwrap_or_default())
+    };
     let mut out = base;
     for c in Path::new(p).components() {
         match c {

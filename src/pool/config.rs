@@ -32,6 +32,13 @@ pub struct Config {
 /// `pipelineBudget`).
 pub const PREFETCH_BUDGET: u64 = 2_000;
 
+/// Jobs in flight on one `worker()` worker at most (the default of `pipeline`): the
+/// budget above keeps all but short jobs from queuing behind each other, and for
+/// short ones a deeper pipeline means fewer reads, writes and wake-ups per job on
+/// both sides (2 000 tiny jobs: 4 deep, 2 900 task switches among the three
+/// processes; 16 deep, 850).
+pub const PIPELINE: usize = 16;
+
 /// Workers dying before they ever take a job, in a row, after which the pool stops
 /// starting new ones and fails what waits (the worker script itself is broken).
 pub const MAX_STRIKES: u32 = 3;
@@ -46,7 +53,7 @@ impl Config {
             max_tasks_per_worker: None,
             idle_timeout: None,
             kill_grace: 1_000_000,
-            pipeline: 4,
+            pipeline: PIPELINE,
             pipeline_budget: PREFETCH_BUDGET,
             retries: 0,
         }

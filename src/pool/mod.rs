@@ -62,6 +62,9 @@ pub enum Action<J, T> {
         job: JobId,
         payload: J,
         tagged: bool,
+        /// The worker already holds a job (this one is sent ahead): it has work, so
+        /// the write may wait for the others of this turn.
+        ahead: bool,
     },
     Fail {
         ticket: T,

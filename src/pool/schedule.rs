@@ -29,7 +29,8 @@ impl<J: Clone, T> Pool<J, T> {
         }
         w.dispatched += 1;
         let (worker, tagged) = (w.id, w.tagged);
-        self.actions.push_back(Action::Send { worker, job: job.id, payload: job.payload.clone(), tagged });
+        let ahead = !starts;
+        self.actions.push_back(Action::Send { worker, job: job.id, payload: job.payload.clone(), tagged, ahead });
         let queued_at = job.queued_at;
         self.workers[i].held.push_back(job);
         if starts {
@@ -37,7 +38,8 @@ impl<J: Clone, T> Pool<J, T> {
         }
     }
 
-    /// Matches work and workers after anything changed.
+    /// Matches work and workers after anything changed. Runs after every event (twice
+    /// per job): one pass over the workers counts what the policies need.
     pub(super) fn pump(&mut self, now: u64) {
         while !self.queue.is_empty() {
             let Some(i) = self.pick_idle() else { break };
@@ -53,9 +55,12 @@ impl<J: Clone, T> Pool<J, T> {
         if self.terminated {
             return;
         }
-        let broken = self.strikes >= config::MAX_STRIKES;
-        let starting = self.workers.iter().filter(|w| w.phase == Phase::Starting).count();
-        if broken {
+        let (mut starting, mut live) = (0, 0);
+        for w in &self.workers {
+            starting += usize::from(w.phase == Phase::Starting);
+            live += usize::from(w.live());
+        }
+        if self.strikes >= config::MAX_STRIKES {
             let serving = self.workers.iter().any(|w| w.phase == Phase::Ready);
             if starting == 0 && !serving {
                 let (code, signal) = self.last_start_failure;
@@ -69,14 +74,14 @@ impl<J: Clone, T> Pool<J, T> {
         }
         let mut wanted = self.queue.len().saturating_sub(starting);
         if !self.closing {
-            wanted = wanted.max(self.cfg.min.saturating_sub(self.live()));
+            wanted = wanted.max(self.cfg.min.saturating_sub(live));
         }
-        let room = self.cfg.max.saturating_sub(self.live());
-        for _ in 0..wanted.min(room) {
+        let spawned = wanted.min(self.cfg.max.saturating_sub(live));
+        for _ in 0..spawned {
             self.spawn();
         }
-        let starting = self.workers.iter().any(|w| w.phase == Phase::Starting);
-        if !self.queue.is_empty() && !starting && self.live() >= self.cfg.max {
+        // What was just spawned is starting, and live.
+        if !self.queue.is_empty() && starting + spawned == 0 && live >= self.cfg.max {
             self.prefetch(now);
         }
     }

@@ -367,3 +367,21 @@ fn a_worker_whose_channel_closes_is_killed_and_its_job_fails_at_its_exit() {
     let failure = Failure::Crashed { code: None, signal: Some(libc::SIGTERM) };
     assert_eq!(fails(&take(&mut p)), [(0, failure)]);
 }
+
+#[test]
+fn jobs_sent_ahead_say_so_and_the_default_pipeline_is_16_deep() {
+    let (mut p, ws) = warm(1, true);
+    for i in 0..20 {
+        p.submit("j", i, 10).unwrap();
+    }
+    let ahead: Vec<bool> = take(&mut p)
+        .iter()
+        .filter_map(|a| if let Action::Send { ahead, .. } = a { Some(*ahead) } else { None })
+        .collect();
+    // The first starts an idle worker (written at once); the rest wait behind it.
+    assert_eq!(ahead.len(), config::PIPELINE);
+    assert!(!ahead[0] && ahead[1..].iter().all(|&a| a), "{ahead:?}");
+    assert_eq!(p.stats().queued, 20 - 1);
+    p.complete(ws[0], None, true, 11).unwrap();
+    assert_eq!(sends(&take(&mut p)).len(), 1, "one answer, one more sent ahead");
+}

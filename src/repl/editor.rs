@@ -8,7 +8,7 @@
 //! ends abruptly keeps what was typed.
 
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,8 +25,9 @@ use rustyline::{
 
 use super::complete::{Helper, Table};
 use super::printer::Park;
-use crate::io::reactor::Ready;
-use crate::runtime::{Runtime, Source, State};
+use crate::io::events::{Event as IoEvent, Handler};
+use crate::io::wake::Wake;
+use crate::runtime::{Runtime, State};
 
 /// What the editor thread answers.
 pub enum Input {
@@ -59,8 +60,7 @@ impl Editor {
         park: Arc<Park>,
     ) -> io::Result<Editor> {
         let (wake_r, wake_w) = crate::sys::fd::wake_pipe()?;
-        let wake = Rc::new(Wake(wake_r));
-        st.watch(wake.0.as_fd(), wake.clone(), true, false)?;
+        Wake::open(st.reactor(), wake_r, Rc::new(WakeUp))?;
         let (req_tx, req_rx) = mpsc::channel::<String>();
         let (in_tx, in_rx) = mpsc::channel::<Input>();
         let (ready_tx, ready_rx) = mpsc::channel::<Started>();
@@ -165,12 +165,16 @@ impl ConditionalEventHandler for CtrlC {
     }
 }
 
-/// The read end of the wake pipe, watched by the poller: readiness only ends the
-/// poll phase, the REPL then looks at the channel.
-struct Wake(OwnedFd);
+/// The wake pipe's binding (its read end is an `io::wake::Wake`): readiness only
+/// ends the poll phase, the REPL then looks at the channel.
+struct WakeUp;
 
-impl Source for Wake {
-    fn on_ready(&self, _: &Runtime, _: Ready) {
-        crate::sys::fd::drain(self.0.as_fd());
+impl Handler<Runtime> for WakeUp {
+    fn event(&self, _: &Runtime, _: IoEvent) -> bool {
+        true
+    }
+
+    fn ready(&self, _: &Runtime, pipe: BorrowedFd<'_>) {
+        crate::sys::fd::drain(pipe);
     }
 }

@@ -15,7 +15,6 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -26,6 +25,7 @@ use rustyline::ExternalPrinter;
 use super::terminal;
 use crate::runtime::State;
 use crate::runtime::output::{Sink, StdOutput, write_all};
+use crate::sys::errno::SysResult;
 
 /// At most this many queued messages before the loop thread waits for the terminal.
 const CAP: usize = 256;
@@ -185,7 +185,7 @@ impl Printer {
         let _ = write_all(StdOutput::Out, &std::mem::take(&mut self.line));
     }
 
-    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> SysResult<()> {
         if !self.direct && self.exiting() {
             self.leave();
         }
@@ -216,11 +216,11 @@ impl Printer {
 struct Handle(Rc<RefCell<Printer>>);
 
 impl Sink for Handle {
-    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()> {
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> SysResult<()> {
         self.0.borrow_mut().write(to, bytes)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    fn flush(&mut self) -> SysResult<()> {
         self.0.borrow_mut().flush();
         Ok(())
     }

@@ -1,9 +1,12 @@
 //! The runtime as the I/O core's host (`io::events::Host`): core events become
 //! [`Task::Io`] tasks (a tick or a close-phase task), each run once with the runtime
-//! as the handler's context. The core's reactor is the runtime's.
+//! as the handler's context; the core's timers are unref'd loop timers and its exit
+//! hooks run with the runtime's. The core's reactor is the runtime's.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
+
+use rhai::{Dynamic, Engine};
 
 use super::{Runtime, State, Task};
 use crate::io::events::{Event, Handler, Host, Io, When};
@@ -51,6 +54,24 @@ impl Host<Runtime> for RtHost {
     fn flush_at_exit(&self, w: Weak<dyn Pending>) {
         if let Some(st) = self.0.upgrade() {
             st.exit_flush.register(w);
+        }
+    }
+
+    fn after(&self, ms: u64, f: Box<dyn FnOnce()>) {
+        let Some(st) = self.0.upgrade() else { return };
+        let f = RefCell::new(Some(f));
+        let task = Task::Native(Rc::new(move |_: &Engine| {
+            if let Some(f) = f.borrow_mut().take() {
+                f();
+            }
+            Ok(Dynamic::UNIT)
+        }));
+        st.timer_start_unref(ms, task);
+    }
+
+    fn at_exit(&self, f: Box<dyn Fn()>) {
+        if let Some(st) = self.0.upgrade() {
+            st.at_exit.borrow_mut().push(Rc::from(f));
         }
     }
 }

@@ -51,7 +51,6 @@ use emitter::Emitter;
 use output::Output;
 use promise::Queue;
 pub use state::State;
-pub use watch::Source;
 
 /// What the loop keeps for a timer, an immediate or a tick.
 #[derive(Clone)]
@@ -77,10 +76,10 @@ pub struct Launch {
 
 impl Runtime {
     /// `bind` registers the script surface (`api::register`: `main` composes).
-    pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> std::io::Result<Runtime> {
+    pub fn new(launch: Launch, bind: fn(&mut Engine, &Rc<State>)) -> sys::errno::SysResult<Runtime> {
         let _ = sys::signal::ignore(libc::SIGPIPE);
         let signal_pipe = sys::signal::pipe()?;
-        let lp = Loop::new()?;
+        let lp = Loop::new();
         let reactor = Rc::new(Reactor::new(lp.counts().clone())?.with_spin(crate::io::spin::Spin::from_env()));
         let signal_token = watch::open_signals(&reactor, signal_pipe)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "procbox".into());

@@ -16,19 +16,18 @@
 //! `process.stdout`/`stderr` once per write, as Node does, or, with no listener, end
 //! the process (`State::after_output`). The next write tries again, as Node's does.
 
-use std::io;
 use std::rc::Rc;
 
 use super::Runtime;
 use crate::io::{IoError, Stream};
-use crate::sys::errno::Errno;
+use crate::sys::errno::{Errno, SysResult};
 pub use crate::sys::fd::StdOutput;
 
 /// Where output goes instead of fd 1 and 2: the REPL prints through its line editor,
 /// so text written while a prompt is up appears above it.
 pub trait Sink {
-    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> io::Result<()>;
-    fn flush(&mut self) -> io::Result<()>;
+    fn write(&mut self, to: StdOutput, bytes: &[u8]) -> SysResult<()>;
+    fn flush(&mut self) -> SysResult<()>;
 }
 
 #[derive(Default)]
@@ -63,7 +62,7 @@ impl Output {
         let r = match (self.sink.as_mut(), stream) {
             (None, Some(s)) => s.write_through(bytes, id),
             (Some(sink), s) => {
-                let r = sink.write(to, bytes).map_err(|e| write_error(&e));
+                let r = sink.write(to, bytes).map_err(|e| IoError::sys(e, "write"));
                 if let (Some(s), Some(id)) = (s, id) {
                     s.written_elsewhere(id, r.clone().err());
                 }
@@ -85,7 +84,7 @@ impl Output {
 
     /// Nothing is held back, except by the REPL's printer; kept so call sites say where
     /// order matters (before a fork, a signal, the exit).
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub fn flush(&mut self) -> SysResult<()> {
         match self.sink.as_mut() {
             Some(sink) => sink.flush(),
             None => Ok(()),
@@ -93,14 +92,9 @@ impl Output {
     }
 }
 
-/// A failed write as every stream reports one (`write EPIPE`).
-fn write_error(e: &io::Error) -> IoError {
-    IoError::sys(e.raw_os_error().map_or(Errno::EIO, Errno::from_raw), "write")
-}
-
 /// Writes everything straight to the descriptor, waiting out EINTR and EAGAIN (a
 /// descriptor someone else made non-blocking): before the streams are attached, and
 /// for the REPL's own terminal output.
-pub fn write_all(to: StdOutput, bytes: &[u8]) -> io::Result<()> {
-    crate::sys::fd::write_all_blocking(to.fd(), bytes).map_err(io::Error::from)
+pub fn write_all(to: StdOutput, bytes: &[u8]) -> SysResult<()> {
+    crate::sys::fd::write_all_blocking(to.fd(), bytes)
 }

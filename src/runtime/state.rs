@@ -2,9 +2,6 @@
 //! cell per part so a callback can run while none is borrowed; output, exit work and
 //! signal dispositions. The loop's methods for bindings are in `loop_api.rs`, the
 //! reactor's in `watch.rs`.
-//!
-//! `libc::EPIPE` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -100,7 +97,7 @@ impl State {
         {
             return;
         }
-        let err = Dynamic::from_map(crate::value::error::syscall("write", libc::EPIPE));
+        let err = Dynamic::from_map(crate::value::error::syscall("write", crate::sys::errno::Errno::EPIPE));
         let report = errors::crash_report(self, &err, None);
         // Not `eprint`: on a broken stderr that would fail and come back here.
         let _ = self.out.borrow_mut().stderr(report.as_bytes());

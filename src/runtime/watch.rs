@@ -1,70 +1,39 @@
-//! The runtime's side of the reactor (`io::reactor`): what a source watched with the
-//! runtime as its context is ([`Source`]), the signal pipe as one, and the `State`
-//! methods for bindings that watch a descriptor they own without an
-//! `io::handle::Handle` (`watch`, `set_interest`, `unwatch`: they lend it for the call).
+//! The runtime's side of the reactor (`io::reactor`): its accessor for bindings that
+//! open io handles, and the signal pipe, an `io::wake::Wake` open for the runtime's
+//! life whose readiness delivers the signals caught since the last poll.
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::{Runtime, State};
-use crate::io::reactor::Ready;
-use crate::io::reactor::{Interest, Reactor};
+use crate::io::events::{Event, Handler};
+use crate::io::reactor::{Reactor, Token};
+use crate::io::wake::Wake;
+use crate::sys::errno::SysResult;
 
-/// Something watched by the reactor with the runtime as its context: stdin, child
-/// pipes, sockets, channels. Every `Source` is an `io::reactor::Source<Runtime>`.
-pub trait Source {
-    fn on_ready(&self, rt: &Runtime, ready: Ready);
-}
+/// The signal pipe's binding: its wake-ups are the signals to deliver. It keeps the
+/// loop alive by nothing (a process waiting only for a signal exits, as Node's).
+struct Signals;
 
-impl<T: Source + ?Sized> crate::io::reactor::Source<Runtime> for T {
-    fn on_ready(&self, rt: &Runtime, ready: Ready) {
-        Source::on_ready(self, rt, ready);
+impl Handler<Runtime> for Signals {
+    fn event(&self, _: &Runtime, _: Event) -> bool {
+        true
     }
-}
 
-/// The signal pipe's read end, open in the reactor for the runtime's life.
-struct SignalPipe(OwnedFd);
-
-impl Source for SignalPipe {
-    fn on_ready(&self, rt: &Runtime, _: Ready) {
-        rt.deliver_signals(self.0.as_fd());
+    fn ready(&self, rt: &Runtime, pipe: BorrowedFd<'_>) {
+        rt.deliver_signals(pipe);
     }
 }
 
 /// Opens the signal pipe's read end in the reactor, watched for reading, for good;
 /// returns its token.
-pub(super) fn open_signals(reactor: &Reactor<Runtime>, read_end: OwnedFd) -> std::io::Result<u64> {
-    let pipe = Rc::new(SignalPipe(read_end));
-    let token = reactor.open(pipe.clone());
-    reactor.set_interest(pipe.0.as_fd(), token, Interest::READ)?;
-    Ok(token)
+pub(super) fn open_signals(reactor: &Rc<Reactor<Runtime>>, read_end: OwnedFd) -> SysResult<Token> {
+    Wake::open(reactor, read_end, Rc::new(Signals))
 }
 
 impl State {
-    /// The reactor, for handles (`io::handle::Handle::new`).
+    /// The reactor, for io handles (`io::handle::Handle::new`, `io::wake::Wake::open`).
     pub fn reactor(&self) -> &Rc<Reactor<Runtime>> {
         &self.reactor
-    }
-
-    /// Opens `source` in the reactor and watches `fd` for it; returns its token. For
-    /// bindings that own a descriptor without an `io::handle::Handle`.
-    pub fn watch<S: Source + 'static>(
-        &self,
-        fd: BorrowedFd<'_>,
-        source: Rc<S>,
-        readable: bool,
-        writable: bool,
-    ) -> std::io::Result<u64> {
-        let token = self.reactor.open(source);
-        if let Err(e) = self.set_interest(fd, token, readable, writable) {
-            self.reactor.close_token(token);
-            return Err(e);
-        }
-        Ok(token)
-    }
-
-    /// Changes what `fd`, watched under `token`, is watched for.
-    pub fn set_interest(&self, fd: BorrowedFd<'_>, token: u64, read: bool, write: bool) -> std::io::Result<()> {
-        Ok(self.reactor.set_interest(fd, token, Interest { read, write })?)
     }
 }

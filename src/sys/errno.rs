@@ -8,6 +8,14 @@ pub use nix::errno::Errno;
 /// What every wrapper in `sys` returns: the value, or the errno the call failed with.
 pub type SysResult<T> = Result<T, Errno>;
 
+/// The errno a std call failed with: the one conversion from `std::io::Error`, for
+/// the wrappers in `sys` that go through std (`std::fs`, `std::os::unix::net`). EIO
+/// for an error that carries no errno (std's own, such as a path with a NUL: none of
+/// the calls converted here makes one).
+pub fn from_io(e: &std::io::Error) -> Errno {
+    e.raw_os_error().map_or(Errno::EIO, Errno::from_raw)
+}
+
 /// (errno, code, libuv's message), from Node's `util.getSystemErrorMap()` on Linux.
 const MESSAGES: &[(i32, &str, &str)] = &[
     (1, "EPERM", "operation not permitted"),
@@ -180,6 +188,19 @@ pub fn message(errno: i32) -> String {
         .unwrap_or_else(|| format!("Unknown system error -{errno}"))
 }
 
+/// Node's message for a failed system call with paths (`uvException`):
+/// `ENOENT: no such file or directory, open '/x'`, `… rename 'a' -> 'b'`.
+pub fn uv_message(errno: Errno, syscall: &str, path: Option<&str>, dest: Option<&str>) -> String {
+    let mut m = format!("{}: {}, {syscall}", code(errno as i32), message(errno as i32));
+    if let Some(p) = path {
+        m.push_str(&format!(" '{p}'"));
+    }
+    if let Some(d) = dest {
+        m.push_str(&format!(" -> '{d}'"));
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -190,5 +211,17 @@ mod tests {
         assert_eq!((super::code(libc::EACCES), super::message(libc::EACCES).as_str()), ("EACCES", "permission denied"));
         assert_eq!(super::code(libc::ENOTDIR), "ENOTDIR");
         assert_eq!(super::message(9999), "Unknown system error -9999");
+    }
+
+    #[test]
+    fn from_io_and_uv_message() {
+        use super::{Errno, from_io, uv_message};
+        assert_eq!(from_io(&std::io::Error::from_raw_os_error(libc::ENOENT)), Errno::ENOENT);
+        assert_eq!(from_io(&std::io::Error::other("no errno")), Errno::EIO);
+        assert_eq!(uv_message(Errno::EACCES, "mkdir", None, None), "EACCES: permission denied, mkdir");
+        assert_eq!(
+            uv_message(Errno::ENOENT, "chdir", Some("/tmp"), Some("x")),
+            "ENOENT: no such file or directory, chdir '/tmp' -> 'x'"
+        );
     }
 }

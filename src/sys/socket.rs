@@ -101,7 +101,7 @@ pub fn listen_unix(path: &std::path::Path, backlog: i32, mode: u32) -> SysResult
     };
     if let Err(e) = fix {
         let _ = std::fs::remove_file(path);
-        return Err(e.raw_os_error().map_or(Errno::EIO, Errno::from_raw));
+        return Err(crate::sys::errno::from_io(&e));
     }
     if let Err(e) = listen(fd.as_fd(), backlog) {
         let _ = std::fs::remove_file(path);

@@ -1,5 +1,5 @@
 //! The calling process's own attributes and what the kernel lets it use: its ids,
-//! the child-subreaper flag, clock ticks and page size, its children's CPU time, and
+//! its working directory, the child-subreaper flag, clock ticks and page size, its children's CPU time, and
 //! the probes `--sandbox-report` and the permission policy ask (Landlock's ABI,
 //! seccomp). nix where it wraps the call; the Landlock version query is a raw
 //! `syscall` (no wrapper in libc or nix), and so is the seccomp probe's `prctl`
@@ -32,6 +32,16 @@ pub fn egid() -> u32 {
 /// This process's pid (`std::process::id`, as the `i32` system calls take).
 pub fn pid() -> i32 {
     nix::unistd::getpid().as_raw()
+}
+
+/// The current working directory (`process.cwd()`).
+pub fn cwd() -> SysResult<String> {
+    nix::unistd::getcwd().map(|d| d.display().to_string())
+}
+
+/// Changes the working directory (`process.chdir`).
+pub fn chdir(dir: &str) -> SysResult<()> {
+    nix::unistd::chdir(dir)
 }
 
 /// Makes this process a child subreaper: orphaned descendants are re-parented to it.

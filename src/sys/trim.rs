@@ -12,7 +12,7 @@
 //! file-backed, private, not writable and holds no anonymous (copied-on-write) page:
 //! relocated read-only data (RELRO) exists nowhere else and is left alone.
 //!
-//! [`one_arena`] is the other end: how the heap grows at start-up.
+//! [`tune_heap`] is the other end: how the heap grows and shrinks while the process runs.
 
 /// Drops the page-table entries of every clean read-only file mapping, and returns
 /// free heap pages to the kernel. Costs one read of `/proc/self/smaps` (about a
@@ -37,21 +37,39 @@ pub fn release_idle_pages() {
     }
 }
 
-/// Makes every thread allocate from malloc's main heap; call before the first thread
-/// is spawned. The script runs on a thread of its own (for its stack), and glibc gives
+/// Sets malloc's tunables; call before the first thread is spawned.
+///
+/// One arena: the script runs on a thread of its own (for its stack), and glibc gives
 /// a second thread a fresh arena that grows one `mprotect` call per 4 KiB page: about
 /// 65 system calls while the engine is built. The main heap grows by `brk` with a
 /// 128 KiB pad, and the process has one busy thread at a time anyway (the main thread
 /// only waits for the script thread; file-system workers and the REPL's threads
 /// allocate little), so sharing one arena costs no contention.
-pub fn one_arena() {
+///
+/// Fixed thresholds: a stream reads a busy pipe in chunks of up to 1 MiB, each a new
+/// buffer handed to the script. With glibc's defaults a 1 MiB block is `mmap`ed, or
+/// (once the dynamic threshold rose) carved from the heap top and given back by `brk`
+/// when freed, so every read faulted in 256 fresh zeroed pages: `bench/child/run`'s
+/// pipe read 1 GiB at 0.3 GB/s (Node 1.3) with 778 `brk` calls per 256 MiB. Blocks
+/// under 4 MiB now come from the heap and a freed top under 8 MiB stays for the next
+/// read (3–4 GB/s). What a waiting forked child holds is still given back by
+/// [`release_idle_pages`] (`malloc_trim`), which ignores the trim threshold.
+pub fn tune_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a tunable of the allocator; M_ARENA_MAX is a valid
-    // parameter and 1 a valid value. No other thread exists yet.
+    // SAFETY: mallopt only sets tunables of the allocator; M_ARENA_MAX,
+    // M_MMAP_THRESHOLD (at most 32 MiB on 64-bit) and M_TRIM_THRESHOLD are valid
+    // parameters with valid values. No other thread exists yet.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_THRESHOLD);
     }
 }
+
+/// Blocks from this size up are mapped alone (and unmapped when freed).
+const MMAP_THRESHOLD: i32 = 4 << 20;
+/// Free memory at the heap's top beyond this is given back at once.
+const TRIM_THRESHOLD: i32 = 8 << 20;
 
 /// The ranges of the mappings in an smaps text that may be dropped: file-backed
 /// (a path), private, not writable, and with `Anonymous: 0 kB`.

@@ -6,9 +6,10 @@
 
 use std::any::Any;
 use std::collections::VecDeque;
-use std::io;
-use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::{Arc, Condvar, Mutex};
+
+use crate::sys::errno::SysResult;
 
 /// libuv's default `UV_THREADPOOL_SIZE`.
 pub const THREADS: usize = 4;
@@ -32,14 +33,9 @@ pub struct WorkQueue {
 }
 
 impl WorkQueue {
-    pub fn new() -> io::Result<WorkQueue> {
-        // SAFETY: eventfd returns a new descriptor or -1.
-        let raw = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
-        if raw < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a fresh descriptor that nothing else owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    pub fn new() -> SysResult<WorkQueue> {
+        use nix::sys::eventfd::{EfdFlags, EventFd};
+        let fd = OwnedFd::from(EventFd::from_flags(EfdFlags::EFD_CLOEXEC | EfdFlags::EFD_NONBLOCK)?);
         let shared = Arc::new(Shared {
             jobs: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),

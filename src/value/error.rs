@@ -5,6 +5,8 @@
 
 use rhai::{Dynamic, EvalAltResult, Map, Position};
 
+use crate::sys::errno::Errno;
+
 /// `Error(msg)` at `at` ("path:line:col"): a map like a JavaScript Error.
 pub fn error(name: &str, message: &str, at: Option<&str>) -> Map {
     let mut m = Map::new();
@@ -25,23 +27,6 @@ pub fn coded(name: &str, code: &str, message: &str) -> Map {
     m
 }
 
-/// An errno as a number: the plain `i32` the error objects carry, or `sys`'s `Errno`.
-pub trait ErrnoValue {
-    fn raw(self) -> i32;
-}
-
-impl ErrnoValue for i32 {
-    fn raw(self) -> i32 {
-        self
-    }
-}
-
-impl ErrnoValue for crate::sys::errno::Errno {
-    fn raw(self) -> i32 {
-        self as i32
-    }
-}
-
 /// A permission denial as Node's `ERR_ACCESS_DENIED`: `code`, `permission`,
 /// `resource`, and a message naming the flag.
 pub fn access_denied(d: crate::perm::Denied) -> Map {
@@ -51,13 +36,31 @@ pub fn access_denied(d: crate::perm::Denied) -> Map {
     m
 }
 
-/// A failed system call: `kill ESRCH` with `code`, `errno` (negative), `syscall`.
-pub fn syscall(syscall: &str, errno: impl ErrnoValue) -> Map {
-    let errno = errno.raw();
+/// A failed system call, as Node's `errnoException` builds it: message `kill ESRCH`,
+/// `code`, `errno` (negative), `syscall`. Every error a binding makes from an
+/// [`Errno`] starts here or in [`uv`] (its form with paths).
+pub fn syscall(syscall: &str, errno: Errno) -> Map {
     let code = errno_name(errno);
     let mut m = coded("Error", code, &format!("{syscall} {code}"));
     m.insert("errno".into(), (-(errno as i64)).into());
     m.insert("syscall".into(), syscall.into());
+    m
+}
+
+/// A failed system call with paths, as Node's `uvException` builds it: message
+/// `ENOENT: no such file or directory, open '/x'`, `code`, `errno` (negative),
+/// `syscall`, and `path`/`dest` when given.
+pub fn uv(errno: Errno, syscall: &str, path: Option<&str>, dest: Option<&str>) -> Map {
+    let message = crate::sys::errno::uv_message(errno, syscall, path, dest);
+    let mut m = coded("Error", errno_name(errno), &message);
+    m.insert("errno".into(), (-(errno as i64)).into());
+    m.insert("syscall".into(), syscall.into());
+    if let Some(p) = path {
+        m.insert("path".into(), p.into());
+    }
+    if let Some(d) = dest {
+        m.insert("dest".into(), d.into());
+    }
     m
 }
 
@@ -112,8 +115,8 @@ pub fn callee_of(sig: &str) -> &str {
 
 /// Name of an errno value, as Node reports it in `code` (the one table:
 /// `sys::errno::code`).
-pub fn errno_name(errno: i32) -> &'static str {
-    crate::sys::errno::code(errno)
+pub fn errno_name(errno: Errno) -> &'static str {
+    crate::sys::errno::code(errno as i32)
 }
 
 /// Rhai's message for an error, without the " (line l, position p)" it appends.

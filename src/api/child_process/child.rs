@@ -27,6 +27,7 @@ use crate::event_loop::timers::clamp_delay;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, State, Task};
 use crate::signals;
+use crate::sys::errno::Errno;
 use crate::value::error;
 
 /// One stdio slot as the script sees it.
@@ -64,7 +65,7 @@ pub struct ChildInner {
 pub struct ChildProcess(pub Rc<ChildInner>);
 
 /// The error of a failed spawn, as Node shapes it.
-pub fn spawn_error(syscall_prefix: &str, file: &str, args: &[String], errno: i32) -> Map {
+pub fn spawn_error(syscall_prefix: &str, file: &str, args: &[String], errno: Errno) -> Map {
     let mut e = error::syscall(&format!("{syscall_prefix} {file}"), errno);
     e.insert("path".into(), file.into());
     e.insert("spawnargs".into(), args.iter().skip(1).map(|a| Dynamic::from(a.clone())).collect::<rhai::Array>().into());
@@ -125,7 +126,7 @@ impl ChildProcess {
 
     /// Opens the fork channel over the parent's end; `close` then also waits for it.
     pub fn attach_channel(&self, fd: std::os::fd::OwnedFd) {
-        let Ok(ep) = crate::api::ipc::Endpoint::open(&self.0.st, fd, self.0.emitter.clone(), true) else { return };
+        let Some(ep) = crate::api::ipc::Endpoint::open(&self.0.st, fd, self.0.emitter.clone(), true) else { return };
         if let Some(pid) = self.0.pid {
             ep.set_peer(&format!("the IPC channel to child {pid}"));
         }
@@ -184,8 +185,8 @@ impl ChildProcess {
     }
 
     /// A failed spawn: `error` on the next tick, then `close(-errno, null)`.
-    pub fn fail_async(&self, errno: i32) {
-        self.0.exit_code.set(Some(-errno));
+    pub fn fail_async(&self, errno: Errno) {
+        self.0.exit_code.set(Some(-(errno as i32)));
         let me = self.0.clone();
         self.0.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
             let err = spawn_error("spawn", &me.spawnfile, &me.spawnargs, errno);
@@ -200,18 +201,15 @@ impl ChildProcess {
         let c = &self.0;
         let Some(pid) = c.pid.filter(|_| c.running.get()) else { return Ok(false) };
         c.st.flush();
-        let sent = c.guard.signal(pid, signo);
-        if sent.is_ok() {
-            c.killed.set(true);
-            c.guard.arm_force_kill(&c.st, signo);
-            return Ok(true);
-        }
-        match sent.err().and_then(|e| e.raw_os_error()).unwrap_or(libc::EPERM) {
-            libc::ESRCH => {}
-            e @ (libc::EINVAL | libc::ENOSYS) => return Err(error::throw(error::syscall("kill", e))),
-            e => {
-                c.emit_error(engine, error::syscall("kill", e))?;
+        match c.guard.signal(pid, signo) {
+            Ok(()) => {
+                c.killed.set(true);
+                c.guard.arm_force_kill(&c.st, signo);
+                return Ok(true);
             }
+            Err(Errno::ESRCH) => {}
+            Err(e @ (Errno::EINVAL | Errno::ENOSYS)) => return Err(error::throw(error::syscall("kill", e))),
+            Err(e) => c.emit_error(engine, error::syscall("kill", e))?,
         }
         Ok(false)
     }

@@ -10,10 +10,11 @@ use super::options::{self, Res};
 use super::{ChildInner, ChildProcess, Readable, Stream, Writable, contain};
 use crate::child::{Reaper, Stdio};
 use crate::runtime::{Runtime, State};
+use crate::sys::errno::Errno;
 use crate::value::error;
 
 /// Spawn failures Node reports as an `error` event rather than a throw.
-const ASYNC_ERRORS: [i32; 5] = [libc::EACCES, libc::EAGAIN, libc::EMFILE, libc::ENFILE, libc::ENOENT];
+const ASYNC_ERRORS: [Errno; 5] = [Errno::EACCES, Errno::EAGAIN, Errno::EMFILE, Errno::ENFILE, Errno::ENOENT];
 
 /// This runtime's running children.
 pub struct Children {

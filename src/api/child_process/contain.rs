@@ -28,6 +28,7 @@ use crate::child::orphans::pidfd_signal;
 use crate::child::tree;
 use crate::event_loop::TimerId;
 use crate::runtime::{State, Task};
+use crate::sys::errno::{Errno, SysResult};
 use crate::sys::process;
 
 /// Set in a lifeline child's environment: that procbox arms its own children's.
@@ -184,7 +185,7 @@ pub fn warnings(st: &Rc<State>, o: &Opts, uid: Option<u32>) {
 /// Starts `spec` (issuing its warnings first). Where the kernel refuses the PID
 /// namespace: a thrown error naming the cause, or with `bestEffort` a warning and
 /// the child without it. Returns the spawn's outcome and the options that applied.
-pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate::child::spawn::Spawned, i32>, Opts)> {
+pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(SysResult<crate::child::spawn::Spawned>, Opts)> {
     warnings(st, &spec.contain, spec.cmd.uid);
     let r = crate::child::spawn(&spec.cmd);
     match r {
@@ -200,7 +201,7 @@ pub fn spawn(st: &Rc<State>, spec: &super::options::Spawn) -> Res<(Result<crate:
 
 /// The kernel refused the PID namespace (errno `e`): a thrown error naming the cause,
 /// or with `bestEffort` a warning and the command to run without the namespace.
-pub fn without_pid_ns(st: &Rc<State>, spec: &super::options::Spawn, e: i32) -> Res<crate::child::command::Command> {
+pub fn without_pid_ns(st: &Rc<State>, spec: &super::options::Spawn, e: Errno) -> Res<crate::child::command::Command> {
     let why = crate::child::contain::namespace_refusal(e);
     if !spec.contain.best_effort {
         let why = format!("{why}; set sandbox.bestEffort to run without it");
@@ -256,7 +257,7 @@ impl Guard {
     /// Sends `signo` to the child (not reaped yet): to its group with `killTree`,
     /// else through its pidfd. A namespace init that does not catch the signal would
     /// never see it: it gets SIGKILL, the one signal the kernel forces on it.
-    pub fn signal(&self, pid: i32, mut signo: i32) -> std::io::Result<()> {
+    pub fn signal(&self, pid: i32, mut signo: i32) -> SysResult<()> {
         if self.pid_ns
             && signo != 0
             && signo != libc::SIGKILL
@@ -274,7 +275,7 @@ impl Guard {
         match &self.pidfd {
             Some(fd) => pidfd_signal(fd, signo),
             // Our unreaped child: the pid is ours.
-            None => Ok(process::kill(pid, signo)?),
+            None => process::kill(pid, signo),
         }
     }
 

@@ -123,13 +123,17 @@ impl ExecJob {
         if child.0.exit_code.get().is_none() && child.0.signal_code.get().is_none() {
             child.0.st.flush();
             // Through the guard: the group with killTree, a pidfd otherwise.
-            let sent = child.0.guard.signal(pid, self.kill_signal);
-            if sent.is_ok() {
-                child.0.killed.set(true);
-                child.0.guard.arm_force_kill(&child.0.st, self.kill_signal);
-            } else if self.ex.borrow().is_none() {
-                let errno = sent.err().and_then(|e| e.raw_os_error()).unwrap_or(libc::EPERM);
-                *self.ex.borrow_mut() = Some(error::syscall("kill", errno));
+            match child.0.guard.signal(pid, self.kill_signal) {
+                Ok(()) => {
+                    child.0.killed.set(true);
+                    child.0.guard.arm_force_kill(&child.0.st, self.kill_signal);
+                }
+                Err(e) => {
+                    let mut ex = self.ex.borrow_mut();
+                    if ex.is_none() {
+                        *ex = Some(error::syscall("kill", e));
+                    }
+                }
             }
         }
     }
@@ -171,7 +175,7 @@ impl ExecJob {
             let message = format!("Command failed: {}\n{}", self.cmd, String::from_utf8_lossy(&err_bytes));
             let mut e = error::error("Error", &message, None);
             let code = match code {
-                Some(c) if c < 0 => Dynamic::from(error::errno_name(-c)),
+                Some(c) if c < 0 => Dynamic::from(error::errno_name(crate::sys::errno::Errno::from_raw(-c))),
                 Some(c) => Dynamic::from(c as i64),
                 None => Dynamic::UNIT,
             };

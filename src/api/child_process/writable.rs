@@ -289,7 +289,7 @@ impl Handler<Runtime> for WritableInner {
             // A stalled stream is never destroyed in Node: no `close` either.
             Event::Close { .. } if self.stalled.get() => true,
             Event::Close { .. } => rt.emit_settled(&self.emitter, "close", &[]),
-            Event::Connect | Event::Data(_) | Event::End => true,
+            Event::Connect | Event::Data(_) | Event::End | Event::Accepted(_) => true,
         }
     }
 

@@ -1,13 +1,9 @@
 //! Arguments of the `fs` functions as Node checks them (paths, flags, modes,
 //! encodings, data, option maps), and failures turned into Node's error values.
-//!
-//! `libc::EISDIR` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use rhai::{Blob, Dynamic, EvalAltResult, Map};
 
 use crate::api::child_process::options_received as received;
-use crate::sys::errno;
 use crate::sys::fs::{Failure, FsError, parse_flags};
 use crate::value::{encoding, error};
 
@@ -155,19 +151,9 @@ pub fn bytes_value(bytes: Vec<u8>, enc: Option<&'static str>) -> Dynamic {
     }
 }
 
-/// A system error as Node builds it: message, `code`, `errno` (negative), `syscall`,
-/// `path` and `dest` when there are paths.
+/// A system error as Node builds it (`value::error::uv`).
 pub fn fs_error(e: &FsError) -> Map {
-    let mut m = error::coded("Error", errno::code(e.errno), &e.message());
-    m.insert("errno".into(), (-(e.errno as i64)).into());
-    m.insert("syscall".into(), e.syscall.into());
-    if let Some(p) = &e.path {
-        m.insert("path".into(), p.clone().into());
-    }
-    if let Some(d) = &e.dest {
-        m.insert("dest".into(), d.clone().into());
-    }
-    m
+    error::uv(e.errno, e.syscall, e.path.as_deref(), e.dest.as_deref())
 }
 
 /// Any failure of an operation as the value a script sees.
@@ -177,7 +163,8 @@ pub fn failure(f: &Failure) -> Map {
         Failure::IsDir(p) => {
             let message = format!("Path is a directory: rm returned EISDIR (is a directory) {p}");
             let mut m = error::coded("SystemError", "ERR_FS_EISDIR", &message);
-            m.insert("errno".into(), (libc::EISDIR as i64).into());
+            // Node's `SystemError` carries the positive number.
+            m.insert("errno".into(), (crate::sys::errno::Errno::EISDIR as i64).into());
             m.insert("syscall".into(), "rm".into());
             m.insert("path".into(), p.clone().into());
             m

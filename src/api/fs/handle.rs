@@ -6,9 +6,6 @@
 //! fsp.open("/tmp/x.txt", "a")
 //!     .then(|h| h.appendFile("line\n").then(|v| h.close()));
 //! ```
-//!
-//! `libc::EBADF` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -43,7 +40,11 @@ impl FileHandle {
         let fd = self.0.1.get();
         let args: Vec<Dynamic> = std::iter::once(Dynamic::from(fd as i64)).chain(rest.iter().cloned()).collect();
         let plan = if fd < 0 {
-            Err(error::throw(super::args::fs_error(&crate::sys::fs::FsError::new(libc::EBADF, "close", None))))
+            Err(error::throw(super::args::fs_error(&crate::sys::fs::FsError::new(
+                crate::sys::errno::Errno::EBADF,
+                "close",
+                None,
+            ))))
         } else {
             make(op, &args)
         };

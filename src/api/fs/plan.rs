@@ -2,14 +2,12 @@
 //! job (plain data in, plain data out) that the `*Sync` form runs at once and the
 //! callback and promise forms run on a worker, and the shaping of the job's result
 //! into a script value, back on the loop. One table, so the three forms agree.
-//!
-//! `libc::ENOENT`, `libc::ENOTDIR` here are errno numbers, used as data; no libc function
-//! is called here (system calls are [`crate::sys`]'s).
 
 use rhai::{Array, Dynamic};
 
 use super::args::{self, Res, Target};
 use super::stats::{Dirent, Stats};
+use crate::sys::errno::Errno;
 use crate::sys::fs::{self as core, Failure, Kind, Stat};
 
 /// A job's result: plain data that may cross threads.
@@ -168,7 +166,7 @@ pub fn make(op: &str, a: &[Dynamic]) -> Res<Plan> {
             plan(move || {
                 let r = if link { core::lstat(&p) } else { core::stat(&p) };
                 match r {
-                    Err(e) if quiet && (e.errno == libc::ENOENT || e.errno == libc::ENOTDIR) => Ok(Out::NoEntry),
+                    Err(e) if quiet && matches!(e.errno, Errno::ENOENT | Errno::ENOTDIR) => Ok(Out::NoEntry),
                     r => sys(r).map(Out::Stat),
                 }
             })

@@ -1,22 +1,25 @@
 //! The loop side of the worker threads (`crate::sys::work`): each submitted job is a
 //! pending request that keeps the loop alive (a `Request` guard, kept with its
 //! continuation) until its result is back. Results arrive through the work queue's eventfd
-//! in the poll phase, where Node runs fs callbacks; a callback runs as a macrotask
-//! (then ticks and microtasks), a promise settles and its reactions run as
-//! microtasks in the drain that follows.
+//! (an `io::wake::Wake`, which holds nothing itself) in the poll phase, where Node
+//! runs fs callbacks; a callback runs as a macrotask (then ticks and microtasks), a
+//! promise settles and its reactions run as microtasks in the drain that follows.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::os::fd::BorrowedFd;
 use std::rc::{Rc, Weak};
 
 use rhai::Dynamic;
 
 use super::args::failure;
 use super::plan::{Out, Plan};
-use crate::io::reactor::Ready;
+use crate::io::events::{Event, Handler};
+use crate::io::wake::Wake;
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::Promise;
-use crate::runtime::{Runtime, Source, State, Task};
+use crate::runtime::{Runtime, State, Task};
+use crate::sys::errno::SysResult;
 use crate::sys::fs::Failure;
 use crate::sys::work::WorkQueue;
 
@@ -28,7 +31,6 @@ pub struct Requests {
     me: Weak<Requests>,
     queue: RefCell<Option<WorkQueue>>,
     pending: RefCell<HashMap<u64, (Done, crate::event_loop::Request)>>,
-    token: Cell<Option<u64>>,
 }
 
 impl Requests {
@@ -38,7 +40,6 @@ impl Requests {
             me: me.clone(),
             queue: RefCell::new(None),
             pending: RefCell::new(HashMap::new()),
-            token: Cell::new(None),
         })
     }
 
@@ -47,16 +48,17 @@ impl Requests {
     }
 
     /// Runs `plan` on a worker; `done` gets its outcome on the loop.
-    fn submit(&self, plan: Plan, done: Settle) -> std::io::Result<()> {
+    fn submit(&self, plan: Plan, done: Settle) -> SysResult<()> {
         let mut q = self.queue.borrow_mut();
         if q.is_none() {
-            *q = Some(WorkQueue::new()?);
+            let queue = WorkQueue::new()?;
+            // The wake owns a duplicate: the workers write to the eventfd they keep.
+            let fd = crate::sys::fd::dup_cloexec(queue.fd())?;
+            let me = self.me.upgrade().expect("requests live as long as the runtime");
+            Wake::open(self.st.reactor(), fd, me)?;
+            *q = Some(queue);
         }
         let q = q.as_mut().expect("created above");
-        if self.token.get().is_none() {
-            let me = self.me.upgrade().expect("requests live as long as the runtime");
-            self.token.set(Some(self.st.watch(q.fd(), me, true, false)?));
-        }
         let job = plan.job;
         let id = q.submit(move || Box::new(job()));
         let shape = plan.shape;
@@ -79,11 +81,7 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
-                e.raw_os_error().unwrap_or(0),
-                "uv_queue_work",
-                None,
-            ));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
             self.st.next_tick(Task::Call(cb2, vec![err.into()]));
         }
     }
@@ -103,19 +101,21 @@ impl Requests {
             }),
         );
         if let Err(e) = r {
-            let err = super::args::fs_error(&crate::sys::fs::FsError::new(
-                e.raw_os_error().unwrap_or(0),
-                "uv_queue_work",
-                None,
-            ));
+            let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
             p.reject(&self.st.micro, err.into());
         }
         p
     }
 }
 
-impl Source for Requests {
-    fn on_ready(&self, rt: &Runtime, _ready: Ready) {
+/// The work queue's wake: every finished job, each continuation a macrotask with its
+/// own drain (a promise's settles and drains).
+impl Handler<Runtime> for Requests {
+    fn event(&self, _: &Runtime, _: Event) -> bool {
+        true
+    }
+
+    fn ready(&self, rt: &Runtime, _eventfd: BorrowedFd<'_>) {
         let done = match self.queue.borrow().as_ref() {
             Some(q) => q.take_done(),
             None => return,

@@ -43,7 +43,7 @@ fn adopt_parent_channel(st: &Rc<State>) -> Option<Endpoint> {
     // The parent passed it for the channel alone; the stream adopting it makes it
     // non-blocking.
     let owned = crate::sys::fd::take_number(fd).ok()?;
-    let ep = Endpoint::open(st, owned, st.process.clone(), false).ok()?;
+    let ep = Endpoint::open(st, owned, st.process.clone(), false)?;
     ep.set_peer("the IPC channel to the parent");
     st.slots.put(Parent(ep.clone()));
     let e = ep.clone();

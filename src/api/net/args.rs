@@ -2,15 +2,13 @@
 //! `(port, host?, backlog?, cb?)`, `(path, cb?)`, `(options, cb?)`, `(handle, cb?)`.
 //! A string that is not a number is a Unix socket path. Bad ports throw; a host that
 //! does not resolve is reported later as an `error` event, as Node's lookup is.
-//!
-//! `libc::EINVAL` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use rhai::{Dynamic, FnPtr, Map};
 
 use super::errors;
 use super::server::{Bind, Server, unix_mode};
 use crate::net::{Endpoint, addr, sys};
+use crate::sys::errno::Errno;
 use crate::value::equality::truthy;
 
 type Res<T> = Result<T, Map>;
@@ -82,7 +80,7 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
     if let Some(server) = first.read_lock::<Server>().map(|s| s.clone()) {
         let bind = match server.dup_fd() {
             Some(fd) => Ok(Bind::Fd(fd)),
-            None => Err(errors::plain("listen", libc::EINVAL)),
+            None => Err(errors::plain("listen", Errno::EINVAL)),
         };
         return Ok(ListenArgs { bind, lookup: false, backlog: backlog_at(1), cb });
     }
@@ -98,7 +96,7 @@ pub fn listen_args(args: Vec<Dynamic>) -> Res<ListenArgs> {
             match sys::dup_number(fd as i32) {
                 Ok(fd) if sys::is_listening(std::os::fd::AsFd::as_fd(&fd)) => Ok(Bind::Fd(fd)),
                 // Not a listening socket (or not open: Node says EINVAL for both).
-                Ok(_) | Err(_) => Err(errors::plain("listen", libc::EINVAL)),
+                Ok(_) | Err(_) => Err(errors::plain("listen", Errno::EINVAL)),
             }
         } else if let Some(path) = string_of(opts.get("path")) {
             let all = |k: &str| opts.get(k).is_some_and(truthy);

@@ -3,13 +3,13 @@
 //! :::8080`, `ERR_SOCKET_BAD_PORT`, … with `code`, `errno`, `syscall`, `address`,
 //! `port` where Node has them.
 //!
-//! The `libc::` names here are errno numbers, used as data; no libc function is called
-//! here (system calls are [`crate::sys`]'s).
+//! No system call here (they are [`crate::sys`]'s): the errors arrive as its `Errno`.
 
 use rhai::{Dynamic, Map};
 
 use crate::net::Endpoint;
-use crate::value::error::{self, ErrnoValue};
+use crate::sys::errno::Errno;
+use crate::value::error;
 
 fn set_message(m: &mut Map, name: &str, message: &str) {
     m.insert("message".into(), message.into());
@@ -30,8 +30,7 @@ fn add_address(m: &mut Map, at: &Endpoint, port_for_unix: Option<i64>) {
 }
 
 /// A failed connect: `connect ECONNREFUSED 127.0.0.1:1` (Node's `exceptionWithHostPort`).
-pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
-    let errno = errno.raw();
+pub fn connect(errno: Errno, to: &Endpoint) -> Map {
     let mut m = error::syscall("connect", errno);
     let code = error::errno_name(errno);
     set_message(&mut m, "Error", &format!("connect {code} {}", to.describe()));
@@ -39,38 +38,22 @@ pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
     m
 }
 
-/// libuv's wording of an errno (`uv_strerror`) for the errors a listen can give.
-fn uv_message(errno: i32) -> String {
-    match errno {
-        libc::EADDRINUSE => "address already in use".into(),
-        libc::EADDRNOTAVAIL => "address not available".into(),
-        libc::EACCES => "permission denied".into(),
-        libc::ENOENT => "no such file or directory".into(),
-        libc::EINVAL => "invalid argument".into(),
-        libc::ENAMETOOLONG => "name too long".into(),
-        libc::ENOTSOCK => "socket operation on non-socket".into(),
-        e => {
-            let s = std::io::Error::from_raw_os_error(e).to_string();
-            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-            let mut c = s.chars();
-            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
-        }
-    }
-}
-
 /// A failed listen: `listen EADDRINUSE: address already in use :::8080` (Node's
 /// `uvExceptionWithHostPort`; for a Unix path Node reports `port: -1`).
-pub fn listen(syscall: &str, errno: impl ErrnoValue, at: &Endpoint) -> Map {
-    let errno = errno.raw();
+pub fn listen(syscall: &str, errno: Errno, at: &Endpoint) -> Map {
     let mut m = error::syscall(syscall, errno);
     let code = error::errno_name(errno);
-    set_message(&mut m, "Error", &format!("{syscall} {code}: {} {}", uv_message(errno), at.describe()));
+    set_message(
+        &mut m,
+        "Error",
+        &format!("{syscall} {code}: {} {}", crate::sys::errno::message(errno as i32), at.describe()),
+    );
     add_address(&mut m, at, Some(-1));
     m
 }
 
 /// An accept or listen-on-handle failure without an address.
-pub fn plain(syscall: &str, errno: impl ErrnoValue) -> Map {
+pub fn plain(syscall: &str, errno: Errno) -> Map {
     error::syscall(syscall, errno)
 }
 
@@ -123,13 +106,13 @@ mod tests {
     #[test]
     fn node_wording() {
         let at = Endpoint::Tcp("127.0.0.1:1".parse().unwrap());
-        let m = connect(libc::ECONNREFUSED, &at);
+        let m = connect(Errno::ECONNREFUSED, &at);
         assert_eq!(m["message"].to_string(), "connect ECONNREFUSED 127.0.0.1:1");
         assert_eq!(m["errno"].as_int().unwrap(), -111);
         assert_eq!(m["port"].as_int().unwrap(), 1);
-        let m = listen("listen", libc::EADDRINUSE, &Endpoint::Tcp("[::]:8080".parse().unwrap()));
+        let m = listen("listen", Errno::EADDRINUSE, &Endpoint::Tcp("[::]:8080".parse().unwrap()));
         assert_eq!(m["message"].to_string(), "listen EADDRINUSE: address already in use :::8080");
-        let m = listen("listen", libc::EADDRINUSE, &Endpoint::Unix("/tmp/u.sock".into()));
+        let m = listen("listen", Errno::EADDRINUSE, &Endpoint::Unix("/tmp/u.sock".into()));
         assert_eq!(m["port"].as_int().unwrap(), -1);
         let m = bad_port("options.port", &Dynamic::from(70000_i64));
         assert_eq!(m["message"].to_string(), "options.port should be >= 0 and < 65536. Received type number (70000).");

@@ -9,9 +9,6 @@
 //! Accepting, the back-off when out of descriptors, the socket file (unlinked on
 //! `close()` and at exit) and ref/unref are `crate::io::listener`'s; this is the
 //! adapter that turns them into `connection` and `error`.
-//!
-//! `libc::EINVAL`, `libc::EIO` here are errno numbers, used as data; no libc function is
-//! called here (system calls are [`crate::sys`]'s).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -22,10 +19,10 @@ use std::rc::{Rc, Weak};
 use rhai::{Dynamic, Engine, Map};
 
 use super::errors;
-use super::listen_host::RtHost;
 use super::socket::Socket;
 use crate::api::events::EventTarget;
-use crate::io::listener::{Accept, Listener, SocketFile};
+use crate::io::events::{Event, Handler, IoError};
+use crate::io::listener::{Listener, SocketFile};
 use crate::net::Endpoint;
 use crate::net::sys;
 use crate::runtime::callback::Callback;
@@ -196,7 +193,7 @@ impl Server {
                 use std::os::fd::AsFd;
                 match sys::adopt(fd.as_fd()) {
                     Ok(()) if sys::is_listening(fd.as_fd()) => Ok(fd),
-                    Ok(()) => Err(errors::plain("listen", libc::EINVAL)),
+                    Ok(()) => Err(errors::plain("listen", Errno::EINVAL)),
                     Err(e) => Err(errors::plain("listen", e)),
                 }
             }
@@ -245,8 +242,7 @@ impl ServerInner {
     }
 
     fn start(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
-        let l = Listener::listen(self.st.reactor(), RtHost::shared(&self.st), fd, file, self.rc())
-            .map_err(|e| errors::plain("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+        let l = Listener::listen(&self.st.io(), fd, file, self.rc()).map_err(|e| errors::plain("listen", e))?;
         l.set_ref(self.refd.get());
         *self.listener.borrow_mut() = Some(l);
         Ok(())
@@ -277,17 +273,23 @@ impl ServerInner {
     }
 }
 
-impl Accept<Runtime> for ServerInner {
-    fn accepted(&self, rt: &Runtime, fd: OwnedFd) {
-        let s = Socket::from_fd(&self.st, fd);
-        s.set_server(self.rc());
-        s.0.allow_half_open.set(self.allow_half_open.get());
-        self.connections.set(self.connections.get() + 1);
-        rt.emit_macrotask(&self.emitter, "connection", &[Dynamic::from(s)]);
-    }
-
-    fn accept_failed(&self, rt: &Runtime, errno: Errno) {
-        rt.emit_macrotask(&self.emitter, "error", &[errors::plain("accept", errno).into()]);
+/// The listener's events: `connection` for each accepted socket, `error` when
+/// `accept` failed (the server goes on listening).
+impl Handler<Runtime> for ServerInner {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        match ev {
+            Event::Accepted(fd) => {
+                let s = Socket::from_fd(&self.st, fd);
+                s.set_server(self.rc());
+                s.0.allow_half_open.set(self.allow_half_open.get());
+                self.connections.set(self.connections.get() + 1);
+                rt.emit_settled(&self.emitter, "connection", &[Dynamic::from(s)])
+            }
+            Event::Error(IoError::Sys { errno, syscall }) => {
+                rt.emit_settled(&self.emitter, "error", &[errors::plain(syscall, errno).into()])
+            }
+            _ => true,
+        }
     }
 }
 

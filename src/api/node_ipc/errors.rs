@@ -6,7 +6,8 @@ use rhai::{Dynamic, EvalAltResult, Map};
 
 use crate::net::Endpoint;
 use crate::nodeipc::codec::FrameError;
-use crate::value::error::{self, ErrnoValue};
+use crate::sys::errno::Errno;
+use crate::value::error;
 
 fn set_message(m: &mut Map, message: &str) {
     m.insert("message".into(), message.into());
@@ -21,8 +22,7 @@ fn add_address(m: &mut Map, at: &Endpoint) {
 }
 
 /// A failed connect, worded as Node's: `connect ECONNREFUSED 127.0.0.1:8000`.
-pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
-    let errno = errno.raw();
+pub fn connect(errno: Errno, to: &Endpoint) -> Map {
     let mut m = error::syscall("connect", errno);
     set_message(&mut m, &format!("connect {} {}", error::errno_name(errno), to.describe()));
     add_address(&mut m, to);
@@ -30,8 +30,7 @@ pub fn connect(errno: impl ErrnoValue, to: &Endpoint) -> Map {
 }
 
 /// A failed listen: `listen EADDRINUSE /tmp/app.world`.
-pub fn listen(errno: impl ErrnoValue, at: &Endpoint) -> Map {
-    let errno = errno.raw();
+pub fn listen(errno: Errno, at: &Endpoint) -> Map {
     let mut m = error::syscall("listen", errno);
     set_message(&mut m, &format!("listen {} {}", error::errno_name(errno), at.describe()));
     add_address(&mut m, at);

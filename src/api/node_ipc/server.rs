@@ -10,9 +10,6 @@
 //!
 //! Accepting, the back-off when out of descriptors and the socket file (unlinked on
 //! `stop()` and at exit) are `crate::io::listener`'s, as for `net.Server`.
-//!
-//! `libc::EIO` here is an errno number, used as data; no libc function is called here
-//! (system calls are [`crate::sys`]'s).
 
 use std::cell::RefCell;
 use std::os::fd::OwnedFd;
@@ -25,14 +22,13 @@ use serde_json::Value;
 use super::conn::{Conn, Input, Owner};
 use super::errors;
 use super::log::Log;
-use crate::api::net::RtHost;
-use crate::io::listener::{Accept, Listener, SocketFile};
+use crate::io::events::{Event, Handler, IoError};
+use crate::io::listener::{Listener, SocketFile};
 use crate::net::{Endpoint, addr, sys};
 use crate::nodeipc::codec::{Decoder, Frame};
 use crate::nodeipc::{sockdir, stale};
 use crate::runtime::emitter::Emitter;
 use crate::runtime::{RhaiResult, Runtime, State, Task};
-use crate::sys::errno::Errno;
 use crate::value::json;
 
 /// Where a server listens.
@@ -177,8 +173,7 @@ impl ServerInner {
 
     fn listen_on(&self, fd: OwnedFd, file: Option<SocketFile>) -> Result<(), Map> {
         let me = self.me.upgrade().expect("a server outlives its own calls");
-        let l = Listener::listen(self.st.reactor(), RtHost::shared(&self.st), fd, file, me)
-            .map_err(|e| crate::value::error::syscall("listen", e.raw_os_error().unwrap_or(libc::EIO)))?;
+        let l = Listener::listen(&self.st.io(), fd, file, me).map_err(|e| crate::value::error::syscall("listen", e))?;
         *self.listener.borrow_mut() = Some(l);
         Ok(())
     }
@@ -190,14 +185,16 @@ impl ServerInner {
         }
     }
 
-    fn accept_one(&self, rt: &Runtime, fd: OwnedFd) {
+    /// Takes an accepted connection; false when a `connect` listener threw (handled).
+    fn accept_one(&self, rt: &Runtime, fd: OwnedFd) -> bool {
         let (max, decoder) = {
             let c = self.log.config.cfg.borrow();
             (c.max_connections, (!c.raw_buffer).then(|| Decoder::new(c.delimiter.as_bytes(), c.max_frame_size)))
         };
         if self.sockets.borrow().len() >= max {
             // Node's `server.maxConnections`: the connection is closed at once.
-            return drop(fd);
+            drop(fd);
+            return true;
         }
         let server = self.me.clone();
         let st = self.st.clone();
@@ -212,20 +209,22 @@ impl ServerInner {
         }));
         self.sockets.borrow_mut().push(sock.clone());
         let r = self.emitter.emit(&rt.engine, "connect", &[Dynamic::from(sock)]);
-        let ok = rt.settle(r.map(|_| Dynamic::UNIT), None);
-        rt.after_callback(ok);
+        rt.settle(r.map(|_| Dynamic::UNIT), None)
     }
 }
 
-impl Accept<Runtime> for ServerInner {
-    fn accepted(&self, rt: &Runtime, fd: OwnedFd) {
-        self.accept_one(rt, fd);
-    }
-
-    fn accept_failed(&self, rt: &Runtime, errno: Errno) {
-        let r = self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall("accept", errno), &[]);
-        let ok = rt.settle(r, None);
-        rt.after_callback(ok);
+/// The listener's events: `connect` for each accepted socket, `error` when `accept`
+/// failed (the server goes on listening).
+impl Handler<Runtime> for ServerInner {
+    fn event(&self, rt: &Runtime, ev: Event) -> bool {
+        match ev {
+            Event::Accepted(fd) => self.accept_one(rt, fd),
+            Event::Error(IoError::Sys { errno, syscall }) => {
+                let r = self.log.error(&rt.engine, &self.emitter, crate::value::error::syscall(syscall, errno), &[]);
+                rt.settle(r, None)
+            }
+            _ => true,
+        }
     }
 }
 

@@ -15,20 +15,42 @@
 //! function is called here (system calls are [`crate::sys`]'s).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use std::time::Instant;
 
 use rhai::{Dynamic, Engine, FnPtr, Map};
 
-use super::wire::{self, Incoming};
+use super::wire;
 use crate::api::child_process::{ChildProcess, fork};
+use crate::api::ipc::SendWhen;
 use crate::event_loop::TimerId;
 use crate::pool::{Action, Failure, JobId, Pool, Sig, WorkerId};
 use crate::runtime::callback::Callback;
 use crate::runtime::emitter::Emitter;
 use crate::runtime::promise::Promise;
 use crate::runtime::{State, Task};
+
+#[path = "host_answers.rs"]
+mod answers;
+
+/// The pool's child processes by worker id: a handful, searched in a line (a hash
+/// map's SipHash cost more than the search, twice per job).
+#[derive(Default)]
+struct Children(Vec<(WorkerId, ChildProcess)>);
+
+impl Children {
+    fn get(&self, w: &WorkerId) -> Option<&ChildProcess> {
+        self.0.iter().find(|(id, _)| id == w).map(|(_, c)| c)
+    }
+
+    fn insert(&mut self, w: WorkerId, child: ChildProcess) {
+        self.0.push((w, child));
+    }
+
+    fn remove(&mut self, w: &WorkerId) {
+        self.0.retain(|(id, _)| id != w);
+    }
+}
 
 /// Where a job's outcome goes.
 pub enum Reply {
@@ -56,7 +78,7 @@ pub struct Host {
     pub st: Rc<State>,
     me: Weak<Host>,
     pub core: RefCell<Pool<Rc<str>, Ticket>>,
-    workers: RefCell<HashMap<WorkerId, ChildProcess>>,
+    workers: RefCell<Children>,
     script: String,
     fork_opts: Map,
     task_timeout_ms: Option<f64>,
@@ -78,7 +100,7 @@ impl Host {
             st: st.clone(),
             me: me.clone(),
             core: RefCell::new(Pool::new(opts.config)),
-            workers: RefCell::new(HashMap::new()),
+            workers: RefCell::new(Children::default()),
             script,
             fork_opts: opts.fork,
             task_timeout_ms: opts.task_timeout_ms,
@@ -136,7 +158,7 @@ impl Host {
             let Some(action) = action else { break };
             match action {
                 Action::Spawn(w) => self.spawn(w),
-                Action::Send { worker, job, payload, tagged } => self.send(worker, job, &payload, tagged),
+                Action::Send { worker, job, payload, tagged, ahead } => self.send(worker, job, &payload, tagged, ahead),
                 Action::Fail { ticket, worker, failure } => {
                     let pid = worker.and_then(|w| self.pid(w));
                     self.fail(ticket, pid, &failure);
@@ -169,6 +191,8 @@ impl Host {
                     ep.set_want_ref(false);
                     let host = self.strong();
                     ep.set_tap(Some(Rc::new(move |v: Dynamic| host.on_message(w, v))));
+                    let host = self.strong();
+                    ep.set_raw_tap(Some(Rc::new(move |line: &[u8]| host.on_line(w, line))));
                 }
                 let host = self.strong();
                 let on_close = self.listener("close", move || host.on_close(w));
@@ -226,11 +250,15 @@ impl Host {
         self.workers.borrow().get(&w).and_then(|c| c.0.pid)
     }
 
-    fn send(&self, w: WorkerId, job: JobId, payload: &str, tagged: bool) {
+    fn send(&self, w: WorkerId, job: JobId, payload: &str, tagged: bool, ahead: bool) {
         let Some(ep) = self.channel(w) else { return };
         if tagged {
-            // Batched: jobs sent ahead to one worker go out in one write.
-            ep.send_json(&wire::envelope(job, payload), false);
+            // A job for an idle worker leaves at once (if the channel is idle: it
+            // starts while this turn's callbacks run); jobs sent ahead to a worker
+            // that has work wait for the rest of the turn's, so that one write and
+            // one wake-up carry them all.
+            let when = if ahead { SendWhen::Batch } else { SendWhen::Soon };
+            ep.send_line(wire::envelope_line(job, payload), when);
         } else {
             // A plain worker waits for exactly this job: written now, before the
             // callbacks of this turn run, so it works while they do.
@@ -261,66 +289,6 @@ impl Host {
         for w in ids {
             self.signal(w, libc::SIGKILL);
         }
-    }
-
-    /// The channel tap: a worker's message, before any script sees it.
-    fn on_message(&self, w: WorkerId, v: Dynamic) -> Option<Dynamic> {
-        let tagged = self.core.borrow().is_tagged(w);
-        let now = self.now();
-        match wire::classify(v, tagged) {
-            Incoming::Internal(v) => return Some(v),
-            Incoming::Ready { tagged } => self.core.borrow_mut().ready(w, tagged, now),
-            Incoming::Result(id, v) => self.answer(w, id, Ok(v), now),
-            Incoming::Error(id, v) => self.answer(w, id, Err(wire::error_value(v)), now),
-            Incoming::Progress(id, v) => {
-                let cb = self.core.borrow().ticket(w, id).and_then(|t| t.progress.clone());
-                if let Some(cb) = cb {
-                    self.st.next_tick(Task::Call(cb, vec![v]));
-                }
-            }
-            Incoming::Plain(v) if tagged => self.stray(w, v),
-            Incoming::Plain(v) => {
-                let done = self.core.borrow_mut().complete(w, None, true, now);
-                match done {
-                    Some((_, ticket)) => self.settle(ticket, Ok(v)),
-                    None => self.stray(w, v),
-                }
-            }
-        }
-        self.after();
-        None
-    }
-
-    fn answer(&self, w: WorkerId, id: JobId, outcome: Result<Dynamic, Dynamic>, now: u64) {
-        let done = self.core.borrow_mut().complete(w, Some(id), outcome.is_ok(), now);
-        if let Some((_, ticket)) = done {
-            self.settle(ticket, outcome);
-        }
-    }
-
-    /// A message that answers no job: the pool's `message` event `(msg, pid)`.
-    fn stray(&self, w: WorkerId, msg: Dynamic) {
-        let (emitter, pid) = (self.emitter.clone(), self.pid(w).map(|p| Dynamic::from(p as i64)).unwrap_or_default());
-        self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            emitter.emit(engine, "message", &[msg.clone(), pid.clone()]).map(|_| Dynamic::UNIT)
-        })));
-    }
-
-    /// A worker's channel or process reported an error (a malformed message…): the
-    /// pool's `error` event if someone listens, else a warning. The job, if any, ends
-    /// with the worker or its timeout.
-    fn on_worker_error(&self, w: WorkerId, err: Dynamic) {
-        if self.emitter.has("error") {
-            let (emitter, pid) =
-                (self.emitter.clone(), self.pid(w).map(|p| Dynamic::from(p as i64)).unwrap_or_default());
-            self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                emitter.emit(engine, "error", &[err.clone(), pid.clone()]).map(|_| Dynamic::UNIT)
-            })));
-            return;
-        }
-        let msg = err.read_lock::<Map>().and_then(|m| m.get("message").map(|v| v.to_string())).unwrap_or_default();
-        let who = self.pid(w).map(|p| format!("pool worker {p}")).unwrap_or_else(|| "pool worker".into());
-        crate::api::process::warn(&self.st, &format!("{who}: {msg}"), "PoolWarning", None);
     }
 
     fn on_close(&self, w: WorkerId) {

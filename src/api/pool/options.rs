@@ -4,7 +4,7 @@
 //! ```rhai
 //! let p = pool("worker.rhai", #{min: 1, max: 4, maxQueue: 100, taskTimeout: 5000,
 //!                              maxTasksPerWorker: 1000, idleTimeout: 30000,
-//!                              retries: 0, pipeline: 4, pipelineBudget: 2,
+//!                              retries: 0, pipeline: 16, pipelineBudget: 2,
 //!                              env: #{MODE: "fast"}, execArgv: []});
 //! ```
 //!

@@ -18,7 +18,7 @@ use rhai::{Dynamic, INT, Map};
 use crate::pool::{Failure, JobId};
 use crate::signals;
 use crate::value::error;
-use crate::value::json::push_u64;
+use crate::value::json::{self, push_u64};
 
 /// Set in a worker's environment by the pool, to the pool's pid (and removed by the
 /// worker at start).
@@ -29,28 +29,69 @@ pub fn ready_message(tagged: bool) -> String {
     format!("{{\"cmd\":\"{READY_CMD}\",\"tagged\":{tagged}}}")
 }
 
-/// The job as a tagged worker receives it.
-pub fn envelope(job: JobId, payload: &str) -> String {
-    tagged(job, "job", payload)
+/// The job as a tagged worker receives it: the channel's line, newline included.
+pub fn envelope_line(job: JobId, payload: &str) -> Vec<u8> {
+    tagged_line(job, "job", payload)
 }
 
-/// An answer of a tagged worker (`kind` is `result`, `error` or `progress`).
-pub fn answer(job: u64, kind: &str, json: &str) -> String {
-    tagged(job, kind, json)
+/// `{"__pool":job,"kind":json}` and the newline: a tagged line around JSON text.
+pub fn tagged_line(job: u64, kind: &str, json: &str) -> Vec<u8> {
+    let mut out = head(job, kind, json.len());
+    out.push_str(json);
+    out.push_str("}\n");
+    out.into_bytes()
 }
 
-/// `{"__pool":job,"kind":json}`, written straight into one buffer: sent once per job
-/// each way, where `format!` cost about a thousand instructions.
-fn tagged(job: u64, kind: &str, json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + kind.len() + 36);
+/// An answer of a tagged worker (`kind` is `result`, `error` or `progress`) as the
+/// channel's line, the value stringified straight into it; `None` (nothing made)
+/// where `JSON.stringify` gives nothing (a function).
+pub fn answer_line(job: u64, kind: &str, v: &Dynamic) -> Option<Vec<u8>> {
+    let mut out = head(job, kind, 16);
+    if !json::stringify_into(&mut out, v, "") {
+        return None;
+    }
+    out.push_str("}\n");
+    Some(out.into_bytes())
+}
+
+/// `{"__pool":job,"kind":`, in a buffer with room for `room` more bytes and the end:
+/// sent once per job each way, where `format!` and a copy into the line cost about a
+/// thousand instructions.
+fn head(job: u64, kind: &str, room: usize) -> String {
+    let mut out = String::with_capacity(room + kind.len() + 36);
     out.push_str("{\"__pool\":");
     push_u64(&mut out, job);
     out.push_str(",\"");
     out.push_str(kind);
     out.push_str("\":");
-    out.push_str(json);
-    out.push('}');
     out
+}
+
+/// A tagged line's parts, read from its text: `{"__pool":id,"kind":value}` exactly as
+/// [`tagged_line`] writes it (no spaces, a plain id, one more key), else `None`, and
+/// the line is decoded and sorted the usual way ([`classify`], `Side::take`), which
+/// gives the same outcome for these shapes. `value` is still to be parsed: text that
+/// is no single JSON value (more keys after it) fails there, and is declined too.
+pub fn split_tagged(line: &[u8]) -> Option<(JobId, &[u8], &[u8])> {
+    let rest = line.strip_prefix(b"{\"__pool\":")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    // At most 18 digits (always an integer to the parser), no leading zero.
+    if digits == 0 || digits > 18 || (digits > 1 && rest.first() == Some(&b'0')) {
+        return None;
+    }
+    let (id, rest) = rest.split_at(digits);
+    let id = id.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    let rest = rest.strip_prefix(b",\"")?;
+    let quote = memchr::memchr(b'"', rest)?;
+    let (kind, rest) = rest.split_at(quote);
+    let value = rest.strip_prefix(b"\":")?.strip_suffix(b"}")?;
+    Some((id, kind, value))
+}
+
+/// A tagged line's value, parsed as the whole line's parse would have made it;
+/// `None` if it is not exactly one JSON value (the line is then decoded whole).
+pub fn tagged_value(value: &[u8]) -> Option<Dynamic> {
+    crate::value::json_seed::from_slice(value).ok()
 }
 
 /// A message from a worker, as the pool reads it.
@@ -195,6 +236,16 @@ mod tests {
         crate::value::json::stringify(v, "").unwrap()
     }
 
+    /// A line without its newline, as the reader hands it over.
+    fn line(l: Vec<u8>) -> String {
+        let text = String::from_utf8(l).unwrap();
+        text.strip_suffix('\n').expect("a line ends with a newline").to_string()
+    }
+
+    fn answer(id: u64, kind: &str, json: &str) -> String {
+        line(answer_line(id, kind, &parse(json)).unwrap())
+    }
+
     #[test]
     fn tagged_answers_are_told_apart() {
         assert!(matches!(classify(parse(&answer(7, "result", "[1]")), true), Incoming::Result(7, _)));
@@ -218,13 +269,52 @@ mod tests {
     fn tagged_messages_spell_numbers_and_kinds() {
         for id in [0, 7, 10, 99, 1234567890, u64::MAX] {
             assert_eq!(answer(id, "progress", "[1]"), format!("{{\"__pool\":{id},\"progress\":[1]}}"));
-            assert_eq!(envelope(id, "\"x\""), format!("{{\"__pool\":{id},\"job\":\"x\"}}"));
+            assert_eq!(line(envelope_line(id, "\"x\"")), format!("{{\"__pool\":{id},\"job\":\"x\"}}"));
+        }
+        assert_eq!(answer(1, "result", r#"{"s":"a\"b"}"#), r#"{"__pool":1,"result":{"s":"a\"b"}}"#);
+        // Nothing to send: nothing made.
+        let f = Dynamic::from(rhai::FnPtr::new("f").unwrap());
+        assert!(answer_line(1, "result", &f).is_none());
+    }
+
+    /// The raw path must sort a line as the decoded one is sorted, or decline it.
+    #[test]
+    fn tagged_lines_split_as_they_decode() {
+        let take = |l: &str| split_tagged(l.as_bytes()).and_then(|(id, k, v)| Some((id, k.to_vec(), tagged_value(v)?)));
+        for (l, id, kind, v) in [
+            (r#"{"__pool":7,"result":8}"#, 7, "result", "8"),
+            (r#"{"__pool":0,"job":{"a":[1,"}"]}}"#, 0, "job", r#"{"a":[1,"}"]}"#),
+            (r#"{"__pool":123456789012345678,"error":"x"}"#, 123456789012345678, "error", r#""x""#),
+            (r#"{"__pool":3,"progress":null}"#, 3, "progress", "null"),
+            (r#"{"__pool":3,"result":1.5}"#, 3, "result", "1.5"),
+        ] {
+            let (got_id, got_kind, got_v) = take(l).unwrap_or_else(|| panic!("{l} declined"));
+            assert_eq!((got_id, got_kind.as_slice(), text(&got_v)), (id, kind.as_bytes(), v.to_string()), "{l}");
+            // What the whole line decodes to: that id, that one kind, that value.
+            let whole = parse(l);
+            let m = whole.read_lock::<Map>().unwrap();
+            assert_eq!((job_id(&m), m.len(), text(&m[kind])), (Some(id), 2, v.to_string()), "{l}");
+        }
+        for l in [
+            r#"{"__pool":1,"result":1,"result":2}"#,
+            r#"{"__pool":1,"result":1,"other":2}"#,
+            r#"{"__pool":01,"result":1}"#,
+            r#"{"__pool":-1,"result":1}"#,
+            r#"{"__pool":1.0,"result":1}"#,
+            r#"{"__pool":1234567890123456789,"result":1}"#,
+            r#"{ "__pool":1,"result":1}"#,
+            r#"{"__pool":1,"result":}"#,
+            r#"{"__pool":1,"result":1"#,
+            r#"{"__pool":1}"#,
+            r#"{"__pool":1,"result":[1}"#,
+        ] {
+            assert!(take(l).is_none(), "{l} taken");
         }
     }
 
     #[test]
     fn envelopes_are_json() {
-        assert_eq!(text(&parse(&envelope(3, r#"{"a":1}"#))), r#"{"__pool":3,"job":{"a":1}}"#);
+        assert_eq!(text(&parse(&line(envelope_line(3, r#"{"a":1}"#)))), r#"{"__pool":3,"job":{"a":1}}"#);
     }
 
     #[test]

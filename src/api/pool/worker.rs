@@ -24,7 +24,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext, Positi
 
 use super::lifeline::{self, Lifeline};
 use super::wire;
-use crate::api::ipc::{self, Endpoint};
+use crate::api::ipc::{self, Endpoint, SendWhen};
 use crate::ipc::framing;
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::{Handler, Promise};
@@ -115,6 +115,8 @@ pub fn worker(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr) -> Res<()> {
     });
     let s = side.clone();
     ep.set_tap(Some(Rc::new(move |v: Dynamic| s.take(v))));
+    let s = side.clone();
+    ep.set_raw_tap(Some(Rc::new(move |line: &[u8]| s.take_line(line))));
     ep.set_want_ref(true);
     let st2 = st.clone();
     ep.on_closed(Box::new(move || {
@@ -159,6 +161,16 @@ impl Side {
         self.jobs.borrow_mut().push_back((id, job));
         self.schedule();
         None
+    }
+
+    /// The channel's raw tap: a job envelope read from its line's text (no map made
+    /// and searched per job); anything else is declined and comes to [`Side::take`].
+    fn take_line(self: &Rc<Self>, line: &[u8]) -> bool {
+        let Some((id, b"job", value)) = wire::split_tagged(line) else { return false };
+        let Some(job) = wire::tagged_value(value) else { return false };
+        self.jobs.borrow_mut().push_back((Some(id), job));
+        self.schedule();
+        true
     }
 
     fn schedule(self: &Rc<Self>) {
@@ -209,24 +221,26 @@ impl Side {
 
     fn reply(&self, id: Option<u64>, outcome: Result<Dynamic, Dynamic>) {
         hold(self.lifeline, false);
-        let (kind, value) = match outcome {
-            Ok(v) => match json::stringify(&v, "") {
-                Some(text) => ("result", text),
-                None => {
-                    let e =
-                        error::coded("TypeError", "ERR_POOL_RESULT", "the job's result cannot be sent (a function)");
-                    ("error", json::stringify(&e.into(), "").unwrap_or_default())
-                }
-            },
-            Err(e) => ("error", json::stringify(&wire::error_value(e), "").unwrap_or_else(|| "null".into())),
-        };
         // Written now, not at the end of the drain: the next prefetched job runs in
         // this same drain, and a result held back behind a job that hangs would
         // time out although it was done.
-        match id {
-            Some(id) => self.ep.send_json(&wire::answer(id, kind, &value), true),
-            None => self.ep.send_json(&value, true),
+        let Some(id) = id else {
+            let text = match outcome {
+                Ok(v) => json::stringify(&v, "").unwrap_or_else(unsendable),
+                Err(e) => json::stringify(&wire::error_value(e), "").unwrap_or_else(|| "null".into()),
+            };
+            self.ep.send_json(&text, true);
+            return;
         };
+        // The tagged answer is stringified straight into its line.
+        let line = match outcome {
+            Ok(v) => {
+                wire::answer_line(id, "result", &v).unwrap_or_else(|| wire::tagged_line(id, "error", &unsendable()))
+            }
+            Err(e) => wire::answer_line(id, "error", &wire::error_value(e))
+                .unwrap_or_else(|| wire::tagged_line(id, "error", "null")),
+        };
+        self.ep.send_line(line, SendWhen::Now);
     }
 
     /// The job's `progress` function: sends a progress report (tagged jobs only).
@@ -235,12 +249,18 @@ impl Side {
         let ep = self.ep.clone();
         FnPtr::from_fn("progress", move |_, args| {
             let v = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
-            if let (Some(id), Some(text)) = (id, json::stringify(&v, "")) {
-                ep.send_json(&wire::answer(id, "progress", &text), true);
+            if let Some(line) = id.and_then(|id| wire::answer_line(id, "progress", &v)) {
+                ep.send_line(line, SendWhen::Now);
             }
             Ok(Dynamic::UNIT)
         })
         .map(Dynamic::from)
         .unwrap_or_default()
     }
+}
+
+/// What a job whose result cannot be sent (a function) answers: a TypeError, as JSON.
+fn unsendable() -> String {
+    let e = error::coded("TypeError", "ERR_POOL_RESULT", "the job's result cannot be sent (a function)");
+    json::stringify(&e.into(), "").unwrap_or_default()
 }

@@ -11,9 +11,10 @@ use std::ffi::CString;
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use super::{FsError, FsResult};
+use crate::sys::errno::Errno;
 
 pub(crate) fn cstr(path: &str) -> FsResult<CString> {
-    CString::new(path).map_err(|_| FsError::new(libc::EINVAL, "open", Some(path)))
+    CString::new(path).map_err(|_| FsError::new(Errno::EINVAL, "open", Some(path)))
 }
 
 /// `open(2)` with close-on-exec (a child gets the fd only through `stdio`).
@@ -21,13 +22,13 @@ pub fn open(path: &str, flags: i32, mode: u32) -> FsResult<RawFd> {
     let c = cstr(path)?;
     // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
     let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, mode as libc::c_uint) };
-    if fd < 0 { Err(FsError::io(std::io::Error::last_os_error(), "open", Some(path))) } else { Ok(fd) }
+    if fd < 0 { Err(FsError::new(Errno::last(), "open", Some(path))) } else { Ok(fd) }
 }
 
 pub fn close(fd: RawFd) -> FsResult<()> {
     // SAFETY: closing a descriptor the script owns; a bad one gives EBADF.
     if unsafe { libc::close(fd) } < 0 {
-        return Err(FsError::io(std::io::Error::last_os_error(), "close", None));
+        return Err(FsError::new(Errno::last(), "close", None));
     }
     Ok(())
 }
@@ -45,15 +46,13 @@ pub fn own(fd: RawFd) -> OwnedFd {
 
 /// `lseek(fd, at, SEEK_SET)`: a stream's `start` option.
 pub fn seek(fd: BorrowedFd<'_>, at: i64) -> FsResult<()> {
-    nix::unistd::lseek(fd, at, nix::unistd::Whence::SeekSet)
-        .map(drop)
-        .map_err(|e| FsError::new(e as i32, "lseek", None))
+    nix::unistd::lseek(fd, at, nix::unistd::Whence::SeekSet).map(drop).map_err(|e| FsError::new(e, "lseek", None))
 }
 
 /// `truncate(path, len)` as Node does it: open for writing, `ftruncate`, close.
 pub fn truncate(path: &str, len: i64) -> FsResult<()> {
     let fd = own(open(path, libc::O_WRONLY, 0)?);
-    nix::unistd::ftruncate(&fd, len).map_err(|e| FsError::new(e as i32, "ftruncate", None))
+    nix::unistd::ftruncate(&fd, len).map_err(|e| FsError::new(e, "ftruncate", None))
 }
 
 /// `write(2)` (or `pwrite` at `position`), retried on EINTR; bytes written.
@@ -69,9 +68,9 @@ pub fn write(fd: RawFd, data: &[u8], position: Option<i64>) -> FsResult<usize> {
         if n >= 0 {
             return Ok(n as usize);
         }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted {
-            return Err(FsError::io(e, "write", None));
+        let e = Errno::last();
+        if e != Errno::EINTR {
+            return Err(FsError::new(e, "write", None));
         }
     }
 }
@@ -105,9 +104,9 @@ unsafe fn read_raw(fd: RawFd, ptr: *mut u8, len: usize, position: Option<i64>) -
         if n >= 0 {
             return Ok(n as usize);
         }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted {
-            return Err(FsError::io(e, "read", None));
+        let e = Errno::last();
+        if e != Errno::EINTR {
+            return Err(FsError::new(e, "read", None));
         }
     }
 }
@@ -139,7 +138,7 @@ pub fn read_fd(fd: RawFd) -> FsResult<Vec<u8>> {
         // Node refuses a file over 2 GiB (ERR_FS_FILE_TOO_LARGE); reserving its size
         // (a sparse file can claim terabytes) would abort procbox.
         if st.st_size > i32::MAX as libc::off_t {
-            return Err(FsError::new(libc::EFBIG, "read", None));
+            return Err(FsError::new(Errno::EFBIG, "read", None));
         }
         out.reserve_exact(st.st_size as usize + 1);
         huge_pages(&mut out);

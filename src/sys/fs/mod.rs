@@ -13,10 +13,12 @@ pub use tree::*;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 
+use crate::sys::errno::{self, Errno};
+
 /// A failed system call, as Node reports it.
 #[derive(Debug, Clone)]
 pub struct FsError {
-    pub errno: i32,
+    pub errno: Errno,
     pub syscall: &'static str,
     pub path: Option<String>,
     pub dest: Option<String>,
@@ -25,12 +27,12 @@ pub struct FsError {
 pub type FsResult<T> = Result<T, FsError>;
 
 impl FsError {
-    pub fn new(errno: i32, syscall: &'static str, path: Option<&str>) -> FsError {
+    pub fn new(errno: Errno, syscall: &'static str, path: Option<&str>) -> FsError {
         FsError { errno, syscall, path: path.map(String::from), dest: None }
     }
 
     pub(crate) fn io(e: std::io::Error, syscall: &'static str, path: Option<&str>) -> FsError {
-        FsError::new(e.raw_os_error().unwrap_or(libc::EIO), syscall, path)
+        FsError::new(errno::from_io(&e), syscall, path)
     }
 
     pub(crate) fn with_dest(mut self, dest: &str) -> FsError {
@@ -38,21 +40,11 @@ impl FsError {
         self
     }
 
-    /// Node's message: `ENOENT: no such file or directory, open '/x'`.
+    /// Node's message: `ENOENT: no such file or directory, open '/x'` (the binding
+    /// builds the whole error with `value::error::uv`; this is for the tests).
+    #[cfg(test)]
     pub fn message(&self) -> String {
-        let mut m = format!(
-            "{}: {}, {}",
-            crate::sys::errno::code(self.errno),
-            crate::sys::errno::message(self.errno),
-            self.syscall
-        );
-        if let Some(p) = &self.path {
-            m.push_str(&format!(" '{p}'"));
-        }
-        if let Some(d) = &self.dest {
-            m.push_str(&format!(" -> '{d}'"));
-        }
-        m
+        errno::uv_message(self.errno, self.syscall, self.path.as_deref(), self.dest.as_deref())
     }
 }
 

@@ -6,6 +6,7 @@ use std::os::fd::RawFd;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 
 use super::{FsError, FsResult, Kind, Stat, cstr};
+use crate::sys::errno::{self, Errno};
 
 pub fn exists(path: &str) -> bool {
     fs::metadata(path).is_ok()
@@ -27,7 +28,7 @@ pub fn mkdir(path: &str, recursive: bool, mode: u32) -> FsResult<Option<String>>
         match fs::metadata(&cur) {
             Ok(m) if m.is_dir() => break,
             Ok(_) => {
-                let errno = if missing.is_empty() { libc::EEXIST } else { libc::ENOTDIR };
+                let errno = if missing.is_empty() { Errno::EEXIST } else { Errno::ENOTDIR };
                 return Err(FsError::new(errno, "mkdir", Some(path)));
             }
             Err(_) => {
@@ -56,7 +57,7 @@ pub fn mkdtemp(prefix: &str) -> FsResult<String> {
     cstr(&template)?; // a NUL inside is EINVAL, as for every path here
     match nix::unistd::mkdtemp(template.as_str()) {
         Ok(dir) => Ok(dir.to_string_lossy().into_owned()),
-        Err(e) => Err(FsError::new(e as i32, "mkdtemp", Some(&template))),
+        Err(e) => Err(FsError::new(e, "mkdtemp", Some(&template))),
     }
 }
 
@@ -116,7 +117,7 @@ pub enum Failure {
 pub fn rm(path: &str, recursive: bool, force: bool) -> Result<(), Failure> {
     let st = match lstat(path) {
         Ok(st) => st,
-        Err(e) if force && e.errno == libc::ENOENT => return Ok(()),
+        Err(e) if force && e.errno == Errno::ENOENT => return Ok(()),
         Err(e) => return Err(Failure::Sys(e)),
     };
     if st.kind() != Kind::Dir {
@@ -154,9 +155,8 @@ pub fn realpath(path: &str) -> FsResult<String> {
     match fs::canonicalize(path) {
         Ok(p) => Ok(p.display().to_string()),
         Err(e) => {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            let abs =
-                crate::sys::path::resolve(&[path], &std::env::current_dir().unwrap_or_default().display().to_string());
+            let errno = errno::from_io(&e);
+            let abs = crate::sys::path::resolve(&[path], &crate::sys::task::cwd().unwrap_or_default());
             let mut prefix = String::new();
             for part in abs.split('/').filter(|p| !p.is_empty()) {
                 prefix.push('/');
@@ -185,5 +185,5 @@ pub fn chmod(path: &str, mode: u32) -> FsResult<()> {
 pub fn access(path: &str, mode: i32) -> FsResult<()> {
     cstr(path)?;
     let mode = nix::unistd::AccessFlags::from_bits_truncate(mode);
-    nix::unistd::access(path, mode).map_err(|e| FsError::new(e as i32, "access", Some(path)))
+    nix::unistd::access(path, mode).map_err(|e| FsError::new(e, "access", Some(path)))
 }

@@ -13,8 +13,8 @@ use crate::value::error;
 /// The error object a script sees for `e`.
 pub(crate) fn error_of(e: &IoError) -> Map {
     match e {
-        IoError::Sys { errno, syscall } => error::syscall(syscall, *errno as i32),
-        IoError::Connect { errno, to } => errors::connect(*errno as i32, to),
+        IoError::Sys { errno, syscall } => error::syscall(syscall, *errno),
+        IoError::Connect { errno, to } => errors::connect(*errno, to),
         IoError::Destroyed => {
             error::coded("Error", "ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
         }
@@ -39,6 +39,8 @@ impl Handler<Runtime> for SocketInner {
             Event::Written { id, err } => self.written(rt, id, err.as_ref().map(error_of)),
             Event::Error(e) => self.on_error(rt, &e),
             Event::Close { had_error } => self.on_close(rt, had_error),
+            // A stream accepts nothing (that is a listener's event).
+            Event::Accepted(_) => true,
         }
     }
 
