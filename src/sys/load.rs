@@ -29,14 +29,15 @@ impl Load {
 
     /// More runnable tasks than CPUs plus one: beyond this process and one peer it may
     /// just have woken (a pool's host and its two workers on two CPUs are not
-    /// crowded; two compiles next to a ping-pong are). Unreadable: not crowded.
+    /// crowded; two compiles next to a ping-pong are). Unreadable (no /proc, a
+    /// sandbox): crowded, so a process that cannot tell never spins.
     pub fn crowded(&self) -> bool {
         let now = Instant::now();
         if self.checked.get().is_some_and(|t| now.duration_since(t) < FRESH) {
             return self.crowded.get();
         }
         self.checked.set(Some(now));
-        let crowded = self.runnable().is_some_and(|n| n > self.cpus.saturating_add(1));
+        let crowded = self.runnable().is_none_or(|n| n > self.cpus.saturating_add(1));
         self.crowded.set(crowded);
         crowded
     }
@@ -73,6 +74,6 @@ mod tests {
     fn crowded_compares_with_the_cpus() {
         assert!(!Load::new(usize::MAX).crowded(), "never more tasks than that");
         let none = Load { file: None, cpus: 0, checked: Cell::new(None), crowded: Cell::new(false) };
-        assert!(!none.crowded(), "unreadable: not crowded");
+        assert!(none.crowded(), "unreadable: counted as crowded (never spin blind)");
     }
 }
