@@ -12,6 +12,8 @@
 // works for closures from modules and imports (DESIGN §4).
 #[cfg(test)]
 mod bound_captures_tests;
+#[cfg(test)]
+mod flat_reads_tests;
 #[allow(deprecated)]
 pub mod callback;
 pub mod emitter;
@@ -169,6 +171,8 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_js_result_hints(true);
     // A stored callback's captures stay bound between its calls (vendor/README.md).
     engine.set_js_bound_captures(true);
+    // Operands and call arguments read straight out of their variable (vendor/README.md).
+    engine.set_js_flat_reads(true);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
     // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.

@@ -30,6 +30,8 @@ bitflags! {
         const RESULT_HINTS = 0b10000;
         /// See [`Engine::set_js_bound_captures`].
         const BOUND_CAPTURES = 0b100000;
+        /// See [`Engine::set_js_flat_reads`].
+        const FLAT_READS = 0b1000000;
     }
 }
 
@@ -98,6 +100,17 @@ impl Engine {
     #[inline]
     pub fn set_js_bound_captures(&mut self, enable: bool) -> &mut Self {
         self.js_closures.set(JsClosures::BOUND_CAPTURES, enable);
+        self
+    }
+    /// A variable read where Rhai flattens the value anyway (an operand of an operator,
+    /// an argument of a function or method call) copies the value straight out of the
+    /// variable's slot: for a shared (captured) variable one lock and the copy of the
+    /// value, instead of a copy of the shared cell, a lock, and the flattening copy. The
+    /// values, the operations counted and the data-race errors are the same. Default
+    /// `false`: every read goes through Rhai's variable target.
+    #[inline]
+    pub fn set_js_flat_reads(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::FLAT_READS, enable);
         self
     }
     /// Marks the next statements block evaluated as one whose value is discarded, when

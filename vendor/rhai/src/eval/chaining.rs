@@ -220,8 +220,8 @@ impl Engine {
 
                 for expr in &*x.args {
                     let arg_value =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    idx_values.push(arg_value.0.flatten());
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    idx_values.push(arg_value);
                 }
             }
 
@@ -250,8 +250,8 @@ impl Engine {
 
                         for expr in &*x.args {
                             let tp = this_ptr.as_deref_mut();
-                            let arg_value = self.get_arg_value(global, caches, scope, tp, expr)?;
-                            _arg_values.push(arg_value.0.flatten());
+                            let arg_value = self.get_arg_value_flat(global, caches, scope, tp, expr)?;
+                            _arg_values.push(arg_value);
                         }
                     }
                     #[cfg(not(feature = "no_index"))]

@@ -13,6 +13,8 @@ mod js;
 #[cfg(not(feature = "no_ast"))]
 #[cfg(not(feature = "no_closure"))]
 mod js_handles;
+#[cfg(not(feature = "no_ast"))]
+mod js_reads;
 
 #[cfg(not(feature = "no_ast"))]
 mod stmt;

@@ -678,9 +678,9 @@ impl Engine {
         // variable access) to &mut because `scope` is needed.
         if capture_parent_scope && !scope.is_empty() {
             for expr in first_arg.iter().copied().chain(args_expr.iter()) {
-                let (value, ..) =
-                    self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                arg_values.push(value.flatten());
+                let value =
+                    self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                arg_values.push(value);
             }
             args.extend(curry.iter_mut());
             args.extend(arg_values.iter_mut());
@@ -714,9 +714,9 @@ impl Engine {
 
                 // func(x, ...) -> x.func(...)
                 for expr in args_expr {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    arg_values.push(value.flatten());
+                    let value =
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    arg_values.push(value);
                 }
 
                 is_ref_mut = true;
@@ -730,9 +730,9 @@ impl Engine {
 
                 // func(x, ...) -> x.func(...)
                 for expr in args_expr {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    arg_values.push(value.flatten());
+                    let value =
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    arg_values.push(value);
                 }
 
                 let mut target = self.search_namespace(global, caches, scope, this_ptr, first)?;
@@ -753,9 +753,9 @@ impl Engine {
             _ => {
                 // func(..., ...)
                 for expr in first_arg.into_iter().chain(args_expr.iter()) {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    arg_values.push(value.flatten());
+                    let value =
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    arg_values.push(value);
                 }
                 args.extend(curry.iter_mut());
             }
@@ -824,9 +824,9 @@ impl Engine {
                 arg_values.push(Dynamic::UNIT);
 
                 for expr in args_expr.iter().skip(1) {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    arg_values.push(value.flatten());
+                    let value =
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    arg_values.push(value);
                 }
 
                 // func(x, ...) -> x.func(...)
@@ -845,9 +845,9 @@ impl Engine {
                 arg_values.push(Dynamic::UNIT);
 
                 for expr in args_expr.iter().skip(1) {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    arg_values.push(value.flatten());
+                    let value =
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    arg_values.push(value);
                 }
 
                 let target = self.search_namespace(global, caches, scope, this_ptr, first)?;
@@ -868,9 +868,9 @@ impl Engine {
             Some(_) => {
                 // func(..., ...) or func(mod::x, ...)
                 for expr in args_expr {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    arg_values.push(value.flatten());
+                    let value =
+                        self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    arg_values.push(value);
                 }
                 args.extend(arg_values.iter_mut());
             }
@@ -967,9 +967,7 @@ impl Engine {
         if self.fast_operators() && args.len() == 1 {
             if let Some(op_token) = op_token {
                 let mut value = self
-                    .get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), &args[0])?
-                    .0
-                    .flatten();
+                    .get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), &args[0])?;
 
                 if matches!(op_token, &Token::Bang) {
                     if let Union::Bool(b, ..) = &value.0 {
@@ -1015,14 +1013,10 @@ impl Engine {
         // Short-circuit native binary operator call if under Fast Operators mode
         if self.fast_operators() && args.len() == 2 && op_token.is_some() {
             let mut lhs = self
-                .get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), &args[0])?
-                .0
-                .flatten();
+                .get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), &args[0])?;
 
             let mut rhs = self
-                .get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), &args[1])?
-                .0
-                .flatten();
+                .get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), &args[1])?;
 
             if lhs.is_variant() || rhs.is_variant() {
                 // For custom types, give registered functions a chance to run first before considering the built-in fallback

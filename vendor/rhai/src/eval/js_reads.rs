@@ -1,0 +1,88 @@
+//! procbox: reads of a variable whose value is only used flattened (the `js_flat_reads`
+//! option, [`Engine::set_js_flat_reads`]).
+//!
+//! Stock Rhai reads a variable as an argument (`count < n`, `process.nextTick(tick)`)
+//! through a [`Target`][super::Target]: for a shared (captured) variable that is a copy
+//! of the shared cell (a reference count), a write lock, the shared copy handed out and
+//! then flattened (a second lock and the copy of the value), and both dropped. Where the
+//! caller flattens the value anyway (operator operands, method-call arguments, function
+//! arguments), the option reads the value out of its slot in one step.
+
+use super::GlobalRuntimeState;
+use crate::api::js_closures::JsClosures;
+use crate::ast::Expr;
+use crate::types::dynamic::Union;
+use crate::{Dynamic, Engine, RhaiResultOf, Scope};
+#[cfg(feature = "no_std")]
+use std::prelude::v1::*;
+use std::num::NonZeroUsize;
+
+impl Engine {
+    /// The value of an argument expression, flattened: what
+    /// `get_arg_value(..).0.flatten()` gives, read in one step for a plain variable in
+    /// scope when [`Engine::set_js_flat_reads`] is on.
+    #[inline]
+    pub(crate) fn get_arg_value_flat(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut super::Caches,
+        scope: &mut Scope,
+        this_ptr: Option<&mut Dynamic>,
+        expr: &Expr,
+    ) -> RhaiResultOf<Dynamic> {
+        if self.js(JsClosures::FLAT_READS) {
+            if let Some(value) = self.js_flat_read(global, scope, expr) {
+                return value;
+            }
+        }
+        self.get_arg_value(global, caches, scope, this_ptr, expr)
+            .map(|(value, ..)| value.flatten())
+    }
+
+    /// The flattened value of `expr` when it is a variable found in `scope` (by its
+    /// offset, or by name as stock Rhai searches), with nothing installed that stock Rhai
+    /// would consult first (a variable resolver, the debugger) and, for a shared
+    /// variable, its cell free to lock (as stock Rhai's write lock requires; a locked
+    /// cell takes the stock path, which reports the data race). `None`: the caller takes
+    /// the stock path. The operation is counted as stock Rhai counts it.
+    fn js_flat_read(
+        &self,
+        global: &mut GlobalRuntimeState,
+        scope: &mut Scope,
+        expr: &Expr,
+    ) -> Option<RhaiResultOf<Dynamic>> {
+        let Expr::Variable(v, short_index, pos) = expr else {
+            return None;
+        };
+        if global.always_search_scope || self.resolve_var.is_some() {
+            return None;
+        }
+        #[cfg(not(feature = "no_module"))]
+        if !v.2.is_empty() {
+            return None;
+        }
+        #[cfg(feature = "debugging")]
+        if global.debugger.is_some() {
+            return None;
+        }
+        let index = match short_index {
+            Some(i) => i.get() as usize,
+            None => v.0.map_or(0, NonZeroUsize::get),
+        };
+        let slot = if index > 0 {
+            scope.len() - index
+        } else {
+            scope.search(&v.1)?
+        };
+        let slot_value = &*scope.get_mut_by_index(slot);
+        let value = match slot_value.0 {
+            #[cfg(not(feature = "no_closure"))]
+            Union::Shared(ref cell, ..) => crate::func::locked_write(cell)?.flatten_clone(),
+            _ => slot_value.clone(),
+        };
+        if let Err(err) = self.track_operation(global, *pos) {
+            return Some(Err(err));
+        }
+        Some(Ok(value))
+    }
+}
