@@ -12,14 +12,14 @@
 // works for closures from modules and imports (DESIGN §4).
 #[cfg(test)]
 mod bound_captures_tests;
-#[cfg(test)]
-mod flat_reads_tests;
 #[allow(deprecated)]
 pub mod callback;
 pub mod emitter;
 #[cfg(test)]
 mod engine_options_tests;
 pub mod errors;
+#[cfg(test)]
+mod flat_reads_tests;
 pub mod hooks;
 mod io_host;
 mod loop_api;
