@@ -69,9 +69,14 @@ impl Host {
 
     /// A message that answers no job: the pool's `message` event `(msg, pid)`.
     fn stray(&self, w: WorkerId, msg: Dynamic) {
+        self.emit_with_pid(w, "message", msg);
+    }
+
+    /// The pool's `event` with `(value, pid)` of worker `w`, on the next tick.
+    fn emit_with_pid(&self, w: WorkerId, event: &'static str, value: Dynamic) {
         let (emitter, pid) = (self.emitter.clone(), self.pid(w).map(|p| Dynamic::from(p as i64)).unwrap_or_default());
         self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-            emitter.emit(engine, "message", &[msg.clone(), pid.clone()]).map(|_| Dynamic::UNIT)
+            emitter.emit(engine, event, &[value.clone(), pid.clone()]).map(|_| Dynamic::UNIT)
         })));
     }
 
@@ -80,11 +85,7 @@ impl Host {
     /// with the worker or its timeout.
     pub(super) fn on_worker_error(&self, w: WorkerId, err: Dynamic) {
         if self.emitter.has("error") {
-            let (emitter, pid) =
-                (self.emitter.clone(), self.pid(w).map(|p| Dynamic::from(p as i64)).unwrap_or_default());
-            self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
-                emitter.emit(engine, "error", &[err.clone(), pid.clone()]).map(|_| Dynamic::UNIT)
-            })));
+            self.emit_with_pid(w, "error", err);
             return;
         }
         let msg = err.read_lock::<Map>().and_then(|m| m.get("message").map(|v| v.to_string())).unwrap_or_default();
