@@ -92,6 +92,8 @@ pub struct Inner {
     raw_tap: RefCell<Option<RawTap>>,
     /// `disconnect()` was called and the queue is still being written.
     ending: Cell<bool>,
+    /// `send`'s line buffer, reused (`Inner::send_plain`).
+    line: RefCell<String>,
 }
 
 /// When a host-made line is written ([`Inner::send_line`]).
@@ -160,6 +162,7 @@ impl Endpoint {
                 flush_queued: Cell::new(false),
                 flush_task: Inner::make_flush_task(me),
                 ending: Cell::new(false),
+                line: RefCell::new(String::new()),
             }
         }));
         let s = &ep.0.stream;
@@ -254,12 +257,11 @@ impl Inner {
             self.fail_later(cb, closed_error());
             return Ok(false);
         }
+        if handle.is_none() && cb.is_none() {
+            return self.send_plain(msg);
+        }
         let Some(text) = json::stringify(msg, "") else {
-            return Err(error::throw(error::coded(
-                "TypeError",
-                "ERR_MISSING_ARGS",
-                "The \"message\" argument must be specified",
-            )));
+            return Err(missing_message());
         };
         let (text, fd) = match handle {
             None => (text, None),
@@ -299,6 +301,38 @@ impl Inner {
         Ok(below)
     }
 }
+
+impl Inner {
+    /// `send(msg)` without a handle or callback (every message of a round trip): the
+    /// line is made in the endpoint's reused buffer and written from there when the
+    /// channel is idle (`Stream::write_copy`); copied only to be queued.
+    fn send_plain(&self, msg: &Dynamic) -> Result<bool, Box<rhai::EvalAltResult>> {
+        let mut line = std::mem::take(&mut *self.line.borrow_mut());
+        line.clear();
+        if !json::stringify_into(&mut line, msg, "") {
+            *self.line.borrow_mut() = line;
+            return Err(missing_message());
+        }
+        line.push('\n');
+        let below = self.stream.write_copy(line.as_bytes());
+        // A huge message's buffer is not kept for the channel's life.
+        if line.capacity() <= LINE_KEEP {
+            *self.line.borrow_mut() = line;
+        }
+        // Corked after the write (see `flush_later`): the rest of this macrotask's
+        // sends go out together after its drain.
+        self.flush_later();
+        Ok(below)
+    }
+}
+
+/// What `send()` without a message throws (Node's `ERR_MISSING_ARGS`).
+fn missing_message() -> Box<rhai::EvalAltResult> {
+    error::throw(error::coded("TypeError", "ERR_MISSING_ARGS", "The \"message\" argument must be specified"))
+}
+
+/// The reused line buffer of [`Inner::send_plain`] is kept up to this capacity.
+const LINE_KEEP: usize = 64 * 1024;
 
 impl Handler<Runtime> for Inner {
     /// The stream's reads: every line they complete, decoded in one batch; then the

@@ -71,12 +71,39 @@ pub struct Reactor<C: ?Sized> {
     epoll: Poller,
     live: Rc<Counts>,
     next: Cell<Token>,
-    table: RefCell<HashMap<Token, Entry<C>>>,
+    table: RefCell<TokenMap<Entry<C>>>,
     /// Tokens of open handles watched as always ready (in the order they were added).
     always: RefCell<Vec<Token>>,
     /// Whether and how long a wait polls before it blocks (`io::spin`; off unless set).
     spin: Spin,
+    /// The list the last wait returned, given back empty ([`Reactor::recycle`]): a
+    /// turn of the loop allocates none.
+    spare: Cell<Vec<Ready>>,
 }
+
+/// Tokens are small sequential integers: a multiplication spreads them over the
+/// hash (SipHash, the default, cost about 140 instructions per lookup, one per
+/// ready descriptor per turn).
+#[derive(Default)]
+pub struct TokenHasher(u64);
+
+impl std::hash::Hasher for TokenHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type TokenMap<V> = HashMap<Token, V, std::hash::BuildHasherDefault<TokenHasher>>;
 
 impl<C: ?Sized> Reactor<C> {
     /// A reactor whose guards count in `live` (the loop's counts).
@@ -85,9 +112,10 @@ impl<C: ?Sized> Reactor<C> {
             epoll: Poller::new()?,
             live,
             next: Cell::new(1),
-            table: RefCell::new(HashMap::new()),
+            table: RefCell::new(TokenMap::default()),
             always: RefCell::new(Vec::new()),
             spin: Spin::default(),
+            spare: Cell::new(Vec::new()),
         })
     }
 
@@ -185,8 +213,8 @@ impl<C: ?Sized> Reactor<C> {
     pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
         let always = self.always.borrow();
         let timeout = if always.is_empty() { timeout_ms } else { 0 };
-        let mut out: Vec<Ready> =
-            always.iter().map(|&token| Ready { token, readable: true, writable: true, hangup: false }).collect();
+        let mut out = self.spare.take();
+        out.extend(always.iter().map(|&token| Ready { token, readable: true, writable: true, hangup: false }));
         drop(always);
         if !self.spin.enabled() || timeout == 0 {
             self.epoll.wait(timeout, &mut out)?;
@@ -211,6 +239,14 @@ impl<C: ?Sized> Reactor<C> {
         self.epoll.wait(timeout, &mut out)?;
         self.spin.waited(!out.is_empty(), blocked.elapsed().as_nanos() as u64);
         Ok(out)
+    }
+
+    /// Gives back the list a wait returned, once its reports were dispatched: the
+    /// next wait fills it again instead of allocating one.
+    pub fn recycle(&self, mut list: Vec<Ready>) {
+        list.clear();
+        let spare = self.spare.take();
+        self.spare.set(if spare.capacity() >= list.capacity() { spare } else { list });
     }
 
     /// Calls the source of `ready.token`, if that handle is still open (an earlier

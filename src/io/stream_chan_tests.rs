@@ -103,3 +103,33 @@ fn queued_writes_do_not_hold_the_loop_but_reach_the_exit_flush() {
     assert_eq!(s.peer(), "the IPC channel to child 42");
     drop(b);
 }
+
+#[test]
+fn write_copy_writes_an_idle_stream_at_once_and_queues_behind_others() {
+    let (w, _p, s, b) = socket_world(chan_opts());
+    assert!(s.write_copy(b"1\n"));
+    assert_eq!(drain_peer(&b), b"1\n", "idle: written at once");
+    assert!(!in_exit_flush(&*s), "nothing queued");
+    s.cork();
+    assert!(s.write_copy(b"2\n"));
+    s.write(b"3\n".to_vec(), Some(3));
+    assert!(drain_peer(&b).is_empty(), "corked: queued, not written");
+    s.uncork();
+    assert_eq!(drain_peer(&b), b"2\n3\n", "in order");
+    w.run_until(|w| w.logged("a:written 3"));
+    // The kernel full: what it did not take waits for writability, in order.
+    let chunk = vec![b'x'; 64 * 1024];
+    while s.write(chunk.clone(), None) {}
+    assert!(!s.write_copy(b"4\n"), "above the high-water mark");
+    assert!(w.reactor.watched().iter().any(|i| i.write), "watched for writing");
+    let mut got = Vec::new();
+    for _ in 0..10_000 {
+        if got.ends_with(b"4\n") {
+            break;
+        }
+        got.extend(drain_peer(&b));
+        w.turn(0);
+    }
+    assert!(got.ends_with(b"4\n"), "everything arrived");
+    assert!(got.iter().rev().skip(2).all(|&c| c == b'x'), "the copy came last");
+}

@@ -34,7 +34,43 @@ impl<C: ?Sized + 'static> Stream<C> {
         self.queue_write(bytes, Some(fd), id)
     }
 
+    /// As [`Stream::write`] for borrowed bytes without a completion: on an idle,
+    /// uncorked stream they are written at once, straight from `bytes` (libuv's
+    /// `uv_try_write`), and only what the kernel did not take is copied into the
+    /// queue. A round trip's message is written without a buffer of its own.
+    pub fn write_copy(&self, bytes: &[u8]) -> bool {
+        let idle = !self.opts.blocking_writes
+            && self.phase.get() == Phase::Open
+            && !self.write_broken.get()
+            && !self.ending.get()
+            && !self.corked.get()
+            && self.writes.borrow().is_empty();
+        if !idle {
+            return self.queue_write(bytes.to_vec(), None, None);
+        }
+        let kind = self.opts.kind;
+        let took = self.with_fd(|fd| write_some(kind, fd, &[IoSlice::new(bytes)], None));
+        match took {
+            Some(Ok(n)) => {
+                self.bytes_written.set(self.bytes_written.get() + n as u64);
+                match bytes.get(n..) {
+                    // All of it: nothing queued, nothing to watch (the stream was idle).
+                    None | Some([]) => true,
+                    // The kernel is full: the rest waits for writability, not tried again now.
+                    Some(rest) => self.queue_write_tried(rest.to_vec(), None, None, true),
+                }
+            }
+            // A failure goes the usual way: queued and written again, which reports it.
+            Some(Err(_)) | None => self.queue_write(bytes.to_vec(), None, None),
+        }
+    }
+
     fn queue_write(&self, bytes: Vec<u8>, fd: Option<OwnedFd>, id: Option<u64>) -> bool {
+        self.queue_write_tried(bytes, fd, id, false)
+    }
+
+    /// `tried`: a write was just tried and the kernel took no more: not tried again.
+    fn queue_write_tried(&self, bytes: Vec<u8>, fd: Option<OwnedFd>, id: Option<u64>, tried: bool) -> bool {
         // No queue: written now (`io::stream_blocking`). A passed descriptor still
         // queues (the queue pairs it with its first byte), and on a blocking
         // descriptor its flush writes everything at once too.
@@ -70,7 +106,7 @@ impl<C: ?Sized + 'static> Stream<C> {
             None => self.writes.borrow_mut().push(bytes, id),
         }
         let open = self.phase.get() == Phase::Open;
-        if open && idle && !self.corked.get() {
+        if open && idle && !self.corked.get() && !tried {
             self.flush(None);
         } else if open && self.corked.get() && self.writes.borrow().queued_since_flush() >= CORKED_BATCH {
             // A long burst (a loop of sends) streams out while it is being made, so

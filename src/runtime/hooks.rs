@@ -3,9 +3,15 @@
 //! (`api` → `runtime`), and `api::process` does not name `api::ipc`.
 
 use std::cell::{Cell, RefCell};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
-use super::State;
+use super::idle::{Idle, OnAlarm};
+use super::{Runtime, State};
+use crate::io::events::{Event, Handler};
+use crate::io::reactor::{Ready, Token};
+use crate::io::wake::Wake;
+use crate::sys::alarm;
 
 /// Told the name of the `process` event whose listeners were added or removed.
 pub type ProcessListenersHook = Rc<dyn Fn(&State, &str)>;
@@ -14,27 +20,35 @@ pub type ProcessListenersHook = Rc<dyn Fn(&State, &str)>;
 pub struct Hooks {
     process_listeners: RefCell<Vec<ProcessListenersHook>>,
     before_idle_wait: RefCell<Vec<Rc<dyn Fn()>>>,
-    idle: Cell<Idle>,
-    /// The current wait is a grace wait ([`IDLE_GRACE_MS`]).
-    grace: Cell<bool>,
+    /// When the idle hooks run (`runtime::idle`).
+    idle: Idle,
+    /// The idle grace's alarm, made the first time a grace starts.
+    alarm: RefCell<Option<GraceAlarm>>,
+    /// No alarm could be made: grace waits time out instead.
+    no_alarm: Cell<bool>,
 }
 
-/// Where the idle hooks stand.
-#[derive(Clone, Copy, Default, PartialEq)]
-enum Idle {
-    /// Start-up has run, the loop has not waited yet.
-    #[default]
-    Fresh,
-    /// The hooks ran, nothing happened since.
-    Released,
-    /// I/O happened since the hooks last ran.
-    Busy,
+/// The grace's timer descriptor: the poller watches it (an `io::wake::Wake` open for
+/// good), this duplicate arms it.
+struct GraceAlarm {
+    fd: OwnedFd,
+    token: Token,
 }
 
-/// How long a loop that was busy waits with nothing scheduled before its idle hooks
-/// run again: what a burst of messages ran is likely to run again soon, and faulting
-/// it back in after every message would cost each message tens of microseconds.
-const IDLE_GRACE_MS: i32 = 1000;
+/// The alarm's binding in the poller: it expired.
+struct AlarmWake;
+
+impl Handler<Runtime> for AlarmWake {
+    fn event(&self, _: &Runtime, _: Event) -> bool {
+        true
+    }
+
+    fn ready(&self, rt: &Runtime, fd: BorrowedFd<'_>) {
+        alarm::ack(fd);
+        let now = rt.st.lp.borrow().now();
+        rt.st.hooks.on_alarm(&rt.st, now);
+    }
+}
 
 impl Hooks {
     /// Registers work for when listeners on `process` change (the fork channel to
@@ -54,82 +68,84 @@ impl Hooks {
     /// Registers work for when the loop has nothing scheduled and waits for I/O (a
     /// forked child waiting for messages gives back its idle pages): it runs the first
     /// time the loop waits so, and again each time the loop, after I/O, has waited
-    /// [`IDLE_GRACE_MS`] with nothing happening.
+    /// [`GRACE_MS`](super::idle::GRACE_MS) with nothing happening (`runtime::idle`).
     pub fn on_before_idle_wait(&self, hook: Rc<dyn Fn()>) {
         self.before_idle_wait.borrow_mut().push(hook);
     }
 
     /// The poll phase's wait, given the loop's own timeout (negative: nothing
-    /// scheduled): runs the hooks if they are due now, and says how long to wait.
-    /// Called with the loop borrowed: a hook must not touch the loop.
-    pub fn idle_wait_timeout(&self, timeout: i32) -> i32 {
-        if timeout >= 0 || self.before_idle_wait.borrow().is_empty() {
+    /// scheduled) at the loop's time `now`: runs the hooks if they are due now, arms
+    /// the grace's alarm, and says how long to wait. Called with the loop not
+    /// borrowed; a hook must not touch the loop.
+    pub fn idle_wait_timeout(&self, st: &State, timeout: i32, now: u64) -> i32 {
+        if self.before_idle_wait.borrow().is_empty() {
             return timeout;
         }
-        match self.idle.get() {
-            Idle::Fresh => {
-                self.run_idle_hooks();
-                -1
-            }
-            Idle::Released => -1,
-            Idle::Busy => {
-                self.grace.set(true);
-                IDLE_GRACE_MS
-            }
+        let b = self.idle.before_wait(timeout, now, !self.no_alarm.get());
+        if b.run {
+            self.run_idle_hooks();
+        }
+        match b.arm {
+            Some(ms) if !self.arm(st, ms) => self.idle.alarm_failed(),
+            _ => b.timeout,
         }
     }
 
-    /// After the poll phase's wait reported `events` ready: a grace wait that saw
-    /// nothing runs the hooks.
-    pub fn after_wait(&self, events: usize) {
-        let grace = self.grace.replace(false);
+    /// After the poll phase's wait reported `ready`, at the loop's time `now`: I/O
+    /// other than the alarm keeps the loop busy; a grace wait (without an alarm) that
+    /// saw nothing runs the hooks.
+    pub fn after_wait(&self, ready: &[Ready], now: u64) {
         if self.before_idle_wait.borrow().is_empty() {
             return;
         }
-        if events > 0 {
-            self.idle.set(Idle::Busy);
-        } else if grace {
+        let alarm = self.alarm.borrow().as_ref().map(|a| a.token);
+        let io = ready.iter().any(|r| Some(r.token) != alarm);
+        if self.idle.after_wait(io, now) {
             self.run_idle_hooks();
         }
     }
 
+    /// The grace's alarm expired (the poll phase, after [`Hooks::after_wait`]).
+    fn on_alarm(&self, st: &State, now: u64) {
+        match self.idle.alarm(now) {
+            OnAlarm::Run => self.run_idle_hooks(),
+            OnAlarm::Rearm(ms) => {
+                if !self.arm(st, ms) {
+                    self.idle.alarm_failed();
+                }
+            }
+            OnAlarm::Nothing => {}
+        }
+    }
+
+    /// Arms the alarm `ms` from now, making it first; false (and no alarm from now on)
+    /// when it cannot be made or set.
+    fn arm(&self, st: &State, ms: u64) -> bool {
+        if self.alarm.borrow().is_none() {
+            let made = alarm::new().and_then(|fd| {
+                let watched = fd.try_clone().map_err(|e| crate::sys::errno::from_io(&e))?;
+                let token = Wake::open(st.reactor(), watched, Rc::new(AlarmWake))?;
+                Ok(GraceAlarm { fd, token })
+            });
+            match made {
+                Ok(a) => *self.alarm.borrow_mut() = Some(a),
+                Err(_) => {
+                    self.no_alarm.set(true);
+                    return false;
+                }
+            }
+        }
+        let set = self.alarm.borrow().as_ref().is_some_and(|a| alarm::arm(a.fd.as_fd(), ms).is_ok());
+        if !set {
+            self.no_alarm.set(true);
+        }
+        set
+    }
+
     fn run_idle_hooks(&self) {
-        self.idle.set(Idle::Released);
         let hooks = self.before_idle_wait.borrow().clone();
         for hook in hooks {
             hook();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn idle_hooks_run_at_the_first_idle_wait_then_after_a_quiet_grace() {
-        let hooks = Hooks::default();
-        assert_eq!(hooks.idle_wait_timeout(-1), -1, "no hook: the loop's own timeout");
-        let runs = Rc::new(Cell::new(0));
-        let r = runs.clone();
-        hooks.on_before_idle_wait(Rc::new(move || r.set(r.get() + 1)));
-        assert_eq!(hooks.idle_wait_timeout(5), 5, "a timer is due: not idle");
-        assert_eq!(runs.get(), 0);
-        assert_eq!(hooks.idle_wait_timeout(-1), -1, "the first idle wait runs them at once");
-        assert_eq!(runs.get(), 1);
-        hooks.after_wait(0);
-        assert_eq!(hooks.idle_wait_timeout(-1), -1, "nothing happened since");
-        hooks.after_wait(1);
-        assert_eq!(hooks.idle_wait_timeout(-1), IDLE_GRACE_MS, "after I/O: a grace wait");
-        hooks.after_wait(2);
-        assert_eq!(runs.get(), 1, "the grace wait saw I/O");
-        assert_eq!(hooks.idle_wait_timeout(-1), IDLE_GRACE_MS);
-        hooks.after_wait(0);
-        assert_eq!(runs.get(), 2, "a quiet grace wait runs them");
-        assert_eq!(hooks.idle_wait_timeout(-1), -1);
-        hooks.after_wait(1);
-        assert_eq!(hooks.idle_wait_timeout(3), 3, "a timer's wait is not a grace wait");
-        hooks.after_wait(0);
-        assert_eq!(runs.get(), 2);
     }
 }

@@ -21,6 +21,7 @@ pub mod errors;
 #[cfg(test)]
 mod flat_reads_tests;
 pub mod hooks;
+mod idle;
 mod io_host;
 mod loop_api;
 pub mod modules;

@@ -42,6 +42,11 @@ impl Runtime {
     }
 
     fn run_timers(&self) {
+        // No timer, nothing due: the clock read is saved (the loop's time was read
+        // after the last wait, and a timer started since read the clock itself).
+        if self.st.lp.borrow().timers.next_expiry().is_none() {
+            return;
+        }
         let now = self.st.lp.borrow_mut().update_time();
         loop {
             let due = self.st.lp.borrow_mut().timers.pop_due(now);
@@ -58,13 +63,16 @@ impl Runtime {
     fn run_poll(&self) {
         self.st.flush();
         let ready = {
-            let timeout = self.st.lp.borrow().poll_timeout();
+            let (timeout, now) = {
+                let lp = self.st.lp.borrow();
+                (lp.poll_timeout(), lp.now())
+            };
             // About to block with nothing due (a forked child gives back its idle
             // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
-            let timeout = self.st.hooks.idle_wait_timeout(timeout);
+            let timeout = self.st.hooks.idle_wait_timeout(&self.st, timeout, now);
             let r = self.st.reactor.wait(timeout);
-            self.st.hooks.after_wait(r.as_ref().map_or(0, Vec::len));
-            self.st.lp.borrow_mut().update_time();
+            let now = self.st.lp.borrow_mut().update_time();
+            self.st.hooks.after_wait(r.as_deref().unwrap_or_default(), now);
             r
         };
         // The reactor reports EINTR as an empty wait; any other failure would fail
@@ -80,7 +88,7 @@ impl Runtime {
         // in that order, `exit` came before the child's last `message` (2 runs in 400
         // on a loaded machine; Node: 0 in 400).
         let mut signals = None;
-        for r in ready {
+        for &r in &ready {
             if r.token == self.st.signal_token {
                 signals = Some(r);
                 continue;
@@ -90,6 +98,7 @@ impl Runtime {
         if let Some(r) = signals {
             self.st.reactor.dispatch(self, r);
         }
+        self.st.reactor.recycle(ready);
     }
 
     fn run_check(&self) {

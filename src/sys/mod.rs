@@ -5,6 +5,7 @@
 //! procbox's own copy of the environment ([`environ`]), and giving back start-up code
 //! pages and free heap in an idle child ([`trim`]).
 
+pub mod alarm;
 pub mod environ;
 pub mod errno;
 pub mod fd;
