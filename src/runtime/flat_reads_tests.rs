@@ -89,16 +89,3 @@ fn an_undefined_variable_fails_the_same() {
     let err = same_on_and_off("let x = 1; x + y");
     assert!(err.contains("Variable not found: y"), "{err}");
 }
-
-#[test]
-fn a_shared_first_argument_reads_the_same() {
-    // `f(x, ..)` with `x` captured (shared): the callee gets a copy, as `setImmediate(tick)`
-    // does; a plain `x` is still passed by reference (a native method may change it).
-    let script = "fn bump(a) { a.push(0); a.len() } let arr = [1]; let v = 7; \
-                  let f = || [bump(arr), bump(arr), second(v, 1), neg(v), arr, v]; \
-                  let plain = [1]; push(plain, 2); [f.call(), arr, plain]";
-    assert_eq!(same_on_and_off(script), "[[2, 2, 1, -7, [1], 7], [1], [1, 2]]");
-    // Locked while `map` runs: the first argument reports the data race too.
-    let err = same_on_and_off("let a = [1, 2]; let f = || a; a.map(|v| second(a, v))");
-    assert!(err.contains("Data race"), "{err}");
-}

@@ -85,47 +85,4 @@ impl Engine {
         }
         Some(Ok(value))
     }
-
-    /// The first argument of a plain function call (`setImmediate(tick)`), flattened,
-    /// when it is a shared (captured) variable found in `scope` as [`Self::js_flat_read`]
-    /// finds one, its cell free to lock: the value stock Rhai inserts for a shared target
-    /// (`take_or_clone().flatten()`), without making the target. `None` for anything
-    /// else: the stock arm runs (a plain variable is passed by reference, as before). The
-    /// caller has counted the operation. Out of line, so `make_function_call` stays small.
-    #[inline(never)]
-    pub(crate) fn js_flat_shared_first(
-        &self,
-        global: &GlobalRuntimeState,
-        scope: &mut Scope,
-        expr: &Expr,
-    ) -> Option<Dynamic> {
-        let Expr::Variable(v, short_index, _) = expr else {
-            return None;
-        };
-        if global.always_search_scope || self.resolve_var.is_some() {
-            return None;
-        }
-        #[cfg(not(feature = "no_module"))]
-        if !v.2.is_empty() {
-            return None;
-        }
-        #[cfg(feature = "debugging")]
-        if global.debugger.is_some() {
-            return None;
-        }
-        let index = match short_index {
-            Some(i) => i.get() as usize,
-            None => v.0.map_or(0, NonZeroUsize::get),
-        };
-        let slot = if index > 0 {
-            scope.len() - index
-        } else {
-            scope.search(&v.1)?
-        };
-        match scope.get_mut_by_index(slot).0 {
-            #[cfg(not(feature = "no_closure"))]
-            Union::Shared(ref cell, ..) => Some(crate::func::locked_write(cell)?.flatten_clone()),
-            _ => None,
-        }
-    }
 }

@@ -735,29 +735,19 @@ impl Engine {
                     arg_values.push(value);
                 }
 
-                // JS option: a shared (captured) variable is read flat, out of line.
-                let flat = if self.js(crate::api::js_closures::JsClosures::FLAT_READS) {
-                    self.js_flat_shared_first(global, scope, first)
-                } else {
-                    None
-                };
-                if let Some(value) = flat {
-                    arg_values.insert(0, value);
-                } else {
-                    let mut target = self.search_namespace(global, caches, scope, this_ptr, first)?;
+                let mut target = self.search_namespace(global, caches, scope, this_ptr, first)?;
 
-                    if target.as_ref().is_read_only() {
-                        target = target.into_owned();
-                    }
+                if target.as_ref().is_read_only() {
+                    target = target.into_owned();
+                }
 
-                    if target.is_shared() || target.is_temp_value() {
-                        arg_values.insert(0, target.take_or_clone().flatten());
-                    } else {
-                        // Turn it into a method call only if the object is not shared and not a simple value
-                        is_ref_mut = true;
-                        let obj_ref = target.take_ref().unwrap();
-                        args.push(obj_ref);
-                    }
+                if target.is_shared() || target.is_temp_value() {
+                    arg_values.insert(0, target.take_or_clone().flatten());
+                } else {
+                    // Turn it into a method call only if the object is not shared and not a simple value
+                    is_ref_mut = true;
+                    let obj_ref = target.take_ref().unwrap();
+                    args.push(obj_ref);
                 }
             }
             _ => {
