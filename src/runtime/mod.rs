@@ -20,6 +20,8 @@ mod engine_options_tests;
 pub mod errors;
 #[cfg(test)]
 mod flat_reads_tests;
+#[cfg(test)]
+mod free_names_tests;
 pub mod hooks;
 mod idle;
 mod io_host;
@@ -174,6 +176,8 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_js_bound_captures(true);
     // Operands and call arguments read straight out of their variable (vendor/README.md).
     engine.set_js_flat_reads(true);
+    // A closure reads `process` & co. live instead of capturing a copy (vendor/README.md).
+    engine.set_js_global_free_names(true);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
     // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.

@@ -149,6 +149,9 @@ pub struct Engine {
     pub(crate) js_division: bool,
     /// JS option (procbox): reading an array/string/BLOB index out of range gives `()`.
     pub(crate) js_index_read: bool,
+    /// JS option (procbox): a closure does not capture the global-module variables it
+    /// names (see [`crate::api::js_free_names`]).
+    pub(crate) js_global_free_names: bool,
     /// JS option (procbox): maps a caught error to the value `catch (e)` sees.
     pub(crate) js_catch_value: Option<Box<crate::api::js_options_values::OnCatchCallback>>,
 
@@ -321,6 +324,7 @@ impl Engine {
         js_call_fn_vars: false,
         js_division: false,
         js_index_read: false,
+        js_global_free_names: false,
         js_catch_value: None,
 
         print: None,

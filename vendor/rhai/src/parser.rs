@@ -88,6 +88,11 @@ pub struct ParseState<'a, 't, 'f> {
     /// closure in it captures it (see [`Engine::set_js_self_capture`]).
     #[cfg(not(feature = "no_closure"))]
     pub pending_let: Option<(ImmutableString, bool)>,
+    /// The names declared in the scopes around this closure, for
+    /// [`Engine::set_js_global_free_names`]: empty at the top level and in a `fn`,
+    /// `None` where the option does not apply.
+    #[cfg(not(feature = "no_closure"))]
+    pub js_outer: Option<ThinVec<ImmutableString>>,
     /// Encapsulates a local stack with imported [module][crate::Module] names.
     #[cfg(not(feature = "no_module"))]
     pub imports: ThinVec<ImmutableString>,
@@ -147,6 +152,8 @@ impl<'a, 't, 'f> ParseState<'a, 't, 'f> {
             allow_capture: true,
             #[cfg(not(feature = "no_closure"))]
             pending_let: None,
+            #[cfg(not(feature = "no_closure"))]
+            js_outer: Some(ThinVec::new()),
             external_constants,
             global: None,
             stack: Scope::new(),
@@ -3422,6 +3429,12 @@ impl Engine {
                             new_state.global_imports.extend(state.imports.clone());
                         }
 
+                        // JS option: a `fn` may see the top-level variables it names.
+                        #[cfg(not(feature = "no_closure"))]
+                        if self.js(crate::api::js_closures::JsClosures::FN_GLOBALS) {
+                            new_state.js_outer = None;
+                        }
+
                         // Brand new options
                         let options = self.options | (settings.options & LangOptions::STRICT_VAR);
 
@@ -3884,6 +3897,10 @@ impl Engine {
         settings: ParseSettings,
         skip_parameters: bool,
     ) -> ParseResult<Expr> {
+        // JS option: the names declared around the closure
+        #[cfg(not(feature = "no_closure"))]
+        let js_outer = self.js_outer_names(state);
+
         // Build new parse state
 
         let new_state = &mut ParseState::new(
@@ -3892,6 +3909,10 @@ impl Engine {
             state.tokenizer_control.clone(),
             state.lib,
         );
+        #[cfg(not(feature = "no_closure"))]
+        {
+            new_state.js_outer = js_outer;
+        }
 
         #[cfg(not(feature = "no_module"))]
         {
@@ -3990,7 +4011,12 @@ impl Engine {
         // so extract them into a list.
         #[cfg(not(feature = "no_closure"))]
         let (mut params, _externals) = {
-            let externals = std::mem::take(&mut new_state.external_vars);
+            let mut externals = std::mem::take(&mut new_state.external_vars);
+
+            // JS option: global-module variables are read at call time, not captured
+            if self.js_global_free_names {
+                self.js_drop_global_free_names(new_state, &body, &mut externals);
+            }
 
             let mut params = FnArgsVec::with_capacity(params_list.len() + externals.len());
             params.extend(externals.iter().map(|Ident { name, .. }| name.clone()));

@@ -22,6 +22,7 @@ pub mod call_fn;
 pub mod options;
 
 pub mod js_closures;
+pub mod js_free_names;
 pub mod js_options;
 
 #[cfg(not(feature = "no_ast"))]
