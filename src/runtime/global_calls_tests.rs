@@ -76,3 +76,62 @@ fn errors_are_the_same() {
     let err = same_on_and_off("h.run(|| throw 7)");
     assert!(err.contains('7'), "{err}");
 }
+
+/// A second handle type with a method of the same name: the typed-method hash kept by
+/// the option is per type.
+#[derive(Debug, Clone)]
+struct Other;
+
+fn engine_with_other(on: bool) -> Engine {
+    let mut e = engine(on);
+    e.register_type_with_name::<Other>("Other");
+    e.register_fn("add", |_: &mut Other, x: INT| 1000 + x);
+    let mut m = rhai::Module::new();
+    m.set_var("g", Other);
+    e.register_global_module(m.into());
+    e
+}
+
+#[test]
+fn repeated_calls_take_the_native_path_with_the_same_results() {
+    // From the third call on the resolution cache holds the two script-method misses,
+    // and the option calls the native function without asking again.
+    let script = "let s = 0; for i in 0..6 { s += h.add(i); s += h.add(i, 2); } s";
+    assert_eq!(same_on_and_off(script), "525");
+    // A script method of that name is still found first on every call.
+    let script = "fn add(x) { x * 2 } let s = 0; for i in 0..6 { s += h.add(i) } s";
+    assert_eq!(same_on_and_off(script), "30");
+    // Errors after the misses are cached: wrong argument type, a throw, no method.
+    let script = "let e = []; for i in 0..4 { try { h.add(\"x\") } catch (x) { e.push(type_of(x)) } } e";
+    assert_eq!(same_on_and_off(script), "[\"map\", \"map\", \"map\", \"map\"]");
+    let script = "let n = 0; for i in 0..4 { try { h.run(|| throw i) } catch (x) { n += x } } n";
+    assert_eq!(same_on_and_off(script), "6");
+    let err = same_on_and_off("for i in 0..4 { h.nope(i) }");
+    assert!(err.contains("nope"), "{err}");
+}
+
+#[test]
+fn two_handle_types_with_one_method_name() {
+    for on in [false, true] {
+        let e = engine_with_other(on);
+        let script = "let s = []; for i in 0..4 { s.push(h.add(i)); s.push(g.add(i)); } s";
+        let v = e.eval::<Dynamic>(script).map(|v| format!("{v:?}")).unwrap_or_else(|e| e.to_string());
+        assert_eq!(v, "[40, 1000, 41, 1001, 42, 1002, 43, 1003]", "on: {on}");
+    }
+}
+
+#[test]
+fn a_missing_function_callback_is_still_asked() {
+    for on in [false, true] {
+        let mut e = engine(on);
+        let asked = Rc::new(Cell::new(0));
+        let a = asked.clone();
+        e.on_missing_function(move |name, _, _, _| {
+            a.set(a.get() + 1);
+            Ok((name == "nope").then(|| Dynamic::from(7 as INT)))
+        });
+        let v = e.eval::<INT>("let s = 0; for i in 0..4 { s += h.nope(i) + h.add(i) } s");
+        assert_eq!(v.ok(), Some(4 * 7 + 40 * 4 + 6), "on: {on}");
+        assert_eq!(asked.get(), 4, "on: {on}");
+    }
+}

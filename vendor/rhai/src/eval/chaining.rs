@@ -182,44 +182,19 @@ impl Engine {
         new_val: &mut Option<(Dynamic, &OpAssignment)>,
     ) -> Option<RhaiResult> {
         let mut cell = self.js_global_handle(scope, lhs)?;
+        // procbox js_global_calls: a chain that is one method call on the handle (out of
+        // line, in js_calls.rs).
+        #[cfg(not(feature = "no_object"))]
+        if new_val.is_none() && self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS) {
+            if let Some(r) = self.js_global_call(global, caches, expr, rhs, &mut cell, idx_values) {
+                return Some(r);
+            }
+        }
         let target = &mut match Target::try_from(&mut cell) {
             Ok(target) => target,
             Err(err) => return Some(Err(err)),
         };
         let new_val = new_val.take();
-        // procbox js_global_calls: `handle.method(args)` is the whole chain; what the
-        // chain walk and `make_method_call` would do for it is this one call (the
-        // handle is a custom type: no map method, no `call`; its arguments are all of
-        // `idx_values`; a shared target propagates nothing). The names
-        // `make_method_call` handles itself, `handle?.method()` and the debugger take
-        // the walk.
-        #[cfg(not(feature = "no_object"))]
-        if let (Expr::MethodCall(x, pos), None) = (rhs, &new_val) {
-            #[cfg(feature = "debugging")]
-            let plain = global.debugger.is_none();
-            #[cfg(not(feature = "debugging"))]
-            let plain = true;
-            if plain
-                && self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS)
-                && !expr.options().intersects(ASTFlags::NEGATED)
-                && idx_values.len() == x.args.len()
-                && !matches!(
-                    x.name.as_str(),
-                    crate::engine::KEYWORD_FN_PTR_CALL
-                        | crate::engine::KEYWORD_FN_PTR_CURRY
-                        | crate::engine::KEYWORD_IS_SHARED
-                )
-            {
-                let is_ref_mut = target.is_ref();
-                let args = &mut std::iter::once(target.as_mut())
-                    .chain(idx_values.iter_mut())
-                    .collect::<FnArgsVec<_>>();
-                let r = self.exec_fn_call(
-                    global, caches, None, &x.name, None, x.hashes, args, is_ref_mut, true, *pos,
-                );
-                return Some(r.map(|(v, ..)| v));
-            }
-        }
         Some(
             self.eval_dot_index_chain_raw(
                 global, caches, None, None, lhs, expr, target, rhs, idx_values, new_val,
