@@ -121,6 +121,7 @@ fn two_handle_types_with_one_method_name() {
 }
 
 #[test]
+#[allow(deprecated)] // `on_missing_function` is marked volatile, not deprecated
 fn a_missing_function_callback_is_still_asked() {
     for on in [false, true] {
         let mut e = engine(on);
