@@ -160,3 +160,32 @@ fn curried_values_are_shared_copy_on_write() {
         .unwrap();
     assert_eq!(r, 2 * 1_000_000 + 124 * 1000 + 135);
 }
+
+/// `Scope::rewind` pops entries itself (procbox: `pop`, not `truncate`): the values
+/// dropped are the ones above the mark, each exactly once; rewinding to the length or
+/// beyond changes nothing; shared values and scripts that define variables in blocks and
+/// calls see the same results.
+#[test]
+fn scope_rewind_drops_what_is_above_the_mark() {
+    let counted = Rc::new(());
+    let mut scope = Scope::new();
+    scope.push("a", 1 as INT);
+    for name in ["b", "c", "d"] {
+        scope.push(name, Dynamic::from(counted.clone()));
+    }
+    assert_eq!(Rc::strong_count(&counted), 4);
+    scope.rewind(5).rewind(4);
+    assert_eq!((scope.len(), Rc::strong_count(&counted)), (4, 4));
+    scope.rewind(2);
+    assert_eq!((scope.len(), Rc::strong_count(&counted)), (2, 2));
+    assert!(scope.contains("b") && !scope.contains("c"));
+    scope.push("e", 5 as INT);
+    assert_eq!(scope.get_value::<INT>("e"), Some(5));
+    scope.rewind(0);
+    assert_eq!((scope.len(), Rc::strong_count(&counted)), (0, 1));
+
+    let engine = Engine::new();
+    let script = "let s = 0; let f = |x| { let y = x * 2; { let z = y + s; s = z; } s }; \
+                  for i in 0..5 { let t = f.call(i); s += t; } s";
+    assert_eq!(engine.eval::<INT>(script).ok(), Some(104));
+}

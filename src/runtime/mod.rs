@@ -22,6 +22,8 @@ pub mod errors;
 mod flat_reads_tests;
 #[cfg(test)]
 mod free_names_tests;
+#[cfg(test)]
+mod global_calls_tests;
 pub mod hooks;
 mod idle;
 mod io_host;
@@ -169,7 +171,7 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     // handles used inside their own callbacks, `fn`s that see the script's variables.
     engine.set_js_self_capture(true).set_js_shared_handles(true).set_js_fn_globals(true);
     // `process.nextTick(f)` without copying `process` per call (vendor/README.md).
-    engine.set_js_global_handles(true);
+    engine.set_js_global_handles(true).set_js_global_calls(true);
     // `setImmediate(f);` as a statement builds no handle (vendor/README.md).
     engine.set_js_result_hints(true);
     // A stored callback's captures stay bound between its calls (vendor/README.md).

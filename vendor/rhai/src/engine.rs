@@ -105,6 +105,10 @@ pub struct Engine {
     /// The type part of typed-method hashes, per type name (procbox addition, see
     /// [`Engine::typed_method_hash`]); emptied whenever a module or type is registered.
     pub(crate) type_hashes: Locked<Vec<(usize, usize, u64)>>,
+    /// The last typed-method hash `js_global_calls` asked for: (base hash, type name's
+    /// address and length, typed hash); emptied with `type_hashes` (procbox addition).
+    #[cfg(not(feature = "no_object"))]
+    pub(crate) js_typed_memo: Locked<(u64, usize, usize, u64)>,
     /// The kept copies of global-module variables (procbox addition, see
     /// [`Engine::set_js_global_handles`]): name, shared copy (`None`: no custom type).
     /// Emptied whenever a global module is registered.
@@ -297,6 +301,8 @@ impl Engine {
 
         interned_strings: None,
         type_hashes: Locked::new(Vec::new()),
+        #[cfg(not(feature = "no_object"))]
+        js_typed_memo: Locked::new((0, 0, 0, 0)),
         #[cfg(not(feature = "no_closure"))]
         js_global_cells: Locked::new(Vec::new()),
 

@@ -32,6 +32,8 @@ bitflags! {
         const BOUND_CAPTURES = 0b100000;
         /// See [`Engine::set_js_flat_reads`].
         const FLAT_READS = 0b1000000;
+        /// See [`Engine::set_js_global_calls`].
+        const GLOBAL_CALLS = 0b10000000;
     }
 }
 
@@ -111,6 +113,17 @@ impl Engine {
     #[inline]
     pub fn set_js_flat_reads(&mut self, enable: bool) -> &mut Self {
         self.js_closures.set(JsClosures::FLAT_READS, enable);
+        self
+    }
+    /// With [`Engine::set_js_global_handles`] on, a method call made directly on a
+    /// global-module handle (`process.nextTick(f)`, not `process.a.b()`) goes from the
+    /// kept copy straight to the method call, without the generic chain walk in between
+    /// (which for such a call only checks what the call has already decided). The function
+    /// resolved and called, its arguments and its result are the same. Default `false`.
+    #[cfg(not(feature = "no_closure"))]
+    #[inline]
+    pub fn set_js_global_calls(&mut self, enable: bool) -> &mut Self {
+        self.js_closures.set(JsClosures::GLOBAL_CALLS, enable);
         self
     }
     /// Marks the next statements block evaluated as one whose value is discarded, when

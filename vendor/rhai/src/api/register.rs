@@ -21,6 +21,10 @@ impl Engine {
     pub(crate) fn global_namespace_mut(&mut self) -> &mut Module {
         // A type's display name may change: forget the typed-method hashes.
         self.type_hashes = crate::Locked::new(Vec::new());
+        #[cfg(not(feature = "no_object"))]
+        {
+            self.js_typed_memo = crate::Locked::new((0, 0, 0, 0));
+        }
         // A global module may be added or changed: forget the kept global copies.
         #[cfg(not(feature = "no_closure"))]
         {
@@ -730,6 +734,10 @@ impl Engine {
 
         register_static_module_raw(&mut self.global_sub_modules, name.as_ref(), module);
         self.type_hashes = crate::Locked::new(Vec::new());
+        #[cfg(not(feature = "no_object"))]
+        {
+            self.js_typed_memo = crate::Locked::new((0, 0, 0, 0));
+        }
         self
     }
     /// _(metadata)_ Generate a list of all registered functions.

@@ -182,6 +182,14 @@ impl Engine {
         new_val: &mut Option<(Dynamic, &OpAssignment)>,
     ) -> Option<RhaiResult> {
         let mut cell = self.js_global_handle(scope, lhs)?;
+        // procbox js_global_calls: a chain that is one method call on the handle (out of
+        // line, in js_calls.rs).
+        #[cfg(not(feature = "no_object"))]
+        if new_val.is_none() && self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS) {
+            if let Some(r) = self.js_global_call(global, caches, expr, rhs, &mut cell, idx_values) {
+                return Some(r);
+            }
+        }
         let target = &mut match Target::try_from(&mut cell) {
             Ok(target) => target,
             Err(err) => return Some(Err(err)),

@@ -41,7 +41,10 @@ impl Engine {
         }
         let name = &v.1;
         let mut cells = crate::func::locked_write(&self.js_global_cells)?;
-        let cell = if let Some((_, cell)) = cells.iter().find(|(n, _)| n == name) {
+        // The parser interns names, so a pointer comparison finds the usual hit.
+        let found = cells.iter().find(|(n, _)| n.ptr_eq(name));
+        let found = found.or_else(|| cells.iter().find(|(n, _)| n == name));
+        let cell = if let Some((_, cell)) = found {
             cell.clone()
         } else {
             let value = self.global_modules.iter().find_map(|m| m.get_var(name));

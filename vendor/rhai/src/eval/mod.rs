@@ -12,6 +12,10 @@ mod indexing;
 mod js;
 #[cfg(not(feature = "no_ast"))]
 #[cfg(not(feature = "no_closure"))]
+#[cfg(not(feature = "no_object"))]
+mod js_calls;
+#[cfg(not(feature = "no_ast"))]
+#[cfg(not(feature = "no_closure"))]
 mod js_handles;
 #[cfg(not(feature = "no_ast"))]
 mod js_reads;

@@ -10,6 +10,19 @@ use crate::{Dynamic, Engine, RhaiResult, RhaiResultOf, Scope, VarDefInfo, ERR, I
 #[cfg(feature = "no_std")]
 use std::prelude::v1::*;
 
+/// procbox: [`Dynamic::flatten`] with its usual case (not shared: nothing to do) tested
+/// inline. `flatten` is recursive, so whether the compiler inlines it into a statement's
+/// hot path changes with unrelated code elsewhere in the crate; this keeps the common
+/// case one test either way. Same result as `flatten`.
+#[inline(always)]
+fn flat(value: Dynamic) -> Dynamic {
+    #[cfg(not(feature = "no_closure"))]
+    if value.is_shared() {
+        return value.flatten();
+    }
+    value
+}
+
 impl Engine {
     /// If the value is a string, intern it.
     #[inline(always)]
@@ -236,7 +249,7 @@ impl Engine {
             // Expression as statement
             Stmt::Expr(expr) => self
                 .eval_expr(global, caches, scope, this_ptr, expr)
-                .map(Dynamic::flatten),
+                .map(flat),
 
             // Block scope
             Stmt::Block(stmts, ..) => {
@@ -288,9 +301,13 @@ impl Engine {
                     #[cfg(feature = "no_function")]
                     unreachable!();
                 } else if let Expr::Variable(x, ..) = lhs {
-                    let rhs_val = self
-                        .eval_expr(global, caches, scope, this_ptr.as_deref_mut(), rhs)?
-                        .flatten();
+                    let rhs_val = flat(self.eval_expr(
+                        global,
+                        caches,
+                        scope,
+                        this_ptr.as_deref_mut(),
+                        rhs,
+                    )?);
 
                     self.track_operation(global, lhs.position())?;
 

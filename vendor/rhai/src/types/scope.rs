@@ -446,9 +446,21 @@ impl Scope<'_> {
     /// ```
     #[inline(always)]
     pub fn rewind(&mut self, size: usize) -> &mut Self {
-        self.names.truncate(size);
-        self.values.truncate(size);
-        self.aliases.truncate(size);
+        // procbox: the entries are dropped here, last first as `truncate` drops them,
+        // with `pop` (small enough to be inlined wherever this is) rather than
+        // `truncate`, whose inlining into the interpreter's hot functions came and went
+        // with unrelated changes elsewhere in the crate. Most rewinds (a block that
+        // defined nothing) cost one compare. `values` is as long as `names`; `aliases`
+        // is never longer, and usually empty.
+        while self.names.len() > size {
+            self.names.pop();
+        }
+        while self.values.len() > size {
+            self.values.pop();
+        }
+        if self.aliases.len() > size {
+            self.aliases.truncate(size);
+        }
         self
     }
     /// Does the [`Scope`] contain the entry?
