@@ -96,9 +96,11 @@ pub fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    // ASCII digits, pushed as characters: a UTF-8 check of the slice cost more than
-    // the digits (twice per pool job).
-    out.extend(digits.iter().skip(at).map(|&d| char::from(d)));
+    // Appended as bytes: a UTF-8 check of the slice cost more than the digits (twice
+    // per pool job), and pushing them as characters about 30 instructions a digit.
+    // SAFETY: every byte appended is an ASCII digit (b'0' + a value below 10), so
+    // `out` stays valid UTF-8.
+    unsafe { out.as_mut_vec() }.extend_from_slice(digits.get(at..).unwrap_or_default());
 }
 
 /// A JSON string literal, escaped as `JSON.stringify` (and serde_json) escape it:
