@@ -63,6 +63,12 @@ impl<T> Immediates<T> {
         self.refs
     }
 
+    /// Whether anything is queued (cleared entries still count until a phase drops
+    /// them): a check phase with nothing queued takes no batch.
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
     /// Starts a check phase: takes every immediate queued so far. Give the emptied
     /// batch back with [`Immediates::recycle`].
     pub fn take_batch(&mut self) -> VecDeque<Rc<Immediate<T>>> {

@@ -69,6 +69,11 @@ impl<T: Clone> Loop<T> {
         self.closing.push_back(task);
     }
 
+    /// Whether handles closed in this iteration wait for the close phase.
+    pub fn alive_closing(&self) -> bool {
+        !self.closing.is_empty()
+    }
+
     /// Starts the close phase: takes the work queued so far (work queued while it
     /// runs waits for the next iteration's close phase).
     pub fn take_closing(&mut self) -> VecDeque<T> {

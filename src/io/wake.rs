@@ -14,7 +14,7 @@
 //! is a request while it runs; the signal pipe and the REPL's wake keep nothing
 //! alive).
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::Rc;
 
 use super::events::Handler;
@@ -32,6 +32,12 @@ impl<C: ?Sized + 'static> Wake<C> {
     /// hears it is readable. Returns its token (the runtime looks for the signal
     /// pipe's among the ready ones). A failure to watch closes `fd`.
     pub fn open(reactor: &Rc<Reactor<C>>, fd: OwnedFd, to: Rc<dyn Handler<C>>) -> SysResult<Token> {
+        Self::open_kept(reactor, fd, to).map(|(token, _)| token)
+    }
+
+    /// [`Wake::open`], also handing back the wake, whose owner acts on its descriptor
+    /// ([`Wake::fd`]: the idle grace arms its timer so, with no second descriptor).
+    pub fn open_kept(reactor: &Rc<Reactor<C>>, fd: OwnedFd, to: Rc<dyn Handler<C>>) -> SysResult<(Token, Rc<Self>)> {
         let w = Rc::new(Wake { handle: Handle::new(fd, reactor), to });
         let token = w.handle.open(w.clone());
         if let Err(e) = w.handle.set_interest(Interest::READ) {
@@ -40,7 +46,12 @@ impl<C: ?Sized + 'static> Wake<C> {
             reactor.close_token(token);
             return Err(e);
         }
-        Ok(token)
+        Ok((token, w))
+    }
+
+    /// The descriptor (open for the reactor's life, as the wake is).
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.handle.fd()
     }
 }
 

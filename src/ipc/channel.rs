@@ -119,7 +119,7 @@ impl Reader {
         self.fds.extend(fds.into_iter().map(|fd| Received { from, to, fd }));
         // A read of one message (a round trip's) gains nothing by waiting: it is
         // decoded now, without the copy.
-        let later = later && memchr::memchr(b'\n', bytes).is_some_and(|nl| nl + 1 < bytes.len());
+        let later = later && super::framing::find_newline(bytes).is_some_and(|nl| nl + 1 < bytes.len());
         let Reader { decoder, fds, cmd_key, .. } = self;
         decoder.push_lines(bytes, |start, line, size| {
             let frame = match line {

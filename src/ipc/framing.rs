@@ -116,9 +116,17 @@ impl Decoder {
             base += nl as u64 + 1;
         }
         let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', data) {
-            each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
-            start = nl + 1;
+        if data.len() <= SHORT_SCAN {
+            // A round trip's read: no memchr set-up per search.
+            while let Some(nl) = data.get(start..).and_then(find_newline).map(|i| start + i) {
+                each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
+                start = nl + 1;
+            }
+        } else {
+            for nl in memchr::memchr_iter(b'\n', data) {
+                each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
+                start = nl + 1;
+            }
         }
         self.buf.extend_from_slice(&data[start..]);
         self.check_size(each);
@@ -157,6 +165,16 @@ impl Decoder {
         self.buf = Vec::new();
         Some(Frame::Malformed { error: "incomplete message at end of channel".into(), excerpt })
     }
+}
+
+/// Up to this many bytes, a newline is looked for byte by byte.
+const SHORT_SCAN: usize = 32;
+
+/// Where the first newline in `bytes` is: a plain scan in a short slice (a round
+/// trip's message is a read of about ten bytes, where memchr's vector set-up cost
+/// more than the bytes, about 80 instructions a call), memchr in a longer one.
+pub fn find_newline(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() <= SHORT_SCAN { bytes.iter().position(|&b| b == b'\n') } else { memchr::memchr(b'\n', bytes) }
 }
 
 fn excerpt(line: &[u8]) -> String {
@@ -214,6 +232,22 @@ mod tests {
 
     fn shown(frames: &[Frame]) -> Vec<String> {
         frames.iter().map(show).collect()
+    }
+
+    #[test]
+    fn newlines_are_found_short_or_long() {
+        for len in 0..80 {
+            let none = vec![b'x'; len];
+            assert_eq!(find_newline(&none), None, "len {len}");
+            for at in 0..len {
+                let mut line = none.clone();
+                line[at] = b'\n';
+                if at + 1 < len {
+                    line[len - 1] = b'\n';
+                }
+                assert_eq!(find_newline(&line), Some(at), "len {len}, newline at {at}");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! (`api` → `runtime`), and `api::process` does not name `api::ipc`.
 
 use std::cell::{Cell, RefCell};
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
 use super::idle::{Idle, OnAlarm};
@@ -28,10 +28,10 @@ pub struct Hooks {
     no_alarm: Cell<bool>,
 }
 
-/// The grace's timer descriptor: the poller watches it (an `io::wake::Wake` open for
-/// good), this duplicate arms it.
+/// The grace's timer descriptor: an `io::wake::Wake` open for good (the poller
+/// watches it; the hooks arm it through it).
 struct GraceAlarm {
-    fd: OwnedFd,
+    wake: Rc<Wake<Runtime>>,
     token: Token,
 }
 
@@ -123,9 +123,8 @@ impl Hooks {
     fn arm(&self, st: &State, ms: u64) -> bool {
         if self.alarm.borrow().is_none() {
             let made = alarm::new().and_then(|fd| {
-                let watched = fd.try_clone().map_err(|e| crate::sys::errno::from_io(&e))?;
-                let token = Wake::open(st.reactor(), watched, Rc::new(AlarmWake))?;
-                Ok(GraceAlarm { fd, token })
+                let (token, wake) = Wake::open_kept(st.reactor(), fd, Rc::new(AlarmWake))?;
+                Ok(GraceAlarm { wake, token })
             });
             match made {
                 Ok(a) => *self.alarm.borrow_mut() = Some(a),
@@ -135,7 +134,7 @@ impl Hooks {
                 }
             }
         }
-        let set = self.alarm.borrow().as_ref().is_some_and(|a| alarm::arm(a.fd.as_fd(), ms).is_ok());
+        let set = self.alarm.borrow().as_ref().is_some_and(|a| alarm::arm(a.wake.fd(), ms).is_ok());
         if !set {
             self.no_alarm.set(true);
         }

@@ -35,6 +35,9 @@ impl Runtime {
 
     /// The close phase: `close` callbacks of handles closed during this iteration.
     fn run_closing(&self) {
+        if !self.st.lp.borrow().alive_closing() {
+            return;
+        }
         let batch = self.st.lp.borrow_mut().take_closing();
         for task in batch {
             self.macrotask(&task);
@@ -107,6 +110,10 @@ impl Runtime {
         let resume = self.st.lp.borrow_mut().take_resume_drain();
         if resume || !self.st.ticks.borrow().is_empty() || self.st.micro.has_jobs() {
             self.drain();
+        }
+        // Nothing queued (a turn that only read a socket): no batch to take.
+        if self.st.lp.borrow().immediates.is_empty() {
+            return;
         }
         let mut batch = self.st.lp.borrow_mut().immediates.take_batch();
         while let Some(entry) = batch.pop_front() {
