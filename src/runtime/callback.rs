@@ -262,12 +262,18 @@ impl Home {
 /// install none; comparing it exactly would never match in a chain, where each link
 /// registers from one block deeper than the last. Anything unusual (a tag set) is
 /// simply not shared.
+///
+/// Checked once per registration (`setImmediate` in a loop), so cheaply: each list as
+/// one slice (a small vector's length and data each test where it lives), imports
+/// only when there are any, the source by pointer before text.
 fn same_global(a: &GlobalRuntimeState, b: &GlobalRuntimeState) -> bool {
-    a.lib.len() == b.lib.len()
-        && a.lib.iter().zip(b.lib.iter()).all(|(x, y)| Rc::ptr_eq(x, y))
+    let (la, lb) = (a.lib.as_slice(), b.lib.as_slice());
+    la.len() == lb.len()
+        && la.iter().zip(lb).all(|(x, y)| Rc::ptr_eq(x, y))
         && a.num_imports() == b.num_imports()
-        && a.scan_imports_raw().zip(b.scan_imports_raw()).all(|((n, m), (o, p))| n == o && Rc::ptr_eq(m, p))
-        && a.source == b.source
+        && (a.num_imports() == 0
+            || a.scan_imports_raw().zip(b.scan_imports_raw()).all(|((n, m), (o, p))| n == o && Rc::ptr_eq(m, p)))
+        && same_text(&a.source, &b.source)
         && a.num_modules_loaded == b.num_modules_loaded
         && (a.scope_level == 0) == (b.scope_level == 0)
         && a.always_search_scope == b.always_search_scope
@@ -300,6 +306,16 @@ fn still_clean(now: &GlobalRuntimeState, stored: &GlobalRuntimeState) -> bool {
 /// text).
 fn same_name(kept: &ImmutableString, name: &str) -> bool {
     (kept.as_ptr() == name.as_ptr() && kept.len() == name.len()) || kept.as_str() == name
+}
+
+/// Two optional shared strings, by pointer first: a script's calls all carry its one
+/// source string, so the text (a path) is compared only when they differ.
+fn same_text(a: &Option<ImmutableString>, b: &Option<ImmutableString>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.ptr_eq(y) || x == y,
+        _ => false,
+    }
 }
 
 fn same_rc<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
