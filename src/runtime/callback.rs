@@ -190,7 +190,7 @@ impl Home {
         let s = &self.store;
         // The position first: cheapest, and what differs between call sites.
         s.pos == ctx.call_position()
-            && s.fn_name == ctx.fn_name()
+            && same_short(&s.fn_name, ctx.fn_name())
             && s.source.as_deref() == ctx.fn_source()
             && same_global(&s.global, ctx.global_runtime_state())
     }
@@ -306,6 +306,22 @@ fn still_clean(now: &GlobalRuntimeState, stored: &GlobalRuntimeState) -> bool {
 /// text).
 fn same_name(kept: &ImmutableString, name: &str) -> bool {
     (kept.as_ptr() == name.as_ptr() && kept.len() == name.len()) || kept.as_str() == name
+}
+
+/// `a == b` for a native function's name, checked at every registration: a name of 8
+/// to 16 bytes (`nextTick`, `setTimeout`, `setImmediate`) is compared as two
+/// overlapping words in place, without the call to `memcmp` that `==` makes.
+fn same_short(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if !(8..=16).contains(&n) {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
 }
 
 /// Two optional shared strings, by pointer first: a script's calls all carry its one

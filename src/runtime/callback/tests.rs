@@ -68,3 +68,21 @@ fn a_chain_reuses_its_home() {
     assert!(!same_home(&cbs[0], &cbs[1]), "the first link is registered from the main script");
     assert!(cbs[1..].iter().all(|c| same_home(c, &cbs[1])));
 }
+
+#[test]
+fn short_names_compare_like_eq() {
+    let text = "setImmediateAndMore";
+    for n in 0..=text.len() {
+        let a = text.get(..n).unwrap_or_default();
+        assert!(same_short(a, &a.to_string()), "{a:?} equals itself");
+        for i in 0..n {
+            let mut b = a.as_bytes().to_vec();
+            b[i] ^= 1;
+            let b = String::from_utf8(b).expect("ascii");
+            assert!(!same_short(a, &b), "{a:?} differs from {b:?} at {i}");
+        }
+        if n > 0 {
+            assert!(!same_short(a, text.get(..n - 1).unwrap_or_default()), "a shorter name differs");
+        }
+    }
+}
