@@ -15,26 +15,8 @@ fn engine(on: bool) -> Engine {
     e
 }
 
-/// The script's value as text (or its error), and the operations counted.
-fn outcome(on: bool, script: &str) -> (String, u64) {
-    let mut e = engine(on);
-    let ops = Rc::new(Cell::new(0));
-    let o = ops.clone();
-    e.on_progress(move |n| {
-        o.set(n);
-        None
-    });
-    let value = match e.eval::<Dynamic>(script) {
-        Ok(v) => format!("{v:?}"),
-        Err(err) => format!("error: {err}"),
-    };
-    (value, ops.get())
-}
-
 fn same_on_and_off(script: &str) -> String {
-    let on = outcome(true, script);
-    assert_eq!(on, outcome(false, script), "{script}");
-    on.0
+    super::option_outcome::same_on_and_off(engine, script)
 }
 
 #[test]

@@ -29,6 +29,8 @@ mod idle;
 mod io_host;
 mod loop_api;
 pub mod modules;
+#[cfg(test)]
+mod option_outcome;
 mod outcome;
 pub mod output;
 pub mod promise;
