@@ -9,6 +9,7 @@
 //! [`Loop::poll_timeout`] (`uv__backend_timeout`).
 
 pub mod immediates;
+pub mod int_map;
 pub mod live;
 pub mod timers;
 

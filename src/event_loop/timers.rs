@@ -7,8 +7,9 @@
 //! same pass. This file reproduces that exactly (`lib/internal/timers.js`,
 //! `processTimers` and `listOnTimeout`), with lazy deletion for cleared timers.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeSet, VecDeque};
+
+use super::int_map::IntMap;
 
 pub type TimerId = u64;
 
@@ -19,32 +20,6 @@ pub const MAX_DELAY: f64 = 2_147_483_647.0;
 pub fn clamp_delay(ms: f64) -> u64 {
     if (1.0..=MAX_DELAY).contains(&ms) { ms.trunc() as u64 } else { 1 }
 }
-
-/// Hashes the integer keys we make ourselves (timer ids, durations) with one multiply.
-/// SipHash guards against chosen keys, which cannot happen here, and was the largest
-/// cost of a timer after the script call itself.
-#[derive(Default, Clone, Copy)]
-struct IntHasher(u64);
-
-impl Hasher for IntHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // FxHash's step: the multiply spreads sequential ids over the high bits that
-        // hashbrown uses for its control bytes.
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type IntMap<V> = HashMap<u64, V, BuildHasherDefault<IntHasher>>;
 
 struct Timer<T> {
     duration: u64,

@@ -17,11 +17,11 @@
 //! or close handles from inside `on_ready`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::os::fd::BorrowedFd;
 use std::rc::Rc;
 
 use super::spin::Spin;
+use crate::event_loop::int_map::IntMap;
 use crate::event_loop::{Counts, Hold, Request};
 use crate::sys::errno::{Errno, SysResult};
 use crate::sys::poll::Poller;
@@ -71,7 +71,8 @@ pub struct Reactor<C: ?Sized> {
     epoll: Poller,
     live: Rc<Counts>,
     next: Cell<Token>,
-    table: RefCell<TokenMap<Entry<C>>>,
+    /// Open handles by token (small sequential integers: `IntMap`'s one-multiply hash).
+    table: RefCell<IntMap<Entry<C>>>,
     /// Tokens of open handles watched as always ready (in the order they were added).
     always: RefCell<Vec<Token>>,
     /// Whether and how long a wait polls before it blocks (`io::spin`; off unless set).
@@ -81,30 +82,6 @@ pub struct Reactor<C: ?Sized> {
     spare: Cell<Vec<Ready>>,
 }
 
-/// Tokens are small sequential integers: a multiplication spreads them over the
-/// hash (SipHash, the default, cost about 140 instructions per lookup, one per
-/// ready descriptor per turn).
-#[derive(Default)]
-pub struct TokenHasher(u64);
-
-impl std::hash::Hasher for TokenHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type TokenMap<V> = HashMap<Token, V, std::hash::BuildHasherDefault<TokenHasher>>;
-
 impl<C: ?Sized> Reactor<C> {
     /// A reactor whose guards count in `live` (the loop's counts).
     pub fn new(live: Rc<Counts>) -> SysResult<Self> {
@@ -112,7 +89,7 @@ impl<C: ?Sized> Reactor<C> {
             epoll: Poller::new()?,
             live,
             next: Cell::new(1),
-            table: RefCell::new(TokenMap::default()),
+            table: RefCell::new(IntMap::default()),
             always: RefCell::new(Vec::new()),
             spin: Spin::default(),
             spare: Cell::new(Vec::new()),
