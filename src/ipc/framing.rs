@@ -116,17 +116,11 @@ impl Decoder {
             base += nl as u64 + 1;
         }
         let mut start = 0;
-        if data.len() <= SHORT_SCAN {
-            // A round trip's read: no memchr set-up per search.
-            while let Some(nl) = data.get(start..).and_then(find_newline).map(|i| start + i) {
-                each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
-                start = nl + 1;
-            }
-        } else {
-            for nl in memchr::memchr_iter(b'\n', data) {
-                each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
-                start = nl + 1;
-            }
+        // `find_newline` picks the search by what is left: a round trip's short read
+        // is scanned byte by byte, a long one searched with memchr.
+        while let Some(nl) = data.get(start..).and_then(find_newline).map(|i| start + i) {
+            each(base + start as u64, Ok(&data[start..nl]), nl + 1 - start);
+            start = nl + 1;
         }
         self.buf.extend_from_slice(&data[start..]);
         self.check_size(each);
