@@ -15,11 +15,16 @@ pub fn outcome(mut e: Engine, script: &str) -> (String, u64) {
         o.set(n);
         None
     });
-    let value = match e.eval::<Dynamic>(script) {
+    let value = value(&e, script);
+    (value, ops.get())
+}
+
+/// The script's value as text, or its error.
+pub fn value(e: &Engine, script: &str) -> String {
+    match e.eval::<Dynamic>(script) {
         Ok(v) => format!("{v:?}"),
         Err(err) => format!("error: {err}"),
-    };
-    (value, ops.get())
+    }
 }
 
 /// Runs `script` on `engine(true)` and `engine(false)`, asserts both give the same
