@@ -180,8 +180,9 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_js_bound_captures(true);
     // Operands and call arguments read straight out of their variable (vendor/README.md).
     engine.set_js_flat_reads(true);
-    // A closure reads `process` & co. live instead of capturing a copy (vendor/README.md).
-    engine.set_js_global_free_names(true);
+    // A closure reads `process` & co. live instead of capturing a copy, and a chain on
+    // `process` skips the scope search where the parser proved it fails (vendor/README.md).
+    engine.set_js_global_free_names(true).set_js_global_marks(true);
     engine.set_max_expr_depths(128, 64);
     syntax::install(engine);
     // JavaScript values (issue 10, points 3, 5, 8): see vendor/README.md.

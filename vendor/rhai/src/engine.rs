@@ -156,6 +156,9 @@ pub struct Engine {
     /// JS option (procbox): a closure does not capture the global-module variables it
     /// names (see [`crate::api::js_free_names`]).
     pub(crate) js_global_free_names: bool,
+    /// JS option (procbox): parse-time marks on global names no scope can hold (see
+    /// [`crate::api::js_global_marks`]).
+    pub(crate) js_global_marks: bool,
     /// JS option (procbox): maps a caught error to the value `catch (e)` sees.
     pub(crate) js_catch_value: Option<Box<crate::api::js_options_values::OnCatchCallback>>,
 
@@ -331,6 +334,7 @@ impl Engine {
         js_division: false,
         js_index_read: false,
         js_global_free_names: false,
+        js_global_marks: false,
         js_catch_value: None,
 
         print: None,

@@ -93,6 +93,9 @@ pub struct ParseState<'a, 't, 'f> {
     /// `None` where the option does not apply.
     #[cfg(not(feature = "no_closure"))]
     pub js_outer: Option<ThinVec<ImmutableString>>,
+    /// A custom syntax that may change the scope was parsed: no more marks of
+    /// [`Engine::set_js_global_marks`] in this frame.
+    pub js_no_marks: bool,
     /// Encapsulates a local stack with imported [module][crate::Module] names.
     #[cfg(not(feature = "no_module"))]
     pub imports: ThinVec<ImmutableString>,
@@ -154,6 +157,7 @@ impl<'a, 't, 'f> ParseState<'a, 't, 'f> {
             pending_let: None,
             #[cfg(not(feature = "no_closure"))]
             js_outer: Some(ThinVec::new()),
+            js_no_marks: false,
             external_constants,
             global: None,
             stack: Scope::new(),
@@ -1603,10 +1607,17 @@ impl Engine {
                             .and_then(|x| u8::try_from(x.get()).ok())
                             .and_then(NonZeroU8::new);
                         let name = self.get_interned_string(*s);
+                        // JS option: a global name no scope around declares
+                        #[cfg(not(feature = "no_module"))]
+                        let mark = if self.js_global_marks && index.is_none() && !is_func {
+                            self.js_global_mark(state, &name)
+                        } else {
+                            0
+                        };
 
                         Expr::Variable(
                             #[cfg(not(feature = "no_module"))]
-                            (index, name, ns, 0).into(),
+                            (index, name, ns, mark).into(),
                             #[cfg(feature = "no_module")]
                             (index, name).into(),
                             short_index,
@@ -2512,6 +2523,7 @@ impl Engine {
 
         // Adjust the variables stack
         if syntax.scope_may_be_changed {
+            state.js_no_marks = true;
             // Add a barrier variable to the stack so earlier variables will not be matched.
             // Variable searches stop at the first barrier.
             state.stack.push_constant_dynamic(
@@ -3997,7 +4009,7 @@ impl Engine {
         };
 
         // Parse function body
-        let body = self.parse_stmt(new_state, new_settings.level_up()?)?;
+        let mut body = self.parse_stmt(new_state, new_settings.level_up()?)?;
 
         // JS option: `f(x)` in the body captures a variable `f` of the enclosing scope
         #[cfg(not(feature = "no_closure"))]
@@ -4032,6 +4044,10 @@ impl Engine {
         let _ = new_state; // Make sure it doesn't leak into code below
 
         params.append(&mut params_list);
+
+        // JS option: marks of global names count the captures too
+        #[cfg(not(feature = "no_module"))]
+        self.js_fix_global_marks(&mut body, &params, _externals.len());
 
         // JS option: `f(x)` in the body may call a top-level variable `f` (see `parse_fn`)
         let mut js_free = ThinVec::<Ident>::new();

@@ -23,6 +23,8 @@ pub mod options;
 
 pub mod js_closures;
 pub mod js_free_names;
+#[cfg(not(feature = "no_module"))]
+pub mod js_global_marks;
 pub mod js_options;
 
 #[cfg(not(feature = "no_ast"))]

@@ -36,7 +36,16 @@ impl Engine {
         if !v.2.is_empty() {
             return None;
         }
-        if v.0.is_some() || scope.search(&v.1).is_some() {
+        if v.0.is_some() {
+            return None;
+        }
+        // procbox js_global_marks: the parser's mark says a scope of this length holds
+        // only declarations of other names (see `api/js_global_marks.rs`).
+        #[cfg(not(feature = "no_module"))]
+        let unscoped = v.3 == crate::api::js_global_marks::JS_UNSCOPED | scope.len() as u64;
+        #[cfg(feature = "no_module")]
+        let unscoped = false;
+        if !unscoped && scope.search(&v.1).is_some() {
             return None;
         }
         let name = &v.1;
