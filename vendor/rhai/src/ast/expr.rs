@@ -470,7 +470,7 @@ impl Expr {
             Union::Array(a, ..) => Self::DynamicConstant(Box::new((*a).into()), pos),
 
             #[cfg(not(feature = "no_object"))]
-            Union::Map(m, ..) => Self::DynamicConstant(Box::new((*m).into()), pos),
+            Union::Map(m, ..) => Self::DynamicConstant(Box::new((*m.into_inner()).into()), pos),
 
             Union::FnPtr(f, ..) if !f.is_curried() => Self::FnCall(
                 FnCallExpr {
