@@ -85,4 +85,51 @@ impl Engine {
         }
         Some(Ok(value))
     }
+
+    /// The first argument of a function call `f(x, ..)` when `x` is a variable found in
+    /// `scope` as [`Engine::js_flat_read`] finds it. A shared (captured) variable whose
+    /// cell is free to lock: `Ok` with the flattened value, which stock Rhai inserts too
+    /// (through a target: a copy of the cell, a lock, and a second lock to flatten). A
+    /// plain variable that is not a constant: `Err` with its slot, which stock Rhai
+    /// passes by reference (the caller does). `None` for anything else (not in scope, a
+    /// locked cell, a constant): the caller takes the stock path. The caller has counted
+    /// the operation.
+    #[inline(never)]
+    pub(crate) fn js_flat_first(
+        &self,
+        global: &GlobalRuntimeState,
+        scope: &mut Scope,
+        expr: &Expr,
+    ) -> Option<Result<Dynamic, usize>> {
+        let Expr::Variable(v, short_index, ..) = expr else {
+            return None;
+        };
+        if global.always_search_scope || self.resolve_var.is_some() {
+            return None;
+        }
+        #[cfg(not(feature = "no_module"))]
+        if !v.2.is_empty() {
+            return None;
+        }
+        #[cfg(feature = "debugging")]
+        if global.debugger.is_some() {
+            return None;
+        }
+        let index = match short_index {
+            Some(i) => i.get() as usize,
+            None => v.0.map_or(0, NonZeroUsize::get),
+        };
+        let slot = if index > 0 {
+            scope.len() - index
+        } else {
+            scope.search(&v.1)?
+        };
+        let value = &*scope.get_mut_by_index(slot);
+        match value.0 {
+            #[cfg(not(feature = "no_closure"))]
+            Union::Shared(ref cell, ..) => Some(Ok(crate::func::locked_write(cell)?.flatten_clone())),
+            _ if value.is_read_only() => None,
+            _ => Some(Err(slot)),
+        }
+    }
 }

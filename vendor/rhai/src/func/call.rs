@@ -735,19 +735,33 @@ impl Engine {
                     arg_values.push(value);
                 }
 
-                let mut target = self.search_namespace(global, caches, scope, this_ptr, first)?;
-
-                if target.as_ref().is_read_only() {
-                    target = target.into_owned();
-                }
-
-                if target.is_shared() || target.is_temp_value() {
-                    arg_values.insert(0, target.take_or_clone().flatten());
+                // procbox js_flat_reads: the variable found once, a shared one's value read
+                // out of its cell (what the arm below does, without the target; out of line).
+                let flat = if self.js(crate::api::js_closures::JsClosures::FLAT_READS) {
+                    self.js_flat_first(global, scope, first)
                 } else {
-                    // Turn it into a method call only if the object is not shared and not a simple value
+                    None
+                };
+                if let Some(Ok(value)) = flat {
+                    arg_values.insert(0, value);
+                } else if let Some(Err(slot)) = flat {
                     is_ref_mut = true;
-                    let obj_ref = target.take_ref().unwrap();
-                    args.push(obj_ref);
+                    args.push(scope.get_mut_by_index(slot));
+                } else {
+                    let mut target = self.search_namespace(global, caches, scope, this_ptr, first)?;
+
+                    if target.as_ref().is_read_only() {
+                        target = target.into_owned();
+                    }
+
+                    if target.is_shared() || target.is_temp_value() {
+                        arg_values.insert(0, target.take_or_clone().flatten());
+                    } else {
+                        // Turn it into a method call only if the object is not shared and not a simple value
+                        is_ref_mut = true;
+                        let obj_ref = target.take_ref().unwrap();
+                        args.push(obj_ref);
+                    }
                 }
             }
             _ => {
