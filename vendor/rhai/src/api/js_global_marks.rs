@@ -14,7 +14,13 @@
 //! (the search then runs as before): a scope filled by the host or kept by the REPL
 //! between lines, variables `eval` defines, the top-level variables `set_js_fn_globals`
 //! pushes into a `fn`, a closure's captures (added to the count once they are known).
-#![cfg(not(feature = "no_module"))]
+//!
+//! A closure's captured variables are found by name too (the parser cannot give them an
+//! offset: they become the closure's leading parameters only once its body is parsed).
+//! Once the captures are known, each read of one is marked with its slot (captures come
+//! first in the closure's scope) and the scope length at that point; a scope of exactly
+//! that length holds the captures and the body's own declarations, so the slot is where
+//! the search would find the name (no declaration the parser saw at that point has it).
 
 use crate::ast::{Expr, Stmt};
 use crate::parser::{ParseState, SCOPE_SEARCH_BARRIER_MARKER};
@@ -26,13 +32,26 @@ use std::prelude::v1::*;
 /// for every unqualified variable in stock Rhai); the low bits are the scope's length.
 pub(crate) const JS_UNSCOPED: u64 = 1 << 63;
 
+/// A captured variable's mark: this bit, the scope's length in bits 32..62, the slot in
+/// the low 32 bits.
+pub(crate) const JS_CAPTURE: u64 = 1 << 62;
+
+/// The slot of a closure's captured variable whose mark (`mark`, the namespace-hash field)
+/// says where it is when the scope has `len` entries; `None`: search by name.
+#[inline(always)]
+#[must_use]
+pub(crate) fn js_capture_slot(mark: u64, len: usize) -> Option<usize> {
+    (mark & !0xffff_ffff == JS_CAPTURE | ((len as u64) << 32)).then_some(mark as u32 as usize)
+}
+
 impl Engine {
-    /// A variable naming a global-module variable (`process`, `console`) that no scope
-    /// around it declares is marked at parse time, so that a chain on its kept handle
-    /// ([`Engine::set_js_global_handles`]) skips the scope search when the scope holds
-    /// only what the parser saw (its length equals the mark's). Nothing a script can
-    /// observe changes: the search is skipped only where it must fail. Default `false`
-    /// (no marks: every such chain searches the scope first, as stock).
+    /// A variable no scope around it declares is marked at parse time with the number of
+    /// declarations the parser saw, so that where the scope holds only those (its length
+    /// equals the mark's), a chain on a global-module variable's kept handle
+    /// ([`Engine::set_js_global_handles`]: `process.nextTick(f)`) skips the scope search,
+    /// and a closure's read of a captured variable goes to its slot instead of searching
+    /// by name. Nothing a script can observe changes: a search is skipped only where its
+    /// answer is known. Default `false` (no marks: every such read searches, as stock).
     #[inline]
     pub fn set_js_global_marks(&mut self, enable: bool) -> &mut Self {
         self.js_global_marks = enable;
@@ -40,12 +59,12 @@ impl Engine {
     }
 
     /// The mark for a plain variable `name` read at the current point of `state` (zero:
-    /// no mark). Only names of global-module variables are marked: no other variable
-    /// reaches the kept handles. No mark after a custom syntax that may change the scope.
+    /// no mark), which no declaration in the parser's scope has. No mark after a custom
+    /// syntax that may change the scope.
     #[cold]
     #[inline(never)]
     pub(crate) fn js_global_mark(&self, state: &ParseState, name: &str) -> u64 {
-        if state.js_no_marks || !self.global_modules.iter().any(|m| m.contains_var(name)) {
+        if state.js_no_marks {
             return 0;
         }
         for (entry, ..) in state.stack.iter_rev_inner() {
@@ -58,9 +77,10 @@ impl Engine {
 
     /// A closure's body was parsed with only its declared parameters in the parser's
     /// scope; at run time its captures (`externals`, the leading parameters in `params`)
-    /// come first. Each mark in `body` counts them too, and a marked name that became a
-    /// parameter (captured after all) loses its mark. A node this walk does not reach
-    /// keeps a count too small for any scope of the closure: that chain searches.
+    /// come first. Each mark in `body` counts them too; a marked name that is a capture
+    /// gets the capture's mark (its slot). A node this walk does not reach keeps a count
+    /// too small for any scope of the closure: that read searches by name.
+    #[cfg(not(feature = "no_module"))]
     #[cold]
     #[inline(never)]
     pub(crate) fn js_fix_global_marks(
@@ -75,13 +95,21 @@ impl Engine {
         walk_stmt(body, &mut |v: &mut Expr| {
             if let Expr::Variable(x, ..) = v {
                 if x.3 & JS_UNSCOPED != 0 && x.2.is_empty() {
-                    x.3 = if params.iter().any(|p| *p == x.1) { 0 } else { x.3 + externals as u64 };
+                    let len = (x.3 & !JS_UNSCOPED) + externals as u64;
+                    x.3 = match params.iter().position(|p| *p == x.1) {
+                        Some(k) if k < externals && len < 1 << 30 => {
+                            JS_CAPTURE | (len << 32) | k as u64
+                        }
+                        Some(_) => 0,
+                        None => JS_UNSCOPED | len,
+                    };
                 }
             }
         });
     }
 }
 
+#[cfg(not(feature = "no_module"))]
 /// Calls `f` on every expression of `stmt` a chain can be rooted in (not inside switch
 /// cases or custom syntax: their marks keep the body's own count).
 fn walk_stmt(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
@@ -108,6 +136,7 @@ fn walk_stmt(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
     }
 }
 
+#[cfg(not(feature = "no_module"))]
 fn walk_expr(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
     f(expr);
     match expr {

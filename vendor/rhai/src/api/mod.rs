@@ -23,7 +23,6 @@ pub mod options;
 
 pub mod js_closures;
 pub mod js_free_names;
-#[cfg(not(feature = "no_module"))]
 pub mod js_global_marks;
 pub mod js_options;
 

@@ -94,9 +94,19 @@ impl Engine {
             }
         }
 
+        // procbox js_global_marks: a closure's capture at the slot its mark gives.
+        #[cfg(not(feature = "no_module"))]
+        let mark = match expr {
+            Expr::Variable(v, ..) if !global.always_search_scope => v.3,
+            _ => 0,
+        };
+        #[cfg(feature = "no_module")]
+        let mark = 0;
+
         // Read it from the scope
         if let Some(scope_index) = (index > 0)
             .then_some(scope.len() - index)
+            .or_else(|| crate::api::js_global_marks::js_capture_slot(mark, scope.len()))
             .or_else(|| scope.search(var_name))
         {
             // A data race is reported at the variable (procbox names it from there).

@@ -69,8 +69,14 @@ impl Engine {
             Some(i) => i.get() as usize,
             None => v.0.map_or(0, NonZeroUsize::get),
         };
+        #[cfg(not(feature = "no_module"))]
+        let capture = crate::api::js_global_marks::js_capture_slot(v.3, scope.len());
+        #[cfg(feature = "no_module")]
+        let capture = None;
         let slot = if index > 0 {
             scope.len() - index
+        } else if let Some(slot) = capture {
+            slot
         } else {
             scope.search(&v.1)?
         };
@@ -119,8 +125,14 @@ impl Engine {
             Some(i) => i.get() as usize,
             None => v.0.map_or(0, NonZeroUsize::get),
         };
+        #[cfg(not(feature = "no_module"))]
+        let capture = crate::api::js_global_marks::js_capture_slot(v.3, scope.len());
+        #[cfg(feature = "no_module")]
+        let capture = None;
         let slot = if index > 0 {
             scope.len() - index
+        } else if let Some(slot) = capture {
+            slot
         } else {
             scope.search(&v.1)?
         };
