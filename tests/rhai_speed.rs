@@ -189,3 +189,35 @@ fn scope_rewind_drops_what_is_above_the_mark() {
                   for i in 0..5 { let t = f.call(i); s += t; } s";
     assert_eq!(engine.eval::<INT>(script).ok(), Some(104));
 }
+
+#[test]
+fn map_values_are_dropped_once() {
+    // A map's box is dropped through one out-of-line function (rhai's `MapBox`): what a
+    // map holds is dropped exactly once, whether the map is dropped, taken out of its
+    // `Dynamic`, cloned, nested, or replaced in place.
+    let probe = Rc::new(());
+    let held = || Dynamic::from(probe.clone());
+    let mut map = rhai::Map::new();
+    map.insert("a".into(), held());
+    map.insert("b".into(), held());
+    let value = Dynamic::from_map(map);
+    assert_eq!(Rc::strong_count(&probe), 3);
+    let copy = value.clone();
+    assert_eq!(Rc::strong_count(&probe), 5);
+    drop(copy);
+    assert_eq!(Rc::strong_count(&probe), 3);
+    let taken: rhai::Map = value.cast();
+    assert_eq!(Rc::strong_count(&probe), 3);
+    let mut outer = rhai::Map::new();
+    outer.insert("inner".into(), Dynamic::from_map(taken));
+    let mut nested = Dynamic::from_map(outer);
+    assert_eq!(Rc::strong_count(&probe), 3);
+    assert!(nested.is_map());
+    nested = Dynamic::UNIT;
+    assert!(nested.is_unit());
+    assert_eq!(Rc::strong_count(&probe), 1);
+    // Maps made and dropped by a script.
+    let engine = Engine::new();
+    let r = engine.eval::<INT>("let m = #{a: #{b: [1, 2]}}; let n = m; n.a.b.len() + m.a.b[1]").unwrap();
+    assert_eq!(r, 4);
+}

@@ -71,3 +71,19 @@ fn an_undefined_variable_fails_the_same() {
     let err = same_on_and_off("let x = 1; x + y");
     assert!(err.contains("Variable not found: y"), "{err}");
 }
+
+#[test]
+fn first_arguments_of_function_calls_read_the_same() {
+    // `f(x, ..)` with `x` a variable: a plain one is passed by reference (a native
+    // method changes it), a captured one as a copy of its value, a constant as a copy.
+    assert_eq!(same_on_and_off("let a = [1]; push(a, 2); a"), "[1, 2]");
+    let script = "let a = [1]; let f = || { push(a, 2); second(len(a), len(a)) }; [f.call(), a]";
+    assert_eq!(same_on_and_off(script), "[1, [1]]");
+    assert_eq!(same_on_and_off("const A = [1]; push(A, 2); A"), "[1]");
+    let script = "fn bump(x) { x += 1; x } let v = 1; let f = || bump(v) + bump(v); [f.call(), v]";
+    assert_eq!(same_on_and_off(script), "[4, 1]");
+    // A captured variable locked by the method call running on it: the data race.
+    let script = "let a = [1, 2]; let f = || a.map(|x| len(a) + x); f.call()";
+    assert!(same_on_and_off(script).starts_with("error:"));
+    assert!(same_on_and_off("second(nope, 1)").starts_with("error:"));
+}

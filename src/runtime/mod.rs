@@ -24,6 +24,8 @@ mod flat_reads_tests;
 mod free_names_tests;
 #[cfg(test)]
 mod global_calls_tests;
+#[cfg(test)]
+mod global_marks_tests;
 pub mod hooks;
 mod idle;
 mod io_host;
