@@ -95,6 +95,8 @@ pub struct Reactor<C: ?Sized> {
     probes: RefCell<Vec<(Token, Probe)>>,
     /// Whether and how long a wait polls before it blocks (`io::spin`; off unless set).
     spin: Spin,
+    /// The last wait made a system call (not skipped: [`Reactor::polled`]).
+    polled: Cell<bool>,
     /// The list the last wait returned, given back empty ([`Reactor::recycle`]): a
     /// turn of the loop allocates none.
     spare: Cell<Vec<Ready>>,
@@ -112,6 +114,7 @@ impl<C: ?Sized> Reactor<C> {
             unmirrored: Cell::new(0),
             probes: RefCell::new(Vec::new()),
             spin: Spin::default(),
+            polled: Cell::new(false),
             spare: Cell::new(Vec::new()),
         })
     }
@@ -246,7 +249,9 @@ impl<C: ?Sized> Reactor<C> {
     /// not block, with only quiet mirrored descriptors watched, is no system call
     /// ([`Reactor::mirror`]).
     pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
-        if timeout_ms == 0 && self.quiet() {
+        let quiet = timeout_ms == 0 && self.quiet();
+        self.polled.set(!quiet);
+        if quiet {
             return Ok(self.spare.take());
         }
         let always = self.always.borrow();
@@ -277,6 +282,12 @@ impl<C: ?Sized> Reactor<C> {
         self.epoll.wait(timeout, &mut out)?;
         self.spin.waited(!out.is_empty(), blocked.elapsed().as_nanos() as u64);
         Ok(out)
+    }
+
+    /// Whether the last [`Reactor::wait`] made a system call (false: it was skipped,
+    /// so no time passed in it).
+    pub fn polled(&self) -> bool {
+        self.polled.get()
     }
 
     /// Nothing watched can be ready: no descriptor is always ready, every one epoll
