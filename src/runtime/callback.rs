@@ -29,8 +29,8 @@ use rhai::{
 };
 
 use super::RhaiResult;
-use same::{same_global, same_name, same_short, still_clean};
 pub use same::same_fn;
+use same::{same_global, same_name, same_short, still_clean};
 
 /// Nesting limit for script → host → script calls (emit inside a listener…). Each
 /// stored context restarts Rhai's own call-level count, so we keep our own.
