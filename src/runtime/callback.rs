@@ -243,7 +243,9 @@ impl Home {
             caches.push_fn_resolution_cache();
         }
         // The captures left bound by the last call are this closure's, or go.
-        let mut is_bound = bound.as_ref().is_some_and(|b| b.same_captures(f));
+        // By address first (`is_copy_of`: a few pointer compares); `same_captures`
+        // compares the names' text, a `memcmp` per call.
+        let mut is_bound = bound.as_ref().is_some_and(|b| b.is_copy_of(f) || b.same_captures(f));
         if !is_bound && bound.is_some() {
             *bound = None;
             scope.clear();
