@@ -184,6 +184,6 @@ fn captures_read_the_same_when_the_host_calls() {
 
 #[test]
 fn errors_are_the_same() {
-    assert_eq!(same("let f = || missing + 1; f.call()").starts_with("error:"), true);
-    assert_eq!(same("let x = 1; let f = || { x += 1; y }; f.call()").starts_with("error:"), true);
+    assert!(same("let f = || missing + 1; f.call()").starts_with("error:"));
+    assert!(same("let x = 1; let f = || { x += 1; y }; f.call()").starts_with("error:"));
 }
