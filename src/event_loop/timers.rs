@@ -10,7 +10,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, VecDeque};
 
-use super::int_map::IntMap;
+use super::int_map::{IntMap, SeqMap};
 
 pub type TimerId = u64;
 
@@ -73,7 +73,8 @@ pub struct Due<T> {
 }
 
 pub struct Timers<T> {
-    timers: IntMap<Timer<T>>,
+    /// By id (ids are handed out in sequence: consecutive ids, consecutive buckets).
+    timers: SeqMap<Timer<T>>,
     lists: Lists,
     next_id: TimerId,
     refs: usize,
@@ -87,7 +88,7 @@ impl<T: Clone> Default for Timers<T> {
 
 impl<T: Clone> Timers<T> {
     pub fn new() -> Self {
-        Timers { timers: IntMap::default(), lists: Lists::default(), next_id: 1, refs: 0 }
+        Timers { timers: SeqMap::default(), lists: Lists::default(), next_id: 1, refs: 0 }
     }
 
     /// Starts a timer of `duration` ms (already clamped) measured from `start`.
