@@ -44,13 +44,17 @@ thread_local! {
     /// The home of the last callback made, for the next one from the same place. Weak:
     /// it must not keep modules alive once no callback uses it.
     static LAST_HOME: RefCell<Weak<Home>> = const { RefCell::new(Weak::new()) };
+    /// The last callback made, shared by the next one made from a copy of the same
+    /// function pointer in the same context (see [`Callback`]). Weak: it keeps no
+    /// function alive once its tasks ran.
+    static LAST_KEPT: RefCell<Weak<Kept>> = const { RefCell::new(Weak::new()) };
 }
 
 /// A handle: a copy is one reference count, and a task holding one is small (a queued
 /// `nextTick` or `setImmediate` writes its task to fresh memory, whose first touch costs
 /// about 0.4 ns a byte here). The same function given again from the same place (a
-/// `setImmediate(cb)` in a loop, each link of a chain) shares one [`Kept`]: see
-/// [`Home::reuse`].
+/// `setImmediate(cb)` in a loop, each link of a chain) shares the last one made
+/// (`LAST_KEPT`).
 #[derive(Clone)]
 pub struct Callback(Rc<Kept>);
 
@@ -70,9 +74,6 @@ struct Home {
     last_arity: RefCell<Option<(ImmutableString, usize, Option<usize>)>>,
     /// The working state calls run in, made at the first call.
     fast: RefCell<Fast>,
-    /// The callback made here last, shared by the next one made here from a copy of
-    /// the same function pointer. Weak: it keeps no function alive once its tasks ran.
-    last: RefCell<Weak<Kept>>,
 }
 
 /// A copy of the stored global state, with the caches and scope calls reuse.
@@ -96,13 +97,16 @@ struct Fast {
 impl Callback {
     /// Keeps `f` with the context of the native call that received it.
     pub fn new(ctx: &NativeCallContext, f: FnPtr) -> Callback {
-        let home = home_for(ctx);
-        if let Some(kept) = home.reuse(&f) {
+        // A function pointer's copies share their name and captures, so equal addresses
+        // are the same function with the same captured cells, and its arity holds.
+        let last = LAST_KEPT.with(|last| last.borrow().upgrade());
+        if let Some(kept) = last.filter(|k| k.f.is_copy_of(&f) && k.home.matches(ctx)) {
             return Callback(kept);
         }
+        let home = home_for(ctx);
         let arity = home.arity_of(&f);
         let kept = Rc::new(Kept { f, home, arity });
-        *kept.home.last.borrow_mut() = Rc::downgrade(&kept);
+        LAST_KEPT.with(|last| *last.borrow_mut() = Rc::downgrade(&kept));
         Callback(kept)
     }
 
@@ -195,12 +199,7 @@ fn home_for(ctx: &NativeCallContext) -> Rc<Home> {
     let mut store = ctx.store_data();
     store.global.level = 0;
     store.global.num_operations = 0;
-    let home = Rc::new(Home {
-        store,
-        last_arity: RefCell::new(None),
-        fast: RefCell::default(),
-        last: RefCell::new(Weak::new()),
-    });
+    let home = Rc::new(Home { store, last_arity: RefCell::new(None), fast: RefCell::default() });
     LAST_HOME.with(|last| *last.borrow_mut() = Rc::downgrade(&home));
     home
 }
@@ -214,13 +213,6 @@ impl Home {
             && same_short(&s.fn_name, ctx.fn_name())
             && s.source.as_deref() == ctx.fn_source()
             && same_global(&s.global, ctx.global_runtime_state())
-    }
-
-    /// The callback made here last, if `f` is a copy of its function: a function
-    /// pointer's copies share their name and captures, so equal addresses are the same
-    /// function with the same captured cells, and the arity found for it holds.
-    fn reuse(&self, f: &FnPtr) -> Option<Rc<Kept>> {
-        self.last.borrow().upgrade().filter(|kept| kept.f.is_copy_of(f))
     }
 
     /// Calls `f` in the working copy of the stored state; `None` (nothing done) when
