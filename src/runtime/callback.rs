@@ -24,8 +24,8 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use rhai::{
-    Caches, Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, NativeCallContext,
-    NativeCallContextStore, Position, Scope,
+    Caches, Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, LinkedScript,
+    NativeCallContext, NativeCallContextStore, Position, Scope,
 };
 
 use super::RhaiResult;
@@ -64,6 +64,23 @@ struct Kept {
     home: Rc<Home>,
     /// Declared parameters (without captures); `None` for native functions.
     arity: Option<usize>,
+    /// The script function `f` was last found to call (see [`Linked`]).
+    linked: RefCell<Option<Linked>>,
+}
+
+/// A script function found for a callback, with what it was found for: the first
+/// function library of the working state (a module, by address: rhai searches that one)
+/// and the number of arguments. Found once, not by a hash search on every call.
+struct Linked {
+    lib: usize,
+    num_args: usize,
+    script: LinkedScript,
+}
+
+impl Kept {
+    fn new(f: FnPtr, home: Rc<Home>, arity: Option<usize>) -> Kept {
+        Kept { f, home, arity, linked: RefCell::new(None) }
+    }
 }
 
 /// The stored context callbacks are called in, shared by those registered alike.
@@ -105,7 +122,7 @@ impl Callback {
         }
         let home = home_for(ctx);
         let arity = home.arity_of(&f);
-        let kept = Rc::new(Kept { f, home, arity });
+        let kept = Rc::new(Kept::new(f, home, arity));
         LAST_KEPT.with(|last| *last.borrow_mut() = Rc::downgrade(&kept));
         Callback(kept)
     }
@@ -135,7 +152,7 @@ impl Callback {
     }
 
     fn call_with(&self, engine: &Engine, args: &mut [Dynamic], unused: bool) -> RhaiResult {
-        let Kept { f, home, arity } = &*self.0;
+        let Kept { f, home, arity, .. } = &*self.0;
         // Fewer arguments than declared (rare) need a longer list; more are cut off.
         let mut padded;
         let args = match *arity {
@@ -153,7 +170,7 @@ impl Callback {
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
         let fast = match home.fast.try_borrow_mut() {
-            Ok(mut fast) => home.call_fast(&mut fast, engine, f, args, unused),
+            Ok(mut fast) => home.call_fast(&mut fast, engine, &self.0, args, unused),
             Err(_) => None,
         };
         let mut r = fast.unwrap_or_else(|| {
@@ -186,7 +203,7 @@ impl Callback {
     /// argument: how host code listens on an emitter (a `FnPtr::from_fn` closure)
     /// after the script call that gave it a context has returned.
     pub fn with_fn(&self, f: FnPtr) -> Callback {
-        Callback(Rc::new(Kept { f, home: self.0.home.clone(), arity: None }))
+        Callback(Rc::new(Kept::new(f, self.0.home.clone(), None)))
     }
 }
 
@@ -221,12 +238,26 @@ impl Home {
         &self,
         fast: &mut Fast,
         engine: &Engine,
-        f: &FnPtr,
+        kept: &Kept,
         args: &mut [Dynamic],
         unused: bool,
     ) -> Option<RhaiResult> {
+        let f = &kept.f;
         let Fast { global, caches, scope, bound } = fast;
         let global = global.get_or_insert_with(|| self.store.global.clone());
+        // The script function, found once per callback (and again only if the state's
+        // library or the argument count is not what it was found for). Nothing else
+        // calls `kept`'s function in this home while `fast` is borrowed, so the cell is
+        // never written while this borrow is held.
+        let num_args = f.curry().len() + args.len();
+        let lib = global.lib.first().map_or(0, |m| Rc::as_ptr(m) as usize);
+        let fresh = matches!(&*kept.linked.borrow(), Some(l) if l.lib == lib && l.num_args == num_args);
+        if !fresh {
+            let script = f.linked_script(global, num_args)?;
+            *kept.linked.borrow_mut() = Some(Linked { lib, num_args, script });
+        }
+        let linked = kept.linked.borrow();
+        let script = &linked.as_ref()?.script;
         // Each call counts its operations from zero, as a fresh copy would.
         global.num_operations = 0;
         // One resolution cache kept from call to call: otherwise the body's block makes
@@ -245,7 +276,8 @@ impl Home {
         // The body's value is discarded: rhai's hint for its last statement. Reset after,
         // whatever happened (taken by the body, or not reached).
         global.js_block_unused = unused;
-        let r = f.call_raw_in_bound_state(engine, global, caches, scope, &mut is_bound, self.store.pos, args);
+        let pos = self.store.pos;
+        let r = f.call_linked_in_bound_state(engine, global, caches, scope, &mut is_bound, pos, script, args);
         global.js_block_unused = false;
         if is_bound {
             if bound.is_none() {
@@ -259,7 +291,7 @@ impl Home {
         if !still_clean(global, &self.store.global) {
             *fast = Fast::default();
         }
-        r
+        Some(r)
     }
 
     fn arity_of(&self, f: &FnPtr) -> Option<usize> {
