@@ -793,6 +793,7 @@ impl FnPtr {
     #[cfg(not(feature = "no_ast"))]
     #[cfg(not(feature = "no_closure"))]
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn call_linked_in_bound_state(
         &self,
         engine: &Engine,
