@@ -189,7 +189,7 @@ fn strings(v: &[String]) -> Array {
 }
 
 fn next_tick(ctx: &NativeCallContext, st: &State, f: FnPtr, args: Vec<Dynamic>) {
-    st.next_tick(Task::call(Callback::new(ctx, f), args));
+    st.next_tick(Task::Call(Callback::new(ctx, f), args));
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {

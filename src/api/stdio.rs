@@ -192,7 +192,7 @@ fn write(ctx: &NativeCallContext, out: &Stdout, data: &Dynamic, cb: Option<FnPtr
     };
     let r = with_bytes(data, |bytes| o.st.out.borrow_mut().write(o.to, bytes, id));
     if let Some(cb) = unattached {
-        o.st.next_tick(Task::call(cb, vec![callback_arg(r.as_ref().err())]));
+        o.st.next_tick(Task::Call(cb, vec![callback_arg(r.as_ref().err())]));
     }
     o.st.after_output();
     r.is_ok()

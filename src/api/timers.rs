@@ -72,7 +72,7 @@ fn start(
         );
         super::process::warn(st, &msg, "TimeoutOverflowWarning", None);
     }
-    let task = Task::call(Callback::new(ctx, f), args);
+    let task = Task::Call(Callback::new(ctx, f), args);
     let id = st.timer_start(clamp_delay(ms), repeat, task);
     handle(ctx, Timeout { st: st.clone(), id })
 }
@@ -126,7 +126,7 @@ fn by_ref(name: &str) -> FuncRegistration {
 /// A statement `setImmediate(f);` queues its task alone: the handle's shared state
 /// (an allocation) is made only for a call whose value is used.
 fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Dynamic {
-    let task = Task::call(Callback::new(ctx, f), args);
+    let task = Task::Call(Callback::new(ctx, f), args);
     if ctx.js_result_unused() {
         st.immediate_unheld(task);
         return Dynamic::UNIT;

@@ -171,7 +171,7 @@ fn callbackify(st: &Rc<State>, original: Dynamic) -> Res<FnPtr> {
         let p = Promise::resolved(&st.micro, result);
         let (s, ok_cb) = (st.clone(), cb.clone());
         let ok = Handler::Native(Rc::new(move |_, _, v| {
-            s.next_tick(Task::call(ok_cb.clone(), vec![Dynamic::UNIT, v]));
+            s.next_tick(Task::Call(ok_cb.clone(), vec![Dynamic::UNIT, v]));
             Ok(Dynamic::UNIT)
         }));
         let s = st.clone();
@@ -183,7 +183,7 @@ fn callbackify(st: &Rc<State>, original: Dynamic) -> Res<FnPtr> {
                 e.insert("reason".into(), reason);
                 e.into()
             };
-            s.next_tick(Task::call(cb.clone(), vec![reason]));
+            s.next_tick(Task::Call(cb.clone(), vec![reason]));
             Ok(Dynamic::UNIT)
         }));
         p.then(&st.micro, ok, fail);

@@ -61,23 +61,14 @@ use output::Output;
 use promise::Queue;
 pub use state::State;
 
-/// What the loop keeps for a timer, an immediate or a tick. 24 bytes: a queued task is
-/// written to fresh memory (see `callback.rs`), so a callback is one pointer and its
-/// arguments a thin list (no allocation when there are none).
+/// What the loop keeps for a timer, an immediate or a tick.
 #[derive(Clone)]
 pub enum Task {
-    Call(Callback, thin_vec::ThinVec<Dynamic>),
+    Call(Callback, Vec<Dynamic>),
     /// Host work that must run in script order (a warning's `warning` event).
     Native(Rc<dyn Fn(&Engine) -> RhaiResult>),
     /// An I/O core event or timer (`io::events::Host`), run once.
     Io(Rc<io_host::Posted>),
-}
-
-impl Task {
-    /// A script callback called with Node's `args`.
-    pub fn call(cb: Callback, args: Vec<Dynamic>) -> Task {
-        Task::Call(cb, args.into())
-    }
 }
 
 pub struct Runtime {

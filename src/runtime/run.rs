@@ -162,7 +162,7 @@ impl Runtime {
                 let r = if args.is_empty() {
                     cb.call_for_effect(&self.engine, [])
                 } else {
-                    cb.call_for_effect(&self.engine, args.clone().as_mut_slice())
+                    cb.call_for_effect(&self.engine, args.clone())
                 };
                 self.settle(r, cb.source())
             }

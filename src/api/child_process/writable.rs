@@ -124,7 +124,7 @@ impl Writable {
             _ => {
                 let err = stream_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
                 if let Some(cb) = cb {
-                    i.st.next_tick(Task::call(cb, vec![err.into()]));
+                    i.st.next_tick(Task::Call(cb, vec![err.into()]));
                 }
                 return false;
             }
@@ -132,7 +132,7 @@ impl Writable {
         if i.ending.get() {
             let err = stream_error("ERR_STREAM_WRITE_AFTER_END", "write after end");
             if let Some(cb) = cb {
-                i.st.next_tick(Task::call(cb, vec![err.into()]));
+                i.st.next_tick(Task::Call(cb, vec![err.into()]));
             }
             i.fail_after_end();
             return false;
@@ -161,7 +161,7 @@ impl Writable {
             None
         };
         match late {
-            Some((code, message)) => i.st.next_tick(Task::call(cb, vec![stream_error(code, message).into()])),
+            Some((code, message)) => i.st.next_tick(Task::Call(cb, vec![stream_error(code, message).into()])),
             None => i.end_cbs.borrow_mut().push(cb),
         }
         self.end();
@@ -230,7 +230,7 @@ impl WritableInner {
     /// The stream broke before `finish`: `end(cb)`'s callbacks hear `err` on ticks.
     fn fail_end_callbacks(&self, err: Map) {
         for cb in std::mem::take(&mut *self.end_cbs.borrow_mut()) {
-            self.st.next_tick(Task::call(cb, vec![err.clone().into()]));
+            self.st.next_tick(Task::Call(cb, vec![err.clone().into()]));
         }
     }
 

@@ -77,12 +77,12 @@ impl Requests {
                     Ok(v) => vec![Dynamic::UNIT, v],
                     Err(f) => vec![failure(&f).into()],
                 };
-                rt.macrotask(&Task::call(cb, args));
+                rt.macrotask(&Task::Call(cb, args));
             }),
         );
         if let Err(e) = r {
             let err = super::args::fs_error(&crate::sys::fs::FsError::new(e, "uv_queue_work", None));
-            self.st.next_tick(Task::call(cb2, vec![err.into()]));
+            self.st.next_tick(Task::Call(cb2, vec![err.into()]));
         }
     }
 

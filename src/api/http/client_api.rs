@@ -244,7 +244,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             return write_after_end(r);
         }
         let ok = r.write(chunk_bytes(&data, None)?);
-        r.0.st.next_tick(Task::call(Callback::new(&ctx, cb), vec![]));
+        r.0.st.next_tick(Task::Call(Callback::new(&ctx, cb), vec![]));
         Ok(ok)
     });
     engine.register_fn("end", |ctx: NativeCallContext, r: &mut ClientRequest| end(&ctx, r, &().into(), None));

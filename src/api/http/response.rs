@@ -206,7 +206,7 @@ impl Response {
         if i.ended.get() {
             let err = error::coded("Error", "ERR_STREAM_WRITE_AFTER_END", "write after end");
             if let Some(cb) = cb {
-                i.st.next_tick(Task::call(cb, vec![err.clone().into()]));
+                i.st.next_tick(Task::Call(cb, vec![err.clone().into()]));
             }
             let me = i.clone();
             i.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {
@@ -220,7 +220,7 @@ impl Response {
         }
         if out.is_empty() {
             if let Some(cb) = cb {
-                i.st.next_tick(Task::call(cb, vec![]));
+                i.st.next_tick(Task::Call(cb, vec![]));
             }
             return true;
         }

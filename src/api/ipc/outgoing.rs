@@ -27,7 +27,7 @@ impl Inner {
     /// owner emits `error` (Node's rule), on the next tick.
     pub(super) fn fail_later(&self, cb: Option<Callback>, err: Dynamic) {
         match cb {
-            Some(cb) => self.st.next_tick(Task::call(cb, vec![err])),
+            Some(cb) => self.st.next_tick(Task::Call(cb, vec![err])),
             None => {
                 let owner = self.owner.clone();
                 self.st.next_tick(Task::Native(Rc::new(move |engine: &Engine| {

@@ -209,7 +209,7 @@ impl Server {
             if self.listening() {
                 i.emitter.add("close".into(), cb, true, false);
             } else {
-                i.st.next_tick(Task::call(cb, vec![errors::not_running().into()]));
+                i.st.next_tick(Task::Call(cb, vec![errors::not_running().into()]));
             }
         }
         if self.listening() {

@@ -56,7 +56,7 @@ pub fn register(engine: &mut Engine, st: &std::rc::Rc<crate::runtime::State>) {
     stream_api::register_ref::<Server>(engine);
     engine.register_fn("getConnections", |ctx: NativeCallContext, s: &mut Server, f: FnPtr| {
         let args = vec![Dynamic::UNIT, Dynamic::from(s.connections() as i64)];
-        s.0.st().next_tick(Task::call(Callback::new(&ctx, f), args));
+        s.0.st().next_tick(Task::Call(Callback::new(&ctx, f), args));
         s.clone()
     });
     engine.register_get("listening", |s: &mut Server| s.listening());

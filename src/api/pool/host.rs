@@ -67,8 +67,8 @@ pub struct Ticket {
 /// the promise settled. Shared with the pool across machines (`remote`).
 pub fn settle_ticket(st: &State, ticket: Ticket, outcome: Result<Dynamic, Dynamic>) {
     match (ticket.reply, outcome) {
-        (Reply::Callback(cb), Ok(v)) => st.next_tick(Task::call(cb, vec![Dynamic::UNIT, v])),
-        (Reply::Callback(cb), Err(e)) => st.next_tick(Task::call(cb, vec![e])),
+        (Reply::Callback(cb), Ok(v)) => st.next_tick(Task::Call(cb, vec![Dynamic::UNIT, v])),
+        (Reply::Callback(cb), Err(e)) => st.next_tick(Task::Call(cb, vec![e])),
         (Reply::Promise(p), Ok(v)) => p.resolve(&st.micro, v),
         (Reply::Promise(p), Err(e)) => p.reject(&st.micro, e),
     }

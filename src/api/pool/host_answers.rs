@@ -56,7 +56,7 @@ impl Host {
     fn progress(&self, w: WorkerId, id: JobId, v: Dynamic) {
         let cb = self.core.borrow().ticket(w, id).and_then(|t| t.progress.clone());
         if let Some(cb) = cb {
-            self.st.next_tick(Task::call(cb, vec![v]));
+            self.st.next_tick(Task::Call(cb, vec![v]));
         }
     }
 

@@ -265,7 +265,7 @@ impl Remote {
             Decision::Progress => {
                 let cb = self.ledger.borrow().ticket(id).and_then(|t| t.progress.clone());
                 if let (Some(cb), Ok(v)) = (cb, json::parse(body)) {
-                    self.st.next_tick(Task::call(cb, vec![v]));
+                    self.st.next_tick(Task::Call(cb, vec![v]));
                 }
             }
             Decision::Dropped => {}

@@ -140,7 +140,7 @@ fn short_names_compare_like_eq() {
 #[test]
 fn a_queued_task_stays_small() {
     // Every queued nextTick and setImmediate writes one to fresh memory (about 0.4 ns
-    // a byte on the benchmark machine): a callback is one pointer, a task three words.
+    // a byte on the benchmark machine): a callback is one pointer, a task four words.
     assert_eq!(std::mem::size_of::<Callback>(), std::mem::size_of::<usize>());
-    assert!(std::mem::size_of::<crate::runtime::Task>() <= 3 * std::mem::size_of::<usize>());
+    assert!(std::mem::size_of::<crate::runtime::Task>() <= 4 * std::mem::size_of::<usize>());
 }
