@@ -137,10 +137,12 @@ fn private_tmp_is_empty_and_writable() {
     std::fs::write(&marker, "x").unwrap();
     let mut p = shell_policy();
     p.write.allow = Grant::Some(vec![]);
-    let (out, st) = run(&p, true, &format!("test -e {marker} && echo seen; echo hi > /tmp/x && cat /tmp/x"));
+    // A name of this run's own, so what else lives in the host's /tmp cannot matter.
+    let inside = format!("/tmp/procbox-private-{}", std::process::id());
+    let (out, st) = run(&p, true, &format!("test -e {marker} && echo seen; echo hi > {inside} && cat {inside}"));
     std::fs::remove_file(&marker).unwrap();
     assert_eq!((out.as_str(), st), ("hi\n", Status::Exited(0)));
-    assert!(!std::path::Path::new("/tmp/x").exists() || std::fs::read_to_string("/tmp/x").unwrap() != "hi\n");
+    assert!(!std::path::Path::new(&inside).exists(), "the child's {inside} reached the host's /tmp");
 }
 
 /// Where the time of a confined spawn goes (CPU of the children, which includes

@@ -7,6 +7,7 @@
 //! same pass. This file reproduces that exactly (`lib/internal/timers.js`,
 //! `processTimers` and `listOnTimeout`), with lazy deletion for cleared timers.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, VecDeque};
 
 use super::int_map::IntMap;
@@ -163,25 +164,23 @@ impl<T: Clone> Timers<T> {
             }
             let list = self.lists.lists.get_mut(&duration).expect("queued list exists");
             debug_assert_eq!((list.expiry, list.order), (expiry, order));
-            // Drop stale entries (cleared or re-queued timers) from the front.
+            // Drop stale entries (cleared or re-queued timers) from the front; the live
+            // front's map entry is kept, so firing it needs no second lookup.
             let front = loop {
-                match list.entries.front() {
-                    None => break None,
-                    Some(&(id, generation)) => match self.timers.get(&id) {
-                        Some(t) if t.generation == generation && t.queued => {
-                            break Some((id, t.start + t.duration, t.repeat));
-                        }
-                        _ => {
-                            list.entries.pop_front();
-                        }
-                    },
+                let Some(&(id, generation)) = list.entries.front() else { break None };
+                match self.timers.entry(id) {
+                    Entry::Occupied(t) if t.get().generation == generation && t.get().queued => break Some(t),
+                    _ => {
+                        list.entries.pop_front();
+                    }
                 }
             };
-            let Some((id, due_at, repeat)) = front else {
+            let Some(mut t) = front else {
                 self.lists.queue.remove(&(expiry, order, duration));
                 self.lists.lists.remove(&duration);
                 continue;
             };
+            let due_at = t.get().start + t.get().duration;
             if now < due_at {
                 // Not yet due: move the list back in the queue (Node: max(due, now + 1)).
                 self.lists.queue.remove(&(expiry, order, duration));
@@ -192,23 +191,20 @@ impl<T: Clone> Timers<T> {
                 continue;
             }
             list.entries.pop_front();
-            return Some(self.fire(id, repeat));
+            let id = *t.key();
+            // An interval stays, unqueued, until `rearm` or `clear`; a one-shot is
+            // removed (its payload moves out, no copy).
+            if t.get().repeat {
+                let timer = t.get_mut();
+                timer.queued = false;
+                return Some(Due { id, payload: timer.payload.clone(), repeat: true });
+            }
+            let timer = t.remove();
+            if timer.refed {
+                self.refs -= 1;
+            }
+            return Some(Due { id, payload: timer.payload, repeat: false });
         }
-    }
-
-    /// Takes a due timer off: a one-shot is removed (its payload moves out, no copy),
-    /// an interval stays, unqueued, until `rearm` or `clear`.
-    fn fire(&mut self, id: TimerId, repeat: bool) -> Due<T> {
-        if repeat {
-            let t = self.timers.get_mut(&id).expect("front timer is live");
-            t.queued = false;
-            return Due { id, payload: t.payload.clone(), repeat: true };
-        }
-        let t = self.timers.remove(&id).expect("front timer is live");
-        if t.refed {
-            self.refs -= 1;
-        }
-        Due { id, payload: t.payload, repeat: false }
     }
 }
 

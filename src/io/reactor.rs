@@ -12,6 +12,14 @@
 //! Descriptors that epoll refuses (regular files, `/dev/null`: EPERM) are reported as
 //! always ready, which is what a read on them does anyway: it never blocks.
 //!
+//! A wait that would not block (timeout 0) skips `epoll_wait` when epoll watches
+//! nothing but *mirrored* descriptors whose probes say none can be ready
+//! ([`Reactor::mirror`]: the signal pipe, whose handler counts what it writes). A
+//! `setImmediate` chain turns the loop once per link, and that system call was the
+//! largest cost of a turn (issue 17); libuv skips it too when it watches nothing
+//! (`uv__io_poll`, `nfds == 0`). Anything else watched (a socket, a child's pipe,
+//! the IPC channel, the fs queue's eventfd, the idle alarm) means the poll is made.
+//!
 //! All methods take `&self` (interior cells, never borrowed across a call into a
 //! source), so the reactor is shared as `Rc<Reactor<C>>` and a source may open, watch
 //! or close handles from inside `on_ready`.
@@ -46,6 +54,9 @@ impl Interest {
     }
 }
 
+/// Says whether a mirrored descriptor may be ready ([`Reactor::mirror`]).
+pub type Probe = fn() -> bool;
+
 /// What the reactor calls when an open handle's descriptor is ready.
 pub trait Source<C: ?Sized> {
     fn on_ready(&self, cx: &C, ready: Ready);
@@ -63,6 +74,8 @@ enum Watched {
 struct Entry<C: ?Sized> {
     src: Rc<dyn Source<C>>,
     watched: Watched,
+    /// Its readiness is mirrored by a probe ([`Reactor::mirror`]).
+    mirrored: bool,
     /// What it is watched for (tests read it; one store per change).
     interest: Interest,
 }
@@ -75,8 +88,15 @@ pub struct Reactor<C: ?Sized> {
     table: RefCell<IntMap<Entry<C>>>,
     /// Tokens of open handles watched as always ready (in the order they were added).
     always: RefCell<Vec<Token>>,
+    /// Entries watched by epoll that are not mirrored: while there is one, every wait
+    /// asks epoll.
+    unmirrored: Cell<usize>,
+    /// The probes of mirrored entries: true when the descriptor may be ready.
+    probes: RefCell<Vec<(Token, Probe)>>,
     /// Whether and how long a wait polls before it blocks (`io::spin`; off unless set).
     spin: Spin,
+    /// The last wait made a system call (not skipped: [`Reactor::polled`]).
+    polled: Cell<bool>,
     /// The list the last wait returned, given back empty ([`Reactor::recycle`]): a
     /// turn of the loop allocates none.
     spare: Cell<Vec<Ready>>,
@@ -91,7 +111,10 @@ impl<C: ?Sized> Reactor<C> {
             next: Cell::new(1),
             table: RefCell::new(IntMap::default()),
             always: RefCell::new(Vec::new()),
+            unmirrored: Cell::new(0),
+            probes: RefCell::new(Vec::new()),
             spin: Spin::default(),
+            polled: Cell::new(false),
             spare: Cell::new(Vec::new()),
         })
     }
@@ -116,8 +139,29 @@ impl<C: ?Sized> Reactor<C> {
     pub fn open(&self, src: Rc<dyn Source<C>>) -> Token {
         let token = self.next.get();
         self.next.set(token + 1);
-        self.table.borrow_mut().insert(token, Entry { src, watched: Watched::No, interest: Interest::NONE });
+        self.table
+            .borrow_mut()
+            .insert(token, Entry { src, watched: Watched::No, mirrored: false, interest: Interest::NONE });
         token
+    }
+
+    /// Declares that whether `token`'s descriptor (an open handle) can be ready is
+    /// known without a system call: `probe` returns false only when it cannot be (it
+    /// must never err that way; it may say true when nothing is there). A wait with
+    /// timeout 0 then skips `epoll_wait` if every descriptor epoll watches is mirrored
+    /// and every probe returns false. The signal pipe's probe is
+    /// `sys::signal::pending`.
+    pub fn mirror(&self, token: Token, probe: Probe) {
+        let mut table = self.table.borrow_mut();
+        let Some(entry) = table.get_mut(&token) else { return };
+        if entry.mirrored {
+            return;
+        }
+        entry.mirrored = true;
+        if entry.watched == Watched::Epoll {
+            self.unmirrored.set(self.unmirrored.get() - 1);
+        }
+        self.probes.borrow_mut().push((token, probe));
     }
 
     /// Whether `token` names an open handle.
@@ -162,6 +206,14 @@ impl<C: ?Sized> Reactor<C> {
                 Err(e) => return Err(e),
             },
         };
+        if !entry.mirrored {
+            let count = self.unmirrored.get();
+            match (entry.watched == Watched::Epoll, now == Watched::Epoll) {
+                (false, true) => self.unmirrored.set(count + 1),
+                (true, false) => self.unmirrored.set(count - 1),
+                _ => {}
+            }
+        }
         entry.watched = now;
         entry.interest = i;
         Ok(())
@@ -178,16 +230,30 @@ impl<C: ?Sized> Reactor<C> {
     /// gone: the kernel drops a closed descriptor from epoll by itself).
     pub fn close_token(&self, token: Token) {
         let entry = self.table.borrow_mut().remove(&token);
-        if entry.as_ref().is_some_and(|e| e.watched == Watched::Always) {
-            self.always.borrow_mut().retain(|&t| t != token);
+        if let Some(e) = &entry {
+            match e.watched {
+                Watched::Always => self.always.borrow_mut().retain(|&t| t != token),
+                Watched::Epoll if !e.mirrored => self.unmirrored.set(self.unmirrored.get() - 1),
+                _ => {}
+            }
+            if e.mirrored {
+                self.probes.borrow_mut().retain(|&(t, _)| t != token);
+            }
         }
         drop(entry);
     }
 
     /// Waits up to `timeout_ms` (-1: forever; 0 when a descriptor is always ready)
     /// and returns what is ready. EINTR is an empty (or always-ready) turn. Right
-    /// after I/O, the spinning policy may poll first (`io::spin`).
+    /// after I/O, the spinning policy may poll first (`io::spin`). A wait that would
+    /// not block, with only quiet mirrored descriptors watched, is no system call
+    /// ([`Reactor::mirror`]).
     pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
+        let quiet = timeout_ms == 0 && self.quiet();
+        self.polled.set(!quiet);
+        if quiet {
+            return Ok(self.spare.take());
+        }
         let always = self.always.borrow();
         let timeout = if always.is_empty() { timeout_ms } else { 0 };
         let mut out = self.spare.take();
@@ -216,6 +282,20 @@ impl<C: ?Sized> Reactor<C> {
         self.epoll.wait(timeout, &mut out)?;
         self.spin.waited(!out.is_empty(), blocked.elapsed().as_nanos() as u64);
         Ok(out)
+    }
+
+    /// Whether the last [`Reactor::wait`] made a system call (false: it was skipped,
+    /// so no time passed in it).
+    pub fn polled(&self) -> bool {
+        self.polled.get()
+    }
+
+    /// Nothing watched can be ready: no descriptor is always ready, every one epoll
+    /// watches is mirrored, and no probe says its descriptor may be ready.
+    fn quiet(&self) -> bool {
+        self.unmirrored.get() == 0
+            && self.always.borrow().is_empty()
+            && !self.probes.borrow().iter().any(|&(_, probe)| probe())
     }
 
     /// Gives back the list a wait returned, once its reports were dispatched: the

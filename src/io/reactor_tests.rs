@@ -140,3 +140,46 @@ fn a_source_may_close_its_handle_while_called() {
     assert!(weak.upgrade().is_none(), "closed, so no longer owned");
     assert!(run(&r, 0).is_empty());
 }
+
+/// The probe of `a_mirrored_descriptor_...`: whether its pipe may hold a byte.
+static MAY_BE_READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn may_be_ready() -> bool {
+    MAY_BE_READY.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[test]
+fn a_wait_that_would_not_block_skips_epoll_only_when_the_mirrored_are_all_it_watches_and_are_quiet() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let (r, t, rd, wr) = watched_pipe("mirrored");
+    r.mirror(t, may_be_ready);
+    // A byte the probe does not know of (it never errs so in use): a skipped wait
+    // cannot see it, which shows that the wait made no system call.
+    write_some(wr.as_fd(), b"x").unwrap();
+    assert!(run(&r, 0).is_empty(), "quiet probe, nothing else watched: no epoll_wait");
+    assert_eq!(run(&r, 1000).len(), 1, "a wait that may block always asks epoll");
+    MAY_BE_READY.store(true, SeqCst);
+    assert_eq!(run(&r, 0).len(), 1, "the probe says it may be ready: polled");
+    MAY_BE_READY.store(false, SeqCst);
+    // Another descriptor watched (an empty pipe): every wait polls again.
+    let (other_rd, _other_wr) = pipe().unwrap();
+    let other = watch(&r, other_rd.as_fd(), "other");
+    assert_eq!(run(&r, 0).len(), 1, "an unmirrored descriptor is watched: polled");
+    r.set_interest(other_rd.as_fd(), other, Interest::NONE).unwrap();
+    assert!(run(&r, 0).is_empty(), "unwatched again: skipped");
+    r.set_interest(other_rd.as_fd(), other, Interest::READ).unwrap();
+    assert_eq!(run(&r, 0).len(), 1);
+    // Closed without an unwatch (its descriptor went first): its count goes with it.
+    drop(other_rd);
+    r.close_token(other);
+    assert!(run(&r, 0).is_empty(), "closed: skipped");
+    // A descriptor epoll refuses is always ready: the wait is made.
+    let null = dev_null().unwrap();
+    let always = watch(&r, null, "null");
+    assert_eq!(run(&r, 0).len(), 2, "an always-ready descriptor: polled");
+    r.close(null, always);
+    assert!(run(&r, 0).is_empty());
+    // The mirrored one closed: nothing watched, nothing probed.
+    r.close(rd.as_fd(), t);
+    assert!(run(&r, 0).is_empty());
+}

@@ -91,6 +91,11 @@ impl Hooks {
         }
     }
 
+    /// Whether idle hooks are registered (then [`Hooks::after_wait`] wants the time).
+    pub fn watch_idle(&self) -> bool {
+        !self.before_idle_wait.borrow().is_empty()
+    }
+
     /// After the poll phase's wait reported `ready`, at the loop's time `now`: I/O
     /// other than the alarm keeps the loop busy; a grace wait (without an alarm) that
     /// saw nothing runs the hooks.

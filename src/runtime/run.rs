@@ -54,11 +54,17 @@ impl Runtime {
         loop {
             let due = self.st.lp.borrow_mut().timers.pop_due(now);
             let Some(due) = due else { break };
-            // An interval re-arms from the time its callback started.
-            let start = self.st.lp.borrow_mut().update_time();
-            self.macrotask(&due.payload);
             if due.repeat {
+                // An interval re-arms from the time its callback started.
+                let start = self.st.lp.borrow_mut().update_time();
+                self.macrotask(&due.payload);
                 self.st.lp.borrow_mut().timers.rearm(due.id, start);
+            } else {
+                // A one-shot reads no clock (Node's `listOnTimeout` reads it only for
+                // a repeating timer, and libuv's loop time stays the pass's start): a
+                // read per callback was about 140 instructions and a `clock_gettime`
+                // for each callback of a `setTimeout(f, 0)` batch (issue 17).
+                self.macrotask(&due.payload);
             }
         }
     }
@@ -66,16 +72,32 @@ impl Runtime {
     fn run_poll(&self) {
         self.st.flush();
         let ready = {
-            let (timeout, now) = {
-                let lp = self.st.lp.borrow();
-                (lp.poll_timeout(), lp.now())
-            };
-            // About to block with nothing due (a forked child gives back its idle
-            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
-            let timeout = self.st.hooks.idle_wait_timeout(&self.st, timeout, now);
+            let mut timeout = self.st.lp.borrow().poll_timeout();
+            // Idle hooks (a forked child's): the loop's time is asked for only then,
+            // as it may cost a clock read (`Loop::defer_time`).
+            let idle = self.st.hooks.watch_idle();
+            if idle {
+                // About to block with nothing due (a forked child gives back its idle
+                // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
+                let now = self.st.lp.borrow().now();
+                timeout = self.st.hooks.idle_wait_timeout(&self.st, timeout, now);
+            }
             let r = self.st.reactor.wait(timeout);
-            let now = self.st.lp.borrow_mut().update_time();
-            self.st.hooks.after_wait(r.as_deref().unwrap_or_default(), now);
+            if self.st.reactor.polled() {
+                let now = self.st.lp.borrow_mut().update_time();
+                if idle {
+                    self.st.hooks.after_wait(r.as_deref().unwrap_or_default(), now);
+                }
+            } else {
+                // No system call, no time spent waiting: the clock is read when the
+                // time is next asked for (`Loop::defer_time`). The idle hooks see
+                // a skipped wait as one that saw nothing, at the time read then.
+                self.st.lp.borrow_mut().defer_time();
+                if idle {
+                    let now = self.st.lp.borrow().now();
+                    self.st.hooks.after_wait(&[], now);
+                }
+            }
             r
         };
         // The reactor reports EINTR as an empty wait; any other failure would fail

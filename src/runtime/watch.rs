@@ -1,6 +1,8 @@
 //! The runtime's side of the reactor (`io::reactor`): its accessor for bindings that
 //! open io handles, and the signal pipe, an `io::wake::Wake` open for the runtime's
-//! life whose readiness delivers the signals caught since the last poll.
+//! life whose readiness delivers the signals caught since the last poll (mirrored in
+//! the reactor by the signal handler's count, so a turn that would not block need
+//! not poll it).
 
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::rc::Rc;
@@ -25,10 +27,14 @@ impl Handler<Runtime> for Signals {
     }
 }
 
-/// Opens the signal pipe's read end in the reactor, watched for reading, for good;
-/// returns its token.
+/// Opens the signal pipe's read end in the reactor, watched for reading, for good,
+/// mirrored by the handler's count (`sys::signal::pending`: a loop turn that would
+/// not block makes no `epoll_wait` while the pipe is all that is watched and no
+/// signal is unread); returns its token.
 pub(super) fn open_signals(reactor: &Rc<Reactor<Runtime>>, read_end: OwnedFd) -> SysResult<Token> {
-    Wake::open(reactor, read_end, Rc::new(Signals))
+    let token = Wake::open(reactor, read_end, Rc::new(Signals))?;
+    reactor.mirror(token, crate::sys::signal::pending);
+    Ok(token)
 }
 
 impl State {

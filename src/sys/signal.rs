@@ -14,7 +14,7 @@
 //! run asynchronously, never inside the code the signal interrupted.
 
 use std::os::fd::{BorrowedFd, IntoRawFd, OwnedFd};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
 
@@ -118,19 +118,64 @@ pub fn set_parent_death_signal(signo: Option<i32>) -> SysResult<()> {
 /// cannot be reused while the handler might write to it.
 static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 
-/// The loop's handler: writes the signal number to the self-pipe.
+/// Signal bytes the handler wrote to the pipe or is about to write: bumped BEFORE the
+/// `write(2)`, taken back if the write fails (a full pipe). See [`pending`].
+static RAISED: AtomicUsize = AtomicUsize::new(0);
+/// Signal bytes the loop has read from the pipe ([`read_pending`], on the loop's
+/// thread only), counted AFTER they were read. See [`pending`].
+static TAKEN: AtomicUsize = AtomicUsize::new(0);
+
+/// The loop's handler: counts the signal, then writes its number to the self-pipe.
 extern "C" fn on_signal(signo: i32) {
     let saved = Errno::last_raw();
     let fd = WRITE_FD.load(Ordering::Relaxed);
     if fd >= 0 {
+        // Counted before the byte exists, so the count is never behind the pipe
+        // (`pending`). An atomic add is async-signal-safe (lock-free).
+        RAISED.fetch_add(1, Ordering::SeqCst);
         // SAFETY: `fd` is the pipe's write end, which lives as long as the process
         // (see WRITE_FD), for the length of this one call.
         let pipe = unsafe { BorrowedFd::borrow_raw(fd) };
-        // write(2) is async-signal-safe; a full pipe (non-blocking) just drops the byte.
-        let _ = nix::unistd::write(pipe, &[signo as u8]);
+        // write(2) is async-signal-safe; a full pipe (non-blocking) just drops the
+        // byte, and then the count is taken back: no byte will ever be read for it.
+        if !matches!(nix::unistd::write(pipe, &[signo as u8]), Ok(1)) {
+            RAISED.fetch_sub(1, Ordering::SeqCst);
+        }
     }
     // The handler puts back the errno it found so the interrupted code sees no change.
     Errno::set_raw(saved);
+}
+
+/// Whether the signal pipe may hold a byte the loop has not read: false means it
+/// holds none, so a poll that would not block may skip `epoll_wait` when the pipe is
+/// all it watches (`io::reactor::Reactor::mirror`, issue 17: one system call per
+/// loop turn, the largest cost of a `setImmediate` chain's turn).
+///
+/// Why false is never wrong. Each byte in the pipe was counted in RAISED before it
+/// was written, and a byte read is counted in TAKEN only after the read, so at every
+/// moment RAISED - TAKEN >= bytes unread (equal when no handler is between its add and
+/// its write and the reader has counted what it read). RAISED == TAKEN therefore
+/// means no byte is unread. The interleavings:
+/// - the handler runs (on any thread) before the loop's check: the check sees
+///   RAISED ahead and the loop polls; epoll reports the byte, the reader reads and
+///   counts it, and the counts are equal again;
+/// - the handler has added but not written yet (it runs on the process's other
+///   thread, or interrupts the loop between check and poll): the poll may find
+///   nothing; RAISED stays ahead, so every later turn polls until the byte is read;
+/// - the handler runs after the check (the check saw no add): this turn skips, which
+///   is the same as the signal arriving just after the turn's poll; the loop's next
+///   turn checks again. A skip happens only where the poll would not block (timeout
+///   0, more work queued), so the loop always comes back to check, and a wait that
+///   may block always asks epoll: no signal waits for a turn that never comes;
+/// - the handler runs while the reader drains: the reader may read the new byte
+///   too (TAKEN then catches up with RAISED) or leave it (RAISED stays ahead: the
+///   next turn polls and reads it);
+/// - the write fails (the pipe holds 64 KiB of unread signals): the add is taken
+///   back; the pipe is readable anyway, so the loop polls.
+///
+/// The counts wrap: only their equality is asked.
+pub fn pending() -> bool {
+    RAISED.load(Ordering::SeqCst) != TAKEN.load(Ordering::Relaxed)
 }
 
 /// The read end of the signal pipe; created once per process.
@@ -146,13 +191,16 @@ pub fn catch(signo: i32) -> SysResult<()> {
     install(signo, on_signal).map(drop)
 }
 
-/// Drains the pipe: the signals delivered since the last call, in arrival order.
+/// Drains the signal pipe (`fd`, [`pipe`]'s read end): the signals delivered since
+/// the last call, in arrival order. What it read is counted after the reads
+/// ([`pending`]).
 pub fn read_pending(fd: BorrowedFd<'_>) -> Vec<i32> {
     let mut out = Vec::new();
     let mut buf = [0u8; 64];
     while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
         out.extend(buf.iter().take(n).map(|&b| b as i32));
     }
+    TAKEN.fetch_add(out.len(), Ordering::SeqCst);
     out
 }
 
