@@ -189,3 +189,23 @@ fn scope_rewind_drops_what_is_above_the_mark() {
                   for i in 0..5 { let t = f.call(i); s += t; } s";
     assert_eq!(engine.eval::<INT>(script).ok(), Some(104));
 }
+
+#[test]
+#[allow(deprecated)] // FnPtr::from_dyn_fn is "volatile", not deprecated
+fn is_copy_of_holds_for_copies_only() {
+    let (engine, kept) = keeper();
+    let script = "let n = 1; let f = || n; let g = || n; keep(f); keep(f); keep(g); keep(Fn(\"h\")); keep(Fn(\"h\"));
+                  fn h() { 0 }";
+    engine.run(script).unwrap();
+    let f: Vec<FnPtr> = kept.borrow().iter().map(|(f, _)| f.clone()).collect();
+    assert!(f[0].is_copy_of(&f[1]) && f[1].is_copy_of(&f[0]), "copies of one closure");
+    assert!(!f[1].is_copy_of(&f[2]), "another closure, same body and captures");
+    assert!(!f[3].is_copy_of(&f[4]), "two pointers made apart (equal, not copies)");
+    assert!(f[3].is_copy_of(&f[3].clone()));
+    // Natives named by one shared string are still two functions.
+    let name = rhai::ImmutableString::from("same");
+    let native = |v: INT| FnPtr::from_dyn_fn(name.clone(), Box::new(move |_, _| Ok(Dynamic::from(v)))).unwrap();
+    let (a, b) = (native(1), native(2));
+    assert!(!a.is_copy_of(&b));
+    assert!(a.is_copy_of(&a.clone()));
+}

@@ -30,7 +30,7 @@ pub struct Timeout {
 #[derive(Clone)]
 pub struct Immediate {
     st: Rc<State>,
-    entry: Rc<crate::event_loop::Immediate<Task>>,
+    entry: Rc<crate::event_loop::Immediate>,
 }
 
 /// JavaScript's `delay * 1`: numbers, numeric strings, booleans; anything else is NaN.
@@ -123,11 +123,15 @@ fn by_ref(name: &str) -> FuncRegistration {
     FuncRegistration::new(name).with_purity(true)
 }
 
+/// A statement `setImmediate(f);` queues its task alone: the handle's shared state
+/// (an allocation) is made only for a call whose value is used.
 fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Dynamic {
-    let entry = st.immediate(Task::Call(Callback::new(ctx, f), args));
+    let task = Task::Call(Callback::new(ctx, f), args);
     if ctx.js_result_unused() {
+        st.immediate_unheld(task);
         return Dynamic::UNIT;
     }
+    let entry = st.immediate(task);
     Dynamic::from(Immediate { st: st.clone(), entry })
 }
 

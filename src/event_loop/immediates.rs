@@ -9,23 +9,32 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-pub struct Immediate<T> {
-    pub payload: T,
+/// The state a script's `Immediate` handle shares with its queued entry: cleared, ref'd.
+pub struct Immediate {
     cleared: Cell<bool>,
     refed: Cell<bool>,
 }
 
-impl<T> Immediate<T> {
+impl Immediate {
     pub fn has_ref(&self) -> bool {
         self.refed.get() && !self.cleared.get()
     }
 }
 
+/// A queued immediate: its payload in place, and the state shared with a handle if one
+/// was made. `setImmediate(f);` as a statement makes none (nobody could receive it):
+/// then the entry is all there is, no allocation of its own, and it is ref'd until it
+/// runs.
+pub struct Entry<T> {
+    pub payload: T,
+    handle: Option<Rc<Immediate>>,
+}
+
 pub struct Immediates<T> {
-    queue: VecDeque<Rc<Immediate<T>>>,
+    queue: VecDeque<Entry<T>>,
     /// The last batch's emptied buffer, for the queue of the next phase: a chain (each
     /// immediate queueing the next) would otherwise allocate a queue per loop turn.
-    spare: VecDeque<Rc<Immediate<T>>>,
+    spare: VecDeque<Entry<T>>,
     refs: usize,
 }
 
@@ -39,20 +48,27 @@ impl<T> Default for Immediates<T> {
 }
 
 impl<T> Immediates<T> {
-    pub fn push(&mut self, payload: T) -> Rc<Immediate<T>> {
-        let entry = Rc::new(Immediate { payload, cleared: Cell::new(false), refed: Cell::new(true) });
+    /// Queues `payload` with a handle: what `clearImmediate`, `ref` and `unref` act on.
+    pub fn push(&mut self, payload: T) -> Rc<Immediate> {
+        let handle = Rc::new(Immediate { cleared: Cell::new(false), refed: Cell::new(true) });
         self.refs += 1;
-        self.queue.push_back(entry.clone());
-        entry
+        self.queue.push_back(Entry { payload, handle: Some(handle.clone()) });
+        handle
     }
 
-    pub fn clear(&mut self, entry: &Immediate<T>) {
+    /// Queues `payload` without a handle (ref'd until it runs).
+    pub fn push_unheld(&mut self, payload: T) {
+        self.refs += 1;
+        self.queue.push_back(Entry { payload, handle: None });
+    }
+
+    pub fn clear(&mut self, entry: &Immediate) {
         if !entry.cleared.replace(true) && entry.refed.get() {
             self.refs -= 1;
         }
     }
 
-    pub fn set_ref(&mut self, entry: &Immediate<T>, refed: bool) {
+    pub fn set_ref(&mut self, entry: &Immediate, refed: bool) {
         if !entry.cleared.get() && entry.refed.replace(refed) != refed {
             if refed { self.refs += 1 } else { self.refs -= 1 }
         }
@@ -71,25 +87,31 @@ impl<T> Immediates<T> {
 
     /// Starts a check phase: takes every immediate queued so far. Give the emptied
     /// batch back with [`Immediates::recycle`].
-    pub fn take_batch(&mut self) -> VecDeque<Rc<Immediate<T>>> {
+    pub fn take_batch(&mut self) -> VecDeque<Entry<T>> {
         let spare = std::mem::take(&mut self.spare);
         std::mem::replace(&mut self.queue, spare)
     }
 
     /// Keeps a run batch's buffer for the next phase's queue (if it is empty and small).
-    pub fn recycle(&mut self, batch: VecDeque<Rc<Immediate<T>>>) {
+    pub fn recycle(&mut self, batch: VecDeque<Entry<T>>) {
         if batch.is_empty() && batch.capacity() <= SPARE_MAX {
             self.spare = batch;
         }
     }
 
     /// Marks an entry of a batch as run; returns false if it was cleared meanwhile.
-    pub fn begin_run(&mut self, entry: &Immediate<T>) -> bool {
-        if entry.cleared.get() {
-            return false;
+    pub fn begin_run(&mut self, entry: &Entry<T>) -> bool {
+        match &entry.handle {
+            Some(handle) if handle.cleared.get() => false,
+            Some(handle) => {
+                self.clear(handle);
+                true
+            }
+            None => {
+                self.refs -= 1;
+                true
+            }
         }
-        self.clear(entry);
-        true
     }
 }
 
@@ -103,7 +125,7 @@ mod tests {
         q.push(1);
         let two = q.push(2);
         let mut batch = q.take_batch();
-        q.push(3);
+        q.push_unheld(3);
         q.clear(&two);
         let mut ran = vec![];
         while let Some(e) = batch.pop_front() {
@@ -131,6 +153,22 @@ mod tests {
         q.set_ref(&a, true);
         assert_eq!(q.refs(), 1);
         q.clear(&a);
+        assert_eq!(q.refs(), 0);
+    }
+
+    #[test]
+    fn an_unheld_entry_is_refd_until_it_runs() {
+        let mut q = Immediates::default();
+        q.push_unheld("a");
+        let b = q.push("b");
+        q.set_ref(&b, false);
+        assert_eq!(q.refs(), 1, "the unheld one keeps the loop alive");
+        let mut batch = q.take_batch();
+        let first = batch.pop_front().expect("queued first");
+        assert!(q.begin_run(&first) && first.payload == "a");
+        assert_eq!(q.refs(), 0);
+        let second = batch.pop_front().expect("queued second");
+        assert!(q.begin_run(&second) && !b.has_ref());
         assert_eq!(q.refs(), 0);
     }
 }

@@ -29,6 +29,8 @@ use rhai::{
 };
 
 use super::RhaiResult;
+pub use same::same_fn;
+use same::{same_global, same_name, same_short, still_clean};
 
 /// Nesting limit for script → host → script calls (emit inside a listener…). Each
 /// stored context restarts Rhai's own call-level count, so we keep our own.
@@ -44,11 +46,16 @@ thread_local! {
     static LAST_HOME: RefCell<Weak<Home>> = const { RefCell::new(Weak::new()) };
 }
 
-/// Kept by value, not behind an `Rc`: scheduling one (a `setImmediate`, a `nextTick`)
-/// then costs no allocation of its own, and a copy is a few reference counts (rhai's
-/// `FnPtr` shares its captures between copies).
+/// A handle: a copy is one reference count, and a task holding one is small (a queued
+/// `nextTick` or `setImmediate` writes its task to fresh memory, whose first touch costs
+/// about 0.4 ns a byte here). The same function given again from the same place (a
+/// `setImmediate(cb)` in a loop, each link of a chain) shares one [`Kept`]: see
+/// [`Home::reuse`].
 #[derive(Clone)]
-pub struct Callback {
+pub struct Callback(Rc<Kept>);
+
+/// What a callback keeps: the function, its home and its arity.
+struct Kept {
     f: FnPtr,
     home: Rc<Home>,
     /// Declared parameters (without captures); `None` for native functions.
@@ -63,6 +70,9 @@ struct Home {
     last_arity: RefCell<Option<(ImmutableString, usize, Option<usize>)>>,
     /// The working state calls run in, made at the first call.
     fast: RefCell<Fast>,
+    /// The callback made here last, shared by the next one made here from a copy of
+    /// the same function pointer. Weak: it keeps no function alive once its tasks ran.
+    last: RefCell<Weak<Kept>>,
 }
 
 /// A copy of the stored global state, with the caches and scope calls reuse.
@@ -87,17 +97,22 @@ impl Callback {
     /// Keeps `f` with the context of the native call that received it.
     pub fn new(ctx: &NativeCallContext, f: FnPtr) -> Callback {
         let home = home_for(ctx);
+        if let Some(kept) = home.reuse(&f) {
+            return Callback(kept);
+        }
         let arity = home.arity_of(&f);
-        Callback { f, home, arity }
+        let kept = Rc::new(Kept { f, home, arity });
+        *kept.home.last.borrow_mut() = Rc::downgrade(&kept);
+        Callback(kept)
     }
 
     pub fn fn_ptr(&self) -> &FnPtr {
-        &self.f
+        &self.0.f
     }
 
     /// Parameters the script function declares (`None`: a native one, takes all).
     pub fn arity(&self) -> Option<usize> {
-        self.arity
+        self.0.arity
     }
 
     /// Calls the function with Node's arguments, cut or padded with `()` to its arity.
@@ -116,9 +131,10 @@ impl Callback {
     }
 
     fn call_with(&self, engine: &Engine, args: &mut [Dynamic], unused: bool) -> RhaiResult {
+        let Kept { f, home, arity } = &*self.0;
         // Fewer arguments than declared (rare) need a longer list; more are cut off.
         let mut padded;
-        let args = match self.arity {
+        let args = match *arity {
             Some(n) if args.len() > n => args.get_mut(..n).unwrap_or_default(),
             Some(n) if args.len() < n => {
                 padded = args.iter_mut().map(std::mem::take).collect::<Vec<_>>();
@@ -132,14 +148,14 @@ impl Callback {
             NESTING.with(|d| d.set(depth));
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
-        let fast = match self.home.fast.try_borrow_mut() {
-            Ok(mut fast) => self.home.call_fast(&mut fast, engine, &self.f, args, unused),
+        let fast = match home.fast.try_borrow_mut() {
+            Ok(mut fast) => home.call_fast(&mut fast, engine, f, args, unused),
             Err(_) => None,
         };
         let mut r = fast.unwrap_or_else(|| {
             #[allow(deprecated)]
-            let ctx = self.home.store.create_context(engine);
-            self.f.call_raw(&ctx, None, args)
+            let ctx = home.store.create_context(engine);
+            f.call_raw(&ctx, None, args)
         });
         NESTING.with(|d| d.set(depth));
         // The host called it: the stored context's position is where the callback was
@@ -154,19 +170,19 @@ impl Callback {
 
     /// Same function (and same captures) as `f`: how `removeListener` finds a listener.
     pub fn is(&self, f: &FnPtr) -> bool {
-        same_fn(&self.f, f)
+        same_fn(&self.0.f, f)
     }
 
     /// The source (script path) the callback was registered from.
     pub fn source(&self) -> Option<&str> {
-        self.home.store.source.as_deref()
+        self.0.home.store.source.as_deref()
     }
 
     /// Another function called in this callback's stored context, with every
     /// argument: how host code listens on an emitter (a `FnPtr::from_fn` closure)
     /// after the script call that gave it a context has returned.
     pub fn with_fn(&self, f: FnPtr) -> Callback {
-        Callback { f, home: self.home.clone(), arity: None }
+        Callback(Rc::new(Kept { f, home: self.0.home.clone(), arity: None }))
     }
 }
 
@@ -179,7 +195,12 @@ fn home_for(ctx: &NativeCallContext) -> Rc<Home> {
     let mut store = ctx.store_data();
     store.global.level = 0;
     store.global.num_operations = 0;
-    let home = Rc::new(Home { store, last_arity: RefCell::new(None), fast: RefCell::default() });
+    let home = Rc::new(Home {
+        store,
+        last_arity: RefCell::new(None),
+        fast: RefCell::default(),
+        last: RefCell::new(Weak::new()),
+    });
     LAST_HOME.with(|last| *last.borrow_mut() = Rc::downgrade(&home));
     home
 }
@@ -193,6 +214,13 @@ impl Home {
             && same_short(&s.fn_name, ctx.fn_name())
             && s.source.as_deref() == ctx.fn_source()
             && same_global(&s.global, ctx.global_runtime_state())
+    }
+
+    /// The callback made here last, if `f` is a copy of its function: a function
+    /// pointer's copies share their name and captures, so equal addresses are the same
+    /// function with the same captured cells, and the arity found for it holds.
+    fn reuse(&self, f: &FnPtr) -> Option<Rc<Kept>> {
+        self.last.borrow().upgrade().filter(|kept| kept.f.is_copy_of(f))
     }
 
     /// Calls `f` in the working copy of the stored state; `None` (nothing done) when
@@ -215,7 +243,9 @@ impl Home {
             caches.push_fn_resolution_cache();
         }
         // The captures left bound by the last call are this closure's, or go.
-        let mut is_bound = bound.as_ref().is_some_and(|b| b.same_captures(f));
+        // By address first (`is_copy_of`: a few pointer compares); `same_captures`
+        // compares the names' text, a `memcmp` per call.
+        let mut is_bound = bound.as_ref().is_some_and(|b| b.is_copy_of(f) || b.same_captures(f));
         if !is_bound && bound.is_some() {
             *bound = None;
             scope.clear();
@@ -254,112 +284,6 @@ impl Home {
     }
 }
 
-/// Field by field, what a call made in either state could observe: the same function
-/// libraries and imports (the same modules, not just equal ones), source, constants,
-/// resolver and counters. Call level and operation count are reset in a store, so
-/// they do not count. Of the block depth (`scope_level`) Rhai only reads whether it is
-/// 0 (top-level constants) unless a variable-definition filter is installed, and we
-/// install none; comparing it exactly would never match in a chain, where each link
-/// registers from one block deeper than the last. Anything unusual (a tag set) is
-/// simply not shared.
-///
-/// Checked once per registration (`setImmediate` in a loop), so cheaply: each list as
-/// one slice (a small vector's length and data each test where it lives), imports
-/// only when there are any, the source by pointer before text.
-fn same_global(a: &GlobalRuntimeState, b: &GlobalRuntimeState) -> bool {
-    let (la, lb) = (a.lib.as_slice(), b.lib.as_slice());
-    la.len() == lb.len()
-        && la.iter().zip(lb).all(|(x, y)| Rc::ptr_eq(x, y))
-        && a.num_imports() == b.num_imports()
-        && (a.num_imports() == 0
-            || a.scan_imports_raw().zip(b.scan_imports_raw()).all(|((n, m), (o, p))| n == o && Rc::ptr_eq(m, p)))
-        && same_text(&a.source, &b.source)
-        && a.num_modules_loaded == b.num_modules_loaded
-        && (a.scope_level == 0) == (b.scope_level == 0)
-        && a.always_search_scope == b.always_search_scope
-        && same_rc(&a.embedded_module_resolver, &b.embedded_module_resolver)
-        && same_rc(&a.constants, &b.constants)
-        && a.tag.is_unit()
-        && b.tag.is_unit()
-}
-
-/// What a call could have left changed in the working copy, cheaply: the fields
-/// [`same_global`] compares, by length or pointer.
-fn still_clean(now: &GlobalRuntimeState, stored: &GlobalRuntimeState) -> bool {
-    now.level == stored.level
-        && now.lib.len() == stored.lib.len()
-        && now.num_imports() == stored.num_imports()
-        && now.num_modules_loaded == stored.num_modules_loaded
-        && now.scope_level == stored.scope_level
-        && now.always_search_scope == stored.always_search_scope
-        && same_rc(&now.constants, &stored.constants)
-        && match (&now.source, &stored.source) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.ptr_eq(b),
-            _ => false,
-        }
-        && now.tag.is_unit()
-}
-
-/// `kept == name`, by address first: a closure registered again shares its name's
-/// text with the one kept (which keeps that text alive, so equal addresses are equal
-/// text).
-fn same_name(kept: &ImmutableString, name: &str) -> bool {
-    (kept.as_ptr() == name.as_ptr() && kept.len() == name.len()) || kept.as_str() == name
-}
-
-/// `a == b` for a native function's name, checked at every registration: a name of 8
-/// to 16 bytes (`nextTick`, `setTimeout`, `setImmediate`) is compared as two
-/// overlapping words in place, without the call to `memcmp` that `==` makes.
-fn same_short(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if !(8..=16).contains(&n) {
-        return a == b;
-    }
-    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
-    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
-}
-
-/// Two optional shared strings, by pointer first: a script's calls all carry its one
-/// source string, so the text (a path) is compared only when they differ.
-fn same_text(a: &Option<ImmutableString>, b: &Option<ImmutableString>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(x), Some(y)) => x.ptr_eq(y) || x == y,
-        _ => false,
-    }
-}
-
-fn same_rc<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(x), Some(y)) => Rc::ptr_eq(x, y),
-        _ => false,
-    }
-}
-
-pub fn same_fn(a: &FnPtr, b: &FnPtr) -> bool {
-    a.fn_name() == b.fn_name()
-        && a.curry().len() == b.curry().len()
-        && a.curry().iter().zip(b.curry()).all(|(x, y)| same_value(x, y))
-}
-
-/// Captured variables are shared cells: identical when they are the same cell.
-fn same_value(x: &Dynamic, y: &Dynamic) -> bool {
-    if x.is_shared() && y.is_shared() {
-        let (px, py) = (x.read_lock::<Dynamic>(), y.read_lock::<Dynamic>());
-        return match (px, py) {
-            (Some(a), Some(b)) => std::ptr::eq(&*a, &*b),
-            _ => false,
-        };
-    }
-    x.type_name() == y.type_name() && x.to_string() == y.to_string()
-}
-
 fn arity_of(f: &FnPtr, store: &NativeCallContextStore) -> Option<usize> {
     let curried = f.curry().len();
     let key = (ImmutableString::from(f.fn_name()), curried);
@@ -377,5 +301,6 @@ fn arity_of(f: &FnPtr, store: &NativeCallContextStore) -> Option<usize> {
     arity
 }
 
+mod same;
 #[cfg(test)]
 mod tests;

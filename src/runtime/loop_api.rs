@@ -85,16 +85,21 @@ impl State {
         self.lp.borrow_mut().close_later(task);
     }
 
-    /// Queues an immediate for the next check phase (ref'd).
-    pub fn immediate(&self, task: Task) -> Rc<Immediate<Task>> {
+    /// Queues an immediate for the next check phase (ref'd), with its handle.
+    pub fn immediate(&self, task: Task) -> Rc<Immediate> {
         self.lp.borrow_mut().immediates.push(task)
     }
 
-    pub fn immediate_clear(&self, entry: &Immediate<Task>) {
+    /// Queues an immediate nobody will clear or unref (`setImmediate(f);`): no handle.
+    pub fn immediate_unheld(&self, task: Task) {
+        self.lp.borrow_mut().immediates.push_unheld(task);
+    }
+
+    pub fn immediate_clear(&self, entry: &Immediate) {
         self.lp.borrow_mut().immediates.clear(entry);
     }
 
-    pub fn immediate_set_ref(&self, entry: &Immediate<Task>, on: bool) {
+    pub fn immediate_set_ref(&self, entry: &Immediate, on: bool) {
         self.lp.borrow_mut().immediates.set_ref(entry, on);
     }
 }

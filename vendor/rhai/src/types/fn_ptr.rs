@@ -794,6 +794,34 @@ impl FnPtr {
         same_list && self.name == other.name
     }
 
+    /// _(internals)_ Whether `other` was copied from this pointer (or both from one):
+    /// the same name text, the same list of captured values and the same native
+    /// function, each by address. Cheap (a few pointer compares) and never true for two
+    /// pointers that could behave differently; it may be false for two equal ones made
+    /// apart. Exported under the `internals` feature only. Procbox addition (a host
+    /// shares what it keeps for a function scheduled again and again).
+    #[cfg(feature = "internals")]
+    #[inline]
+    #[must_use]
+    pub fn is_copy_of(&self, other: &Self) -> bool {
+        let same_list = match (&self.curry.0, &other.curry.0) {
+            (Some(a), Some(b)) => Shared::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        let same_typ = match (&self.typ, &other.typ) {
+            (FnPtrType::Normal, FnPtrType::Normal) => true,
+            #[cfg(not(feature = "no_function"))]
+            (
+                FnPtrType::Script { num_params: a, hash: x },
+                FnPtrType::Script { num_params: b, hash: y },
+            ) => a == b && x == y,
+            (FnPtrType::Native(a), FnPtrType::Native(b)) => Shared::ptr_eq(a, b),
+            _ => false,
+        };
+        same_list && same_typ && self.name.ptr_eq(&other.name)
+    }
+
     /// _(internals)_ Make a call to a function pointer with either a specified number of arguments,
     /// or with extra arguments attached.
     /// Exported under the `internals` feature only.
