@@ -241,3 +241,37 @@ fn is_copy_of_holds_for_copies_only() {
     assert!(!a.is_copy_of(&b));
     assert!(a.is_copy_of(&a.clone()));
 }
+
+#[test]
+#[allow(deprecated)]
+fn a_linked_script_calls_as_the_search_does() {
+    let (mut engine, kept) = keeper();
+    engine.set_js_bound_captures(true);
+    engine.run("let n = 0; keep(|x| { n += x; n }); keep(Fn(\"abs\"));").unwrap();
+    let kept = kept.borrow();
+    let (add, store) = &kept[0];
+    let mut global: GlobalRuntimeState = store.global.clone();
+    let (mut caches, mut scope, mut bound) = (Caches::new(), Scope::new(), false);
+    // One captured variable and one argument.
+    let linked = add.linked_script(&global, 2).expect("a script function of two");
+    assert!(add.linked_script(&global, 1).is_none(), "not for another number of arguments");
+    for want in [5, 10] {
+        let args = &mut [Dynamic::from(5 as INT)];
+        let r = add.call_linked_in_bound_state(
+            &engine,
+            &mut global,
+            &mut caches,
+            &mut scope,
+            &mut bound,
+            store.pos,
+            &linked,
+            args,
+        );
+        assert_eq!(r.unwrap().as_int().unwrap(), want);
+    }
+    // The searching twin sees the same binding and the same captured variable.
+    let args = [Dynamic::from(1 as INT)];
+    let r = add.call_raw_in_bound_state(&engine, &mut global, &mut caches, &mut scope, &mut bound, store.pos, args);
+    assert_eq!(r.unwrap().unwrap().as_int().unwrap(), 11);
+    assert!(kept[1].0.linked_script(&global, 1).is_none(), "a native function is linked to no script");
+}

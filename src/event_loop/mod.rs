@@ -8,6 +8,7 @@
 //! `uv__loop_alive`), and one to decide how long the poll may block,
 //! [`Loop::poll_timeout`] (`uv__backend_timeout`).
 
+pub mod id_window;
 pub mod immediates;
 pub mod int_map;
 pub mod live;

@@ -7,9 +7,9 @@
 //! same pass. This file reproduces that exactly (`lib/internal/timers.js`,
 //! `processTimers` and `listOnTimeout`), with lazy deletion for cleared timers.
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, VecDeque};
 
+use super::id_window::IdWindow;
 use super::int_map::IntMap;
 
 pub type TimerId = u64;
@@ -73,9 +73,9 @@ pub struct Due<T> {
 }
 
 pub struct Timers<T> {
-    timers: IntMap<Timer<T>>,
+    /// By id (ids are handed out in sequence and mostly end in that order).
+    timers: IdWindow<Timer<T>>,
     lists: Lists,
-    next_id: TimerId,
     refs: usize,
 }
 
@@ -87,23 +87,22 @@ impl<T: Clone> Default for Timers<T> {
 
 impl<T: Clone> Timers<T> {
     pub fn new() -> Self {
-        Timers { timers: IntMap::default(), lists: Lists::default(), next_id: 1, refs: 0 }
+        Timers { timers: IdWindow::new(1), lists: Lists::default(), refs: 0 }
     }
 
     /// Starts a timer of `duration` ms (already clamped) measured from `start`.
     pub fn start(&mut self, duration: u64, start: u64, repeat: bool, payload: T) -> TimerId {
-        let id = self.next_id;
-        self.next_id += 1;
+        let id = self.timers.next_id();
         let mut t = Timer { duration, start, repeat, refed: true, generation: 0, queued: false, payload };
         self.lists.push(id, &mut t);
-        self.timers.insert(id, t);
+        self.timers.push(t);
         self.refs += 1;
         id
     }
 
     /// Stops a timer; unknown or already-cleared ids are ignored, as in Node.
     pub fn clear(&mut self, id: TimerId) {
-        if let Some(t) = self.timers.remove(&id)
+        if let Some(t) = self.timers.remove(id)
             && t.refed
         {
             self.refs -= 1;
@@ -113,7 +112,7 @@ impl<T: Clone> Timers<T> {
     /// Re-arms a fired interval from `start` (the time its callback began), unless the
     /// callback cleared it.
     pub fn rearm(&mut self, id: TimerId, start: u64) {
-        if let Some(t) = self.timers.get_mut(&id)
+        if let Some(t) = self.timers.get_mut(id)
             && !t.queued
         {
             t.start = start;
@@ -123,7 +122,7 @@ impl<T: Clone> Timers<T> {
 
     /// `timeout.refresh()`: restart the countdown from `now` keeping the same timer.
     pub fn refresh(&mut self, id: TimerId, now: u64) {
-        if let Some(t) = self.timers.get_mut(&id) {
+        if let Some(t) = self.timers.get_mut(id) {
             t.start = now;
             if t.queued {
                 self.lists.push(id, t);
@@ -132,7 +131,7 @@ impl<T: Clone> Timers<T> {
     }
 
     pub fn set_ref(&mut self, id: TimerId, refed: bool) {
-        if let Some(t) = self.timers.get_mut(&id)
+        if let Some(t) = self.timers.get_mut(id)
             && t.refed != refed
         {
             t.refed = refed;
@@ -141,7 +140,7 @@ impl<T: Clone> Timers<T> {
     }
 
     pub fn has_ref(&self, id: TimerId) -> bool {
-        self.timers.get(&id).is_some_and(|t| t.refed)
+        self.timers.get(id).is_some_and(|t| t.refed)
     }
 
     /// Number of ref'd timers: they keep the loop alive.
@@ -164,23 +163,23 @@ impl<T: Clone> Timers<T> {
             }
             let list = self.lists.lists.get_mut(&duration).expect("queued list exists");
             debug_assert_eq!((list.expiry, list.order), (expiry, order));
-            // Drop stale entries (cleared or re-queued timers) from the front; the live
-            // front's map entry is kept, so firing it needs no second lookup.
+            // Drop stale entries (cleared or re-queued timers) from the front.
             let front = loop {
                 let Some(&(id, generation)) = list.entries.front() else { break None };
-                match self.timers.entry(id) {
-                    Entry::Occupied(t) if t.get().generation == generation && t.get().queued => break Some(t),
+                match self.timers.get(id) {
+                    Some(t) if t.generation == generation && t.queued => {
+                        break Some((id, t.start + t.duration, t.repeat));
+                    }
                     _ => {
                         list.entries.pop_front();
                     }
                 }
             };
-            let Some(mut t) = front else {
+            let Some((id, due_at, repeat)) = front else {
                 self.lists.queue.remove(&(expiry, order, duration));
                 self.lists.lists.remove(&duration);
                 continue;
             };
-            let due_at = t.get().start + t.get().duration;
             if now < due_at {
                 // Not yet due: move the list back in the queue (Node: max(due, now + 1)).
                 self.lists.queue.remove(&(expiry, order, duration));
@@ -191,20 +190,23 @@ impl<T: Clone> Timers<T> {
                 continue;
             }
             list.entries.pop_front();
-            let id = *t.key();
-            // An interval stays, unqueued, until `rearm` or `clear`; a one-shot is
-            // removed (its payload moves out, no copy).
-            if t.get().repeat {
-                let timer = t.get_mut();
-                timer.queued = false;
-                return Some(Due { id, payload: timer.payload.clone(), repeat: true });
-            }
-            let timer = t.remove();
-            if timer.refed {
-                self.refs -= 1;
-            }
-            return Some(Due { id, payload: timer.payload, repeat: false });
+            return Some(self.fire(id, repeat));
         }
+    }
+
+    /// Takes a due timer off: a one-shot is removed (its payload moves out, no copy),
+    /// an interval stays, unqueued, until `rearm` or `clear`.
+    fn fire(&mut self, id: TimerId, repeat: bool) -> Due<T> {
+        if repeat {
+            let t = self.timers.get_mut(id).expect("front timer is live");
+            t.queued = false;
+            return Due { id, payload: t.payload.clone(), repeat: true };
+        }
+        let t = self.timers.remove(id).expect("front timer is live");
+        if t.refed {
+            self.refs -= 1;
+        }
+        Due { id, payload: t.payload, repeat: false }
     }
 }
 

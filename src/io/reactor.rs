@@ -12,9 +12,10 @@
 //! Descriptors that epoll refuses (regular files, `/dev/null`: EPERM) are reported as
 //! always ready, which is what a read on them does anyway: it never blocks.
 //!
-//! A wait that would not block (timeout 0) skips `epoll_wait` when epoll watches
+//! A wait that would not block (timeout 0) need not be made when epoll watches
 //! nothing but *mirrored* descriptors whose probes say none can be ready
-//! ([`Reactor::mirror`]: the signal pipe, whose handler counts what it writes). A
+//! ([`Reactor::quiet`], [`Reactor::mirror`]: the signal pipe, whose handler counts
+//! what it writes); the loop's poll phase then skips it. A
 //! `setImmediate` chain turns the loop once per link, and that system call was the
 //! largest cost of a turn (issue 17); libuv skips it too when it watches nothing
 //! (`uv__io_poll`, `nfds == 0`). Anything else watched (a socket, a child's pipe,
@@ -95,8 +96,6 @@ pub struct Reactor<C: ?Sized> {
     probes: RefCell<Vec<(Token, Probe)>>,
     /// Whether and how long a wait polls before it blocks (`io::spin`; off unless set).
     spin: Spin,
-    /// The last wait made a system call (not skipped: [`Reactor::polled`]).
-    polled: Cell<bool>,
     /// The list the last wait returned, given back empty ([`Reactor::recycle`]): a
     /// turn of the loop allocates none.
     spare: Cell<Vec<Ready>>,
@@ -114,7 +113,6 @@ impl<C: ?Sized> Reactor<C> {
             unmirrored: Cell::new(0),
             probes: RefCell::new(Vec::new()),
             spin: Spin::default(),
-            polled: Cell::new(false),
             spare: Cell::new(Vec::new()),
         })
     }
@@ -147,10 +145,9 @@ impl<C: ?Sized> Reactor<C> {
 
     /// Declares that whether `token`'s descriptor (an open handle) can be ready is
     /// known without a system call: `probe` returns false only when it cannot be (it
-    /// must never err that way; it may say true when nothing is there). A wait with
-    /// timeout 0 then skips `epoll_wait` if every descriptor epoll watches is mirrored
-    /// and every probe returns false. The signal pipe's probe is
-    /// `sys::signal::pending`.
+    /// must never err that way; it may say true when nothing is there). The reactor
+    /// is [`Reactor::quiet`] when every descriptor epoll watches is mirrored and every
+    /// probe returns false. The signal pipe's probe is `sys::signal::pending`.
     pub fn mirror(&self, token: Token, probe: Probe) {
         let mut table = self.table.borrow_mut();
         let Some(entry) = table.get_mut(&token) else { return };
@@ -245,15 +242,9 @@ impl<C: ?Sized> Reactor<C> {
 
     /// Waits up to `timeout_ms` (-1: forever; 0 when a descriptor is always ready)
     /// and returns what is ready. EINTR is an empty (or always-ready) turn. Right
-    /// after I/O, the spinning policy may poll first (`io::spin`). A wait that would
-    /// not block, with only quiet mirrored descriptors watched, is no system call
-    /// ([`Reactor::mirror`]).
+    /// after I/O, the spinning policy may poll first (`io::spin`). Where
+    /// [`Reactor::quiet`] holds, a wait with timeout 0 need not be made.
     pub fn wait(&self, timeout_ms: i32) -> SysResult<Vec<Ready>> {
-        let quiet = timeout_ms == 0 && self.quiet();
-        self.polled.set(!quiet);
-        if quiet {
-            return Ok(self.spare.take());
-        }
         let always = self.always.borrow();
         let timeout = if always.is_empty() { timeout_ms } else { 0 };
         let mut out = self.spare.take();
@@ -284,15 +275,11 @@ impl<C: ?Sized> Reactor<C> {
         Ok(out)
     }
 
-    /// Whether the last [`Reactor::wait`] made a system call (false: it was skipped,
-    /// so no time passed in it).
-    pub fn polled(&self) -> bool {
-        self.polled.get()
-    }
-
     /// Nothing watched can be ready: no descriptor is always ready, every one epoll
-    /// watches is mirrored, and no probe says its descriptor may be ready.
-    fn quiet(&self) -> bool {
+    /// watches is mirrored, and no probe says its descriptor may be ready. A poll that
+    /// would not block (timeout 0) would report nothing, so the loop skips it
+    /// (`runtime::run`'s poll phase).
+    pub fn quiet(&self) -> bool {
         self.unmirrored.get() == 0
             && self.always.borrow().is_empty()
             && !self.probes.borrow().iter().any(|&(_, probe)| probe())

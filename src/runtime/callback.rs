@@ -24,8 +24,8 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use rhai::{
-    Caches, Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, NativeCallContext,
-    NativeCallContextStore, Position, Scope,
+    Caches, Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, LinkedScript,
+    NativeCallContext, NativeCallContextStore, Position, Scope,
 };
 
 use super::RhaiResult;
@@ -44,13 +44,17 @@ thread_local! {
     /// The home of the last callback made, for the next one from the same place. Weak:
     /// it must not keep modules alive once no callback uses it.
     static LAST_HOME: RefCell<Weak<Home>> = const { RefCell::new(Weak::new()) };
+    /// The last callback made, shared by the next one made from a copy of the same
+    /// function pointer in the same context (see [`Callback`]). Weak: it keeps no
+    /// function alive once its tasks ran.
+    static LAST_KEPT: RefCell<Weak<Kept>> = const { RefCell::new(Weak::new()) };
 }
 
 /// A handle: a copy is one reference count, and a task holding one is small (a queued
 /// `nextTick` or `setImmediate` writes its task to fresh memory, whose first touch costs
 /// about 0.4 ns a byte here). The same function given again from the same place (a
-/// `setImmediate(cb)` in a loop, each link of a chain) shares one [`Kept`]: see
-/// [`Home::reuse`].
+/// `setImmediate(cb)` in a loop, each link of a chain) shares the last one made
+/// (`LAST_KEPT`).
 #[derive(Clone)]
 pub struct Callback(Rc<Kept>);
 
@@ -60,6 +64,23 @@ struct Kept {
     home: Rc<Home>,
     /// Declared parameters (without captures); `None` for native functions.
     arity: Option<usize>,
+    /// The script function `f` was last found to call (see [`Linked`]).
+    linked: RefCell<Option<Linked>>,
+}
+
+/// A script function found for a callback, with what it was found for: the first
+/// function library of the working state (a module, by address: rhai searches that one)
+/// and the number of arguments. Found once, not by a hash search on every call.
+struct Linked {
+    lib: usize,
+    num_args: usize,
+    script: LinkedScript,
+}
+
+impl Kept {
+    fn new(f: FnPtr, home: Rc<Home>, arity: Option<usize>) -> Kept {
+        Kept { f, home, arity, linked: RefCell::new(None) }
+    }
 }
 
 /// The stored context callbacks are called in, shared by those registered alike.
@@ -70,9 +91,6 @@ struct Home {
     last_arity: RefCell<Option<(ImmutableString, usize, Option<usize>)>>,
     /// The working state calls run in, made at the first call.
     fast: RefCell<Fast>,
-    /// The callback made here last, shared by the next one made here from a copy of
-    /// the same function pointer. Weak: it keeps no function alive once its tasks ran.
-    last: RefCell<Weak<Kept>>,
 }
 
 /// A copy of the stored global state, with the caches and scope calls reuse.
@@ -96,13 +114,16 @@ struct Fast {
 impl Callback {
     /// Keeps `f` with the context of the native call that received it.
     pub fn new(ctx: &NativeCallContext, f: FnPtr) -> Callback {
-        let home = home_for(ctx);
-        if let Some(kept) = home.reuse(&f) {
+        // A function pointer's copies share their name and captures, so equal addresses
+        // are the same function with the same captured cells, and its arity holds.
+        let last = LAST_KEPT.with(|last| last.borrow().upgrade());
+        if let Some(kept) = last.filter(|k| k.f.is_copy_of(&f) && k.home.matches(ctx)) {
             return Callback(kept);
         }
+        let home = home_for(ctx);
         let arity = home.arity_of(&f);
-        let kept = Rc::new(Kept { f, home, arity });
-        *kept.home.last.borrow_mut() = Rc::downgrade(&kept);
+        let kept = Rc::new(Kept::new(f, home, arity));
+        LAST_KEPT.with(|last| *last.borrow_mut() = Rc::downgrade(&kept));
         Callback(kept)
     }
 
@@ -131,7 +152,7 @@ impl Callback {
     }
 
     fn call_with(&self, engine: &Engine, args: &mut [Dynamic], unused: bool) -> RhaiResult {
-        let Kept { f, home, arity } = &*self.0;
+        let Kept { f, home, arity, .. } = &*self.0;
         // Fewer arguments than declared (rare) need a longer list; more are cut off.
         let mut padded;
         let args = match *arity {
@@ -149,7 +170,7 @@ impl Callback {
             return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
         }
         let fast = match home.fast.try_borrow_mut() {
-            Ok(mut fast) => home.call_fast(&mut fast, engine, f, args, unused),
+            Ok(mut fast) => home.call_fast(&mut fast, engine, &self.0, args, unused),
             Err(_) => None,
         };
         let mut r = fast.unwrap_or_else(|| {
@@ -182,7 +203,7 @@ impl Callback {
     /// argument: how host code listens on an emitter (a `FnPtr::from_fn` closure)
     /// after the script call that gave it a context has returned.
     pub fn with_fn(&self, f: FnPtr) -> Callback {
-        Callback(Rc::new(Kept { f, home: self.0.home.clone(), arity: None }))
+        Callback(Rc::new(Kept::new(f, self.0.home.clone(), None)))
     }
 }
 
@@ -195,12 +216,7 @@ fn home_for(ctx: &NativeCallContext) -> Rc<Home> {
     let mut store = ctx.store_data();
     store.global.level = 0;
     store.global.num_operations = 0;
-    let home = Rc::new(Home {
-        store,
-        last_arity: RefCell::new(None),
-        fast: RefCell::default(),
-        last: RefCell::new(Weak::new()),
-    });
+    let home = Rc::new(Home { store, last_arity: RefCell::new(None), fast: RefCell::default() });
     LAST_HOME.with(|last| *last.borrow_mut() = Rc::downgrade(&home));
     home
 }
@@ -216,25 +232,32 @@ impl Home {
             && same_global(&s.global, ctx.global_runtime_state())
     }
 
-    /// The callback made here last, if `f` is a copy of its function: a function
-    /// pointer's copies share their name and captures, so equal addresses are the same
-    /// function with the same captured cells, and the arity found for it holds.
-    fn reuse(&self, f: &FnPtr) -> Option<Rc<Kept>> {
-        self.last.borrow().upgrade().filter(|kept| kept.f.is_copy_of(f))
-    }
-
     /// Calls `f` in the working copy of the stored state; `None` (nothing done) when
     /// `f` is no script function of that arity, which only `call_raw` can call.
     fn call_fast(
         &self,
         fast: &mut Fast,
         engine: &Engine,
-        f: &FnPtr,
+        kept: &Kept,
         args: &mut [Dynamic],
         unused: bool,
     ) -> Option<RhaiResult> {
+        let f = &kept.f;
         let Fast { global, caches, scope, bound } = fast;
         let global = global.get_or_insert_with(|| self.store.global.clone());
+        // The script function, found once per callback (and again only if the state's
+        // library or the argument count is not what it was found for). Nothing else
+        // calls `kept`'s function in this home while `fast` is borrowed, so the cell is
+        // never written while this borrow is held.
+        let num_args = f.curry().len() + args.len();
+        let lib = global.lib.first().map_or(0, |m| Rc::as_ptr(m) as usize);
+        let fresh = matches!(&*kept.linked.borrow(), Some(l) if l.lib == lib && l.num_args == num_args);
+        if !fresh {
+            let script = f.linked_script(global, num_args)?;
+            *kept.linked.borrow_mut() = Some(Linked { lib, num_args, script });
+        }
+        let linked = kept.linked.borrow();
+        let script = &linked.as_ref()?.script;
         // Each call counts its operations from zero, as a fresh copy would.
         global.num_operations = 0;
         // One resolution cache kept from call to call: otherwise the body's block makes
@@ -253,7 +276,8 @@ impl Home {
         // The body's value is discarded: rhai's hint for its last statement. Reset after,
         // whatever happened (taken by the body, or not reached).
         global.js_block_unused = unused;
-        let r = f.call_raw_in_bound_state(engine, global, caches, scope, &mut is_bound, self.store.pos, args);
+        let pos = self.store.pos;
+        let r = f.call_linked_in_bound_state(engine, global, caches, scope, &mut is_bound, pos, script, args);
         global.js_block_unused = false;
         if is_bound {
             if bound.is_none() {
@@ -267,7 +291,7 @@ impl Home {
         if !still_clean(global, &self.store.global) {
             *fast = Fast::default();
         }
-        r
+        Some(r)
     }
 
     fn arity_of(&self, f: &FnPtr) -> Option<usize> {

@@ -71,35 +71,35 @@ impl Runtime {
 
     fn run_poll(&self) {
         self.st.flush();
-        let ready = {
-            let mut timeout = self.st.lp.borrow().poll_timeout();
-            // Idle hooks (a forked child's): the loop's time is asked for only then,
-            // as it may cost a clock read (`Loop::defer_time`).
-            let idle = self.st.hooks.watch_idle();
+        let mut timeout = self.st.lp.borrow().poll_timeout();
+        // Idle hooks (a forked child's): the loop's time is asked for only then,
+        // as it may cost a clock read (`Loop::defer_time`).
+        let idle = self.st.hooks.watch_idle();
+        if idle {
+            // About to block with nothing due (a forked child gives back its idle
+            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
+            let now = self.st.lp.borrow().now();
+            timeout = self.st.hooks.idle_wait_timeout(&self.st, timeout, now);
+        }
+        if timeout == 0 && self.st.reactor.quiet() {
+            // A poll that would not block, with nothing watched that could be ready
+            // (only the signal pipe, and no signal unread: `Reactor::quiet`), would
+            // report nothing: no `epoll_wait`, the largest cost of a turn of a
+            // `setImmediate` chain (issue 17). No time passed waiting either: the
+            // clock is read when the time is next asked for (`Loop::defer_time`).
+            // The idle hooks see it as a wait that saw nothing.
+            self.st.lp.borrow_mut().defer_time();
             if idle {
-                // About to block with nothing due (a forked child gives back its idle
-                // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
                 let now = self.st.lp.borrow().now();
-                timeout = self.st.hooks.idle_wait_timeout(&self.st, timeout, now);
+                self.st.hooks.after_wait(&[], now);
             }
-            let r = self.st.reactor.wait(timeout);
-            if self.st.reactor.polled() {
-                let now = self.st.lp.borrow_mut().update_time();
-                if idle {
-                    self.st.hooks.after_wait(r.as_deref().unwrap_or_default(), now);
-                }
-            } else {
-                // No system call, no time spent waiting: the clock is read when the
-                // time is next asked for (`Loop::defer_time`). The idle hooks see
-                // a skipped wait as one that saw nothing, at the time read then.
-                self.st.lp.borrow_mut().defer_time();
-                if idle {
-                    let now = self.st.lp.borrow().now();
-                    self.st.hooks.after_wait(&[], now);
-                }
-            }
-            r
-        };
+            return;
+        }
+        let ready = self.st.reactor.wait(timeout);
+        let now = self.st.lp.borrow_mut().update_time();
+        if idle {
+            self.st.hooks.after_wait(ready.as_deref().unwrap_or_default(), now);
+        }
         // The reactor reports EINTR as an empty wait; any other failure would fail
         // again at once, so the loop cannot go on (a retry would spin).
         let ready = ready.unwrap_or_else(|e| {

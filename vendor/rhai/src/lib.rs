@@ -305,6 +305,11 @@ pub use func::ScriptFuncDef;
 #[cfg(not(feature = "no_function"))]
 pub use func::EncapsulatedEnviron;
 
+/// Procbox addition: what `FnPtr::linked_script` gives.
+#[cfg(feature = "internals")]
+#[cfg(not(feature = "no_function"))]
+pub use types::fn_ptr::LinkedScript;
+
 #[cfg(not(feature = "no_function"))]
 pub use func::ScriptFnMetadata;
 

@@ -83,6 +83,15 @@ impl FnPtrType {
     }
 }
 
+/// _(internals)_ A script function a [`FnPtr`] is linked to: its definition and its
+/// encapsulated environment ([`FnPtr::linked_script`]). Procbox addition.
+#[cfg(feature = "internals")]
+#[cfg(not(feature = "no_function"))]
+pub type LinkedScript = (
+    Shared<crate::func::ScriptFuncDef>,
+    Option<Shared<crate::func::EncapsulatedEnviron>>,
+);
+
 /// A general function pointer, which may carry additional (i.e. curried) argument values
 /// to be passed onto a function during a call.
 #[derive(Clone)]
@@ -655,6 +664,25 @@ impl FnPtr {
         let num_args = self.curry().len() + arg_values.len();
         let (fn_def, env) = self.typ.get_linked_script(global, num_args)?;
         let (fn_def, env) = (fn_def.clone(), env.cloned());
+        Some(self.call_linked_in_state(engine, global, caches, scope, pos, &fn_def, env.as_ref(), arg_values))
+    }
+
+    /// [`call_raw_in_state`][Self::call_raw_in_state] once the script function is found.
+    #[cfg(feature = "internals")]
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_ast"))]
+    #[allow(clippy::too_many_arguments)]
+    fn call_linked_in_state(
+        &self,
+        engine: &Engine,
+        global: &mut crate::eval::GlobalRuntimeState,
+        caches: &mut crate::eval::Caches,
+        scope: &mut Scope,
+        pos: Position,
+        fn_def: &Shared<crate::func::ScriptFuncDef>,
+        env: Option<&Shared<crate::func::EncapsulatedEnviron>>,
+        arg_values: &mut [Dynamic],
+    ) -> RhaiResult {
         // Pushed one by one: collecting a chained iterator into a `SmallVec` costs more.
         let mut args_data = FnArgsVec::<Dynamic>::new();
         for value in self.curry() {
@@ -674,14 +702,35 @@ impl FnPtr {
             caches,
             scope,
             None,
-            env.as_deref(),
-            &fn_def,
+            env.map(|e| &**e),
+            fn_def,
             args,
             true,
             pos,
         );
         global.level -= 1;
-        Some(result)
+        result
+    }
+
+    /// _(internals)_ The script function this pointer calls with `num_args` arguments
+    /// (captures included) in `global`: its definition and its encapsulated environment,
+    /// as [`call_raw_in_state`][Self::call_raw_in_state] finds them (a search of the first
+    /// function library by hash). `None` when the pointer is no script function of that
+    /// arity. A host calling one pointer over and over keeps this and gives it to
+    /// [`call_linked_in_bound_state`][Self::call_linked_in_bound_state].
+    /// Exported under the `internals` feature only. Procbox addition.
+    #[cfg(feature = "internals")]
+    #[cfg(not(feature = "no_function"))]
+    #[inline]
+    #[must_use]
+    pub fn linked_script(
+        &self,
+        global: &crate::eval::GlobalRuntimeState,
+        num_args: usize,
+    ) -> Option<LinkedScript> {
+        self.typ
+            .get_linked_script(global, num_args)
+            .map(|(fn_def, env)| (fn_def.clone(), env.cloned()))
     }
 
     /// _(internals)_ [`call_raw_in_state`][Self::call_raw_in_state] for a host that calls the
@@ -723,11 +772,41 @@ impl FnPtr {
         mut arg_values: impl AsMut<[Dynamic]>,
     ) -> Option<RhaiResult> {
         let arg_values = arg_values.as_mut();
-        let curry = self.curry();
         let (fn_def, env) = self
             .typ
-            .get_linked_script(global, curry.len() + arg_values.len())?;
-        let (fn_def, env) = (fn_def.clone(), env.cloned());
+            .get_linked_script(global, self.curry().len() + arg_values.len())?;
+        let linked = (fn_def.clone(), env.cloned());
+        Some(self.call_linked_in_bound_state(
+            engine, global, caches, scope, bound, pos, &linked, arg_values,
+        ))
+    }
+
+    /// _(internals)_ [`call_raw_in_bound_state`][Self::call_raw_in_bound_state] with the
+    /// script function already found: `linked` must be what
+    /// [`linked_script`][Self::linked_script] gave for this pointer, for a state with the
+    /// same first function library (the same module) and for this number of arguments
+    /// (captures included); given anything else, it calls that function instead. Spares
+    /// the search of the library on every call. Exported under the `internals` feature
+    /// only. Procbox addition.
+    #[cfg(feature = "internals")]
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_ast"))]
+    #[cfg(not(feature = "no_closure"))]
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub fn call_linked_in_bound_state(
+        &self,
+        engine: &Engine,
+        global: &mut crate::eval::GlobalRuntimeState,
+        caches: &mut crate::eval::Caches,
+        scope: &mut Scope,
+        bound: &mut bool,
+        pos: Position,
+        linked: &LinkedScript,
+        arg_values: &mut [Dynamic],
+    ) -> RhaiResult {
+        let curry = self.curry();
+        let (fn_def, env) = (&linked.0, linked.1.as_ref());
         if *bound {
             // A plain captured value is each call's own copy.
             for (i, value) in curry.iter().enumerate() {
@@ -745,7 +824,9 @@ impl FnPtr {
             let bindable = bindable
                 && matches!(fn_def.body, crate::func::ScriptFuncPayload::Statements(..));
             if !bindable {
-                return self.call_raw_in_state(engine, global, caches, scope, pos, arg_values);
+                return self.call_linked_in_state(
+                    engine, global, caches, scope, pos, fn_def, env, arg_values,
+                );
             }
             // Below the other parameters, as `call_script_fn` would push them.
             for (name, value) in fn_def.params.iter().zip(curry) {
@@ -767,15 +848,15 @@ impl FnPtr {
             (&mut *global).into(),
             caches,
             scope,
-            env.as_deref(),
-            &fn_def,
+            env.map(|e| &**e),
+            fn_def,
             &mut args,
             pos,
             curry.len(),
         );
         global.level -= 1;
         caches.rewind_fn_resolution_caches(orig_caches_len);
-        Some(result)
+        result
     }
 
     /// _(internals)_ Whether `other` is a copy of this pointer: the same function and the
