@@ -51,35 +51,10 @@ impl Engine {
         scope: &mut Scope,
         expr: &Expr,
     ) -> Option<RhaiResultOf<Dynamic>> {
-        let Expr::Variable(v, short_index, pos) = expr else {
+        let Expr::Variable(.., pos) = expr else {
             return None;
         };
-        if global.always_search_scope || self.resolve_var.is_some() {
-            return None;
-        }
-        #[cfg(not(feature = "no_module"))]
-        if !v.2.is_empty() {
-            return None;
-        }
-        #[cfg(feature = "debugging")]
-        if global.debugger.is_some() {
-            return None;
-        }
-        let index = match short_index {
-            Some(i) => i.get() as usize,
-            None => v.0.map_or(0, NonZeroUsize::get),
-        };
-        #[cfg(not(feature = "no_module"))]
-        let capture = crate::api::js_global_marks::js_capture_slot(v.3, scope.len());
-        #[cfg(feature = "no_module")]
-        let capture = None;
-        let slot = if index > 0 {
-            scope.len() - index
-        } else if let Some(slot) = capture {
-            slot
-        } else {
-            scope.search(&v.1)?
-        };
+        let slot = self.js_flat_slot(global, scope, expr)?;
         let slot_value = &*scope.get_mut_by_index(slot);
         let value = match slot_value.0 {
             #[cfg(not(feature = "no_closure"))]
@@ -107,6 +82,23 @@ impl Engine {
         scope: &mut Scope,
         expr: &Expr,
     ) -> Option<Result<Dynamic, usize>> {
+        let slot = self.js_flat_slot(global, scope, expr)?;
+        let value = &*scope.get_mut_by_index(slot);
+        match value.0 {
+            #[cfg(not(feature = "no_closure"))]
+            Union::Shared(ref cell, ..) => Some(Ok(crate::func::locked_write(cell)?.flatten_clone())),
+            _ if value.is_read_only() => None,
+            _ => Some(Err(slot)),
+        }
+    }
+
+    /// The slot of `expr` in `scope` when it is a plain variable that [`Engine::js_flat_read`]
+    /// and [`Engine::js_flat_first`] may read directly: found by its offset, by its
+    /// capture mark ([`Engine::set_js_global_marks`]) or by name as stock Rhai searches,
+    /// with nothing installed that stock Rhai would consult first (a variable resolver,
+    /// the debugger, `always_search_scope`). `None`: the caller takes the stock path.
+    #[inline(always)]
+    fn js_flat_slot(&self, global: &GlobalRuntimeState, scope: &Scope, expr: &Expr) -> Option<usize> {
         let Expr::Variable(v, short_index, ..) = expr else {
             return None;
         };
@@ -129,19 +121,12 @@ impl Engine {
         let capture = crate::api::js_global_marks::js_capture_slot(v.3, scope.len());
         #[cfg(feature = "no_module")]
         let capture = None;
-        let slot = if index > 0 {
-            scope.len() - index
-        } else if let Some(slot) = capture {
-            slot
+        if index > 0 {
+            Some(scope.len() - index)
+        } else if capture.is_some() {
+            capture
         } else {
-            scope.search(&v.1)?
-        };
-        let value = &*scope.get_mut_by_index(slot);
-        match value.0 {
-            #[cfg(not(feature = "no_closure"))]
-            Union::Shared(ref cell, ..) => Some(Ok(crate::func::locked_write(cell)?.flatten_clone())),
-            _ if value.is_read_only() => None,
-            _ => Some(Err(slot)),
+            scope.search(&v.1)
         }
     }
 }
