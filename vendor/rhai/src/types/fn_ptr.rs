@@ -661,9 +661,7 @@ impl FnPtr {
         mut arg_values: impl AsMut<[Dynamic]>,
     ) -> Option<RhaiResult> {
         let arg_values = arg_values.as_mut();
-        let num_args = self.curry().len() + arg_values.len();
-        let (fn_def, env) = self.typ.get_linked_script(global, num_args)?;
-        let (fn_def, env) = (fn_def.clone(), env.cloned());
+        let (fn_def, env) = self.linked_script(global, self.curry().len() + arg_values.len())?;
         Some(self.call_linked_in_state(engine, global, caches, scope, pos, &fn_def, env.as_ref(), arg_values))
     }
 
@@ -772,10 +770,7 @@ impl FnPtr {
         mut arg_values: impl AsMut<[Dynamic]>,
     ) -> Option<RhaiResult> {
         let arg_values = arg_values.as_mut();
-        let (fn_def, env) = self
-            .typ
-            .get_linked_script(global, self.curry().len() + arg_values.len())?;
-        let linked = (fn_def.clone(), env.cloned());
+        let linked = self.linked_script(global, self.curry().len() + arg_values.len())?;
         Some(self.call_linked_in_bound_state(
             engine, global, caches, scope, bound, pos, &linked, arg_values,
         ))
