@@ -35,7 +35,7 @@ impl<V> IdWindow<V> {
         IdWindow { base: first, window: VecDeque::new(), live: 0, old: IntMap::default() }
     }
 
-    /// The id the next [`IdWindow::insert`] must use.
+    /// The id the next [`IdWindow::push`] will use.
     pub fn next_id(&self) -> u64 {
         self.base + self.window.len() as u64
     }
