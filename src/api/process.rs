@@ -12,6 +12,7 @@
 //! `libc::SIGTERM` here is a signal number, used as data; no libc function is called
 //! here (system calls are [`crate::sys`]'s).
 
+use std::any::TypeId;
 use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, ImmutableString, Map, NativeCallContext, Position};
@@ -228,8 +229,16 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("exit", |p: &mut Process, code: Dynamic| exit(&p.0, Some(&code)));
     engine.register_fn("kill", |p: &mut Process, pid: Dynamic| kill(&p.0, &pid, &Dynamic::UNIT));
     engine.register_fn("kill", |p: &mut Process, pid: Dynamic, sig: Dynamic| kill(&p.0, &pid, &sig));
-    engine
-        .register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr| next_tick(&ctx, &p.0, f, vec![]));
+    // `process.nextTick(cb)` borrows `cb` (rhai's `js_borrowed_args`): no copy per call.
+    let arg_types = [TypeId::of::<Process>(), TypeId::of::<FnPtr>()];
+    engine.register_js_borrowing_fn("nextTick", arg_types, |ctx, args| {
+        let (Some(p), Some(f)) = (args[0].read_lock::<Process>(), args[1].read_lock::<FnPtr>()) else {
+            let msg = "The \"callback\" argument must be of type function";
+            return Err(error::throw(error::coded("TypeError", "ERR_INVALID_ARG_TYPE", msg)));
+        };
+        p.0.next_tick(Task::Call(Callback::from_ref(&ctx, &f), vec![]));
+        Ok(())
+    });
     engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic| {
         next_tick(&ctx, &p.0, f, vec![a])
     });

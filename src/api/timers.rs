@@ -125,8 +125,8 @@ fn by_ref(name: &str) -> FuncRegistration {
 
 /// A statement `setImmediate(f);` queues its task alone: the handle's shared state
 /// (an allocation) is made only for a call whose value is used.
-fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: FnPtr, args: Vec<Dynamic>) -> Dynamic {
-    let task = Task::Call(Callback::new(ctx, f), args);
+fn immediate(ctx: &NativeCallContext, st: &Rc<State>, f: Callback, args: Vec<Dynamic>) -> Dynamic {
+    let task = Task::Call(f, args);
     if ctx.js_result_unused() {
         st.immediate_unheld(task);
         return Dynamic::UNIT;
@@ -147,15 +147,15 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 
     let s = st.clone();
     by_ref("setImmediate").register_into_engine(engine, move |ctx: NativeCallContext, f: &mut FnPtr| {
-        immediate(&ctx, &s, f.clone(), vec![])
+        immediate(&ctx, &s, Callback::from_ref(&ctx, f), vec![])
     });
     let s = st.clone();
     engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic| {
-        immediate(&ctx, &s, f, vec![a])
+        immediate(&ctx, &s, Callback::new(&ctx, f), vec![a])
     });
     let s = st.clone();
     engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic, b: Dynamic| {
-        immediate(&ctx, &s, f, vec![a, b])
+        immediate(&ctx, &s, Callback::new(&ctx, f), vec![a, b])
     });
     engine.register_fn("clearImmediate", |v: Dynamic| {
         if let Some(i) = v.try_cast::<Immediate>() {

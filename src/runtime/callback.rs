@@ -114,12 +114,24 @@ struct Fast {
 impl Callback {
     /// Keeps `f` with the context of the native call that received it.
     pub fn new(ctx: &NativeCallContext, f: FnPtr) -> Callback {
+        Self::last_made(ctx, &f).unwrap_or_else(|| Self::keep(ctx, f))
+    }
+
+    /// [`Callback::new`] for a function the caller only lends: it is copied only when
+    /// no callback kept already holds a copy of it.
+    pub fn from_ref(ctx: &NativeCallContext, f: &FnPtr) -> Callback {
+        Self::last_made(ctx, f).unwrap_or_else(|| Self::keep(ctx, f.clone()))
+    }
+
+    /// The callback made last, when it holds a copy of `f` made in the same context.
+    fn last_made(ctx: &NativeCallContext, f: &FnPtr) -> Option<Callback> {
         // A function pointer's copies share their name and captures, so equal addresses
         // are the same function with the same captured cells, and its arity holds.
         let last = LAST_KEPT.with(|last| last.borrow().upgrade());
-        if let Some(kept) = last.filter(|k| k.f.is_copy_of(&f) && k.home.matches(ctx)) {
-            return Callback(kept);
-        }
+        last.filter(|k| k.f.is_copy_of(f) && k.home.matches(ctx)).map(Callback)
+    }
+
+    fn keep(ctx: &NativeCallContext, f: FnPtr) -> Callback {
         let home = home_for(ctx);
         let arity = home.arity_of(&f);
         let kept = Rc::new(Kept::new(f, home, arity));

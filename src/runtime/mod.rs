@@ -11,6 +11,8 @@
 // Rhai marks the stored-context API volatile ("deprecated"); it is the one way that
 // works for closures from modules and imports (DESIGN §4).
 #[cfg(test)]
+mod borrowed_args_tests;
+#[cfg(test)]
 mod bound_captures_tests;
 #[allow(deprecated)]
 pub mod callback;
@@ -176,6 +178,8 @@ fn configure(engine: &mut Engine, st: &Rc<State>) {
     engine.set_js_self_capture(true).set_js_shared_handles(true).set_js_fn_globals(true);
     // `process.nextTick(f)` without copying `process` per call (vendor/README.md).
     engine.set_js_global_handles(true).set_js_global_calls(true);
+    // `process.nextTick(cb)` reads `cb` where it is, without a copy (vendor/README.md).
+    engine.set_js_borrowed_args(true);
     // `setImmediate(f);` as a statement builds no handle (vendor/README.md).
     engine.set_js_result_hints(true);
     // A stored callback's captures stay bound between its calls (vendor/README.md).

@@ -113,7 +113,9 @@ pub struct Engine {
     /// [`Engine::set_js_global_handles`]): name, shared copy (`None`: no custom type).
     /// Emptied whenever a global module is registered.
     #[cfg(not(feature = "no_closure"))]
-    pub(crate) js_global_cells: Locked<Vec<(ImmutableString, Option<Dynamic>)>>,
+    pub(crate) js_global_cells: Locked<
+        Vec<(ImmutableString, Option<(crate::eval::JsCell, crate::types::dynamic::AccessMode)>)>,
+    >,
 
     /// A set of symbols to disable.
     pub(crate) disabled_symbols: BTreeSet<Identifier>,
@@ -159,6 +161,11 @@ pub struct Engine {
     /// JS option (procbox): parse-time marks on global names no scope can hold (see
     /// [`crate::api::js_global_marks`]).
     pub(crate) js_global_marks: bool,
+    /// JS option (procbox): arguments passed by reference to the functions in
+    /// `js_borrowing` (see [`crate::api::js_borrowed_args`]).
+    pub(crate) js_borrowed_args: bool,
+    /// The functions registered with [`Engine::register_js_borrowing_fn`] (procbox).
+    pub(crate) js_borrowing: Vec<crate::Shared<crate::func::native::FnAny>>,
     /// JS option (procbox): maps a caught error to the value `catch (e)` sees.
     pub(crate) js_catch_value: Option<Box<crate::api::js_options_values::OnCatchCallback>>,
 
@@ -335,6 +342,8 @@ impl Engine {
         js_index_read: false,
         js_global_free_names: false,
         js_global_marks: false,
+        js_borrowed_args: false,
+        js_borrowing: Vec::new(),
         js_catch_value: None,
 
         print: None,

@@ -21,6 +21,7 @@ pub mod call_fn;
 
 pub mod options;
 
+pub mod js_borrowed_args;
 pub mod js_closures;
 pub mod js_free_names;
 pub mod js_global_marks;

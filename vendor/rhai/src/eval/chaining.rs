@@ -51,6 +51,19 @@ impl Engine {
             expr => unreachable!("Expr::Index or Expr::Dot expected but gets {:?}", expr),
         };
 
+        // procbox js_borrowed_args: `handle.method(x)` with `x` by reference (out of line).
+        #[cfg(not(feature = "no_closure"))]
+        #[cfg(not(feature = "no_object"))]
+        if self.js_borrowed_args
+            && new_val.is_none()
+            && matches!(expr, Expr::Dot(..))
+            && matches!(lhs, Expr::Variable(v, None, ..) if v.0.is_none())
+        {
+            if let Some(r) = self.js_global_call_borrowed(global, caches, scope, expr, lhs, rhs) {
+                return r;
+            }
+        }
+
         let idx_values = &mut FnArgsVec::new_const();
 
         match (rhs, ChainType::from(expr)) {
@@ -181,15 +194,16 @@ impl Engine {
         idx_values: &mut FnArgsVec<Dynamic>,
         new_val: &mut Option<(Dynamic, &OpAssignment)>,
     ) -> Option<RhaiResult> {
-        let mut cell = self.js_global_handle(scope, lhs)?;
+        let (cell, access) = self.js_global_handle(scope, lhs)?;
         // procbox js_global_calls: a chain that is one method call on the handle (out of
         // line, in js_calls.rs).
         #[cfg(not(feature = "no_object"))]
         if new_val.is_none() && self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS) {
-            if let Some(r) = self.js_global_call(global, caches, expr, rhs, &mut cell, idx_values) {
+            if let Some(r) = self.js_global_call(global, caches, expr, rhs, &cell, idx_values) {
                 return Some(r);
             }
         }
+        let mut cell = crate::eval::js_handles::js_cell_value(cell, access);
         let target = &mut match Target::try_from(&mut cell) {
             Ok(target) => target,
             Err(err) => return Some(Err(err)),

@@ -91,6 +91,9 @@ pub struct GlobalRuntimeState {
     /// procbox `js_result_hints`: the native function about to be called is a statement
     /// whose value is discarded; taken into its context at once.
     pub(crate) js_discard: bool,
+    /// procbox `js_borrowed_args`: the arguments after the first of the native function
+    /// about to be called are a script's variables, passed by reference; taken at once.
+    pub(crate) js_borrowed: bool,
     /// Debugging interface.
     #[cfg(feature = "debugging")]
     #[cfg(not(feature = "no_ast"))]
@@ -136,6 +139,7 @@ impl Engine {
             js_block_unused: false,
             js_stmt_unused: false,
             js_discard: false,
+            js_borrowed: false,
 
             #[cfg(feature = "debugging")]
             #[cfg(not(feature = "no_ast"))]
@@ -183,6 +187,7 @@ impl Clone for GlobalRuntimeState {
             js_block_unused: false,
             js_stmt_unused: false,
             js_discard: false,
+            js_borrowed: false,
 
 
             #[cfg(feature = "debugging")]

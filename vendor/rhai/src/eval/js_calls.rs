@@ -31,7 +31,7 @@ impl Engine {
         caches: &mut Caches,
         expr: &Expr,
         rhs: &Expr,
-        cell: &mut Dynamic,
+        cell: &crate::eval::JsCell,
         idx_values: &mut FnArgsVec<Dynamic>,
     ) -> Option<RhaiResult> {
         let Expr::MethodCall(x, pos) = rhs else {
@@ -52,7 +52,7 @@ impl Engine {
         {
             return None;
         }
-        let Some(mut guard) = cell.write_lock::<Dynamic>() else {
+        let Some(mut guard) = crate::func::locked_write(cell) else {
             let err = crate::ERR::ErrorDataRace(String::new(), crate::Position::NONE);
             return Some(Err(err.into()));
         };
@@ -62,7 +62,88 @@ impl Engine {
             args.push(value);
         }
         let r = if self.js_no_script_method(caches, x.hashes, args[0].type_name()) {
-            self.js_native_method_call(global, caches, &x.name, x.hashes, &mut args, *pos)
+            self.js_native_method_call(global, caches, &x.name, x.hashes, &mut args, *pos, false)
+        } else {
+            self.exec_fn_call(
+                global, caches, None, &x.name, None, x.hashes, &mut args, true, true, *pos,
+            )
+        };
+        Some(r.map(|(v, ..)| v))
+    }
+
+    /// procbox js_borrowed_args ([`Engine::set_js_borrowed_args`]): `handle.method(x)` on a
+    /// global-module handle's kept copy, where `x` is a variable: the call
+    /// [`Engine::js_global_call`] makes, with `x` itself as the argument instead of a
+    /// copy of its value (a variable shared with a closure: another reference to its
+    /// cell). `exec_native_fn_call` gives a function that does not borrow what stock Rhai
+    /// gives it and puts the variable back; a script method gets a copy. `None` (nothing
+    /// done, nothing counted) where the ordinary path must run: another shape, a locked
+    /// cell, no kept copy. The operations are counted as the ordinary path counts them:
+    /// the arguments, the argument's read, the variable.
+    #[inline(never)]
+    pub(crate) fn js_global_call_borrowed(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        scope: &mut crate::Scope,
+        expr: &Expr,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> Option<RhaiResult> {
+        let (Expr::MethodCall(x, pos), Expr::Variable(.., var_pos)) = (rhs, lhs) else {
+            return None;
+        };
+        let [arg @ Expr::Variable(.., arg_pos)] = &*x.args else {
+            return None;
+        };
+        #[cfg(feature = "internals")]
+        if self.missing_function.is_some() {
+            return None;
+        }
+        if !self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS)
+            || expr.options().intersects(crate::ast::ASTFlags::NEGATED)
+            || matches!(
+                x.name.as_str(),
+                crate::engine::KEYWORD_FN_PTR_CALL
+                    | crate::engine::KEYWORD_FN_PTR_CURRY
+                    | crate::engine::KEYWORD_IS_SHARED
+            )
+        {
+            return None;
+        }
+        // `js_flat_slot` declines with a debugger or a variable resolver installed.
+        let slot = self.js_flat_slot(global, scope, arg)?;
+        // A shared variable is passed as another reference to its cell (stock Rhai passes
+        // a copy of the value in it, and reports a data race if the cell is locked).
+        let shared = scope.get_mut_by_index(slot).is_shared();
+        if shared && scope.get_mut_by_index(slot).is_locked() {
+            return None;
+        }
+        let (cell, _) = self.js_global_handle(scope, lhs)?;
+        for pos in [rhs.position(), *arg_pos, *var_pos] {
+            if let Err(err) = self.track_operation(global, pos) {
+                return Some(Err(err));
+            }
+        }
+        let Some(mut guard) = crate::func::locked_write(&cell) else {
+            let err = crate::ERR::ErrorDataRace(String::new(), crate::Position::NONE);
+            return Some(Err(err.into()));
+        };
+        let native = self.js_no_script_method(caches, x.hashes, guard.type_name());
+        // A script function may change its arguments: it gets a copy.
+        let mut copy = Dynamic::UNIT;
+        let value = scope.get_mut_by_index(slot);
+        let arg = if native && !shared {
+            value
+        } else {
+            copy = if native { value.clone() } else { value.flatten_clone() };
+            &mut copy
+        };
+        let mut args = FnArgsVec::new_const();
+        args.push(&mut *guard);
+        args.push(arg);
+        let r = if native {
+            self.js_native_method_call(global, caches, &x.name, x.hashes, &mut args, *pos, true)
         } else {
             self.exec_fn_call(
                 global, caches, None, &x.name, None, x.hashes, &mut args, true, true, *pos,
@@ -113,7 +194,8 @@ impl Engine {
     /// [`Engine::js_no_script_method`]): the same steps in the same order (the data-race
     /// check, the syntactic functions, one call level up, the native function), without
     /// the script probes. With a missing-function callback installed, `exec_fn_call`
-    /// itself runs.
+    /// itself runs. `borrowed`: the arguments after the first are a script's variables
+    /// (see [`Engine::js_global_call_borrowed`]).
     fn js_native_method_call(
         &self,
         global: &mut GlobalRuntimeState,
@@ -122,6 +204,7 @@ impl Engine {
         hashes: crate::func::FnCallHashes,
         args: &mut crate::func::FnCallArgs,
         pos: crate::Position,
+        borrowed: bool,
     ) -> crate::RhaiResultOf<(Dynamic, bool)> {
         #[cfg(feature = "internals")]
         if self.missing_function.is_some() {
@@ -138,6 +221,7 @@ impl Engine {
         let orig_level = global.level;
         global.level += 1;
         let hash = hashes.native();
+        global.js_borrowed = borrowed;
         let result =
             self.exec_native_fn_call(global, caches, fn_name, None, hash, args, true, false, pos);
         global.level = orig_level;

@@ -8,10 +8,13 @@
 
 use crate::api::js_closures::JsClosures;
 use crate::ast::Expr;
-use crate::types::dynamic::Union;
+use crate::types::dynamic::{AccessMode, Union};
 use crate::{Dynamic, Engine, Scope};
 #[cfg(feature = "no_std")]
 use std::prelude::v1::*;
+
+/// A kept copy's cell (the copy is inside, as in a shared [`Dynamic`]).
+pub(crate) type JsCell = crate::Shared<crate::Locked<Dynamic>>;
 
 /// At most this many names are remembered (each distinct root name of a chain that is
 /// no local variable: a handful in practice).
@@ -23,9 +26,12 @@ impl Engine {
     /// that name is in scope, no variable resolver is installed (each of which stock
     /// Rhai would consult first), the first global module having the variable holds a
     /// custom type in it, and the copy is not locked by a chain running on it (the
-    /// caller then takes the ordinary path, a fresh copy). The result is shared: the
-    /// caller locks it for the chain.
-    pub(crate) fn js_global_handle(&self, scope: &Scope, expr: &Expr) -> Option<Dynamic> {
+    /// caller then takes the ordinary path, a fresh copy). The result is the copy's cell
+    /// and the copy's access mode (what [`js_cell_value`] makes a shared value of): the
+    /// caller locks it for the chain. Returned as a pointer and a byte, in registers: a
+    /// [`Dynamic`] returned by value is written in pieces that its reader then loads
+    /// whole, a stall of several cycles in each of the `process.nextTick(f)` calls.
+    pub(crate) fn js_global_handle(&self, scope: &Scope, expr: &Expr) -> Option<(JsCell, AccessMode)> {
         if !self.js(JsClosures::GLOBAL_HANDLES) || self.resolve_var.is_some() {
             return None;
         }
@@ -53,18 +59,26 @@ impl Engine {
         // The parser interns names, so a pointer comparison finds the usual hit.
         let found = cells.iter().find(|(n, _)| n.ptr_eq(name));
         let found = found.or_else(|| cells.iter().find(|(n, _)| n == name));
-        let cell = if let Some((_, cell)) = found {
+        let (cell, access) = if let Some((_, cell)) = found {
             cell.clone()
         } else {
             let value = self.global_modules.iter().find_map(|m| m.get_var(name));
-            let cell = value
-                .filter(|v| matches!(v.0, Union::Variant(..)))
-                .map(Dynamic::into_shared);
+            let cell = value.filter(|v| matches!(v.0, Union::Variant(..))).map(|v| {
+                let access = v.access_mode();
+                (crate::Shared::new(crate::Locked::new(v)), access)
+            });
             if cells.len() < MAX_CELLS {
                 cells.push((name.clone(), cell.clone()));
             }
             cell
         }?;
-        (!cell.is_locked()).then_some(cell)
+        let free = crate::func::locked_read(&cell).is_some();
+        free.then_some((cell, access))
     }
+}
+
+/// The shared value [`Dynamic::into_shared`] makes of the copy in `cell`.
+pub(crate) fn js_cell_value(cell: JsCell, access: AccessMode) -> Dynamic {
+    // The default tag, as `into_shared` sets.
+    Dynamic(Union::Shared(cell, 0, access))
 }

@@ -98,7 +98,7 @@ impl Engine {
     /// with nothing installed that stock Rhai would consult first (a variable resolver,
     /// the debugger, `always_search_scope`). `None`: the caller takes the stock path.
     #[inline(always)]
-    fn js_flat_slot(&self, global: &GlobalRuntimeState, scope: &Scope, expr: &Expr) -> Option<usize> {
+    pub(crate) fn js_flat_slot(&self, global: &GlobalRuntimeState, scope: &Scope, expr: &Expr) -> Option<usize> {
         let Expr::Variable(v, short_index, ..) = expr else {
             return None;
         };

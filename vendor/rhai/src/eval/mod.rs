@@ -16,7 +16,7 @@ mod js;
 mod js_calls;
 #[cfg(not(feature = "no_ast"))]
 #[cfg(not(feature = "no_closure"))]
-mod js_handles;
+pub(crate) mod js_handles;
 #[cfg(not(feature = "no_ast"))]
 mod js_reads;
 
@@ -51,6 +51,8 @@ pub use eval_context::EvalContext;
 #[cfg(not(feature = "no_ast"))]
 pub use eval_context::EvalContextFrameGuard;
 pub use js::js_truthy;
+#[cfg(not(feature = "no_closure"))]
+pub(crate) use js_handles::JsCell;
 pub use switch::RangeCase;
 
 #[cfg(not(feature = "no_function"))]

@@ -549,6 +549,11 @@ impl Engine {
         if js_discard {
             global.js_discard = false;
         }
+        // procbox js_borrowed_args: are the arguments after the first a script's variables?
+        let js_borrowed = global.js_borrowed;
+        if js_borrowed {
+            global.js_borrowed = false;
+        }
 
         self.track_operation(global, pos)?;
 
@@ -573,6 +578,11 @@ impl Engine {
                 let gen_fn_call_signature = self.gen_fn_call_signature(name, args);
                 return Err(ERR::ErrorFunctionNotFound(gen_fn_call_signature, pos).into());
             }
+
+            // procbox js_borrowed_args: borrowed arguments given to a function that may
+            // take or change them are put back after the call (nothing else can see them).
+            let js_backup = (js_borrowed && !self.js_borrows(func))
+                .then(|| crate::api::js_borrowed_args::js_backup_args(args));
 
             let is_method = func.is_method();
 
@@ -632,6 +642,10 @@ impl Engine {
             }
             .and_then(|r| self.check_data_size(r, pos))
             .map_err(|err| err.fill_position(pos));
+
+            if let Some(backup) = js_backup {
+                crate::api::js_borrowed_args::js_restore_args(args, backup);
+            }
 
             #[cfg(feature = "debugging")]
             if self.is_debugger_registered() {

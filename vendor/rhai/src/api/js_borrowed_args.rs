@@ -1,0 +1,95 @@
+//! procbox: arguments passed by reference to native functions that only read them (the
+//! `js_borrowed_args` option, [`Engine::set_js_borrowed_args`]).
+//!
+//! Rhai passes every argument but a method's first by value: `process.nextTick(cb)`
+//! copies the function pointer `cb` into a boxed value (an allocation and a free per
+//! call) that the native function unboxes, only to keep another copy of it. A host
+//! function registered with [`Engine::register_js_borrowing_fn`] promises to read its
+//! arguments and never take or change them; with the option on, a method call on a
+//! global-module handle (`js_global_handles`) whose one argument is a variable passes
+//! that variable itself (a variable shared with a closure: another reference to its
+//! cell). Any other function the call resolves to gets what stock Rhai gives it (a copy
+//! of the value), and the variable is put back after the call, so what a script sees is
+//! the same.
+
+use crate::func::native::FnAny;
+use crate::func::{FnCallArgs, RhaiFunc, SendSync};
+use crate::module::FuncRegistration;
+use crate::types::dynamic::Variant;
+use crate::{Dynamic, Engine, FnArgsVec, Identifier, NativeCallContext, RhaiResultOf, Shared};
+use std::any::TypeId;
+#[cfg(feature = "no_std")]
+use std::prelude::v1::*;
+
+impl Engine {
+    /// A method call on a global-module handle whose one argument is a plain variable not
+    /// shared with a closure (`process.nextTick(cb)`) passes the variable by reference to
+    /// a function registered with [`Engine::register_js_borrowing_fn`]; any other
+    /// function gets a copy, as stock Rhai gives it. The function called, its arguments'
+    /// values, the operations counted and the result are the same. Needs
+    /// [`Engine::set_js_global_handles`] and [`Engine::set_js_global_calls`]. Default
+    /// `false`: every argument is copied.
+    #[inline]
+    pub fn set_js_borrowed_args(&mut self, enable: bool) -> &mut Self {
+        self.js_borrowed_args = enable;
+        self
+    }
+
+    /// [`Engine::register_raw_fn`] for a function that only reads its arguments after the
+    /// first: it neither takes nor changes them, so that [`Engine::set_js_borrowed_args`]
+    /// may pass a script's variable itself. Called like any raw function otherwise.
+    pub fn register_js_borrowing_fn<T: Variant + Clone>(
+        &mut self,
+        name: impl AsRef<str> + Into<Identifier>,
+        arg_types: impl AsRef<[TypeId]>,
+        func: impl Fn(NativeCallContext, &mut FnCallArgs) -> RhaiResultOf<T> + SendSync + 'static,
+    ) -> &mut Self {
+        let func: Shared<FnAny> =
+            Shared::new(move |ctx: Option<NativeCallContext>, args: &mut FnCallArgs| {
+                func(ctx.unwrap(), args).map(Dynamic::from)
+            });
+        // Kept here (not its address alone): a replaced function's address cannot be
+        // reused by another while the list holds it.
+        self.js_borrowing.push(func.clone());
+        FuncRegistration::new(name).in_global_namespace().set_into_module_raw(
+            self.global_namespace_mut(),
+            arg_types,
+            RhaiFunc::Method {
+                func,
+                has_context: true,
+                is_pure: true,
+                is_volatile: true,
+            },
+        );
+        self
+    }
+
+    /// Whether `func` was registered with [`Engine::register_js_borrowing_fn`].
+    #[inline]
+    pub(crate) fn js_borrows(&self, func: &RhaiFunc) -> bool {
+        match func {
+            RhaiFunc::Method { func, .. } => self.js_borrowing.iter().any(|f| Shared::ptr_eq(f, func)),
+            _ => false,
+        }
+    }
+}
+
+/// The arguments after the first as stock Rhai passes them (a copy, the value inside a
+/// shared cell), for a function that may take or change them (see
+/// [`Engine::set_js_borrowed_args`]); what they held is returned, for [`js_restore_args`].
+#[cold]
+#[inline(never)]
+pub(crate) fn js_backup_args(args: &mut FnCallArgs) -> FnArgsVec<Dynamic> {
+    let copies = args.iter().skip(1).map(|arg| arg.flatten_clone());
+    let copies: FnArgsVec<Dynamic> = copies.collect();
+    args.iter_mut().skip(1).zip(copies).map(|(arg, copy)| core::mem::replace(&mut **arg, copy)).collect()
+}
+
+/// Puts back what [`js_backup_args`] returned, whatever the function left in its place.
+#[cold]
+#[inline(never)]
+pub(crate) fn js_restore_args(args: &mut FnCallArgs, backup: FnArgsVec<Dynamic>) {
+    for (arg, value) in args.iter_mut().skip(1).zip(backup) {
+        **arg = value;
+    }
+}
