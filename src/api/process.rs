@@ -189,6 +189,14 @@ fn strings(v: &[String]) -> Array {
     v.iter().map(|s| Dynamic::from(s.clone())).collect()
 }
 
+/// This process's id, read once as Node reads it: procbox starts every child with
+/// `clone(CLONE_VM | CLONE_VFORK)` and an exec (`sys::spawn`), so the process running
+/// the script never changes its id (a `getpid` per read cost ~270 ns).
+fn pid() -> i64 {
+    static PID: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *PID.get_or_init(|| std::process::id() as i64)
+}
+
 fn next_tick(ctx: &NativeCallContext, st: &State, f: FnPtr, args: Vec<Dynamic>) {
     st.next_tick(Task::Call(Callback::new(ctx, f), args));
 }
@@ -198,7 +206,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_type_with_name::<Env>("Env");
     events::register::<Process>(engine, st);
 
-    engine.register_get("pid", |_: &mut Process| std::process::id() as i64);
+    engine.register_get("pid", |_: &mut Process| pid());
     engine.register_get("ppid", |_: &mut Process| crate::sys::task::parent_pid() as i64);
     engine.register_get("argv", |p: &mut Process| strings(&p.0.argv));
     engine.register_get("execArgv", |p: &mut Process| strings(&p.0.exec_argv));

@@ -32,6 +32,20 @@ pub struct WorkQueue {
     threads: usize,
 }
 
+thread_local! {
+    /// Jobs submitted from this thread whose results it has not taken yet.
+    static IN_FLIGHT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether a job submitted from this (the loop's) thread has not come back yet. When it
+/// says no, no result is waiting: a queue's eventfd may still be readable (a worker's
+/// write after the loop took its result), but reading it delivers nothing. The loop
+/// skips a poll that could not block while every watched descriptor says so
+/// (`io::Reactor::mirror`).
+pub fn in_flight() -> bool {
+    IN_FLIGHT.with(|n| n.get() > 0)
+}
+
 impl WorkQueue {
     pub fn new() -> SysResult<WorkQueue> {
         use nix::sys::eventfd::{EfdFlags, EventFd};
@@ -54,6 +68,7 @@ impl WorkQueue {
     pub fn submit(&mut self, job: impl FnOnce() -> Output + Send + 'static) -> u64 {
         let id = self.next;
         self.next += 1;
+        IN_FLIGHT.with(|n| n.set(n.get() + 1));
         let waiting = {
             let mut q = self.shared.jobs.lock().unwrap_or_else(|e| e.into_inner());
             q.push_back((id, Box::new(job)));
@@ -73,7 +88,9 @@ impl WorkQueue {
     pub fn take_done(&self) -> Vec<(u64, Output)> {
         // Resets the counter of our own non-blocking eventfd (EAGAIN when it is 0).
         let _ = nix::unistd::read(self.fd(), &mut [0u8; 8]);
-        std::mem::take(&mut *self.shared.done.lock().unwrap_or_else(|e| e.into_inner()))
+        let done = std::mem::take(&mut *self.shared.done.lock().unwrap_or_else(|e| e.into_inner()));
+        IN_FLIGHT.with(|n| n.set(n.get().saturating_sub(done.len())));
+        done
     }
 }
 
@@ -115,5 +132,23 @@ mod tests {
         got.sort_by_key(|(id, _)| *id);
         assert_eq!((got[0].0, got[1].0), (a, b));
         assert_eq!(*got[0].1.downcast_ref::<i32>().unwrap(), 2);
+        assert!(!in_flight(), "both results taken");
+    }
+
+    #[test]
+    fn a_job_is_in_flight_until_its_result_is_taken() {
+        let mut q = WorkQueue::new().unwrap();
+        assert!(!in_flight());
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        q.submit(move || Box::new(rx.recv().is_ok()));
+        assert!(in_flight(), "submitted, not finished");
+        assert!(q.take_done().is_empty());
+        assert!(in_flight(), "nothing taken yet");
+        tx.send(()).unwrap();
+        while in_flight() {
+            use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+            let _ = poll(&mut [PollFd::new(q.fd(), PollFlags::POLLIN)], PollTimeout::from(5000u16));
+            q.take_done();
+        }
     }
 }

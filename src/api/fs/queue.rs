@@ -55,7 +55,9 @@ impl Requests {
             // The wake owns a duplicate: the workers write to the eventfd they keep.
             let fd = crate::sys::fd::dup_cloexec(queue.fd())?;
             let me = self.me.upgrade().expect("requests live as long as the runtime");
-            Wake::open(self.st.reactor(), fd, me)?;
+            let token = Wake::open(self.st.reactor(), fd, me)?;
+            // With no job out, a turn that would not block need not poll for results.
+            self.st.reactor().mirror(token, crate::sys::work::in_flight);
             *q = Some(queue);
         }
         let q = q.as_mut().expect("created above");
