@@ -123,3 +123,29 @@ fn the_stream_options_are_the_channels() {
     assert_eq!(o.read_size, ReadSize::Reused(256 * 1024));
     assert!(!o.writes_keep_alive && o.write_error_keeps_reading);
 }
+
+#[test]
+fn the_cmd_of_every_line_decoded_now_is_reported() {
+    // One line per read (decoded now): the `cmd` field found, by any spelling of its
+    // key, and none where the text only looks like one.
+    let long = format!("{{\"pad\":\"{}\",\"cmd\":\"NODE_X\"}}", "y".repeat(40));
+    let lines: [(&str, Option<&str>); 8] = [
+        ("{\"n\":1}", None),
+        ("{\"cmd\":\"NODE_HANDLE_ACK\"}", Some("NODE_HANDLE_ACK")),
+        ("{\"\\u0063md\":\"NODE_Y\"}", Some("NODE_Y")),
+        ("{\"a\":\"cmd\",\"cmd\":\"z\"}", Some("z")),
+        ("{\"a\":\"cmd\\\"\"}", None),
+        ("{\"cm\":1,\"md\":2}", None),
+        ("[\"cmd\"]", None),
+        (&long, Some("NODE_X")),
+    ];
+    for (line, want) in lines {
+        let mut got = Vec::new();
+        Reader::default().feed(format!("{line}\n").as_bytes(), Vec::new(), true, |l| {
+            if let Line::Now(i) = l {
+                got.push(i.cmd.map(|c| c.to_string()));
+            }
+        });
+        assert_eq!(got, vec![want.map(String::from)], "{line}");
+    }
+}

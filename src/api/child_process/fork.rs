@@ -130,6 +130,8 @@ pub fn register(engine: &mut Engine, ch: &Rc<Children>) {
     });
     engine.register_fn("ref", |ch: &mut ChildChannel| ch.0.set_want_ref(true));
     engine.register_fn("unref", |ch: &mut ChildChannel| ch.0.set_want_ref(false));
-    // The card's `send(child, msg)`.
-    engine.register_fn("send", |c: ChildProcess, msg: Dynamic| send(&c, msg, None, None));
+    // The card's `send(child, msg)` is the `&mut` form above: Rhai calls it for either
+    // syntax, and a constant, shared or temporary `child` is passed as a copy. (A
+    // by-value twin registered here had the same signature hash and replaced it, so
+    // every `child.send(m)` copied the handle into a fresh box first.)
 }
