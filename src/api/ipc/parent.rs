@@ -85,12 +85,12 @@ pub struct ParentChannel(Endpoint);
 
 fn process_send(
     parent: &Option<Endpoint>,
-    msg: Dynamic,
+    msg: &Dynamic,
     handle: Option<Dynamic>,
     cb: Option<Callback>,
 ) -> Result<bool, Box<rhai::EvalAltResult>> {
     match parent {
-        Some(ep) => ep.send(&msg, handle.as_ref(), cb),
+        Some(ep) => ep.send(msg, handle.as_ref(), cb),
         None => Err(error::throw(error::coded(
             "TypeError",
             "ERR_IPC_NO_CHANNEL",
@@ -106,20 +106,30 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     let parent = adopt_parent_channel(st);
     engine.register_type_with_name::<ParentChannel>("Channel");
     let p = parent.clone();
-    engine.register_fn("send", move |_: &mut Process, msg: Dynamic| process_send(&p, msg, None, None));
+    // `process.send(m)` reads `m` where it is (rhai's `js_borrowed_args`): the message is
+    // encoded from the script's variable, not from a copy made for the call.
+    let arg_types = [std::any::TypeId::of::<Process>(), std::any::TypeId::of::<Dynamic>()];
+    engine.register_js_borrowing_fn("send", arg_types, move |_, args| {
+        let msg = &*args[1];
+        // Another reference to a variable's cell when a closure shares it: its value.
+        if msg.is_shared() {
+            return process_send(&p, &msg.flatten_clone(), None, None);
+        }
+        process_send(&p, msg, None, None)
+    });
     let p = parent.clone();
     engine.register_fn("send", move |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, f: FnPtr| {
-        process_send(&p, msg, None, Some(Callback::new(&ctx, f)))
+        process_send(&p, &msg, None, Some(Callback::new(&ctx, f)))
     });
     let p = parent.clone();
     engine.register_fn("send", move |_: &mut Process, msg: Dynamic, handle: Dynamic| {
-        process_send(&p, msg, Some(handle), None)
+        process_send(&p, &msg, Some(handle), None)
     });
     let p = parent.clone();
     engine.register_fn(
         "send",
         move |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, handle: Dynamic, f: FnPtr| {
-            process_send(&p, msg, Some(handle), Some(Callback::new(&ctx, f)))
+            process_send(&p, &msg, Some(handle), Some(Callback::new(&ctx, f)))
         },
     );
     let p = parent.clone();
@@ -135,7 +145,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         let p = p.clone();
         FnPtr::from_fn("send", move |_, args| {
             let msg = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
-            process_send(&p, msg, None, None).map(Dynamic::from)
+            process_send(&p, &msg, None, None).map(Dynamic::from)
         })
         .map(Dynamic::from)
         .unwrap_or(Dynamic::UNIT)
@@ -154,5 +164,5 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     engine.register_fn("ref", |c: &mut ParentChannel| c.0.set_want_ref(true));
     engine.register_fn("unref", |c: &mut ParentChannel| c.0.set_want_ref(false));
     // The card's `send(msg)`: to the parent.
-    engine.register_fn("send", move |msg: Dynamic| process_send(&parent, msg, None, None));
+    engine.register_fn("send", move |msg: Dynamic| process_send(&parent, &msg, None, None));
 }

@@ -58,6 +58,7 @@ impl Engine {
             && new_val.is_none()
             && matches!(expr, Expr::Dot(..))
             && matches!(lhs, Expr::Variable(v, None, ..) if v.0.is_none())
+            && matches!(rhs, Expr::MethodCall(x, ..) if matches!(&*x.args, [Expr::Variable(..)]))
         {
             if let Some(r) = self.js_global_call_borrowed(global, caches, scope, expr, lhs, rhs) {
                 return r;

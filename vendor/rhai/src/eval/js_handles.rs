@@ -45,6 +45,11 @@ impl Engine {
         if v.0.is_some() {
             return None;
         }
+        // procbox js_global_marks: a closure's capture is a variable of its scope.
+        #[cfg(not(feature = "no_module"))]
+        if v.3 & crate::api::js_global_marks::JS_CAPTURE != 0 {
+            return None;
+        }
         // procbox js_global_marks: the parser's mark says a scope of this length holds
         // only declarations of other names (see `api/js_global_marks.rs`).
         #[cfg(not(feature = "no_module"))]
