@@ -13,6 +13,19 @@ use crate::{Dynamic, Engine, FnArgsVec, RhaiResult};
 #[cfg(feature = "no_std")]
 use std::prelude::v1::*;
 
+/// Whether the method call `x` in the chain `expr` is one the direct paths make: not
+/// `handle?.method()`, and not a name `make_method_call` handles itself.
+#[inline(always)]
+fn js_direct(expr: &Expr, x: &crate::ast::FnCallExpr) -> bool {
+    !expr.options().intersects(crate::ast::ASTFlags::NEGATED)
+        && !matches!(
+            x.name.as_str(),
+            crate::engine::KEYWORD_FN_PTR_CALL
+                | crate::engine::KEYWORD_FN_PTR_CURRY
+                | crate::engine::KEYWORD_IS_SHARED
+        )
+}
+
 impl Engine {
     /// procbox js_global_calls ([`Engine::set_js_global_calls`]): `handle.method(args)`,
     /// the whole chain on a global-module handle's kept copy `cell` (shared, not locked),
@@ -41,15 +54,7 @@ impl Engine {
         if global.debugger.is_some() {
             return None;
         }
-        if expr.options().intersects(crate::ast::ASTFlags::NEGATED)
-            || idx_values.len() != x.args.len()
-            || matches!(
-                x.name.as_str(),
-                crate::engine::KEYWORD_FN_PTR_CALL
-                    | crate::engine::KEYWORD_FN_PTR_CURRY
-                    | crate::engine::KEYWORD_IS_SHARED
-            )
-        {
+        if !js_direct(expr, x) || idx_values.len() != x.args.len() {
             return None;
         }
         let Some(mut guard) = crate::func::locked_write(cell) else {
@@ -61,14 +66,8 @@ impl Engine {
         for value in idx_values.iter_mut() {
             args.push(value);
         }
-        let r = if self.js_no_script_method(caches, x.hashes, args[0].type_name()) {
-            self.js_native_method_call(global, caches, &x.name, x.hashes, &mut args, *pos, false)
-        } else {
-            self.exec_fn_call(
-                global, caches, None, &x.name, None, x.hashes, &mut args, true, true, *pos,
-            )
-        };
-        Some(r.map(|(v, ..)| v))
+        let native = self.js_no_script_method(caches, x.hashes, args[0].type_name());
+        Some(self.js_handle_call(global, caches, x, *pos, &mut args, native, false))
     }
 
     /// procbox js_borrowed_args ([`Engine::set_js_borrowed_args`]): `handle.method(x)` on a
@@ -100,23 +99,16 @@ impl Engine {
         if self.missing_function.is_some() {
             return None;
         }
-        if !self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS)
-            || expr.options().intersects(crate::ast::ASTFlags::NEGATED)
-            || matches!(
-                x.name.as_str(),
-                crate::engine::KEYWORD_FN_PTR_CALL
-                    | crate::engine::KEYWORD_FN_PTR_CURRY
-                    | crate::engine::KEYWORD_IS_SHARED
-            )
-        {
+        if !self.js(crate::api::js_closures::JsClosures::GLOBAL_CALLS) || !js_direct(expr, x) {
             return None;
         }
         // `js_flat_slot` declines with a debugger or a variable resolver installed.
         let slot = self.js_flat_slot(global, scope, arg)?;
         // A shared variable is passed as another reference to its cell (stock Rhai passes
         // a copy of the value in it, and reports a data race if the cell is locked).
-        let shared = scope.get_mut_by_index(slot).is_shared();
-        if shared && scope.get_mut_by_index(slot).is_locked() {
+        let value = &*scope.get_mut_by_index(slot);
+        let shared = value.is_shared();
+        if shared && value.is_locked() {
             return None;
         }
         let (cell, _) = self.js_global_handle(scope, lhs)?;
@@ -142,14 +134,30 @@ impl Engine {
         let mut args = FnArgsVec::new_const();
         args.push(&mut *guard);
         args.push(arg);
+        Some(self.js_handle_call(global, caches, x, *pos, &mut args, native, true))
+    }
+
+    /// The method call both direct paths make on the locked handle (`args[0]`): the
+    /// native function without the script probes when `native` (the cache knows there
+    /// is no script method; `borrowed`: the other arguments are a script's variables),
+    /// else `exec_fn_call` as the chain walk would call it.
+    #[inline(always)]
+    fn js_handle_call(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        x: &crate::ast::FnCallExpr,
+        pos: crate::Position,
+        args: &mut crate::func::FnCallArgs,
+        native: bool,
+        borrowed: bool,
+    ) -> RhaiResult {
         let r = if native {
-            self.js_native_method_call(global, caches, &x.name, x.hashes, &mut args, *pos, true)
+            self.js_native_method_call(global, caches, &x.name, x.hashes, args, pos, borrowed)
         } else {
-            self.exec_fn_call(
-                global, caches, None, &x.name, None, x.hashes, &mut args, true, true, *pos,
-            )
+            self.exec_fn_call(global, caches, None, &x.name, None, x.hashes, args, true, true, pos)
         };
-        Some(r.map(|(v, ..)| v))
+        r.map(|(v, ..)| v)
     }
 
     /// Whether `exec_fn_call`'s two probes for a script function (the method's hash typed
