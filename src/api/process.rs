@@ -197,8 +197,8 @@ fn pid() -> i64 {
     *PID.get_or_init(|| std::process::id() as i64)
 }
 
-fn next_tick(ctx: &NativeCallContext, st: &State, f: FnPtr, args: Vec<Dynamic>) {
-    st.next_tick(Task::Call(Callback::new(ctx, f), args));
+fn next_tick(st: &State, f: Callback, args: Vec<Dynamic>) {
+    st.next_tick(Task::Call(f, args));
 }
 
 pub fn register(engine: &mut Engine, st: &Rc<State>) {
@@ -244,19 +244,19 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
             let msg = "The \"callback\" argument must be of type function";
             return Err(error::throw(error::coded("TypeError", "ERR_INVALID_ARG_TYPE", msg)));
         };
-        p.0.next_tick(Task::Call(Callback::from_ref(&ctx, &f), vec![]));
+        next_tick(&p.0, Callback::from_ref(&ctx, &f), vec![]);
         Ok(())
     });
     engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic| {
-        next_tick(&ctx, &p.0, f, vec![a])
+        next_tick(&p.0, Callback::new(&ctx, f), vec![a])
     });
     engine.register_fn("nextTick", |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic| {
-        next_tick(&ctx, &p.0, f, vec![a, b])
+        next_tick(&p.0, Callback::new(&ctx, f), vec![a, b])
     });
     engine.register_fn(
         "nextTick",
         |ctx: NativeCallContext, p: &mut Process, f: FnPtr, a: Dynamic, b: Dynamic, c: Dynamic| {
-            next_tick(&ctx, &p.0, f, vec![a, b, c])
+            next_tick(&p.0, Callback::new(&ctx, f), vec![a, b, c])
         },
     );
     engine.register_fn("emitWarning", |p: &mut Process, w: Dynamic| {
@@ -291,7 +291,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
 
     // The card's short names.
     let s = st.clone();
-    engine.register_fn("next_tick", move |ctx: NativeCallContext, f: FnPtr| next_tick(&ctx, &s, f, vec![]));
+    engine.register_fn("next_tick", move |ctx: NativeCallContext, f: FnPtr| {
+        next_tick(&s, Callback::new(&ctx, f), vec![])
+    });
     let s = st.clone();
     engine.register_fn("on_exit", move |ctx: NativeCallContext, f: FnPtr| {
         s.process.add("exit".into(), Callback::new(&ctx, f), false, false);

@@ -110,12 +110,12 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // encoded from the script's variable, not from a copy made for the call.
     let arg_types = [std::any::TypeId::of::<Process>(), std::any::TypeId::of::<Dynamic>()];
     engine.register_js_borrowing_fn("send", arg_types, move |_, args| {
-        let msg = &*args[1];
-        // Another reference to a variable's cell when a closure shares it: its value.
-        if msg.is_shared() {
-            return process_send(&p, &msg.flatten_clone(), None, None);
-        }
-        process_send(&p, msg, None, None)
+        // The value itself, or inside the cell of a variable a closure shares (locked
+        // for reading only while it is encoded: sending runs no script).
+        let Some(msg) = args[1].read_lock::<Dynamic>() else {
+            return Err(Box::new(rhai::EvalAltResult::ErrorDataRace("send".into(), rhai::Position::NONE)));
+        };
+        process_send(&p, &msg, None, None)
     });
     let p = parent.clone();
     engine.register_fn("send", move |ctx: NativeCallContext, _: &mut Process, msg: Dynamic, f: FnPtr| {
@@ -144,8 +144,9 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         }
         let p = p.clone();
         FnPtr::from_fn("send", move |_, args| {
-            let msg = args.first_mut().map(|a| std::mem::take(&mut **a)).unwrap_or_default();
-            process_send(&p, &msg, None, None).map(Dynamic::from)
+            let unit = Dynamic::UNIT;
+            let msg = args.first().map_or(&unit, |a| &**a);
+            process_send(&p, msg, None, None).map(Dynamic::from)
         })
         .map(Dynamic::from)
         .unwrap_or(Dynamic::UNIT)
