@@ -80,9 +80,11 @@ impl Engine {
 #[cold]
 #[inline(never)]
 pub(crate) fn js_backup_args(args: &mut FnCallArgs) -> FnArgsVec<Dynamic> {
-    let copies = args.iter().skip(1).map(|arg| arg.flatten_clone());
-    let copies: FnArgsVec<Dynamic> = copies.collect();
-    args.iter_mut().skip(1).zip(copies).map(|(arg, copy)| core::mem::replace(&mut **arg, copy)).collect()
+    let stock = |arg: &mut &mut Dynamic| {
+        let copy = arg.flatten_clone();
+        core::mem::replace(&mut **arg, copy)
+    };
+    args.iter_mut().skip(1).map(stock).collect()
 }
 
 /// Puts back what [`js_backup_args`] returned, whatever the function left in its place.
