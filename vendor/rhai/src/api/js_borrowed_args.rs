@@ -87,6 +87,17 @@ pub(crate) fn js_backup_args(args: &mut FnCallArgs) -> FnArgsVec<Dynamic> {
     args.iter_mut().skip(1).map(stock).collect()
 }
 
+/// The first argument, a shared variable's own slot (`f(x, ..)`, see
+/// [`Engine::set_js_borrowed_args`]), replaced by a copy of the value in its cell, as
+/// stock Rhai passes it to a function that does not borrow; the slot's value is returned
+/// for the caller to put back after the call.
+#[cold]
+#[inline(never)]
+pub(crate) fn js_backup_first(args: &mut FnCallArgs) -> Dynamic {
+    let copy = args[0].flatten_clone();
+    core::mem::replace(&mut *args[0], copy)
+}
+
 /// Puts back what [`js_backup_args`] returned, whatever the function left in its place.
 #[cold]
 #[inline(never)]
