@@ -506,23 +506,14 @@ impl<'a> GlobalRef<'a> {
     pub fn as_mut_level_up(&mut self) -> &mut GlobalRuntimeState {
         match self {
             GlobalRef::Ref(_, Some(g)) => g,
-            GlobalRef::Ref(g, g2 @ None) => Self::clone_level_up(g, g2),
+            GlobalRef::Ref(g, g2 @ None) => {
+                let mut global_clone = g.clone();
+                global_clone.level += 1;
+                *g2 = Some(global_clone.into());
+                g2.as_mut().unwrap()
+            }
             GlobalRef::Mut(g) => g,
         }
-    }
-    /// [`as_mut_level_up`][Self::as_mut_level_up]'s clone. procbox: out of line and
-    /// `#[cold]` (a host call through a shared reference; it was inline code between the
-    /// hot blocks of every script function call).
-    #[cold]
-    #[inline(never)]
-    fn clone_level_up<'b>(
-        g: &GlobalRuntimeState,
-        g2: &'b mut Option<Box<GlobalRuntimeState>>,
-    ) -> &'b mut GlobalRuntimeState {
-        let mut global_clone = g.clone();
-        global_clone.level += 1;
-        *g2 = Some(global_clone.into());
-        g2.as_mut().unwrap()
     }
     /// Take ownership of the owned [`GlobalRuntimeState`] instance, making a clone if necessary.
     ///

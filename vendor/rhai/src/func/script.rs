@@ -368,13 +368,13 @@ impl Engine {
         // Check for stack overflow
         #[cfg(not(feature = "unchecked"))]
         if global.level > self.max_call_levels() {
-            return Err(Self::script_fn_limit_error(true, pos));
+            return Err(ERR::ErrorStackOverflow(pos).into());
         }
 
         // Guard against too many variables
         #[cfg(not(feature = "unchecked"))]
         if scope.len() + fn_def.params.len() - bound > self.max_variables() {
-            return Err(Self::script_fn_limit_error(false, pos));
+            return Err(ERR::ErrorTooManyVariables(pos).into());
         }
 
         // Short-circuit empty function body
@@ -433,7 +433,22 @@ impl Engine {
         let orig_fn_resolution_caches_len = caches.fn_resolution_caches_len();
 
         #[cfg(not(feature = "no_module"))]
-        let orig_constants = _env.map(|env| Self::merge_environ(global, env));
+        let orig_constants = _env.map(
+            |EncapsulatedEnviron {
+                 lib,
+                 imports,
+                 constants,
+             }| {
+                imports
+                    .iter()
+                    .cloned()
+                    .for_each(|(n, m)| global.push_import(n, m));
+
+                global.lib.extend(lib.clone());
+
+                std::mem::replace(&mut global.constants, constants.clone())
+            },
+        );
 
         let mut _arg_slots = 0;
 
@@ -447,7 +462,13 @@ impl Engine {
                 #[cfg(not(feature = "no_module"))]
                 if !fn_def.free_vars.is_empty() {
                     if let Some(ref top) = global.js_top_vars {
-                        _arg_slots += Self::push_free_vars(scope, top, fn_def);
+                        let top = crate::func::locked_read(top).unwrap();
+                        for name in &fn_def.free_vars {
+                            if let Some(value) = top.get(name) {
+                                scope.push_entry(name.clone(), value.access_mode(), value.clone());
+                                _arg_slots += 1;
+                            }
+                        }
                     }
                 }
 
@@ -589,64 +610,6 @@ impl Engine {
         caches.rewind_fn_resolution_caches(orig_fn_resolution_caches_len);
 
         _result
-    }
-
-    // procbox: the rare steps of `call_script_fn_impl` out of line (inline, their code sat
-    // between the hot blocks of every call): the limit errors, the merge of an
-    // encapsulated environment (a function defined in a module) and the main script's
-    // variables a `fn` uses.
-
-    /// The error for too deep a call (`stack`) or too many variables.
-    #[cfg(not(feature = "unchecked"))]
-    #[cold]
-    #[inline(never)]
-    fn script_fn_limit_error(stack: bool, pos: Position) -> crate::RhaiError {
-        if stack {
-            ERR::ErrorStackOverflow(pos).into()
-        } else {
-            ERR::ErrorTooManyVariables(pos).into()
-        }
-    }
-
-    /// Merges a function's encapsulated environment into `global`; gives the constants
-    /// it replaced.
-    #[cfg(not(feature = "no_module"))]
-    #[inline(never)]
-    fn merge_environ(
-        global: &mut GlobalRuntimeState,
-        EncapsulatedEnviron {
-            lib,
-            imports,
-            constants,
-        }: &EncapsulatedEnviron,
-    ) -> Option<crate::eval::SharedGlobalConstants> {
-        imports
-            .iter()
-            .cloned()
-            .for_each(|(n, m)| global.push_import(n, m));
-
-        global.lib.extend(lib.clone());
-
-        std::mem::replace(&mut global.constants, constants.clone())
-    }
-
-    /// Pushes the main script's top-level variables `fn_def` uses; gives how many.
-    #[cfg(not(feature = "no_module"))]
-    #[inline(never)]
-    fn push_free_vars(
-        scope: &mut Scope,
-        top: &crate::eval::SharedGlobalConstants,
-        fn_def: &ScriptFuncDef,
-    ) -> usize {
-        let top = crate::func::locked_read(top).unwrap();
-        let mut pushed = 0;
-        for name in &fn_def.free_vars {
-            if let Some(value) = top.get(name) {
-                scope.push_entry(name.clone(), value.access_mode(), value.clone());
-                pushed += 1;
-            }
-        }
-        pushed
     }
 
     /// What a function body's error (or `return`) becomes for its caller. procbox: out of
