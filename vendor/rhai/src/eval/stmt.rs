@@ -210,7 +210,7 @@ impl Engine {
                     (hash_x, hash, op_x, op_x_str, op, op_str),
                     root,
                     lock_guard,
-                    new_val,
+                    &mut new_val,
                     pos,
                 )?;
             }
@@ -259,11 +259,12 @@ impl Engine {
         ),
         root: &Expr,
         lock_guard: &mut Dynamic,
-        mut new_val: Dynamic,
+        new_val: &mut Dynamic,
         pos: crate::Position,
     ) -> RhaiResultOf<()> {
+        // `new_val` lent, not given: it is dropped where it was before (the caller's end).
         let opx = Some(op_x);
-        let args = &mut [lock_guard, &mut new_val];
+        let args = &mut [lock_guard, new_val];
 
         match self.exec_native_fn_call(
             global, caches, op_x_str, opx, hash_x, args, true, false, pos,
