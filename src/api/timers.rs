@@ -9,6 +9,7 @@
 //! let i = setInterval(|| clearInterval(i), 10);
 //! ```
 
+use std::any::TypeId;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, FnPtr, FuncRegistration, NativeCallContext, Variant};
@@ -145,9 +146,17 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
         engine.register_fn(name, move |v: Dynamic| clear(&s, &v));
     }
 
+    // `setImmediate(f)` borrows `f` (rhai's `js_borrowed_args`): a variable a closure
+    // shares (a chain's `setImmediate(tick)` inside `tick`) is passed as its cell, not as
+    // a copy made for the call; `from_ref` copies nothing when the last callback made
+    // holds the same function. Reading under the cell's lock is safe: queueing runs no
+    // script.
     let s = st.clone();
-    by_ref("setImmediate").register_into_engine(engine, move |ctx: NativeCallContext, f: &mut FnPtr| {
-        immediate(&ctx, &s, Callback::from_ref(&ctx, f), vec![])
+    engine.register_js_borrowing_fn("setImmediate", [TypeId::of::<FnPtr>()], move |ctx, args| {
+        let Some(f) = args[0].read_lock::<FnPtr>() else {
+            return Err(Box::new(rhai::EvalAltResult::ErrorDataRace("setImmediate".into(), rhai::Position::NONE)));
+        };
+        Ok(immediate(&ctx, &s, Callback::from_ref(&ctx, &f), vec![]))
     });
     let s = st.clone();
     engine.register_fn("setImmediate", move |ctx: NativeCallContext, f: FnPtr, a: Dynamic| {

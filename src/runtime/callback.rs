@@ -24,11 +24,12 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use rhai::{
-    Caches, Dynamic, Engine, EvalAltResult, FnPtr, GlobalRuntimeState, ImmutableString, LinkedScript,
-    NativeCallContext, NativeCallContextStore, Position, Scope,
+    Caches, Dynamic, Engine, FnPtr, GlobalRuntimeState, ImmutableString, LinkedScript, NativeCallContext,
+    NativeCallContextStore, Scope,
 };
 
 use super::RhaiResult;
+use rare::{copy_global, first_cache, rebind, reset, too_deep, unbind, unframe};
 pub use same::same_fn;
 use same::{same_global, same_name, same_short, still_clean};
 
@@ -80,6 +81,16 @@ struct Linked {
 impl Kept {
     fn new(f: FnPtr, home: Rc<Home>, arity: Option<usize>) -> Kept {
         Kept { f, home, arity, linked: RefCell::new(None) }
+    }
+
+    /// Finds the script function to call (once per callback, or when the library or
+    /// the argument count changed): `None` if there is none.
+    #[cold]
+    #[inline(never)]
+    fn link(&self, global: &GlobalRuntimeState, lib: usize, num_args: usize) -> Option<()> {
+        let script = self.f.linked_script(global, num_args)?;
+        *self.linked.borrow_mut() = Some(Linked { lib, num_args, script });
+        Some(())
     }
 }
 
@@ -163,42 +174,53 @@ impl Callback {
         self.call_with(engine, args.as_mut(), true)
     }
 
+    // Every path but the common one (the fast call, the arity met or cut, no error) is
+    // an out-of-line `#[cold]` function: inline, their code sat between the hot
+    // blocks, and a chain link's code did not fit the instruction cache (issue 17).
     fn call_with(&self, engine: &Engine, args: &mut [Dynamic], unused: bool) -> RhaiResult {
-        let Kept { f, home, arity, .. } = &*self.0;
-        // Fewer arguments than declared (rare) need a longer list; more are cut off.
-        let mut padded;
+        let Kept { home, arity, .. } = &*self.0;
+        // More arguments than declared are cut off; fewer (rare) need a longer list.
         let args = match *arity {
             Some(n) if args.len() > n => args.get_mut(..n).unwrap_or_default(),
-            Some(n) if args.len() < n => {
-                padded = args.iter_mut().map(std::mem::take).collect::<Vec<_>>();
-                padded.resize(n, Dynamic::UNIT);
-                padded.as_mut_slice()
-            }
+            Some(n) if args.len() < n => return self.call_padded(engine, args, n, unused),
             _ => args,
         };
         let depth = NESTING.with(|d| d.replace(d.get() + 1));
         if depth >= MAX_NESTING {
-            NESTING.with(|d| d.set(depth));
-            return Err(EvalAltResult::ErrorStackOverflow(Position::NONE).into());
+            return too_deep(depth);
         }
         let fast = match home.fast.try_borrow_mut() {
             Ok(mut fast) => home.call_fast(&mut fast, engine, &self.0, args, unused),
             Err(_) => None,
         };
-        let mut r = fast.unwrap_or_else(|| {
-            #[allow(deprecated)]
-            let ctx = home.store.create_context(engine);
-            f.call_raw(&ctx, None, args)
-        });
+        let mut r = match fast {
+            Some(r) => r,
+            None => self.call_slow(engine, args),
+        };
         NESTING.with(|d| d.set(depth));
-        // The host called it: the stored context's position is where the callback was
-        // given, not a call site, so it is no frame of the error's stack.
-        if let Err(e) = &mut r
-            && let EvalAltResult::ErrorInFunctionCall(.., pos) = &mut **e
-        {
-            *pos = Position::NONE;
+        if let Err(e) = &mut r {
+            unframe(e);
         }
         r
+    }
+
+    /// [`Callback::call_with`] given fewer arguments than the function declares: the
+    /// list padded with `()`.
+    #[cold]
+    #[inline(never)]
+    fn call_padded(&self, engine: &Engine, args: &mut [Dynamic], n: usize, unused: bool) -> RhaiResult {
+        let mut padded = args.iter_mut().map(std::mem::take).collect::<Vec<_>>();
+        padded.resize(n, Dynamic::UNIT);
+        self.call_with(engine, &mut padded, unused)
+    }
+
+    /// Rhai's ordinary path: no working state free, or no script function.
+    #[cold]
+    #[inline(never)]
+    fn call_slow(&self, engine: &Engine, args: &mut [Dynamic]) -> RhaiResult {
+        #[allow(deprecated)]
+        let ctx = self.0.home.store.create_context(engine);
+        self.0.f.call_raw(&ctx, None, args)
     }
 
     /// Same function (and same captures) as `f`: how `removeListener` finds a listener.
@@ -256,7 +278,10 @@ impl Home {
     ) -> Option<RhaiResult> {
         let f = &kept.f;
         let Fast { global, caches, scope, bound } = fast;
-        let global = global.get_or_insert_with(|| self.store.global.clone());
+        if global.is_none() {
+            *global = Some(copy_global(&self.store.global));
+        }
+        let global = global.as_mut()?;
         // The script function, found once per callback (and again only if the state's
         // library or the argument count is not what it was found for). Nothing else
         // calls `kept`'s function in this home while `fast` is borrowed, so the cell is
@@ -265,8 +290,7 @@ impl Home {
         let lib = global.lib.first().map_or(0, |m| Rc::as_ptr(m) as usize);
         let fresh = matches!(&*kept.linked.borrow(), Some(l) if l.lib == lib && l.num_args == num_args);
         if !fresh {
-            let script = f.linked_script(global, num_args)?;
-            *kept.linked.borrow_mut() = Some(Linked { lib, num_args, script });
+            kept.link(global, lib, num_args)?;
         }
         let linked = kept.linked.borrow();
         let script = &linked.as_ref()?.script;
@@ -275,15 +299,14 @@ impl Home {
         // One resolution cache kept from call to call: otherwise the body's block makes
         // one and drops it, and every call resolves every function it calls again.
         if caches.fn_resolution_caches_len() == 0 {
-            caches.push_fn_resolution_cache();
+            first_cache(caches);
         }
         // The captures left bound by the last call are this closure's, or go.
         // By address first (`is_copy_of`: a few pointer compares); `same_captures`
         // compares the names' text, a `memcmp` per call.
         let mut is_bound = bound.as_ref().is_some_and(|b| b.is_copy_of(f) || b.same_captures(f));
         if !is_bound && bound.is_some() {
-            *bound = None;
-            scope.clear();
+            unbind(bound, scope);
         }
         // The body's value is discarded: rhai's hint for its last statement. Reset after,
         // whatever happened (taken by the body, or not reached).
@@ -291,17 +314,13 @@ impl Home {
         let pos = self.store.pos;
         let r = f.call_linked_in_bound_state(engine, global, caches, scope, &mut is_bound, pos, script, args);
         global.js_block_unused = false;
-        if is_bound {
-            if bound.is_none() {
-                *bound = Some(f.clone());
-            }
-        } else if !scope.is_empty() {
-            scope.clear();
+        if !(is_bound && bound.is_some()) {
+            rebind(bound, scope, is_bound, f);
         }
         // A call restores the level, the scope and the imports; anything else it left
         // changed (it never should) costs a fresh state, caches and binding next time.
         if !still_clean(global, &self.store.global) {
-            *fast = Fast::default();
+            reset(fast);
         }
         Some(r)
     }
@@ -337,6 +356,7 @@ fn arity_of(f: &FnPtr, store: &NativeCallContextStore) -> Option<usize> {
     arity
 }
 
+mod rare;
 mod same;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,8 @@
 #[cfg(test)]
 mod borrowed_args_tests;
 #[cfg(test)]
+mod borrowed_first_tests;
+#[cfg(test)]
 mod bound_captures_tests;
 #[allow(deprecated)]
 pub mod callback;

@@ -13,15 +13,23 @@ impl Runtime {
     pub fn settle(&self, r: Result<Dynamic, Box<EvalAltResult>>, source: Option<&str>) -> bool {
         match r {
             Ok(_) => true,
-            Err(e) => {
-                if let Some(code) = self.st.exit_request.take() {
-                    self.exit(code);
-                }
-                let value = errors::value_of(&self.st, &e, source);
-                self.uncaught(value, "uncaughtException", Some((&e, source)));
-                false
-            }
+            Err(e) => self.settle_err(&e, source),
         }
+    }
+
+    // The drain's and the settling's work past their common case (nothing queued, no
+    // error) is out of line: inline, its code sat between the hot blocks of every
+    // callback from the loop, whose code did not fit the instruction cache (issue 17).
+
+    #[cold]
+    #[inline(never)]
+    fn settle_err(&self, e: &EvalAltResult, source: Option<&str>) -> bool {
+        if let Some(code) = self.st.exit_request.take() {
+            self.exit(code);
+        }
+        let value = errors::value_of(&self.st, e, source);
+        self.uncaught(value, "uncaughtException", Some((e, source)));
+        false
     }
 
     /// What follows a callback from the loop (`ok`: it did not throw): the drain; or,
@@ -52,10 +60,8 @@ impl Runtime {
                     }
                 }
             }
-            while let Some(job) = self.st.micro.pop() {
-                if let Err(e) = promise::run_job(job, &self.engine, &self.st.micro) {
-                    self.settle(Err(e), None);
-                }
+            if self.st.micro.has_jobs() {
+                self.run_microtasks();
             }
             if !self.st.ticks.borrow().is_empty() {
                 continue;
@@ -64,19 +70,34 @@ impl Runtime {
                 break;
             }
         }
-        let mut writes = std::mem::take(&mut *self.st.flush_soon.borrow_mut());
-        if !writes.is_empty() {
-            for write in writes.drain(..) {
-                write();
-            }
-            // The list goes back for the next drain (no allocation per burst), unless
-            // a flush queued another meanwhile.
-            let mut slot = self.st.flush_soon.borrow_mut();
-            if slot.is_empty() {
-                *slot = writes;
-            }
+        if !self.st.flush_soon.borrow().is_empty() {
+            self.flush_soon();
         }
         self.st.flush();
+    }
+
+    #[inline(never)]
+    fn run_microtasks(&self) {
+        while let Some(job) = self.st.micro.pop() {
+            if let Err(e) = promise::run_job(job, &self.engine, &self.st.micro) {
+                self.settle(Err(e), None);
+            }
+        }
+    }
+
+    /// The writes queued to run at the end of the drain.
+    #[inline(never)]
+    fn flush_soon(&self) {
+        let mut writes = std::mem::take(&mut *self.st.flush_soon.borrow_mut());
+        for write in writes.drain(..) {
+            write();
+        }
+        // The list goes back for the next drain (no allocation per burst), unless
+        // a flush queued another meanwhile.
+        let mut slot = self.st.flush_soon.borrow_mut();
+        if slot.is_empty() {
+            *slot = writes;
+        }
     }
 
     /// Node's `processPromiseRejections` in the default `throw` mode.
@@ -84,6 +105,12 @@ impl Runtime {
         if !self.st.micro.has_rejection_work() {
             return false;
         }
+        self.report_rejections();
+        true
+    }
+
+    #[inline(never)]
+    fn report_rejections(&self) {
         for p in self.st.micro.take_handled_late() {
             let r = self.st.process.emit(&self.engine, "rejectionHandled", &[Dynamic::from(p)]);
             if matches!(r, Ok(false)) {
@@ -106,7 +133,6 @@ impl Runtime {
                 self.uncaught(errors::rejection_error(reason), "unhandledRejection", None);
             }
         }
-        true
     }
 
     /// An exception nobody caught: `uncaughtExceptionMonitor`, then the

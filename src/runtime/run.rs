@@ -33,11 +33,21 @@ impl Runtime {
         self.run_closing();
     }
 
+    // Each phase's common case (nothing to do, or a poll that need not wait) stays in
+    // `run_once`; the work past it is out of line (`#[inline(never)]`): inline, its code
+    // sat between the hot blocks of a chain link's turn, whose code did not fit the
+    // instruction cache (issue 17). A call per phase that has work costs nothing
+    // measurable beside that work.
+
     /// The close phase: `close` callbacks of handles closed during this iteration.
     fn run_closing(&self) {
-        if !self.st.lp.borrow().alive_closing() {
-            return;
+        if self.st.lp.borrow().alive_closing() {
+            self.close_batch();
         }
+    }
+
+    #[inline(never)]
+    fn close_batch(&self) {
         let batch = self.st.lp.borrow_mut().take_closing();
         for task in batch {
             self.macrotask(&task);
@@ -47,9 +57,13 @@ impl Runtime {
     fn run_timers(&self) {
         // No timer, nothing due: the clock read is saved (the loop's time was read
         // after the last wait, and a timer started since read the clock itself).
-        if self.st.lp.borrow().timers.next_expiry().is_none() {
-            return;
+        if self.st.lp.borrow().timers.next_expiry().is_some() {
+            self.run_due_timers();
         }
+    }
+
+    #[inline(never)]
+    fn run_due_timers(&self) {
         let now = self.st.lp.borrow_mut().update_time();
         loop {
             let due = self.st.lp.borrow_mut().timers.pop_due(now);
@@ -76,10 +90,7 @@ impl Runtime {
         // as it may cost a clock read (`Loop::defer_time`).
         let idle = self.st.hooks.watch_idle();
         if idle {
-            // About to block with nothing due (a forked child gives back its idle
-            // pages: api::ipc's hook, sys::trim); hooks must not touch the loop.
-            let now = self.st.lp.borrow().now();
-            timeout = self.st.hooks.idle_wait_timeout(&self.st, timeout, now);
+            timeout = self.idle_timeout(timeout);
         }
         if timeout == 0 && self.st.reactor.quiet() {
             // A poll that would not block, with nothing watched that could be ready
@@ -95,6 +106,20 @@ impl Runtime {
             }
             return;
         }
+        self.poll_wait(timeout, idle);
+    }
+
+    /// About to block with nothing due (a forked child gives back its idle pages:
+    /// api::ipc's hook, sys::trim); hooks must not touch the loop.
+    #[inline(never)]
+    fn idle_timeout(&self, timeout: i32) -> i32 {
+        let now = self.st.lp.borrow().now();
+        self.st.hooks.idle_wait_timeout(&self.st, timeout, now)
+    }
+
+    /// The poll that may block, and the dispatch of what it reports.
+    #[inline(never)]
+    fn poll_wait(&self, timeout: i32, idle: bool) {
         let ready = self.st.reactor.wait(timeout);
         let now = self.st.lp.borrow_mut().update_time();
         if idle {

@@ -10,7 +10,9 @@
 //! that variable itself (a variable shared with a closure: another reference to its
 //! cell). Any other function the call resolves to gets what stock Rhai gives it (a copy
 //! of the value), and the variable is put back after the call, so what a script sees is
-//! the same.
+//! the same. A function call's first argument (`setImmediate(tick)`) is by reference in
+//! stock Rhai unless the variable is shared; with the option, a shared one is passed as
+//! its cell to a borrowing function too (`js_flat_first`, [`js_backup_first`]).
 
 use crate::func::native::FnAny;
 use crate::func::{FnCallArgs, RhaiFunc, SendSync};
@@ -27,16 +29,19 @@ impl Engine {
     /// a function registered with [`Engine::register_js_borrowing_fn`]; any other
     /// function gets a copy, as stock Rhai gives it. The function called, its arguments'
     /// values, the operations counted and the result are the same. Needs
-    /// [`Engine::set_js_global_handles`] and [`Engine::set_js_global_calls`]. Default
-    /// `false`: every argument is copied.
+    /// [`Engine::set_js_global_handles`] and [`Engine::set_js_global_calls`]. Also, with
+    /// [`Engine::set_js_flat_reads`]: a function call `f(x, ..)` whose first argument is
+    /// a variable shared with a closure passes the variable's cell to a borrowing
+    /// function; a script function or another native one gets a copy of the value in it,
+    /// as stock Rhai gives. Default `false`: every argument is copied.
     #[inline]
     pub fn set_js_borrowed_args(&mut self, enable: bool) -> &mut Self {
         self.js_borrowed_args = enable;
         self
     }
 
-    /// [`Engine::register_raw_fn`] for a function that only reads its arguments after the
-    /// first: it neither takes nor changes them, so that [`Engine::set_js_borrowed_args`]
+    /// [`Engine::register_raw_fn`] for a function that only reads its arguments (the first
+    /// too, which may be a shared variable's cell): it neither takes nor changes them, so that [`Engine::set_js_borrowed_args`]
     /// may pass a script's variable itself. Called like any raw function otherwise.
     pub fn register_js_borrowing_fn<T: Variant + Clone>(
         &mut self,
@@ -85,6 +90,17 @@ pub(crate) fn js_backup_args(args: &mut FnCallArgs) -> FnArgsVec<Dynamic> {
         core::mem::replace(&mut **arg, copy)
     };
     args.iter_mut().skip(1).map(stock).collect()
+}
+
+/// The first argument, a shared variable's own slot (`f(x, ..)`, see
+/// [`Engine::set_js_borrowed_args`]), replaced by a copy of the value in its cell, as
+/// stock Rhai passes it to a function that does not borrow; the slot's value is returned
+/// for the caller to put back after the call.
+#[cold]
+#[inline(never)]
+pub(crate) fn js_backup_first(args: &mut FnCallArgs) -> Dynamic {
+    let copy = args[0].flatten_clone();
+    core::mem::replace(&mut *args[0], copy)
 }
 
 /// Puts back what [`js_backup_args`] returned, whatever the function left in its place.

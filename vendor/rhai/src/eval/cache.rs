@@ -79,13 +79,28 @@ impl Caches {
         self.fn_resolution.last_mut().unwrap()
     }
     /// Push an empty function resolution cache onto the stack and make it current.
-    #[inline(always)]
+    ///
+    /// procbox: out of line. Inline (a new cache, a push that may grow the stack), its
+    /// code sat in every function that may push one, between the hot blocks of the
+    /// calls that do not (most: a block pushes one only when there is none).
+    #[inline(never)]
     pub fn push_fn_resolution_cache(&mut self) {
         self.fn_resolution.push(<_>::default());
     }
     /// Rewind the function resolution caches stack to a particular size.
+    ///
+    /// procbox: a length test inline; the caches dropped (rare: most blocks and calls
+    /// push none) out of line.
     #[inline(always)]
     pub fn rewind_fn_resolution_caches(&mut self, len: usize) {
+        if self.fn_resolution.len() > len {
+            self.truncate_fn_resolution_caches(len);
+        }
+    }
+    /// [`rewind_fn_resolution_caches`][Self::rewind_fn_resolution_caches]'s drop.
+    #[cold]
+    #[inline(never)]
+    fn truncate_fn_resolution_caches(&mut self, len: usize) {
         self.fn_resolution.truncate(len);
     }
 }

@@ -180,8 +180,32 @@ impl Engine {
     }
 
     /// Check if the number of operations stay within limit.
+    ///
+    /// procbox: with no limit and no progress callback (the common case) this is two
+    /// tests; the counting is out of line and `#[cold]`. Inline, it sat between the hot
+    /// blocks of every function that tracks an operation. Same count, same errors.
     #[inline(always)]
     pub(crate) fn track_operation(
+        &self,
+        global: &mut GlobalRuntimeState,
+        pos: Position,
+    ) -> RhaiResultOf<()> {
+        #[cfg(not(feature = "unchecked"))]
+        let limited = self.max_operations() > 0;
+        #[cfg(feature = "unchecked")]
+        let limited = false;
+
+        if limited || self.progress.is_some() {
+            return self.track_operation_counted(global, pos);
+        }
+
+        Ok(())
+    }
+
+    /// [`track_operation`][Self::track_operation] with a limit or a progress callback.
+    #[cold]
+    #[inline(never)]
+    fn track_operation_counted(
         &self,
         global: &mut GlobalRuntimeState,
         pos: Position,

@@ -94,6 +94,10 @@ pub struct GlobalRuntimeState {
     /// procbox `js_borrowed_args`: the arguments after the first of the native function
     /// about to be called are a script's variables, passed by reference; taken at once.
     pub(crate) js_borrowed: bool,
+    /// procbox `js_borrowed_args`: the first argument of the function about to be called
+    /// (`f(x, ..)`) is a shared variable's own slot, passed by reference; taken at once
+    /// (by `exec_fn_call`, which hands it to `exec_native_fn_call`).
+    pub(crate) js_borrowed_first: bool,
     /// Debugging interface.
     #[cfg(feature = "debugging")]
     #[cfg(not(feature = "no_ast"))]
@@ -140,6 +144,7 @@ impl Engine {
             js_stmt_unused: false,
             js_discard: false,
             js_borrowed: false,
+            js_borrowed_first: false,
 
             #[cfg(feature = "debugging")]
             #[cfg(not(feature = "no_ast"))]
@@ -188,6 +193,7 @@ impl Clone for GlobalRuntimeState {
             js_stmt_unused: false,
             js_discard: false,
             js_borrowed: false,
+            js_borrowed_first: false,
 
 
             #[cfg(feature = "debugging")]

@@ -71,8 +71,12 @@ impl Engine {
     /// `scope` as [`Engine::js_flat_read`] finds it. A shared (captured) variable whose
     /// cell is free to lock: `Ok` with the flattened value, which stock Rhai inserts too
     /// (through a target: a copy of the cell, a lock, and a second lock to flatten). A
-    /// plain variable that is not a constant: `Err` with its slot, which stock Rhai
-    /// passes by reference (the caller does). `None` for anything else (not in scope, a
+    /// plain variable that is not a constant: `Err` with its slot and `false`, which
+    /// stock Rhai passes by reference (the caller does). With
+    /// [`Engine::set_js_borrowed_args`] on, a shared variable whose cell is free (and no
+    /// missing-function callback installed, which would see the cell): `Err` with its
+    /// slot and `true`, passed by reference to a borrowing function and as stock Rhai's
+    /// copy to any other (`exec_fn_call`). `None` for anything else (not in scope, a
     /// locked cell, a constant): the caller takes the stock path. The caller has counted
     /// the operation.
     #[inline(never)]
@@ -81,14 +85,21 @@ impl Engine {
         global: &GlobalRuntimeState,
         scope: &mut Scope,
         expr: &Expr,
-    ) -> Option<Result<Dynamic, usize>> {
+    ) -> Option<Result<Dynamic, (usize, bool)>> {
         let slot = self.js_flat_slot(global, scope, expr)?;
         let value = &*scope.get_mut_by_index(slot);
         match value.0 {
             #[cfg(not(feature = "no_closure"))]
-            Union::Shared(ref cell, ..) => Some(Ok(crate::func::locked_write(cell)?.flatten_clone())),
+            Union::Shared(ref cell, ..) => {
+                let guard = crate::func::locked_write(cell)?;
+                #[cfg(feature = "internals")]
+                let borrow = self.js_borrowed_args && self.missing_function.is_none();
+                #[cfg(not(feature = "internals"))]
+                let borrow = self.js_borrowed_args;
+                Some(if borrow { Err((slot, true)) } else { Ok(guard.flatten_clone()) })
+            }
             _ if value.is_read_only() => None,
-            _ => Some(Err(slot)),
+            _ => Some(Err((slot, false))),
         }
     }
 

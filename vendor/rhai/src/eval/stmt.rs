@@ -118,31 +118,52 @@ impl Engine {
 
             #[cfg(not(feature = "no_module"))]
             if matches!(stmt, Stmt::Import(..)) {
-                // Get the extra modules - see if any functions are marked global.
-                // Without global functions, the extra modules never affect function resolution.
-                if global
-                    .scan_imports_raw()
-                    .skip(orig_imports_len)
-                    .any(|(.., m)| m.contains_indexed_global_functions())
-                {
-                    // Different scenarios where the cache must be cleared - notice that this is
-                    // expensive as all function resolutions must start again
-                    if caches.fn_resolution_caches_len() > orig_fn_resolution_caches_len {
-                        // When new module is imported with global functions and there is already
-                        // a new cache, just clear it
-                        caches.fn_resolution_cache_mut().clear();
-                    } else if restore_orig_state {
-                        // When new module is imported with global functions, push a new cache
-                        caches.push_fn_resolution_cache();
-                    } else {
-                        // When the block is to be evaluated in-place, just clear the current cache
-                        caches.fn_resolution_cache_mut().clear();
-                    }
-                }
+                Self::after_import(
+                    global,
+                    caches,
+                    orig_imports_len,
+                    orig_fn_resolution_caches_len,
+                    restore_orig_state,
+                );
             }
 
             Ok(result)
         })
+    }
+
+    /// After an `import` statement in a block. procbox: out of line (it was inline code
+    /// between the hot blocks of every block's evaluation).
+    #[cfg(not(feature = "no_module"))]
+    #[cold]
+    #[inline(never)]
+    fn after_import(
+        global: &GlobalRuntimeState,
+        caches: &mut Caches,
+        orig_imports_len: usize,
+        orig_fn_resolution_caches_len: usize,
+        restore_orig_state: bool,
+    ) {
+        // Get the extra modules - see if any functions are marked global.
+        // Without global functions, the extra modules never affect function resolution.
+        if global
+            .scan_imports_raw()
+            .skip(orig_imports_len)
+            .any(|(.., m)| m.contains_indexed_global_functions())
+        {
+            // Different scenarios where the cache must be cleared - notice that this is
+            // expensive as all function resolutions must start again
+            if caches.fn_resolution_caches_len() > orig_fn_resolution_caches_len {
+                // When new module is imported with global functions and there is already
+                // a new cache, just clear it
+                caches.fn_resolution_cache_mut().clear();
+            } else if restore_orig_state {
+                // When new module is imported with global functions, push a new cache
+                caches.push_fn_resolution_cache();
+            } else {
+                // When the block is to be evaluated in-place, just clear the current cache
+                caches.fn_resolution_cache_mut().clear();
+            }
+        }
     }
 
     /// Evaluate an op-assignment statement.
@@ -157,9 +178,7 @@ impl Engine {
     ) -> RhaiResultOf<()> {
         // Assignment to constant variable?
         if target.as_ref().is_read_only() {
-            let name = root.get_variable_name(false).unwrap_or_default();
-            let pos = root.start_position();
-            return Err(ERR::ErrorAssignmentToConstant(name.to_string(), pos).into());
+            return Err(Self::assignment_to_constant(root));
         }
 
         let pos = op_info.position();
@@ -185,28 +204,15 @@ impl Engine {
             }
 
             if !done {
-                let opx = Some(op_x);
-                let args = &mut [lock_guard, &mut new_val];
-
-                match self.exec_native_fn_call(
-                    global, caches, op_x_str, opx, hash_x, args, true, false, pos,
-                ) {
-                    Ok(_) => (),
-                    Err(err) if matches!(*err, ERR::ErrorFunctionNotFound(ref f, ..) if f.starts_with(op_x_str)) =>
-                    {
-                        // Expand to `var = var op rhs`
-                        let op = Some(op);
-
-                        *args[0] = self
-                            .exec_native_fn_call(
-                                global, caches, op_str, op, hash, args, true, false, pos,
-                            )?
-                            .0;
-                    }
-                    Err(err) => return Err(err),
-                }
-
-                self.check_data_size(&*args[0], root.position())?;
+                self.op_assignment_by_call(
+                    global,
+                    caches,
+                    (hash_x, hash, op_x, op_x_str, op, op_str),
+                    root,
+                    lock_guard,
+                    &mut new_val,
+                    pos,
+                )?;
             }
         } else {
             // Normal assignment
@@ -223,6 +229,63 @@ impl Engine {
         }
 
         target.propagate_changed_value(pos)
+    }
+
+    /// The error for an assignment to a constant. procbox: out of line and `#[cold]`
+    /// (it was inline code between the hot blocks of every op-assignment).
+    #[cold]
+    #[inline(never)]
+    fn assignment_to_constant(root: &Expr) -> crate::RhaiError {
+        let name = root.get_variable_name(false).unwrap_or_default();
+        let pos = root.start_position();
+        ERR::ErrorAssignmentToConstant(name.to_string(), pos).into()
+    }
+
+    /// An op-assignment no built-in does: a call of the operator function (`+=`, else
+    /// `+`). procbox: out of line, so that the built-in case's code is compact.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn op_assignment_by_call(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        (hash_x, hash, op_x, op_x_str, op, op_str): (
+            u64,
+            u64,
+            &crate::types::Token,
+            &'static str,
+            &crate::types::Token,
+            &'static str,
+        ),
+        root: &Expr,
+        lock_guard: &mut Dynamic,
+        new_val: &mut Dynamic,
+        pos: crate::Position,
+    ) -> RhaiResultOf<()> {
+        // `new_val` lent, not given: it is dropped where it was before (the caller's end).
+        let opx = Some(op_x);
+        let args = &mut [lock_guard, new_val];
+
+        match self.exec_native_fn_call(
+            global, caches, op_x_str, opx, hash_x, args, true, false, pos,
+        ) {
+            Ok(_) => (),
+            Err(err) if matches!(*err, ERR::ErrorFunctionNotFound(ref f, ..) if f.starts_with(op_x_str)) =>
+            {
+                // Expand to `var = var op rhs`
+                let op = Some(op);
+
+                *args[0] = self
+                    .exec_native_fn_call(
+                        global, caches, op_str, op, hash, args, true, false, pos,
+                    )?
+                    .0;
+            }
+            Err(err) => return Err(err),
+        }
+
+        self.check_data_size(&*args[0], root.position())?;
+        Ok(())
     }
 
     /// Evaluate a statement.

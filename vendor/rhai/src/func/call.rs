@@ -671,6 +671,8 @@ impl Engine {
         let mut args_vec = FnArgsVec::with_capacity(num_args + curry.len());
         let args = &mut args_vec;
         let mut is_ref_mut = false;
+        // procbox js_borrowed_args: the first argument is a shared variable's own slot.
+        let mut js_first = false;
 
         // Capture parent scope?
         //
@@ -744,8 +746,9 @@ impl Engine {
                 };
                 if let Some(Ok(value)) = flat {
                     arg_values.insert(0, value);
-                } else if let Some(Err(slot)) = flat {
+                } else if let Some(Err((slot, shared))) = flat {
                     is_ref_mut = true;
+                    js_first = shared;
                     args.push(scope.get_mut_by_index(slot));
                 } else {
                     let mut target = self.search_namespace(global, caches, scope, this_ptr, first)?;
@@ -782,6 +785,8 @@ impl Engine {
         if discard {
             global.js_discard = true;
         }
+        // procbox js_borrowed_args: `exec_fn_call` takes it at once (see `js_flat_first`).
+        global.js_borrowed_first = js_first;
         let result = self.exec_fn_call(
             global, caches, None, fn_name, op_token, hashes, args, is_ref_mut, false, pos,
         );
@@ -793,7 +798,11 @@ impl Engine {
             Ok((v, ..)) => Ok(v),
             // JS option: `f(x)` on a variable holding a function pointer
             Err(err) if self.js_call_fn_vars && op_token.is_none() => {
-                let values = crate::api::js_options_values::clone_args(args);
+                let mut values = crate::api::js_options_values::clone_args(args);
+                if js_first {
+                    // The value in the shared cell, as stock Rhai's copy holds it.
+                    values[0] = core::mem::take(&mut values[0]).flatten();
+                }
                 drop(args_vec); // ends the borrow of `scope`
                 self.js_call_fn_var(global, caches, scope, fn_name, values, err, pos)
             }

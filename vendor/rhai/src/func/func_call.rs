@@ -554,6 +554,11 @@ impl Engine {
         if js_borrowed {
             global.js_borrowed = false;
         }
+        // procbox js_borrowed_args: is the first argument a shared variable's own slot?
+        let js_first = global.js_borrowed_first;
+        if js_first {
+            global.js_borrowed_first = false;
+        }
 
         self.track_operation(global, pos)?;
 
@@ -583,6 +588,12 @@ impl Engine {
             // take or change them are put back after the call (nothing else can see them).
             let js_backup = (js_borrowed && !self.js_borrows(func))
                 .then(|| crate::api::js_borrowed_args::js_backup_args(args));
+            // A shared first argument given to a function that does not borrow: the value
+            // in the cell, a copy as stock Rhai passes it (not by reference), and the
+            // variable put back after the call.
+            let js_first_backup = (js_first && !self.js_borrows(func))
+                .then(|| crate::api::js_borrowed_args::js_backup_first(args));
+            let is_ref_mut = is_ref_mut && js_first_backup.is_none();
 
             let is_method = func.is_method();
 
@@ -646,6 +657,9 @@ impl Engine {
             if let Some(backup) = js_backup {
                 crate::api::js_borrowed_args::js_restore_args(args, backup);
             }
+            if let Some(first) = js_first_backup {
+                *args[0] = first;
+            }
 
             #[cfg(feature = "debugging")]
             if self.is_debugger_registered() {
@@ -677,9 +691,10 @@ impl Engine {
 
             let result = _result?;
 
-            // Check the data size of any `&mut` object, which may be changed.
+            // Check the data size of any `&mut` object, which may be changed (a borrowing
+            // function changes no argument; stock Rhai passes a shared one as a copy).
             #[cfg(not(feature = "unchecked"))]
-            if is_ref_mut && !args.is_empty() {
+            if is_ref_mut && !js_first && !args.is_empty() {
                 self.check_data_size(&*args[0], pos)?;
             }
 
@@ -831,6 +846,14 @@ impl Engine {
         _is_method_call: bool,
         pos: Position,
     ) -> RhaiResultOf<(Dynamic, bool)> {
+        // procbox js_borrowed_args: is the first argument a shared variable's own slot
+        // (`js_flat_first`)? Taken before anything can run; a script function gets the
+        // value in the cell, as stock Rhai passes it, and the native call is told.
+        let js_first = global.js_borrowed_first;
+        if js_first {
+            global.js_borrowed_first = false;
+        }
+
         // Check for data race.
         #[cfg(not(feature = "no_closure"))]
         #[cfg(not(feature = "unchecked"))]
@@ -913,6 +936,10 @@ impl Engine {
 
                     if swap {
                         backup.change_first_arg_to_copy(args);
+                        if js_first {
+                            // The copy is another reference to the cell: its value instead.
+                            *args[0] = mem::take(&mut *args[0]).flatten();
+                        }
                     }
 
                     defer! { args = (args) if swap => move |a| backup.restore_first_arg(a) }
@@ -926,6 +953,7 @@ impl Engine {
         // Native function call
         let hash = hashes.native();
 
+        global.js_borrowed_first = js_first;
         let result = self.exec_native_fn_call(
             global, caches, fn_name, op_token, hash, args, is_ref_mut, false, pos,
         );

@@ -408,6 +408,10 @@ impl Engine {
 
         // Put collect function call arguments.
         // Actually consume the arguments instead of cloning them.
+        // procbox: only where a list is needed (the debugger's frame, the Grain VM);
+        // otherwise each is taken as it is bound below, with no list (a `SmallVec`
+        // collect, ~50 instructions a call even with no argument).
+        #[cfg(any(feature = "debugging", feature = "grain"))]
         let arg_values = args.iter_mut().map(|v| v.take()).collect::<FnArgsVec<_>>();
 
         // Push a new call stack frame
@@ -471,6 +475,10 @@ impl Engine {
                 // Put arguments into scope as variables
                 // Names pushed as they are (shared strings): `extend` goes through
                 // `Identifier`, which copies each name twice (two allocations).
+                #[cfg(any(feature = "debugging", feature = "grain"))]
+                let arg_values = arg_values.into_iter();
+                #[cfg(not(any(feature = "debugging", feature = "grain")))]
+                let arg_values = args.iter_mut().map(|v| v.take());
                 for (name, value) in fn_def.params[bound..].iter().zip(arg_values) {
                     scope.push_entry(name.clone(), crate::AccessMode::ReadWrite, value);
                 }
@@ -490,34 +498,7 @@ impl Engine {
                     body.statements(),
                     rewind_scope,
                 )
-                .or_else(|err| match *err {
-                    // Convert return statement to return value
-                    ERR::Return(x, ..) => Ok(x),
-                    // Exit value is passed straight-through
-                    mut err @ ERR::Exit(..) => {
-                        err.set_position(pos);
-                        Err(err.into())
-                    }
-                    // System errors are passed straight-through
-                    mut err if err.is_system_exception() => {
-                        err.set_position(pos);
-                        Err(err.into())
-                    }
-                    // Other errors are wrapped in `ErrorInFunctionCall`
-                    _ => Err(ERR::ErrorInFunctionCall(
-                        fn_def.name.to_string(),
-                        #[cfg(not(feature = "no_module"))]
-                        _env.and_then(|env| env.lib.last())
-                            .and_then(|m| m.id())
-                            .unwrap_or_else(|| global.source().unwrap_or(""))
-                            .to_string(),
-                        #[cfg(feature = "no_module")]
-                        global.source().unwrap_or("").to_string(),
-                        err,
-                        pos,
-                    )
-                    .into()),
-                })
+                .or_else(|err| Self::script_fn_error(err, global, _env, fn_def, pos))
             }
             // Rhai Grain VM
             #[cfg(feature = "grain")]
@@ -629,6 +610,47 @@ impl Engine {
         caches.rewind_fn_resolution_caches(orig_fn_resolution_caches_len);
 
         _result
+    }
+
+    /// What a function body's error (or `return`) becomes for its caller. procbox: out of
+    /// line and `#[cold]` (it was inline code between the hot blocks of every call).
+    #[cold]
+    #[inline(never)]
+    fn script_fn_error(
+        err: crate::RhaiError,
+        global: &GlobalRuntimeState,
+        _env: Option<&EncapsulatedEnviron>,
+        fn_def: &ScriptFuncDef,
+        pos: Position,
+    ) -> RhaiResult {
+        match *err {
+            // Convert return statement to return value
+            ERR::Return(x, ..) => Ok(x),
+            // Exit value is passed straight-through
+            mut err @ ERR::Exit(..) => {
+                err.set_position(pos);
+                Err(err.into())
+            }
+            // System errors are passed straight-through
+            mut err if err.is_system_exception() => {
+                err.set_position(pos);
+                Err(err.into())
+            }
+            // Other errors are wrapped in `ErrorInFunctionCall`
+            _ => Err(ERR::ErrorInFunctionCall(
+                fn_def.name.to_string(),
+                #[cfg(not(feature = "no_module"))]
+                _env.and_then(|env| env.lib.last())
+                    .and_then(|m| m.id())
+                    .unwrap_or_else(|| global.source().unwrap_or(""))
+                    .to_string(),
+                #[cfg(feature = "no_module")]
+                global.source().unwrap_or("").to_string(),
+                err,
+                pos,
+            )
+            .into()),
+        }
     }
 
     // Does a script-defined function exist?

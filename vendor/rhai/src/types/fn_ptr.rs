@@ -802,32 +802,19 @@ impl FnPtr {
     ) -> RhaiResult {
         let curry = self.curry();
         let (fn_def, env) = (&linked.0, linked.1.as_ref());
+        // The rare steps (a first call, a plain captured value) are out-of-line `#[cold]`
+        // functions: inline, their code sat between the hot blocks of every call.
         if *bound {
             // A plain captured value is each call's own copy.
             for (i, value) in curry.iter().enumerate() {
                 if !value.is_shared() {
-                    let slot = scope.get_mut_by_index(i);
-                    *slot = value.clone();
-                    slot.set_access_mode(crate::AccessMode::ReadWrite);
+                    Self::copy_capture(scope, i, value);
                 }
             }
-        } else {
-            let bindable = engine.js(crate::api::js_closures::JsClosures::BOUND_CAPTURES)
-                && !curry.is_empty()
-                && scope.is_empty();
-            #[cfg(feature = "grain")]
-            let bindable = bindable
-                && matches!(fn_def.body, crate::func::ScriptFuncPayload::Statements(..));
-            if !bindable {
-                return self.call_linked_in_state(
-                    engine, global, caches, scope, pos, fn_def, env, arg_values,
-                );
-            }
-            // Below the other parameters, as `call_script_fn` would push them.
-            for (name, value) in fn_def.params.iter().zip(curry) {
-                scope.push_entry(name.clone(), crate::AccessMode::ReadWrite, value.clone());
-            }
-            *bound = true;
+        } else if let Some(result) =
+            self.bind_first(engine, global, caches, scope, bound, pos, linked, arg_values)
+        {
+            return result;
         }
         let mut args = FnArgsVec::<&mut Dynamic>::new();
         for value in arg_values.iter_mut() {
@@ -852,6 +839,62 @@ impl FnPtr {
         global.level -= 1;
         caches.rewind_fn_resolution_caches(orig_caches_len);
         result
+    }
+
+    /// [`call_linked_in_bound_state`][Self::call_linked_in_bound_state]'s plain captured
+    /// value `value`, copied into its slot `i`.
+    #[cfg(feature = "internals")]
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_ast"))]
+    #[cfg(not(feature = "no_closure"))]
+    #[cold]
+    #[inline(never)]
+    fn copy_capture(scope: &mut Scope, i: usize, value: &Dynamic) {
+        let slot = scope.get_mut_by_index(i);
+        *slot = value.clone();
+        slot.set_access_mode(crate::AccessMode::ReadWrite);
+    }
+
+    /// [`call_linked_in_bound_state`][Self::call_linked_in_bound_state] with nothing
+    /// bound: binds the captures (then `None`, and `bound` is `true`), or, when they
+    /// cannot be bound, makes the whole call in the stock way and gives its result.
+    #[cfg(feature = "internals")]
+    #[cfg(not(feature = "no_function"))]
+    #[cfg(not(feature = "no_ast"))]
+    #[cfg(not(feature = "no_closure"))]
+    #[allow(clippy::too_many_arguments)]
+    #[cold]
+    #[inline(never)]
+    fn bind_first(
+        &self,
+        engine: &Engine,
+        global: &mut crate::eval::GlobalRuntimeState,
+        caches: &mut crate::eval::Caches,
+        scope: &mut Scope,
+        bound: &mut bool,
+        pos: Position,
+        linked: &LinkedScript,
+        arg_values: &mut [Dynamic],
+    ) -> Option<RhaiResult> {
+        let curry = self.curry();
+        let (fn_def, env) = (&linked.0, linked.1.as_ref());
+        let bindable = engine.js(crate::api::js_closures::JsClosures::BOUND_CAPTURES)
+            && !curry.is_empty()
+            && scope.is_empty();
+        #[cfg(feature = "grain")]
+        let bindable =
+            bindable && matches!(fn_def.body, crate::func::ScriptFuncPayload::Statements(..));
+        if !bindable {
+            return Some(self.call_linked_in_state(
+                engine, global, caches, scope, pos, fn_def, env, arg_values,
+            ));
+        }
+        // Below the other parameters, as `call_script_fn` would push them.
+        for (name, value) in fn_def.params.iter().zip(curry) {
+            scope.push_entry(name.clone(), crate::AccessMode::ReadWrite, value.clone());
+        }
+        *bound = true;
+        None
     }
 
     /// _(internals)_ Whether `other` is a copy of this pointer: the same function and the
