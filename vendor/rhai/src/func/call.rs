@@ -430,35 +430,143 @@ impl Engine {
         Ok((result, updated))
     }
 
-    /// Call a function in normal function-call style.
-    pub(crate) fn make_function_call(
+    /// `Fn`, `curry`, `is_shared`, `is_def_var` and `eval` in function-call style (from
+    /// `make_function_call`, which checked the name and the number of arguments; out of
+    /// line: rare).
+    #[cold]
+    #[inline(never)]
+    fn make_keyword_call(
         &self,
         global: &mut GlobalRuntimeState,
         caches: &mut Caches,
         scope: &mut Scope,
         mut this_ptr: Option<&mut Dynamic>,
         fn_name: &str,
-        op_token: Option<&Token>,
         first_arg: Option<&Expr>,
         args_expr: &[Expr],
-        hashes: FnCallHashes,
-        capture_parent_scope: bool,
-        pos: Position,
-        discard: bool,
+        num_args: usize,
     ) -> RhaiResult {
-        let mut first_arg = first_arg;
-        let mut args_expr = args_expr;
-        let mut num_args = usize::from(first_arg.is_some()) + args_expr.len();
-        let mut curry = FnArgsVec::new_const();
-        let mut fn_name = fn_name;
-        let mut hashes = hashes;
-        let redirected; // Handle call() - Redirect function call
-
         match fn_name {
-            _ if op_token.is_some() => (),
+            // Handle Fn(fn_name)
+            KEYWORD_FN_PTR if num_args == 1 => {
+                let arg = first_arg.unwrap();
+                let (arg_value, arg_pos) =
+                    self.get_arg_value(global, caches, scope, this_ptr, arg)?;
 
-            // Handle call(fn_ptr, ...)
-            KEYWORD_FN_PTR_CALL if num_args >= 1 => {
+                // Fn - only in function call style
+                arg_value
+                    .into_immutable_string()
+                    .map_err(|typ| self.make_type_mismatch_err::<ImmutableString>(typ, arg_pos))
+                    .and_then(FnPtr::try_from)
+                    .map(Into::into)
+                    .map_err(|err| err.fill_position(arg_pos))
+            }
+
+            // Handle curry(x, ...)
+            KEYWORD_FN_PTR_CURRY if num_args > 1 => {
+                let first = first_arg.unwrap();
+                let (first_arg_value, first_arg_pos) =
+                    self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), first)?;
+
+                let mut fn_ptr = first_arg_value.try_cast_result::<FnPtr>().map_err(|v| {
+                    self.make_type_mismatch_err::<FnPtr>(
+                        self.map_type_name(v.type_name()),
+                        first_arg_pos,
+                    )
+                })?;
+
+                // Append the new curried arguments to the existing list.
+                for expr in args_expr {
+                    let (value, ..) =
+                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
+                    fn_ptr.add_curry(value);
+                }
+
+                Ok(fn_ptr.into())
+            }
+
+            // Handle is_shared(var)
+            #[cfg(not(feature = "no_closure"))]
+            crate::engine::KEYWORD_IS_SHARED if num_args == 1 => {
+                let arg = first_arg.unwrap();
+                let (arg_value, ..) =
+                    self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), arg)?;
+                Ok(arg_value.is_shared().into())
+            }
+
+            // Handle is_def_var(fn_name)
+            KEYWORD_IS_DEF_VAR if num_args == 1 => {
+                let arg = first_arg.unwrap();
+                let (arg_value, arg_pos) =
+                    self.get_arg_value(global, caches, scope, this_ptr, arg)?;
+                let var_name = arg_value
+                    .into_immutable_string()
+                    .map_err(|typ| self.make_type_mismatch_err::<ImmutableString>(typ, arg_pos))?;
+                Ok(scope.contains(&var_name).into())
+            }
+
+            // Handle eval(script)
+            KEYWORD_EVAL if num_args == 1 => {
+                // eval - only in function call style
+                let orig_scope_len = scope.len();
+                #[cfg(not(feature = "no_module"))]
+                let orig_imports_len = global.num_imports();
+                let arg = first_arg.unwrap();
+                let (arg_value, pos) = self.get_arg_value(global, caches, scope, this_ptr, arg)?;
+                let s = &arg_value
+                    .into_immutable_string()
+                    .map_err(|typ| self.make_type_mismatch_err::<ImmutableString>(typ, pos))?;
+
+                let orig_level = global.level;
+                global.level += 1;
+
+                let result = self.eval_script_expr_in_place(global, caches, scope, s, pos);
+
+                // IMPORTANT! If the eval defines new variables in the current scope,
+                //            all variable offsets from this point on will be mis-aligned.
+                //            The same is true for imports.
+                let scope_changed = scope.len() != orig_scope_len;
+                #[cfg(not(feature = "no_module"))]
+                let scope_changed = scope_changed || global.num_imports() != orig_imports_len;
+
+                if scope_changed {
+                    global.always_search_scope = true;
+                }
+                global.level = orig_level;
+
+                result.map_err(|err| match *err {
+                    ERR::Exit(..) => err,
+                    _ => ERR::ErrorInFunctionCall(
+                        KEYWORD_EVAL.to_string(),
+                        global.source().unwrap_or("").to_string(),
+                        err,
+                        pos,
+                    )
+                    .into(),
+                })
+            }
+
+            _ => unreachable!("a keyword call"),
+        }
+    }
+
+    /// `call(fn_ptr, ...)`'s first argument (from `make_function_call`; out of line: rare):
+    /// its curried values are appended to `curry`; a pointer linked to a script function
+    /// or a native one is called here (`Ok(Ok(value))`), otherwise its name comes back
+    /// (and whether it is anonymous) for the call to be redirected (`Ok(Err(..))`).
+    #[inline(never)]
+    fn call_fn_ptr_first(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        scope: &mut Scope,
+        mut this_ptr: Option<&mut Dynamic>,
+        fn_name: &str,
+        first_arg: Option<&Expr>,
+        args_expr: &[Expr],
+        curry: &mut FnArgsVec<Dynamic>,
+        pos: Position,
+    ) -> RhaiResultOf<Result<Dynamic, (ImmutableString, bool)>> {
                 let arg = first_arg.unwrap();
                 let (first_arg_value, first_arg_pos) =
                     self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), arg)?;
@@ -499,7 +607,7 @@ impl Engine {
                         // Evaluate arguments
                         let arg_values =
                             &mut FnArgsVec::with_capacity(curry.len() + args_expr.len());
-                        arg_values.extend(curry);
+                        arg_values.extend(curry.drain(..));
                         for expr in args_expr {
                             let this_ptr = this_ptr.as_deref_mut();
                             let (value, _) =
@@ -513,16 +621,16 @@ impl Engine {
                         defer! { let orig_level = global.level; global.level += 1 }
                         let global = global.into();
 
-                        return self.call_script_fn(
-                            global, caches, scope, None, env, &fn_def, args, true, pos,
-                        );
+                        return self
+                            .call_script_fn(global, caches, scope, None, env, &fn_def, args, true, pos)
+                            .map(Ok);
                     }
                     // Native function - short-circuit
                     FnPtrType::Native(ref func) => {
                         // Evaluate arguments
                         let arg_values =
                             &mut FnArgsVec::with_capacity(curry.len() + args_expr.len());
-                        arg_values.extend(curry);
+                        arg_values.extend(curry.drain(..));
                         for expr in args_expr {
                             let this_ptr = this_ptr.as_deref_mut();
                             let (value, _) =
@@ -537,11 +645,58 @@ impl Engine {
 
                         return func(context, args)
                             .and_then(|r| self.check_data_size(r, pos))
-                            .map_err(|err| err.fill_position(pos));
+                            .map_err(|err| err.fill_position(pos))
+                            .map(Ok);
                     }
                     // Normal function call
                     _ => (),
                 }
+
+                Ok(Err((name, _is_anon)))
+
+    }
+
+    /// Call a function in normal function-call style.
+    pub(crate) fn make_function_call(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        scope: &mut Scope,
+        mut this_ptr: Option<&mut Dynamic>,
+        fn_name: &str,
+        op_token: Option<&Token>,
+        first_arg: Option<&Expr>,
+        args_expr: &[Expr],
+        hashes: FnCallHashes,
+        capture_parent_scope: bool,
+        pos: Position,
+        discard: bool,
+    ) -> RhaiResult {
+        let mut first_arg = first_arg;
+        let mut args_expr = args_expr;
+        let mut num_args = usize::from(first_arg.is_some()) + args_expr.len();
+        let mut curry = FnArgsVec::new_const();
+        let mut fn_name = fn_name;
+        let mut hashes = hashes;
+        let redirected; // Handle call() - Redirect function call
+
+        match fn_name {
+            _ if op_token.is_some() => (),
+
+            // Handle call(fn_ptr, ...)
+            KEYWORD_FN_PTR_CALL if num_args >= 1 => {
+                // The function pointer and its short-circuits out of line (rare).
+                let this = this_ptr.as_deref_mut();
+                let name = match self.call_fn_ptr_first(
+                    global, caches, scope, this, fn_name, first_arg, args_expr, &mut curry, pos,
+                )? {
+                    Ok(value) => return Ok(value),
+                    Err(name) => name,
+                };
+                let _is_anon = false;
+                #[cfg(not(feature = "no_function"))]
+                let _is_anon = name.1;
+                let name = name.0;
 
                 // Redirect function name
                 redirected = name;
@@ -564,103 +719,33 @@ impl Engine {
                 };
             }
 
-            // Handle Fn(fn_name)
+            // Fn(fn_name), curry(x, ...), is_shared(var), is_def_var(fn_name), eval(script):
+            // out of line (rare, and inline they sat between the hot blocks of every call).
             KEYWORD_FN_PTR if num_args == 1 => {
-                let arg = first_arg.unwrap();
-                let (arg_value, arg_pos) =
-                    self.get_arg_value(global, caches, scope, this_ptr, arg)?;
-
-                // Fn - only in function call style
-                return arg_value
-                    .into_immutable_string()
-                    .map_err(|typ| self.make_type_mismatch_err::<ImmutableString>(typ, arg_pos))
-                    .and_then(FnPtr::try_from)
-                    .map(Into::into)
-                    .map_err(|err| err.fill_position(arg_pos));
+                return self.make_keyword_call(
+                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
+                );
             }
-
-            // Handle curry(x, ...)
             KEYWORD_FN_PTR_CURRY if num_args > 1 => {
-                let first = first_arg.unwrap();
-                let (first_arg_value, first_arg_pos) =
-                    self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), first)?;
-
-                let mut fn_ptr = first_arg_value.try_cast_result::<FnPtr>().map_err(|v| {
-                    self.make_type_mismatch_err::<FnPtr>(
-                        self.map_type_name(v.type_name()),
-                        first_arg_pos,
-                    )
-                })?;
-
-                // Append the new curried arguments to the existing list.
-                for expr in args_expr {
-                    let (value, ..) =
-                        self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
-                    fn_ptr.add_curry(value);
-                }
-
-                return Ok(fn_ptr.into());
+                return self.make_keyword_call(
+                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
+                );
             }
-
-            // Handle is_shared(var)
             #[cfg(not(feature = "no_closure"))]
             crate::engine::KEYWORD_IS_SHARED if num_args == 1 => {
-                let arg = first_arg.unwrap();
-                let (arg_value, ..) =
-                    self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), arg)?;
-                return Ok(arg_value.is_shared().into());
+                return self.make_keyword_call(
+                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
+                );
             }
-
-            // Handle is_def_var(fn_name)
             KEYWORD_IS_DEF_VAR if num_args == 1 => {
-                let arg = first_arg.unwrap();
-                let (arg_value, arg_pos) =
-                    self.get_arg_value(global, caches, scope, this_ptr, arg)?;
-                let var_name = arg_value
-                    .into_immutable_string()
-                    .map_err(|typ| self.make_type_mismatch_err::<ImmutableString>(typ, arg_pos))?;
-                return Ok(scope.contains(&var_name).into());
+                return self.make_keyword_call(
+                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
+                );
             }
-
-            // Handle eval(script)
             KEYWORD_EVAL if num_args == 1 => {
-                // eval - only in function call style
-                let orig_scope_len = scope.len();
-                #[cfg(not(feature = "no_module"))]
-                let orig_imports_len = global.num_imports();
-                let arg = first_arg.unwrap();
-                let (arg_value, pos) = self.get_arg_value(global, caches, scope, this_ptr, arg)?;
-                let s = &arg_value
-                    .into_immutable_string()
-                    .map_err(|typ| self.make_type_mismatch_err::<ImmutableString>(typ, pos))?;
-
-                let orig_level = global.level;
-                global.level += 1;
-
-                let result = self.eval_script_expr_in_place(global, caches, scope, s, pos);
-
-                // IMPORTANT! If the eval defines new variables in the current scope,
-                //            all variable offsets from this point on will be mis-aligned.
-                //            The same is true for imports.
-                let scope_changed = scope.len() != orig_scope_len;
-                #[cfg(not(feature = "no_module"))]
-                let scope_changed = scope_changed || global.num_imports() != orig_imports_len;
-
-                if scope_changed {
-                    global.always_search_scope = true;
-                }
-                global.level = orig_level;
-
-                return result.map_err(|err| match *err {
-                    ERR::Exit(..) => err,
-                    _ => ERR::ErrorInFunctionCall(
-                        KEYWORD_EVAL.to_string(),
-                        global.source().unwrap_or("").to_string(),
-                        err,
-                        pos,
-                    )
-                    .into(),
-                });
+                return self.make_keyword_call(
+                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
+                );
             }
 
             _ => (),
@@ -774,11 +859,16 @@ impl Engine {
                         self.get_arg_value_flat(global, caches, scope, this_ptr.as_deref_mut(), expr)?;
                     arg_values.push(value);
                 }
-                args.extend(curry.iter_mut());
+                if !curry.is_empty() {
+                    args.extend(curry.iter_mut());
+                }
             }
         }
 
-        args.extend(arg_values.iter_mut());
+        // (`extend` is a call even when there is nothing to add: `f(x)` by reference.)
+        if !arg_values.is_empty() {
+            args.extend(arg_values.iter_mut());
+        }
 
         // procbox js_result_hints: the native function called next is told (the
         // arguments are evaluated: no other call can see it).

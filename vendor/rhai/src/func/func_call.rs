@@ -233,13 +233,25 @@ pub fn ensure_no_data_race(fn_name: &str, args: &FnCallArgs, is_ref_mut: bool) -
         // by itself (the callee usually stores it); a real conflicting access is
         // still caught when the closure runs.
         .position(|a| !a.is_fnptr() && a.is_locked())
-        .map_or(Ok(()), |n| {
-            Err(ERR::ErrorDataRace(
-                format!("argument #{} of function '{fn_name}'", n + 1),
-                Position::NONE,
-            )
-            .into())
-        })
+        .map_or(Ok(()), |n| Err(data_race_error(fn_name, n)))
+}
+
+/// The error of [`ensure_no_data_race`] (out of line: rare, and inlined in every call).
+#[cold]
+#[inline(never)]
+fn data_race_error(fn_name: &str, n: usize) -> crate::RhaiError {
+    ERR::ErrorDataRace(
+        format!("argument #{} of function '{fn_name}'", n + 1),
+        Position::NONE,
+    )
+    .into()
+}
+
+/// `ErrorNonPureMethodCallOnConstant` (out of line: rare).
+#[cold]
+#[inline(never)]
+fn non_pure_on_constant_error(name: &str, pos: Position) -> crate::RhaiError {
+    ERR::ErrorNonPureMethodCallOnConstant(name.to_string(), pos).into()
 }
 
 impl Engine {
@@ -264,7 +276,36 @@ impl Engine {
     ///
     /// These are functions (e.g. `type_of`, `is_shared`) that are not registered as normal
     /// functions but provided by Rhai.
+    ///
+    /// Only the name test is inline (every call makes it); the rest is out of line.
+    #[inline]
     pub(crate) fn exec_syntactic_fn_call(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        fn_name: &str,
+        args: &FnCallArgs,
+        pos: Position,
+    ) -> RhaiResultOf<Option<Dynamic>> {
+        match fn_name {
+            KEYWORD_TYPE_OF
+            | crate::engine::KEYWORD_IS_SHARED
+            | crate::engine::KEYWORD_IS_DEF_FN
+            | KEYWORD_IS_DEF_VAR
+            | KEYWORD_FN_PTR
+            | KEYWORD_EVAL
+            | KEYWORD_FN_PTR_CALL
+            | KEYWORD_FN_PTR_CURRY => {
+                self.exec_syntactic_fn_call_named(global, caches, fn_name, args, pos)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// [`Engine::exec_syntactic_fn_call`] for one of the names it handles (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn exec_syntactic_fn_call_named(
         &self,
         _global: &mut GlobalRuntimeState,
         _caches: &mut Caches,
@@ -580,8 +621,7 @@ impl Engine {
             debug_assert!(func.is_native());
 
             if non_volatile_only && func.is_volatile() {
-                let gen_fn_call_signature = self.gen_fn_call_signature(name, args);
-                return Err(ERR::ErrorFunctionNotFound(gen_fn_call_signature, pos).into());
+                return Err(self.fn_not_found_error(name, args, pos));
             }
 
             // procbox js_borrowed_args: borrowed arguments given to a function that may
@@ -644,7 +684,7 @@ impl Engine {
 
             let mut _result = match func {
                 f if !f.is_pure() && args.get(0).map_or(false, |v| v.is_read_only()) => {
-                    Err(ERR::ErrorNonPureMethodCallOnConstant(name.to_string(), pos).into())
+                    Err(non_pure_on_constant_error(name, pos))
                 }
                 RhaiFunc::Plugin { func } => func.call(context, args),
                 RhaiFunc::StaticPlugin { func } => func.call(context, args),
@@ -698,32 +738,27 @@ impl Engine {
                 self.check_data_size(&*args[0], pos)?;
             }
 
-            // See if the function match print/debug (which requires special processing)
-            return Ok(match name {
-                KEYWORD_PRINT => {
-                    if let Some(ref print) = self.print {
-                        let text = result.into_immutable_string().map_err(|typ| {
-                            let t = self.map_type_name(type_name::<ImmutableString>()).into();
-                            ERR::ErrorMismatchOutputType(t, typ.into(), pos)
-                        })?;
-                        print(&text);
-                    }
-                    (Dynamic::UNIT, false)
-                }
-                KEYWORD_DEBUG => {
-                    if let Some(ref debug) = self.debug {
-                        let text = result.into_immutable_string().map_err(|typ| {
-                            let t = self.map_type_name(type_name::<ImmutableString>()).into();
-                            ERR::ErrorMismatchOutputType(t, typ.into(), pos)
-                        })?;
-                        debug(&text, global.source(), pos);
-                    }
-                    (Dynamic::UNIT, false)
-                }
-                _ => (result, is_method),
-            });
+            // See if the function match print/debug (which requires special processing,
+            // out of line)
+            return match name {
+                KEYWORD_PRINT | KEYWORD_DEBUG => self.print_or_debug(global, name, result, pos),
+                _ => Ok((result, is_method)),
+            };
         }
 
+        self.native_fn_not_found(name, args, pos)
+    }
+
+    /// The error when no native function matched (`exec_native_fn_call`; out of line:
+    /// rare, and inline it sat between the hot blocks of every call).
+    #[cold]
+    #[inline(never)]
+    fn native_fn_not_found(
+        &self,
+        name: &str,
+        args: &FnCallArgs,
+        pos: Position,
+    ) -> RhaiResultOf<(Dynamic, bool)> {
         // Error handling
         //
         // Note: we cannot use `assert!` here (e.g. to check for number of arguments) because
@@ -821,6 +856,49 @@ impl Engine {
                 Err(ERR::ErrorFunctionNotFound(self.gen_fn_call_signature(name, args), pos).into())
             }
         }
+    }
+
+    /// `ErrorFunctionNotFound` with the call's signature (out of line: rare).
+    #[cold]
+    #[inline(never)]
+    fn fn_not_found_error(&self, name: &str, args: &FnCallArgs, pos: Position) -> crate::RhaiError {
+        ERR::ErrorFunctionNotFound(self.gen_fn_call_signature(name, args), pos).into()
+    }
+
+    /// The result of a native `print` or `debug` call: the text handed to the engine's
+    /// callback (out of line: rare, and inline it sat in every native call).
+    #[cold]
+    #[inline(never)]
+    fn print_or_debug(
+        &self,
+        global: &GlobalRuntimeState,
+        name: &str,
+        result: Dynamic,
+        pos: Position,
+    ) -> RhaiResultOf<(Dynamic, bool)> {
+        Ok(match name {
+                KEYWORD_PRINT => {
+                    if let Some(ref print) = self.print {
+                        let text = result.into_immutable_string().map_err(|typ| {
+                            let t = self.map_type_name(type_name::<ImmutableString>()).into();
+                            ERR::ErrorMismatchOutputType(t, typ.into(), pos)
+                        })?;
+                        print(&text);
+                    }
+                    (Dynamic::UNIT, false)
+                }
+                KEYWORD_DEBUG => {
+                    if let Some(ref debug) = self.debug {
+                        let text = result.into_immutable_string().map_err(|typ| {
+                            let t = self.map_type_name(type_name::<ImmutableString>()).into();
+                            ERR::ErrorMismatchOutputType(t, typ.into(), pos)
+                        })?;
+                        debug(&text, global.source(), pos);
+                    }
+                    (Dynamic::UNIT, false)
+                }
+                _ => unreachable!("print or debug"),
+            })
     }
 
     /// # Main Entry-Point (By Name)
@@ -959,22 +1037,42 @@ impl Engine {
         );
 
         #[cfg(feature = "internals")]
-        if result.is_err() {
-            if let Some(ref callback) = self.missing_function {
-                let mut empty_scope;
-                let scope = match _scope {
-                    Some(ref mut s) => &mut **s,
-                    None => {
-                        empty_scope = Scope::new();
-                        &mut empty_scope
-                    }
-                };
-                let context = EvalContext::new(self, global, caches, scope, None);
-                match callback(fn_name, args, _is_method_call, context) {
-                    Ok(Some(value)) => return Ok((value, false)),
-                    Ok(None) => {}
-                    Err(err) => return Err(err),
+        if result.is_err() && self.missing_function.is_some() {
+            return self.call_missing_function(global, caches, _scope, fn_name, args, _is_method_call, result);
+        }
+
+        result
+    }
+
+    /// A native call that failed, given to the engine's missing-function callback (out of
+    /// line: rare, and inline it sat in every call).
+    #[cfg(feature = "internals")]
+    #[cold]
+    #[inline(never)]
+    fn call_missing_function(
+        &self,
+        global: &mut GlobalRuntimeState,
+        caches: &mut Caches,
+        mut _scope: Option<&mut Scope>,
+        fn_name: &str,
+        args: &mut FnCallArgs,
+        _is_method_call: bool,
+        result: RhaiResultOf<(Dynamic, bool)>,
+    ) -> RhaiResultOf<(Dynamic, bool)> {
+        if let Some(ref callback) = self.missing_function {
+            let mut empty_scope;
+            let scope = match _scope {
+                Some(ref mut s) => &mut **s,
+                None => {
+                    empty_scope = Scope::new();
+                    &mut empty_scope
                 }
+            };
+            let context = EvalContext::new(self, global, caches, scope, None);
+            match callback(fn_name, args, _is_method_call, context) {
+                Ok(Some(value)) => return Ok((value, false)),
+                Ok(None) => {}
+                Err(err) => return Err(err),
             }
         }
 
