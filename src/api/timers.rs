@@ -18,7 +18,7 @@ use crate::event_loop::TimerId;
 use crate::event_loop::timers::{MAX_DELAY, clamp_delay};
 use crate::runtime::callback::Callback;
 use crate::runtime::promise::Job;
-use crate::runtime::{State, Task};
+use crate::runtime::{State, Task, borrowed_arg};
 
 /// What `setTimeout`/`setInterval` return.
 #[derive(Clone)]
@@ -153,9 +153,7 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // script.
     let s = st.clone();
     engine.register_js_borrowing_fn("setImmediate", [TypeId::of::<FnPtr>()], move |ctx, args| {
-        let Some(f) = args[0].read_lock::<FnPtr>() else {
-            return Err(Box::new(rhai::EvalAltResult::ErrorDataRace("setImmediate".into(), rhai::Position::NONE)));
-        };
+        let f = borrowed_arg::<FnPtr>(args[0], "setImmediate")?;
         Ok(immediate(&ctx, &s, Callback::from_ref(&ctx, &f), vec![]))
     });
     let s = st.clone();

@@ -53,10 +53,21 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::time::Instant;
 
-use rhai::{AST, Dynamic, Engine, EvalAltResult, Scope};
+use rhai::{AST, Dynamic, DynamicReadLock, Engine, EvalAltResult, Position, Scope, Variant};
 
 /// What a call into script gives back.
 pub type RhaiResult = Result<Dynamic, Box<EvalAltResult>>;
+
+/// An argument of a function registered with `Engine::register_js_borrowing_fn`: the
+/// value itself, or the value in the cell of a variable a closure shares, locked for
+/// reading while the function uses it (it runs no script meanwhile). A cell locked for
+/// writing is the data race stock Rhai reports for `fn_name`.
+pub fn borrowed_arg<'a, T: Variant + Clone>(
+    arg: &'a Dynamic,
+    fn_name: &str,
+) -> Result<DynamicReadLock<'a, T>, Box<EvalAltResult>> {
+    arg.read_lock::<T>().ok_or_else(|| EvalAltResult::ErrorDataRace(fn_name.into(), Position::NONE).into())
+}
 
 use crate::event_loop::Loop;
 use crate::io::reactor::Reactor;

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use rhai::{Dynamic, Engine};
 
 use super::Endpoint;
-use crate::runtime::State;
 use crate::runtime::callback::Callback;
+use crate::runtime::{State, borrowed_arg};
 use crate::sys::environ;
 use crate::value::error;
 
@@ -110,11 +110,8 @@ pub fn register(engine: &mut Engine, st: &Rc<State>) {
     // encoded from the script's variable, not from a copy made for the call.
     let arg_types = [std::any::TypeId::of::<Process>(), std::any::TypeId::of::<Dynamic>()];
     engine.register_js_borrowing_fn("send", arg_types, move |_, args| {
-        // The value itself, or inside the cell of a variable a closure shares (locked
-        // for reading only while it is encoded: sending runs no script).
-        let Some(msg) = args[1].read_lock::<Dynamic>() else {
-            return Err(Box::new(rhai::EvalAltResult::ErrorDataRace("send".into(), rhai::Position::NONE)));
-        };
+        // Locked for reading only while it is encoded: sending runs no script.
+        let msg = borrowed_arg::<Dynamic>(args[1], "send")?;
         process_send(&p, &msg, None, None)
     });
     let p = parent.clone();

@@ -567,93 +567,85 @@ impl Engine {
         curry: &mut FnArgsVec<Dynamic>,
         pos: Position,
     ) -> RhaiResultOf<Result<Dynamic, (ImmutableString, bool)>> {
-                let arg = first_arg.unwrap();
-                let (first_arg_value, first_arg_pos) =
-                    self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), arg)?;
+        let arg = first_arg.unwrap();
+        let (first_arg_value, first_arg_pos) =
+            self.get_arg_value(global, caches, scope, this_ptr.as_deref_mut(), arg)?;
 
-                let fn_ptr = first_arg_value.try_cast_result::<FnPtr>().map_err(|v| {
-                    self.make_type_mismatch_err::<FnPtr>(
-                        self.map_type_name(v.type_name()),
-                        first_arg_pos,
-                    )
-                })?;
+        let fn_ptr = first_arg_value.try_cast_result::<FnPtr>().map_err(|v| {
+            self.make_type_mismatch_err::<FnPtr>(self.map_type_name(v.type_name()), first_arg_pos)
+        })?;
 
-                let _is_anon = false;
-                #[cfg(not(feature = "no_function"))]
-                let _is_anon = fn_ptr.is_anonymous();
+        let _is_anon = false;
+        #[cfg(not(feature = "no_function"))]
+        let _is_anon = fn_ptr.is_anonymous();
 
-                let FnPtr {
-                    name,
-                    curry: extra_curry,
-                    typ,
-                } = fn_ptr;
+        let FnPtr {
+            name,
+            curry: extra_curry,
+            typ,
+        } = fn_ptr;
 
-                curry.extend(extra_curry.iter().cloned());
+        curry.extend(extra_curry.iter().cloned());
 
-                // Get scripted function if linked
-                #[cfg(not(feature = "no_function"))]
-                let linked_script = typ
-                    .get_linked_script(global, curry.len() + args_expr.len())
-                    .map(|(f, e)| (f.clone(), e.cloned()));
+        // Get scripted function if linked
+        #[cfg(not(feature = "no_function"))]
+        let linked_script = typ
+            .get_linked_script(global, curry.len() + args_expr.len())
+            .map(|(f, e)| (f.clone(), e.cloned()));
 
-                match typ {
-                    // Linked to scripted function - short-circuit
-                    #[cfg(not(feature = "no_function"))]
-                    _ if linked_script.is_some() => {
-                        let Some((fn_def, env)) = linked_script else {
-                            unreachable!()
-                        };
+        match typ {
+            // Linked to scripted function - short-circuit
+            #[cfg(not(feature = "no_function"))]
+            _ if linked_script.is_some() => {
+                let Some((fn_def, env)) = linked_script else {
+                    unreachable!()
+                };
 
-                        // Evaluate arguments
-                        let arg_values =
-                            &mut FnArgsVec::with_capacity(curry.len() + args_expr.len());
-                        arg_values.extend(curry.drain(..));
-                        for expr in args_expr {
-                            let this_ptr = this_ptr.as_deref_mut();
-                            let (value, _) =
-                                self.get_arg_value(global, caches, scope, this_ptr, expr)?;
-                            arg_values.push(value);
-                        }
-                        let args = &mut arg_values.iter_mut().collect::<FnArgsVec<_>>();
-                        let scope = &mut Scope::new();
-                        let env = env.as_deref();
-
-                        defer! { let orig_level = global.level; global.level += 1 }
-                        let global = global.into();
-
-                        return self
-                            .call_script_fn(global, caches, scope, None, env, &fn_def, args, true, pos)
-                            .map(Ok);
-                    }
-                    // Native function - short-circuit
-                    FnPtrType::Native(ref func) => {
-                        // Evaluate arguments
-                        let arg_values =
-                            &mut FnArgsVec::with_capacity(curry.len() + args_expr.len());
-                        arg_values.extend(curry.drain(..));
-                        for expr in args_expr {
-                            let this_ptr = this_ptr.as_deref_mut();
-                            let (value, _) =
-                                self.get_arg_value(global, caches, scope, this_ptr, expr)?;
-                            arg_values.push(value);
-                        }
-                        let args = &mut arg_values.iter_mut().collect::<FnArgsVec<_>>();
-
-                        defer! { let orig_level = global.level; global.level += 1 }
-
-                        let context = (self, fn_name, None, &*global, pos).into();
-
-                        return func(context, args)
-                            .and_then(|r| self.check_data_size(r, pos))
-                            .map_err(|err| err.fill_position(pos))
-                            .map(Ok);
-                    }
-                    // Normal function call
-                    _ => (),
+                // Evaluate arguments
+                let arg_values = &mut FnArgsVec::with_capacity(curry.len() + args_expr.len());
+                arg_values.extend(curry.drain(..));
+                for expr in args_expr {
+                    let this_ptr = this_ptr.as_deref_mut();
+                    let (value, _) = self.get_arg_value(global, caches, scope, this_ptr, expr)?;
+                    arg_values.push(value);
                 }
+                let args = &mut arg_values.iter_mut().collect::<FnArgsVec<_>>();
+                let scope = &mut Scope::new();
+                let env = env.as_deref();
 
-                Ok(Err((name, _is_anon)))
+                defer! { let orig_level = global.level; global.level += 1 }
+                let global = global.into();
 
+                return self
+                    .call_script_fn(global, caches, scope, None, env, &fn_def, args, true, pos)
+                    .map(Ok);
+            }
+            // Native function - short-circuit
+            FnPtrType::Native(ref func) => {
+                // Evaluate arguments
+                let arg_values = &mut FnArgsVec::with_capacity(curry.len() + args_expr.len());
+                arg_values.extend(curry.drain(..));
+                for expr in args_expr {
+                    let this_ptr = this_ptr.as_deref_mut();
+                    let (value, _) = self.get_arg_value(global, caches, scope, this_ptr, expr)?;
+                    arg_values.push(value);
+                }
+                let args = &mut arg_values.iter_mut().collect::<FnArgsVec<_>>();
+
+                defer! { let orig_level = global.level; global.level += 1 }
+
+                let context = (self, fn_name, None, &*global, pos).into();
+
+                return func(context, args)
+                    .and_then(|r| self.check_data_size(r, pos))
+                    .map_err(|err| err.fill_position(pos))
+                    .map(Ok);
+            }
+            // Normal function call
+            _ => (),
+        }
+
+        Ok(Err((name, _is_anon)))
     }
 
     /// Call a function in normal function-call style.
@@ -721,12 +713,8 @@ impl Engine {
 
             // Fn(fn_name), curry(x, ...), is_shared(var), is_def_var(fn_name), eval(script):
             // out of line (rare, and inline they sat between the hot blocks of every call).
-            KEYWORD_FN_PTR if num_args == 1 => {
-                return self.make_keyword_call(
-                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
-                );
-            }
-            KEYWORD_FN_PTR_CURRY if num_args > 1 => {
+            // `make_keyword_call` matches the same names and argument counts.
+            KEYWORD_FN_PTR | KEYWORD_IS_DEF_VAR | KEYWORD_EVAL if num_args == 1 => {
                 return self.make_keyword_call(
                     global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
                 );
@@ -737,12 +725,7 @@ impl Engine {
                     global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
                 );
             }
-            KEYWORD_IS_DEF_VAR if num_args == 1 => {
-                return self.make_keyword_call(
-                    global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
-                );
-            }
-            KEYWORD_EVAL if num_args == 1 => {
+            KEYWORD_FN_PTR_CURRY if num_args > 1 => {
                 return self.make_keyword_call(
                     global, caches, scope, this_ptr, fn_name, first_arg, args_expr, num_args,
                 );

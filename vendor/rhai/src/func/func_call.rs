@@ -877,28 +877,28 @@ impl Engine {
         pos: Position,
     ) -> RhaiResultOf<(Dynamic, bool)> {
         Ok(match name {
-                KEYWORD_PRINT => {
-                    if let Some(ref print) = self.print {
-                        let text = result.into_immutable_string().map_err(|typ| {
-                            let t = self.map_type_name(type_name::<ImmutableString>()).into();
-                            ERR::ErrorMismatchOutputType(t, typ.into(), pos)
-                        })?;
-                        print(&text);
-                    }
-                    (Dynamic::UNIT, false)
+            KEYWORD_PRINT => {
+                if let Some(ref print) = self.print {
+                    let text = result.into_immutable_string().map_err(|typ| {
+                        let t = self.map_type_name(type_name::<ImmutableString>()).into();
+                        ERR::ErrorMismatchOutputType(t, typ.into(), pos)
+                    })?;
+                    print(&text);
                 }
-                KEYWORD_DEBUG => {
-                    if let Some(ref debug) = self.debug {
-                        let text = result.into_immutable_string().map_err(|typ| {
-                            let t = self.map_type_name(type_name::<ImmutableString>()).into();
-                            ERR::ErrorMismatchOutputType(t, typ.into(), pos)
-                        })?;
-                        debug(&text, global.source(), pos);
-                    }
-                    (Dynamic::UNIT, false)
+                (Dynamic::UNIT, false)
+            }
+            KEYWORD_DEBUG => {
+                if let Some(ref debug) = self.debug {
+                    let text = result.into_immutable_string().map_err(|typ| {
+                        let t = self.map_type_name(type_name::<ImmutableString>()).into();
+                        ERR::ErrorMismatchOutputType(t, typ.into(), pos)
+                    })?;
+                    debug(&text, global.source(), pos);
                 }
-                _ => unreachable!("print or debug"),
-            })
+                (Dynamic::UNIT, false)
+            }
+            _ => unreachable!("print or debug"),
+        })
     }
 
     /// # Main Entry-Point (By Name)
@@ -1038,7 +1038,15 @@ impl Engine {
 
         #[cfg(feature = "internals")]
         if result.is_err() && self.missing_function.is_some() {
-            return self.call_missing_function(global, caches, _scope, fn_name, args, _is_method_call, result);
+            return self.call_missing_function(
+                global,
+                caches,
+                _scope,
+                fn_name,
+                args,
+                _is_method_call,
+                result,
+            );
         }
 
         result
